@@ -1,0 +1,58 @@
+package dev.stoa.api;
+
+/**
+ * Names of the OSGi service properties that make a service part of Stoa.
+ *
+ * <p>A service registered with {@link #ID} is exported on the event bus at
+ * {@code stoa.<kind>.<id>} (see {@link #address(String, String)}), listed by the gateway, and can be
+ * named by pipeline and training files.
+ */
+public final class ServiceProperties {
+
+    /** The service's name in configs and on the bus, e.g. {@code clip-vit-tiny}. Required. */
+    public static final String ID = "stoa.id";
+
+    /** What the service is: one of {@link ServiceKind}'s names, e.g. {@code encoder}. Defaults to {@code service}. */
+    public static final String KIND = "stoa.kind";
+
+    /** The service's own version (of its weights or behaviour), e.g. {@code 1.2.0}. Optional. */
+    public static final String VERSION = "stoa.version";
+
+    /** Prefix of every Stoa event-bus address. */
+    public static final String ADDRESS_PREFIX = "stoa.";
+
+    private ServiceProperties() {
+    }
+
+    /**
+     * The event-bus address of a service.
+     *
+     * @param kind the service kind, e.g. {@code model}
+     * @param id the service id, e.g. {@code clip-vit-tiny}
+     * @return {@code stoa.<kind>.<id>}
+     */
+    public static String address(String kind, String id) {
+        return ADDRESS_PREFIX + kind + "." + id;
+    }
+
+    /**
+     * Checks that an id can be used in an event-bus address and a config file.
+     *
+     * @param id the candidate id
+     * @return the id
+     * @throws StoaException with {@link FailureCode#BAD_CONFIG} naming the rule that failed
+     */
+    public static String requireValidId(Object id) {
+        if (!(id instanceof String s) || s.isEmpty()) {
+            throw new StoaException(FailureCode.BAD_CONFIG,
+                    "service property '" + ID + "' must be a non-empty string, was " + id
+                            + "; set it to a name such as 'clip-vit-tiny'");
+        }
+        if (!s.matches("[a-z0-9][a-z0-9._-]{0,127}")) {
+            throw new StoaException(FailureCode.BAD_CONFIG,
+                    "service property '" + ID + "' is '" + s + "'; use lower-case letters, digits, '.', '_' or '-'"
+                            + " (at most 128, starting with a letter or digit)");
+        }
+        return s;
+    }
+}
