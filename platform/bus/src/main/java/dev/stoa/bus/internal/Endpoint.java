@@ -1,0 +1,272 @@
+package dev.stoa.bus.internal;
+
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.ServiceProperties;
+import dev.stoa.api.StoaException;
+import dev.stoa.api.runtime.ExportedService;
+import dev.stoa.vertx.Payloads;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.framework.Bundle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One event-bus address, {@code stoa.<kind>.<id>}, and the service instances behind it.
+ *
+ * <p>A call goes to the best available instance (highest service ranking) and runs on a worker thread. While no
+ * instance is available (between the old and the new instance of a hot swap) calls wait, bounded in number and
+ * time, and run as soon as an instance appears. Once the providing bundle is uninstalled with no replacement, waiting
+ * and new calls fail with {@link FailureCode#SERVICE_GONE}.
+ */
+final class Endpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
+    private static final Comparator<Provider> BEST_FIRST = (a, b) -> b.reference.compareTo(a.reference);
+
+    final String id;
+    final String kind;
+    final String address;
+    private final Vertx vertx;
+    private final BusConfig config;
+    private final List<Provider> providers = new ArrayList<>();
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private final AtomicLong calls = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private MessageConsumer<Object> consumer;
+    private boolean gone;
+    private long lastBundleId = -1;
+    private String lastBundleName;
+    private String lastVersion;
+
+    /** A call parked while the service is being replaced. */
+    private record Waiting(Message<Object> message, Context context, long timerId) {
+    }
+
+    Endpoint(Vertx vertx, BusConfig config, String kind, String id) {
+        this.vertx = vertx;
+        this.config = config;
+        this.kind = kind;
+        this.id = id;
+        this.address = ServiceProperties.address(kind, id);
+    }
+
+    void open() {
+        consumer = vertx.eventBus().consumer(address, this::handle);
+    }
+
+    void close() {
+        List<Waiting> dropped;
+        synchronized (this) {
+            dropped = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        for (Waiting w : dropped) {
+            vertx.cancelTimer(w.timerId);
+            fail(w.message, new StoaException(FailureCode.UNAVAILABLE, "the event bus is shutting down"));
+        }
+        if (consumer != null) {
+            consumer.unregister();
+        }
+    }
+
+    /** Adds an instance; calls waiting for one start on it. */
+    void add(Provider provider) {
+        List<Waiting> ready;
+        synchronized (this) {
+            providers.add(provider);
+            providers.sort(BEST_FIRST);
+            gone = false;
+            Bundle b = provider.reference.getBundle();
+            lastBundleId = b == null ? -1 : b.getBundleId();
+            lastBundleName = b == null ? null : b.getSymbolicName();
+            Object v = provider.reference.getProperty(ServiceProperties.VERSION);
+            lastVersion = v == null ? null : v.toString();
+            ready = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        for (Waiting w : ready) {
+            vertx.cancelTimer(w.timerId);
+            w.context.runOnContext(v -> handle(w.message));
+        }
+    }
+
+    /** Removes an instance from the rotation; the caller then drains it. */
+    synchronized void remove(Provider provider) {
+        providers.remove(provider);
+    }
+
+    /** @return calls parked until a provider appears */
+    synchronized int waitingCount() {
+        return waiting.size();
+    }
+
+    /**
+     * Called when a bundle is uninstalled: if it provided this endpoint and nothing replaced it, the service is gone.
+     */
+    void bundleUninstalled(long bundleId) {
+        List<Waiting> failed;
+        synchronized (this) {
+            if (!providers.isEmpty() || bundleId != lastBundleId) {
+                return;
+            }
+            gone = true;
+            failed = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        for (Waiting w : failed) {
+            vertx.cancelTimer(w.timerId);
+            fail(w.message, goneFailure());
+        }
+    }
+
+    synchronized ExportedService describe() {
+        long inFlight = providers.stream().mapToLong(Provider::inFlight).sum();
+        String state = !providers.isEmpty() ? "available" : gone ? "gone" : "swapping";
+        return new ExportedService(id, kind, lastVersion, address, lastBundleName, lastBundleId, state, inFlight,
+                calls.get(), failures.get());
+    }
+
+    /** Entry point for every message to this address; runs on an event loop, never blocks. */
+    void handle(Message<Object> message) {
+        Provider provider = null;
+        StoaException refused = null;
+        synchronized (this) {
+            for (Provider p : providers) {
+                if (p.tryAcquire()) {
+                    provider = p;
+                    break;
+                }
+            }
+            if (provider == null) {
+                if (gone) {
+                    refused = goneFailure();
+                } else if (waiting.size() >= config.maxWaiting()) {
+                    refused = new StoaException(FailureCode.OVERLOADED, "service '" + id + "' is being replaced and "
+                            + config.maxWaiting() + " calls already wait for it; retry shortly, or raise maxWaiting in"
+                            + " etc/dev.stoa.bus.cfg");
+                } else {
+                    Context context = vertx.getOrCreateContext();
+                    long timer = vertx.setTimer(config.swapWaitMs(), t -> expire(message));
+                    waiting.add(new Waiting(message, context, timer));
+                }
+            }
+        }
+        if (refused != null) {
+            fail(message, refused);
+        } else if (provider != null) {
+            invoke(provider, message);
+        }
+    }
+
+    private void expire(Message<Object> message) {
+        boolean removed;
+        synchronized (this) {
+            removed = waiting.removeIf(w -> w.message == message);
+        }
+        if (removed) {
+            fail(message, new StoaException(FailureCode.SERVICE_GONE, "service '" + id + "' at " + address
+                    + " went away and no replacement appeared within " + config.swapWaitMs() + " ms; install a bundle"
+                    + " that provides it, or raise swapWaitMs in etc/dev.stoa.bus.cfg"));
+        }
+    }
+
+    private void invoke(Provider provider, Message<Object> message) {
+        Object body = message.body();
+        boolean json = body instanceof JsonObject;
+        long timeoutMs = timeoutMs(provider);
+        AtomicBoolean answered = new AtomicBoolean();
+        long timer = vertx.setTimer(timeoutMs, t -> {
+            if (answered.compareAndSet(false, true)) {
+                fail(message, new StoaException(FailureCode.TIMEOUT, "service '" + id + "' did not answer within "
+                        + timeoutMs + " ms; retry, or raise callTimeoutMs in etc/dev.stoa.bus.cfg (or the service"
+                        + " property stoa.timeout.ms)"));
+            }
+        });
+        vertx.executeBlocking(() -> {
+            try {
+                Object input = json ? Payloads.fromJson((JsonObject) body, provider.service.inputType())
+                        : checkInputType(body, provider.service.inputType());
+                Object output = provider.service.call(input);
+                if (output == null) {
+                    throw new StoaException(FailureCode.INTERNAL, "service '" + id + "' returned nothing");
+                }
+                return json ? Payloads.toJson(output) : output;
+            } finally {
+                // released on the worker thread, so a drain waiting on an OSGi thread never depends on an event loop
+                provider.release();
+            }
+        }, false).onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            if (ar.succeeded()) {
+                reply(message, ar.result());
+            } else {
+                fail(message, ar.cause());
+            }
+        });
+    }
+
+    private void reply(Message<Object> message, Object result) {
+        try {
+            message.reply(result);
+            calls.incrementAndGet();
+        } catch (IllegalArgumentException noCodec) {
+            // an output type without a registered codec still reaches the caller, as JSON
+            message.reply(Payloads.toJson(result));
+            calls.incrementAndGet();
+        }
+    }
+
+    private void fail(Message<Object> message, Throwable cause) {
+        failures.incrementAndGet();
+        if (cause instanceof StoaException se) {
+            message.fail(se.code().code(), se.getMessage());
+        } else {
+            LOG.error("Service '{}' failed", id, cause);
+            message.fail(FailureCode.INTERNAL.code(), "service '" + id + "' failed: " + cause.getClass().getSimpleName()
+                    + ": " + cause.getMessage() + "; " + FailureCode.INTERNAL.fix());
+        }
+    }
+
+    private StoaException goneFailure() {
+        return new StoaException(FailureCode.SERVICE_GONE, "service '" + id + "' at " + address + " is gone: its bundle "
+                + (lastBundleName == null ? "" : lastBundleName + " ") + "was uninstalled; install it again or call"
+                + " another service (GET /v1/services lists them)");
+    }
+
+    private Object checkInputType(Object body, Class<?> expected) {
+        if (body == null) {
+            throw StoaException.badInput("body", "is empty; service '" + id + "' expects " + expected.getSimpleName());
+        }
+        if (!expected.isInstance(body)) {
+            throw StoaException.badInput("body", "is a " + body.getClass().getSimpleName() + " but service '" + id
+                    + "' expects " + expected.getSimpleName() + " (or its JSON form)");
+        }
+        return body;
+    }
+
+    private long timeoutMs(Provider provider) {
+        Object v = provider.reference.getProperty("stoa.timeout.ms");
+        if (v != null) {
+            try {
+                return Long.parseLong(v.toString().trim());
+            } catch (NumberFormatException e) {
+                LOG.warn("Service '{}' has stoa.timeout.ms={} which is not a number; using {}", id, v,
+                        config.callTimeoutMs());
+            }
+        }
+        return config.callTimeoutMs();
+    }
+}

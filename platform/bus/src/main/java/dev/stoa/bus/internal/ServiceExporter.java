@@ -1,0 +1,162 @@
+package dev.stoa.bus.internal;
+
+import dev.stoa.api.ServiceKind;
+import dev.stoa.api.ServiceProperties;
+import dev.stoa.api.StoaException;
+import dev.stoa.api.StoaService;
+import dev.stoa.api.runtime.ExportedService;
+import dev.stoa.api.runtime.ServiceDirectory;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whiteboard exporter: every {@link StoaService} registered with {@link ServiceProperties#ID} becomes callable at
+ * {@code stoa.<kind>.<id>} on the event bus, for as long as it is registered.
+ *
+ * <p>Hot swap: when a registration goes away, the exporter takes the instance out of rotation and blocks the
+ * unregistering thread until the instance's in-flight calls have finished (bounded by
+ * {@link BusConfig#drainTimeoutMs()}). OSGi keeps the old instance active until then, so in-flight calls finish on
+ * it; new calls wait in the {@link Endpoint} for the replacement.
+ */
+@Component(immediate = true, configurationPid = "dev.stoa.bus", service = ServiceDirectory.class)
+@Designate(ocd = BusConfig.class)
+public final class ServiceExporter implements ServiceDirectory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceExporter.class);
+
+    private final BundleContext context;
+    private final Vertx vertx;
+    private final BusConfig config;
+    private final Map<String, Endpoint> endpoints = new TreeMap<>();
+    private final ServiceTracker<StoaService<Object, Object>, Tracked> tracker;
+    private final BundleListener uninstalls = this::bundleChanged;
+
+    /** What the tracker remembers per registration: the instance and the endpoint it serves. */
+    private record Tracked(Provider provider, Endpoint endpoint) {
+    }
+
+    @Activate
+    public ServiceExporter(BundleContext context, @Reference Vertx vertx, BusConfig config)
+            throws InvalidSyntaxException {
+        this.context = context;
+        this.vertx = vertx;
+        this.config = config;
+        String filter = "(&(objectClass=" + StoaService.class.getName() + ")(" + ServiceProperties.ID + "=*))";
+        this.tracker = new ServiceTracker<>(context, FrameworkUtil.createFilter(filter), new Customizer());
+        context.addBundleListener(uninstalls);
+        tracker.open(true);
+    }
+
+    @Deactivate
+    void deactivate() {
+        context.removeBundleListener(uninstalls);
+        tracker.close();
+        synchronized (endpoints) {
+            endpoints.values().forEach(Endpoint::close);
+            endpoints.clear();
+        }
+    }
+
+    @Override
+    public List<ExportedService> services() {
+        synchronized (endpoints) {
+            return endpoints.values().stream().map(Endpoint::describe).toList();
+        }
+    }
+
+    private void bundleChanged(BundleEvent event) {
+        if (event.getType() != BundleEvent.UNINSTALLED) {
+            return;
+        }
+        List<Endpoint> all;
+        synchronized (endpoints) {
+            all = List.copyOf(endpoints.values());
+        }
+        all.forEach(e -> e.bundleUninstalled(event.getBundle().getBundleId()));
+    }
+
+    private Endpoint endpointFor(String kind, String id) {
+        synchronized (endpoints) {
+            return endpoints.computeIfAbsent(ServiceProperties.address(kind, id), a -> {
+                Endpoint e = new Endpoint(vertx, config, kind, id);
+                e.open();
+                LOG.info("Exported service '{}' at {}", id, a);
+                return e;
+            });
+        }
+    }
+
+    private final class Customizer implements ServiceTrackerCustomizer<StoaService<Object, Object>, Tracked> {
+
+        @Override
+        public Tracked addingService(ServiceReference<StoaService<Object, Object>> reference) {
+            String id;
+            ServiceKind kind;
+            try {
+                id = ServiceProperties.requireValidId(reference.getProperty(ServiceProperties.ID));
+                kind = ServiceKind.parse(reference.getProperty(ServiceProperties.KIND));
+            } catch (StoaException e) {
+                LOG.error("Not exporting a service of bundle {}: {}", reference.getBundle().getSymbolicName(),
+                        e.getMessage());
+                return null;
+            }
+            StoaService<Object, Object> service = context.getService(reference);
+            if (service == null) {
+                LOG.error("Service '{}' of bundle {} could not be obtained (its component failed to activate?)", id,
+                        reference.getBundle().getSymbolicName());
+                return null;
+            }
+            Provider provider = new Provider(reference, service);
+            Endpoint endpoint = endpointFor(kind.id(), id);
+            endpoint.add(provider);
+            return new Tracked(provider, endpoint);
+        }
+
+        @Override
+        public void modifiedService(ServiceReference<StoaService<Object, Object>> reference, Tracked tracked) {
+            Object id = reference.getProperty(ServiceProperties.ID);
+            String kind = ServiceKind.parse(reference.getProperty(ServiceProperties.KIND)).id();
+            if (!tracked.endpoint.id.equals(id) || !tracked.endpoint.kind.equals(kind)) {
+                LOG.warn("Service '{}' changed its id or kind; re-register it instead: it stays at {}",
+                        tracked.endpoint.id, tracked.endpoint.address);
+            }
+        }
+
+        @Override
+        public void removedService(ServiceReference<StoaService<Object, Object>> reference, Tracked tracked) {
+            tracked.endpoint.remove(tracked.provider);
+            long started = System.nanoTime();
+            try {
+                int left = tracked.provider.drain(config.drainTimeoutMs());
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                if (left > 0) {
+                    LOG.warn("Service '{}' unregistered with {} calls still running after {} ms", tracked.endpoint.id,
+                            left, ms);
+                } else if (ms > 0) {
+                    LOG.info("Service '{}' drained in {} ms", tracked.endpoint.id, ms);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                context.ungetService(reference);
+            }
+        }
+    }
+}

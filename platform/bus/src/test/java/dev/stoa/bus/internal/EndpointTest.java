@@ -1,0 +1,282 @@
+package dev.stoa.bus.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.ServiceProperties;
+import dev.stoa.api.StoaService;
+import dev.stoa.api.data.Text;
+import dev.stoa.vertx.LocalCodecs;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.lang.annotation.Annotation;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * The swap and failure logic of one address, on a real Vert.x event bus. The OSGi service registry is replaced by a
+ * minimal {@link ServiceReference} here only to drive the endpoint directly; the itests run the same path in Felix.
+ */
+class EndpointTest {
+
+    private Vertx vertx;
+    private Endpoint endpoint;
+
+    @BeforeEach
+    void setUp() {
+        vertx = Vertx.vertx();
+        LocalCodecs.registerAll(vertx);
+        endpoint = new Endpoint(vertx, config(2_000, 500), "service", "upper");
+        endpoint.open();
+    }
+
+    @AfterEach
+    void tearDown() {
+        endpoint.close();
+        vertx.close().await();
+    }
+
+    @Test
+    void objectCallIsAnsweredWithTheServiceResult() {
+        endpoint.add(provider(1, t -> new Text(t.value().toUpperCase())));
+        Text out = (Text) request(new Text("hello")).await().body();
+        assertThat(out.value()).isEqualTo("HELLO");
+    }
+
+    @Test
+    void jsonCallIsConvertedBothWays() {
+        endpoint.add(provider(1, t -> new Text(t.value() + "!")));
+        JsonObject out = (JsonObject) request(new JsonObject().put("text", "hi")).await().body();
+        assertThat(out.getString("text")).isEqualTo("hi!");
+    }
+
+    @Test
+    void callsDuringASwapWaitForTheNewInstance() throws Exception {
+        Provider old = provider(1, t -> new Text("old"));
+        endpoint.add(old);
+        endpoint.remove(old);
+        assertThat(old.drain(1_000)).isZero();
+
+        List<Future<Object>> pending = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            pending.add(request(new Text("x")).map(m -> m.body()));
+        }
+        Thread.sleep(100);
+        assertThat(pending).noneMatch(Future::isComplete);
+
+        endpoint.add(provider(2, t -> new Text("new")));
+        for (Future<Object> f : pending) {
+            assertThat(((Text) f.await()).value()).isEqualTo("new");
+        }
+    }
+
+    @Test
+    void drainWaitsForInFlightCallsOnTheOldInstance() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Provider old = provider(1, t -> {
+            entered.countDown();
+            await(release);
+            return new Text("finished on old");
+        });
+        endpoint.add(old);
+        Future<Object> inFlight = request(new Text("x")).map(m -> m.body());
+        assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+
+        endpoint.remove(old);
+        assertThat(old.drain(100)).as("one call still running after 100 ms").isEqualTo(1);
+        release.countDown();
+        assertThat(old.drain(5_000)).isZero();
+        assertThat(((Text) inFlight.await()).value()).isEqualTo("finished on old");
+    }
+
+    @Test
+    void noReplacementWithinTheBoundFailsWithServiceGone() {
+        Provider old = provider(1, t -> t);
+        endpoint.add(old);
+        endpoint.remove(old);
+        ReplyException e = failure(request(new Text("x")));
+        assertThat(FailureCode.of(e.failureCode())).isEqualTo(FailureCode.SERVICE_GONE);
+        assertThat(e.getMessage()).contains("upper").contains("swapWaitMs");
+    }
+
+    @Test
+    void uninstalledBundleFailsWaitingCallsAtOnce() {
+        Provider old = provider(1, t -> t);
+        endpoint.add(old);
+        endpoint.remove(old);
+        Future<?> waiting = request(new Text("x"));
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (endpoint.waitingCount() == 0 && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
+        // the stand-in reference has no bundle, which the endpoint records as bundle id -1
+        endpoint.bundleUninstalled(-1);
+        ReplyException e = failure(waiting);
+        assertThat(FailureCode.of(e.failureCode())).isEqualTo(FailureCode.SERVICE_GONE);
+        assertThat(e.getMessage()).contains("uninstalled");
+        assertThat(endpoint.describe().state()).isEqualTo("gone");
+    }
+
+    @Test
+    void slowCallTimesOut() {
+        endpoint.add(provider(1, t -> {
+            await(new CountDownLatch(1), 3_000);
+            return t;
+        }));
+        ReplyException e = failure(request(new Text("x")));
+        assertThat(FailureCode.of(e.failureCode())).isEqualTo(FailureCode.TIMEOUT);
+    }
+
+    @Test
+    void wrongInputTypeIsBadInputNamingTheExpectedType() {
+        endpoint.add(provider(1, t -> t));
+        ReplyException e = failure(request("a plain string"));
+        assertThat(FailureCode.of(e.failureCode())).isEqualTo(FailureCode.BAD_INPUT);
+        assertThat(e.getMessage()).contains("expects Text");
+    }
+
+    @Test
+    void exceptionInTheServiceIsInternalWithItsMessage() {
+        endpoint.add(provider(1, t -> {
+            throw new IllegalStateException("model not loaded");
+        }));
+        ReplyException e = failure(request(new Text("x")));
+        assertThat(FailureCode.of(e.failureCode())).isEqualTo(FailureCode.INTERNAL);
+        assertThat(e.getMessage()).contains("model not loaded");
+        assertThat(endpoint.describe().failures()).isEqualTo(1);
+    }
+
+    private Future<io.vertx.core.eventbus.Message<Object>> request(Object body) {
+        return vertx.eventBus().request(endpoint.address, body);
+    }
+
+    private static ReplyException failure(Future<?> f) {
+        try {
+            f.await();
+        } catch (ReplyException e) {
+            return e;
+        }
+        throw new AssertionError("expected the call to fail");
+    }
+
+    private static void await(CountDownLatch latch) {
+        await(latch, 10_000);
+    }
+
+    private static void await(CountDownLatch latch, long ms) {
+        try {
+            latch.await(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Provider provider(long serviceId, Function<Text, Text> fn) {
+        StoaService<Object, Object> service = new StoaService<>() {
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            @Override
+            public Class<Object> inputType() {
+                return (Class) Text.class;
+            }
+
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            @Override
+            public Class<Object> outputType() {
+                return (Class) Text.class;
+            }
+
+            @Override
+            public Object call(Object input) {
+                return fn.apply((Text) input);
+            }
+        };
+        return new Provider(new Reference(serviceId), service);
+    }
+
+    private static BusConfig config(long callTimeoutMs, long swapWaitMs) {
+        return new BusConfig() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return BusConfig.class;
+            }
+
+            @Override
+            public long callTimeoutMs() {
+                return callTimeoutMs;
+            }
+
+            @Override
+            public long swapWaitMs() {
+                return swapWaitMs;
+            }
+
+            @Override
+            public long drainTimeoutMs() {
+                return 5_000;
+            }
+
+            @Override
+            public int maxWaiting() {
+                return 100;
+            }
+        };
+    }
+
+    /** Stand-in for a registry entry: only what Endpoint reads (properties, ordering). */
+    private record Reference(long serviceId) implements ServiceReference<StoaService<Object, Object>> {
+        @Override
+        public Object getProperty(String key) {
+            return Map.of("service.id", serviceId, ServiceProperties.ID, "upper").get(key);
+        }
+
+        @Override
+        public String[] getPropertyKeys() {
+            return new String[] {"service.id", ServiceProperties.ID};
+        }
+
+        @Override
+        public Bundle getBundle() {
+            return null;
+        }
+
+        @Override
+        public Bundle[] getUsingBundles() {
+            return null;
+        }
+
+        @Override
+        public boolean isAssignableTo(Bundle bundle, String className) {
+            return true;
+        }
+
+        @Override
+        public int compareTo(Object other) {
+            // newer registrations rank lower, as in OSGi: compare by id, reversed
+            return Long.compare(((Reference) other).serviceId, serviceId);
+        }
+
+        @Override
+        public Dictionary<String, Object> getProperties() {
+            return new Hashtable<>(Map.of("service.id", serviceId));
+        }
+
+        @Override
+        public <A> A adapt(Class<A> type) {
+            return null;
+        }
+    }
+}
