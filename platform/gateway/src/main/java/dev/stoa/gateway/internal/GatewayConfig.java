@@ -1,0 +1,19 @@
+package dev.stoa.gateway.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Settings of the HTTP gateway, PID {@code dev.stoa.gateway} ({@code etc/dev.stoa.gateway.cfg}). */
+@ObjectClassDefinition(name = "Stoa HTTP gateway")
+public @interface GatewayConfig {
+
+    @AttributeDefinition(description = "Address to bind; 127.0.0.1 keeps the API on this machine")
+    String host() default "127.0.0.1";
+
+    @AttributeDefinition(description = "TCP port; 0 picks a free one. The environment variable STOA_HTTP_PORT,"
+            + " when set, wins over this")
+    int port() default 8080;
+
+    @AttributeDefinition(description = "Service ids that must be available before /health/ready answers 200")
+    String[] requiredServices() default {};
+}

@@ -1,0 +1,152 @@
+package dev.stoa.gateway.internal;
+
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.runtime.DeploymentReport;
+import dev.stoa.api.runtime.ExportedService;
+import dev.stoa.api.runtime.ServiceDirectory;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The platform's HTTP API on Vert.x Web:
+ * <ul>
+ *   <li>{@code GET /health/live}: 200 while the process serves HTTP;</li>
+ *   <li>{@code GET /health/ready}: 200 when the platform and its required services are up, else 503 with the
+ *       checks that are down and why;</li>
+ *   <li>{@code GET /v1/services}: every service exported on the bus (id, kind, version, bundle, state, address);</li>
+ *   <li>{@code GET /v1/bundles}: every bundle (symbolic name, version, state) and, for a broken one, the reason.</li>
+ * </ul>
+ * Errors are JSON: {@code {"error": "<FailureCode>", "code": n, "message": "..."}}.
+ */
+@Component(immediate = true, configurationPid = "dev.stoa.gateway", service = {})
+@Designate(ocd = GatewayConfig.class)
+public final class HttpGateway {
+
+    static final String PORT_ENV = "STOA_HTTP_PORT";
+    private static final Logger LOG = LoggerFactory.getLogger(HttpGateway.class);
+
+    private final HttpServer server;
+    private final BundleInspector bundles;
+    private final Readiness readiness;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ServiceDirectory directory;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile DeploymentReport deploymentReport;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ServiceComponentRuntime scr;
+
+    @Activate
+    public HttpGateway(BundleContext context, @Reference Vertx vertx, GatewayConfig config) {
+        this.bundles = new BundleInspector(context);
+        this.readiness = new Readiness(context, Arrays.asList(config.requiredServices()));
+        int port = port(System.getenv(PORT_ENV), config.port());
+        Router router = Router.router(vertx);
+        router.get("/health/live").handler(rc -> json(rc, 200, new JsonObject().put("status", "UP")));
+        router.get("/health/ready").handler(this::ready);
+        router.get("/v1/services").handler(this::services);
+        router.get("/v1/bundles").handler(this::bundles);
+        router.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "no route for " + rc.request().method() + " "
+                + rc.request().path() + "; the API has /health/live, /health/ready, /v1/services, /v1/bundles"));
+        router.route().failureHandler(rc -> {
+            LOG.error("HTTP {} {} failed", rc.request().method(), rc.request().path(), rc.failure());
+            error(rc, 500, FailureCode.INTERNAL.name(), String.valueOf(rc.failure()));
+        });
+
+        HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port))
+                .requestHandler(router);
+        try {
+            this.server = created.listen().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            created.close();
+            throw new IllegalStateException("the HTTP gateway could not listen on " + config.host() + ":" + port
+                    + " (" + e.getMessage() + "); free the port, or set another with port= in etc/dev.stoa.gateway.cfg"
+                    + " or the environment variable " + PORT_ENV, e);
+        }
+        LOG.info("HTTP API on http://{}:{}", config.host(), server.actualPort());
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            server.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("HTTP server did not close cleanly: {}", e.getMessage());
+        }
+    }
+
+    /** @return the port: {@code STOA_HTTP_PORT} when set, else the configured one */
+    static int port(String env, int configured) {
+        if (env == null || env.isBlank()) {
+            return configured;
+        }
+        try {
+            int p = Integer.parseInt(env.trim());
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("environment variable " + PORT_ENV + " is '" + env
+                + "'; set it to a port number between 0 and 65535, or unset it to use etc/dev.stoa.gateway.cfg");
+    }
+
+    private void ready(RoutingContext rc) {
+        DeploymentReport report = deploymentReport;
+        String deployPrefix = report == null ? null : report.directory().toUri().toString();
+        JsonObject result = readiness.check(directory, deployPrefix);
+        json(rc, "UP".equals(result.getString("status")) ? 200 : 503, result);
+    }
+
+    private void services(RoutingContext rc) {
+        ServiceDirectory d = directory;
+        if (d == null) {
+            error(rc, 503, FailureCode.UNAVAILABLE.name(), "the event-bus exporter (dev.stoa.bus) is not running; "
+                    + FailureCode.UNAVAILABLE.fix());
+            return;
+        }
+        JsonArray out = new JsonArray();
+        for (ExportedService s : d.services()) {
+            // built by hand: JsonObject.mapFrom needs jackson-databind, which the platform does not ship
+            out.add(new JsonObject().put("id", s.id()).put("kind", s.kind()).put("version", s.version())
+                    .put("address", s.address()).put("bundle", s.bundle()).put("bundleId", s.bundleId())
+                    .put("state", s.state()).put("inFlight", s.inFlight()).put("calls", s.calls())
+                    .put("failures", s.failures()));
+        }
+        json(rc, 200, out);
+    }
+
+    private void bundles(RoutingContext rc) {
+        json(rc, 200, bundles.describe(deploymentReport, scr));
+    }
+
+    private static void json(RoutingContext rc, int status, Object body) {
+        rc.response().setStatusCode(status).putHeader("content-type", "application/json")
+                .end(body instanceof JsonObject o ? o.encodePrettily() : ((JsonArray) body).encodePrettily());
+    }
+
+    private static void error(RoutingContext rc, int status, String error, String message) {
+        json(rc, status, new JsonObject().put("error", error).put("code", status).put("message", message));
+    }
+}
