@@ -10,9 +10,9 @@ public @interface GatewayConfig {
     @AttributeDefinition(description = "Address to bind; 127.0.0.1 keeps the API on this machine")
     String host() default "127.0.0.1";
 
-    @AttributeDefinition(description = "TCP port; 0 picks a free one. The environment variable STOA_HTTP_PORT,"
-            + " when set, wins over this")
-    int port() default 8080;
+    @AttributeDefinition(description = "TCP port; 0 picks a free one, -1 means 8080. The environment variable"
+            + " STOA_HTTP_PORT, then the framework property stoa.http.port, win over this when set")
+    int port() default -1;
 
     @AttributeDefinition(description = "Service ids that must be available before /health/ready answers 200")
     String[] requiredServices() default {};

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpGateway {
 
     static final String PORT_ENV = "STOA_HTTP_PORT";
+    static final String PORT_PROPERTY = "stoa.http.port";
+    static final int DEFAULT_PORT = 8080;
     private static final Logger LOG = LoggerFactory.getLogger(HttpGateway.class);
 
     private final HttpServer server;
@@ -60,7 +62,7 @@ public final class HttpGateway {
     public HttpGateway(BundleContext context, @Reference Vertx vertx, GatewayConfig config) {
         this.bundles = new BundleInspector(context);
         this.readiness = new Readiness(context, Arrays.asList(config.requiredServices()));
-        int port = port(System.getenv(PORT_ENV), config.port());
+        int port = port(System.getenv(PORT_ENV), context.getProperty(PORT_PROPERTY), config.port());
         Router router = Router.router(vertx);
         router.get("/health/live").handler(rc -> json(rc, 200, new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(this::ready);
@@ -95,21 +97,32 @@ public final class HttpGateway {
         }
     }
 
-    /** @return the port: {@code STOA_HTTP_PORT} when set, else the configured one */
-    static int port(String env, int configured) {
-        if (env == null || env.isBlank()) {
-            return configured;
+    /**
+     * Chooses the port: the environment variable {@code STOA_HTTP_PORT}, else the framework property
+     * {@code stoa.http.port} (etc/config.properties or -D), else {@code port=} of etc/dev.stoa.gateway.cfg, else 8080.
+     * The environment wins so that one distribution folder can run several times side by side.
+     */
+    static int port(String env, String frameworkProperty, int configured) {
+        if (env != null && !env.isBlank()) {
+            return parsePort(env, "environment variable " + PORT_ENV);
         }
+        if (frameworkProperty != null && !frameworkProperty.isBlank()) {
+            return parsePort(frameworkProperty, "property " + PORT_PROPERTY);
+        }
+        return configured >= 0 ? configured : DEFAULT_PORT;
+    }
+
+    private static int parsePort(String value, String source) {
         try {
-            int p = Integer.parseInt(env.trim());
+            int p = Integer.parseInt(value.trim());
             if (p >= 0 && p <= 65535) {
                 return p;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("environment variable " + PORT_ENV + " is '" + env
-                + "'; set it to a port number between 0 and 65535, or unset it to use etc/dev.stoa.gateway.cfg");
+        throw new IllegalArgumentException(source + " is '" + value + "'; set it to a port number between 0 and"
+                + " 65535 (0 picks a free one), or remove it to use etc/dev.stoa.gateway.cfg");
     }
 
     private void ready(RoutingContext rc) {
