@@ -1,0 +1,68 @@
+package dev.stoa.launcher.internal;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Picks the {@link Command} named by the first argument and runs it; answers {@code help} itself, so the list of
+ * commands it prints is always the list it dispatches to.
+ */
+public final class CommandLine {
+
+    /** Exit status for a command line that names no known command or has bad arguments (as in BSD sysexits). */
+    public static final int USAGE_ERROR = 2;
+
+    private static final String HELP = "help";
+
+    private final String defaultCommand;
+    private final Map<String, Command> commands = new LinkedHashMap<>();
+
+    /**
+     * @param defaultCommand the command to run when none is given
+     * @param commands the commands, in the order {@code help} lists them
+     */
+    public CommandLine(String defaultCommand, List<Command> commands) {
+        this.defaultCommand = defaultCommand;
+        commands.forEach(command -> this.commands.put(command.name(), command));
+    }
+
+    /**
+     * @param args the command line; empty means the default command
+     * @param out where results and help go
+     * @param err where usage errors and failures go
+     * @return the command's exit status
+     */
+    public int execute(List<String> args, PrintStream out, PrintStream err) {
+        String name = args.isEmpty() ? defaultCommand : args.get(0);
+        List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
+        if (HELP.equals(name) || "--help".equals(name) || "-h".equals(name)) {
+            printUsage(out);
+            return 0;
+        }
+        Command command = commands.get(name);
+        if (command == null) {
+            err.println("stoa: unknown command '" + name + "'");
+            printUsage(err);
+            return USAGE_ERROR;
+        }
+        try {
+            return command.run(rest, out, err);
+        } catch (Exception e) {
+            err.println("stoa " + name + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private void printUsage(PrintStream stream) {
+        stream.println("Usage: stoa [command] [arguments]");
+        stream.println();
+        stream.println("Commands:");
+        commands.values().forEach(c -> stream.printf("  %-10s %s%n", c.name(), c.summary()));
+        stream.printf("  %-10s %s%n", HELP, "print this help");
+        stream.println();
+        stream.println("With no command, stoa runs '" + defaultCommand + "'.");
+        stream.println("Environment: STOA_HOME (set by bin/stoa), JAVA_HOME, JAVA_OPTS.");
+    }
+}

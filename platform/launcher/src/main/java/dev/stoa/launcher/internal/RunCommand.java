@@ -1,0 +1,38 @@
+package dev.stoa.launcher.internal;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * {@code stoa run}: boots the platform in the foreground until SIGTERM or Ctrl-C.
+ *
+ * <p>The order matters: {@code stoa.home} must be a system property before logback reads logback.xml, logging before
+ * the first logger is created, and DJL's settings before DJL's first use.
+ */
+public final class RunCommand implements Command {
+
+    @Override
+    public String name() {
+        return "run";
+    }
+
+    @Override
+    public String summary() {
+        return "run the platform in the foreground (the default); stop it with Ctrl-C or SIGTERM";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        if (!args.isEmpty()) {
+            err.println("stoa run: takes no arguments, got " + args);
+            return CommandLine.USAGE_ERROR;
+        }
+        StoaHome home = StoaHome.locate();
+        System.setProperty(StoaHome.PROPERTY, home.root().toString());
+        LoggingSetup.install(home);
+        DjlSetup.configure(home);
+        DjlSetup.discoverEngines();
+        new Server(home, FrameworkConfig.load(home)).run();
+        return 0;
+    }
+}
