@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * {@code stoa run}: boots the platform in the foreground until SIGTERM or Ctrl-C.
  *
- * <p>The order matters: {@code stoa.home} must be a system property before logback reads logback.xml, logging before
- * the first logger is created, and DJL's settings before DJL's first use.
+ * <p>The order matters: the instance lock before anything writes to {@code data/}, {@code stoa.home} as a system
+ * property before logback reads logback.xml, logging before the first logger is created, and DJL's settings before
+ * DJL's first use.
  */
 public final class RunCommand implements Command {
 
@@ -28,11 +29,14 @@ public final class RunCommand implements Command {
             return CommandLine.USAGE_ERROR;
         }
         StoaHome home = StoaHome.locate();
-        System.setProperty(StoaHome.PROPERTY, home.root().toString());
-        LoggingSetup.install(home);
-        DjlSetup.configure(home);
-        DjlSetup.discoverEngines();
-        new Server(home, FrameworkConfig.load(home)).run();
+        // First: a second instance must not even write to the running one's log
+        try (InstanceLock lock = InstanceLock.acquire(home.data())) {
+            System.setProperty(StoaHome.PROPERTY, home.root().toString());
+            LoggingSetup.install(home);
+            DjlSetup.configure(home);
+            DjlSetup.discoverEngines();
+            new Server(home, FrameworkConfig.load(home)).run();
+        }
         return 0;
     }
 }
