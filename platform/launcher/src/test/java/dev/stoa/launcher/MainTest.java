@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
 
@@ -41,6 +43,18 @@ class MainTest {
     void extraArgumentsAreAUsageError() {
         assertThat(execute("version", "--verbose")).isEqualTo(2);
         assertThat(text(err)).contains("stoa version: takes no arguments");
+    }
+
+    @Test
+    void runWithoutConfigFileFailsNamingTheFile(@TempDir Path home) {
+        System.setProperty("stoa.home", home.toString());
+        try {
+            assertThat(execute("run")).isEqualTo(1);
+            assertThat(text(err)).contains("stoa run: no such file: ")
+                    .contains(home.resolve("etc").resolve("config.properties").toString());
+        } finally {
+            System.clearProperty("stoa.home");
+        }
     }
 
     private int execute(String... args) {

@@ -36,7 +36,7 @@ public final class DjlRuntimeComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(DjlRuntimeComponent.class);
 
-    private BundleContext context;
+    private BundleContext context; // guarded by this
     private ServiceRegistration<DjlRuntime> registration; // guarded by this
     private boolean active; // guarded by this
 

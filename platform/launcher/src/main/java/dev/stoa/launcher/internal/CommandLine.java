@@ -1,6 +1,7 @@
 package dev.stoa.launcher.internal;
 
 import java.io.PrintStream;
+import java.nio.file.NoSuchFileException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,9 +51,17 @@ public final class CommandLine {
         try {
             return command.run(rest, out, err);
         } catch (Exception e) {
-            err.println("stoa " + name + ": " + e.getMessage());
+            err.println("stoa " + name + ": " + describe(e));
             return 1;
         }
+    }
+
+    /** A failure in one line: the message, which for a missing file is only its path, else the exception. */
+    private static String describe(Exception e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file: " + e.getMessage();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private void printUsage(PrintStream stream) {

@@ -82,6 +82,7 @@ final class FrameworkConfig {
         }
     }
 
+    /** Real paths, so that a symlinked installation still recognises its own jars; a dangling link stays as is. */
     private static Path realPath(Path path) {
         try {
             return path.toRealPath();
