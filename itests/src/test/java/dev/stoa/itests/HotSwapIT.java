@@ -1,0 +1,137 @@
+package dev.stoa.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.data.Text;
+import dev.stoa.api.runtime.DeploymentReport;
+import dev.stoa.api.runtime.ServiceDirectory;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * The hot-swap promise: a service bundle in deploy/ is replaced 10 times while clients call it without pause, and
+ * every call is answered (by the old or the new version); then it is deleted and calls fail with SERVICE_GONE.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HotSwapIT extends StoaTestSupport {
+
+    private static final int UPDATES = 10;
+    private static final int CLIENTS = 8;
+
+    @Override
+    protected void buildBundles(Path dir) throws IOException {
+        for (int i = 0; i <= UPDATES; i++) {
+            TestBundles.echo(dir, TestBundles.ECHO, "1.0." + i);
+        }
+    }
+
+    @Test
+    public void tenUpdatesUnderLoadLoseNoRequest() throws Exception {
+        Vertx vertx = service(Vertx.class);
+        service(DeploymentReport.class);
+        ServiceDirectory directory = service(ServiceDirectory.class);
+        Path jar = deploy(builtBundles().resolve("echo-1.0.0.jar"), "echo.jar");
+        await("echo exported", () -> directory.services().stream()
+                .anyMatch(s -> s.id().equals("echo") && s.state().equals("available")));
+
+        Load load = new Load(vertx, "stoa.service.echo");
+        load.start(CLIENTS);
+        for (int i = 1; i <= UPDATES; i++) {
+            String version = "1.0." + i;
+            long answeredBefore = load.ok.get();
+            long start = System.nanoTime();
+            deploy(builtBundles().resolve("echo-" + version + ".jar"), "echo.jar");
+            await("answers from " + version, () -> load.versions.containsKey(version));
+            System.out.printf("[measure] update %d: first answer from %s after %d ms (%d calls answered meanwhile)%n",
+                    i, version, (System.nanoTime() - start) / 1_000_000, load.ok.get() - answeredBefore);
+        }
+        load.stopAndWait();
+
+        System.out.printf("[measure] hot swap: %d calls sent, %d answered, %d failed, max latency %d ms%n",
+                load.sent.get(), load.ok.get(), load.failed.size(), load.maxLatencyMs.get());
+        assertEquals("failed calls: " + load.failed, 0, load.failed.size());
+        assertEquals("every call answered", load.sent.get(), load.ok.get());
+        assertEquals("all 11 versions served", 11, load.versions.size());
+        assertTrue("calls flowed throughout (" + load.ok.get() + ")", load.ok.get() > 100);
+
+        Files.delete(jar);
+        await("echo gone", () -> directory.services().stream()
+                .anyMatch(s -> s.id().equals("echo") && s.state().equals("gone")));
+        try {
+            vertx.eventBus().request("stoa.service.echo", new Text("after delete")).await();
+            throw new AssertionError("call after delete must fail");
+        } catch (ReplyException e) {
+            assertEquals(e.getMessage(), FailureCode.SERVICE_GONE, FailureCode.of(e.failureCode()));
+        }
+    }
+
+    /** Closed-loop clients: each sends its next call as soon as the previous one is answered. */
+    private static final class Load {
+        final Vertx vertx;
+        final String address;
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong ok = new AtomicLong();
+        final AtomicLong maxLatencyMs = new AtomicLong();
+        final AtomicInteger outstanding = new AtomicInteger();
+        final Map<String, Long> versions = new ConcurrentHashMap<>();
+        final ConcurrentLinkedQueue<String> failed = new ConcurrentLinkedQueue<>();
+
+        Load(Vertx vertx, String address) {
+            this.vertx = vertx;
+            this.address = address;
+        }
+
+        void start(int clients) {
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                vertx.runOnContext(v -> next(client));
+            }
+        }
+
+        private void next(int client) {
+            if (!running.get()) {
+                return;
+            }
+            long n = sent.incrementAndGet();
+            outstanding.incrementAndGet();
+            long start = System.nanoTime();
+            vertx.eventBus().request(address, new Text(client + "-" + n), new DeliveryOptions().setSendTimeout(30_000))
+                    .onComplete(ar -> {
+                        maxLatencyMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+                        if (ar.succeeded()) {
+                            String answer = ((Text) ar.result().body()).value();
+                            versions.merge(answer.substring(0, answer.indexOf(':')), 1L, Long::sum);
+                            ok.incrementAndGet();
+                        } else {
+                            failed.add(ar.cause().toString());
+                        }
+                        outstanding.decrementAndGet();
+                        next(client);
+                    });
+        }
+
+        void stopAndWait() throws InterruptedException {
+            running.set(false);
+            await("outstanding calls answered", () -> outstanding.get() == 0);
+        }
+    }
+}

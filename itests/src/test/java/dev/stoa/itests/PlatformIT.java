@@ -1,0 +1,145 @@
+package dev.stoa.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.data.Text;
+import dev.stoa.api.runtime.DeploymentReport;
+import dev.stoa.api.runtime.ServiceDirectory;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+/** The platform boots whole, answers over HTTP and the event bus, and picks up bundles from deploy/. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class PlatformIT extends StoaTestSupport {
+
+    @Override
+    protected void buildBundles(Path dir) throws IOException {
+        TestBundles.echo(dir, "greeter", "1.0.0");
+    }
+
+    @Test
+    public void everyBundleIsActive() throws Exception {
+        service(ServiceDirectory.class);
+        String inactive = Arrays.stream(context.getBundles())
+                .filter(b -> b.getHeaders().get("Fragment-Host") == null)
+                .filter(b -> b.getState() != Bundle.ACTIVE)
+                .map(b -> b.getSymbolicName() + "=" + b.getState())
+                .collect(Collectors.joining(", "));
+        assertEquals("bundles not ACTIVE", "", inactive);
+        for (String bsn : new String[] {"dev.stoa.api", "dev.stoa.vertx", "dev.stoa.bus", "dev.stoa.gateway",
+            "dev.stoa.deploy", "dev.stoa.djl", "org.apache.felix.scr", "org.apache.felix.fileinstall"}) {
+            assertEquals(bsn, Bundle.ACTIVE, platformBundle(bsn).getState());
+        }
+    }
+
+    @Test
+    public void healthAndListingsAnswerOverHttp() throws Exception {
+        service(ServiceDirectory.class);
+        service(DeploymentReport.class);
+        await("gateway listening", () -> {
+            try {
+                return http("/health/live").statusCode() == 200;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        });
+        await("/health/ready = 200", () -> status("/health/ready") == 200);
+        JsonObject ready = new JsonObject(http("/health/ready").body());
+        assertEquals("UP", ready.getString("status"));
+
+        JsonArray bundles = new JsonArray(http("/v1/bundles").body());
+        JsonObject gateway = find(bundles, "symbolicName", "dev.stoa.gateway");
+        assertEquals("ACTIVE", gateway.getString("state"));
+        assertTrue(gateway.getString("version").startsWith("0.1.0"));
+
+        assertEquals(200, http("/v1/services").statusCode());
+        assertEquals(404, http("/v1/nothing-here").statusCode());
+        assertTrue(http("/v1/nothing-here").body().contains("/v1/services"));
+    }
+
+    @Test
+    public void deployedBundleIsServedAndRemovedBundleIsGone() throws Exception {
+        Vertx vertx = service(Vertx.class);
+        service(DeploymentReport.class);
+        await("gateway listening", () -> status("/health/live") == 200);
+
+        long start = System.nanoTime();
+        Path jar = deploy(builtBundles().resolve("greeter-1.0.0.jar"), "greeter.jar");
+        await("greeter in /v1/services", () -> listed("/v1/services", "id", "greeter"));
+        long appearedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("[measure] deployed bundle listed in /v1/services after " + appearedMs + " ms");
+
+        Text reply = (Text) vertx.eventBus().request("stoa.service.greeter", new Text("hello")).await().body();
+        assertEquals("in-process call passes the object", "1.0.0:hello", reply.value());
+        JsonObject json = (JsonObject) vertx.eventBus()
+                .request("stoa.service.greeter", new JsonObject().put("text", "json")).await().body();
+        assertEquals("external call speaks JSON", "1.0.0:json", json.getString("text"));
+
+        try {
+            vertx.eventBus().request("stoa.service.greeter", new JsonObject().put("txt", "typo")).await();
+            fail("a request without 'text' must fail");
+        } catch (ReplyException e) {
+            assertEquals(FailureCode.BAD_INPUT, FailureCode.of(e.failureCode()));
+            assertTrue(e.getMessage(), e.getMessage().contains("text"));
+        }
+
+        start = System.nanoTime();
+        Files.delete(jar);
+        await("greeter bundle gone from /v1/bundles",
+                () -> !listed("/v1/bundles", "symbolicName", "dev.stoa.itests.echo.greeter"));
+        long goneMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("[measure] deleted bundle gone from /v1/bundles after " + goneMs + " ms");
+        try {
+            vertx.eventBus().request("stoa.service.greeter", new Text("anyone?")).await();
+            fail("a removed service must not answer");
+        } catch (ReplyException e) {
+            assertEquals(e.getMessage(), FailureCode.SERVICE_GONE, FailureCode.of(e.failureCode()));
+        }
+        assertTrue("appeared within 10 s (was " + appearedMs + " ms)", appearedMs < 10_000);
+        assertTrue("disappeared within 10 s (was " + goneMs + " ms)", goneMs < 10_000);
+    }
+
+    private int status(String path) {
+        try {
+            return http(path).statusCode();
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+
+    private boolean listed(String path, String field, String value) {
+        try {
+            return find(new JsonArray(http(path).body()), field, value) != null;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    static JsonObject find(JsonArray array, String field, String value) {
+        for (int i = 0; i < array.size(); i++) {
+            JsonObject o = array.getJsonObject(i);
+            if (value.equals(o.getString(field))) {
+                return o;
+            }
+        }
+        return null;
+    }
+}
