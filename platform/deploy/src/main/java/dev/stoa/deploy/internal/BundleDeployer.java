@@ -88,7 +88,7 @@ final class BundleDeployer implements ArtifactInstaller, DeploymentReport {
         try (InputStream in = Files.newInputStream(artifact.toPath())) {
             bundle = context.installBundle(location, in);
         } catch (BundleException | IOException | RuntimeException e) {
-            fail(artifact, -1, Status.INSTALL_FAILED, "could not be installed: " + e.getMessage()
+            fail(artifact, -1, Status.INSTALL_FAILED, "could not be installed: " + reason(e)
                     + "; fix the bundle's manifest and copy it again");
             return;
         }
@@ -113,8 +113,8 @@ final class BundleDeployer implements ArtifactInstaller, DeploymentReport {
         try (InputStream in = Files.newInputStream(artifact.toPath())) {
             bundle.update(in);
         } catch (BundleException | IOException | RuntimeException e) {
-            fail(artifact, bundle.getBundleId(), Status.INSTALL_FAILED, "could not be updated: " + e.getMessage()
-                    + "; fix the bundle and copy it again");
+            fail(artifact, bundle.getBundleId(), Status.INSTALL_FAILED, "could not be updated: " + reason(e)
+                    + "; fix the bundle and copy it again (the previous version keeps running)");
             return;
         }
         refreshIfPending(bundle);
@@ -214,6 +214,18 @@ final class BundleDeployer implements ArtifactInstaller, DeploymentReport {
         LOG.error("deploy/{} {}", artifact.getName(), problem);
         byFile.put(artifact.getName(), new DeployedArtifact(artifact.getName(), location(artifact), bundleId, status,
                 "deploy/" + artifact.getName() + " " + problem));
+    }
+
+    /** The framework wraps the useful message (which header, what is wrong with it) in causes: show them all. */
+    static String reason(Throwable e) {
+        StringBuilder s = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && !m.isBlank() && s.indexOf(m) < 0) {
+                s.append(s.length() == 0 ? "" : ": ").append(m.trim());
+            }
+        }
+        return s.length() == 0 ? e.getClass().getSimpleName() : s.toString();
     }
 
     private static boolean isFragment(Bundle bundle) {

@@ -38,6 +38,13 @@ class BundleDeployerTest {
     }
 
     @Test
+    void reasonShowsTheCausesTheFrameworkWrapped() {
+        Exception e = new Exception("Could not create bundle object.",
+                new IllegalArgumentException("Invalid version range: [1,"));
+        assertThat(BundleDeployer.reason(e)).isEqualTo("Could not create bundle object.: Invalid version range: [1,");
+    }
+
+    @Test
     void locationIsTheFileUri() {
         File f = dir.resolve("x.jar").toFile();
         assertThat(BundleDeployer.location(f)).startsWith("file:/").endsWith("/x.jar");
