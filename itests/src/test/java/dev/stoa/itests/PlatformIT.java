@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -92,6 +93,17 @@ public class PlatformIT extends StoaTestSupport {
         JsonObject json = (JsonObject) vertx.eventBus()
                 .request("stoa.service.greeter", new JsonObject().put("text", "json")).await().body();
         assertEquals("external call speaks JSON", "1.0.0:json", json.getString("text"));
+
+        HttpResponse<String> viaHttp = httpPost("/v1/services/greeter", "{\"text\": \"http\"}");
+        assertEquals(viaHttp.body(), 200, viaHttp.statusCode());
+        assertEquals("1.0.0:http", new JsonObject(viaHttp.body()).getString("text"));
+        HttpResponse<String> typo = httpPost("/v1/services/greeter", "{\"txt\": \"typo\"}");
+        assertEquals(400, typo.statusCode());
+        assertEquals("BAD_INPUT", new JsonObject(typo.body()).getString("error"));
+        assertEquals(400, httpPost("/v1/services/greeter", "not json").statusCode());
+        HttpResponse<String> unknown = httpPost("/v1/services/nobody", "{}");
+        assertEquals(404, unknown.statusCode());
+        assertEquals("UNKNOWN_SERVICE", new JsonObject(unknown.body()).getString("error"));
 
         try {
             vertx.eventBus().request("stoa.service.greeter", new JsonObject().put("txt", "typo")).await();

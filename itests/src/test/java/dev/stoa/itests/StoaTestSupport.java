@@ -145,6 +145,14 @@ public abstract class StoaTestSupport {
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POSTs a body to a path of the gateway and returns the response. */
+    protected HttpResponse<String> httpPost(String path, String body) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     /** @return {@code http://127.0.0.1:<port>} of this framework's gateway */
     protected String baseUrl() {
         return "http://127.0.0.1:" + context.getProperty("stoa.http.port");

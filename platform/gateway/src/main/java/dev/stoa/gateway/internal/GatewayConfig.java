@@ -16,4 +16,11 @@ public @interface GatewayConfig {
 
     @AttributeDefinition(description = "Service ids that must be available before /health/ready answers 200")
     String[] requiredServices() default {};
+
+    @AttributeDefinition(description = "Largest request body accepted, in bytes; larger ones get 413")
+    long maxBodyBytes() default 16L * 1024 * 1024;
+
+    @AttributeDefinition(description = "Longest the gateway waits for a service's answer, in ms (the bus's own"
+            + " call timeout usually answers first)")
+    long callTimeoutMs() default 60_000;
 }

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health/ready}: 200 when the platform and its required services are up, else 503 with the
  *       checks that are down and why;</li>
  *   <li>{@code GET /v1/services}: every service exported on the bus (id, kind, version, bundle, state, address);</li>
- *   <li>{@code GET /v1/bundles}: every bundle (symbolic name, version, state) and, for a broken one, the reason.</li>
+ *   <li>{@code GET /v1/bundles}: every bundle (symbolic name, version, state) and, for a broken one, the reason;</li>
+ *   <li>{@code POST /v1/services/{id}}: calls a service with a JSON body and answers its JSON result.</li>
  * </ul>
  * Errors are JSON: {@code {"error": "<FailureCode>", "code": n, "message": "..."}}.
  */
@@ -68,11 +70,21 @@ public final class HttpGateway {
         router.get("/health/ready").handler(this::ready);
         router.get("/v1/services").handler(this::services);
         router.get("/v1/bundles").handler(this::bundles);
+        ServiceCallHandler calls = new ServiceCallHandler(vertx, () -> directory, config.callTimeoutMs());
+        router.post("/v1/services/:id")
+                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+                .handler(calls::handle);
         router.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "no route for " + rc.request().method() + " "
-                + rc.request().path() + "; the API has /health/live, /health/ready, /v1/services, /v1/bundles"));
+                + rc.request().path() + "; the API has GET /health/live, /health/ready, /v1/services, /v1/bundles"
+                + " and POST /v1/services/{id}"));
         router.route().failureHandler(rc -> {
+            if (rc.statusCode() == 413) {
+                error(rc, FailureCode.TOO_LARGE, "the request body is over " + config.maxBodyBytes() + " bytes;"
+                        + " send less, or raise maxBodyBytes in etc/dev.stoa.gateway.cfg");
+                return;
+            }
             LOG.error("HTTP {} {} failed", rc.request().method(), rc.request().path(), rc.failure());
-            error(rc, 500, FailureCode.INTERNAL.name(), String.valueOf(rc.failure()));
+            error(rc, FailureCode.INTERNAL, String.valueOf(rc.failure()));
         });
 
         HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port))
@@ -135,7 +147,7 @@ public final class HttpGateway {
     private void services(RoutingContext rc) {
         ServiceDirectory d = directory;
         if (d == null) {
-            error(rc, 503, FailureCode.UNAVAILABLE.name(), "the event-bus exporter (dev.stoa.bus) is not running; "
+            error(rc, FailureCode.UNAVAILABLE, "the event-bus exporter (dev.stoa.bus) is not running; "
                     + FailureCode.UNAVAILABLE.fix());
             return;
         }
@@ -154,12 +166,16 @@ public final class HttpGateway {
         json(rc, 200, bundles.describe(deploymentReport, scr));
     }
 
-    private static void json(RoutingContext rc, int status, Object body) {
+    static void json(RoutingContext rc, int status, Object body) {
         rc.response().setStatusCode(status).putHeader("content-type", "application/json")
                 .end(body instanceof JsonObject o ? o.encodePrettily() : ((JsonArray) body).encodePrettily());
     }
 
-    private static void error(RoutingContext rc, int status, String error, String message) {
+    static void error(RoutingContext rc, int status, String error, String message) {
         json(rc, status, new JsonObject().put("error", error).put("code", status).put("message", message));
+    }
+
+    static void error(RoutingContext rc, FailureCode code, String message) {
+        error(rc, code.httpStatus(), code.name(), message);
     }
 }

@@ -1,0 +1,85 @@
+package dev.stoa.gateway.internal;
+
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.runtime.ExportedService;
+import dev.stoa.api.runtime.ServiceDirectory;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /v1/services/{id}}: the JSON body goes to the service's event-bus address, the service's JSON answer
+ * comes back. A failure keeps its {@link FailureCode}: the HTTP status is the code's, the body names it.
+ */
+final class ServiceCallHandler {
+
+    private final Vertx vertx;
+    private final Supplier<ServiceDirectory> directory;
+    private final long timeoutMs;
+
+    ServiceCallHandler(Vertx vertx, Supplier<ServiceDirectory> directory, long timeoutMs) {
+        this.vertx = vertx;
+        this.directory = directory;
+        this.timeoutMs = timeoutMs;
+    }
+
+    void handle(RoutingContext rc) {
+        String id = rc.pathParam("id");
+        ServiceDirectory d = directory.get();
+        if (d == null) {
+            HttpGateway.error(rc, FailureCode.UNAVAILABLE, "the event-bus exporter (dev.stoa.bus) is not running; "
+                    + FailureCode.UNAVAILABLE.fix());
+            return;
+        }
+        ExportedService service = d.services().stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
+        if (service == null) {
+            HttpGateway.error(rc, FailureCode.UNKNOWN_SERVICE, "no service has id '" + id + "'; "
+                    + FailureCode.UNKNOWN_SERVICE.fix());
+            return;
+        }
+        JsonObject body;
+        try {
+            body = rc.body().asJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            HttpGateway.error(rc, FailureCode.BAD_INPUT, "the request body is not a JSON object (" + e.getMessage()
+                    + "); send e.g. {\"text\": \"hello\"} with Content-Type: application/json");
+            return;
+        }
+        if (body == null) {
+            HttpGateway.error(rc, FailureCode.BAD_INPUT, "the request body is empty; send a JSON object such as"
+                    + " {\"text\": \"hello\"}");
+            return;
+        }
+        vertx.eventBus().<Object>request(service.address(), body, new DeliveryOptions().setSendTimeout(timeoutMs))
+                .onComplete(ar -> {
+                    if (rc.response().closed()) {
+                        return; // the client went away; the service's answer has nowhere to go
+                    }
+                    if (ar.succeeded()) {
+                        Object reply = ar.result().body();
+                        HttpGateway.json(rc, 200, reply instanceof JsonObject o ? o : new JsonObject().put("result",
+                                String.valueOf(reply)));
+                    } else {
+                        fail(rc, id, ar.cause());
+                    }
+                });
+    }
+
+    private static void fail(RoutingContext rc, String id, Throwable cause) {
+        if (cause instanceof ReplyException re) {
+            switch (re.failureType()) {
+                case RECIPIENT_FAILURE -> HttpGateway.error(rc, FailureCode.of(re.failureCode()), re.getMessage());
+                case TIMEOUT -> HttpGateway.error(rc, FailureCode.TIMEOUT, "service '" + id + "' did not answer in"
+                        + " time; " + FailureCode.TIMEOUT.fix());
+                default -> HttpGateway.error(rc, FailureCode.UNAVAILABLE, "service '" + id + "' has no handler on the"
+                        + " bus right now; " + FailureCode.UNAVAILABLE.fix());
+            }
+        } else {
+            HttpGateway.error(rc, FailureCode.INTERNAL, String.valueOf(cause));
+        }
+    }
+}
