@@ -10,6 +10,7 @@ import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.systemPackages;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
+import dev.stoa.launcher.PropertiesFile;
 import dev.stoa.launcher.SystemPackages;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -38,9 +40,9 @@ import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * Boots what the distribution ships: every bundle of its {@code system/} folder at the start level its
- * {@code startup.properties} gives, with the packages of its {@code lib/} jars (DJL, slf4j) exported through the
- * system bundle, as {@code bin/stoa} does. Each test class gets its own framework, JVM and work folder (with
+ * Boots what the distribution ships, as {@code bin/stoa} does: its {@code etc/config.properties} as framework
+ * properties, every bundle of its {@code system/} folder at the start level its {@code startup.properties} gives,
+ * and the packages of its {@code lib/} jars (DJL, slf4j) exported through the system bundle. Each test class gets its own framework, JVM and work folder (with
  * {@code etc/}, {@code deploy/}, {@code data/}) and HTTP port.
  *
  * <p>{@link #config()} runs in the test JVM, outside the framework: it also builds the throwaway bundles
@@ -67,22 +69,22 @@ public abstract class StoaTestSupport {
                 Files.copy(cfg, etc.resolve(cfg.getFileName()));
             }
         }
-        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        Files.createDirectories(work.resolve("deploy"));
         Path bundles = Files.createDirectories(work.resolve("bundles"));
         buildBundles(bundles);
 
         List<Option> options = new ArrayList<>();
         options.add(systemPackages(SystemPackages.forJars(libraryJars(dist.resolve("lib"))).split(",")));
+        // the distribution's own framework properties, with this test's work folder as stoa.home
+        Map<String, String> properties = PropertiesFile.load(dist.resolve("etc/config.properties"),
+                name -> name.equals("stoa.home") ? work.toString() : PropertiesFile.systemPropertyOrEnvironment(name));
+        properties.forEach((k, v) -> options.add(frameworkProperty(k).value(v)));
         options.add(frameworkProperty("stoa.home").value(work.toString()));
-        options.add(frameworkProperty("stoa.deploy.dir").value(deploy.toString()));
         options.add(frameworkProperty("stoa.http.port").value(Integer.toString(freePort())));
-        options.add(frameworkProperty("felix.fileinstall.dir").value(etc.toString()));
-        options.add(frameworkProperty("felix.fileinstall.poll").value("500"));
-        options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
-        options.add(frameworkProperty("felix.fileinstall.log.default").value("jul"));
         options.add(systemProperty("stoa.itest.bundles").value(bundles.toString()));
         prepareDjl(work);
-        options.add(frameworkStartLevel(100));
+        options.add(frameworkStartLevel(Integer.parseInt(
+                properties.getOrDefault("org.osgi.framework.startlevel.beginning", "100"))));
         options.addAll(systemBundles(dist.resolve("system")));
         options.add(junitBundles());
         options.add(cleanCaches(true));

@@ -45,6 +45,8 @@ public final class HttpGateway {
     static final String PORT_ENV = "STOA_HTTP_PORT";
     static final String PORT_PROPERTY = "stoa.http.port";
     static final int DEFAULT_PORT = 8080;
+    private static final int BIND_ATTEMPTS = 10;
+    private static final long BIND_RETRY_MS = 200;
     private static final Logger LOG = LoggerFactory.getLogger(HttpGateway.class);
 
     private final HttpServer server;
@@ -87,17 +89,38 @@ public final class HttpGateway {
             error(rc, FailureCode.INTERNAL, String.valueOf(rc.failure()));
         });
 
-        HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port))
-                .requestHandler(router);
-        try {
-            this.server = created.listen().await(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            created.close();
-            throw new IllegalStateException("the HTTP gateway could not listen on " + config.host() + ":" + port
-                    + " (" + e.getMessage() + "); free the port, or set another with port= in etc/dev.stoa.gateway.cfg"
-                    + " or the environment variable " + PORT_ENV, e);
-        }
+        this.server = listen(vertx, router, config.host(), port);
         LOG.info("HTTP API on http://{}:{}", config.host(), server.actualPort());
+    }
+
+    /**
+     * Binds the server. When the component is re-created (its configuration changed) the previous instance may still
+     * hold the port for a moment, so a bind failure is retried briefly before it is reported.
+     */
+    private static HttpServer listen(Vertx vertx, Router router, String host, int port) {
+        Exception last = null;
+        for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+            HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+                    .requestHandler(router);
+            try {
+                return created.listen().await(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                created.close();
+                last = e;
+                if (!(e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException)) {
+                    break;
+                }
+                try {
+                    Thread.sleep(BIND_RETRY_MS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        throw new IllegalStateException("the HTTP gateway could not listen on " + host + ":" + port + " ("
+                + (last == null ? "interrupted" : last.getMessage()) + "); free the port, or set another with port= in"
+                + " etc/dev.stoa.gateway.cfg or the environment variable " + PORT_ENV, last);
     }
 
     @Deactivate

@@ -1,5 +1,6 @@
 package dev.stoa.launcher.internal;
 
+import dev.stoa.launcher.PropertiesFile;
 import dev.stoa.launcher.SystemPackages;
 import java.io.IOException;
 import java.net.URISyntaxException;

@@ -1,5 +1,6 @@
 package dev.stoa.launcher.internal;
 
+import dev.stoa.launcher.PropertiesFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

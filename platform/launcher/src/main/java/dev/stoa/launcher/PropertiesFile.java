@@ -1,4 +1,4 @@
-package dev.stoa.launcher.internal;
+package dev.stoa.launcher;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,4 +1,4 @@
-package dev.stoa.launcher.internal;
+package dev.stoa.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
