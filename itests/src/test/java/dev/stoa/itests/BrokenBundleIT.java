@@ -45,13 +45,7 @@ public class BrokenBundleIT extends StoaTestSupport {
             deploy(builtBundles().resolve(broken), broken);
         }
         await("all six files handled", () -> report.artifacts().size() == 6);
-        await("gateway listening", () -> {
-            try {
-                return http("/health/live").statusCode() == 200;
-            } catch (IOException | InterruptedException e) {
-                return false;
-            }
-        });
+        await("gateway listening", () -> status("/health/live") == 200);
 
         // SCR activates the component after the bundle has started: wait for its failure to be recorded
         await("failing component reported", () -> {

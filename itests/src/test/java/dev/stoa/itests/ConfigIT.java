@@ -47,12 +47,4 @@ public class ConfigIT extends StoaTestSupport {
         Files.writeString(tmp, content);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
-
-    private int status(String path) {
-        try {
-            return http(path).statusCode();
-        } catch (IOException | InterruptedException e) {
-            return -1;
-        }
-    }
 }

@@ -55,13 +55,7 @@ public class PlatformIT extends StoaTestSupport {
     public void healthAndListingsAnswerOverHttp() throws Exception {
         service(ServiceDirectory.class);
         service(DeploymentReport.class);
-        await("gateway listening", () -> {
-            try {
-                return http("/health/live").statusCode() == 200;
-            } catch (IOException | InterruptedException e) {
-                return false;
-            }
-        });
+        await("gateway listening", () -> status("/health/live") == 200);
         await("/health/ready = 200", () -> status("/health/ready") == 200);
         JsonObject ready = new JsonObject(http("/health/ready").body());
         assertEquals("UP", ready.getString("status"));
@@ -127,14 +121,6 @@ public class PlatformIT extends StoaTestSupport {
         }
         assertTrue("appeared within 10 s (was " + appearedMs + " ms)", appearedMs < 10_000);
         assertTrue("disappeared within 10 s (was " + goneMs + " ms)", goneMs < 10_000);
-    }
-
-    private int status(String path) {
-        try {
-            return http(path).statusCode();
-        } catch (IOException | InterruptedException e) {
-            return -1;
-        }
     }
 
     private boolean listed(String path, String field, String value) {
