@@ -1,0 +1,7 @@
+/**
+ * Typed service contracts: a {@link dev.stoa.api.StoaService} with a fixed input and output and extra operations
+ * (batching, dimensions) that in-process callers and pipelines can rely on. Register an implementation under its
+ * contract and under {@link dev.stoa.api.StoaService}, with {@code stoa.id}, and the bus exports it like any other.
+ */
+@org.osgi.annotation.versioning.Version("0.1.0")
+package dev.stoa.api.service;
