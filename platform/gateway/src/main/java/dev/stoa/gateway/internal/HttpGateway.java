@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/bundles}: every bundle (symbolic name, version, state) and, for a broken one, the reason;</li>
  *   <li>{@code GET /v1/pipelines}: every pipeline file, whether it serves, and what is wrong with it;</li>
  *   <li>{@code POST /v1/services/{id}} and {@code POST /v1/pipelines/{name}}: call a service or a pipeline with a
- *       JSON body and answer its JSON result.</li>
+ *       JSON body and answer its JSON result;</li>
+ *   <li>{@code POST /v1/bundles?file=F}, {@code PUT /v1/bundles/{file}}, {@code DELETE /v1/bundles/{file}}: bundle
+ *       management through deploy/, with a bearer token ({@link BundleManagement}).</li>
  * </ul>
  * Errors are JSON: {@code {"error": "<FailureCode>", "code": n, "message": "..."}}.
  */
@@ -81,13 +83,30 @@ public final class HttpGateway {
         router.get("/v1/bundles").handler(this::bundles);
         router.get("/v1/pipelines").handler(this::pipelines);
         ServiceCallHandler calls = new ServiceCallHandler(vertx, () -> directory, config.callTimeoutMs());
+        BundleManagement management = new BundleManagement(vertx, config.managementToken(), () -> deploymentReport);
+        router.post("/v1/bundles").handler(rc -> {
+            if (management.authorised(rc)) {
+                management.upload(rc, false);
+            }
+        });
+        router.put("/v1/bundles/:file").handler(rc -> {
+            if (management.authorised(rc)) {
+                management.upload(rc, true);
+            }
+        });
+        router.delete("/v1/bundles/:file").handler(rc -> {
+            if (management.authorised(rc)) {
+                management.delete(rc);
+            }
+        });
         for (String path : new String[] {"/v1/services/:id", "/v1/pipelines/:id"}) {
             router.post(path).handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                     .handler(calls::handle);
         }
         router.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "no route for " + rc.request().method() + " "
                 + rc.request().path() + "; the API has GET /health/live, /health/ready, /v1/services, /v1/bundles,"
-                + " /v1/pipelines and POST /v1/services/{id}, /v1/pipelines/{name}"));
+                + " /v1/pipelines; POST /v1/services/{id}, /v1/pipelines/{name}; and, with the management token,"
+                + " POST /v1/bundles?file=F, PUT and DELETE /v1/bundles/{file}"));
         router.route().failureHandler(rc -> {
             if (rc.statusCode() == 413) {
                 error(rc, FailureCode.TOO_LARGE, "the request body is over " + config.maxBodyBytes() + " bytes;"
