@@ -17,6 +17,10 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.stoa.nn.attention.AttentionMasks;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +118,25 @@ class TransformerLayerTest {
         for (int i = 0; i < y.length; i++) {
             assertThat((double) y[i]).isCloseTo(expected[i], within(1e-6));
         }
+    }
+
+    @Test
+    void savedParametersLoadIntoAFreshStackAndGiveTheSameOutput() throws Exception {
+        TransformerStack saved = TransformerStack.builder().setLayerCount(2).setEmbeddingSize(4).setHeadCount(2)
+                .optCrossAttention(true).build();
+        NDArray x = manager.randomNormal(new Shape(1, 3, 4));
+        NDArray mask = AttentionMasks.causal(manager, 3);
+        NDArray context = manager.randomNormal(new Shape(1, 2, 5));
+        NDList inputs = new NDList(x, mask, context);
+        saved.initialize(manager, DataType.FLOAT32, inputs.getShapes());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        saved.saveParameters(new DataOutputStream(bytes));
+
+        TransformerStack loaded = TransformerStack.builder().setLayerCount(2).setEmbeddingSize(4).setHeadCount(2)
+                .optCrossAttention(true).build();
+        loaded.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(loaded.forward(store, inputs, false).head().toFloatArray())
+                .containsExactly(saved.forward(store, inputs, false).head().toFloatArray());
     }
 
     @Test
