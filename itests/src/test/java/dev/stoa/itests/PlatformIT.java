@@ -68,6 +68,9 @@ public class PlatformIT extends StoaTestSupport {
 
         assertEquals(200, http("/v1/services").statusCode());
         assertEquals(404, http("/v1/nothing-here").statusCode());
+        assertEquals("GET /v1/nothing-here", "NOT_FOUND",
+                new JsonObject(http("/v1/nothing-here").body()).getString("error"));
+        everyDocumentedRouteExists();
         assertTrue(http("/v1/nothing-here").body().contains("/v1/services"));
     }
 
@@ -122,6 +125,26 @@ public class PlatformIT extends StoaTestSupport {
         }
         assertTrue("appeared within 10 s (was " + appearedMs + " ms)", appearedMs < 10_000);
         assertTrue("disappeared within 10 s (was " + goneMs + " ms)", goneMs < 10_000);
+    }
+
+    /** Each path and method of /openapi.json reaches a handler: none gets the router's own "no route" answer. */
+    private void everyDocumentedRouteExists() throws Exception {
+        JsonObject paths = new JsonObject(http("/openapi.json").body()).getJsonObject("paths");
+        assertTrue("documents the calls", paths.containsKey("/v1/pipelines/{name}"));
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        for (String path : paths.fieldNames()) {
+            for (String method : paths.getJsonObject(path).fieldNames()) {
+                String concrete = path.replaceAll("\\{[^}]+}", "x.jar");
+                java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(baseUrl() + concrete)).method(method.toUpperCase(),
+                        java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build();
+                String body = client.send(request, HttpResponse.BodyHandlers.ofString()).body();
+                boolean noRoute = body.startsWith("{") && new JsonObject(body).getString("message", "")
+                        .startsWith("no route for");
+                assertTrue(method + " " + path + " is documented but has no route: " + body, !noRoute);
+            }
+        }
     }
 
     private boolean listed(String path, String field, String value) {

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /v1/services/{id}} and {@code POST /v1/pipelines/{name}}: call a service or a pipeline with a
  *       JSON body and answer its JSON result;</li>
  *   <li>{@code POST /v1/bundles?file=F}, {@code PUT /v1/bundles/{file}}, {@code DELETE /v1/bundles/{file}}: bundle
- *       management through deploy/, with a bearer token ({@link BundleManagement}).</li>
+ *       management through deploy/, with a bearer token ({@link BundleManagement});</li>
+ *   <li>{@code GET /openapi.json}: the OpenAPI 3 description of all of the above.</li>
  * </ul>
  * Errors are JSON: {@code {"error": "<FailureCode>", "code": n, "message": "..."}}.
  */
@@ -82,6 +83,9 @@ public final class HttpGateway {
         router.get("/v1/services").handler(this::services);
         router.get("/v1/bundles").handler(this::bundles);
         router.get("/v1/pipelines").handler(this::pipelines);
+        String openApi = openApiDocument();
+        router.get("/openapi.json").handler(rc -> rc.response().putHeader("content-type", "application/json")
+                .end(openApi));
         ServiceCallHandler calls = new ServiceCallHandler(vertx, () -> directory, config.callTimeoutMs());
         BundleManagement management = new BundleManagement(vertx, config.managementToken(), () -> deploymentReport);
         router.post("/v1/bundles").handler(rc -> {
@@ -106,7 +110,7 @@ public final class HttpGateway {
         router.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "no route for " + rc.request().method() + " "
                 + rc.request().path() + "; the API has GET /health/live, /health/ready, /v1/services, /v1/bundles,"
                 + " /v1/pipelines; POST /v1/services/{id}, /v1/pipelines/{name}; and, with the management token,"
-                + " POST /v1/bundles?file=F, PUT and DELETE /v1/bundles/{file}"));
+                + " POST /v1/bundles?file=F, PUT and DELETE /v1/bundles/{file}; GET /openapi.json describes them"));
         router.route().failureHandler(rc -> {
             if (rc.statusCode() == 413) {
                 error(rc, FailureCode.TOO_LARGE, "the request body is over " + config.maxBodyBytes() + " bytes;"
@@ -119,6 +123,15 @@ public final class HttpGateway {
 
         this.server = listen(vertx, router, config.host(), port);
         LOG.info("HTTP API on http://{}:{}", config.host(), server.actualPort());
+    }
+
+    /** The hand-written OpenAPI 3 description of this API; PlatformIT checks it lists every route. */
+    private static String openApiDocument() {
+        try (java.io.InputStream in = HttpGateway.class.getResourceAsStream("/dev/stoa/gateway/openapi.json")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("the bundle lacks dev/stoa/gateway/openapi.json", e);
+        }
     }
 
     /**
