@@ -28,9 +28,9 @@ final class PipelineParser {
     static final Set<String> INPUT_TYPES = new TreeSet<>(
             Set.of("Text", "Image", "Audio", "Embedding", "Tokens", "Mask", "JsonObject"));
     private static final Set<String> TOP_FIELDS = Set.of("description", "input", "stages", "output");
-    private static final Set<String> STAGE_FIELDS = Set.of("description", "call", "map", "template", "merge", "input",
-            "when", "timeout", "retries", "maxInFlight");
-    private static final Set<String> KIND_FIELDS = Set.of("call", "map", "template", "merge");
+    private static final Set<String> STAGE_FIELDS = Set.of("description", "call", "map", "template", "merge", "top",
+            "by", "input", "when", "timeout", "retries", "maxInFlight");
+    private static final Set<String> KIND_FIELDS = Set.of("call", "map", "template", "merge", "top");
 
     private final String file;
     private final long defaultTimeoutMs;
@@ -144,6 +144,8 @@ final class PipelineParser {
         Template template = null;
         List<Ref> merge = null;
         Ref input = null;
+        int top = 0;
+        String by = null;
         switch (kind) {
             case CALL, MAP -> {
                 service = scalar(f.get(kind.name().toLowerCase(java.util.Locale.ROOT)), at + "." + kind.name()
@@ -171,10 +173,24 @@ final class PipelineParser {
                     error(m, at + ".merge", "must list what to join, e.g. '[$tags, $caption]'");
                 }
             }
+            case TOP -> {
+                top = integer(f.get("top"), at + ".top", 1, 10_000);
+                if (f.containsKey("input")) {
+                    input = ref(f.get("input"), at + ".input");
+                } else {
+                    error(node, at + ".input", "is missing; 'top' needs the list to rank, e.g. 'input: $scores.items'");
+                }
+                by = f.containsKey("by") ? scalar(f.get("by"), at + ".by") : null;
+            }
             default -> throw new IllegalStateException(kind.name());
         }
-        if (kind != Stage.Kind.CALL && kind != Stage.Kind.MAP && f.containsKey("input")) {
-            error(f.get("input"), at + ".input", "only 'call' and 'map' stages take an input; remove it");
+        if (kind == Stage.Kind.TEMPLATE || kind == Stage.Kind.MERGE) {
+            if (f.containsKey("input")) {
+                error(f.get("input"), at + ".input", "only 'call', 'map' and 'top' stages take an input; remove it");
+            }
+        }
+        if (kind != Stage.Kind.TOP && f.containsKey("by")) {
+            error(f.get("by"), at + ".by", "only a 'top' stage ranks by a field; remove it");
         }
         Condition when = null;
         if (f.containsKey("when")) {
@@ -189,7 +205,8 @@ final class PipelineParser {
         int retries = f.containsKey("retries") ? integer(f.get("retries"), at + ".retries", 0, 10) : 0;
         int maxInFlight = f.containsKey("maxInFlight") ? integer(f.get("maxInFlight"), at + ".maxInFlight", 1, 100_000)
                 : defaultMaxInFlight;
-        return new Stage(id, line, kind, service, input, template, merge, when, timeout, retries, maxInFlight);
+        return new Stage(id, line, kind, service, input, template, merge, top, by, when, timeout, retries,
+                maxInFlight);
     }
 
     private Map<String, Node> fields(MappingNode map, String at, Set<String> allowed) {

@@ -115,6 +115,7 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
                 case MAP -> map(stage);
                 case TEMPLATE -> Future.succeededFuture(new JsonObject().put("text", stage.template().render(values)));
                 case MERGE -> Future.succeededFuture(merge(stage));
+                case TOP -> Future.succeededFuture(top(stage));
             };
             return result.<Void>map(out -> {
                 if (out != null) {
@@ -141,6 +142,34 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
                 calls.forEach(c -> out.add(c.result()));
                 return new JsonObject().put("items", out);
             });
+        }
+
+        /** The k items with the highest {@code by} (or value), highest first; ties keep their order. */
+        private JsonObject top(Stage stage) {
+            Object value = stage.input().resolve(values);
+            if (value instanceof JsonObject o && o.getValue("items") instanceof JsonArray items) {
+                value = items;
+            }
+            if (!(value instanceof JsonArray list)) {
+                throw new StoaException(FailureCode.BAD_INPUT, "pipeline '" + definition.name() + "', stage '"
+                        + stage.id() + "': '$" + stage.input() + "' is " + (value == null ? "absent" : "not a list")
+                        + "; 'top' ranks a list (or an object with 'items')");
+            }
+            List<Object> ranked = new ArrayList<>(list.getList());
+            ranked.sort(java.util.Comparator.comparingDouble((Object item) -> -rank(stage, item)));
+            int k = Math.min(stage.top(), ranked.size());
+            return new JsonObject().put("items", new JsonArray(new ArrayList<>(ranked.subList(0, k))));
+        }
+
+        private double rank(Stage stage, Object item) {
+            Object v = stage.by() == null ? item : item instanceof java.util.Map<?, ?> m ? m.get(stage.by())
+                    : item instanceof JsonObject o ? o.getValue(stage.by()) : null;
+            if (v instanceof Number n) {
+                return n.doubleValue();
+            }
+            throw new StoaException(FailureCode.BAD_INPUT, "pipeline '" + definition.name() + "', stage '" + stage.id()
+                    + "': an item has no number" + (stage.by() == null ? "" : " in '" + stage.by() + "'") + ": " + item
+                    + "; set 'by:' to the field to rank by");
         }
 
         private JsonObject merge(Stage stage) {

@@ -57,7 +57,7 @@ final class PipelineValidator {
                     }
                 }
                 case TEMPLATE -> types.put(s.id(), "Text");
-                case MERGE -> types.put(s.id(), "JsonObject");
+                case MERGE, TOP -> types.put(s.id(), "JsonObject");
                 default -> throw new IllegalStateException(s.kind().name());
             }
         }

@@ -12,13 +12,15 @@ import java.util.List;
  * @param input for {@link Kind#CALL} and {@link Kind#MAP}: what to send ({@code $input} by default)
  * @param template for {@link Kind#TEMPLATE}: the text to build
  * @param merge for {@link Kind#MERGE}: the outputs joined into one object, keyed by their source
+ * @param top for {@link Kind#TOP}: how many items to keep
+ * @param by for {@link Kind#TOP}: the numeric field items are ranked by, or {@code null} for items that are numbers
  * @param when when to run it, or {@code null} for always
  * @param timeoutMs longest one call may take
  * @param retries how often a call that timed out or found its service unavailable is tried again
  * @param maxInFlight most calls of this stage running at once, over all requests; more fail with OVERLOADED
  */
-record Stage(String id, int line, Kind kind, String service, Ref input, Template template, List<Ref> merge,
-        Condition when, long timeoutMs, int retries, int maxInFlight) {
+record Stage(String id, int line, Kind kind, String service, Ref input, Template template, List<Ref> merge, int top,
+        String by, Condition when, long timeoutMs, int retries, int maxInFlight) {
 
     /** What a stage does. */
     enum Kind {
@@ -29,7 +31,9 @@ record Stage(String id, int line, Kind kind, String service, Ref input, Template
         /** Builds text from earlier outputs. */
         TEMPLATE,
         /** Joins several outputs into one object (the join of a fan-out). */
-        MERGE
+        MERGE,
+        /** Keeps the k highest-ranked items of a list (top-k / select). */
+        TOP
     }
 
     /** @return the stages and the input this one reads, so the engine can order and parallelise them */

@@ -59,8 +59,8 @@ class PipelineParserTest {
                     call: x
                     tiemout: 5s
                 """)).containsExactly("pipelines/p.yaml:4: stages.a.tiemout: is not a known field; did you mean"
-                        + " 'timeout'? (known: [call, description, input, map, maxInFlight, merge, retries, template,"
-                        + " timeout, when])");
+                        + " 'timeout'? (known: [by, call, description, input, map, maxInFlight, merge, retries, template,"
+                        + " timeout, top, when])");
     }
 
     @Test

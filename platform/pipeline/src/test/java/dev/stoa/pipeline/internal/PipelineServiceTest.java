@@ -120,6 +120,38 @@ class PipelineServiceTest {
     }
 
     @Test
+    void topKeepsTheHighestRankedItems() {
+        vertx.eventBus().<JsonObject>consumer("stoa.service.scores", m -> m.reply(new JsonObject().put("items",
+                new JsonArray().add(new JsonObject().put("label", "cat").put("score", 0.2))
+                        .add(new JsonObject().put("label", "dog").put("score", 0.7))
+                        .add(new JsonObject().put("label", "cow").put("score", 0.1)))));
+        PipelineParser.Result parsed = PipelineParser.parse("pipelines/t.yaml", "t", """
+                stages:
+                  scores: {call: scores}
+                  best: {top: 2, input: $scores, by: score}
+                  words: {template: "{{best.items}}"}
+                output: $best
+                """, 2_000, 64);
+        PipelineService p = new PipelineService(vertx, parsed.definition(), Map.of("scores", "stoa.service.scores"));
+        JsonArray best = run(p, new JsonObject()).getJsonArray("items");
+        assertThat(best.stream().map(o -> ((JsonObject) o).getString("label"))).containsExactly("dog", "cat");
+    }
+
+    @Test
+    void topWithoutNumbersNamesTheField() {
+        PipelineService p = pipeline("""
+                stages:
+                  stats: {call: count}
+                  best: {top: 1, input: $stats.words}
+                """);
+        assertThatThrownBy(() -> run(p, new JsonObject().put("text", "a b"))).cause()
+                .isInstanceOfSatisfying(StoaException.class, e -> {
+                    assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT);
+                    assertThat(e.getMessage()).contains("stage 'best'").contains("set 'by:'");
+                });
+    }
+
+    @Test
     void timedOutCallIsRetried() {
         AtomicInteger calls = new AtomicInteger();
         vertx.eventBus().<JsonObject>consumer("stoa.service.flaky", m -> {
