@@ -54,6 +54,9 @@ public class PipelineIT extends StoaTestSupport {
         assertEquals("1.0.0:web! 1.0.0:web! (you said: web)", traced.getString("text"));
         assertEquals(2, traced.getJsonObject("_trace").getJsonArray("stages").size());
 
+        assertTrue(http("/metrics").body().contains(
+                "stoa_pipeline_stage_total{pipeline=\"shout-chorus\",stage=\"loud\",outcome=\"ok\"} 2"));
+
         Path relay = folder.resolve("relay.yaml");
         write(relay, relayVersion(0));
         await("relay serving", () -> state(pipelines, "relay").equals("serving"));

@@ -99,6 +99,16 @@ public class PlatformIT extends StoaTestSupport {
         assertEquals(400, typo.statusCode());
         assertEquals("BAD_INPUT", new JsonObject(typo.body()).getString("error"));
         assertEquals(400, httpPost("/v1/services/greeter", "not json").statusCode());
+        String metrics = http("/metrics").body();
+        java.util.regex.Matcher ok = java.util.regex.Pattern.compile(
+                "stoa_service_calls_total\\{id=\"greeter\",kind=\"service\",outcome=\"ok\"} (\\d+)").matcher(metrics);
+        assertTrue(metrics, ok.find());
+        assertTrue("3 calls answered so far, metrics say " + ok.group(1), Long.parseLong(ok.group(1)) == 3);
+        // the typo above reached the service and failed there: the latency histogram counts both outcomes
+        assertTrue(metrics, metrics.contains("stoa_service_calls_total{id=\"greeter\",kind=\"service\","
+                + "outcome=\"failed\"} 1"));
+        assertTrue(metrics, metrics.contains("stoa_service_latency_seconds_count{id=\"greeter\",kind=\"service\"} 4"));
+        assertTrue(metrics, metrics.contains("# TYPE stoa_service_latency_seconds histogram"));
         HttpResponse<String> unknown = httpPost("/v1/services/nobody", "{}");
         assertEquals(404, unknown.statusCode());
         assertEquals("UNKNOWN_SERVICE", new JsonObject(unknown.body()).getString("error"));

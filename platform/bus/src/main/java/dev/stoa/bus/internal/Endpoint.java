@@ -4,6 +4,7 @@ import dev.stoa.api.AsyncStoaService;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaException;
+import dev.stoa.api.metrics.LatencyHistogram;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.vertx.Payloads;
 import io.vertx.core.Context;
@@ -45,6 +46,7 @@ final class Endpoint {
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final LatencyHistogram latency = new LatencyHistogram();
     private MessageConsumer<Object> consumer;
     private boolean gone;
     private long lastBundleId = -1;
@@ -136,6 +138,11 @@ final class Endpoint {
         }
     }
 
+    /** @return how long this endpoint's calls took */
+    LatencyHistogram latency() {
+        return latency;
+    }
+
     synchronized ExportedService describe() {
         long inFlight = providers.stream().mapToLong(Provider::inFlight).sum();
         String state = !providers.isEmpty() ? "available" : gone ? "gone" : "swapping";
@@ -210,7 +217,9 @@ final class Endpoint {
                         provider.release();
                     }
                 }, false);
+        long started = System.nanoTime();
         result.onComplete(ar -> {
+            latency.record(System.nanoTime() - started);
             vertx.cancelTimer(timer);
             if (!answered.compareAndSet(false, true)) {
                 return;

@@ -4,6 +4,8 @@ import dev.stoa.api.ServiceKind;
 import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.StoaService;
+import dev.stoa.api.metrics.MetricsSource;
+import dev.stoa.api.metrics.PrometheusText;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.ServiceDirectory;
 import io.vertx.core.Vertx;
@@ -35,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * {@link BusConfig#drainTimeoutMs()}). OSGi keeps the old instance active until then, so in-flight calls finish on
  * it; new calls wait in the {@link Endpoint} for the replacement.
  */
-@Component(immediate = true, configurationPid = "dev.stoa.bus", service = ServiceDirectory.class)
+@Component(immediate = true, configurationPid = "dev.stoa.bus",
+        service = {ServiceDirectory.class, MetricsSource.class})
 @Designate(ocd = BusConfig.class)
-public final class ServiceExporter implements ServiceDirectory {
+public final class ServiceExporter implements ServiceDirectory, MetricsSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceExporter.class);
 
@@ -78,6 +81,29 @@ public final class ServiceExporter implements ServiceDirectory {
     public List<ExportedService> services() {
         synchronized (endpoints) {
             return endpoints.values().stream().map(Endpoint::describe).toList();
+        }
+    }
+
+    @Override
+    public void writeTo(PrometheusText out) {
+        List<Endpoint> all;
+        synchronized (endpoints) {
+            all = List.copyOf(endpoints.values());
+        }
+        // the text format wants each family's samples together, so one pass per family
+        out.describe("stoa_service_calls_total", "counter", "Calls answered by a service on the event bus, by outcome");
+        for (Endpoint e : all) {
+            ExportedService d = e.describe();
+            out.sample("stoa_service_calls_total", d.calls(), "id", d.id(), "kind", d.kind(), "outcome", "ok");
+            out.sample("stoa_service_calls_total", d.failures(), "id", d.id(), "kind", d.kind(), "outcome", "failed");
+        }
+        out.describe("stoa_service_in_flight", "gauge", "Calls running in a service now");
+        for (Endpoint e : all) {
+            out.sample("stoa_service_in_flight", e.describe().inFlight(), "id", e.id, "kind", e.kind);
+        }
+        out.describe("stoa_service_latency_seconds", "histogram", "Time a service took to answer a call");
+        for (Endpoint e : all) {
+            e.latency().writeTo(out, "stoa_service_latency_seconds", "id", e.id, "kind", e.kind);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.stoa.gateway.internal;
 
 import dev.stoa.api.FailureCode;
+import dev.stoa.api.metrics.MetricsSource;
+import dev.stoa.api.metrics.PrometheusText;
 import dev.stoa.api.runtime.DeploymentReport;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.PipelineDirectory;
@@ -15,6 +17,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -41,6 +45,8 @@ import org.slf4j.LoggerFactory;
  *       JSON body and answer its JSON result;</li>
  *   <li>{@code POST /v1/bundles?file=F}, {@code PUT /v1/bundles/{file}}, {@code DELETE /v1/bundles/{file}}: bundle
  *       management through deploy/, with a bearer token ({@link BundleManagement});</li>
+ *   <li>{@code GET /metrics}: every {@link MetricsSource} (calls, failures, latency per service and per pipeline
+ *       stage) in the Prometheus text format;</li>
  *   <li>{@code GET /openapi.json}: the OpenAPI 3 description of all of the above.</li>
  * </ul>
  * Errors are JSON: {@code {"error": "<FailureCode>", "code": n, "message": "..."}}.
@@ -72,6 +78,9 @@ public final class HttpGateway {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile PipelineDirectory pipelines;
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private final List<MetricsSource> metrics = new CopyOnWriteArrayList<>();
+
     @Activate
     public HttpGateway(BundleContext context, @Reference Vertx vertx, GatewayConfig config) {
         this.bundles = new BundleInspector(context);
@@ -83,6 +92,7 @@ public final class HttpGateway {
         router.get("/v1/services").handler(this::services);
         router.get("/v1/bundles").handler(this::bundles);
         router.get("/v1/pipelines").handler(this::pipelines);
+        router.get("/metrics").handler(this::metrics);
         String openApi = openApiDocument();
         router.get("/openapi.json").handler(rc -> rc.response().putHeader("content-type", "application/json")
                 .end(openApi));
@@ -225,6 +235,14 @@ public final class HttpGateway {
                     .put("failures", s.failures()));
         }
         json(rc, 200, out);
+    }
+
+    private void metrics(RoutingContext rc) {
+        PrometheusText out = new PrometheusText();
+        for (MetricsSource source : metrics) {
+            source.writeTo(out);
+        }
+        rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(out.toString());
     }
 
     private void pipelines(RoutingContext rc) {

@@ -1,6 +1,7 @@
 package dev.stoa.pipeline.internal;
 
 import dev.stoa.api.StoaService;
+import dev.stoa.api.metrics.MetricsSource;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.ServiceDirectory;
 import io.vertx.core.Vertx;
@@ -75,7 +76,8 @@ public final class PipelineFolder {
         registry = new PipelineRegistry(context, vertx, dir, dir.getFileName().toString(), services,
                 config.defaultTimeoutMs(), config.defaultMaxInFlight());
         registration = context.registerService(
-                new String[] {ArtifactInstaller.class.getName(), PipelineDirectory.class.getName()}, registry,
+                new String[] {ArtifactInstaller.class.getName(), PipelineDirectory.class.getName(),
+                    MetricsSource.class.getName()}, registry,
                 new Hashtable<>());
         servicesChanged = event -> {
             if (event.getType() != ServiceEvent.MODIFIED && recheckPending.compareAndSet(false, true)) {

@@ -4,6 +4,8 @@ import dev.stoa.api.AsyncStoaService;
 import dev.stoa.api.ServiceKind;
 import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaService;
+import dev.stoa.api.metrics.MetricsSource;
+import dev.stoa.api.metrics.PrometheusText;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.PipelineInfo;
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * that no longer parses or validates leaves its last good version serving and reports why. A pipeline that calls a
  * service not installed yet waits, and starts serving when the service appears.
  */
-final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory {
+final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, MetricsSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRegistry.class);
 
@@ -105,6 +107,30 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory {
                 !e.errors.isEmpty() ? "invalid" : e.registration != null && e.missing.isEmpty() ? "serving"
                         : "waiting", e.errors, e.missing)));
         return out;
+    }
+
+    @Override
+    public void writeTo(PrometheusText out) {
+        Map<String, PipelineService> serving = new TreeMap<>();
+        synchronized (this) {
+            byName.forEach((name, e) -> {
+                if (e.serving != null) {
+                    serving.put(name, e.serving);
+                }
+            });
+        }
+        out.describe("stoa_pipeline_stage_total", "counter", "Stage runs of the serving version of each pipeline,"
+                + " by outcome (ok, failed, skipped)");
+        serving.forEach((name, p) -> p.stats().forEach((stage, st) -> {
+            out.sample("stoa_pipeline_stage_total", st.ok().get(), "pipeline", name, "stage", stage, "outcome", "ok");
+            out.sample("stoa_pipeline_stage_total", st.failed().get(), "pipeline", name, "stage", stage, "outcome",
+                    "failed");
+            out.sample("stoa_pipeline_stage_total", st.skipped().get(), "pipeline", name, "stage", stage, "outcome",
+                    "skipped");
+        }));
+        out.describe("stoa_pipeline_stage_latency_seconds", "histogram", "Time a pipeline stage took");
+        serving.forEach((name, p) -> p.stats().forEach((stage, st) ->
+                st.latency().writeTo(out, "stoa_pipeline_stage_latency_seconds", "pipeline", name, "stage", stage)));
     }
 
     /** Re-checks pipelines that wait for services or are invalid: the services they name may have changed. */

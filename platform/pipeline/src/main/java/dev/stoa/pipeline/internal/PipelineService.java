@@ -3,6 +3,7 @@ package dev.stoa.pipeline.internal;
 import dev.stoa.api.AsyncStoaService;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
+import dev.stoa.api.metrics.LatencyHistogram;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -36,6 +37,12 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
     private final PipelineDefinition definition;
     private final Map<String, String> addresses;
     private final Map<String, AtomicInteger> inFlight = new HashMap<>();
+    private final Map<String, StageStats> stats = new java.util.LinkedHashMap<>();
+
+    /** What a stage did, over all requests to this version of the pipeline. */
+    record StageStats(LatencyHistogram latency, java.util.concurrent.atomic.AtomicLong ok,
+            java.util.concurrent.atomic.AtomicLong failed, java.util.concurrent.atomic.AtomicLong skipped) {
+    }
 
     /**
      * @param addresses event-bus address of each service the pipeline calls, by service id
@@ -44,11 +51,20 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
         this.vertx = vertx;
         this.definition = definition;
         this.addresses = Map.copyOf(addresses);
-        definition.stages().keySet().forEach(id -> inFlight.put(id, new AtomicInteger()));
+        definition.stages().keySet().forEach(id -> {
+            inFlight.put(id, new AtomicInteger());
+            stats.put(id, new StageStats(new LatencyHistogram(), new java.util.concurrent.atomic.AtomicLong(),
+                    new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong()));
+        });
     }
 
     PipelineDefinition definition() {
         return definition;
+    }
+
+    /** @return each stage's counts and latency, in file order */
+    Map<String, StageStats> stats() {
+        return stats;
     }
 
     @Override
@@ -229,6 +245,15 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
         }
 
         private void record(Stage stage, long start, String outcome) {
+            StageStats st = stats.get(stage.id());
+            switch (outcome) {
+                case "ok" -> st.ok().incrementAndGet();
+                case "skipped" -> st.skipped().incrementAndGet();
+                default -> st.failed().incrementAndGet();
+            }
+            if (!outcome.equals("skipped")) {
+                st.latency().record(System.nanoTime() - start);
+            }
             timings.add(new JsonObject().put("stage", stage.id()).put("outcome", outcome)
                     .put("ms", (System.nanoTime() - start) / 1_000_000.0));
         }
