@@ -3,6 +3,7 @@ package dev.stoa.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
+import static org.junit.Assume.assumeTrue;
 
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.data.Image;
@@ -19,6 +20,8 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import org.junit.Test;
@@ -27,7 +30,10 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
-/** The distribution's PaddleOCR bundle reads text sent over the event bus and HTTP, as JSON and as objects. */
+/**
+ * The distribution's OCR bundles read text sent over the event bus and HTTP, as JSON and as objects: PaddleOCR
+ * always, Tesseract where its English model is installed (.ci/run installs it).
+ */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class OcrIT extends StoaTestSupport {
@@ -50,12 +56,16 @@ public class OcrIT extends StoaTestSupport {
     }
 
     private Vertx ready() throws Exception {
+        return ready("ocr-paddle");
+    }
+
+    private Vertx ready(String id) throws Exception {
         Vertx vertx = service(Vertx.class);
         service(TextRecognizer.class);
         await("gateway listening", () -> status("/health/live") == 200);
-        await("ocr-paddle in /v1/services", () -> {
+        await(id + " in /v1/services", () -> {
             try {
-                return PlatformIT.find(new JsonArray(http("/v1/services").body()), "id", "ocr-paddle") != null;
+                return PlatformIT.find(new JsonArray(http("/v1/services").body()), "id", id) != null;
             } catch (IOException | InterruptedException | RuntimeException e) {
                 return false;
             }
@@ -105,5 +115,16 @@ public class OcrIT extends StoaTestSupport {
             assertEquals(e.getMessage(), FailureCode.BAD_INPUT, FailureCode.of(e.failureCode()));
             assertTrue(e.getMessage(), e.getMessage().contains("image"));
         }
+    }
+
+    @Test
+    public void tesseractReadsTheSameLinesWhereItsModelIsInstalled() throws Exception {
+        assumeTrue("no Tesseract English model: apt-get install tesseract-ocr-eng",
+                Files.isRegularFile(Path.of("/usr/share/tesseract-ocr/5/tessdata/eng.traineddata")));
+        Vertx vertx = ready("ocr-tesseract");
+        String png = Base64.getEncoder().encodeToString(render(LINES).encodePng());
+        JsonObject reply = (JsonObject) vertx.eventBus()
+                .request("stoa.model.ocr-tesseract", new JsonObject().put("image", png)).await().body();
+        assertEquals(reply.encode(), String.join("\n", LINES), reply.getString("text"));
     }
 }
