@@ -7,12 +7,14 @@ import dev.stoa.api.StoaService;
 import dev.stoa.api.data.Image;
 import dev.stoa.api.data.RecognizedText;
 import dev.stoa.api.service.TextRecognizer;
+import dev.stoa.djl.DjlRuntime;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -23,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * The {@link TextRecognizer} {@code ocr-paddle}: PaddleOCR PP-OCRv4 on ONNX Runtime, callable on the event bus at
  * {@code stoa.model.ocr-paddle}. Immediate, so the models load (about a second) when the bundle starts and a missing
  * file shows in the log at once, not at the first call.
+ *
+ * <p>It runs ONNX Runtime through its own Java API, but waits for DJL's OnnxRuntime engine: there is one
+ * {@code OrtEnvironment} per JVM, DJL creates it with its own thread-pool options and fails ("Tried to specify the
+ * thread pool when creating an OrtEnvironment, but one already exists") if anyone else created it first.
  */
 @Component(immediate = true, configurationPid = "dev.stoa.ocr.paddle",
         service = {TextRecognizer.class, StoaService.class},
@@ -54,12 +60,15 @@ public final class PaddleOcrComponent implements TextRecognizer {
      * Loads the models.
      *
      * @param context the bundle's context, for the installation folder
+     * @param djl DJL with its OnnxRuntime engine loaded, hence ONNX Runtime's environment created
      * @param config the settings
      * @throws IOException when a model file cannot be read
      * @throws OrtException when ONNX Runtime cannot load a model
      */
     @Activate
-    public PaddleOcrComponent(BundleContext context, Config config) throws IOException, OrtException {
+    public PaddleOcrComponent(BundleContext context,
+            @Reference(name = "djl", target = "(djl.engines=OnnxRuntime)") DjlRuntime djl, Config config)
+            throws IOException, OrtException {
         Path dir = Path.of(config.modelDir());
         String home = context.getProperty("stoa.home");
         if (!dir.isAbsolute() && home != null) {
