@@ -31,9 +31,6 @@ import org.bytedeco.tesseract.TessBaseAPI;
  */
 final class TesseractOcr implements TextRecognizer, AutoCloseable {
 
-    /** The resolution Tesseract assumes for an image without one; set so that it does not warn on every call. */
-    static final int SOURCE_DPI = 70;
-
     private final BlockingQueue<TessBaseAPI> idle;
     private final List<TessBaseAPI> all = new ArrayList<>();
     private final int maxSide;
@@ -68,6 +65,9 @@ final class TesseractOcr implements TextRecognizer, AutoCloseable {
                             + " etc/dev.stoa.ocr.tesseract.cfg");
                 }
                 api.SetPageSegMode(PSM_AUTO);
+                // Tesseract prints diagnostics ("Estimating resolution as 284") to stderr on every call; a server's
+                // console is no place for them, and failures still come back as return codes
+                api.SetVariable("debug_file", "/dev/null");
                 idle.add(api);
             }
         } catch (RuntimeException e) {
@@ -90,7 +90,6 @@ final class TesseractOcr implements TextRecognizer, AutoCloseable {
         }
         try (BytePointer pixels = new BytePointer(input.rgb())) {
             api.SetImage(pixels, input.width(), input.height(), 3, input.width() * 3);
-            api.SetSourceResolution(SOURCE_DPI);
             if (api.Recognize(null) != 0) {
                 throw new StoaException(FailureCode.INTERNAL, "Tesseract failed to recognize a " + image.width()
                         + "x" + image.height() + " image");
