@@ -8,17 +8,10 @@ import dev.stoa.api.data.Text;
 import dev.stoa.api.runtime.DeploymentReport;
 import dev.stoa.api.runtime.ServiceDirectory;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -52,7 +45,7 @@ public class HotSwapIT extends StoaTestSupport {
         await("echo exported", () -> directory.services().stream()
                 .anyMatch(s -> s.id().equals("echo") && s.state().equals("available")));
 
-        Load load = new Load(vertx, "stoa.service.echo");
+        ClosedLoopLoad load = new ClosedLoopLoad(vertx, "stoa.service.echo", Text::new);
         load.start(CLIENTS);
         for (int i = 1; i <= UPDATES; i++) {
             String version = "1.0." + i;
@@ -80,58 +73,6 @@ public class HotSwapIT extends StoaTestSupport {
             throw new AssertionError("call after delete must fail");
         } catch (ReplyException e) {
             assertEquals(e.getMessage(), FailureCode.SERVICE_GONE, FailureCode.of(e.failureCode()));
-        }
-    }
-
-    /** Closed-loop clients: each sends its next call as soon as the previous one is answered. */
-    private static final class Load {
-        final Vertx vertx;
-        final String address;
-        final AtomicBoolean running = new AtomicBoolean(true);
-        final AtomicLong sent = new AtomicLong();
-        final AtomicLong ok = new AtomicLong();
-        final AtomicLong maxLatencyMs = new AtomicLong();
-        final AtomicInteger outstanding = new AtomicInteger();
-        final Map<String, Long> versions = new ConcurrentHashMap<>();
-        final ConcurrentLinkedQueue<String> failed = new ConcurrentLinkedQueue<>();
-
-        Load(Vertx vertx, String address) {
-            this.vertx = vertx;
-            this.address = address;
-        }
-
-        void start(int clients) {
-            for (int c = 0; c < clients; c++) {
-                int client = c;
-                vertx.runOnContext(v -> next(client));
-            }
-        }
-
-        private void next(int client) {
-            if (!running.get()) {
-                return;
-            }
-            long n = sent.incrementAndGet();
-            outstanding.incrementAndGet();
-            long start = System.nanoTime();
-            vertx.eventBus().request(address, new Text(client + "-" + n), new DeliveryOptions().setSendTimeout(30_000))
-                    .onComplete(ar -> {
-                        maxLatencyMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
-                        if (ar.succeeded()) {
-                            String answer = ((Text) ar.result().body()).value();
-                            versions.merge(answer.substring(0, answer.indexOf(':')), 1L, Long::sum);
-                            ok.incrementAndGet();
-                        } else {
-                            failed.add(ar.cause().toString());
-                        }
-                        outstanding.decrementAndGet();
-                        next(client);
-                    });
-        }
-
-        void stopAndWait() throws InterruptedException {
-            running.set(false);
-            await("outstanding calls answered", () -> outstanding.get() == 0);
         }
     }
 }

@@ -46,7 +46,8 @@ public class PlatformIT extends StoaTestSupport {
                 .collect(Collectors.joining(", "));
         assertEquals("bundles not ACTIVE", "", inactive);
         for (String bsn : new String[] {"dev.stoa.api", "dev.stoa.vertx", "dev.stoa.bus", "dev.stoa.gateway",
-            "dev.stoa.deploy", "dev.stoa.djl", "org.apache.felix.scr", "org.apache.felix.fileinstall"}) {
+            "dev.stoa.deploy", "dev.stoa.djl", "dev.stoa.nn", "dev.stoa.losses", "org.apache.felix.scr",
+            "org.apache.felix.fileinstall"}) {
             assertEquals(bsn, Bundle.ACTIVE, platformBundle(bsn).getState());
         }
     }

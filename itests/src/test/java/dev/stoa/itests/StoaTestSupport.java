@@ -64,9 +64,13 @@ public abstract class StoaTestSupport {
                 .resolve(getClass().getSimpleName());
         deleteTree(work);
         Path etc = Files.createDirectories(work.resolve("etc"));
-        try (Stream<Path> cfgs = Files.list(dist.resolve("etc"))) {
-            for (Path cfg : (Iterable<Path>) cfgs.filter(p -> p.toString().endsWith(".cfg"))::iterator) {
-                Files.copy(cfg, etc.resolve(cfg.getFileName()));
+        // the shipped component configurations and pipelines; config.properties becomes framework properties below
+        try (Stream<Path> files = Files.walk(dist.resolve("etc"))) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".cfg")
+                    || p.toString().endsWith(".yaml"))::iterator) {
+                Path target = etc.resolve(dist.resolve("etc").relativize(f).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(f, target);
             }
         }
         Files.createDirectories(work.resolve("deploy"));

@@ -1,16 +1,21 @@
 package dev.stoa.launcher;
 
+import dev.stoa.launcher.internal.CallCommand;
+import dev.stoa.launcher.internal.Command;
 import dev.stoa.launcher.internal.CommandLine;
+import dev.stoa.launcher.internal.ListCommand;
 import dev.stoa.launcher.internal.RunCommand;
 import dev.stoa.launcher.internal.VersionCommand;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The {@code stoa} command: {@code bin/stoa} runs {@code java -cp "$STOA_HOME/lib/*" dev.stoa.launcher.Main "$@"}.
  *
- * <p>{@code stoa run} (the default) boots the platform in the foreground, {@code stoa version} and {@code stoa help}
- * print what they say. A new command is one {@link dev.stoa.launcher.internal.Command} added to the list below.
+ * <p>{@code stoa run} (the default) boots the platform in the foreground; {@code stoa call} calls a pipeline or
+ * service of a running server; {@code stoa bundles}, {@code services} and {@code pipelines} list them;
+ * {@code stoa version} and {@code stoa help} print what they say. A new command is one {@link dev.stoa.launcher.internal.Command} added to the list below.
  */
 public final class Main {
 
@@ -35,7 +40,10 @@ public final class Main {
      * @return the exit status: 0 on success, 1 on failure, 2 on a usage error
      */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
-        CommandLine commandLine = new CommandLine("run", List.of(new RunCommand(), new VersionCommand()));
+        List<Command> commands = new ArrayList<>(List.of(new RunCommand(), new CallCommand()));
+        commands.addAll(ListCommand.all());
+        commands.add(new VersionCommand());
+        CommandLine commandLine = new CommandLine("run", commands);
         return commandLine.execute(List.of(args), out, err);
     }
 }

@@ -8,8 +8,10 @@ package dev.stoa.api.runtime;
  * @param bundleId the installed bundle's id, or -1 when it could not be installed
  * @param status what happened, see {@link Status}
  * @param problem why it is not running, naming the fix; {@code null} when {@link Status#ACTIVE}
+ * @param handledAt when the deployer last acted on the file (install, update), epoch milliseconds
  */
-public record DeployedArtifact(String file, String location, long bundleId, Status status, String problem) {
+public record DeployedArtifact(String file, String location, long bundleId, Status status, String problem,
+        long handledAt) {
 
     /** The outcome of deploying a file. */
     public enum Status {

@@ -1,11 +1,14 @@
 package dev.stoa.bus.internal;
 
+import dev.stoa.api.AsyncStoaService;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.vertx.Payloads;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -47,6 +50,8 @@ final class Endpoint {
     private long lastBundleId = -1;
     private String lastBundleName;
     private String lastVersion;
+    private String inputType;
+    private String outputType;
 
     /** A call parked while the service is being replaced. */
     private record Waiting(Message<Object> message, Context context, long timerId) {
@@ -91,6 +96,8 @@ final class Endpoint {
             lastBundleName = b == null ? null : b.getSymbolicName();
             Object v = provider.reference.getProperty(ServiceProperties.VERSION);
             lastVersion = v == null ? null : v.toString();
+            inputType = provider.service.inputType().getSimpleName();
+            outputType = provider.service.outputType().getSimpleName();
             ready = new ArrayList<>(waiting);
             waiting.clear();
         }
@@ -132,8 +139,8 @@ final class Endpoint {
     synchronized ExportedService describe() {
         long inFlight = providers.stream().mapToLong(Provider::inFlight).sum();
         String state = !providers.isEmpty() ? "available" : gone ? "gone" : "swapping";
-        return new ExportedService(id, kind, lastVersion, address, lastBundleName, lastBundleId, state, inFlight,
-                calls.get(), failures.get());
+        return new ExportedService(id, kind, lastVersion, address, inputType, outputType, lastBundleName,
+                lastBundleId, state, inFlight, calls.get(), failures.get());
     }
 
     /** Entry point for every message to this address; runs on an event loop, never blocks. */
@@ -192,20 +199,18 @@ final class Endpoint {
                         + " property stoa.timeout.ms)"));
             }
         });
-        vertx.executeBlocking(() -> {
-            try {
-                Object input = json ? Payloads.fromJson((JsonObject) body, provider.service.inputType())
-                        : checkInputType(body, provider.service.inputType());
-                Object output = provider.service.call(input);
-                if (output == null) {
-                    throw new StoaException(FailureCode.INTERNAL, "service '" + id + "' returned nothing");
-                }
-                return json ? Payloads.toJson(output) : output;
-            } finally {
-                // released on the worker thread, so a drain waiting on an OSGi thread never depends on an event loop
-                provider.release();
-            }
-        }, false).onComplete(ar -> {
+        Future<Object> result = provider.service instanceof AsyncStoaService<Object, Object> async
+                ? invokeAsync(provider, async, body, json)
+                : vertx.executeBlocking(() -> {
+                    try {
+                        return convertOutput(provider.service.call(convertInput(provider, body, json)), json);
+                    } finally {
+                        // released on the worker thread, so a drain waiting on an OSGi thread never depends on an
+                        // event loop
+                        provider.release();
+                    }
+                }, false);
+        result.onComplete(ar -> {
             vertx.cancelTimer(timer);
             if (!answered.compareAndSet(false, true)) {
                 return;
@@ -216,6 +221,43 @@ final class Endpoint {
                 fail(message, ar.cause());
             }
         });
+    }
+
+    /** An asynchronous service is started on the event loop and holds no worker thread while it waits. */
+    private Future<Object> invokeAsync(Provider provider, AsyncStoaService<Object, Object> service, Object body,
+            boolean json) {
+        Promise<Object> promise = Promise.promise();
+        try {
+            service.callAsync(convertInput(provider, body, json)).whenComplete((out, error) -> {
+                provider.release();
+                if (error != null) {
+                    promise.fail(error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                            ? error.getCause() : error);
+                } else {
+                    try {
+                        promise.complete(convertOutput(out, json));
+                    } catch (RuntimeException e) {
+                        promise.fail(e);
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            provider.release();
+            promise.fail(e);
+        }
+        return promise.future();
+    }
+
+    private Object convertInput(Provider provider, Object body, boolean json) {
+        Class<Object> type = provider.service.inputType();
+        return json ? Payloads.fromJson((JsonObject) body, type) : checkInputType(body, type);
+    }
+
+    private Object convertOutput(Object output, boolean json) {
+        if (output == null) {
+            throw new StoaException(FailureCode.INTERNAL, "service '" + id + "' returned nothing");
+        }
+        return json ? Payloads.toJson(output) : output;
     }
 
     private void reply(Message<Object> message, Object result) {
@@ -249,6 +291,10 @@ final class Endpoint {
     private Object checkInputType(Object body, Class<?> expected) {
         if (body == null) {
             throw StoaException.badInput("body", "is empty; service '" + id + "' expects " + expected.getSimpleName());
+        }
+        if (expected == JsonObject.class && !(body instanceof JsonObject)) {
+            // a service that takes JSON (a pipeline) accepts any record in its JSON form
+            return Payloads.toJson(body);
         }
         if (!expected.isInstance(body)) {
             throw StoaException.badInput("body", "is a " + body.getClass().getSimpleName() + " but service '" + id

@@ -57,6 +57,39 @@ class EndpointTest {
     }
 
     @Test
+    void asyncServiceAnswersWithoutHoldingAWorker() throws Exception {
+        java.util.concurrent.CompletableFuture<Object> pending = new java.util.concurrent.CompletableFuture<>();
+        Provider async = new Provider(new Reference(1), new dev.stoa.api.AsyncStoaService<Object, Object>() {
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            @Override
+            public Class<Object> inputType() {
+                return (Class) JsonObject.class;
+            }
+
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            @Override
+            public Class<Object> outputType() {
+                return (Class) JsonObject.class;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Object> callAsync(Object input) {
+                return pending.thenApply(v -> ((JsonObject) input).copy().put("answered", v));
+            }
+        });
+        endpoint.add(async);
+        // a record sent in process reaches a JSON-taking service in its JSON form
+        Future<Object> reply = request(new Text("hi")).map(m -> m.body());
+        Thread.sleep(100);
+        assertThat(async.inFlight()).as("counted while it waits").isEqualTo(1);
+        pending.complete(true);
+        JsonObject out = (JsonObject) reply.await();
+        assertThat(out.getString("text")).isEqualTo("hi");
+        assertThat(out.getBoolean("answered")).isTrue();
+        assertThat(async.inFlight()).isZero();
+    }
+
+    @Test
     void jsonCallIsConvertedBothWays() {
         endpoint.add(provider(1, t -> new Text(t.value() + "!")));
         JsonObject out = (JsonObject) request(new JsonObject().put("text", "hi")).await().body();

@@ -166,7 +166,7 @@ final class BundleDeployer implements ArtifactInstaller, DeploymentReport {
         if (a.status() == Status.UNRESOLVED || a.status() == Status.ACTIVE) {
             Bundle b = a.bundleId() < 0 ? null : context.getBundle(a.bundleId());
             if (b != null && b.getState() == Bundle.ACTIVE && a.status() != Status.ACTIVE) {
-                return new DeployedArtifact(a.file(), a.location(), a.bundleId(), Status.ACTIVE, null);
+                return new DeployedArtifact(a.file(), a.location(), a.bundleId(), Status.ACTIVE, null, a.handledAt());
             }
         }
         return a;
@@ -207,13 +207,14 @@ final class BundleDeployer implements ArtifactInstaller, DeploymentReport {
 
     private void record(File artifact, Bundle bundle, Status status, String problem) {
         byFile.put(artifact.getName(),
-                new DeployedArtifact(artifact.getName(), location(artifact), bundle.getBundleId(), status, problem));
+                new DeployedArtifact(artifact.getName(), location(artifact), bundle.getBundleId(), status, problem,
+                        System.currentTimeMillis()));
     }
 
     private void fail(File artifact, long bundleId, Status status, String problem) {
         LOG.error("deploy/{} {}", artifact.getName(), problem);
         byFile.put(artifact.getName(), new DeployedArtifact(artifact.getName(), location(artifact), bundleId, status,
-                "deploy/" + artifact.getName() + " " + problem));
+                "deploy/" + artifact.getName() + " " + problem, System.currentTimeMillis()));
     }
 
     /** The framework wraps the useful message (which header, what is wrong with it) in causes: show them all. */

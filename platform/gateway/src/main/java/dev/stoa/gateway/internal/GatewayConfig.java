@@ -23,4 +23,8 @@ public @interface GatewayConfig {
     @AttributeDefinition(description = "Longest the gateway waits for a service's answer, in ms (the bus's own"
             + " call timeout usually answers first)")
     long callTimeoutMs() default 60_000;
+
+    @AttributeDefinition(description = "Bearer token for bundle management (POST, PUT, DELETE /v1/bundles); empty"
+            + " turns management off", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+    String managementToken() default "";
 }

@@ -3,6 +3,8 @@ package dev.stoa.gateway.internal;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.runtime.DeploymentReport;
 import dev.stoa.api.runtime.ExportedService;
+import dev.stoa.api.runtime.PipelineDirectory;
+import dev.stoa.api.runtime.PipelineInfo;
 import dev.stoa.api.runtime.ServiceDirectory;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -34,7 +36,11 @@ import org.slf4j.LoggerFactory;
  *       checks that are down and why;</li>
  *   <li>{@code GET /v1/services}: every service exported on the bus (id, kind, version, bundle, state, address);</li>
  *   <li>{@code GET /v1/bundles}: every bundle (symbolic name, version, state) and, for a broken one, the reason;</li>
- *   <li>{@code POST /v1/services/{id}}: calls a service with a JSON body and answers its JSON result.</li>
+ *   <li>{@code GET /v1/pipelines}: every pipeline file, whether it serves, and what is wrong with it;</li>
+ *   <li>{@code POST /v1/services/{id}} and {@code POST /v1/pipelines/{name}}: call a service or a pipeline with a
+ *       JSON body and answer its JSON result;</li>
+ *   <li>{@code POST /v1/bundles?file=F}, {@code PUT /v1/bundles/{file}}, {@code DELETE /v1/bundles/{file}}: bundle
+ *       management through deploy/, with a bearer token ({@link BundleManagement}).</li>
  * </ul>
  * Errors are JSON: {@code {"error": "<FailureCode>", "code": n, "message": "..."}}.
  */
@@ -62,6 +68,9 @@ public final class HttpGateway {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ServiceComponentRuntime scr;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile PipelineDirectory pipelines;
+
     @Activate
     public HttpGateway(BundleContext context, @Reference Vertx vertx, GatewayConfig config) {
         this.bundles = new BundleInspector(context);
@@ -72,13 +81,32 @@ public final class HttpGateway {
         router.get("/health/ready").handler(this::ready);
         router.get("/v1/services").handler(this::services);
         router.get("/v1/bundles").handler(this::bundles);
+        router.get("/v1/pipelines").handler(this::pipelines);
         ServiceCallHandler calls = new ServiceCallHandler(vertx, () -> directory, config.callTimeoutMs());
-        router.post("/v1/services/:id")
-                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-                .handler(calls::handle);
+        BundleManagement management = new BundleManagement(vertx, config.managementToken(), () -> deploymentReport);
+        router.post("/v1/bundles").handler(rc -> {
+            if (management.authorised(rc)) {
+                management.upload(rc, false);
+            }
+        });
+        router.put("/v1/bundles/:file").handler(rc -> {
+            if (management.authorised(rc)) {
+                management.upload(rc, true);
+            }
+        });
+        router.delete("/v1/bundles/:file").handler(rc -> {
+            if (management.authorised(rc)) {
+                management.delete(rc);
+            }
+        });
+        for (String path : new String[] {"/v1/services/:id", "/v1/pipelines/:id"}) {
+            router.post(path).handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+                    .handler(calls::handle);
+        }
         router.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "no route for " + rc.request().method() + " "
-                + rc.request().path() + "; the API has GET /health/live, /health/ready, /v1/services, /v1/bundles"
-                + " and POST /v1/services/{id}"));
+                + rc.request().path() + "; the API has GET /health/live, /health/ready, /v1/services, /v1/bundles,"
+                + " /v1/pipelines; POST /v1/services/{id}, /v1/pipelines/{name}; and, with the management token,"
+                + " POST /v1/bundles?file=F, PUT and DELETE /v1/bundles/{file}"));
         router.route().failureHandler(rc -> {
             if (rc.statusCode() == 413) {
                 error(rc, FailureCode.TOO_LARGE, "the request body is over " + config.maxBodyBytes() + " bytes;"
@@ -178,9 +206,23 @@ public final class HttpGateway {
         for (ExportedService s : d.services()) {
             // built by hand: JsonObject.mapFrom needs jackson-databind, which the platform does not ship
             out.add(new JsonObject().put("id", s.id()).put("kind", s.kind()).put("version", s.version())
-                    .put("address", s.address()).put("bundle", s.bundle()).put("bundleId", s.bundleId())
+                    .put("address", s.address()).put("inputType", s.inputType()).put("outputType", s.outputType())
+                    .put("bundle", s.bundle()).put("bundleId", s.bundleId())
                     .put("state", s.state()).put("inFlight", s.inFlight()).put("calls", s.calls())
                     .put("failures", s.failures()));
+        }
+        json(rc, 200, out);
+    }
+
+    private void pipelines(RoutingContext rc) {
+        PipelineDirectory p = pipelines;
+        JsonArray out = new JsonArray();
+        if (p != null) {
+            for (PipelineInfo i : p.pipelines()) {
+                out.add(new JsonObject().put("name", i.name()).put("file", i.file()).put("state", i.state())
+                        .put("address", "stoa.pipeline." + i.name()).put("errors", new JsonArray(i.errors()))
+                        .put("missingServices", new JsonArray(i.missingServices())));
+            }
         }
         json(rc, 200, out);
     }

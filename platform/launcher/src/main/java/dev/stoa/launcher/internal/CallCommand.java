@@ -1,0 +1,167 @@
+package dev.stoa.launcher.internal;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * {@code stoa call <pipeline-or-service> [--text T] [--image F] [--json J] [--url U]}: calls a pipeline or a service
+ * of a running server and prints its answer, then, for a pipeline, each stage's outcome and time.
+ */
+public final class CallCommand implements Command {
+
+    private final Function<String, String> env;
+
+    /** The command as {@code bin/stoa} runs it, reading {@code STOA_URL} and {@code STOA_HTTP_PORT}. */
+    public CallCommand() {
+        this(System::getenv);
+    }
+
+    CallCommand(Function<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public String name() {
+        return "call";
+    }
+
+    @Override
+    public String summary() {
+        return "call a pipeline or service of a running server: call NAME [--text T] [--image FILE] [--json J]"
+                + " [--url U]";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Request request;
+        JsonObject body;
+        try {
+            request = Request.parse(args);
+            body = request.body();
+        } catch (IllegalArgumentException e) {
+            err.println("stoa call: " + e.getMessage());
+            err.println("usage: stoa call NAME [--text T] [--image FILE] [--json '{...}'] [--url http://HOST:PORT]");
+            return CommandLine.USAGE_ERROR;
+        }
+        ServerClient server = new ServerClient(ServerClient.locate(request.url(), env));
+        try {
+            boolean pipeline = isPipeline(server, request.name());
+            if (pipeline) {
+                body.addProperty("_trace", true);
+            }
+            long start = System.nanoTime();
+            JsonElement answer = server.post((pipeline ? "/v1/pipelines/" : "/v1/services/") + request.name(), body);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            print(answer, ms, out);
+            return 0;
+        } catch (ServerClient.ServerError e) {
+            err.println("stoa call " + request.name() + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static boolean isPipeline(ServerClient server, String name) throws Exception {
+        for (JsonElement p : server.get("/v1/pipelines").getAsJsonArray()) {
+            if (name.equals(p.getAsJsonObject().get("name").getAsString())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static void print(JsonElement answer, long totalMs, PrintStream out) {
+        JsonObject trace = null;
+        if (answer.isJsonObject() && answer.getAsJsonObject().has("_trace")) {
+            trace = answer.getAsJsonObject().remove("_trace").getAsJsonObject();
+        }
+        out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(answer));
+        if (trace != null) {
+            out.println();
+            out.printf("%-24s %-8s %10s%n", "stage", "outcome", "ms");
+            for (JsonElement s : trace.getAsJsonArray("stages")) {
+                JsonObject o = s.getAsJsonObject();
+                out.printf("%-24s %-8s %10.1f%n", o.get("stage").getAsString(), o.get("outcome").getAsString(),
+                        o.get("ms").getAsDouble());
+            }
+            out.printf("%-24s %-8s %10d   (trace %s)%n", "total (client)", "", totalMs, trace.get("id").getAsString());
+        }
+    }
+
+    /** The parsed command line. */
+    record Request(String name, String text, Path image, JsonObject json, String url) {
+
+        static Request parse(List<String> args) {
+            String name = null;
+            String text = null;
+            Path image = null;
+            JsonObject json = null;
+            String url = null;
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                if (!a.startsWith("--")) {
+                    if (name != null) {
+                        throw new IllegalArgumentException("one NAME only, got '" + name + "' and '" + a + "'");
+                    }
+                    name = a;
+                    continue;
+                }
+                if (i + 1 >= args.size()) {
+                    throw new IllegalArgumentException(a + " needs a value");
+                }
+                String value = args.get(++i);
+                switch (a) {
+                    case "--text" -> text = value;
+                    case "--image" -> image = Path.of(value);
+                    case "--url" -> url = value;
+                    case "--json" -> {
+                        try {
+                            json = JsonParser.parseString(value).getAsJsonObject();
+                        } catch (JsonParseException | IllegalStateException e) {
+                            throw new IllegalArgumentException("--json is not a JSON object: " + value);
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + a
+                            + "; the options are --text, --image, --json and --url");
+                }
+            }
+            if (name == null) {
+                throw new IllegalArgumentException("name the pipeline or service to call (GET /v1/pipelines and"
+                        + " /v1/services list them)");
+            }
+            return new Request(name, text, image, json, url);
+        }
+
+        /** @return the JSON body: --json's fields, then {@code text} and {@code image} (base64 of the file) */
+        JsonObject body() throws IOException {
+            JsonObject body = json == null ? new JsonObject() : json.deepCopy();
+            if (text != null) {
+                body.addProperty("text", text);
+            }
+            if (image != null) {
+                try {
+                    body.addProperty("image", Base64.getEncoder().encodeToString(Files.readAllBytes(image)));
+                } catch (NoSuchFileException e) {
+                    throw new IllegalArgumentException("--image " + image + ": no such file");
+                }
+            }
+            return body;
+        }
+    }
+
+    /** For tests: the body the command would send. */
+    static Map<String, JsonElement> bodyOf(List<String> args) throws IOException {
+        return Request.parse(args).body().asMap();
+    }
+}

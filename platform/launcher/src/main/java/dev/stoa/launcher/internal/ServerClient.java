@@ -1,0 +1,91 @@
+package dev.stoa.launcher.internal;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * The CLI's side of the HTTP API: finds the running server ({@code --url}, else {@code STOA_URL}, else
+ * {@code http://127.0.0.1:$STOA_HTTP_PORT}, else port 8080) and turns its JSON errors into one readable line.
+ */
+final class ServerClient {
+
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    ServerClient(URI base) {
+        this.base = base;
+    }
+
+    /**
+     * @param explicit the {@code --url} value, or {@code null}
+     * @param env the environment ({@code System::getenv} outside tests)
+     */
+    static URI locate(String explicit, java.util.function.Function<String, String> env) {
+        if (explicit != null) {
+            return URI.create(explicit);
+        }
+        String url = env.apply("STOA_URL");
+        if (url != null && !url.isBlank()) {
+            return URI.create(url);
+        }
+        String port = env.apply("STOA_HTTP_PORT");
+        return URI.create("http://127.0.0.1:" + (port == null || port.isBlank() ? "8080" : port.trim()));
+    }
+
+    URI base() {
+        return base;
+    }
+
+    JsonElement get(String path) throws IOException, InterruptedException, ServerError {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
+    }
+
+    JsonElement post(String path, JsonObject body) throws IOException, InterruptedException, ServerError {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+    }
+
+    private JsonElement send(HttpRequest request) throws IOException, InterruptedException, ServerError {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new ServerError("no Stoa server answers at " + base + ": start one with bin/stoa, or point to it"
+                    + " with --url or STOA_URL");
+        }
+        JsonElement json;
+        try {
+            json = JsonParser.parseString(response.body());
+        } catch (JsonParseException e) {
+            throw new ServerError("the server at " + base + " answered " + response.statusCode() + " with something"
+                    + " that is not JSON; is it a Stoa server?");
+        }
+        if (response.statusCode() >= 400) {
+            JsonObject o = json.isJsonObject() ? json.getAsJsonObject() : new JsonObject();
+            String error = o.has("error") ? o.get("error").getAsString() : "HTTP " + response.statusCode();
+            String message = o.has("message") ? o.get("message").getAsString() : response.body();
+            throw new ServerError(error + ": " + message);
+        }
+        return json;
+    }
+
+    /** A failure the server reported, or the server not answering: one line for the user. */
+    static final class ServerError extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ServerError(String message) {
+            super(message);
+        }
+    }
+}

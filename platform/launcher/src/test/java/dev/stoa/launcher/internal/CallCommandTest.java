@@ -1,0 +1,130 @@
+package dev.stoa.launcher.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI's calls. The server is the JDK's own HTTP server answering as the gateway does (the gateway itself is
+ * tested in the itests); it records what the CLI sent.
+ */
+class CallCommandTest {
+
+    private HttpServer server;
+    private final AtomicReference<String> lastBody = new AtomicReference<>();
+    private final AtomicReference<String> lastPath = new AtomicReference<>();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/pipelines", ex -> {
+            String path = ex.getRequestURI().getPath();
+            lastPath.set(path);
+            lastBody.set(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            String body = path.equals("/v1/pipelines")
+                    ? "[{\"name\": \"chorus\", \"state\": \"serving\", \"missingServices\": [], \"errors\": []}]"
+                    : "{\"text\": \"HI! HI!\", \"_trace\": {\"id\": \"t-1\", \"stages\": ["
+                            + "{\"stage\": \"loud\", \"outcome\": \"ok\", \"ms\": 12.5},"
+                            + "{\"stage\": \"chorus\", \"outcome\": \"ok\", \"ms\": 0.25}]}}";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, bytes.length);
+            ex.getResponseBody().write(bytes);
+            ex.close();
+        });
+        server.createContext("/v1/services", ex -> {
+            lastPath.set(ex.getRequestURI().getPath());
+            byte[] bytes = "{\"error\": \"UNKNOWN_SERVICE\", \"code\": 404, \"message\": \"no service has id 'nope'\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(404, bytes.length);
+            ex.getResponseBody().write(bytes);
+            ex.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private int call(String... args) throws Exception {
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", url));
+        return new CallCommand(name -> null).run(all, new PrintStream(out, true), new PrintStream(err, true));
+    }
+
+    @Test
+    void pipelineCallPrintsTheAnswerAndEachStage() throws Exception {
+        assertThat(call("chorus", "--text", "hi")).isZero();
+        assertThat(lastPath.get()).isEqualTo("/v1/pipelines/chorus");
+        assertThat(lastBody.get()).contains("\"text\":\"hi\"").contains("\"_trace\":true");
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("\"text\": \"HI! HI!\"").doesNotContain("_trace");
+        assertThat(printed).containsPattern("loud\\s+ok\\s+12.5").containsPattern("chorus\\s+ok\\s+0.3")
+                .contains("(trace t-1)");
+    }
+
+    @Test
+    void serverErrorIsOneLineWithCodeAndExitOne() throws Exception {
+        assertThat(call("nope", "--text", "x")).isEqualTo(1);
+        assertThat(lastPath.get()).isEqualTo("/v1/services/nope");
+        assertThat(err.toString(StandardCharsets.UTF_8).trim())
+                .isEqualTo("stoa call nope: UNKNOWN_SERVICE: no service has id 'nope'");
+    }
+
+    @Test
+    void noServerIsExplained() throws Exception {
+        int code = new CallCommand(name -> null).run(List.of("x", "--url", "http://127.0.0.1:1"),
+                new PrintStream(out, true), new PrintStream(err, true));
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no Stoa server answers at http://127.0.0.1:1");
+    }
+
+    @Test
+    void imageIsSentAsBase64AndJsonFieldsAreMerged(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("x.png");
+        Files.write(png, new byte[] {1, 2, 3});
+        Map<String, com.google.gson.JsonElement> body = CallCommand.bodyOf(
+                List.of("p", "--image", png.toString(), "--json", "{\"question\": \"what?\"}"));
+        assertThat(body.get("image").getAsString()).isEqualTo(Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}));
+        assertThat(body.get("question").getAsString()).isEqualTo("what?");
+    }
+
+    @Test
+    void badArgumentsAreUsageErrors() throws Exception {
+        assertThat(new CallCommand(n -> null).run(List.of("--text"), new PrintStream(out), new PrintStream(err)))
+                .isEqualTo(CommandLine.USAGE_ERROR);
+        assertThat(new CallCommand(n -> null).run(List.of("p", "--imgae", "x"), new PrintStream(out),
+                new PrintStream(err))).isEqualTo(CommandLine.USAGE_ERROR);
+        assertThat(new CallCommand(n -> null).run(List.of("p", "--image", "/no/such.png"), new PrintStream(out),
+                new PrintStream(err))).isEqualTo(CommandLine.USAGE_ERROR);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --imgae")
+                .contains("--image /no/such.png: no such file");
+    }
+
+    @Test
+    void serverIsFoundFromTheEnvironment() {
+        assertThat(ServerClient.locate(null, Map.of("STOA_HTTP_PORT", "9000")::get).toString())
+                .isEqualTo("http://127.0.0.1:9000");
+        assertThat(ServerClient.locate(null, Map.of("STOA_URL", "http://h:1")::get).toString()).isEqualTo("http://h:1");
+        assertThat(ServerClient.locate(null, k -> null).toString()).isEqualTo("http://127.0.0.1:8080");
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Scaled dot-product multi-head attention ({@link dev.stoa.nn.attention.MultiHeadAttention}) and the masks it takes
+ * ({@link dev.stoa.nn.attention.AttentionMasks}): padding, causal, prefix-bidirectional and cross-attention
+ * context padding.
+ */
+@org.osgi.annotation.versioning.Version("0.1.0")
+package dev.stoa.nn.attention;

@@ -1,0 +1,111 @@
+package dev.stoa.pipeline.internal;
+
+import dev.stoa.api.StoaService;
+import dev.stoa.api.runtime.PipelineDirectory;
+import dev.stoa.api.runtime.ServiceDirectory;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Hashtable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.felix.fileinstall.ArtifactInstaller;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes {@code etc/pipelines/} live: FileInstall watches the folder and hands each {@code .yaml} file to the
+ * {@link PipelineRegistry}; when services come or go, waiting pipelines are checked again.
+ */
+@Component(immediate = true, configurationPid = PipelineFolder.PID)
+@Designate(ocd = PipelineFolder.Config.class)
+public final class PipelineFolder {
+
+    static final String PID = "dev.stoa.pipeline";
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineFolder.class);
+    /** Services register in bursts (a bundle starting): look again once the burst is over. */
+    private static final long RECHECK_DELAY_MS = 200;
+
+    /** Settings of the pipeline folder. */
+    @ObjectClassDefinition(name = "Stoa pipelines")
+    public @interface Config {
+        @AttributeDefinition(description = "Folder of pipeline files; empty means etc/pipelines")
+        String dir() default "";
+
+        @AttributeDefinition(description = "A stage's timeout when its file sets none, in ms")
+        long defaultTimeoutMs() default 30_000;
+
+        @AttributeDefinition(description = "A stage's bound on concurrent calls when its file sets none")
+        int defaultMaxInFlight() default 256;
+
+        @AttributeDefinition(description = "How often the folder is scanned, in ms")
+        long pollMs() default 1000;
+    }
+
+    private final Vertx vertx;
+    private final PipelineRegistry registry;
+    private final ServiceRegistration<?> registration;
+    private final Configuration watcher;
+    private final ServiceListener servicesChanged;
+    private final BundleContext context;
+    private final AtomicBoolean recheckPending = new AtomicBoolean();
+
+    @Activate
+    public PipelineFolder(BundleContext context, Config config, @Reference Vertx vertx,
+            @Reference ServiceDirectory services, @Reference ConfigurationAdmin configAdmin) throws Exception {
+        this.context = context;
+        this.vertx = vertx;
+        String etc = context.getProperty("felix.fileinstall.dir");
+        Path dir = !config.dir().isBlank() ? Path.of(config.dir())
+                : Path.of(etc == null ? "etc" : etc).resolve("pipelines");
+        Files.createDirectories(dir);
+        registry = new PipelineRegistry(context, vertx, dir, dir.getFileName().toString(), services,
+                config.defaultTimeoutMs(), config.defaultMaxInFlight());
+        registration = context.registerService(
+                new String[] {ArtifactInstaller.class.getName(), PipelineDirectory.class.getName()}, registry,
+                new Hashtable<>());
+        servicesChanged = event -> {
+            if (event.getType() != ServiceEvent.MODIFIED && recheckPending.compareAndSet(false, true)) {
+                vertx.setTimer(RECHECK_DELAY_MS, t -> vertx.executeBlocking(() -> {
+                    recheckPending.set(false);
+                    registry.servicesChanged();
+                    return null;
+                }));
+            }
+        };
+        context.addServiceListener(servicesChanged, "(&(objectClass=" + StoaService.class.getName() + ")(stoa.id=*))");
+        watcher = configAdmin.getFactoryConfiguration("org.apache.felix.fileinstall", "stoa-pipelines", "?");
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("felix.fileinstall.dir", dir.toAbsolutePath().toString());
+        props.put("felix.fileinstall.poll", Long.toString(config.pollMs()));
+        props.put("felix.fileinstall.noInitialDelay", "true");
+        props.put("felix.fileinstall.filter", ".*\\.ya?ml");
+        watcher.update(props);
+        LOG.info("Watching {} for pipelines", dir.toAbsolutePath());
+    }
+
+    @Deactivate
+    void deactivate() {
+        context.removeServiceListener(servicesChanged);
+        try {
+            watcher.delete();
+        } catch (IOException | IllegalStateException e) {
+            LOG.debug("Pipeline watcher configuration already gone: {}", e.getMessage());
+        }
+        registration.unregister();
+        registry.close();
+    }
+}

@@ -1,0 +1,194 @@
+package dev.stoa.pipeline.internal;
+
+import dev.stoa.api.AsyncStoaService;
+import dev.stoa.api.ServiceKind;
+import dev.stoa.api.ServiceProperties;
+import dev.stoa.api.StoaService;
+import dev.stoa.api.runtime.ExportedService;
+import dev.stoa.api.runtime.PipelineDirectory;
+import dev.stoa.api.runtime.PipelineInfo;
+import dev.stoa.api.runtime.ServiceDirectory;
+import io.vertx.core.Vertx;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.felix.fileinstall.ArtifactInstaller;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipelines of one folder: each {@code <name>.yaml} file parsed, validated against the running services and,
+ * when valid and complete, registered as the service {@code stoa.pipeline.<name>}.
+ *
+ * <p>Reloading a file swaps versions the way bundles swap: the new version is registered before the old one is
+ * unregistered, so the bus drains the old version's in-flight requests while new ones go to the new version. A file
+ * that no longer parses or validates leaves its last good version serving and reports why. A pipeline that calls a
+ * service not installed yet waits, and starts serving when the service appears.
+ */
+final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRegistry.class);
+
+    private final BundleContext context;
+    private final Vertx vertx;
+    private final Path directory;
+    private final String relativeTo;
+    private final ServiceDirectory services;
+    private final long defaultTimeoutMs;
+    private final int defaultMaxInFlight;
+    /** Guarded by this. */
+    private final Map<String, Entry> byName = new TreeMap<>();
+
+    /** A pipeline file's state: its last parse, and the version serving, if any. */
+    private static final class Entry {
+        PipelineDefinition candidate;
+        List<String> errors = List.of();
+        List<String> missing = List.of();
+        String file;
+        PipelineService serving;
+        ServiceRegistration<?> registration;
+    }
+
+    PipelineRegistry(BundleContext context, Vertx vertx, Path directory, String relativeTo, ServiceDirectory services,
+            long defaultTimeoutMs, int defaultMaxInFlight) {
+        this.context = context;
+        this.vertx = vertx;
+        this.directory = directory.toAbsolutePath().normalize();
+        this.relativeTo = relativeTo;
+        this.services = services;
+        this.defaultTimeoutMs = defaultTimeoutMs;
+        this.defaultMaxInFlight = defaultMaxInFlight;
+    }
+
+    @Override
+    public boolean canHandle(File artifact) {
+        String n = artifact.getName();
+        return (n.endsWith(".yaml") || n.endsWith(".yml"))
+                && directory.equals(artifact.toPath().toAbsolutePath().normalize().getParent());
+    }
+
+    @Override
+    public void install(File artifact) throws IOException {
+        load(artifact);
+    }
+
+    @Override
+    public void update(File artifact) throws IOException {
+        load(artifact);
+    }
+
+    @Override
+    public synchronized void uninstall(File artifact) {
+        Entry e = byName.remove(name(artifact));
+        if (e != null && e.registration != null) {
+            e.registration.unregister();
+            LOG.info("Pipeline '{}' removed ({} was deleted)", name(artifact), e.file);
+        }
+    }
+
+    @Override
+    public synchronized List<PipelineInfo> pipelines() {
+        List<PipelineInfo> out = new ArrayList<>();
+        byName.forEach((name, e) -> out.add(new PipelineInfo(name, e.file,
+                !e.errors.isEmpty() ? "invalid" : e.registration != null && e.missing.isEmpty() ? "serving"
+                        : "waiting", e.errors, e.missing)));
+        return out;
+    }
+
+    /** Re-checks pipelines that wait for services or are invalid: the services they name may have changed. */
+    synchronized void servicesChanged() {
+        for (Map.Entry<String, Entry> me : byName.entrySet()) {
+            Entry e = me.getValue();
+            if (e.candidate != null && (e.serving == null || e.serving.definition() != e.candidate)) {
+                activate(me.getKey(), e);
+            }
+        }
+    }
+
+    synchronized void close() {
+        byName.values().stream().filter(e -> e.registration != null).forEach(e -> e.registration.unregister());
+        byName.clear();
+    }
+
+    private synchronized void load(File artifact) throws IOException {
+        String name = name(artifact);
+        String file = relativeTo + "/" + artifact.getName();
+        Entry e = byName.computeIfAbsent(name, n -> new Entry());
+        e.file = file;
+        try {
+            ServiceProperties.requireValidId(name);
+        } catch (RuntimeException ex) {
+            e.errors = List.of(file + ": the file name gives the pipeline's name, '" + name + "': rename the file with"
+                    + " lower-case letters, digits, '.', '_' or '-'");
+            return;
+        }
+        String text = Files.readString(artifact.toPath(), StandardCharsets.UTF_8);
+        PipelineParser.Result parsed = PipelineParser.parse(file, name, text, defaultTimeoutMs, defaultMaxInFlight);
+        if (parsed.definition() == null) {
+            reject(name, e, parsed.errors());
+            return;
+        }
+        e.candidate = parsed.definition();
+        activate(name, e);
+    }
+
+    private void activate(String name, Entry e) {
+        Map<String, ExportedService> running = services.services().stream()
+                .collect(Collectors.toMap(ExportedService::id, Function.identity(), (a, b) -> a));
+        PipelineValidator.Result v = PipelineValidator.validate(e.candidate, running::get);
+        if (!v.errors().isEmpty()) {
+            reject(name, e, v.errors());
+            return;
+        }
+        e.errors = List.of();
+        e.missing = List.copyOf(v.missingServices());
+        if (!e.missing.isEmpty()) {
+            LOG.info("Pipeline '{}' waits for services {}", name, e.missing);
+            return;
+        }
+        Map<String, String> addresses = new HashMap<>();
+        e.candidate.stages().values().stream().filter(s -> s.service() != null)
+                .forEach(s -> addresses.put(s.service(), running.get(s.service()).address()));
+        PipelineService next = new PipelineService(vertx, e.candidate, addresses);
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(ServiceProperties.ID, name);
+        props.put(ServiceProperties.KIND, ServiceKind.PIPELINE.id());
+        props.put("stoa.pipeline.file", e.file);
+        ServiceRegistration<?> previous = e.registration;
+        // new version first, then the old one goes: the bus drains it while new calls reach the new version
+        e.registration = context.registerService(
+                new String[] {StoaService.class.getName(), AsyncStoaService.class.getName()}, next, props);
+        e.serving = next;
+        if (previous != null) {
+            previous.unregister();
+        }
+        LOG.info("Pipeline '{}' {} from {} ({} stages)", name, previous == null ? "serving" : "reloaded", e.file,
+                e.candidate.stages().size());
+    }
+
+    private void reject(String name, Entry e, List<PipelineError> errors) {
+        e.errors = errors.stream().map(PipelineError::toString).collect(Collectors.toCollection(ArrayList::new));
+        String keep = e.registration != null ? "; its previous version keeps serving" : "";
+        if (e.registration != null) {
+            e.errors.add(e.file + ": the previous valid version keeps serving until this is fixed");
+        }
+        LOG.error("Pipeline '{}' is invalid{}:\n  {}", name, keep, String.join("\n  ", e.errors));
+    }
+
+    private static String name(File artifact) {
+        String n = artifact.getName();
+        return n.substring(0, n.lastIndexOf('.'));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.stoa.pipeline.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PipelineParserTest {
+
+    private static PipelineParser.Result parse(String yaml) {
+        return PipelineParser.parse("pipelines/p.yaml", "p", yaml, 30_000, 64);
+    }
+
+    private static List<String> errors(String yaml) {
+        return parse(yaml).errors().stream().map(PipelineError::toString).toList();
+    }
+
+    @Test
+    void readsEveryStageKind() {
+        PipelineDefinition p = parse("""
+                input: Image
+                stages:
+                  caption:
+                    call: captioner
+                    timeout: 2s
+                    retries: 2
+                  tags:
+                    map: tagger
+                    input: $caption.words
+                    maxInFlight: 4
+                  prompt:
+                    template: "A {{caption.text}} with {{tags.items}}"
+                  both:
+                    merge: [$caption, $prompt]
+                    when: $caption.score > 0.5
+                output: $both
+                """).definition();
+        assertThat(p.inputType()).isEqualTo("Image");
+        assertThat(p.stages()).containsOnlyKeys("caption", "tags", "prompt", "both");
+        Stage caption = p.stages().get("caption");
+        assertThat(caption.kind()).isEqualTo(Stage.Kind.CALL);
+        assertThat(caption.input()).isEqualTo(new Ref("input", List.of()));
+        assertThat(caption.timeoutMs()).isEqualTo(2000);
+        assertThat(caption.retries()).isEqualTo(2);
+        assertThat(caption.line()).isEqualTo(3);
+        assertThat(p.stages().get("tags").input()).isEqualTo(new Ref("caption", List.of("words")));
+        assertThat(p.stages().get("tags").maxInFlight()).isEqualTo(4);
+        assertThat(p.stages().get("prompt").template().refs()).extracting(Ref::toString)
+                .containsExactly("caption.text", "tags.items");
+        assertThat(p.stages().get("both").when().op()).isEqualTo(">");
+        assertThat(p.output().source()).isEqualTo("both");
+    }
+
+    @Test
+    void misspelledFieldIsReportedWithLineAndSuggestion() {
+        assertThat(errors("""
+                stages:
+                  a:
+                    call: x
+                    tiemout: 5s
+                """)).containsExactly("pipelines/p.yaml:4: stages.a.tiemout: is not a known field; did you mean"
+                        + " 'timeout'? (known: [call, description, input, map, maxInFlight, merge, retries, template,"
+                        + " timeout, when])");
+    }
+
+    @Test
+    void brokenYamlNamesTheLine() {
+        assertThat(errors("stages:\n  a:\n    call: [x\n")).singleElement().asString()
+                .startsWith("pipelines/p.yaml:4: is not valid YAML");
+    }
+
+    @Test
+    void eachFieldErrorIsReportedNotJustTheFirst() {
+        List<String> errors = errors("""
+                input: Picture
+                stages:
+                  a:
+                    call: x
+                    template: "y"
+                  b:
+                    call: z
+                    input: input
+                    timeout: soon
+                    retries: 99
+                """);
+        assertThat(errors).hasSize(5);
+        assertThat(errors.get(0)).contains(":1: input: is 'Picture'; use one of [Audio, Embedding, Image");
+        assertThat(errors.get(1)).contains(":4: stages.a: has [call, template]; a stage does one thing");
+        assertThat(errors.get(2)).contains(":8: stages.b.input: is 'input'; write a reference");
+        assertThat(errors.get(3)).contains(":9: stages.b.timeout: is 'soon'; write a positive duration");
+        assertThat(errors.get(4)).contains(":10: stages.b.retries: is '99'; write a whole number from 0 to 10");
+    }
+
+    @Test
+    void missingStagesAndBadConditionAreExplained() {
+        assertThat(errors("input: Text\n")).singleElement().asString().contains("stages: is missing");
+        assertThat(errors("""
+                stages:
+                  a:
+                    call: x
+                    when: tags > 1
+                """)).singleElement().asString().contains(":4: stages.a.when: is 'tags > 1'; write '$stage.field'");
+    }
+
+    @Test
+    void duplicateStageNameIsAnError() {
+        assertThat(errors("stages:\n  a: {call: x}\n  a: {call: y}\n")).singleElement().asString()
+                .contains("pipelines/p.yaml:3: stages.a: is defined twice (first on line 2)");
+    }
+}

@@ -1,0 +1,181 @@
+package dev.stoa.pipeline.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.StoaException;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine on a real Vert.x event bus. The services it calls are plain consumers at their addresses here (what
+ * the bus exporter puts there is tested in platform/bus and in the itests).
+ */
+class PipelineServiceTest {
+
+    private Vertx vertx;
+
+    @BeforeEach
+    void setUp() {
+        vertx = Vertx.vertx();
+        // shout: {"text": t} -> {"text": T}
+        vertx.eventBus().<JsonObject>consumer("stoa.service.shout",
+                m -> m.reply(new JsonObject().put("text", m.body().getString("text").toUpperCase())));
+        // count: {"text": t} -> {"length": n, "words": [...]}
+        vertx.eventBus().<JsonObject>consumer("stoa.service.count", m -> {
+            String t = m.body().getString("text");
+            m.reply(new JsonObject().put("length", t.length()).put("words", new JsonArray(java.util.List.of(
+                    t.split(" ")))));
+        });
+    }
+
+    @AfterEach
+    void tearDown() {
+        vertx.close().await();
+    }
+
+    private PipelineService pipeline(String yaml) {
+        PipelineParser.Result parsed = PipelineParser.parse("pipelines/t.yaml", "t", yaml, 2_000, 64);
+        assertThat(parsed.errors()).isEmpty();
+        return new PipelineService(vertx, parsed.definition(), Map.of("shout", "stoa.service.shout", "count",
+                "stoa.service.count", "slow", "stoa.service.slow", "flaky", "stoa.service.flaky", "broken",
+                "stoa.service.broken"));
+    }
+
+    private static JsonObject run(PipelineService p, JsonObject input) {
+        return p.callAsync(input).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void socraticChainBuildsTextFromEarlierOutputs() {
+        PipelineService p = pipeline("""
+                input: Text
+                stages:
+                  loud: {call: shout}
+                  stats: {call: count}
+                  prompt: {template: "{{loud.text}} has {{stats.length}} letters: {{stats.words}}"}
+                output: $prompt
+                """);
+        assertThat(run(p, new JsonObject().put("text", "red square")).getString("text"))
+                .isEqualTo("RED SQUARE has 10 letters: red, square");
+    }
+
+    @Test
+    void independentStagesRunInParallel() throws Exception {
+        CountDownLatch bothCalled = new CountDownLatch(2);
+        // each answers only once both have been called: sequential execution would time out
+        for (String id : new String[] {"a", "b"}) {
+            vertx.eventBus().<JsonObject>consumer("stoa.service." + id, m -> {
+                bothCalled.countDown();
+                vertx.executeBlocking(() -> bothCalled.await(5, TimeUnit.SECONDS)).onSuccess(ok ->
+                        m.reply(new JsonObject().put("text", id + ok)));
+            });
+        }
+        PipelineParser.Result parsed = PipelineParser.parse("pipelines/t.yaml", "t", """
+                stages:
+                  a: {call: a}
+                  b: {call: b}
+                  both: {merge: [$a, $b]}
+                """, 10_000, 64);
+        PipelineService p = new PipelineService(vertx, parsed.definition(),
+                Map.of("a", "stoa.service.a", "b", "stoa.service.b"));
+        JsonObject out = run(p, new JsonObject());
+        assertThat(out.getJsonObject("a").getString("text")).isEqualTo("atrue");
+        assertThat(out.getJsonObject("b").getString("text")).isEqualTo("btrue");
+    }
+
+    @Test
+    void falseConditionSkipsTheStage() {
+        PipelineService p = pipeline("""
+                stages:
+                  stats: {call: count}
+                  loud: {call: shout, when: "$stats.length > 5"}
+                  both: {merge: [$stats, $loud]}
+                """);
+        JsonObject shortOne = run(p, new JsonObject().put("text", "hi"));
+        assertThat(shortOne.getValue("loud")).isNull();
+        JsonObject longOne = run(p, new JsonObject().put("text", "hello world"));
+        assertThat(longOne.getJsonObject("loud").getString("text")).isEqualTo("HELLO WORLD");
+    }
+
+    @Test
+    void mapCallsTheServiceForEachItem() {
+        PipelineService p = pipeline("""
+                stages:
+                  stats: {call: count}
+                  each: {map: shout, input: $stats.words}
+                """);
+        JsonArray items = run(p, new JsonObject().put("text", "one two three")).getJsonArray("items");
+        assertThat(items.stream().map(o -> ((JsonObject) o).getString("text"))).containsExactly("ONE", "TWO", "THREE");
+    }
+
+    @Test
+    void timedOutCallIsRetried() {
+        AtomicInteger calls = new AtomicInteger();
+        vertx.eventBus().<JsonObject>consumer("stoa.service.flaky", m -> {
+            if (calls.incrementAndGet() > 1) {
+                m.reply(new JsonObject().put("text", "second try"));
+            } // the first call is never answered: it times out
+        });
+        PipelineService p = pipeline("""
+                stages:
+                  f: {call: flaky, timeout: 200ms, retries: 1}
+                """);
+        assertThat(run(p, new JsonObject().put("text", "x")).getString("text")).isEqualTo("second try");
+        assertThat(calls.get()).isEqualTo(2);
+    }
+
+    @Test
+    void failingStageKeepsItsCodeAndNamesStageAndService() {
+        vertx.eventBus().<JsonObject>consumer("stoa.service.broken",
+                m -> m.fail(FailureCode.BAD_INPUT.code(), "'text': too long"));
+        PipelineService p = pipeline("""
+                stages:
+                  b: {call: broken}
+                """);
+        assertThatThrownBy(() -> run(p, new JsonObject().put("text", "x")))
+                .isInstanceOf(CompletionException.class)
+                .cause().isInstanceOfSatisfying(StoaException.class, e -> {
+                    assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT);
+                    assertThat(e.getMessage()).contains("pipeline 't', stage 'b' (service 'broken'): 'text': too long");
+                });
+    }
+
+    @Test
+    void inFlightBoundFailsFastWithOverloaded() {
+        vertx.eventBus().<JsonObject>consumer("stoa.service.slow", m -> vertx.setTimer(300,
+                t -> m.reply(new JsonObject().put("text", "done"))));
+        PipelineService p = pipeline("""
+                stages:
+                  s: {call: slow, maxInFlight: 1}
+                """);
+        var first = p.callAsync(new JsonObject().put("text", "1")).toCompletableFuture();
+        assertThatThrownBy(() -> run(p, new JsonObject().put("text", "2"))).cause()
+                .isInstanceOfSatisfying(StoaException.class,
+                        e -> assertThat(e.code()).isEqualTo(FailureCode.OVERLOADED));
+        assertThat(first.orTimeout(5, TimeUnit.SECONDS).join().getString("text")).isEqualTo("done");
+    }
+
+    @Test
+    void traceReportsEachStage() {
+        PipelineService p = pipeline("""
+                stages:
+                  loud: {call: shout}
+                  skipped: {call: shout, when: $input.never}
+                """);
+        JsonObject out = run(p, new JsonObject().put("text", "x").put("_trace", true));
+        JsonArray stages = out.getJsonObject("_trace").getJsonArray("stages");
+        assertThat(stages.stream().map(o -> ((JsonObject) o).getString("stage") + "=" + ((JsonObject) o)
+                .getString("outcome"))).containsExactlyInAnyOrder("loud=ok", "skipped=skipped");
+    }
+}
