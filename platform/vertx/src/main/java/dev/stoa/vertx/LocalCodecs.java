@@ -4,6 +4,7 @@ import dev.stoa.api.data.Audio;
 import dev.stoa.api.data.Embedding;
 import dev.stoa.api.data.Image;
 import dev.stoa.api.data.Mask;
+import dev.stoa.api.data.RecognizedText;
 import dev.stoa.api.data.Text;
 import dev.stoa.api.data.Tokens;
 import io.vertx.core.Vertx;
@@ -40,7 +41,12 @@ public final class LocalCodecs {
     /** Codec for {@link Mask}, named {@code stoa.Mask}. */
     public static final MessageCodec<Mask, Mask> MASK = new RecordCodec<>(Mask.class);
 
-    private static final List<MessageCodec<?, ?>> ALL = List.of(TEXT, EMBEDDING, TOKENS, IMAGE, AUDIO, MASK);
+    /** Codec for {@link RecognizedText}, named {@code stoa.RecognizedText}. */
+    public static final MessageCodec<RecognizedText, RecognizedText> RECOGNIZED_TEXT =
+            new RecordCodec<>(RecognizedText.class);
+
+    private static final List<MessageCodec<?, ?>> ALL =
+            List.of(TEXT, EMBEDDING, TOKENS, IMAGE, AUDIO, MASK, RECOGNIZED_TEXT);
 
     private static final Object REGISTRATION_LOCK = new Object();
 

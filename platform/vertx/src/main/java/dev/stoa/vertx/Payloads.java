@@ -6,13 +6,18 @@ import dev.stoa.api.data.Audio;
 import dev.stoa.api.data.Embedding;
 import dev.stoa.api.data.Image;
 import dev.stoa.api.data.Mask;
+import dev.stoa.api.data.RecognizedText;
 import dev.stoa.api.data.Text;
+import dev.stoa.api.data.TextLine;
 import dev.stoa.api.data.Tokens;
 import dev.stoa.vertx.internal.JsonFields;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -34,6 +39,9 @@ import java.util.function.Function;
  *       {@code channels} defaults to 1</td></tr>
  *   <tr><td>{@link Mask}</td><td>{@code {"width": W, "height": H, "bits": "<base64 of W*H bytes, each 0 or
  *       1>"}}</td></tr>
+ *   <tr><td>{@link RecognizedText}</td><td>{@code {"text": "line 1\nline 2", "lines": [{"text": "line 1",
+ *       "confidence": 0.98, "x": 10, "y": 4, "width": 120, "height": 22}, ...]}}; {@code text} is every line
+ *       joined with newlines (so the reply also reads as a {@link Text}) and is ignored on input</td></tr>
  *   <tr><td>{@link JsonObject}, {@link Map}</td><td>passed through unchanged</td></tr>
  * </table>
  *
@@ -64,6 +72,7 @@ public final class Payloads {
                         JsonFields.base64(json, "bits")),
                 m -> new JsonObject().put("width", m.width()).put("height", m.height())
                         .put("bits", Base64.getEncoder().encodeToString(m.bits())));
+        shape(RecognizedText.class, Payloads::recognizedText, Payloads::recognizedText);
         shape(JsonObject.class, json -> json, json -> json);
         // JsonObject wraps the map it is given, so neither direction copies
         shape(Map.class, JsonObject::getMap, JsonObject::new);
@@ -77,7 +86,7 @@ public final class Payloads {
      *
      * @param json the JSON a caller sent
      * @param type {@link Text}, {@link Embedding}, {@link Tokens}, {@link Image}, {@link Audio}, {@link Mask},
-     *        {@link String}, {@link JsonObject} or {@link Map}
+     *        {@link RecognizedText}, {@link String}, {@link JsonObject} or {@link Map}
      * @param <T> the type
      * @return the value, validated by its record's constructor
      * @throws StoaException {@link FailureCode#BAD_INPUT} naming the missing or malformed field (or
@@ -95,7 +104,7 @@ public final class Payloads {
      * Writes a value as its JSON shape (see the class comment); images are written as PNG.
      *
      * @param value a {@link Text}, {@link Embedding}, {@link Tokens}, {@link Image}, {@link Audio}, {@link Mask},
-     *        {@link String}, {@link JsonObject} or {@link Map}
+     *        {@link RecognizedText}, {@link String}, {@link JsonObject} or {@link Map}
      * @return the JSON
      * @throws StoaException {@link FailureCode#INTERNAL} for {@code null} or a type with no JSON shape
      */
@@ -145,6 +154,43 @@ public final class Payloads {
     private static Audio audio(JsonObject json) {
         int channels = json.getValue("channels") == null ? 1 : JsonFields.integer(json, "channels");
         return new Audio(JsonFields.floats(json, "samples"), JsonFields.integer(json, "sampleRate"), channels);
+    }
+
+    private static RecognizedText recognizedText(JsonObject json) {
+        Object v = json.getValue("lines");
+        if (!(v instanceof JsonArray array)) {
+            throw StoaException.badInput("lines", v == null ? "is missing; send an array of line objects"
+                    : "must be an array of line objects");
+        }
+        List<TextLine> lines = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            if (!(array.getValue(i) instanceof JsonObject line)) {
+                throw StoaException.badInput("lines[" + i + "]", "must be an object with text, confidence, x, y,"
+                        + " width and height");
+            }
+            Object confidence = line.getValue("confidence");
+            if (!(confidence instanceof Number c)) {
+                throw StoaException.badInput("lines[" + i + "].confidence", "must be a number in [0, 1]");
+            }
+            try {
+                lines.add(new TextLine(JsonFields.string(line, "text"), c.doubleValue(),
+                        JsonFields.integer(line, "x"), JsonFields.integer(line, "y"),
+                        JsonFields.integer(line, "width"), JsonFields.integer(line, "height")));
+            } catch (StoaException e) {
+                // the record names only the field: say which line it is in
+                throw new StoaException(e.code(), "'lines[" + i + "]." + e.getMessage().substring(1), e);
+            }
+        }
+        return new RecognizedText(lines);
+    }
+
+    private static JsonObject recognizedText(RecognizedText text) {
+        JsonArray lines = new JsonArray(new ArrayList<>(text.lines().size()));
+        for (TextLine l : text.lines()) {
+            lines.add(new JsonObject().put("text", l.text()).put("confidence", l.confidence()).put("x", l.x())
+                    .put("y", l.y()).put("width", l.width()).put("height", l.height()));
+        }
+        return new JsonObject().put("text", text.fullText()).put("lines", lines);
     }
 
     private static <T> void shape(Class<T> type, Function<JsonObject, T> read, Function<T, JsonObject> write) {

@@ -7,7 +7,9 @@ import dev.stoa.api.data.Audio;
 import dev.stoa.api.data.Embedding;
 import dev.stoa.api.data.Image;
 import dev.stoa.api.data.Mask;
+import dev.stoa.api.data.RecognizedText;
 import dev.stoa.api.data.Text;
+import dev.stoa.api.data.TextLine;
 import dev.stoa.api.data.Tokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -28,7 +30,8 @@ class LocalCodecsTest {
             new Tokens(new long[] {101, 2023, 102}, new int[] {1, 1, 0}),
             new Image(2, 1, new byte[] {(byte) 255, 0, 0, 0, (byte) 255, 0}),
             new Audio(new float[] {0f, 0.5f, -0.5f}, 16000, 1),
-            new Mask(2, 2, new byte[] {1, 0, 0, 1}));
+            new Mask(2, 2, new byte[] {1, 0, 0, 1}),
+            new RecognizedText(List.of(new TextLine("OCR", 0.9, 1, 2, 30, 12))));
 
     @BeforeEach
     void register(Vertx vertx) {
@@ -85,7 +88,8 @@ class LocalCodecsTest {
     @Test
     void oneCodecPerRecordType() {
         assertThat(LocalCodecs.all()).extracting(MessageCodec::name).containsExactlyInAnyOrder(
-                "stoa.Text", "stoa.Embedding", "stoa.Tokens", "stoa.Image", "stoa.Audio", "stoa.Mask");
+                "stoa.Text", "stoa.Embedding", "stoa.Tokens", "stoa.Image", "stoa.Audio", "stoa.Mask",
+                "stoa.RecognizedText");
         assertThat(LocalCodecs.all()).allSatisfy(c -> assertThat(c.systemCodecID()).isEqualTo((byte) -1));
     }
 

@@ -9,7 +9,9 @@ import dev.stoa.api.data.Audio;
 import dev.stoa.api.data.Embedding;
 import dev.stoa.api.data.Image;
 import dev.stoa.api.data.Mask;
+import dev.stoa.api.data.RecognizedText;
 import dev.stoa.api.data.Text;
+import dev.stoa.api.data.TextLine;
 import dev.stoa.api.data.Tokens;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +19,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -113,6 +116,31 @@ class PayloadsTest {
         JsonObject json = Payloads.toJson(mask);
         assertThat(Base64.getDecoder().decode(json.getString("bits"))).containsExactly(0, 1, 1, 0, 0, 1);
         assertThat(roundTrip(mask, Mask.class)).isEqualTo(mask);
+    }
+
+    @Test
+    void recognizedTextRoundTripWithJoinedText() {
+        RecognizedText text = new RecognizedText(List.of(new TextLine("Hello, world!", 0.975, 12, 8, 140, 24),
+                new TextLine("line \"2\"", 0.5, 12, 40, 60, 20)));
+        JsonObject json = Payloads.toJson(text);
+        assertThat(json.getString("text")).isEqualTo("Hello, world!\nline \"2\"");
+        JsonObject first = json.getJsonArray("lines").getJsonObject(0);
+        assertThat(first.getDouble("confidence")).isEqualTo(0.975);
+        assertThat(List.of(first.getInteger("x"), first.getInteger("y"), first.getInteger("width"),
+                first.getInteger("height"))).containsExactly(12, 8, 140, 24);
+        assertThat(roundTrip(text, RecognizedText.class)).isEqualTo(text);
+        assertThat(roundTrip(new RecognizedText(List.of()), RecognizedText.class).lines()).isEmpty();
+    }
+
+    @Test
+    void recognizedTextErrorsNameTheLine() {
+        assertBadInput(() -> Payloads.fromJson(new JsonObject(), RecognizedText.class), "'lines'", "is missing");
+        JsonObject noHeight = new JsonObject("{\"lines\": [{\"text\": \"a\", \"confidence\": 1, \"x\": 0,"
+                + " \"y\": 0, \"width\": 3}]}");
+        assertBadInput(() -> Payloads.fromJson(noHeight, RecognizedText.class), "'lines[0].height'", "is missing");
+        JsonObject tooSure = new JsonObject("{\"lines\": [{\"text\": \"a\", \"confidence\": 1.5, \"x\": 0,"
+                + " \"y\": 0, \"width\": 3, \"height\": 3}]}");
+        assertBadInput(() -> Payloads.fromJson(tooSure, RecognizedText.class), "'lines[0].confidence'", "[0, 1]");
     }
 
     @Test

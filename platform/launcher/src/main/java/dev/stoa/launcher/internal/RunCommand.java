@@ -35,6 +35,7 @@ public final class RunCommand implements Command {
             LoggingSetup.install(home);
             DjlSetup.configure(home);
             DjlSetup.discoverEngines();
+            JavaCppSetup.configure(home);
             new Server(home, FrameworkConfig.load(home)).run();
         }
         return 0;
