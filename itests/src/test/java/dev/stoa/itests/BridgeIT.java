@@ -39,7 +39,8 @@ public class BridgeIT extends StoaTestSupport {
         ServiceDirectory directory = service(ServiceDirectory.class);
         deploy(builtBundles().resolve("open-1.0.0.jar"), "open.jar");
         deploy(builtBundles().resolve("secret-1.0.0.jar"), "secret.jar");
-        await("both services up", () -> directory.services().stream().filter(s -> s.state().equals("available"))
+        await("both services up", () -> directory.services().stream()
+                .filter(s -> (s.id().equals("open") || s.id().equals("secret")) && s.state().equals("available"))
                 .count() == 2);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
