@@ -11,6 +11,7 @@ import dev.stoa.djl.DjlRuntime;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,6 +34,9 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = TextEncoderConfig.class, factory = true)
 public final class OnnxTextEncoderComponent implements TextEncoder {
 
+    /** The property FileInstall adds to the configurations it reads from etc/: the file's URL. */
+    private static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
+
     private final OnnxSentenceEncoder encoder;
 
     /**
@@ -41,22 +45,35 @@ public final class OnnxTextEncoderComponent implements TextEncoder {
      * @param context this bundle's context, for {@code stoa.home}
      * @param djl DJL with ONNX Runtime loaded
      * @param config the model's configuration
+     * @param properties the same, untyped, for the file it came from
      * @throws Exception when the model cannot be loaded; the message names the setting or file at fault
      */
     @Activate
     public OnnxTextEncoderComponent(BundleContext context,
-            @Reference(target = "(" + DjlRuntime.ENGINES + "=OnnxRuntime)") DjlRuntime djl, TextEncoderConfig config)
-            throws Exception {
-        String id = ServiceProperties.requireValidId(config.stoa_id());
-        if (config.folder() == null || config.folder().isBlank()) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "encoder '" + id + "' has no 'folder'; set it to a model"
-                    + " folder such as models/all-minilm-l6-v2");
+            @Reference(target = "(" + DjlRuntime.ENGINES + "=OnnxRuntime)") DjlRuntime djl, TextEncoderConfig config,
+            Map<String, Object> properties) throws Exception {
+        try {
+            String id = ServiceProperties.requireValidId(config.stoa_id());
+            if (config.folder() == null || config.folder().isBlank()) {
+                throw new StoaException(FailureCode.BAD_CONFIG, "'folder' is missing; set it to a model folder such"
+                        + " as models/all-minilm-l6-v2");
+            }
+            Path folder = resolve(context.getProperty("stoa.home"), config.folder());
+            OnnxSentenceEncoder.Options options = new OnnxSentenceEncoder.Options(config.pooling(),
+                    parseBoolean(config.normalize()), config.maxTokens(), config.maxBatch(), config.maxChars(),
+                    new SessionSettings(config.intraOpThreads(), config.interOpThreads(), config.optimization()));
+            this.encoder = djl.withEngineClassLoader(
+                    () -> OnnxSentenceEncoder.load(id, ModelFolder.read(folder), options));
+        } catch (StoaException e) {
+            // SCR logs only that activation failed: say which configuration, so the user knows what to fix
+            throw new StoaException(e.code(), source(properties) + ": " + e.getMessage(), e);
         }
-        Path folder = resolve(context.getProperty("stoa.home"), config.folder());
-        OnnxSentenceEncoder.Options options = new OnnxSentenceEncoder.Options(config.pooling(),
-                parseBoolean(id, config.normalize()), config.maxTokens(), config.maxBatch(), config.maxChars(),
-                new SessionSettings(config.intraOpThreads(), config.interOpThreads(), config.optimization()));
-        this.encoder = djl.withEngineClassLoader(() -> OnnxSentenceEncoder.load(id, ModelFolder.read(folder), options));
+    }
+
+    /** @return the configuration's file when FileInstall made it, else its PID */
+    private static String source(Map<String, Object> properties) {
+        Object file = properties.get(FILEINSTALL_FILENAME);
+        return "sentence encoder configuration " + (file != null ? file : properties.get("service.pid"));
     }
 
     @Deactivate
@@ -70,15 +87,15 @@ public final class OnnxTextEncoderComponent implements TextEncoder {
         return path.isAbsolute() || home == null ? path : Path.of(home).resolve(path).normalize();
     }
 
-    private static Boolean parseBoolean(String id, String value) {
+    private static Boolean parseBoolean(String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> Boolean.TRUE;
             case "false" -> Boolean.FALSE;
-            default -> throw new StoaException(FailureCode.BAD_CONFIG, "normalize of encoder '" + id + "' is '"
-                    + value + "'; use true, false, or leave it empty for the model folder's choice");
+            default -> throw new StoaException(FailureCode.BAD_CONFIG, "'normalize' is '" + value
+                    + "'; use true, false, or leave it empty for the model folder's choice");
         };
     }
 
