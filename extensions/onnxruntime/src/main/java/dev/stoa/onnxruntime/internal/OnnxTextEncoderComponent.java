@@ -26,10 +26,14 @@ import org.osgi.service.metatype.annotations.Designate;
  * when the configuration or the bundle goes. The configuration's {@code stoa.id} becomes the service property, so
  * the bus exports the encoder at {@code stoa.encoder.<id>}.
  *
+ * <p>Immediate, so the model loads and warms up when its configuration arrives rather than on the first lookup, a
+ * failure to load leaves no half-registered service, and the model stays loaded while no one holds the service.
+ *
  * <p>Waits for {@link DjlRuntime} with ONNX Runtime loaded: the tokenizer's and ONNX Runtime's native libraries are
  * then in place, and are found through DJL's class loader.
  */
-@Component(configurationPid = TextEncoderConfig.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(immediate = true, configurationPid = TextEncoderConfig.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {TextEncoder.class, StoaService.class}, property = ServiceProperties.KIND + "=encoder")
 @Designate(ocd = TextEncoderConfig.class, factory = true)
 public final class OnnxTextEncoderComponent implements TextEncoder {
