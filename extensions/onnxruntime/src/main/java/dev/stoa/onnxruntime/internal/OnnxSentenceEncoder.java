@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * one, else the descriptor's, else the tokenizer file's own truncation length (128 for all-MiniLM-L6-v2, the length
  * it was trained with), else {@code config.json}'s {@code max_position_embeddings}, else 512.
  *
- * <p><b>Batching.</b> A batch is sorted by token count and run in forward passes of up to {@code maxBatch} texts,
- * each padded to its longest text; padding positions are masked out of the attention and of the pooling, so a text's
+ * <p><b>Batching.</b> A batch is sorted by token count and run in forward passes of up to {@code maxBatch} texts of
+ * similar length (padding adds at most a quarter to a pass's tokens), each padded to its longest text; padding positions are masked out of the attention and of the pooling, so a text's
  * embedding does not depend on the batch it came in (up to float rounding). Models for which that does not hold are
  * found at warm-up (dynamically quantised ones: one activation scale per tensor) and run one text per pass.
  *
@@ -58,6 +58,9 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
     private static final String WARM_UP = "Warm-up sentence for the encoder.";
     private static final String WARM_UP_COMPANION = "A longer companion: 42 numbers, punctuation (!?), Ünïcödé and"
             + " several more words, so that the batch is padded and its activations span a wider range.";
+
+    /** Most padded tokens a forward pass may compute per real token (see {@code passEnd}). */
+    private static final double MAX_PADDING = 1.25;
 
     /** Below this cosine between a text's embedding alone and in a batch, batching changes results. */
     private static final double BATCH_INVARIANCE = 0.99999;
@@ -281,9 +284,10 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
             }
             Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
             Embedding[] out = new Embedding[encodings.length];
-            int pass = batchSize();
-            for (int from = 0; from < order.length; from += pass) {
-                Encoding[] chunk = new Encoding[Math.min(pass, order.length - from)];
+            int from = 0;
+            while (from < order.length) {
+                int to = passEnd(encodings, order, from);
+                Encoding[] chunk = new Encoding[to - from];
                 for (int j = 0; j < chunk.length; j++) {
                     chunk[j] = encodings[order[from + j]];
                 }
@@ -291,6 +295,7 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
                 for (int j = 0; j < chunk.length; j++) {
                     out[order[from + j]] = new Embedding(vectors.get(j));
                 }
+                from = to;
             }
             return List.of(out);
         } catch (OrtException e) {
@@ -299,6 +304,30 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * Where the forward pass that starts at {@code order[from]} ends: at most {@link #batchSize()} texts, and no
+     * text whose padding would make the pass compute more than {@link #MAX_PADDING} times its real tokens. Measured
+     * here on MiniLM with 50 mixed sentences, passes of 32 padded to the longest cost twice as much as encoding the
+     * texts one by one; grouping texts of similar length keeps the batching gain of uniform inputs.
+     *
+     * @param order indices into {@code encodings}, shortest first
+     * @return the end index, exclusive, into {@code order}
+     */
+    private int passEnd(Encoding[] encodings, Integer[] order, int from) {
+        int limit = Math.min(order.length, from + batchSize());
+        long realTokens = encodings[order[from]].getIds().length;
+        int to = from + 1;
+        while (to < limit) {
+            long length = encodings[order[to]].getIds().length; // the longest so far: the order is ascending
+            if ((to - from + 1) * length > MAX_PADDING * (realTokens + length)) {
+                break;
+            }
+            realTokens += length;
+            to++;
+        }
+        return to;
     }
 
     /** @return how many texts one forward pass takes: {@code maxBatch}, or 1 for a batch-dependent model */

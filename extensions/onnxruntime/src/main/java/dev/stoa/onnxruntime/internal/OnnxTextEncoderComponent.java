@@ -65,7 +65,8 @@ public final class OnnxTextEncoderComponent implements TextEncoder {
             Path folder = resolve(context.getProperty("stoa.home"), config.folder());
             OnnxSentenceEncoder.Options options = new OnnxSentenceEncoder.Options(config.pooling(),
                     parseBoolean(config.normalize()), config.maxTokens(), config.maxBatch(), config.maxChars(),
-                    new SessionSettings(config.intraOpThreads(), config.interOpThreads(), config.optimization()));
+                    new SessionSettings(config.intraOpThreads(), config.interOpThreads(), config.optimization(),
+                            config.spinning()));
             this.encoder = djl.withEngineClassLoader(
                     () -> OnnxSentenceEncoder.load(id, ModelFolder.read(folder), options));
         } catch (StoaException e) {

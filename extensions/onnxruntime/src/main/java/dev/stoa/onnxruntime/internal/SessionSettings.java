@@ -12,8 +12,9 @@ import java.util.Locale;
  * @param intraOpThreads threads one operator may use; 0 lets ONNX Runtime choose (one per core)
  * @param interOpThreads threads that run independent operators at once; 0 lets ONNX Runtime choose
  * @param optimization graph optimisation level: {@code all}, {@code extended}, {@code basic} or {@code none}
+ * @param spinning whether idle ONNX Runtime threads spin-wait for work (its default) instead of sleeping
  */
-record SessionSettings(int intraOpThreads, int interOpThreads, String optimization) {
+record SessionSettings(int intraOpThreads, int interOpThreads, String optimization, boolean spinning) {
 
     SessionSettings {
         if (intraOpThreads < 0 || interOpThreads < 0) {
@@ -23,9 +24,9 @@ record SessionSettings(int intraOpThreads, int interOpThreads, String optimizati
         level(optimization);
     }
 
-    /** ONNX Runtime's defaults: every core, all graph optimisations. */
+    /** ONNX Runtime's defaults (every core, all graph optimisations) but sleeping idle threads: see {@link #spinning}. */
     static SessionSettings defaults() {
-        return new SessionSettings(0, 0, "all");
+        return new SessionSettings(0, 0, "all", false);
     }
 
     /** @return new session options; the caller closes them once the session is created */
@@ -39,6 +40,10 @@ record SessionSettings(int intraOpThreads, int interOpThreads, String optimizati
                 options.setInterOpNumThreads(interOpThreads);
             }
             options.setOptimizationLevel(level(optimization));
+            // spinning threads steal the cores that other sessions, calls and bundles need on a shared machine
+            // (as PyTorch's OpenMP spinning does: FACTS.md); ONNX Runtime's session config key
+            options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
+            options.addConfigEntry("session.inter_op.allow_spinning", spinning ? "1" : "0");
             return options;
         } catch (OrtException | RuntimeException e) {
             options.close();

@@ -45,4 +45,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "Graph optimisation level: all, extended, basic or none")
     String optimization() default "all";
+
+    @AttributeDefinition(description = "Let idle ONNX Runtime threads spin-wait for work (lower latency on a machine"
+            + " of its own) instead of sleeping (kinder to everything else on a shared one)")
+    boolean spinning() default false;
 }
