@@ -23,7 +23,7 @@ import java.nio.file.Path;
  *   "output": "last_hidden_state",         // float (B, S, D)
  *   "pooling": "mean",                     // mean | cls
  *   "normalize": true,                     // L2-normalise the pooled vector
- *   "maxTokens": 0                         // window incl. [CLS]/[SEP]; 0: the tokenizer's, else config.json's, else 512
+ *   "maxTokens": 0                         // window incl. [CLS]/[SEP]; 0: tokenizer's, else config.json's, else 512
  * }
  * }</pre>
  *

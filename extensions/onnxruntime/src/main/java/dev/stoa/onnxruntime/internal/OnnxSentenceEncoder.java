@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * it was trained with), else {@code config.json}'s {@code max_position_embeddings}, else 512.
  *
  * <p><b>Batching.</b> A batch is sorted by token count and run in forward passes of up to {@code maxBatch} texts of
- * similar length (padding adds at most a quarter to a pass's tokens), each padded to its longest text; padding positions are masked out of the attention and of the pooling, so a text's
- * embedding does not depend on the batch it came in (up to float rounding). Models for which that does not hold are
- * found at warm-up (dynamically quantised ones: one activation scale per tensor) and run one text per pass.
+ * similar length (padding adds at most a quarter to a pass's tokens), each padded to its longest text; padding
+ * positions are masked out of the attention and of the pooling, so a text's embedding does not depend on the batch
+ * it came in (up to float rounding). Models for which that does not hold are found at warm-up (dynamically quantised
+ * ones: one activation scale per tensor) and run one text per pass.
  *
  * <p>Thread-safe: ONNX Runtime sessions and the tokenizer may be used by several threads at once. {@link #close()}
  * waits for running calls, then releases the native session and tokenizer; later calls fail with

@@ -24,7 +24,7 @@ record SessionSettings(int intraOpThreads, int interOpThreads, String optimizati
         level(optimization);
     }
 
-    /** ONNX Runtime's defaults (every core, all graph optimisations) but sleeping idle threads: see {@link #spinning}. */
+    /** ONNX Runtime's defaults (every core, all graph optimisations), but idle threads sleep: see {@link #spinning}. */
     static SessionSettings defaults() {
         return new SessionSettings(0, 0, "all", false);
     }

@@ -65,7 +65,8 @@ class BadInputTest {
     void hugeTextIsTooLarge() {
         String huge = "a".repeat(100_001);
         assertThatThrownBy(() -> encoder.call(new Text(huge)))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.TOO_LARGE))
+                .isInstanceOfSatisfying(StoaException.class,
+                        e -> assertThat(e.code()).isEqualTo(FailureCode.TOO_LARGE))
                 .hasMessageContaining("'text'").hasMessageContaining("maxChars");
     }
 
@@ -82,7 +83,8 @@ class BadInputTest {
     private static void assertBadInput(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field,
             String problem) {
         assertThatThrownBy(call)
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
+                .isInstanceOfSatisfying(StoaException.class,
+                        e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
                 .hasMessageContaining(field).hasMessageContaining(problem);
     }
 }

@@ -60,7 +60,8 @@ class ModelFolderTest {
 
     private static void assertBadConfig(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String text) {
         assertThatThrownBy(call)
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
+                .isInstanceOfSatisfying(StoaException.class,
+                        e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
                 .hasMessageContaining(text);
     }
 }

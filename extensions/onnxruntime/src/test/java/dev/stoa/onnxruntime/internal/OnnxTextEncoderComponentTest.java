@@ -47,7 +47,8 @@ class OnnxTextEncoderComponentTest {
     void badConfigurationNamesItsFileAndTheSetting() {
         Map<String, Object> missing = properties("models/not-there");
         assertThatThrownBy(() -> new OnnxTextEncoderComponent(context(), djl(), config(missing), missing))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
+                .isInstanceOfSatisfying(StoaException.class,
+                        e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
                 .hasMessageContaining(FILE).hasMessageContaining("not-there").hasMessageContaining("does not exist");
         Map<String, Object> normalize = properties(TestModels.folder(TestModels.MINILM_Q).toString());
         normalize.put("normalize", "yes");

@@ -43,7 +43,8 @@ class PoolingTest {
     void unknownPoolingNamesTheAcceptedValues() {
         assertThat(Pooling.parse(" CLS ", "x")).isEqualTo(Pooling.CLS);
         assertThatThrownBy(() -> Pooling.parse("max", "etc/x.cfg"))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
+                .isInstanceOfSatisfying(StoaException.class,
+                        e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
                 .hasMessageContaining("etc/x.cfg").hasMessageContaining("'mean' or 'cls'");
     }
 }
