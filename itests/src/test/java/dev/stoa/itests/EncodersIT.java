@@ -1,12 +1,15 @@
 package dev.stoa.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.data.Embedding;
+import dev.stoa.api.data.Text;
 import dev.stoa.api.runtime.ServiceDirectory;
+import dev.stoa.api.service.TextEncoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -14,11 +17,14 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The distribution serves real sentence encoders on the bus: all-MiniLM-L6-v2 out of the box, another model once its
@@ -46,6 +52,20 @@ public class EncodersIT extends StoaTestSupport {
         // a real model, not noise: the paraphrase is nearer than the unrelated sentence
         assertTrue("paraphrase " + guitar.cosine(music) + " vs unrelated " + guitar.cosine(stocks),
                 guitar.cosine(music) > guitar.cosine(stocks) + 0.2);
+
+        // in process, the same service is a TextEncoder: a batch gives what the JSON calls gave
+        String filter = "(&(objectClass=" + TextEncoder.class.getName() + ")(stoa.id=all-minilm-l6-v2))";
+        ServiceTracker<TextEncoder, TextEncoder> tracker =
+                new ServiceTracker<>(context, FrameworkUtil.createFilter(filter), null);
+        tracker.open();
+        TextEncoder encoder = tracker.waitForService(WAIT_MS);
+        assertNotNull("no TextEncoder with stoa.id=all-minilm-l6-v2", encoder);
+        assertEquals(384, encoder.dimension());
+        List<Embedding> batch = encoder.encodeBatch(List.of(new Text("A man is playing a guitar."),
+                new Text("Stock markets fell sharply on Tuesday.")));
+        assertEquals(1.0, batch.get(0).cosine(guitar), 1e-4);
+        assertEquals(1.0, batch.get(1).cosine(stocks), 1e-4);
+        tracker.close();
 
         try {
             vertx.eventBus().request(MINILM, new JsonObject().put("text", "")).await();
