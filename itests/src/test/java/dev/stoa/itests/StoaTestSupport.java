@@ -42,8 +42,9 @@ import org.osgi.util.tracker.ServiceTracker;
 /**
  * Boots what the distribution ships, as {@code bin/stoa} does: its {@code etc/config.properties} as framework
  * properties, every bundle of its {@code system/} folder at the start level its {@code startup.properties} gives,
- * and the packages of its {@code lib/} jars (DJL, slf4j) exported through the system bundle. Each test class gets its own framework, JVM and work folder (with
- * {@code etc/}, {@code deploy/}, {@code data/}, and a link to the distribution's {@code models/}) and HTTP port.
+ * and the packages of its {@code lib/} jars (DJL, slf4j) exported through the system bundle; its {@code models/} are
+ * linked into the work folder. Each test class gets its own framework, JVM and work folder (with
+ * {@code etc/}, {@code deploy/}, {@code data/}) and HTTP port.
  *
  * <p>{@link #config()} runs in the test JVM, outside the framework: it also builds the throwaway bundles
  * ({@link TestBundles}) the tests then copy into {@code deploy/}. Their folder and the HTTP port reach the tests as
@@ -74,9 +75,10 @@ public abstract class StoaTestSupport {
             }
         }
         Files.createDirectories(work.resolve("deploy"));
-        // the pretrained models the distribution ships, which model bundles find under stoa.home
         if (Files.isDirectory(dist.resolve("models"))) {
-            Files.createSymbolicLink(work.resolve("models"), dist.resolve("models"));
+            // the shipped model folders, which etc/'s encoder configurations name relative to stoa.home (hundreds
+            // of MB: linked, not copied)
+            Files.createSymbolicLink(work.resolve("models"), dist.resolve("models").toAbsolutePath());
         }
         Path bundles = Files.createDirectories(work.resolve("bundles"));
         buildBundles(bundles);

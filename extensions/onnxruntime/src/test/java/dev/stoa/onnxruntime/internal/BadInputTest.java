@@ -1,0 +1,90 @@
+package dev.stoa.onnxruntime.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.StoaException;
+import dev.stoa.api.data.Embedding;
+import dev.stoa.api.data.Text;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bad inputs fail with BAD_INPUT naming the field; over-long texts are truncated to the window, as documented. */
+class BadInputTest {
+
+    private static OnnxSentenceEncoder encoder;
+
+    @BeforeAll
+    static void load() throws Exception {
+        encoder = TestModels.load(TestModels.MINILM_Q, "mean");
+    }
+
+    @AfterAll
+    static void close() {
+        encoder.close();
+    }
+
+    @Test
+    void emptyTextIsRejectedNamingTheField() {
+        assertBadInput(() -> encoder.call(new Text("")), "'text'", "empty");
+        assertBadInput(() -> encoder.call(new Text(" \t\n")), "'text'", "whitespace");
+        assertBadInput(() -> encoder.encodeBatch(List.of(new Text("fine"), new Text(""))), "'texts[1]'", "empty");
+    }
+
+    @Test
+    void missingTextIsRejectedNamingTheField() {
+        assertBadInput(() -> encoder.call(null), "'text'", "missing");
+        assertBadInput(() -> new Text(null), "'text'", "missing");
+        assertBadInput(() -> encoder.encodeBatch(null), "'texts'", "missing");
+        assertBadInput(() -> encoder.encodeBatch(List.of()), "'texts'", "empty");
+        assertBadInput(() -> encoder.encodeBatch(Arrays.asList(new Text("a"), null)), "'texts[1]'", "missing");
+    }
+
+    @Test
+    void textBeyondTheWindowIsCutAtTheRight() {
+        // MiniLM's tokenizer file truncates at 128 tokens, the length the model was trained with
+        assertThat(encoder.maxTokens()).isEqualTo(128);
+        String head = String.join(" ", Collections.nCopies(200, "alpha"));
+        Embedding cut = encoder.call(new Text(head));
+        Embedding longer = encoder.call(new Text(head + " " + String.join(" ", Collections.nCopies(300, "omega"))));
+        assertThat(longer.dimension()).isEqualTo(384);
+        assertThat(longer.norm()).isCloseTo(1.0, Offset.offset(1e-5));
+        // everything after the first 126 word pieces is dropped, so the tail cannot change the embedding
+        assertThat(longer.cosine(cut)).isGreaterThan(0.99999);
+        Embedding shortText = encoder.call(new Text(String.join(" ", Collections.nCopies(20, "omega"))));
+        assertThat(shortText.cosine(cut)).isLessThan(0.99);
+    }
+
+    @Test
+    void hugeTextIsTooLarge() {
+        String huge = "a".repeat(100_001);
+        assertThatThrownBy(() -> encoder.call(new Text(huge)))
+                .isInstanceOfSatisfying(StoaException.class,
+                        e -> assertThat(e.code()).isEqualTo(FailureCode.TOO_LARGE))
+                .hasMessageContaining("'text'").hasMessageContaining("maxChars");
+    }
+
+    @Test
+    void closedEncoderIsUnavailable() throws Exception {
+        OnnxSentenceEncoder other = TestModels.load(TestModels.MINILM_Q, "mean");
+        other.close();
+        other.close(); // twice is harmless
+        assertThatThrownBy(() -> other.call(new Text("hello")))
+                .isInstanceOfSatisfying(StoaException.class,
+                        e -> assertThat(e.code()).isEqualTo(FailureCode.UNAVAILABLE));
+    }
+
+    private static void assertBadInput(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field,
+            String problem) {
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(StoaException.class,
+                        e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
+                .hasMessageContaining(field).hasMessageContaining(problem);
+    }
+}
