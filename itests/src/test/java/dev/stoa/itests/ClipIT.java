@@ -31,7 +31,8 @@ public class ClipIT extends StoaTestSupport {
     public void zeroShotClassifierAnswersOverTheEventBus() throws Exception {
         Vertx vertx = service(Vertx.class);
         for (String id : new String[] {"vit", "resnet", "text-transformer"}) {
-            await("encoder " + id, () -> registered(EncoderFactory.class, "(&(stoa.id=" + id + ")(stoa.kind=encoder))"));
+            await("encoder " + id,
+                    () -> registered(EncoderFactory.class, "(&(stoa.id=" + id + ")(stoa.kind=encoder))"));
         }
         await("clip-tiny-zero-shot registered", () -> registered(null, "(stoa.id=clip-tiny-zero-shot)"));
 

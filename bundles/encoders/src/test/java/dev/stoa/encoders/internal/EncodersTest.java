@@ -148,7 +148,8 @@ class EncodersTest {
     @Test
     void unknownOrBadHyperparametersAreConfigErrorsNamingTheKey() {
         assertThatThrownBy(() -> new VitEncoderFactory().create(Map.of("patch", 8)))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
+                .isInstanceOfSatisfying(StoaException.class,
+                        e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
                 .hasMessageContaining("'patch'").hasMessageContaining("patch_size");
         assertThatThrownBy(() -> new VitEncoderFactory().create(Map.of("image_size", 30, "patch_size", 8)))
                 .hasMessageContaining("patch_size");
@@ -156,6 +157,8 @@ class EncodersTest {
                 .hasMessageContaining("heads");
         assertThatThrownBy(() -> new ResNetEncoderFactory().create(Map.of("output", "map")))
                 .hasMessageContaining("pooled, tokens");
+        assertThatThrownBy(() -> new ResNetEncoderFactory().create(Map.of("widths", "32,x")))
+                .isInstanceOf(StoaException.class).hasMessageContaining("'widths'").hasMessageContaining("32,64,128");
     }
 
     private static float maxAbsDifference(float[] a, float[] b) {

@@ -3,6 +3,7 @@ package dev.stoa.nn.encoder;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 
 /**
  * Reads an encoder's hyperparameters from a config map against the factory's defaults, so every factory refuses an
@@ -115,16 +116,16 @@ public final class Hyperparameters {
      */
     public int[] integers(String key) {
         Object value = value(key);
-        String[] parts = value instanceof Iterable<?> list
-                ? String.join(",", java.util.stream.StreamSupport.stream(list.spliterator(), false)
-                        .map(String::valueOf).toList()).split(",")
-                : String.valueOf(value).split(",");
+        String text = value instanceof Iterable<?> list
+                ? String.join(",", StreamSupport.stream(list.spliterator(), false).map(String::valueOf).toList())
+                : String.valueOf(value);
+        String[] parts = text.split(",");
         int[] out = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             try {
                 out[i] = Integer.parseInt(parts[i].trim());
             } catch (NumberFormatException e) {
-                out[i] = 0;
+                throw bad(key, value, "a comma-separated list of whole numbers, e.g. 32,64,128");
             }
             if (out[i] < 1) {
                 throw bad(key, value, "a comma-separated list of whole numbers of at least 1, e.g. 32,64,128");

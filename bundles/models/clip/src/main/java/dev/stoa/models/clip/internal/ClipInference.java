@@ -11,6 +11,7 @@ import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.data.Image;
 import dev.stoa.nn.encoder.EncoderFactory;
+import dev.stoa.nn.encoder.EncoderFactory.Modality;
 import dev.stoa.nn.text.ByteTokenizer;
 import dev.stoa.nn.text.HuggingFaceTextTokenizer;
 import dev.stoa.nn.text.TextTokenizer;
@@ -77,19 +78,20 @@ final class ClipInference implements AutoCloseable {
      */
     static ClipInference open(ClipVariant variant, Function<String, EncoderFactory> encoders, Path modelDir,
             String engine) {
-        EncoderFactory imageFactory = encoder(variant, encoders, variant.imageEncoder(), EncoderFactory.Modality.IMAGE);
-        EncoderFactory textFactory = encoder(variant, encoders, variant.textEncoder(), EncoderFactory.Modality.TEXT);
+        EncoderFactory imageFactory = encoder(variant, encoders, variant.imageEncoder(), Modality.IMAGE);
+        EncoderFactory textFactory = encoder(variant, encoders, variant.textEncoder(), Modality.TEXT);
         Map<String, Object> textHyperparameters = variant.textHyperparameters(textFactory);
-        TextTokenizer tokenizer = tokenizer(variant, modelDir);
-        Object vocabulary = textHyperparameters.get("vocab_size");
-        if (vocabulary != null && tokenizer.vocabularySize() > Integer.parseInt(vocabulary.toString())) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "variants/" + variant.name() + ".properties: text.vocab_size"
-                    + " is " + vocabulary + " but the tokenizer makes " + tokenizer.vocabularySize()
-                    + " ids; raise text.vocab_size to at least that");
-        }
         Block visual = imageFactory.create(variant.imageHyperparameters(imageFactory));
         Block text = textFactory.create(textHyperparameters);
         ClipModel model = new ClipModel(visual, text, variant.embedDimension());
+        TextTokenizer tokenizer = tokenizer(variant, modelDir);
+        Object vocabulary = textHyperparameters.get("vocab_size");
+        if (vocabulary != null && tokenizer.vocabularySize() > Integer.parseInt(vocabulary.toString())) {
+            closeQuietly(tokenizer);
+            throw new StoaException(FailureCode.BAD_CONFIG, "variants/" + variant.name()
+                    + ".properties: text.vocab_size is " + vocabulary + " but the tokenizer makes "
+                    + tokenizer.vocabularySize() + " ids; raise text.vocab_size to at least that");
+        }
         NDManager manager = NDManager.newBaseManager(engine);
         try {
             model.initialize(manager, DataType.FLOAT32, new Shape(1, 3, variant.imageSize(), variant.imageSize()),
@@ -104,6 +106,7 @@ final class ClipInference implements AutoCloseable {
             return new ClipInference(variant, manager, model, tokenizer, trained);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             manager.close();
+            closeQuietly(tokenizer);
             if (e instanceof StoaException se) {
                 throw se;
             }
@@ -113,7 +116,7 @@ final class ClipInference implements AutoCloseable {
     }
 
     private static EncoderFactory encoder(ClipVariant variant, Function<String, EncoderFactory> encoders, String id,
-            EncoderFactory.Modality modality) {
+            Modality modality) {
         EncoderFactory factory = encoders.apply(id);
         if (factory == null) {
             throw new StoaException(FailureCode.BAD_CONFIG, "variants/" + variant.name() + ".properties names encoder '"
@@ -273,13 +276,17 @@ final class ClipInference implements AutoCloseable {
 
     @Override
     public void close() {
+        closeQuietly(tokenizer);
+        manager.close();
+    }
+
+    private static void closeQuietly(TextTokenizer tokenizer) {
         if (tokenizer instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
             } catch (Exception e) {
-                // only native memory of a tokenizer that is going away anyway
+                // only the native memory of a tokenizer that is going away anyway
             }
         }
-        manager.close();
     }
 }

@@ -1,9 +1,14 @@
 package dev.stoa.models.clip.internal;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.StoaException;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,6 +47,28 @@ class ClipVariantsTest {
                 assertThat(cosines[0]).isBetween(-1.0001f, 1.0001f);
             }
         }
+    }
+
+    @Test
+    void aMistakeInAVariantFileIsAConfigErrorNamingTheKey() {
+        String typo = "embed_dim = 64\nimage_size = 32\ncontext_length = 32\ntokenizer = bytes\n"
+                + "image.encoder = vit\ntext.encoder = text-transformer\nimg.width = 64\n";
+        assertThatThrownBy(() -> ClipVariant.read("typo", new ByteArrayInputStream(typo.getBytes(UTF_8))))
+                .isInstanceOfSatisfying(StoaException.class,
+                        e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
+                .hasMessageContaining("variants/typo.properties").hasMessageContaining("'img.width'");
+        String missing = "embed_dim = 64\nimage_size = 32\ntokenizer = bytes\n";
+        assertThatThrownBy(() -> ClipVariant.read("missing", new ByteArrayInputStream(missing.getBytes(UTF_8))))
+                .isInstanceOf(StoaException.class).hasMessageContaining("'context_length' is missing");
+    }
+
+    @Test
+    void aVariantNamingAnEncoderNoBundleProvidesIsAConfigError(@TempDir Path models) throws Exception {
+        ClipVariant tiny = ClipTestSupport.variant("tiny");
+        ClipVariant other = new ClipVariant("other", 64, 32, 32, "bytes", "swin", tiny.imageHyperparameters(),
+                tiny.textEncoder(), tiny.textHyperparameters());
+        assertThatThrownBy(() -> ClipInference.open(other, ClipTestSupport.ENCODERS::get, models, "PyTorch"))
+                .isInstanceOf(StoaException.class).hasMessageContaining("'swin'");
     }
 
     static double norm(float[] v) {
