@@ -1,0 +1,98 @@
+package dev.stoa.models.clip.internal;
+
+import dev.stoa.api.StoaException;
+import dev.stoa.api.data.Image;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the fields of a JSON-shaped request ({@code Map}, as the bus hands a JSON object to a service that takes a
+ * map): failures are {@code BAD_INPUT} naming the field and what to send.
+ */
+final class ClipRequests {
+
+    private ClipRequests() {
+    }
+
+    /**
+     * @param request the request
+     * @return its {@code image}: an {@link Image}, or the base64 of a PNG or JPEG file (a {@code data:} URL prefix is
+     *     accepted, as the bus's JSON shape of an image)
+     */
+    static Image image(Map<?, ?> request) {
+        Object value = request.get("image");
+        if (value instanceof Image image) {
+            return image;
+        }
+        if (!(value instanceof String s) || s.isEmpty()) {
+            throw StoaException.badInput("image", value == null ? "is missing; send the base64 of a PNG or JPEG file"
+                    : "must be the base64 of a PNG or JPEG file");
+        }
+        String base64 = s.startsWith("data:") ? s.substring(s.indexOf(',') + 1) : s;
+        try {
+            return Image.decode(Base64.getMimeDecoder().decode(base64));
+        } catch (IllegalArgumentException e) {
+            throw StoaException.badInput("image", "is not valid base64 (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * @param request the request
+     * @param field a field holding a list of strings
+     * @param fallback what to use when the field is absent, or {@code null} if it is required
+     * @return the strings, at least one, none empty
+     */
+    static List<String> strings(Map<?, ?> request, String field, List<String> fallback) {
+        Object value = request.get(field);
+        if (value == null && fallback != null) {
+            return fallback;
+        }
+        // a JSON array arrives as a List or as Vert.x's JsonArray, which is Iterable: accept either
+        if (!(value instanceof Iterable<?> items)) {
+            throw StoaException.badInput(field, value == null ? "is missing; send an array of strings"
+                    : "must be an array of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (Object item : items) {
+            if (!(item instanceof String s) || s.isBlank()) {
+                throw StoaException.badInput(field + "[" + out.size() + "]", "must be a non-empty string, not "
+                        + item);
+            }
+            out.add(s);
+        }
+        if (out.isEmpty()) {
+            throw StoaException.badInput(field, "is empty; send at least one");
+        }
+        return out;
+    }
+
+    /**
+     * @param request the request
+     * @return its {@code labels}, at least one, distinct
+     */
+    static List<String> labels(Map<?, ?> request) {
+        List<String> labels = strings(request, "labels", null);
+        if (new HashSet<>(labels).size() != labels.size()) {
+            throw StoaException.badInput("labels", "lists a label twice; each class needs a distinct name");
+        }
+        return labels;
+    }
+
+    /**
+     * @param request the request
+     * @return its {@code templates}, or CLIP's default prompt; each must contain {@code {}} where the label goes
+     */
+    static List<String> templates(Map<?, ?> request) {
+        List<String> templates = strings(request, "templates", ClipZeroShotService.DEFAULT_TEMPLATES);
+        for (int i = 0; i < templates.size(); i++) {
+            if (!templates.get(i).contains("{}")) {
+                throw StoaException.badInput("templates[" + i + "]", "'" + templates.get(i)
+                        + "' has no '{}'; mark where the label goes, e.g. 'a photo of a {}.'");
+            }
+        }
+        return templates;
+    }
+}

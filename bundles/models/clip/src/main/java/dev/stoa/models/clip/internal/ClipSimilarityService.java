@@ -1,0 +1,48 @@
+package dev.stoa.models.clip.internal;
+
+import dev.stoa.api.StoaService;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Image-text similarity over the bus, {@code stoa.id=clip-<variant>-similarity}. Request
+ * {@code {"image": "<base64 PNG/JPEG>", "texts": ["a red circle", ...]}}; answer
+ * {@code {"similarities": [0.21, ...], "model": "clip-tiny", "trained": false}}, the cosine of the image's and each
+ * text's embedding, in the order of the texts.
+ */
+final class ClipSimilarityService implements StoaService<Map<String, Object>, Map<String, Object>> {
+
+    private final ClipInference clip;
+
+    ClipSimilarityService(ClipInference clip) {
+        this.clip = clip;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Class<Map<String, Object>> inputType() {
+        return (Class) Map.class;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Class<Map<String, Object>> outputType() {
+        return (Class) Map.class;
+    }
+
+    @Override
+    public Map<String, Object> call(Map<String, Object> request) {
+        float[] cosines = clip.similarity(ClipRequests.image(request), ClipRequests.strings(request, "texts", null));
+        List<Double> similarities = new ArrayList<>(cosines.length);
+        for (float c : cosines) {
+            similarities.add((double) c);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("similarities", similarities);
+        out.put("model", clip.variant().id());
+        out.put("trained", clip.trained());
+        return out;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.stoa.models.clip.internal;
+
+import dev.stoa.api.StoaService;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Zero-shot classification over the bus, {@code stoa.id=clip-<variant>-zero-shot}. Request
+ * {@code {"image": "<base64 PNG/JPEG>", "labels": ["cat", "dog"], "templates": ["a photo of a {}."]}}
+ * ({@code templates} optional); answer {@code {"label": "cat", "scores": {"cat": 0.7, "dog": 0.3}, "model":
+ * "clip-tiny", "trained": false}}: the scores are softmax probabilities in the order of the labels, summing to 1.
+ * {@code "trained": false} means random weights (no trainer has produced weights yet): the structure is right, the
+ * answer is not.
+ */
+final class ClipZeroShotService implements StoaService<Map<String, Object>, Map<String, Object>> {
+
+    /** CLIP's single default prompt (paper, section 3.1.4), used when a request sends no templates. */
+    static final List<String> DEFAULT_TEMPLATES = List.of("a photo of a {}.");
+
+    private final ClipInference clip;
+
+    ClipZeroShotService(ClipInference clip) {
+        this.clip = clip;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Class<Map<String, Object>> inputType() {
+        return (Class) Map.class;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Class<Map<String, Object>> outputType() {
+        return (Class) Map.class;
+    }
+
+    @Override
+    public Map<String, Object> call(Map<String, Object> request) {
+        Map<String, Float> scores = clip.classify(ClipRequests.image(request), ClipRequests.labels(request),
+                ClipRequests.templates(request));
+        String best = null;
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Double> shown = new LinkedHashMap<>();
+        for (Map.Entry<String, Float> e : scores.entrySet()) {
+            shown.put(e.getKey(), e.getValue().doubleValue());
+            if (best == null || e.getValue() > scores.get(best)) {
+                best = e.getKey();
+            }
+        }
+        out.put("label", best);
+        out.put("scores", shown);
+        out.put("model", clip.variant().id());
+        out.put("trained", clip.trained());
+        return out;
+    }
+}
