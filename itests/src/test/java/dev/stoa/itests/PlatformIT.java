@@ -95,6 +95,16 @@ public class PlatformIT extends StoaTestSupport {
         HttpResponse<String> viaHttp = httpPost("/v1/services/greeter", "{\"text\": \"http\"}");
         assertEquals(viaHttp.body(), 200, viaHttp.statusCode());
         assertEquals("1.0.0:http", new JsonObject(viaHttp.body()).getString("text"));
+        // curl -d sends a form content type: a large JSON body must still arrive as JSON
+        String large = "x".repeat(200_000);
+        HttpResponse<String> asForm = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(baseUrl() + "/v1/services/greeter"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\": \"" + large + "\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(asForm.body().substring(0, Math.min(200, asForm.body().length())), 200, asForm.statusCode());
+        assertEquals("1.0.0:" + large, new JsonObject(asForm.body()).getString("text"));
         HttpResponse<String> typo = httpPost("/v1/services/greeter", "{\"txt\": \"typo\"}");
         assertEquals(400, typo.statusCode());
         assertEquals("BAD_INPUT", new JsonObject(typo.body()).getString("error"));
@@ -103,11 +113,11 @@ public class PlatformIT extends StoaTestSupport {
         java.util.regex.Matcher ok = java.util.regex.Pattern.compile(
                 "stoa_service_calls_total\\{id=\"greeter\",kind=\"service\",outcome=\"ok\"} (\\d+)").matcher(metrics);
         assertTrue(metrics, ok.find());
-        assertTrue("3 calls answered so far, metrics say " + ok.group(1), Long.parseLong(ok.group(1)) == 3);
+        assertTrue("4 calls answered so far, metrics say " + ok.group(1), Long.parseLong(ok.group(1)) == 4);
         // the typo above reached the service and failed there: the latency histogram counts both outcomes
         assertTrue(metrics, metrics.contains("stoa_service_calls_total{id=\"greeter\",kind=\"service\","
                 + "outcome=\"failed\"} 1"));
-        assertTrue(metrics, metrics.contains("stoa_service_latency_seconds_count{id=\"greeter\",kind=\"service\"} 4"));
+        assertTrue(metrics, metrics.contains("stoa_service_latency_seconds_count{id=\"greeter\",kind=\"service\"} 5"));
         assertTrue(metrics, metrics.contains("# TYPE stoa_service_latency_seconds histogram"));
         HttpResponse<String> unknown = httpPost("/v1/services/nobody", "{}");
         assertEquals(404, unknown.statusCode());

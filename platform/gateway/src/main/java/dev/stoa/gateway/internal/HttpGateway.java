@@ -114,6 +114,8 @@ public final class HttpGateway {
             }
         });
         for (String path : new String[] {"/v1/services/:id", "/v1/pipelines/:id"}) {
+            // a route of its own: Vert.x Web allows no handler before a body handler on one route
+            router.post(path).handler(HttpGateway::bodyIsJson);
             router.post(path).handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                     .handler(calls::handle);
         }
@@ -133,6 +135,19 @@ public final class HttpGateway {
 
         this.server = listen(vertx, router, config.host(), port);
         LOG.info("HTTP API on http://{}:{}", config.host(), server.actualPort());
+    }
+
+    /**
+     * A call's body is always JSON, whatever its Content-Type says: {@code curl -d} sends
+     * {@code application/x-www-form-urlencoded}, which would make the body handler decode it as a form and refuse an
+     * image-sized field.
+     */
+    private static void bodyIsJson(RoutingContext rc) {
+        String type = rc.request().getHeader("Content-Type");
+        if (type == null || !type.startsWith("application/json")) {
+            rc.request().headers().set("Content-Type", "application/json");
+        }
+        rc.next();
     }
 
     /** The hand-written OpenAPI 3 description of this API; PlatformIT checks it lists every route. */
