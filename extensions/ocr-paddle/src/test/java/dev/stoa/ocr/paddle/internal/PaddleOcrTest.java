@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stoa.api.data.Image;
 import dev.stoa.api.data.RecognizedText;
 import dev.stoa.api.data.TextLine;
+import dev.stoa.ocr.testing.RenderedLines;
 import java.awt.Color;
 import java.awt.Font;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.stoa.api.data.Image;
 import dev.stoa.api.data.RecognizedText;
 import dev.stoa.api.data.TextLine;
+import dev.stoa.ocr.testing.RenderedLines;
 import java.awt.Color;
 import java.awt.Font;
 import java.nio.file.Files;

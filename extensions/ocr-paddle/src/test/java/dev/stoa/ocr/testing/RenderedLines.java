@@ -1,4 +1,4 @@
-package dev.stoa.ocr.tesseract.internal;
+package dev.stoa.ocr.testing;
 
 import dev.stoa.api.data.Image;
 import java.awt.Color;
@@ -11,13 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test images (the same as ocr-paddle's, so the two engines' rates compare): lines of English words, digits and
- * punctuation drawn with Java2D in several fonts, sizes and colour pairs, each with the band of rows it was drawn in,
- * so a reader's lines can be matched to what was drawn.
+ * Test images: lines of English words, digits and punctuation drawn with Java2D in several fonts, sizes and colour
+ * pairs, each with the band of rows it was drawn in, so a reader's lines can be matched to what was drawn. Shared with
+ * ocr-tesseract's tests (this module's test-jar), so the two engines' rates are measured on the same images.
  */
-final class RenderedLines {
+public final class RenderedLines {
 
-    static final List<String> PHRASES = List.of(
+    public static final List<String> PHRASES = List.of(
             "The quick brown fox jumps over the lazy dog.",
             "Invoice 2024-117: total $3,580.25",
             "Call 555-0134 before 9:30 am!",
@@ -38,34 +38,34 @@ final class RenderedLines {
             "Meet me at 7 pm on Friday");
 
     /** Font families: the JDK's logical fonts, which map to DejaVu Sans, Serif and Sans Mono on Debian. */
-    static final List<Font> FONTS = List.of(
+    public static final List<Font> FONTS = List.of(
             new Font(Font.SANS_SERIF, Font.PLAIN, 1),
             new Font(Font.SERIF, Font.PLAIN, 1),
             new Font(Font.MONOSPACED, Font.PLAIN, 1),
             new Font(Font.SANS_SERIF, Font.BOLD, 1),
             new Font(Font.SERIF, Font.ITALIC, 1));
 
-    static final int[] SIZES = {18, 24, 32, 44};
+    public static final int[] SIZES = {18, 24, 32, 44};
 
     /** Ink on paper: black on white, white on dark blue, dark red on light yellow. */
-    static final Color[][] COLOURS = {
+    public static final Color[][] COLOURS = {
         {Color.BLACK, Color.WHITE},
         {Color.WHITE, new Color(20, 40, 110)},
         {new Color(150, 20, 20), new Color(255, 245, 190)}};
 
     /** A drawn line: its text, the rows of its font's ascent to descent, and where it starts. */
-    record Line(String text, int top, int bottom, int left) {
+    public record Line(String text, int top, int bottom, int left) {
     }
 
     /** An image and the lines drawn on it, top to bottom. */
-    record Sample(Image image, List<Line> lines, String description) {
+    public record Sample(Image image, List<Line> lines, String description) {
     }
 
     private RenderedLines() {
     }
 
     /** @return {@code count} images of three lines each, cycling through the fonts, sizes, colours and phrases */
-    static List<Sample> samples(int count) {
+    public static List<Sample> samples(int count) {
         List<Sample> samples = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Font font = FONTS.get(i % FONTS.size()).deriveFont((float) SIZES[i % SIZES.length]);
@@ -81,7 +81,7 @@ final class RenderedLines {
      * Draws lines on a canvas with a margin of one line height, at an offset inside a larger canvas when
      * {@code canvasWidth}/{@code canvasHeight} are positive.
      */
-    static Sample render(List<String> texts, Font font, Color ink, Color paper, int canvasWidth, int canvasHeight) {
+    public static Sample render(List<String> texts, Font font, Color ink, Color paper, int canvasWidth, int canvasHeight) {
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         Graphics2D pg = probe.createGraphics();
         FontMetrics metrics = pg.getFontMetrics(font);
