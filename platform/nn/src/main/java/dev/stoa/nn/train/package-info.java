@@ -1,0 +1,8 @@
+/**
+ * The contract between model bundles and the trainer: a {@link dev.stoa.nn.train.TrainableModelFactory} service
+ * (by {@code stoa.id}, {@code stoa.kind=model}) makes a {@link dev.stoa.nn.train.TrainableModel}, which turns dataset
+ * examples into batches, its outputs into a loss's inputs, evaluates itself and saves what its serving side loads.
+ * The trainer owns everything else: optimizer, schedule, clipping, checkpoints, metrics.
+ */
+@org.osgi.annotation.versioning.Version("0.1.0")
+package dev.stoa.nn.train;

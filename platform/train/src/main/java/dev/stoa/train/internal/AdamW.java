@@ -1,0 +1,171 @@
+package dev.stoa.train.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * AdamW (Loshchilov and Hutter 2019) with global-norm gradient clipping and a guard against non-finite gradients,
+ * written out rather than DJL's {@code AdamW} so that its state (moments and step count) can be checkpointed and a
+ * resumed run continues exactly, and so that clipping uses the global L2 norm (DJL's {@code clipGrad} clamps each
+ * value) and weight decay skips biases, norms and scalars (as open_clip does). Per parameter w with gradient g:
+ *
+ * <pre>
+ * c = min(1, maxNorm / ‖g_all‖₂)                     one factor for all parameters; ‖g_all‖ over every gradient
+ * m = β₁ m + (1 - β₁) c g
+ * v = β₂ v + (1 - β₂) (c g)²
+ * w = w - lr · λ · w                                  only for weights of rank ≥ 2 (decoupled weight decay)
+ * w = w - lr · (m / (1 - β₁ᵗ)) / (sqrt(v / (1 - β₂ᵗ)) + ε)
+ * </pre>
+ *
+ * If ‖g_all‖ is NaN or infinite the step is skipped (no parameter or moment changes) and counted.
+ */
+final class AdamW {
+
+    private final List<Entry> entries = new ArrayList<>();
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final double maxNorm;
+    private long t;
+    private long skipped;
+
+    private record Entry(String name, Parameter parameter, boolean decay, NDArray m, NDArray v) {
+    }
+
+    /**
+     * @param parameters the trainable parameters by unique name, their arrays initialised
+     * @param manager where the moments live (the run's manager)
+     * @param settings beta1, beta2, eps, weight decay and clipping
+     */
+    AdamW(List<Named> parameters, NDManager manager, TrainingFile.Settings settings) {
+        this.beta1 = settings.beta1();
+        this.beta2 = settings.beta2();
+        this.eps = settings.eps();
+        this.weightDecay = settings.weightDecay();
+        this.maxNorm = settings.gradClipNorm();
+        for (Named p : parameters) {
+            NDArray w = p.parameter().getArray();
+            boolean decay = w.getShape().dimension() >= 2;
+            entries.add(new Entry(p.name(), p.parameter(), decay, manager.zeros(w.getShape(), w.getDataType()),
+                    manager.zeros(w.getShape(), w.getDataType())));
+        }
+    }
+
+    /**
+     * A parameter and the unique name it is checkpointed under.
+     *
+     * @param name e.g. {@code model.visual.patch.weight}
+     * @param parameter the parameter
+     */
+    record Named(String name, Parameter parameter) {
+    }
+
+    /**
+     * Applies one update from the gradients the last backward pass left, then zeroes them.
+     *
+     * @param lr this step's learning rate
+     * @return the global gradient norm before clipping; NaN or infinite when the step was skipped
+     */
+    double step(double lr) {
+        try (NDManager scope = entries.get(0).m().getManager().newSubManager()) {
+            List<NDArray> grads = new ArrayList<>(entries.size());
+            NDArray sumSquares = null;
+            for (Entry e : entries) {
+                NDArray g = e.parameter().getArray().getGradient();
+                g.attach(scope);
+                grads.add(g);
+                NDArray s = g.square().sum();
+                sumSquares = sumSquares == null ? s : sumSquares.add(s);
+            }
+            double norm = Math.sqrt(sumSquares.getFloat());
+            if (!Double.isFinite(norm)) {
+                skipped++;
+                zero(grads);
+                return norm;
+            }
+            t++;
+            double clip = maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1.0;
+            double correction1 = 1 - Math.pow(beta1, t);
+            double correction2 = 1 - Math.pow(beta2, t);
+            for (int i = 0; i < entries.size(); i++) {
+                Entry e = entries.get(i);
+                NDArray g = clip == 1.0 ? grads.get(i) : grads.get(i).mul(clip);
+                NDArray w = e.parameter().getArray();
+                e.m().muli(beta1).addi(g.mul(1 - beta1));
+                e.v().muli(beta2).addi(g.square().muli(1 - beta2));
+                if (e.decay() && weightDecay > 0) {
+                    w.subi(scoped(scope, w.mul(lr * weightDecay)));
+                }
+                NDArray denominator = scoped(scope, e.v().div(correction2)).sqrt().addi(eps);
+                NDArray update = scoped(scope, e.m().mul(lr / correction1)).divi(denominator);
+                w.subi(update);
+            }
+            zero(grads);
+            return norm;
+        }
+    }
+
+    private static NDArray scoped(NDManager scope, NDArray x) {
+        // results of ops that start from a parameter or moment join its long-lived manager: move them to the scope
+        x.attach(scope);
+        return x;
+    }
+
+    private static void zero(List<NDArray> grads) {
+        for (NDArray g : grads) {
+            // a fill, not g - g or g * 0, which keep NaN
+            g.set(new NDIndex("..."), 0f);
+        }
+    }
+
+    /** @return optimizer steps taken (skipped ones excluded) */
+    long steps() {
+        return t;
+    }
+
+    /** @return steps skipped for a non-finite gradient */
+    long skipped() {
+        return skipped;
+    }
+
+    /** @return the moments, in parameter order: m₀, v₀, m₁, v₁, ... */
+    NDList state() {
+        NDList out = new NDList();
+        for (Entry e : entries) {
+            out.add(e.m());
+            out.add(e.v());
+        }
+        return out;
+    }
+
+    /** @return the parameter names, in the order of {@link #state()} */
+    List<String> names() {
+        return entries.stream().map(Entry::name).toList();
+    }
+
+    /**
+     * Restores the state a checkpoint holds.
+     *
+     * @param moments as {@link #state()} returned them
+     * @param steps as {@link #steps()}
+     * @param skippedSteps as {@link #skipped()}
+     */
+    void restore(NDList moments, long steps, long skippedSteps) {
+        if (moments.size() != 2 * entries.size()) {
+            throw new IllegalStateException("checkpoint has moments for " + moments.size() / 2 + " parameters, the"
+                    + " model has " + entries.size() + "; it was written for another model: delete it to start over");
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            entries.get(i).m().set(moments.get(2 * i).toFloatArray());
+            entries.get(i).v().set(moments.get(2 * i + 1).toFloatArray());
+        }
+        this.t = steps;
+        this.skipped = skippedSteps;
+    }
+}

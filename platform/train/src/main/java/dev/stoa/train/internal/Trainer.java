@@ -1,0 +1,295 @@
+package dev.stoa.train.internal;
+
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.ServiceProperties;
+import dev.stoa.api.StoaException;
+import dev.stoa.api.dataset.DatasetFactory;
+import dev.stoa.api.model.ModelStore;
+import dev.stoa.api.train.TrainingService;
+import dev.stoa.api.train.TrainingStatus;
+import dev.stoa.djl.DjlRuntime;
+import dev.stoa.nn.loss.LossFactory;
+import dev.stoa.nn.train.TrainableModelFactory;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer service: queues training files and runs them one at a time on its own thread, finding the model,
+ * loss and dataset each names among the registered {@link TrainableModelFactory}, {@link LossFactory} and
+ * {@link DatasetFactory} services by {@code stoa.id}. Progress goes to the log, to {@link #runs()} and, as JSON, to
+ * the event bus at {@link TrainingService#PROGRESS_ADDRESS}. At start-up it trains every file marked
+ * {@code first_start: true} whose output the model store lacks, so the default models exist with no manual step.
+ */
+@Component(immediate = true, configurationPid = "dev.stoa.train", service = TrainingService.class)
+@Designate(ocd = TrainerConfig.class)
+public final class Trainer implements TrainingService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final BundleContext context;
+    private final DjlRuntime djl;
+    private final TrainerConfig config;
+    private final ModelStore store;
+    private final Path runsDir;
+    private final List<TrainingRun> runs = new CopyOnWriteArrayList<>();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "stoa-trainer");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Vertx vertx;
+
+    /**
+     * @param context for the factories' lookups and {@code stoa.home}
+     * @param djl DJL with PyTorch loaded
+     * @param config the settings
+     */
+    @Activate
+    public Trainer(BundleContext context, @Reference(target = "(djl.engines=PyTorch)") DjlRuntime djl,
+            TrainerConfig config) {
+        this.context = context;
+        this.djl = djl;
+        this.config = config;
+        String home = context.getProperty("stoa.home");
+        this.store = ModelStore.at(home);
+        this.runsDir = config.runs().isBlank() ? Path.of(home == null ? "." : home, "data", "train")
+                : Path.of(config.runs());
+        if (config.firstStart()) {
+            firstStart(config.dir().isBlank() ? Path.of(home == null ? "." : home, "etc", "train")
+                    : Path.of(config.dir()));
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindVertx(Vertx v) {
+        vertx = v;
+    }
+
+    void unbindVertx(Vertx v) {
+        if (vertx == v) {
+            vertx = null;
+        }
+    }
+
+    private void firstStart(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted()
+                    .toList();
+        } catch (IOException e) {
+            LOG.warn("cannot list {}: {}", dir, e.toString());
+            return;
+        }
+        for (Path f : files) {
+            try {
+                TrainingFile file = TrainingFile.read(f);
+                if (!file.firstStart()) {
+                    continue;
+                }
+                if (file.output() == null) {
+                    LOG.error("{}: first_start needs 'output' (the model store id to look for); not trained", f);
+                } else if (store.latest(file.output()).isPresent()) {
+                    LOG.info("{}: {} is in the model store ({}); not training it again", f, file.output(),
+                            store.latest(file.output()).get().path());
+                } else {
+                    LOG.info("{}: the model store has no {}: training it in the background (first start); progress"
+                            + " in the log, GET /v1/trainings and on the bus at {}", f, file.output(),
+                            PROGRESS_ADDRESS);
+                    submit(file);
+                }
+            } catch (StoaException e) {
+                LOG.error("{}", e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public TrainingStatus start(Path file) {
+        return submit(TrainingFile.read(file)).status();
+    }
+
+    private TrainingRun submit(TrainingFile file) {
+        for (TrainingRun r : runs) {
+            if (r.file().name().equals(file.name()) && !r.status().finished()) {
+                throw new StoaException(FailureCode.BAD_INPUT, "'" + file.name() + "' is already " + r.status()
+                        .state() + " as run " + r.status().id() + "; cancel it first or wait for it");
+            }
+        }
+        String id = file.name() + "-" + LocalDateTime.now().format(STAMP);
+        TrainingRun run = new TrainingRun(id, file, components(), store, runsDir, this::publish);
+        runs.add(0, run);
+        executor.execute(() -> execute(run));
+        return run;
+    }
+
+    private void execute(TrainingRun run) {
+        if (run.cancelled()) {
+            run.fail("cancelled", "cancelled before it started");
+            return;
+        }
+        if (!awaitComponents(run)) {
+            return;
+        }
+        try {
+            djl.withEngineClassLoader(run::run);
+        } catch (Exception e) {
+            run.fail("failed", e.toString());
+        }
+    }
+
+    private boolean awaitComponents(TrainingRun run) {
+        TrainingFile f = run.file();
+        TrainingRun.Components c = components();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.waitSeconds());
+        while (c.model(f.modelId()) == null || c.loss(f.lossId()) == null || c.dataset(f.datasetId()) == null) {
+            if (run.cancelled() || System.nanoTime() > deadline) {
+                run.fail(run.cancelled() ? "cancelled" : "failed", "waited " + config.waitSeconds() + " s for model '"
+                        + f.modelId() + "' (" + present(c.model(f.modelId())) + "), loss '" + f.lossId() + "' ("
+                        + present(c.loss(f.lossId())) + ") and dataset '" + f.datasetId() + "' ("
+                        + present(c.dataset(f.datasetId())) + "); install the missing bundles");
+                return false;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String present(Object o) {
+        return o == null ? "missing" : "present";
+    }
+
+    private TrainingRun.Components components() {
+        return new TrainingRun.Components() {
+            @Override
+            public TrainableModelFactory model(String id) {
+                return find(TrainableModelFactory.class, id);
+            }
+
+            @Override
+            public LossFactory loss(String id) {
+                return find(LossFactory.class, id);
+            }
+
+            @Override
+            public DatasetFactory dataset(String id) {
+                return find(DatasetFactory.class, id);
+            }
+        };
+    }
+
+    private <T> T find(Class<T> type, String id) {
+        try {
+            Collection<ServiceReference<T>> refs = context.getServiceReferences(type,
+                    "(" + ServiceProperties.ID + "=" + id.replaceAll("([\\\\*()])", "\\\\$1") + ")");
+            for (ServiceReference<T> ref : refs) {
+                T service = context.getService(ref);
+                if (service != null) {
+                    return service;
+                }
+            }
+        } catch (InvalidSyntaxException | IllegalStateException e) {
+            // a malformed id finds nothing; a stopping bundle context likewise
+        }
+        return null;
+    }
+
+    private void publish(TrainingStatus s) {
+        Vertx v = vertx;
+        if (v != null) {
+            v.eventBus().publish(PROGRESS_ADDRESS, toJson(s));
+        }
+    }
+
+    /**
+     * @param s a status
+     * @return it as the JSON the bus and the gateway carry
+     */
+    static JsonObject toJson(TrainingStatus s) {
+        JsonObject metrics = new JsonObject();
+        s.metrics().forEach((k, val) -> metrics.put(k, Double.isFinite(val) ? val : null));
+        JsonObject eval = new JsonObject();
+        s.evaluation().forEach(eval::put);
+        return new JsonObject().put("id", s.id()).put("name", s.name()).put("file", s.file())
+                .put("model", s.modelId()).put("state", s.state()).put("step", s.step())
+                .put("steps", s.totalSteps()).put("progress", s.progress())
+                .put("samples_per_s", s.samplesPerSecond()).put("eta_s", s.etaSeconds()).put("metrics", metrics)
+                .put("evaluation", eval).put("run_dir", s.runDir()).put("message", s.message());
+    }
+
+    @Override
+    public List<TrainingStatus> runs() {
+        List<TrainingStatus> out = new ArrayList<>();
+        runs.forEach(r -> out.add(r.status()));
+        return out;
+    }
+
+    @Override
+    public Optional<TrainingStatus> run(String id) {
+        return runs.stream().filter(r -> r.status().id().equals(id)).map(TrainingRun::status).findFirst();
+    }
+
+    @Override
+    public Optional<TrainingStatus> activeFor(String modelId) {
+        return runs.stream().map(TrainingRun::status).filter(s -> !s.finished())
+                .filter(s -> modelId.equals(s.modelId())).findFirst();
+    }
+
+    @Override
+    public boolean cancel(String id) {
+        for (TrainingRun r : runs) {
+            if (r.status().id().equals(id) && !r.status().finished()) {
+                r.cancel();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Cancels every run (a running one checkpoints first) and waits for the trainer thread. */
+    @Deactivate
+    public void deactivate() throws InterruptedException {
+        runs.forEach(TrainingRun::cancel);
+        executor.shutdown();
+        if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+            LOG.warn("the running training did not stop within 60 s; abandoning it");
+            executor.shutdownNow();
+        }
+    }
+
+}

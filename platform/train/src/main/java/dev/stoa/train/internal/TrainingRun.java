@@ -1,0 +1,482 @@
+package dev.stoa.train.internal;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.stoa.api.dataset.Dataset;
+import dev.stoa.api.dataset.DatasetFactory;
+import dev.stoa.api.dataset.Example;
+import dev.stoa.api.model.ModelStore;
+import dev.stoa.api.train.TrainingStatus;
+import dev.stoa.nn.loss.LossFactory;
+import dev.stoa.nn.loss.LossTerms;
+import dev.stoa.nn.loss.TrainingLoss;
+import dev.stoa.nn.train.TrainableModel;
+import dev.stoa.nn.train.TrainableModelFactory;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training run of a {@link TrainingFile}: composes the model, loss and dataset it names, resumes from the run
+ * folder's checkpoint if there is one, optimises, logs, checkpoints, evaluates, and finally publishes the model to
+ * the model store. Runs on the caller's thread; {@link #cancel()} stops it after the current step with a checkpoint.
+ *
+ * <p>The run folder {@code <runs>/<name>/} holds {@code checkpoint.bin}, {@code metrics.jsonl} (one JSON object per
+ * logged step and per evaluation), and at the end {@code report.json}, {@code report.md} and {@code loss.png}.
+ */
+final class TrainingRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+    static final String ENGINE = "PyTorch";
+
+    /** Finds the factories a training file names; null when no bundle provides one. */
+    interface Components {
+        TrainableModelFactory model(String id);
+
+        LossFactory loss(String id);
+
+        DatasetFactory dataset(String id);
+    }
+
+    private final String id;
+    private final TrainingFile file;
+    private final Components components;
+    private final ModelStore store;
+    private final Path runDir;
+    private final Consumer<TrainingStatus> listener;
+    private volatile boolean cancelled;
+    private volatile TrainingStatus status;
+
+    /**
+     * @param id the run id
+     * @param file the validated training file
+     * @param components where the model, loss and dataset come from
+     * @param store where the result is published
+     * @param runs the folder of run folders, e.g. {@code data/train}
+     * @param listener told each status change (logged steps, evaluations, the end), on the run's thread
+     */
+    TrainingRun(String id, TrainingFile file, Components components, ModelStore store, Path runs,
+            Consumer<TrainingStatus> listener) {
+        this.id = id;
+        this.file = file;
+        this.components = components;
+        this.store = store;
+        this.runDir = runs.resolve(file.name());
+        this.listener = listener;
+        this.status = status("queued", 0, 0, -1, Map.of(), Map.of(), "waiting for the trainer",
+                file.output() == null ? "" : file.output());
+    }
+
+    TrainingStatus status() {
+        return status;
+    }
+
+    TrainingFile file() {
+        return file;
+    }
+
+    void cancel() {
+        cancelled = true;
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    /** Marks a run that never started (its components were missing, or it was cancelled while queued). */
+    void fail(String state, String message) {
+        update(status(state, status.step(), 0, -1, status.metrics(), status.evaluation(), message,
+                status.modelId()));
+    }
+
+    /**
+     * Runs to the end, to cancellation, or to the first error.
+     *
+     * @return the final status
+     */
+    TrainingStatus run() {
+        try {
+            return train();
+        } catch (Exception | OutOfMemoryError e) {
+            LOG.error("training {} failed: {}", file.name(), e.toString(), e);
+            fail("failed", e.getMessage() == null ? e.toString() : e.getMessage());
+            return status;
+        }
+    }
+
+    private TrainingStatus train() throws Exception {
+        TrainableModelFactory modelFactory = require(components.model(file.modelId()), "model.id", file.modelId(),
+                "model");
+        LossFactory lossFactory = require(components.loss(file.lossId()), "loss.id", file.lossId(), "loss");
+        DatasetFactory datasetFactory = require(components.dataset(file.datasetId()), "dataset.id",
+                file.datasetId(), "dataset");
+        Files.createDirectories(runDir);
+        TrainingFile.Settings s = file.train();
+        Engine engine = Engine.getEngine(ENGINE);
+        engine.setRandomSeed((int) s.seed());
+        try (Dataset dataset = datasetFactory.open(file.datasetOptions());
+                TrainableModel model = modelFactory.create(file.modelOptions());
+                NDManager manager = engine.newBaseManager()) {
+            String modelId = file.output() == null ? model.modelId() : file.output();
+            Dataset.Split split = dataset.split("train");
+            Prefetcher data = new Prefetcher(split, new DataOrder(s.seed(), split.size()), s.batchSize());
+            try {
+                model.initialize(manager);
+                TrainingLoss loss = lossFactory.create(file.lossOptions());
+                initializeLoss(model, loss, manager, data.peek());
+                List<AdamW.Named> parameters = new ArrayList<>();
+                collect(model.block(), "model.", parameters);
+                collect(loss, "loss.", parameters);
+                AdamW optimizer = new AdamW(parameters, manager, s);
+                long start = 0;
+                var resumed = Checkpoint.restore(runDir, manager, model.block(), loss, optimizer);
+                if (resumed.isPresent()) {
+                    // loading replaces the parameters' arrays; the new ones must record gradients again
+                    parameters.forEach(p -> p.parameter().getArray().setRequiresGradient(true));
+                    start = resumed.get().step();
+                    data.seek(resumed.get().position());
+                    LOG.info("{}: resuming from the checkpoint at step {} of {}", file.name(), start, s.steps());
+                } else {
+                    data.seek(0);
+                }
+                MetricsLog metrics = new MetricsLog(runDir.resolve("metrics.jsonl"), start);
+                update(status("running", start, 0, -1, Map.of(), Map.of(), resumed.isPresent()
+                        ? "resumed at step " + start : "started", modelId));
+                LOG.info("{}: training {} ({}) on {} with loss {}, {} steps of {}, {} parameters", file.name(),
+                        modelId, model.describe(), file.datasetId(), file.lossId(), s.steps(), s.batchSize(),
+                        parameters.size());
+                return loop(model, loss, dataset, data, optimizer, metrics, manager, start, modelId);
+            } finally {
+                data.close();
+            }
+        }
+    }
+
+    private TrainingStatus loop(TrainableModel model, TrainingLoss loss, Dataset dataset, Prefetcher data,
+            AdamW optimizer, MetricsLog metrics, NDManager manager, long start, String modelId) throws Exception {
+        TrainingFile.Settings s = file.train();
+        Schedule schedule = new Schedule(s.lr(), s.warmupSteps(), s.steps(), s.minLr());
+        Engine engine = Engine.getEngine(ENGINE);
+        Map<String, Double> evaluation = new LinkedHashMap<>();
+        long intervalStart = System.nanoTime();
+        long intervalSamples = 0;
+        long runStart = System.nanoTime();
+        long step = start;
+        boolean stoppedEarly = false;
+        while (step < s.steps() && !cancelled) {
+            Prefetcher.Batch batch = data.next();
+            double lr = schedule.lr(step);
+            Map<String, Double> values = new LinkedHashMap<>();
+            double norm;
+            try (NDManager scope = manager.newSubManager()) {
+                ParameterStore ps = new ParameterStore(scope, false);
+                LossTerms terms;
+                try (GradientCollector collector = engine.newGradientCollector()) {
+                    NDList inputs = model.inputs(scope, batch.examples(), new SplittableRandom(
+                            DataOrder.mix(s.seed(), step)));
+                    NDList outputs = model.block().forward(ps, inputs, true);
+                    terms = loss.evaluate(ps, model.lossInputs(outputs, batch.examples(), scope), true);
+                    collector.backward(terms.total());
+                }
+                values.put("loss", (double) terms.total().getFloat());
+                for (Map.Entry<String, NDArray> part : terms.parts().entrySet()) {
+                    values.put(part.getKey(), (double) part.getValue().getFloat());
+                }
+                norm = optimizer.step(lr);
+            }
+            step++;
+            data.advance(batch);
+            intervalSamples += batch.examples().size();
+            if (step % s.logEvery() == 0 || step == s.steps()) {
+                double seconds = (System.nanoTime() - intervalStart) / 1e9;
+                double rate = intervalSamples / Math.max(seconds, 1e-9);
+                values.put("lr", lr);
+                values.put("grad_norm", norm);
+                logitScale(loss).ifPresent(v -> values.put("logit_scale", v));
+                values.put("samples_per_s", rate);
+                values.put("skipped_steps", (double) optimizer.skipped());
+                values.put("skipped_examples", (double) data.split().skipped());
+                metrics.step(step, values, (System.nanoTime() - runStart) / 1e9);
+                long eta = (long) ((s.steps() - step) * (double) s.batchSize() / Math.max(rate, 1e-9));
+                update(status("running", step, rate, eta, values, evaluation, "training", modelId));
+                intervalStart = System.nanoTime();
+                intervalSamples = 0;
+            }
+            if (step % s.checkpointEvery() == 0) {
+                Checkpoint.write(runDir, model.block(), loss, optimizer, step, data.position());
+            }
+            if (step % file.evaluateEvery() == 0 && step < s.steps()) {
+                evaluation = evaluate(model, dataset, manager, metrics, step, modelId);
+                if (reachedTarget(evaluation)) {
+                    LOG.info("{}: {} reached {} at step {}: stopping early", file.name(), file.stopMetric(),
+                            file.stopAtLeast(), step);
+                    stoppedEarly = true;
+                    break;
+                }
+            }
+        }
+        if (cancelled) {
+            Checkpoint.write(runDir, model.block(), loss, optimizer, step, data.position());
+            update(status("cancelled", step, 0, -1, status.metrics(), evaluation, "cancelled at step " + step
+                    + "; start the same file again to resume from there", modelId));
+            return status;
+        }
+        if (!stoppedEarly) {
+            evaluation = evaluate(model, dataset, manager, metrics, step, modelId);
+        }
+        Checkpoint.write(runDir, model.block(), loss, optimizer, step, data.position());
+        double seconds = (System.nanoTime() - runStart) / 1e9;
+        Path staging = store.newStaging(modelId);
+        model.save(staging, loss);
+        JsonObject report = report(model, dataset, step, seconds, evaluation, optimizer);
+        Files.writeString(staging.resolve("train-report.json"), report.encodePrettily());
+        ModelStore.Version version = store.publish(modelId, staging);
+        report.put("published", version.path().toString());
+        writeReports(report, metrics);
+        String message = "published " + modelId + " version " + version.number() + " after " + step + " steps in "
+                + Math.round(seconds) + " s; " + evaluation;
+        LOG.info("{}: {}", file.name(), message);
+        update(status("succeeded", step, 0, 0, status.metrics(), evaluation, message, modelId));
+        return status;
+    }
+
+    private Map<String, Double> evaluate(TrainableModel model, Dataset dataset, NDManager manager,
+            MetricsLog metrics, long step, String modelId) throws IOException {
+        update(status("evaluating", step, status.samplesPerSecond(), status.etaSeconds(), status.metrics(),
+                status.evaluation(), "evaluating", modelId));
+        long t0 = System.nanoTime();
+        Map<String, Double> result;
+        try (NDManager scope = manager.newSubManager()) {
+            result = new LinkedHashMap<>(model.evaluate(dataset, file.evaluateOptions(),
+                    new ParameterStore(scope, false)));
+        }
+        metrics.evaluation(step, result, (System.nanoTime() - t0) / 1e9);
+        LOG.info("{}: step {}: {}", file.name(), step, result);
+        update(status("running", step, status.samplesPerSecond(), status.etaSeconds(), status.metrics(), result,
+                "evaluated at step " + step, modelId));
+        return result;
+    }
+
+    private boolean reachedTarget(Map<String, Double> evaluation) {
+        if (file.stopMetric() == null) {
+            return false;
+        }
+        Double value = evaluation.get(file.stopMetric());
+        if (value == null) {
+            LOG.warn("{}: evaluate.stop_when.metric '{}' is not among the evaluation's metrics {}; it never stops"
+                    + " early", file.name(), file.stopMetric(), evaluation.keySet());
+            return false;
+        }
+        return value >= file.stopAtLeast();
+    }
+
+    private JsonObject report(TrainableModel model, Dataset dataset, long step, double seconds,
+            Map<String, Double> evaluation, AdamW optimizer) {
+        JsonObject model1 = new JsonObject();
+        model.describe().forEach((k, v) -> model1.put(k, String.valueOf(v)));
+        JsonObject data = new JsonObject();
+        dataset.describe().forEach((k, v) -> data.put(k, String.valueOf(v)));
+        JsonObject eval = new JsonObject();
+        evaluation.forEach(eval::put);
+        return new JsonObject().put("run", id).put("name", file.name()).put("file", file.file().toString())
+                .put("finished", Instant.now().toString()).put("steps", step).put("seconds", seconds)
+                .put("skipped_steps", optimizer.skipped()).put("model", model1).put("dataset", data)
+                .put("loss", file.lossId()).put("evaluation", eval)
+                .put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
+                        + System.getProperty("java.version"));
+    }
+
+    private void writeReports(JsonObject report, MetricsLog metrics) throws IOException {
+        Files.writeString(runDir.resolve("report.json"), report.encodePrettily());
+        StringBuilder md = new StringBuilder("# Training run ").append(report.getString("name")).append("\n\n");
+        md.append("| | |\n|---|---|\n");
+        md.append("| file | ").append(report.getString("file")).append(" |\n");
+        md.append("| finished | ").append(report.getString("finished")).append(" |\n");
+        md.append("| steps | ").append(report.getLong("steps")).append(" |\n");
+        md.append(String.format("| time | %.0f s |%n", report.getDouble("seconds")));
+        md.append("| machine | ").append(report.getString("machine")).append(" |\n");
+        md.append("| published | ").append(report.getString("published")).append(" |\n\n");
+        md.append("| metric | value |\n|---|---|\n");
+        report.getJsonObject("evaluation").forEach(e -> md.append("| ").append(e.getKey()).append(" | ")
+                .append(String.format("%.4f", ((Number) e.getValue()).doubleValue())).append(" |\n"));
+        md.append("\n![loss](loss.png)\n");
+        Files.writeString(runDir.resolve("report.md"), md.toString());
+        String evalName = file.stopMetric() != null ? file.stopMetric()
+                : metrics.evaluations().isEmpty() ? "" : metrics.firstEvaluationKey();
+        LossCurve.write(runDir.resolve("loss.png"), file.name() + ": loss per step", metrics.steps(),
+                metrics.losses(), metrics.evaluationSteps(), metrics.evaluationValues(evalName), evalName);
+    }
+
+    private static java.util.Optional<Double> logitScale(TrainingLoss loss) {
+        for (Pair<String, Parameter> p : loss.getParameters()) {
+            if (p.getKey().endsWith("logit_scale") && p.getValue().isInitialized()) {
+                return java.util.Optional.of(Math.min(100.0, Math.exp(p.getValue().getArray().getFloat())));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private void initializeLoss(TrainableModel model, TrainingLoss loss, NDManager manager, List<Example> first) {
+        // the loss's input shapes come from one forward pass of the first batch, without gradients
+        try (NDManager scope = manager.newSubManager()) {
+            NDList inputs = model.inputs(scope, first, new SplittableRandom(0));
+            NDList outputs = model.block().forward(new ParameterStore(scope, false), inputs, false);
+            NDList lossInputs = model.lossInputs(outputs, first, scope);
+            Shape[] shapes = lossInputs.stream().map(NDArray::getShape).toArray(Shape[]::new);
+            loss.initialize(manager, DataType.FLOAT32, shapes);
+        }
+    }
+
+    private static void collect(Block block, String prefix, List<AdamW.Named> out) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                out.add(new AdamW.Named(prefix + p.getKey(), p.getValue()));
+            }
+        }
+    }
+
+    private <T> T require(T component, String field, String id, String kind) {
+        if (component == null) {
+            throw new dev.stoa.api.StoaException(dev.stoa.api.FailureCode.BAD_CONFIG, file.file() + ": " + field
+                    + " is '" + id + "', which no bundle provides (stoa.kind=" + kind + "); install it or name"
+                    + " another (GET /v1/services lists what is there)");
+        }
+        return component;
+    }
+
+    private TrainingStatus status(String state, long step, double rate, long eta, Map<String, Double> metrics,
+            Map<String, Double> evaluation, String message, String modelId) {
+        return new TrainingStatus(id, file.name(), file.file().toString(), modelId, state, step, file.train().steps(),
+                rate, eta, metrics, evaluation, runDir.toString(), message);
+    }
+
+    private void update(TrainingStatus next) {
+        status = next;
+        try {
+            listener.accept(next);
+        } catch (RuntimeException e) {
+            LOG.warn("a training progress listener failed: {}", e.toString());
+        }
+    }
+
+    /** {@code metrics.jsonl}: one line per logged step and per evaluation, kept in memory too for the charts. */
+    static final class MetricsLog {
+        private final Path file;
+        private final List<Long> steps = new ArrayList<>();
+        private final List<Double> losses = new ArrayList<>();
+        private final List<Long> evalSteps = new ArrayList<>();
+        private final List<Map<String, Double>> evaluations = new ArrayList<>();
+
+        /**
+         * Opens the log, keeping only lines up to {@code from} (a resumed run rewrites what came after its
+         * checkpoint).
+         */
+        MetricsLog(Path file, long from) throws IOException {
+            this.file = file;
+            List<String> kept = new ArrayList<>();
+            if (Files.isRegularFile(file)) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    try {
+                        JsonObject o = new JsonObject(line);
+                        if (o.getLong("step", Long.MAX_VALUE) <= from) {
+                            kept.add(line);
+                            remember(o);
+                        }
+                    } catch (RuntimeException torn) {
+                        // a line cut short by a kill: dropped
+                    }
+                }
+            }
+            Files.write(file, kept, StandardCharsets.UTF_8);
+        }
+
+        private void remember(JsonObject o) {
+            if (o.containsKey("evaluation")) {
+                evalSteps.add(o.getLong("step"));
+                Map<String, Double> m = new LinkedHashMap<>();
+                o.getJsonObject("evaluation").forEach(e -> m.put(e.getKey(), ((Number) e.getValue()).doubleValue()));
+                evaluations.add(m);
+            } else if (o.containsKey("loss")) {
+                steps.add(o.getLong("step"));
+                Double loss = o.getDouble("loss");
+                losses.add(loss == null ? Double.NaN : loss);
+            }
+        }
+
+        void step(long step, Map<String, Double> values, double elapsed) throws IOException {
+            JsonObject o = new JsonObject().put("step", step).put("time", Instant.now().toString())
+                    .put("elapsed_s", elapsed);
+            values.forEach((k, v) -> o.put(k, Double.isFinite(v) ? v : null));
+            append(o);
+        }
+
+        void evaluation(long step, Map<String, Double> values, double seconds) throws IOException {
+            JsonObject e = new JsonObject();
+            values.forEach(e::put);
+            append(new JsonObject().put("step", step).put("time", Instant.now().toString())
+                    .put("evaluation_s", seconds).put("evaluation", e));
+        }
+
+        private void append(JsonObject o) throws IOException {
+            try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND,
+                    StandardOpenOption.CREATE)) {
+                w.write(o.encode());
+                w.write('\n');
+            }
+            remember(o);
+        }
+
+        List<Long> steps() {
+            return steps;
+        }
+
+        List<Double> losses() {
+            return losses;
+        }
+
+        List<Long> evaluationSteps() {
+            return evalSteps;
+        }
+
+        List<Map<String, Double>> evaluations() {
+            return evaluations;
+        }
+
+        String firstEvaluationKey() {
+            return evaluations.get(evaluations.size() - 1).keySet().iterator().next();
+        }
+
+        List<Double> evaluationValues(String key) {
+            return evaluations.stream().map(m -> m.getOrDefault(key, Double.NaN)).toList();
+        }
+
+        JsonArray lines() throws IOException {
+            JsonArray a = new JsonArray();
+            Files.readAllLines(file).forEach(l -> a.add(new JsonObject(l)));
+            return a;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.stoa.train.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
+import dev.stoa.api.model.ModelStore;
+import dev.stoa.api.train.TrainingStatus;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingRunTest {
+
+    @TempDir
+    Path home;
+
+    @BeforeAll
+    static void engine() {
+        Engine.getEngine("PyTorch");
+    }
+
+    private Path file(String name, int steps, String extra) throws IOException {
+        Path f = home.resolve(name + ".yaml");
+        Files.writeString(f, """
+                name: %s
+                output: toy-model
+                model: {id: toy}
+                loss: {id: ce}
+                dataset: {id: tints, options: {seed: 3}}
+                train:
+                  seed: 11
+                  steps: %d
+                  batch_size: 32
+                  lr: 0.05
+                  warmup_steps: 5
+                  log_every: 5
+                  checkpoint_every: 10
+                evaluate:
+                  every: 1000
+                %s
+                """.formatted(name, steps, extra));
+        return f;
+    }
+
+    private TrainingRun run(Path file, java.util.function.Consumer<TrainingStatus> listener) {
+        return new TrainingRun("r", TrainingFile.read(file), Toy.components(), new ModelStore(home.resolve("models")),
+                home.resolve("runs"), listener);
+    }
+
+    @Test
+    void trainsAboveChancePublishesAndWritesMetricsAndReports() throws IOException {
+        List<TrainingStatus> seen = new ArrayList<>();
+        TrainingStatus end = run(file("toy", 60, ""), seen::add).run();
+
+        assertThat(end.state()).as(end.message()).isEqualTo("succeeded");
+        // chance is 1/3; the tint survives the noise well enough for a linear model
+        assertThat(end.evaluation().get("accuracy/test")).isGreaterThan(0.8);
+        assertThat(seen).extracting(TrainingStatus::state).contains("running", "evaluating", "succeeded");
+        assertThat(seen.stream().filter(s -> s.state().equals("running")).mapToLong(TrainingStatus::step).max()
+                .orElse(0)).isEqualTo(60);
+
+        ModelStore.Version v = new ModelStore(home.resolve("models")).latest("toy-model").orElseThrow();
+        assertThat(v.number()).isEqualTo(1);
+        assertThat(v.path().resolve("toy.params")).isRegularFile();
+        assertThat(v.path().resolve("train-report.json")).isRegularFile();
+
+        Path runDir = home.resolve("runs/toy");
+        List<JsonObject> lines = Files.readAllLines(runDir.resolve("metrics.jsonl")).stream().map(JsonObject::new)
+                .toList();
+        List<JsonObject> steps = lines.stream().filter(o -> o.containsKey("loss")).toList();
+        assertThat(steps).hasSize(12);
+        assertThat(steps.get(0).fieldNames()).contains("step", "loss", "ce", "lr", "grad_norm", "samples_per_s");
+        // the loss falls: the last logged value is well under the first
+        assertThat(steps.get(11).getDouble("loss")).isLessThan(steps.get(0).getDouble("loss") * 0.8);
+        assertThat(lines.stream().filter(o -> o.containsKey("evaluation")).count()).isEqualTo(1);
+        assertThat(runDir.resolve("report.md")).content().contains("accuracy/test");
+        assertThat(runDir.resolve("loss.png")).isRegularFile();
+    }
+
+    @Test
+    void aCancelledRunResumesFromItsCheckpointAndEndsWhereAnUninterruptedOneDoes() throws IOException {
+        TrainingStatus straight = run(file("straight", 40, ""), s -> { }).run();
+        assertThat(straight.state()).isEqualTo("succeeded");
+
+        AtomicReference<TrainingRun> first = new AtomicReference<>();
+        first.set(run(file("interrupted", 40, ""), s -> {
+            if (s.step() >= 15) {
+                first.get().cancel();
+            }
+        }));
+        TrainingStatus stopped = first.get().run();
+        assertThat(stopped.state()).isEqualTo("cancelled");
+        assertThat(stopped.step()).isBetween(15L, 39L);
+        assertThat(home.resolve("runs/interrupted/checkpoint.bin")).isRegularFile();
+        assertThat(new ModelStore(home.resolve("models")).versions("toy-model")).hasSize(1);
+
+        List<TrainingStatus> resumed = new ArrayList<>();
+        TrainingStatus end = run(file("interrupted", 40, ""), resumed::add).run();
+        assertThat(end.state()).as(end.message()).isEqualTo("succeeded");
+        assertThat(resumed.get(0).message()).isEqualTo("resumed at step " + stopped.step());
+        // same seed, same data order, restored moments: the same parameters as the run that was never stopped
+        byte[] a = Files.readAllBytes(new ModelStore(home.resolve("models")).versions("toy-model").get(0).path()
+                .resolve("toy.params"));
+        byte[] b = Files.readAllBytes(new ModelStore(home.resolve("models")).versions("toy-model").get(1).path()
+                .resolve("toy.params"));
+        assertThat(b).isEqualTo(a);
+    }
+
+    @Test
+    void stopsEarlyWhenTheTargetIsReached() throws IOException {
+        Path f = file("early", 400, "  stop_when: {metric: accuracy/test, at_least: 0.5}");
+        Files.writeString(f, Files.readString(f).replace("every: 1000", "every: 20"));
+        TrainingStatus end = run(f, s -> { }).run();
+        assertThat(end.state()).as(end.message()).isEqualTo("succeeded");
+        assertThat(end.step()).isLessThan(400);
+    }
+
+    @Test
+    void aMissingComponentFailsNamingTheField() throws IOException {
+        Path f = file("missing", 10, "");
+        Files.writeString(f, Files.readString(f).replace("{id: ce}", "{id: nope}"));
+        TrainingStatus end = run(f, s -> { }).run();
+        assertThat(end.state()).isEqualTo("failed");
+        assertThat(end.message()).contains("loss.id is 'nope'", "stoa.kind=loss");
+    }
+}
