@@ -58,6 +58,11 @@ public abstract class StoaTestSupport {
     @Inject
     protected BundleContext context;
 
+    /** @return whether the trainer trains first_start files at start-up in this test's container; false by default */
+    protected boolean firstStartTraining() {
+        return false;
+    }
+
     @Configuration
     public Option[] config() throws IOException {
         Path dist = Path.of(System.getProperty("stoa.dist"), "stoa");
@@ -91,6 +96,8 @@ public abstract class StoaTestSupport {
         properties.forEach((k, v) -> options.add(frameworkProperty(k).value(v)));
         options.add(frameworkProperty("stoa.home").value(work.toString()));
         options.add(frameworkProperty("stoa.http.port").value(Integer.toString(freePort())));
+        // the shipped etc/train/clip-shapes.yaml would train for minutes in every container: only tests that ask
+        options.add(frameworkProperty("stoa.train.firstStart").value(Boolean.toString(firstStartTraining())));
         options.add(systemProperty("stoa.itest.bundles").value(bundles.toString()));
         prepareDjl(work);
         options.add(frameworkStartLevel(Integer.parseInt(

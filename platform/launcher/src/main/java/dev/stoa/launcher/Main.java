@@ -5,6 +5,7 @@ import dev.stoa.launcher.internal.Command;
 import dev.stoa.launcher.internal.CommandLine;
 import dev.stoa.launcher.internal.ListCommand;
 import dev.stoa.launcher.internal.RunCommand;
+import dev.stoa.launcher.internal.TrainCommand;
 import dev.stoa.launcher.internal.VersionCommand;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ public final class Main {
      * @return the exit status: 0 on success, 1 on failure, 2 on a usage error
      */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
-        List<Command> commands = new ArrayList<>(List.of(new RunCommand(), new CallCommand()));
+        List<Command> commands = new ArrayList<>(List.of(new RunCommand(), new CallCommand(), new TrainCommand()));
         commands.addAll(ListCommand.all());
         commands.add(new VersionCommand());
         CommandLine commandLine = new CommandLine("run", commands);

@@ -34,6 +34,34 @@ public record TrainingStatus(String id, String name, String file, String modelId
         return state.equals("succeeded") || state.equals("failed") || state.equals("cancelled");
     }
 
+    /**
+     * @return the status as plain data for JSON (the bus's progress events and the HTTP API): keys {@code id, name,
+     *     file, model, state, step, steps, progress, samples_per_s, eta_s, metrics, evaluation, run_dir, message};
+     *     non-finite numbers become null
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("id", id);
+        out.put("name", name);
+        out.put("file", file);
+        out.put("model", modelId);
+        out.put("state", state);
+        out.put("step", step);
+        out.put("steps", totalSteps);
+        out.put("progress", progress());
+        out.put("samples_per_s", samplesPerSecond);
+        out.put("eta_s", etaSeconds);
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        metrics.forEach((k, v) -> m.put(k, Double.isFinite(v) ? v : null));
+        out.put("metrics", m);
+        Map<String, Object> e = new java.util.LinkedHashMap<>();
+        evaluation.forEach((k, v) -> e.put(k, Double.isFinite(v) ? v : null));
+        out.put("evaluation", e);
+        out.put("run_dir", runDir);
+        out.put("message", message);
+        return out;
+    }
+
     /** @return the fraction of steps done, 0 to 1 */
     public double progress() {
         return totalSteps <= 0 ? 0 : Math.min(1.0, (double) step / totalSteps);

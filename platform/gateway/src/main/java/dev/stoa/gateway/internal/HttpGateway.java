@@ -8,6 +8,7 @@ import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.PipelineInfo;
 import dev.stoa.api.runtime.ServiceDirectory;
+import dev.stoa.api.train.TrainingService;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -78,6 +79,9 @@ public final class HttpGateway {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile PipelineDirectory pipelines;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile TrainingService trainer;
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private final List<MetricsSource> metrics = new CopyOnWriteArrayList<>();
 
@@ -113,6 +117,13 @@ public final class HttpGateway {
                 management.delete(rc);
             }
         });
+        TrainingEndpoints trainings = new TrainingEndpoints(vertx, () -> trainer, management,
+                !config.managementToken().isEmpty(), context.getProperty("stoa.home"));
+        router.get("/v1/trainings").handler(trainings::list);
+        router.get("/v1/trainings/:id").handler(trainings::get);
+        router.post("/v1/trainings").handler(BodyHandler.create(false).setBodyLimit(64 * 1024))
+                .handler(trainings::start);
+        router.delete("/v1/trainings/:id").handler(trainings::cancel);
         for (String path : new String[] {"/v1/services/:id", "/v1/pipelines/:id"}) {
             // a route of its own: Vert.x Web allows no handler before a body handler on one route
             router.post(path).handler(HttpGateway::bodyIsJson);
@@ -122,7 +133,8 @@ public final class HttpGateway {
         router.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "no route for " + rc.request().method() + " "
                 + rc.request().path() + "; the API has GET /health/live, /health/ready, /v1/services, /v1/bundles,"
                 + " /v1/pipelines; POST /v1/services/{id}, /v1/pipelines/{name}; and, with the management token,"
-                + " POST /v1/bundles?file=F, PUT and DELETE /v1/bundles/{file}; GET /openapi.json describes them"));
+                + " POST /v1/bundles?file=F, PUT and DELETE /v1/bundles/{file}; GET, POST /v1/trainings, GET and DELETE"
+                + " /v1/trainings/{id}; GET /openapi.json describes them"));
         router.route().failureHandler(rc -> {
             if (rc.statusCode() == 413) {
                 error(rc, FailureCode.TOO_LARGE, "the request body is over " + config.maxBodyBytes() + " bytes;"

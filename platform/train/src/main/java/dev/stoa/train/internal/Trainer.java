@@ -82,7 +82,8 @@ public final class Trainer implements TrainingService {
         this.store = ModelStore.at(home);
         this.runsDir = config.runs().isBlank() ? Path.of(home == null ? "." : home, "data", "train")
                 : Path.of(config.runs());
-        if (config.firstStart()) {
+        // the framework property turns first-start training off for a whole installation or a test container
+        if (config.firstStart() && !"false".equals(context.getProperty("stoa.train.firstStart"))) {
             firstStart(config.dir().isBlank() ? Path.of(home == null ? "." : home, "etc", "train")
                     : Path.of(config.dir()));
         }
@@ -232,24 +233,8 @@ public final class Trainer implements TrainingService {
     private void publish(TrainingStatus s) {
         Vertx v = vertx;
         if (v != null) {
-            v.eventBus().publish(PROGRESS_ADDRESS, toJson(s));
+            v.eventBus().publish(PROGRESS_ADDRESS, new JsonObject(s.toMap()));
         }
-    }
-
-    /**
-     * @param s a status
-     * @return it as the JSON the bus and the gateway carry
-     */
-    static JsonObject toJson(TrainingStatus s) {
-        JsonObject metrics = new JsonObject();
-        s.metrics().forEach((k, val) -> metrics.put(k, Double.isFinite(val) ? val : null));
-        JsonObject eval = new JsonObject();
-        s.evaluation().forEach(eval::put);
-        return new JsonObject().put("id", s.id()).put("name", s.name()).put("file", s.file())
-                .put("model", s.modelId()).put("state", s.state()).put("step", s.step())
-                .put("steps", s.totalSteps()).put("progress", s.progress())
-                .put("samples_per_s", s.samplesPerSecond()).put("eta_s", s.etaSeconds()).put("metrics", metrics)
-                .put("evaluation", eval).put("run_dir", s.runDir()).put("message", s.message());
     }
 
     @Override

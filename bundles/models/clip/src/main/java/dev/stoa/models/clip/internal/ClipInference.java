@@ -78,14 +78,9 @@ final class ClipInference implements AutoCloseable {
      */
     static ClipInference open(ClipVariant variant, Function<String, EncoderFactory> encoders, Path modelDir,
             String engine) {
-        EncoderFactory imageFactory = encoder(variant, encoders, variant.imageEncoder(), Modality.IMAGE);
-        EncoderFactory textFactory = encoder(variant, encoders, variant.textEncoder(), Modality.TEXT);
-        Map<String, Object> textHyperparameters = variant.textHyperparameters(textFactory);
-        Block visual = imageFactory.create(variant.imageHyperparameters(imageFactory));
-        Block text = textFactory.create(textHyperparameters);
-        ClipModel model = new ClipModel(visual, text, variant.embedDimension());
+        ClipModel model = build(variant, encoders);
         TextTokenizer tokenizer = tokenizer(variant, modelDir);
-        Object vocabulary = textHyperparameters.get("vocab_size");
+        Object vocabulary = variant.textHyperparameters().get("vocab_size");
         if (vocabulary != null && tokenizer.vocabularySize() > Integer.parseInt(vocabulary.toString())) {
             closeQuietly(tokenizer);
             throw new StoaException(FailureCode.BAD_CONFIG, "variants/" + variant.name()
@@ -113,6 +108,23 @@ final class ClipInference implements AutoCloseable {
             throw new StoaException(FailureCode.INTERNAL, "cannot load " + modelDir.resolve(PARAMETERS) + " into "
                     + variant.id() + " (" + e.getMessage() + "); it must be saved from the same variant", e);
         }
+    }
+
+    /**
+     * Builds a variant's uninitialised block from the encoder factories it names; the trainer and {@link #open}
+     * share it, so a trained model and a served one are the same structure.
+     *
+     * @param variant the variant
+     * @param encoders the encoder factories by {@code stoa.id}
+     * @return the block
+     * @throws StoaException {@code BAD_CONFIG} if an encoder is missing or of the wrong modality
+     */
+    static ClipModel build(ClipVariant variant, Function<String, EncoderFactory> encoders) {
+        EncoderFactory imageFactory = encoder(variant, encoders, variant.imageEncoder(), Modality.IMAGE);
+        EncoderFactory textFactory = encoder(variant, encoders, variant.textEncoder(), Modality.TEXT);
+        Block visual = imageFactory.create(variant.imageHyperparameters(imageFactory));
+        Block text = textFactory.create(variant.textHyperparameters(textFactory));
+        return new ClipModel(visual, text, variant.embedDimension());
     }
 
     private static EncoderFactory encoder(ClipVariant variant, Function<String, EncoderFactory> encoders, String id,

@@ -82,6 +82,15 @@ final class ClipModel extends AbstractBlock {
         return (float) Math.min(Math.exp(logitScale.getArray().getFloat()), MAX_SCALE);
     }
 
+    /**
+     * Sets the learned temperature, as a trained loss holds it.
+     *
+     * @param t the log of the logit scale, ln(1/τ)
+     */
+    void setLogitScale(float t) {
+        logitScale.getArray().set(new float[] {t});
+    }
+
     private static NDArray normalize(NDArray x) {
         // x / max(|x|, 1e-12), PyTorch's F.normalize
         return x.div(x.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f));

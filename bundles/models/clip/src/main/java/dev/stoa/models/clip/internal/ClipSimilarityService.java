@@ -15,9 +15,15 @@ import java.util.Map;
 final class ClipSimilarityService implements StoaService<Map<String, Object>, Map<String, Object>> {
 
     private final ClipInference clip;
+    private final Runnable ready;
 
-    ClipSimilarityService(ClipInference clip) {
+    /**
+     * @param clip the model
+     * @param ready throws {@code UNAVAILABLE} while the model is not ready to answer (being trained)
+     */
+    ClipSimilarityService(ClipInference clip, Runnable ready) {
         this.clip = clip;
+        this.ready = ready;
     }
 
     @Override
@@ -34,6 +40,7 @@ final class ClipSimilarityService implements StoaService<Map<String, Object>, Ma
 
     @Override
     public Map<String, Object> call(Map<String, Object> request) {
+        ready.run();
         float[] cosines = clip.similarity(ClipRequests.image(request), ClipRequests.strings(request, "texts", null));
         List<Double> similarities = new ArrayList<>(cosines.length);
         for (float c : cosines) {

@@ -51,6 +51,16 @@ record ClipVariant(String name, int embedDimension, int imageSize, int contextLe
     static ClipVariant read(String name, InputStream in) throws IOException {
         Properties p = new Properties();
         p.load(in);
+        return read(name, p);
+    }
+
+    /**
+     * @param name the variant's name
+     * @param p its keys, as in a variant file
+     * @return the variant
+     * @throws StoaException {@code BAD_CONFIG} naming the key for a missing, unknown or invalid entry
+     */
+    static ClipVariant read(String name, Properties p) {
         String file = "variants/" + name + ".properties";
         Map<String, Object> image = new LinkedHashMap<>();
         Map<String, Object> text = new LinkedHashMap<>();
@@ -75,6 +85,20 @@ record ClipVariant(String name, int embedDimension, int imageSize, int contextLe
         return new ClipVariant(name, positive(p, file, "embed_dim"), positive(p, file, "image_size"),
                 positive(p, file, "context_length"), tokenizer, required(p, file, "image.encoder"), image,
                 required(p, file, "text.encoder"), text);
+    }
+
+    /** @return the variant as the keys of a variant file, which {@link #read(String, Properties)} reads back */
+    Properties toProperties() {
+        Properties p = new Properties();
+        p.setProperty("embed_dim", Integer.toString(embedDimension));
+        p.setProperty("image_size", Integer.toString(imageSize));
+        p.setProperty("context_length", Integer.toString(contextLength));
+        p.setProperty("tokenizer", tokenizer);
+        p.setProperty("image.encoder", imageEncoder);
+        imageHyperparameters.forEach((k, v) -> p.setProperty("image." + k, String.valueOf(v)));
+        p.setProperty("text.encoder", textEncoder);
+        textHyperparameters.forEach((k, v) -> p.setProperty("text." + k, String.valueOf(v)));
+        return p;
     }
 
     /**

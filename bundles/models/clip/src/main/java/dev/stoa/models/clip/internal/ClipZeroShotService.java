@@ -19,9 +19,15 @@ final class ClipZeroShotService implements StoaService<Map<String, Object>, Map<
     static final List<String> DEFAULT_TEMPLATES = List.of("a photo of a {}.");
 
     private final ClipInference clip;
+    private final Runnable ready;
 
-    ClipZeroShotService(ClipInference clip) {
+    /**
+     * @param clip the model
+     * @param ready throws {@code UNAVAILABLE} while the model is not ready to answer (being trained)
+     */
+    ClipZeroShotService(ClipInference clip, Runnable ready) {
         this.clip = clip;
+        this.ready = ready;
     }
 
     @Override
@@ -38,6 +44,7 @@ final class ClipZeroShotService implements StoaService<Map<String, Object>, Map<
 
     @Override
     public Map<String, Object> call(Map<String, Object> request) {
+        ready.run();
         Map<String, Float> scores = clip.classify(ClipRequests.image(request), ClipRequests.labels(request),
                 ClipRequests.templates(request));
         String best = null;
