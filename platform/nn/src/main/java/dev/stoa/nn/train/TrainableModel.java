@@ -70,9 +70,11 @@ public interface TrainableModel extends AutoCloseable {
      *
      * @param dir the folder
      * @param loss the trained loss, whose learned parameters (a temperature) the model may keep
+     * @param dataset the dataset it was trained on, whose labels and prompt templates the model may keep as its
+     *     defaults
      * @throws IOException if a file cannot be written
      */
-    void save(Path dir, TrainingLoss loss) throws IOException;
+    void save(Path dir, TrainingLoss loss, Dataset dataset) throws IOException;
 
     /** @return what the model is, for the run's report: variant, parameter count, ... */
     Map<String, Object> describe();

@@ -250,7 +250,7 @@ final class TrainingRun {
         Checkpoint.write(runDir, model.block(), loss, optimizer, step, data.position());
         double seconds = (System.nanoTime() - runStart) / 1e9;
         Path staging = store.newStaging(modelId);
-        model.save(staging, loss);
+        model.save(staging, loss, dataset);
         JsonObject report = report(model, dataset, step, seconds, evaluation, optimizer);
         Files.writeString(staging.resolve("train-report.json"), report.encodePrettily());
         ModelStore.Version version = store.publish(modelId, staging);

@@ -187,7 +187,7 @@ final class Toy {
         }
 
         @Override
-        public void save(Path dir, TrainingLoss loss) throws IOException {
+        public void save(Path dir, TrainingLoss loss, Dataset dataset) throws IOException {
             try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(dir.resolve("toy.params")))) {
                 block.saveParameters(out);
             }

@@ -47,6 +47,10 @@ final class ClipInference implements AutoCloseable {
 
     /** The parameter file in a model folder. */
     static final String PARAMETERS = "clip.params";
+    /** The classes a trained model knows, one per line: the zero-shot service's labels when a request has none. */
+    static final String CLASSES = "classes.txt";
+    /** Its prompt templates, one per line, each with {@code {}}: the default templates likewise. */
+    static final String TEMPLATES = "templates.txt";
 
     private final ClipVariant variant;
     private final NDManager manager;
@@ -54,15 +58,19 @@ final class ClipInference implements AutoCloseable {
     private final TextTokenizer tokenizer;
     private final ClipPreprocessing preprocessing;
     private final boolean trained;
+    private final List<String> classes;
+    private final List<String> templates;
 
     private ClipInference(ClipVariant variant, NDManager manager, ClipModel model, TextTokenizer tokenizer,
-            boolean trained) {
+            boolean trained, List<String> classes, List<String> templates) {
         this.variant = variant;
         this.manager = manager;
         this.model = model;
         this.tokenizer = tokenizer;
         this.preprocessing = new ClipPreprocessing(variant.imageSize());
         this.trained = trained;
+        this.classes = classes;
+        this.templates = templates;
     }
 
     /**
@@ -98,7 +106,8 @@ final class ClipInference implements AutoCloseable {
                     model.loadParameters(manager, in);
                 }
             }
-            return new ClipInference(variant, manager, model, tokenizer, trained);
+            return new ClipInference(variant, manager, model, tokenizer, trained, lines(modelDir.resolve(CLASSES)),
+                    lines(modelDir.resolve(TEMPLATES)));
         } catch (IOException | MalformedModelException | RuntimeException e) {
             manager.close();
             closeQuietly(tokenizer);
@@ -161,6 +170,23 @@ final class ClipInference implements AutoCloseable {
                     + e.getMessage(), e);
         }
         return new ByteTokenizer(variant.contextLength());
+    }
+
+    private static List<String> lines(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        return Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** @return the classes it was trained on ({@value #CLASSES}), or none */
+    List<String> classes() {
+        return classes;
+    }
+
+    /** @return the prompt templates it was trained with ({@value #TEMPLATES}), or none */
+    List<String> templates() {
+        return templates;
     }
 
     /** @return the variant */

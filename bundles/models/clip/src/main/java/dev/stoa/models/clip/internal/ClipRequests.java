@@ -71,10 +71,11 @@ final class ClipRequests {
 
     /**
      * @param request the request
+     * @param fallback the model's own classes, used when the request has no {@code labels}; may be empty
      * @return its {@code labels}, at least one, distinct
      */
-    static List<String> labels(Map<?, ?> request) {
-        List<String> labels = strings(request, "labels", null);
+    static List<String> labels(Map<?, ?> request, List<String> fallback) {
+        List<String> labels = strings(request, "labels", fallback.isEmpty() ? null : fallback);
         if (new HashSet<>(labels).size() != labels.size()) {
             throw StoaException.badInput("labels", "lists a label twice; each class needs a distinct name");
         }
@@ -83,10 +84,12 @@ final class ClipRequests {
 
     /**
      * @param request the request
-     * @return its {@code templates}, or CLIP's default prompt; each must contain {@code {}} where the label goes
+     * @param fallback the model's own templates, used when the request has none; CLIP's default prompt when empty
+     * @return its {@code templates}, or the default; each must contain {@code {}} where the label goes
      */
-    static List<String> templates(Map<?, ?> request) {
-        List<String> templates = strings(request, "templates", ClipZeroShotService.DEFAULT_TEMPLATES);
+    static List<String> templates(Map<?, ?> request, List<String> fallback) {
+        List<String> templates = strings(request, "templates", fallback.isEmpty()
+                ? ClipZeroShotService.DEFAULT_TEMPLATES : fallback);
         for (int i = 0; i < templates.size(); i++) {
             if (!templates.get(i).contains("{}")) {
                 throw StoaException.badInput("templates[" + i + "]", "'" + templates.get(i)

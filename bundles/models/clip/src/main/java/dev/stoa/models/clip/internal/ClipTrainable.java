@@ -225,7 +225,7 @@ final class ClipTrainable implements TrainableModel {
     }
 
     @Override
-    public void save(Path dir, TrainingLoss loss) throws IOException {
+    public void save(Path dir, TrainingLoss loss, Dataset dataset) throws IOException {
         for (Pair<String, Parameter> p : loss.getParameters()) {
             if (p.getKey().endsWith("logit_scale")) {
                 // the loss learned the temperature; inference scales its logits with the same one
@@ -235,6 +235,11 @@ final class ClipTrainable implements TrainableModel {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(
                 dir.resolve(ClipInference.PARAMETERS))))) {
             model.saveParameters(out);
+        }
+        if (!dataset.labels().isEmpty()) {
+            // the classes it learned become the zero-shot service's default labels, as open_clip keeps classnames
+            Files.write(dir.resolve(ClipInference.CLASSES), dataset.labels());
+            Files.write(dir.resolve(ClipInference.TEMPLATES), dataset.promptTemplates());
         }
         try (OutputStream out = Files.newOutputStream(dir.resolve(ClipModels.VARIANT_FILE))) {
             variant.toProperties().store(out, "CLIP variant '" + variant.name() + "' as trained for " + modelId);
