@@ -3,11 +3,12 @@ package dev.stoa.datasets.internal;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.dataset.Dataset;
-import dev.stoa.api.dataset.DatasetFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,13 +19,23 @@ import org.slf4j.LoggerFactory;
  * {@code on_error}, {@code test_fraction}. Images without captions are left out; a missing image file is a skip.
  */
 @Component(property = {"stoa.id=" + CocoFactory.ID, "stoa.kind=dataset", "stoa.version=1.0.0"})
-public final class CocoFactory implements DatasetFactory {
+public final class CocoFactory extends FileDatasetFactory {
 
     static final String ID = "coco";
     static final String ANNOTATIONS = "annotations";
     static final String IMAGES = "images";
 
     private static final Logger LOG = LoggerFactory.getLogger(CocoFactory.class);
+
+    @Activate
+    public CocoFactory(BundleContext context) {
+        super(Installation.home(context));
+    }
+
+    /** Outside OSGi: relative paths resolve against {@code home}. */
+    CocoFactory(Path home) {
+        super(home);
+    }
 
     @Override
     public Map<String, Object> defaults() {
@@ -37,8 +48,8 @@ public final class CocoFactory implements DatasetFactory {
     @Override
     public Dataset open(Map<String, ?> options) {
         DatasetOptions o = new DatasetOptions(ID, defaults(), options);
-        Path annotations = o.file(ANNOTATIONS, Path.of(""));
-        Path images = o.folder(IMAGES).toAbsolutePath().normalize();
+        Path annotations = o.file(ANNOTATIONS, home);
+        Path images = o.folder(IMAGES, home).toAbsolutePath().normalize();
         CocoCaptions coco = CocoCaptions.read(annotations);
         RecordDataset.Builder builder = new RecordDataset.Builder(ID, o);
         int uncaptioned = 0;

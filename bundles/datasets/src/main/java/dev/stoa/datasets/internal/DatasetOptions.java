@@ -136,9 +136,9 @@ final class DatasetOptions {
         return out;
     }
 
-    /** @return the option as an existing folder */
-    Path folder(String key) {
-        Path p = Path.of(string(key));
+    /** @return the option as an existing folder, a relative one resolved against {@code base} */
+    Path folder(String key, Path base) {
+        Path p = base.resolve(string(key));
         if (!Files.isDirectory(p)) {
             throw bad(key, raw(key), "an existing folder (" + p.toAbsolutePath() + " is not one)");
         }

@@ -3,11 +3,12 @@ package dev.stoa.datasets.internal;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.dataset.Dataset;
-import dev.stoa.api.dataset.DatasetFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -17,11 +18,21 @@ import org.osgi.service.component.annotations.Component;
  * image path.
  */
 @Component(property = {"stoa.id=" + ImageTextFolderFactory.ID, "stoa.kind=dataset", "stoa.version=1.0.0"})
-public final class ImageTextFolderFactory implements DatasetFactory {
+public final class ImageTextFolderFactory extends FileDatasetFactory {
 
     static final String ID = "image-text-folder";
     static final String ROOT = "root";
     static final String CAPTIONS = "captions";
+
+    @Activate
+    public ImageTextFolderFactory(BundleContext context) {
+        super(Installation.home(context));
+    }
+
+    /** Outside OSGi: relative paths resolve against {@code home}. */
+    ImageTextFolderFactory(Path home) {
+        super(home);
+    }
 
     @Override
     public Map<String, Object> defaults() {
@@ -34,7 +45,7 @@ public final class ImageTextFolderFactory implements DatasetFactory {
     @Override
     public Dataset open(Map<String, ?> options) {
         DatasetOptions o = new DatasetOptions(ID, defaults(), options);
-        Path root = o.folder(ROOT).toAbsolutePath().normalize();
+        Path root = o.folder(ROOT, home).toAbsolutePath().normalize();
         Path captions = o.file(CAPTIONS, root);
         RecordDataset.Builder builder = new RecordDataset.Builder(ID, o);
         for (CaptionFile.Line line : CaptionFile.read(captions)) {

@@ -59,13 +59,6 @@ final class ShapeRenderer {
         } finally {
             g.dispose();
         }
-        byte[] rgb = new byte[side * side * 3];
-        for (int i = 0, j = 0; i < px.length; i++) {
-            int p = px[i];
-            rgb[j++] = (byte) (p >> 16);
-            rgb[j++] = (byte) (p >> 8);
-            rgb[j++] = (byte) p;
-        }
-        return new Image(side, side, rgb);
+        return Image.fromBufferedImage(img);
     }
 }

@@ -3,7 +3,6 @@ package dev.stoa.datasets.internal;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.dataset.Dataset;
-import dev.stoa.api.dataset.DatasetFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -16,6 +15,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +29,23 @@ import org.slf4j.LoggerFactory;
  * {@code shards} (required: a spec or list of specs, see {@link ShardPaths}), {@code on_error}, {@code test_fraction}.
  */
 @Component(property = {"stoa.id=" + WebDatasetFactory.ID, "stoa.kind=dataset", "stoa.version=1.0.0"})
-public final class WebDatasetFactory implements DatasetFactory {
+public final class WebDatasetFactory extends FileDatasetFactory {
 
     static final String ID = "webdataset";
     static final String SHARDS = "shards";
 
     private static final Logger LOG = LoggerFactory.getLogger(WebDatasetFactory.class);
     private static final List<String> IMAGE_EXTENSIONS = List.of("jpg", "jpeg", "png", "bmp", "gif");
+
+    @Activate
+    public WebDatasetFactory(BundleContext context) {
+        super(Installation.home(context));
+    }
+
+    /** Outside OSGi: relative paths resolve against {@code home}. */
+    WebDatasetFactory(Path home) {
+        super(home);
+    }
 
     @Override
     public Map<String, Object> defaults() {
@@ -55,7 +66,7 @@ public final class WebDatasetFactory implements DatasetFactory {
         for (String spec : specs) {
             try {
                 for (String expanded : ShardPaths.expandBraces(spec)) {
-                    shards.addAll(ShardPaths.resolve(expanded));
+                    shards.addAll(ShardPaths.resolve(home.resolve(expanded).toString()));
                 }
             } catch (IllegalArgumentException | IOException e) {
                 throw o.bad(SHARDS, spec, "existing tar files (" + e.getMessage() + ")");

@@ -40,7 +40,7 @@ class CocoTest {
     @TempDir
     Path dir;
 
-    private final CocoFactory factory = new CocoFactory();
+    private final CocoFactory factory = new CocoFactory(Path.of(""));
     private Image image139;
 
     @BeforeEach

@@ -24,7 +24,7 @@ class ImageTextFolderTest {
     @TempDir
     Path root;
 
-    private final ImageTextFolderFactory factory = new ImageTextFolderFactory();
+    private final ImageTextFolderFactory factory = new ImageTextFolderFactory(Path.of(""));
     private final Map<String, Image> written = new HashMap<>();
 
     @BeforeEach
@@ -156,6 +156,14 @@ class ImageTextFolderTest {
         TestFiles.write(root.resolve("escape.jsonl"), "{\"image\": \"../secret.png\", \"caption\": \"x\"}\n");
         assertBadConfigOf(() -> factory.open(Map.of("root", root.toString(), "captions", "escape.jsonl")),
                 "outside the folder");
+    }
+
+    @Test
+    void relativePathsResolveAgainstTheInstallation() {
+        ImageTextFolderFactory installed = new ImageTextFolderFactory(root.getParent());
+        Dataset d = installed.open(Map.of("root", root.getFileName().toString(), "test_fraction", 0));
+        assertThat(d.split("train").size()).isEqualTo(42);
+        assertThat(d.split("train").get(0).image()).isEqualTo(written.get("img/0.png"));
     }
 
     @Test

@@ -25,7 +25,7 @@ class WebDatasetTest {
     @TempDir
     Path dir;
 
-    private final WebDatasetFactory factory = new WebDatasetFactory();
+    private final WebDatasetFactory factory = new WebDatasetFactory(Path.of(""));
     private final Map<String, Image> written = new HashMap<>();
 
     /** Two shards: 5 + 4 captioned samples, one of them a corrupt PNG; one sample without caption, one without image. */
