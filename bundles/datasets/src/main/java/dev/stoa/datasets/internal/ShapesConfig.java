@@ -1,0 +1,112 @@
+package dev.stoa.datasets.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The synthetic shapes dataset's options, checked.
+ *
+ * @param seed the seed every example derives from
+ * @param imageSize side of the square images, pixels
+ * @param noise true: light grey noise behind the shapes; false: white
+ * @param minSize smallest shape diameter, as a fraction of the image side
+ * @param maxSize largest shape diameter, as a fraction of the image side
+ * @param maxCount most copies of the shape in one image (1: always one)
+ * @param textProbability chance that a word is drawn into an image
+ * @param holdout labels ("colour shape") that never appear in the seen splits
+ * @param sizes number of examples of each split, by split name, in {@link ShapesDataset#SPLITS} order
+ */
+record ShapesConfig(long seed, int imageSize, boolean noise, double minSize, double maxSize, int maxCount,
+        double textProbability, Set<String> holdout, Map<String, Integer> sizes) {
+
+    static final String ID = "shapes";
+
+    static final String SEED = "seed";
+    static final String IMAGE_SIZE = "image_size";
+    static final String BACKGROUND = "background";
+    static final String MIN_SIZE = "min_size";
+    static final String MAX_SIZE = "max_size";
+    static final String MAX_COUNT = "max_count";
+    static final String TEXT_PROBABILITY = "text_probability";
+    static final String HOLDOUT = "holdout";
+    static final String TRAIN_SIZE = "train_size";
+    static final String VAL_SIZE = "val_size";
+    static final String TEST_SIZE = "test_size";
+    static final String UNSEEN_SIZE = "unseen_size";
+    static final String GALLERY_SIZE = "gallery_size";
+
+    /** Largest image side accepted: rendering is per example, so big images make a slow dataset. */
+    static final int MAX_IMAGE_SIZE = 1024;
+
+    /** @return every option with its default, in order */
+    static Map<String, Object> defaults() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put(SEED, 0L);
+        d.put(IMAGE_SIZE, 32);
+        d.put(BACKGROUND, "white");
+        d.put(MIN_SIZE, 0.3);
+        d.put(MAX_SIZE, 0.7);
+        d.put(MAX_COUNT, 1);
+        d.put(TEXT_PROBABILITY, 0.0);
+        d.put(HOLDOUT, List.of("green triangle", "blue star", "red cross"));
+        d.put(TRAIN_SIZE, 1_000_000);
+        d.put(VAL_SIZE, 1000);
+        d.put(TEST_SIZE, 1000);
+        d.put(UNSEEN_SIZE, 1000);
+        d.put(GALLERY_SIZE, 500);
+        return d;
+    }
+
+    /**
+     * @param options the training file's options
+     * @return the checked configuration
+     * @throws dev.stoa.api.StoaException BAD_CONFIG naming the option at fault
+     */
+    static ShapesConfig parse(Map<String, ?> options) {
+        DatasetOptions o = new DatasetOptions(ID, defaults(), options);
+        long seed = o.integer(SEED, Long.MIN_VALUE, Long.MAX_VALUE);
+        int imageSize = (int) o.integer(IMAGE_SIZE, 8, MAX_IMAGE_SIZE);
+        boolean noise = o.choice(BACKGROUND, "white", "noise").equals("noise");
+        double minSize = o.number(MIN_SIZE, 0.05, 1.0);
+        double maxSize = o.number(MAX_SIZE, 0.05, 1.0);
+        if (maxSize < minSize) {
+            throw o.bad(MAX_SIZE, maxSize, "a fraction at least min_size (" + minSize + ")");
+        }
+        int maxCount = (int) o.integer(MAX_COUNT, 1, ShapeCaptions.NUMBERS.size() - 1);
+        double textProbability = o.number(TEXT_PROBABILITY, 0, 1);
+        Set<String> holdout = new LinkedHashSet<>();
+        List<String> labels = labels();
+        for (String h : o.strings(HOLDOUT)) {
+            String label = h.trim().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
+            if (!labels.contains(label)) {
+                throw o.bad(HOLDOUT, h, "a list of \"colour shape\" labels from " + labels);
+            }
+            holdout.add(label);
+        }
+        if (holdout.size() == labels.size()) {
+            throw o.bad(HOLDOUT, holdout, "a list that leaves at least one label for training");
+        }
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        String[] keys = {TRAIN_SIZE, VAL_SIZE, TEST_SIZE, UNSEEN_SIZE, GALLERY_SIZE};
+        for (int k = 0; k < keys.length; k++) {
+            sizes.put(ShapesDataset.SPLITS.get(k), (int) o.integer(keys[k], 0, Integer.MAX_VALUE));
+        }
+        return new ShapesConfig(seed, imageSize, noise, minSize, maxSize, maxCount, textProbability,
+                java.util.Collections.unmodifiableSet(holdout), sizes);
+    }
+
+    /** @return every label, "colour shape", colours outermost, in enum order */
+    static List<String> labels() {
+        List<String> labels = new ArrayList<>();
+        for (ShapeColour c : ShapeColour.values()) {
+            for (ShapeKind s : ShapeKind.values()) {
+                labels.add(c.word() + " " + s.word());
+            }
+        }
+        return List.copyOf(labels);
+    }
+}
