@@ -29,7 +29,7 @@ import java.util.List;
  * paper sums the two directions; this averages them, so with all labels distinct UniCL equals CLIP.
  *
  * <p>Inputs: {@code [images (N, E), texts (N, E)]}, and for UniCL {@code [images, texts, labels (N)]} (integer
- * labels). Output: {@code [total, contrastive_loss]}, scalars (the total is the one part).
+ * labels); CLIP and ALIGN accept the labels too and ignore them, so a model can feed any of the three. Output: {@code [total, contrastive_loss]}, scalars (the total is the one part).
  */
 final class ContrastiveLoss extends AbstractBlock implements TrainingLoss {
 
@@ -108,13 +108,13 @@ final class ContrastiveLoss extends AbstractBlock implements TrainingLoss {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        int expected = labelled ? 3 : 2;
-        boolean ok = inputShapes.length == expected && inputShapes[0].dimension() == 2
-                && inputShapes[0].equals(inputShapes[1])
-                && (!labelled || inputShapes[2].equals(new Shape(inputShapes[0].get(0))));
+        // labels are required by UniCL and ignored by CLIP and ALIGN, so one model can feed any of the three
+        boolean ok = inputShapes.length == (labelled ? 3 : inputShapes.length) && inputShapes.length >= 2
+                && inputShapes.length <= 3 && inputShapes[0].dimension() == 2 && inputShapes[0].equals(inputShapes[1])
+                && (inputShapes.length == 2 || inputShapes[2].equals(new Shape(inputShapes[0].get(0))));
         if (!ok) {
             throw new IllegalArgumentException("expected [images (N, E), texts (N, E)" + (labelled ? ", labels (N)"
-                    : "") + "], got " + Arrays.toString(inputShapes));
+                    : ", labels (N), optional") + "], got " + Arrays.toString(inputShapes));
         }
         return new Shape[] {new Shape(), new Shape()};
     }

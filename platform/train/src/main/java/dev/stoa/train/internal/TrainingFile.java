@@ -91,6 +91,15 @@ record TrainingFile(Path file, String name, boolean firstStart, String output, S
     }
 
     /**
+     * @return what a checkpoint of this file's run must match to be resumed: the model, loss and dataset with their
+     *     options, the seed and the batch size (not the step count or the schedule, which may change between tries)
+     */
+    String fingerprint() {
+        return "model=" + modelId + modelOptions + " loss=" + lossId + lossOptions + " dataset=" + datasetId
+                + datasetOptions + " seed=" + train.seed() + " batch=" + train.batchSize();
+    }
+
+    /**
      * @param file a training file
      * @return it, validated
      * @throws StoaException {@code BAD_CONFIG} naming the file, field and fix

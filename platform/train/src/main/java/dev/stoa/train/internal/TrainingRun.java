@@ -137,6 +137,9 @@ final class TrainingRun {
         TrainingFile.Settings s = file.train();
         Engine engine = Engine.getEngine(ENGINE);
         engine.setRandomSeed((int) s.seed());
+        // PyTorch's grad mode is per thread and on by default: off on this thread, so the optimizer's in-place
+        // updates of the parameters are not recorded; the gradient collector turns it on for each step only
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         try (Dataset dataset = datasetFactory.open(file.datasetOptions());
                 TrainableModel model = modelFactory.create(file.modelOptions());
                 NDManager manager = engine.newBaseManager()) {
@@ -152,7 +155,7 @@ final class TrainingRun {
                 collect(loss, "loss.", parameters);
                 AdamW optimizer = new AdamW(parameters, manager, s);
                 long start = 0;
-                var resumed = Checkpoint.restore(runDir, manager, model.block(), loss, optimizer);
+                var resumed = Checkpoint.restore(runDir, file.fingerprint(), manager, model.block(), loss, optimizer);
                 if (resumed.isPresent()) {
                     // loading replaces the parameters' arrays; the new ones must record gradients again
                     parameters.forEach(p -> p.parameter().getArray().setRequiresGradient(true));
@@ -226,7 +229,7 @@ final class TrainingRun {
                 intervalSamples = 0;
             }
             if (step % s.checkpointEvery() == 0) {
-                Checkpoint.write(runDir, model.block(), loss, optimizer, step, data.position());
+                Checkpoint.write(runDir, file.fingerprint(), model.block(), loss, optimizer, step, data.position());
             }
             if (step % file.evaluateEvery() == 0 && step < s.steps()) {
                 evaluation = evaluate(model, dataset, manager, metrics, step, modelId);
@@ -239,7 +242,7 @@ final class TrainingRun {
             }
         }
         if (cancelled) {
-            Checkpoint.write(runDir, model.block(), loss, optimizer, step, data.position());
+            Checkpoint.write(runDir, file.fingerprint(), model.block(), loss, optimizer, step, data.position());
             update(status("cancelled", step, 0, -1, status.metrics(), evaluation, "cancelled at step " + step
                     + "; start the same file again to resume from there", modelId));
             return status;
@@ -247,7 +250,7 @@ final class TrainingRun {
         if (!stoppedEarly) {
             evaluation = evaluate(model, dataset, manager, metrics, step, modelId);
         }
-        Checkpoint.write(runDir, model.block(), loss, optimizer, step, data.position());
+        Checkpoint.write(runDir, file.fingerprint(), model.block(), loss, optimizer, step, data.position());
         double seconds = (System.nanoTime() - runStart) / 1e9;
         Path staging = store.newStaging(modelId);
         model.save(staging, loss, dataset);

@@ -114,6 +114,45 @@ class TrainingRunTest {
     }
 
     @Test
+    void trainsOnAFreshThreadWherePyTorchRecordsGradientsByDefault() throws Exception {
+        // the platform's trainer thread is not the one DJL initialised on: grad mode starts on there
+        AtomicReference<TrainingStatus> end = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+            end.set(run(uncheck(() -> file("thread", 20, "")), s -> { }).run());
+        });
+        t.start();
+        t.join();
+        assertThat(end.get().state()).as(end.get().message()).isEqualTo("succeeded");
+    }
+
+    private interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    private static <T> T uncheck(IoSupplier<T> s) {
+        try {
+            return s.get();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aCheckpointOfAnotherModelIsSetAsideAndTheRunStartsOver() throws IOException {
+        Path f = file("changed", 20, "");
+        assertThat(run(f, s -> { }).run().state()).isEqualTo("succeeded");
+        Files.writeString(f, Files.readString(f).replace("batch_size: 32", "batch_size: 16"));
+        List<TrainingStatus> seen = new ArrayList<>();
+        TrainingStatus end = run(f, seen::add).run();
+        assertThat(end.state()).as(end.message()).isEqualTo("succeeded");
+        assertThat(seen.get(0).message()).isEqualTo("started");
+        try (var files = Files.list(home.resolve("runs/changed"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".stale"));
+        }
+    }
+
+    @Test
     void stopsEarlyWhenTheTargetIsReached() throws IOException {
         Path f = file("early", 400, "  stop_when: {metric: accuracy/test, at_least: 0.5}");
         Files.writeString(f, Files.readString(f).replace("every: 1000", "every: 20"));
