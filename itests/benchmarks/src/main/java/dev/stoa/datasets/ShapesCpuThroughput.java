@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Shapes rendering speed per CPU-second of the rendering thread, beside wall-clock speed: on a shared machine the
  * wall-clock rate says how busy the other processes were, the CPU rate what one free core does. Each case warms up
- * for 3 s, then renders new indexes for 5 s.
+ * for 2 s of the thread's CPU time, then renders new indexes for another 3 s of CPU time (either phase stops after
+ * 90 s of wall-clock time).
  *
  * <p>Run: {@code java -cp itests/benchmarks/target/benchmarks.jar dev.stoa.datasets.ShapesCpuThroughput}
  */
@@ -27,13 +28,16 @@ public final class ShapesCpuThroughput {
                         : Map.of("image_size", size, "background", "noise", "max_count", 3, "text_probability", 0.25);
                 Dataset.Split train = new ShapesDatasetFactory().open(options).split("train");
                 int i = 0;
-                for (long end = System.nanoTime() + 3_000_000_000L; System.nanoTime() < end; ) {
+                long warm = mx.getCurrentThreadCpuTime() + 2_000_000_000L;
+                for (long end = System.nanoTime() + 90_000_000_000L;
+                        mx.getCurrentThreadCpuTime() < warm && System.nanoTime() < end; ) {
                     sink += train.get(i++).image().rgb()[0];
                 }
                 long cpu0 = mx.getCurrentThreadCpuTime();
                 long wall0 = System.nanoTime();
                 int n = 0;
-                for (long end = wall0 + 5_000_000_000L; System.nanoTime() < end; n++) {
+                for (long end = wall0 + 90_000_000_000L;
+                        mx.getCurrentThreadCpuTime() - cpu0 < 3_000_000_000L && System.nanoTime() < end; n++) {
                     sink += train.get(i++).image().rgb()[0];
                 }
                 double wall = (System.nanoTime() - wall0) / 1e9;
