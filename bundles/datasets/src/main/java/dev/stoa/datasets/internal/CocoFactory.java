@@ -3,6 +3,7 @@ package dev.stoa.datasets.internal;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.dataset.Dataset;
+import dev.stoa.api.dataset.DatasetFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@code annotations} (required: the captions JSON), {@code images} (required: the folder of its images),
  * {@code on_error}, {@code test_fraction}. Images without captions are left out; a missing image file is a skip.
  */
-@Component(property = {"stoa.id=" + CocoFactory.ID, "stoa.kind=dataset", "stoa.version=1.0.0"})
+@Component(service = DatasetFactory.class,
+        property = {"stoa.id=" + CocoFactory.ID, "stoa.kind=dataset", "stoa.version=1.0.0"})
 public final class CocoFactory extends FileDatasetFactory {
 
     static final String ID = "coco";

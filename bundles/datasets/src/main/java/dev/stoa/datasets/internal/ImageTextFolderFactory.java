@@ -3,6 +3,7 @@ package dev.stoa.datasets.internal;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.dataset.Dataset;
+import dev.stoa.api.dataset.DatasetFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,7 +18,8 @@ import org.osgi.service.component.annotations.Component;
  * {@code test_fraction} (0.1): lines without a {@code split} go to {@code test} or {@code train} by a hash of the
  * image path.
  */
-@Component(property = {"stoa.id=" + ImageTextFolderFactory.ID, "stoa.kind=dataset", "stoa.version=1.0.0"})
+@Component(service = DatasetFactory.class,
+        property = {"stoa.id=" + ImageTextFolderFactory.ID, "stoa.kind=dataset", "stoa.version=1.0.0"})
 public final class ImageTextFolderFactory extends FileDatasetFactory {
 
     static final String ID = "image-text-folder";

@@ -8,6 +8,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * Draws a {@link ShapeScene} with Java2D, antialiased, into an {@code (S, S, 3)} RGB {@link Image}. Shapes are
@@ -21,18 +22,38 @@ final class ShapeRenderer {
     /** Colour of drawn words: near black, unlike every shape colour. */
     private static final Color TEXT = new Color(0x141414);
 
-    private ShapeRenderer() {
+    private final int side;
+    /**
+     * Canvases not in use. A thread takes one (or makes one) per example and gives it back, so threads never share
+     * one; held by the dataset rather than by threads (no ThreadLocal), so nothing outlives the bundle.
+     */
+    private final ConcurrentLinkedDeque<Canvas> idle = new ConcurrentLinkedDeque<>();
+
+    /** @param side image side, pixels */
+    ShapeRenderer(int side) {
+        this.side = side;
     }
 
     /**
      * @param scene what to draw
-     * @param side image side, pixels
      * @param noiseSeed seed of the background noise, or null for a white background
      * @return the image
      */
-    static Image render(ShapeScene scene, int side, Long noiseSeed) {
-        BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
-        int[] px = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+    Image render(ShapeScene scene, Long noiseSeed) {
+        Canvas canvas = idle.pollFirst();
+        if (canvas == null) {
+            canvas = new Canvas(side);
+        }
+        try {
+            return draw(canvas, scene, noiseSeed);
+        } finally {
+            idle.offerFirst(canvas);
+        }
+    }
+
+    private static Image draw(Canvas canvas, ShapeScene scene, Long noiseSeed) {
+        int side = canvas.side;
+        int[] px = canvas.pixels;
         if (noiseSeed == null) {
             java.util.Arrays.fill(px, 0xFFFFFF);
         } else {
@@ -42,23 +63,45 @@ final class ShapeRenderer {
                 px[i] = g << 16 | g << 8 | g;
             }
         }
-        Graphics2D g = img.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-            g.setColor(new Color(scene.colour().rgb()));
-            for (double[] p : scene.placements()) {
-                g.fill(scene.kind().outline(p[0], p[1], p[2]));
-            }
-            if (scene.text() != null) {
-                g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-                g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(6, side / 4)));
-                g.setColor(TEXT);
-                g.drawString(scene.text(), scene.textX(), scene.textY());
-            }
-        } finally {
-            g.dispose();
+        Graphics2D g = canvas.graphics;
+        g.setColor(new Color(scene.colour().rgb()));
+        for (double[] p : scene.placements()) {
+            g.fill(scene.kind().outline(p[0], p[1], p[2]));
         }
-        return Image.fromBufferedImage(img);
+        if (scene.text() != null) {
+            g.setColor(TEXT);
+            g.drawString(scene.text(), scene.textX(), scene.textY());
+        }
+        // straight from the int buffer: Image.fromBufferedImage's getRGB goes pixel by pixel through the colour
+        // model, which cost more than the drawing itself at 32x32
+        byte[] rgb = new byte[px.length * 3];
+        for (int i = 0, j = 0; i < px.length; i++) {
+            int p = px[i];
+            rgb[j++] = (byte) (p >> 16);
+            rgb[j++] = (byte) (p >> 8);
+            rgb[j++] = (byte) p;
+        }
+        return new Image(side, side, rgb);
+    }
+
+    /**
+     * An image and its Graphics2D, reused from example to example: creating them cost as much as drawing a shape. Every pixel is rewritten per example (background first), so nothing carries over.
+     */
+    private static final class Canvas {
+
+        final int side;
+        final int[] pixels;
+        final Graphics2D graphics;
+
+        Canvas(int side) {
+            this.side = side;
+            BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+            this.pixels = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+            this.graphics = img.createGraphics();
+            graphics.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            graphics.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+            graphics.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            graphics.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(6, side / 4)));
+        }
     }
 }

@@ -28,9 +28,11 @@ final class ShapesDataset implements Dataset {
 
     private final ShapesConfig config;
     private final Map<String, ShapesSplit> splits = new LinkedHashMap<>();
+    private final ShapeRenderer renderer;
 
     ShapesDataset(ShapesConfig config) {
         this.config = config;
+        this.renderer = new ShapeRenderer(config.imageSize());
         List<String> labels = ShapesConfig.labels();
         List<Integer> seen = new ArrayList<>();
         List<Integer> unseen = new ArrayList<>();
@@ -133,7 +135,7 @@ final class ShapesDataset implements Dataset {
             if (scene.text() != null) {
                 attributes.put("text", scene.text());
             }
-            return new Example(name + "/" + index, ShapeRenderer.render(scene, config.imageSize(), noiseSeed),
+            return new Example(name + "/" + index, renderer.render(scene, noiseSeed),
                     ShapeCaptions.captions(scene), scene.label(), attributes);
         }
 

@@ -3,6 +3,7 @@ package dev.stoa.datasets.internal;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.dataset.Dataset;
+import dev.stoa.api.dataset.DatasetFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * at open (header offsets only, plus the small caption entries), then images are read by offset. Options:
  * {@code shards} (required: a spec or list of specs, see {@link ShardPaths}), {@code on_error}, {@code test_fraction}.
  */
-@Component(property = {"stoa.id=" + WebDatasetFactory.ID, "stoa.kind=dataset", "stoa.version=1.0.0"})
+@Component(service = DatasetFactory.class,
+        property = {"stoa.id=" + WebDatasetFactory.ID, "stoa.kind=dataset", "stoa.version=1.0.0"})
 public final class WebDatasetFactory extends FileDatasetFactory {
 
     static final String ID = "webdataset";

@@ -98,6 +98,19 @@ class WebDatasetTest {
     }
 
     @Test
+    void parallelReadsGiveWhatSequentialReadsGive() {
+        Dataset.Split train = factory.open(Map.of("shards", dir + "/shards", "test_fraction", 0)).split("train");
+        List<Image> sequential = java.util.stream.IntStream.range(0, train.size())
+                .mapToObj(i -> train.get(i) == null ? null : train.get(i).image()).toList();
+        for (int round = 0; round < 20; round++) {
+            List<Image> parallel = java.util.stream.IntStream.range(0, train.size()).parallel()
+                    .mapToObj(i -> train.get(i) == null ? null : train.get(i).image()).toList();
+            assertThat(parallel).isEqualTo(sequential);
+        }
+        assertThat(train.skipped()).isEqualTo(1);
+    }
+
+    @Test
     void folderGlobAndListFindTheSameSamples() {
         List<String> byBrace = ImageTextFolderTest.ids(
                 factory.open(Map.of("shards", dir + "/shards/train-{000000..000001}.tar")).split("train"));
