@@ -9,6 +9,7 @@ import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.PipelineInfo;
 import dev.stoa.api.runtime.ServiceDirectory;
 import dev.stoa.api.train.TrainingService;
+import dev.stoa.api.train.TrainingStatus;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -253,13 +254,21 @@ public final class HttpGateway {
             return;
         }
         JsonArray out = new JsonArray();
+        List<TrainingStatus> training = trainer == null ? List.of()
+                : trainer.runs().stream().filter(r -> !r.finished()).toList();
         for (ExportedService s : d.services()) {
             // built by hand: JsonObject.mapFrom needs jackson-databind, which the platform does not ship
-            out.add(new JsonObject().put("id", s.id()).put("kind", s.kind()).put("version", s.version())
+            JsonObject o = new JsonObject().put("id", s.id()).put("kind", s.kind()).put("version", s.version())
                     .put("address", s.address()).put("inputType", s.inputType()).put("outputType", s.outputType())
                     .put("bundle", s.bundle()).put("bundleId", s.bundleId())
                     .put("state", s.state()).put("inFlight", s.inFlight()).put("calls", s.calls())
-                    .put("failures", s.failures()));
+                    .put("failures", s.failures());
+            // a model being trained: its services (clip-tiny-*) show the run's progress
+            training.stream().filter(r -> s.id().equals(r.modelId()) || s.id().startsWith(r.modelId() + "-"))
+                    .findFirst().ifPresent(r -> o.put("training", new JsonObject().put("run", r.id())
+                            .put("state", r.state()).put("step", r.step()).put("steps", r.totalSteps())
+                            .put("progress", r.progress()).put("eta_s", r.etaSeconds())));
+            out.add(o);
         }
         json(rc, 200, out);
     }
