@@ -247,7 +247,7 @@ public final class HttpGateway {
                     .put("address", s.address()).put("inputType", s.inputType()).put("outputType", s.outputType())
                     .put("bundle", s.bundle()).put("bundleId", s.bundleId())
                     .put("state", s.state()).put("inFlight", s.inFlight()).put("calls", s.calls())
-                    .put("failures", s.failures()));
+                    .put("failures", s.failures()).put("node", s.node()));
         }
         json(rc, 200, out);
     }

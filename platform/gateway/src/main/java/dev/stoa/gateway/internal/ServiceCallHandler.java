@@ -75,8 +75,11 @@ final class ServiceCallHandler {
                 case RECIPIENT_FAILURE -> HttpGateway.error(rc, FailureCode.of(re.failureCode()), re.getMessage());
                 case TIMEOUT -> HttpGateway.error(rc, FailureCode.TIMEOUT, "service '" + id + "' did not answer in"
                         + " time; " + FailureCode.TIMEOUT.fix());
-                default -> HttpGateway.error(rc, FailureCode.UNAVAILABLE, "service '" + id + "' has no handler on the"
-                        + " bus right now; " + FailureCode.UNAVAILABLE.fix());
+                case NO_HANDLERS -> HttpGateway.error(rc, FailureCode.SERVICE_GONE, "no node serves service '" + id
+                        + "' now (nothing consumes its address): the cluster node that served it left, or its bundle"
+                        + " was removed; " + FailureCode.SERVICE_GONE.fix());
+                default -> HttpGateway.error(rc, FailureCode.UNAVAILABLE, "service '" + id + "' could not be reached"
+                        + " (" + re.getMessage() + "); " + FailureCode.UNAVAILABLE.fix());
             }
         } else {
             HttpGateway.error(rc, FailureCode.INTERNAL, String.valueOf(cause));
