@@ -25,6 +25,9 @@ final class HazelcastCluster {
      */
     static final int MAX_NO_HEARTBEAT_SECONDS = 10;
 
+    /** Partitions of the cluster's data; the same on every Stoa node, which Hazelcast requires. */
+    static final int PARTITIONS = 31;
+
     private HazelcastCluster() {
     }
 
@@ -49,13 +52,17 @@ final class HazelcastCluster {
         config.setProperty("hazelcast.local.localAddress", settings.host());
         config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(MAX_NO_HEARTBEAT_SECONDS));
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        // the cluster holds a few small maps (event-bus subscriptions, the service directory): 31 partitions instead
+        // of 271 make joining and leaving, which move partitions between members, cheaper; every node must agree
+        config.setProperty("hazelcast.partition.count", Integer.toString(PARTITIONS));
         // Hazelcast logs through java.util.logging, which the launcher forwards to slf4j
         config.setProperty("hazelcast.logging.type", "jdk");
         // Vert.x leaves the cluster when the platform stops; Hazelcast's own hook would cut it off first
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
 
         NetworkConfig network = config.getNetworkConfig();
-        network.setPort(settings.port()).setPortAutoIncrement(false);
+        // reuse: a node restarted at once must bind its port while connections of its previous run linger
+        network.setPort(settings.port()).setPortAutoIncrement(false).setReuseAddress(true);
         network.getInterfaces().setEnabled(true).setInterfaces(List.of(settings.host()));
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
