@@ -134,6 +134,7 @@ class ClusterIT {
         a.deploy(shout);
         await("A lists shout here and on the restarted B", START_SECONDS, () -> a.service("shout", null) != null
                 && b.nodeId() != null && a.service("shout", b.nodeId()) != null);
+        System.out.printf("[measure] B restarted: joined the running cluster in %d ms (logged by B)%n", b.joinMillis());
         long localBefore = a.service("shout", null).getLong("calls");
         for (int i = 0; i < 20; i++) {
             assertThat(a.post("/v1/pipelines/relay", new JsonObject().put("text", "spread " + i)).status())
