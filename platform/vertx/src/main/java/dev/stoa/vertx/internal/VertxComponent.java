@@ -29,7 +29,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Creates the platform's one {@link Vertx}, registers {@link LocalCodecs} on its event bus and publishes it as an
- * OSGi service of type {@link Vertx}; closes it again on deactivation.
+ * OSGi service of type {@link Vertx}; closes it again on deactivation. With {@code clustered=true} the instance
+ * joins a Hazelcast cluster of Stoa nodes ({@link HazelcastCluster}, the {@code cluster.*} entries) before it is
+ * published, so every consumer sees a clustered event bus from the start.
  *
  * <p>The instance is registered by hand rather than as the component's own service because a DS service object
  * must be the component instance, and this class is not a {@code Vertx}. A configuration change (PID
