@@ -16,7 +16,23 @@ package dev.stoa.api.runtime;
  * @param inFlight calls running now
  * @param calls calls completed since the platform started
  * @param failures calls failed since the platform started
+ * @param node {@code null} for a service of this node; for a service that another node of a cluster serves, that
+ *        node's Vert.x node id (calls to {@link #address()} reach it over the clustered event bus, and its counters
+ *        are that node's)
  */
 public record ExportedService(String id, String kind, String version, String address, String inputType,
-        String outputType, String bundle, long bundleId, String state, long inFlight, long calls, long failures) {
+        String outputType, String bundle, long bundleId, String state, long inFlight, long calls, long failures,
+        String node) {
+
+    /** A service of this node. */
+    public ExportedService(String id, String kind, String version, String address, String inputType,
+            String outputType, String bundle, long bundleId, String state, long inFlight, long calls, long failures) {
+        this(id, kind, version, address, inputType, outputType, bundle, bundleId, state, inFlight, calls, failures,
+                null);
+    }
+
+    /** @return {@code true} when another node of the cluster serves this entry */
+    public boolean remote() {
+        return node != null;
+    }
 }

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * unregistering thread until the instance's in-flight calls have finished (bounded by
  * {@link BusConfig#drainTimeoutMs()}). OSGi keeps the old instance active until then, so in-flight calls finish on
  * it; new calls wait in the {@link Endpoint} for the replacement.
+ *
+ * <p>On a clustered Vert.x the directory also lists the other nodes' services ({@link RemoteServices}); calls to
+ * their addresses reach them over the clustered event bus.
  */
 @Component(immediate = true, configurationPid = "dev.stoa.bus",
         service = {ServiceDirectory.class, MetricsSource.class})
@@ -50,6 +53,8 @@ public final class ServiceExporter implements ServiceDirectory, MetricsSource {
     private final Map<String, Endpoint> endpoints = new TreeMap<>();
     private final ServiceTracker<StoaService<Object, Object>, Tracked> tracker;
     private final BundleListener uninstalls = this::bundleChanged;
+    /** The other nodes' services when Vert.x is clustered, else {@code null}. */
+    private final RemoteServices remote;
 
     /** What the tracker remembers per registration: the instance and the endpoint it serves. */
     private record Tracked(Provider provider, Endpoint endpoint) {
@@ -65,10 +70,14 @@ public final class ServiceExporter implements ServiceDirectory, MetricsSource {
         this.tracker = new ServiceTracker<>(context, FrameworkUtil.createFilter(filter), new Customizer());
         context.addBundleListener(uninstalls);
         tracker.open(true);
+        this.remote = RemoteServices.start(vertx, this::localServices, RemoteServices.PERIOD_MS);
     }
 
     @Deactivate
     void deactivate() {
+        if (remote != null) {
+            remote.close();
+        }
         context.removeBundleListener(uninstalls);
         tracker.close();
         synchronized (endpoints) {
@@ -79,6 +88,15 @@ public final class ServiceExporter implements ServiceDirectory, MetricsSource {
 
     @Override
     public List<ExportedService> services() {
+        if (remote == null) {
+            return localServices();
+        }
+        List<ExportedService> all = new java.util.ArrayList<>(localServices());
+        all.addAll(remote.services());
+        return all;
+    }
+
+    private List<ExportedService> localServices() {
         synchronized (endpoints) {
             return endpoints.values().stream().map(Endpoint::describe).toList();
         }

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/bundles}: every bundle (symbolic name, version, state) and, for a broken one, the reason;</li>
  *   <li>{@code GET /v1/pipelines}: every pipeline file, whether it serves, and what is wrong with it;</li>
  *   <li>{@code POST /v1/services/{id}} and {@code POST /v1/pipelines/{name}}: call a service or a pipeline with a
- *       JSON body and answer its JSON result;</li>
+ *       JSON body, or a multipart form with image, audio and text parts ({@link MultipartInput}), and answer its JSON
+ *       result;</li>
  *   <li>{@code POST /v1/bundles?file=F}, {@code PUT /v1/bundles/{file}}, {@code DELETE /v1/bundles/{file}}: bundle
  *       management through deploy/, with a bearer token ({@link BundleManagement});</li>
  *   <li>{@code GET /metrics}: every {@link MetricsSource} (calls, failures, latency per service and per pipeline
@@ -127,7 +128,13 @@ public final class HttpGateway {
         router.delete("/v1/trainings/:id").handler(trainings::cancel);
         for (String path : new String[] {"/v1/services/:id", "/v1/pipelines/:id"}) {
             // a route of its own: Vert.x Web allows no handler before a body handler on one route
-            router.post(path).handler(HttpGateway::bodyIsJson);
+            router.post(path).handler(rc -> {
+                if (MultipartInput.isMultipart(rc.request().getHeader("Content-Type"))) {
+                    calls.handleMultipart(rc, config.maxBodyBytes());
+                } else {
+                    bodyIsJson(rc);
+                }
+            });
             router.post(path).handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                     .handler(calls::handle);
         }
@@ -146,12 +153,12 @@ public final class HttpGateway {
             error(rc, FailureCode.INTERNAL, String.valueOf(rc.failure()));
         });
 
-        this.server = listen(vertx, router, config.host(), port);
+        this.server = listen(vertx, router, config.host(), port, config.maxBodyBytes());
         LOG.info("HTTP API on http://{}:{}", config.host(), server.actualPort());
     }
 
     /**
-     * A call's body is always JSON, whatever its Content-Type says: {@code curl -d} sends
+     * A call's body is JSON unless it is a multipart form, whatever its Content-Type says: {@code curl -d} sends
      * {@code application/x-www-form-urlencoded}, which would make the body handler decode it as a form and refuse an
      * image-sized field.
      */
@@ -176,11 +183,11 @@ public final class HttpGateway {
      * Binds the server. When the component is re-created (its configuration changed) the previous instance may still
      * hold the port for a moment, so a bind failure is retried briefly before it is reported.
      */
-    private static HttpServer listen(Vertx vertx, Router router, String host, int port) {
+    private static HttpServer listen(Vertx vertx, Router router, String host, int port, long maxBodyBytes) {
         Exception last = null;
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-            HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-                    .requestHandler(router);
+            HttpServer created = vertx.createHttpServer(formOptions(new HttpServerOptions().setHost(host)
+                    .setPort(port), maxBodyBytes)).requestHandler(router);
             try {
                 return created.listen().await(30, TimeUnit.SECONDS);
             } catch (Exception e) {
@@ -200,6 +207,15 @@ public final class HttpGateway {
         throw new IllegalStateException("the HTTP gateway could not listen on " + host + ":" + port + " ("
                 + (last == null ? "interrupted" : last.getMessage()) + "); free the port, or set another with port= in"
                 + " etc/dev.stoa.gateway.cfg or the environment variable " + PORT_ENV, last);
+    }
+
+    /**
+     * Lets a multipart form's text fields be as large as the body limit (Vert.x allows 8 KB a field by default, too
+     * little for a prompt or a JSON field); {@link MultipartInput} bounds the whole body.
+     */
+    static HttpServerOptions formOptions(HttpServerOptions options, long maxBodyBytes) {
+        int max = (int) Math.min(Integer.MAX_VALUE, maxBodyBytes);
+        return options.setMaxFormAttributeSize(max).setMaxFormBufferedBytes(max);
     }
 
     @Deactivate
@@ -262,7 +278,7 @@ public final class HttpGateway {
                     .put("address", s.address()).put("inputType", s.inputType()).put("outputType", s.outputType())
                     .put("bundle", s.bundle()).put("bundleId", s.bundleId())
                     .put("state", s.state()).put("inFlight", s.inFlight()).put("calls", s.calls())
-                    .put("failures", s.failures());
+                    .put("failures", s.failures()).put("node", s.node());
             // a model being trained: its services (clip-tiny-*) show the run's progress
             training.stream().filter(r -> s.id().equals(r.modelId()) || s.id().startsWith(r.modelId() + "-"))
                     .findFirst().ifPresent(r -> o.put("training", new JsonObject().put("run", r.id())

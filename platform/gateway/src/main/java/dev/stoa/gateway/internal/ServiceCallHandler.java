@@ -1,6 +1,7 @@
 package dev.stoa.gateway.internal;
 
 import dev.stoa.api.FailureCode;
+import dev.stoa.api.StoaException;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.ServiceDirectory;
 import io.vertx.core.Vertx;
@@ -12,8 +13,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
 
 /**
- * {@code POST /v1/services/{id}}: the JSON body goes to the service's event-bus address, the service's JSON answer
- * comes back. A failure keeps its {@link FailureCode}: the HTTP status is the code's, the body names it.
+ * {@code POST /v1/services/{id}} and {@code /v1/pipelines/{name}}: the JSON body (or a multipart form, read by
+ * {@link MultipartInput} into the same JSON) goes to the service's event-bus address, the service's JSON answer comes
+ * back. A failure keeps its {@link FailureCode}: the HTTP status is the code's, the body names it.
  */
 final class ServiceCallHandler {
 
@@ -27,18 +29,10 @@ final class ServiceCallHandler {
         this.timeoutMs = timeoutMs;
     }
 
+    /** A JSON call: the body (read by a body handler) is the input. */
     void handle(RoutingContext rc) {
-        String id = rc.pathParam("id");
-        ServiceDirectory d = directory.get();
-        if (d == null) {
-            HttpGateway.error(rc, FailureCode.UNAVAILABLE, "the event-bus exporter (dev.stoa.bus) is not running; "
-                    + FailureCode.UNAVAILABLE.fix());
-            return;
-        }
-        ExportedService service = d.services().stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
+        ExportedService service = find(rc);
         if (service == null) {
-            HttpGateway.error(rc, FailureCode.UNKNOWN_SERVICE, "no service has id '" + id + "'; "
-                    + FailureCode.UNKNOWN_SERVICE.fix());
             return;
         }
         JsonObject body;
@@ -54,6 +48,49 @@ final class ServiceCallHandler {
                     + " {\"text\": \"hello\"}");
             return;
         }
+        call(rc, service, body);
+    }
+
+    /** A multipart call ({@link MultipartInput}): its parts become the input; the body is read here. */
+    void handleMultipart(RoutingContext rc, long maxBytes) {
+        ExportedService service = find(rc);
+        if (service == null) {
+            return;
+        }
+        MultipartInput.read(rc.request(), maxBytes).onComplete(ar -> {
+            if (ar.succeeded()) {
+                call(rc, service, ar.result());
+            } else if (ar.cause() instanceof StoaException se) {
+                if (se.code() == FailureCode.TOO_LARGE) {
+                    // the client may still be sending: answer, then close rather than read the rest
+                    rc.response().putHeader("Connection", "close");
+                }
+                HttpGateway.error(rc, se.code(), se.getMessage());
+            } else {
+                HttpGateway.error(rc, FailureCode.INTERNAL, String.valueOf(ar.cause()));
+            }
+        });
+    }
+
+    /** @return the service the path names, or {@code null} after answering why there is none */
+    private ExportedService find(RoutingContext rc) {
+        String id = rc.pathParam("id");
+        ServiceDirectory d = directory.get();
+        if (d == null) {
+            HttpGateway.error(rc, FailureCode.UNAVAILABLE, "the event-bus exporter (dev.stoa.bus) is not running; "
+                    + FailureCode.UNAVAILABLE.fix());
+            return null;
+        }
+        ExportedService service = d.services().stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
+        if (service == null) {
+            HttpGateway.error(rc, FailureCode.UNKNOWN_SERVICE, "no service has id '" + id + "'; "
+                    + FailureCode.UNKNOWN_SERVICE.fix());
+        }
+        return service;
+    }
+
+    private void call(RoutingContext rc, ExportedService service, JsonObject body) {
+        String id = service.id();
         vertx.eventBus().<Object>request(service.address(), body, new DeliveryOptions().setSendTimeout(timeoutMs))
                 .onComplete(ar -> {
                     if (rc.response().closed()) {
@@ -75,8 +112,11 @@ final class ServiceCallHandler {
                 case RECIPIENT_FAILURE -> HttpGateway.error(rc, FailureCode.of(re.failureCode()), re.getMessage());
                 case TIMEOUT -> HttpGateway.error(rc, FailureCode.TIMEOUT, "service '" + id + "' did not answer in"
                         + " time; " + FailureCode.TIMEOUT.fix());
-                default -> HttpGateway.error(rc, FailureCode.UNAVAILABLE, "service '" + id + "' has no handler on the"
-                        + " bus right now; " + FailureCode.UNAVAILABLE.fix());
+                case NO_HANDLERS -> HttpGateway.error(rc, FailureCode.SERVICE_GONE, "no node serves service '" + id
+                        + "' now (nothing consumes its address): the cluster node that served it left, or its bundle"
+                        + " was removed; " + FailureCode.SERVICE_GONE.fix());
+                default -> HttpGateway.error(rc, FailureCode.UNAVAILABLE, "service '" + id + "' could not be reached"
+                        + " (" + re.getMessage() + "); " + FailureCode.UNAVAILABLE.fix());
             }
         } else {
             HttpGateway.error(rc, FailureCode.INTERNAL, String.valueOf(cause));

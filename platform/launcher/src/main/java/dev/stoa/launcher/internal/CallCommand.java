@@ -16,8 +16,13 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * {@code stoa call <pipeline-or-service> [--text T] [--image F] [--json J] [--url U]}: calls a pipeline or a service
- * of a running server and prints its answer, then, for a pipeline, each stage's outcome and time.
+ * {@code stoa call <pipeline-or-service> [--text T] [--image F] [--field K=V]... [--json J] [--url U]}: calls a
+ * pipeline or a service of a running server and prints its answer, then, for a pipeline, each stage's outcome and
+ * time (from the {@code _trace} the pipeline answers with).
+ *
+ * <p>The call is the JSON a curl user would send, the image as base64 in {@code "image"} (the JSON form of an
+ * {@code Image}): one request shape for services and pipelines, readable in logs, and no multipart encoder here. The
+ * gateway's multipart form (for audio files, or browsers) reaches the same JSON.
  */
 public final class CallCommand implements Command {
 
@@ -39,8 +44,8 @@ public final class CallCommand implements Command {
 
     @Override
     public String summary() {
-        return "call a pipeline or service of a running server: call NAME [--text T] [--image FILE] [--json J]"
-                + " [--url U]";
+        return "call a pipeline or service of a running server: call NAME [--text T] [--image FILE] [--field K=V]..."
+                + " [--json J] [--url U]";
     }
 
     @Override
@@ -52,7 +57,8 @@ public final class CallCommand implements Command {
             body = request.body();
         } catch (IllegalArgumentException e) {
             err.println("stoa call: " + e.getMessage());
-            err.println("usage: stoa call NAME [--text T] [--image FILE] [--json '{...}'] [--url http://HOST:PORT]");
+            err.println("usage: stoa call NAME [--text T] [--image FILE] [--field KEY=VALUE]... [--json '{...}']"
+                    + " [--url http://HOST:PORT]");
             return CommandLine.USAGE_ERROR;
         }
         ServerClient server = new ServerClient(ServerClient.locate(request.url(), env));
@@ -100,7 +106,7 @@ public final class CallCommand implements Command {
     }
 
     /** The parsed command line. */
-    record Request(String name, String text, Path image, JsonObject json, String url) {
+    record Request(String name, String text, Path image, Map<String, String> fields, JsonObject json, String url) {
 
         static Request parse(List<String> args) {
             String name = null;
@@ -108,6 +114,7 @@ public final class CallCommand implements Command {
             Path image = null;
             JsonObject json = null;
             String url = null;
+            Map<String, String> fields = new java.util.LinkedHashMap<>();
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
                 if (!a.startsWith("--")) {
@@ -125,6 +132,16 @@ public final class CallCommand implements Command {
                     case "--text" -> text = value;
                     case "--image" -> image = Path.of(value);
                     case "--url" -> url = value;
+                    case "--field" -> {
+                        int eq = value.indexOf('=');
+                        if (eq < 1) {
+                            throw new IllegalArgumentException("--field " + value + ": write it as KEY=VALUE, e.g."
+                                    + " --field question='what colour is it?'");
+                        }
+                        if (fields.put(value.substring(0, eq), value.substring(eq + 1)) != null) {
+                            throw new IllegalArgumentException("--field " + value.substring(0, eq) + " is given twice");
+                        }
+                    }
                     case "--json" -> {
                         try {
                             json = JsonParser.parseString(value).getAsJsonObject();
@@ -133,19 +150,23 @@ public final class CallCommand implements Command {
                         }
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a
-                            + "; the options are --text, --image, --json and --url");
+                            + "; the options are --text, --image, --field, --json and --url");
                 }
             }
             if (name == null) {
                 throw new IllegalArgumentException("name the pipeline or service to call (GET /v1/pipelines and"
                         + " /v1/services list them)");
             }
-            return new Request(name, text, image, json, url);
+            return new Request(name, text, image, fields, json, url);
         }
 
-        /** @return the JSON body: --json's fields, then {@code text} and {@code image} (base64 of the file) */
+        /**
+         * @return the JSON body: --json's fields, then each --field (a string), then {@code text} and {@code image}
+         *         (base64 of the file)
+         */
         JsonObject body() throws IOException {
             JsonObject body = json == null ? new JsonObject() : json.deepCopy();
+            fields.forEach(body::addProperty);
             if (text != null) {
                 body.addProperty("text", text);
             }

@@ -109,6 +109,29 @@ class CallCommandTest {
     }
 
     @Test
+    void fieldsAreStringsBesideTextAndImage(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("x.png");
+        Files.write(png, new byte[] {9, 8});
+        Map<String, com.google.gson.JsonElement> body = CallCommand.bodyOf(List.of("p", "--image", png.toString(),
+                "--text", "hi", "--field", "question=what = this?", "--field", "k=3"));
+        assertThat(body.get("question").getAsString()).isEqualTo("what = this?");
+        assertThat(body.get("k").getAsJsonPrimitive().isString()).isTrue();
+        assertThat(body.get("k").getAsString()).isEqualTo("3");
+        assertThat(body.get("text").getAsString()).isEqualTo("hi");
+        assertThat(body.get("image").getAsString()).isEqualTo(Base64.getEncoder().encodeToString(new byte[] {9, 8}));
+    }
+
+    @Test
+    void malformedOrRepeatedFieldIsAUsageError() throws Exception {
+        assertThat(new CallCommand(n -> null).run(List.of("p", "--field", "novalue"), new PrintStream(out),
+                new PrintStream(err))).isEqualTo(CommandLine.USAGE_ERROR);
+        assertThat(new CallCommand(n -> null).run(List.of("p", "--field", "a=1", "--field", "a=2"), new PrintStream(out),
+                new PrintStream(err))).isEqualTo(CommandLine.USAGE_ERROR);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--field novalue: write it as KEY=VALUE")
+                .contains("--field a is given twice");
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() throws Exception {
         assertThat(new CallCommand(n -> null).run(List.of("--text"), new PrintStream(out), new PrintStream(err)))
                 .isEqualTo(CommandLine.USAGE_ERROR);

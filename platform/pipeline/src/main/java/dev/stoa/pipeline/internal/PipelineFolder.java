@@ -5,6 +5,7 @@ import dev.stoa.api.metrics.MetricsSource;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.ServiceDirectory;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes {@code etc/pipelines/} live: FileInstall watches the folder and hands each {@code .yaml} file to the
- * {@link PipelineRegistry}; when services come or go, waiting pipelines are checked again.
+ * {@link PipelineRegistry}; when services come or go (here, or on another node of a cluster), waiting pipelines are
+ * checked again.
  */
 @Component(immediate = true, configurationPid = PipelineFolder.PID)
 @Designate(ocd = PipelineFolder.Config.class)
@@ -61,6 +63,7 @@ public final class PipelineFolder {
     private final ServiceRegistration<?> registration;
     private final Configuration watcher;
     private final ServiceListener servicesChanged;
+    private final MessageConsumer<Object> remoteChanged;
     private final BundleContext context;
     private final AtomicBoolean recheckPending = new AtomicBoolean();
 
@@ -80,15 +83,13 @@ public final class PipelineFolder {
                     MetricsSource.class.getName()}, registry,
                 new Hashtable<>());
         servicesChanged = event -> {
-            if (event.getType() != ServiceEvent.MODIFIED && recheckPending.compareAndSet(false, true)) {
-                vertx.setTimer(RECHECK_DELAY_MS, t -> vertx.executeBlocking(() -> {
-                    recheckPending.set(false);
-                    registry.servicesChanged();
-                    return null;
-                }));
+            if (event.getType() != ServiceEvent.MODIFIED) {
+                recheckSoon();
             }
         };
         context.addServiceListener(servicesChanged, "(&(objectClass=" + StoaService.class.getName() + ")(stoa.id=*))");
+        // services of other cluster nodes come and go without OSGi events: the directory says so on the bus
+        remoteChanged = vertx.eventBus().localConsumer(ServiceDirectory.REMOTE_CHANGED_ADDRESS, m -> recheckSoon());
         watcher = configAdmin.getFactoryConfiguration("org.apache.felix.fileinstall", "stoa-pipelines", "?");
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("felix.fileinstall.dir", dir.toAbsolutePath().toString());
@@ -99,9 +100,20 @@ public final class PipelineFolder {
         LOG.info("Watching {} for pipelines", dir.toAbsolutePath());
     }
 
+    private void recheckSoon() {
+        if (recheckPending.compareAndSet(false, true)) {
+            vertx.setTimer(RECHECK_DELAY_MS, t -> vertx.executeBlocking(() -> {
+                recheckPending.set(false);
+                registry.servicesChanged();
+                return null;
+            }));
+        }
+    }
+
     @Deactivate
     void deactivate() {
         context.removeServiceListener(servicesChanged);
+        remoteChanged.unregister();
         try {
             watcher.delete();
         } catch (IOException | IllegalStateException e) {

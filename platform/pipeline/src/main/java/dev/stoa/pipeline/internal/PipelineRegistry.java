@@ -133,14 +133,35 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
                 st.latency().writeTo(out, "stoa_pipeline_stage_latency_seconds", "pipeline", name, "stage", stage)));
     }
 
-    /** Re-checks pipelines that wait for services or are invalid: the services they name may have changed. */
+    /**
+     * Re-checks pipelines that wait for services or are invalid: the services they name may have changed. A serving
+     * pipeline keeps serving (its calls fail with the service's own failure code while a service is away) but is
+     * listed as waiting for the services that went away, e.g. with the cluster node that served them.
+     */
     synchronized void servicesChanged() {
         for (Map.Entry<String, Entry> me : byName.entrySet()) {
             Entry e = me.getValue();
             if (e.candidate != null && (e.serving == null || e.serving.definition() != e.candidate)) {
                 activate(me.getKey(), e);
+            } else if (e.serving != null) {
+                e.missing = List.copyOf(PipelineValidator.validate(e.serving.definition(), runningServices()::get)
+                        .missingServices());
             }
         }
+    }
+
+    /**
+     * The services by id. Where several nodes of a cluster serve one id, an available entry wins over a gone one, and
+     * this node's over another's: they share one address, so the choice only decides the types the file is checked
+     * against.
+     */
+    private Map<String, ExportedService> runningServices() {
+        return services.services().stream().collect(Collectors.toMap(ExportedService::id, Function.identity(),
+                (a, b) -> rank(b) > rank(a) ? b : a));
+    }
+
+    private static int rank(ExportedService s) {
+        return ("available".equals(s.state()) ? 2 : 0) + (s.remote() ? 0 : 1);
     }
 
     synchronized void close() {
@@ -171,8 +192,7 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
     }
 
     private void activate(String name, Entry e) {
-        Map<String, ExportedService> running = services.services().stream()
-                .collect(Collectors.toMap(ExportedService::id, Function.identity(), (a, b) -> a));
+        Map<String, ExportedService> running = runningServices();
         PipelineValidator.Result v = PipelineValidator.validate(e.candidate, running::get);
         if (!v.errors().isEmpty()) {
             reject(name, e, v.errors());

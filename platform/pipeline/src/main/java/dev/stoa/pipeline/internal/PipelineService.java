@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -231,17 +232,24 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
 
         private StoaException failure(Stage stage, Throwable e) {
             FailureCode code = FailureCode.INTERNAL;
+            String message = e.getMessage();
             if (e instanceof ReplyException re) {
                 code = switch (re.failureType()) {
                     case TIMEOUT -> FailureCode.TIMEOUT;
-                    case NO_HANDLERS -> FailureCode.UNAVAILABLE;
+                    // nothing consumes the address on any node: in a cluster, the node that served it left
+                    case NO_HANDLERS -> FailureCode.SERVICE_GONE;
                     default -> FailureCode.of(re.failureCode());
                 };
+                if (re.failureType() == ReplyFailure.NO_HANDLERS) {
+                    message = "no node serves it now (nothing consumes " + addresses.get(stage.service()) + "): the"
+                            + " cluster node that served it left, or its bundle was removed; deploy it on a node, or"
+                            + " check GET /v1/services";
+                }
             } else if (e instanceof StoaException se) {
                 code = se.code();
             }
             return new StoaException(code, "pipeline '" + definition.name() + "', stage '" + stage.id()
-                    + "' (service '" + stage.service() + "'): " + e.getMessage(), e);
+                    + "' (service '" + stage.service() + "'): " + message, e);
         }
 
         private void record(Stage stage, long start, String outcome) {

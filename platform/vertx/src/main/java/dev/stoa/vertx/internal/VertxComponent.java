@@ -4,15 +4,19 @@ import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.vertx.LocalCodecs;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.Json;
+import io.vertx.core.spi.cluster.ClusterManager;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Hashtable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -25,7 +29,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Creates the platform's one {@link Vertx}, registers {@link LocalCodecs} on its event bus and publishes it as an
- * OSGi service of type {@link Vertx}; closes it again on deactivation.
+ * OSGi service of type {@link Vertx}; closes it again on deactivation. With {@code clustered=true} the instance
+ * joins a Hazelcast cluster of Stoa nodes ({@link HazelcastCluster}, the {@code cluster.*} entries) before it is
+ * published, so every consumer sees a clustered event bus from the start.
  *
  * <p>The instance is registered by hand rather than as the component's own service because a DS service object
  * must be the component instance, and this class is not a {@code Vertx}. A configuration change (PID
@@ -61,8 +67,30 @@ public final class VertxComponent {
         @AttributeDefinition(description = "Milliseconds between checks for blocked threads")
         long blockedThreadCheckInterval() default 1000;
 
-        @AttributeDefinition(description = "Join a Vert.x cluster; needs a ClusterManager extension bundle")
+        @AttributeDefinition(description = "Join a Vert.x cluster of Stoa nodes through Hazelcast (the cluster.*"
+                + " entries); services of every node become callable from every node")
         boolean clustered() default false;
+
+        @AttributeDefinition(name = "cluster.name", description = "Nodes join only a cluster of the same name")
+        String cluster_name() default "stoa";
+
+        @AttributeDefinition(name = "cluster.host", description = "Address this node binds and announces to the"
+                + " others, for Hazelcast and the event bus")
+        String cluster_host() default "127.0.0.1";
+
+        @AttributeDefinition(name = "cluster.port", description = "Hazelcast's member port on cluster.host")
+        int cluster_port() default 5701;
+
+        @AttributeDefinition(name = "cluster.members", description = "host:port of the members to contact when"
+                + " joining, comma-separated (TCP-IP discovery; no multicast)")
+        String[] cluster_members() default {"127.0.0.1:5701"};
+
+        @AttributeDefinition(name = "cluster.eventBusPort", description = "Port of the clustered event bus; 0 picks"
+                + " a free one")
+        int cluster_eventBusPort() default 0;
+
+        @AttributeDefinition(name = "cluster.joinTimeoutMs", description = "Longest the node waits to join, in ms")
+        long cluster_joinTimeoutMs() default 60_000;
     }
 
     private final Vertx vertx;
@@ -77,7 +105,8 @@ public final class VertxComponent {
      */
     @Activate
     public VertxComponent(BundleContext context, Config config) {
-        Vertx created = create(options(config));
+        VertxOptions options = options(config);
+        Vertx created = config.clustered() ? createClustered(options, ClusterSettings.of(config)) : create(options);
         try {
             LocalCodecs.registerAll(created);
             Hashtable<String, Object> properties = new Hashtable<>();
@@ -90,8 +119,10 @@ public final class VertxComponent {
             throw e;
         }
         this.vertx = created;
-        LOG.log(Level.INFO, "Vert.x started: {0} event-loop and {1} worker threads",
-                config.eventLoopPoolSize(), config.workerPoolSize());
+        LOG.log(Level.INFO, "Vert.x started: {0} event-loop and {1} worker threads{2}",
+                config.eventLoopPoolSize(), config.workerPoolSize(), config.clustered()
+                        ? ", node " + ((VertxInternal) created).clusterManager().getNodeId() + " of cluster '"
+                        + config.cluster_name() + "'" : "");
     }
 
     /** Unpublishes and closes the Vert.x instance, waiting at most {@value #CLOSE_TIMEOUT_SECONDS} seconds. */
@@ -111,11 +142,6 @@ public final class VertxComponent {
      * @throws StoaException {@link FailureCode#BAD_CONFIG} naming the entry at fault
      */
     static VertxOptions options(Config config) {
-        if (config.clustered()) {
-            throw new StoaException(FailureCode.BAD_CONFIG, PID + ": 'clustered' is true, but clustering needs a "
-                    + "ClusterManager extension bundle (e.g. one wrapping vertx-hazelcast), which is not installed; "
-                    + "set clustered=false in etc/" + PID + ".cfg");
-        }
         requirePositive("workerPoolSize", config.workerPoolSize());
         requirePositive("eventLoopPoolSize", config.eventLoopPoolSize());
         requirePositive("maxWorkerExecuteTime", config.maxWorkerExecuteTime());
@@ -139,15 +165,61 @@ public final class VertxComponent {
      * class-cast, and the JSON codec is chosen once for the life of this bundle.
      */
     static Vertx create(VertxOptions options) {
+        return withBundleLoader(() -> Vertx.builder().with(options).build());
+    }
+
+    private static <T> T withBundleLoader(Supplier<T> build) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(VertxComponent.class.getClassLoader());
         try {
             // touching Json.CODEC picks the JSON codec now, under this bundle's loader, rather than on first use
             LOG.log(Level.DEBUG, "Vert.x JSON codec: {0}", Json.CODEC.getClass().getName());
-            return Vertx.builder().with(options).build();
+            return build.get();
         } finally {
             thread.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * Builds a clustered Vert.x: joins the Hazelcast cluster that {@code settings} describe and waits for the join.
+     *
+     * @throws StoaException {@link FailureCode#BAD_CONFIG} when the Hazelcast bundle is missing,
+     *         {@link FailureCode#UNAVAILABLE} when the node cannot join in time
+     */
+    static Vertx createClustered(VertxOptions options, ClusterSettings settings) {
+        options.getEventBusOptions().setHost(settings.host()).setPort(settings.eventBusPort())
+                .setClusterPublicHost(settings.host());
+        ClusterManager manager;
+        try {
+            manager = HazelcastCluster.manager(settings, VertxComponent.class.getClassLoader());
+        } catch (NoClassDefFoundError e) {
+            throw new StoaException(FailureCode.BAD_CONFIG, PID + ": 'clustered' is true, but the Hazelcast bundle"
+                    + " (com.hazelcast, in system/) is not installed (" + e.getMessage() + "); put it back, or set"
+                    + " clustered=false in etc/" + PID + ".cfg");
+        }
+        long started = System.nanoTime();
+        Future<Vertx> joining = withBundleLoader(() -> Vertx.builder().with(options).withClusterManager(manager)
+                .buildClustered());
+        try {
+            Vertx vertx = joining.toCompletionStage().toCompletableFuture()
+                    .get(settings.joinTimeoutMs(), TimeUnit.MILLISECONDS);
+            LOG.log(Level.INFO, () -> "Joined cluster '" + settings.name() + "' as " + settings.host() + ":"
+                    + settings.port() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms; members now: "
+                    + manager.getNodes().size());
+            return vertx;
+        } catch (TimeoutException | ExecutionException e) {
+            // a join that completes after we gave up must not leave a node in the cluster
+            joining.onSuccess(VertxComponent::close);
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new StoaException(FailureCode.UNAVAILABLE, PID + ": could not join cluster '" + settings.name()
+                    + "' as " + settings.host() + ":" + settings.port() + " within " + settings.joinTimeoutMs()
+                    + " ms (" + cause + "); check that cluster.port is free and cluster.members lists reachable"
+                    + " nodes, in etc/" + PID + ".cfg", cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            joining.onSuccess(VertxComponent::close);
+            throw new StoaException(FailureCode.UNAVAILABLE, PID + ": interrupted while joining the cluster", e);
         }
     }
 
