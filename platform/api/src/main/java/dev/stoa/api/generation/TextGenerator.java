@@ -16,6 +16,13 @@ import dev.stoa.api.StoaService;
 public interface TextGenerator extends StoaService<GenerationRequest, Generation> {
 
     /**
+     * The event-bus header of a call that asks for streaming: its value is an address to which the bus sends each
+     * piece of text, in order, as {@code {"index": 0, "text": "..."}} while the generator runs; the call's reply
+     * (the whole {@link Generation}) comes after the last piece.
+     */
+    String STREAM_HEADER = "stoa.stream";
+
+    /**
      * Generates, handing each piece of text to {@code listener} as soon as it is final.
      *
      * @param request the prompt and options
