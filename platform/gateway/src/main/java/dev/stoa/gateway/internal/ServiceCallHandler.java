@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code POST /v1/services/{id}}: the JSON body goes to the service's event-bus address, the service's JSON answer
- * comes back. A failure keeps its {@link FailureCode}: the HTTP status is the code's, the body names it.
+ * comes back. A failure keeps its {@link FailureCode}: the HTTP status is the code's, the body names it. With
+ * {@code ?stream=true} or {@code Accept: text/event-stream} the answer is server-sent events ({@link EventStreamCall}).
  */
 final class ServiceCallHandler {
 
@@ -54,6 +55,10 @@ final class ServiceCallHandler {
                     + " {\"text\": \"hello\"}");
             return;
         }
+        if (EventStreamCall.requested(rc)) {
+            EventStreamCall.start(vertx, rc, id, service.address(), body, timeoutMs);
+            return;
+        }
         vertx.eventBus().<Object>request(service.address(), body, new DeliveryOptions().setSendTimeout(timeoutMs))
                 .onComplete(ar -> {
                     if (rc.response().closed()) {
@@ -69,17 +74,35 @@ final class ServiceCallHandler {
                 });
     }
 
-    private static void fail(RoutingContext rc, String id, Throwable cause) {
+    static void fail(RoutingContext rc, String id, Throwable cause) {
+        JsonObject error = errorBody(id, cause);
+        HttpGateway.json(rc, error.getInteger("code"), error);
+    }
+
+    /** @return the JSON error of a failed call, as {@link HttpGateway#error} writes it */
+    static JsonObject errorBody(String id, Throwable cause) {
+        FailureCode code;
+        String message;
         if (cause instanceof ReplyException re) {
             switch (re.failureType()) {
-                case RECIPIENT_FAILURE -> HttpGateway.error(rc, FailureCode.of(re.failureCode()), re.getMessage());
-                case TIMEOUT -> HttpGateway.error(rc, FailureCode.TIMEOUT, "service '" + id + "' did not answer in"
-                        + " time; " + FailureCode.TIMEOUT.fix());
-                default -> HttpGateway.error(rc, FailureCode.UNAVAILABLE, "service '" + id + "' has no handler on the"
-                        + " bus right now; " + FailureCode.UNAVAILABLE.fix());
+                case RECIPIENT_FAILURE -> {
+                    code = FailureCode.of(re.failureCode());
+                    message = re.getMessage();
+                }
+                case TIMEOUT -> {
+                    code = FailureCode.TIMEOUT;
+                    message = "service '" + id + "' did not answer in time; " + FailureCode.TIMEOUT.fix();
+                }
+                default -> {
+                    code = FailureCode.UNAVAILABLE;
+                    message = "service '" + id + "' has no handler on the bus right now; "
+                            + FailureCode.UNAVAILABLE.fix();
+                }
             }
         } else {
-            HttpGateway.error(rc, FailureCode.INTERNAL, String.valueOf(cause));
+            code = FailureCode.INTERNAL;
+            message = String.valueOf(cause);
         }
+        return new JsonObject().put("error", code.name()).put("code", code.httpStatus()).put("message", message);
     }
 }
