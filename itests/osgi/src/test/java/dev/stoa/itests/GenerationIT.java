@@ -26,6 +26,7 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.InvalidSyntaxException;
 
 /**
  * Text generation in the distribution: the GPT bundle's factory and generators, the captioning loss, tokens streamed
@@ -121,9 +122,9 @@ public class GenerationIT extends StoaTestSupport {
 
     private boolean registered(Class<?> type, String filter) {
         try {
-            return !context.getServiceReferences(type == null ? null : type.getName(), filter).isEmpty();
-        } catch (Exception e) {
-            return false;
+            return context.getServiceReferences(type == null ? null : type.getName(), filter) != null;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
         }
     }
 }

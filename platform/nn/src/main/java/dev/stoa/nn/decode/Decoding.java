@@ -93,8 +93,11 @@ public final class Decoding {
             if (produced + 1 >= options.maxTokens() || produced + 1 >= room) {
                 break;
             }
+            S previous = state;
             state = model.next(state, token);
+            model.release(previous);
         }
+        model.release(state);
         text.flush();
         return new DecodeResult(text.tokens(), text.text(), reason);
     }
@@ -155,7 +158,13 @@ public final class Decoding {
                 advanced.add(new Beam<>(model.next(b.state, b.tokens[b.tokens.length - 1]), b.tokens,
                         b.logProbability));
             }
+            for (Beam<S> b : beams) {
+                model.release(b.state);
+            }
             beams = advanced;
+        }
+        for (Beam<S> b : beams) {
+            model.release(b.state);
         }
         Hypothesis best = ended.stream().max(Comparator.comparingDouble(Hypothesis::score))
                 .orElseThrow(() -> new IllegalStateException("beam search ended no hypothesis"));

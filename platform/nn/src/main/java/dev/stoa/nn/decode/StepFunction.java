@@ -34,4 +34,13 @@ public interface StepFunction<S> {
 
     /** @return the most tokens (prompt and generated) a state can hold; decoding stops with {@code LENGTH} there */
     int maxSequenceLength();
+
+    /**
+     * Says that a state will not be used again, so its memory (a key/value cache) can be freed at once rather than
+     * when the generation ends. States made from it by {@link #next} stay valid.
+     *
+     * @param state a state no longer needed
+     */
+    default void release(S state) {
+    }
 }

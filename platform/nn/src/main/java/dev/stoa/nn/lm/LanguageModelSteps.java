@@ -15,8 +15,9 @@ import java.util.List;
  * A {@link LanguageModel} as a {@link StepFunction} for one sequence ({@code B = 1}), optionally after a prefix of
  * embeddings. With the cache, each step runs the model on the one new token against the cached keys and values of
  * the earlier positions: O(L) work a step. Without, each step runs the whole sequence again: O(L²), kept to measure
- * what the cache saves and to check that both agree. Every array lives in the manager given, which the caller closes
- * when the generation ends.
+ * what the cache saves and to check that both agree. Each state's arrays live in a sub-manager of the one given,
+ * freed by {@link #release} (which {@code Decoding} calls as soon as a state is behind it) or when the caller closes
+ * the manager at the end of the generation.
  */
 public final class LanguageModelSteps implements StepFunction<LanguageModelSteps.State> {
 
@@ -26,8 +27,9 @@ public final class LanguageModelSteps implements StepFunction<LanguageModelSteps
      * @param tokens every token so far, the prompt included
      * @param caches the per-layer key/value caches of all positions, or {@code null} without the cache
      * @param logits the next token's logits {@code (V)}
+     * @param arrays where this state's arrays live; closed by {@link #release}
      */
-    public record State(long[] tokens, List<KeyValueCache> caches, float[] logits) {
+    public record State(long[] tokens, List<KeyValueCache> caches, float[] logits, NDManager arrays) {
     }
 
     private final LanguageModel model;
@@ -57,8 +59,7 @@ public final class LanguageModelSteps implements StepFunction<LanguageModelSteps
 
     @Override
     public State start(long[] prompt) {
-        TransformerStack.CachedOutput out = model.forwardWithCache(parameters, ids(prompt), prefix, null, false);
-        return new State(prompt.clone(), cached ? out.caches() : null, last(out.output()));
+        return run(prompt.clone(), prompt, prefix, null);
     }
 
     @Override
@@ -70,13 +71,32 @@ public final class LanguageModelSteps implements StepFunction<LanguageModelSteps
     public State next(State state, long token) {
         long[] tokens = Arrays.copyOf(state.tokens(), state.tokens().length + 1);
         tokens[tokens.length - 1] = token;
-        if (!cached) {
-            TransformerStack.CachedOutput out = model.forwardWithCache(parameters, ids(tokens), prefix, null, false);
-            return new State(tokens, null, last(out.output()));
+        return cached ? run(tokens, new long[] {token}, null, state.caches()) : run(tokens, tokens, prefix, null);
+    }
+
+    /** Closes the state's own arrays: its cache (the next state holds a longer copy) and the step's intermediates. */
+    @Override
+    public void release(State state) {
+        state.arrays().close();
+    }
+
+    /** Runs the model on {@code input} in a manager of its own, which then holds only what the new state keeps. */
+    private State run(long[] tokens, long[] input, NDArray prefixEmbeddings, List<KeyValueCache> past) {
+        NDManager arrays = manager.newSubManager();
+        try (NDManager step = manager.newSubManager()) {
+            NDArray ids = step.create(input, new Shape(1, input.length));
+            TransformerStack.CachedOutput out = model.forwardWithCache(parameters, ids, prefixEmbeddings, past, false);
+            float[] logits = out.output().get(new NDIndex(":, -1, :")).toFloatArray();
+            if (!cached) {
+                return new State(tokens, null, logits, arrays);
+            }
+            // a concatenated cache joins the manager of the cache it extends: move it to this state's own
+            for (KeyValueCache c : out.caches()) {
+                c.keys().attach(arrays);
+                c.values().attach(arrays);
+            }
+            return new State(tokens, out.caches(), logits, arrays);
         }
-        TransformerStack.CachedOutput out = model.forwardWithCache(parameters, ids(new long[] {token}), null,
-                state.caches(), false);
-        return new State(tokens, out.caches(), last(out.output()));
     }
 
     @Override
@@ -84,11 +104,4 @@ public final class LanguageModelSteps implements StepFunction<LanguageModelSteps
         return model.maxSequenceLength() - (prefix == null ? 0 : (int) prefix.getShape().get(1));
     }
 
-    private NDArray ids(long[] tokens) {
-        return manager.create(tokens, new Shape(1, tokens.length));
-    }
-
-    private static float[] last(NDArray logits) {
-        return logits.get(new NDIndex(":, -1, :")).toFloatArray();
-    }
 }

@@ -85,6 +85,66 @@ class DecodingTest {
         }
     }
 
+    /** A table model that checks the release protocol: no state is used after release, none released twice. */
+    private static final class ReleaseCheckingModel implements StepFunction<long[]> {
+        private final TableModel table;
+        final java.util.Set<long[]> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        int released;
+
+        ReleaseCheckingModel(TableModel table) {
+            this.table = table;
+        }
+
+        private long[] checked(long[] state) {
+            if (!live.contains(state)) {
+                throw new IllegalStateException("state used after release, or never made");
+            }
+            return state;
+        }
+
+        @Override
+        public long[] start(long[] prompt) {
+            long[] s = table.start(prompt);
+            live.add(s);
+            return s;
+        }
+
+        @Override
+        public float[] logits(long[] state) {
+            return table.logits(checked(state));
+        }
+
+        @Override
+        public long[] next(long[] state, long token) {
+            long[] s = table.next(checked(state), token);
+            live.add(s);
+            return s;
+        }
+
+        @Override
+        public int maxSequenceLength() {
+            return table.maxSequenceLength();
+        }
+
+        @Override
+        public void release(long[] state) {
+            live.remove(checked(state));
+            released++;
+        }
+    }
+
+    @Test
+    void everyStateIsReleasedOnceAndNeverUsedAfterwards() {
+        for (GenerationOptions options : List.of(GenerationOptions.GREEDY.withMaxTokens(6),
+                options(6, 1.0, 0, 1, 1, List.of(), 1L), options(6, 0, 0, 1, 3, List.of(), null))) {
+            ReleaseCheckingModel model = new ReleaseCheckingModel(new TableModel(s -> p(0.1, 0.3, 0.3, 0.2, 0.1),
+                    64));
+            run(model, options, new ArrayList<>());
+            assertThat(model.live).isEmpty();
+            assertThat(model.released).isPositive();
+        }
+    }
+
     private static double[] p(double end, double a, double b, double c, double d) {
         return new double[] {1e-12, end, a, b, c, d};
     }

@@ -111,6 +111,7 @@ class GptGeneratorTest {
         Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build();
         Engine engine = Engine.getEngine("PyTorch");
         float last = Float.NaN;
+        int skipped = 0;
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             ParameterStore store = new ParameterStore(manager, false);
             for (int step = 0; step < steps; step++) {
@@ -122,15 +123,27 @@ class GptGeneratorTest {
                         collector.backward(total);
                         last = total.getFloat();
                     }
+                    // FACTS.md saw rare non-finite gradients in DJL training while the loss was finite (CLIP; here
+                    // in some runs, at one step, the run depending on thread timing): skip such a step, as a trainer must, and count it
+                    boolean finite = Float.isFinite(last);
+                    for (Pair<String, Parameter> p : generator.model().getParameters()) {
+                        finite &= p.getValue().getArray().getGradient().isInfinite().logicalOr(
+                                p.getValue().getArray().getGradient().isNaN()).none().getBoolean();
+                    }
+                    skipped += finite ? 0 : 1;
                     for (Pair<String, Parameter> p : generator.model().getParameters()) {
                         NDArray weight = p.getValue().getArray();
                         NDArray gradient = weight.getGradient();
-                        adam.update(p.getKey(), weight, gradient);
-                        gradient.subi(gradient); // PyTorch accumulates gradients across backward passes
+                        if (finite) {
+                            adam.update(p.getKey(), weight, gradient);
+                        }
+                        // PyTorch accumulates gradients across backward passes; set, not subtract: NaN - NaN is NaN
+                        gradient.set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
                     }
                 }
             }
         }
+        assertThat(skipped).as("steps skipped for non-finite gradients").isLessThan(steps / 20);
         return last;
     }
 }
