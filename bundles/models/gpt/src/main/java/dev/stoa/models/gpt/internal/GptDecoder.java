@@ -125,7 +125,8 @@ final class GptDecoder extends AbstractBlock implements LanguageModel {
         if (prefixLength > 0) {
             h = h.get(":, " + prefixLength + ":, :");
         }
-        NDArray logits = head == null ? h.matMul(table.transpose())
+        // h Eᵀ as Linear computes it, starting from h: table.transpose() would pile up in the model's manager
+        NDArray logits = head == null ? Linear.linear(h, table).head()
                 : head.forward(ps, new NDList(h), training).head();
         return new TransformerStack.CachedOutput(logits, out.caches());
     }
