@@ -7,6 +7,8 @@ import dev.stoa.api.data.Mask;
 import dev.stoa.api.data.RecognizedText;
 import dev.stoa.api.data.Text;
 import dev.stoa.api.data.Tokens;
+import dev.stoa.api.generation.Generation;
+import dev.stoa.api.generation.GenerationRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -45,8 +47,15 @@ public final class LocalCodecs {
     public static final MessageCodec<RecognizedText, RecognizedText> RECOGNIZED_TEXT =
             new RecordCodec<>(RecognizedText.class);
 
+    /** Codec for {@link GenerationRequest}, named {@code stoa.GenerationRequest}. */
+    public static final MessageCodec<GenerationRequest, GenerationRequest> GENERATION_REQUEST =
+            new RecordCodec<>(GenerationRequest.class);
+
+    /** Codec for {@link Generation}, named {@code stoa.Generation}. */
+    public static final MessageCodec<Generation, Generation> GENERATION = new RecordCodec<>(Generation.class);
+
     private static final List<MessageCodec<?, ?>> ALL =
-            List.of(TEXT, EMBEDDING, TOKENS, IMAGE, AUDIO, MASK, RECOGNIZED_TEXT);
+            List.of(TEXT, EMBEDDING, TOKENS, IMAGE, AUDIO, MASK, RECOGNIZED_TEXT, GENERATION_REQUEST, GENERATION);
 
     private static final Object REGISTRATION_LOCK = new Object();
 

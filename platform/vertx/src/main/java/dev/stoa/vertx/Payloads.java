@@ -10,6 +10,9 @@ import dev.stoa.api.data.RecognizedText;
 import dev.stoa.api.data.Text;
 import dev.stoa.api.data.TextLine;
 import dev.stoa.api.data.Tokens;
+import dev.stoa.api.generation.Generation;
+import dev.stoa.api.generation.GenerationRequest;
+import dev.stoa.vertx.internal.GenerationJson;
 import dev.stoa.vertx.internal.JsonFields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,6 +45,11 @@ import java.util.function.Function;
  *   <tr><td>{@link RecognizedText}</td><td>{@code {"text": "line 1\nline 2", "lines": [{"text": "line 1",
  *       "confidence": 0.98, "x": 10, "y": 4, "width": 120, "height": 22}, ...]}}; {@code text} is every line
  *       joined with newlines (so the reply also reads as a {@link Text}) and is ignored on input</td></tr>
+ *   <tr><td>{@link GenerationRequest}</td><td>{@code {"prompt": "...", "max_tokens": 32, "temperature": 0,
+ *       "top_k": 0, "top_p": 1, "beam_size": 1, "stop": ["\n"], "seed": 7}}; all but the prompt optional, and
+ *       {@code text} is read when {@code prompt} is absent</td></tr>
+ *   <tr><td>{@link Generation}</td><td>{@code {"text": "...", "tokens": 5, "finish_reason": "stop", "model":
+ *       "gpt-tiny", "trained": true}}</td></tr>
  *   <tr><td>{@link JsonObject}, {@link Map}</td><td>passed through unchanged</td></tr>
  * </table>
  *
@@ -73,6 +81,8 @@ public final class Payloads {
                 m -> new JsonObject().put("width", m.width()).put("height", m.height())
                         .put("bits", Base64.getEncoder().encodeToString(m.bits())));
         shape(RecognizedText.class, Payloads::recognizedText, Payloads::recognizedText);
+        shape(GenerationRequest.class, GenerationJson::request, GenerationJson::request);
+        shape(Generation.class, GenerationJson::generation, GenerationJson::generation);
         shape(JsonObject.class, json -> json, json -> json);
         // JsonObject wraps the map it is given, so neither direction copies
         shape(Map.class, JsonObject::getMap, JsonObject::new);

@@ -31,7 +31,11 @@ class LocalCodecsTest {
             new Image(2, 1, new byte[] {(byte) 255, 0, 0, 0, (byte) 255, 0}),
             new Audio(new float[] {0f, 0.5f, -0.5f}, 16000, 1),
             new Mask(2, 2, new byte[] {1, 0, 0, 1}),
-            new RecognizedText(List.of(new TextLine("OCR", 0.9, 1, 2, 30, 12))));
+            new RecognizedText(List.of(new TextLine("OCR", 0.9, 1, 2, 30, 12))),
+            new dev.stoa.api.generation.GenerationRequest("a red", new dev.stoa.api.generation.GenerationOptions(8,
+                    0.5, 4, 0.9, 1, List.of("."), 3L)),
+            new dev.stoa.api.generation.Generation(" circle", 7, dev.stoa.api.generation.FinishReason.STOP,
+                    "gpt-tiny", false));
 
     @BeforeEach
     void register(Vertx vertx) {
@@ -89,7 +93,7 @@ class LocalCodecsTest {
     void oneCodecPerRecordType() {
         assertThat(LocalCodecs.all()).extracting(MessageCodec::name).containsExactlyInAnyOrder(
                 "stoa.Text", "stoa.Embedding", "stoa.Tokens", "stoa.Image", "stoa.Audio", "stoa.Mask",
-                "stoa.RecognizedText");
+                "stoa.RecognizedText", "stoa.GenerationRequest", "stoa.Generation");
         assertThat(LocalCodecs.all()).allSatisfy(c -> assertThat(c.systemCodecID()).isEqualTo((byte) -1));
     }
 

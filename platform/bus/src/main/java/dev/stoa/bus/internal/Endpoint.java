@@ -4,6 +4,8 @@ import dev.stoa.api.AsyncStoaService;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaException;
+import dev.stoa.api.generation.GenerationRequest;
+import dev.stoa.api.generation.TextGenerator;
 import dev.stoa.api.metrics.LatencyHistogram;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.vertx.Payloads;
@@ -210,7 +212,8 @@ final class Endpoint {
                 ? invokeAsync(provider, async, body, json)
                 : vertx.executeBlocking(() -> {
                     try {
-                        return convertOutput(provider.service.call(convertInput(provider, body, json)), json);
+                        return convertOutput(callOrStream(provider, convertInput(provider, body, json),
+                                message.headers().get(TextGenerator.STREAM_HEADER)), json);
                     } finally {
                         // released on the worker thread, so a drain waiting on an OSGi thread never depends on an
                         // event loop
@@ -230,6 +233,21 @@ final class Endpoint {
                 fail(message, ar.cause());
             }
         });
+    }
+
+    /**
+     * Calls the service; a {@link TextGenerator} asked to stream (the {@link TextGenerator#STREAM_HEADER} header names
+     * an address) also sends each piece of text there, in order, as {@code {"index": i, "text": piece}}, before the
+     * call's reply. Other services ignore the header.
+     */
+    private Object callOrStream(Provider provider, Object input, String streamAddress) {
+        Object service = provider.service;
+        if (streamAddress == null || !(service instanceof TextGenerator generator)) {
+            return provider.service.call(input);
+        }
+        int[] index = {0};
+        return generator.generate((GenerationRequest) input, piece -> vertx.eventBus().send(streamAddress,
+                new JsonObject().put("index", index[0]++).put("text", piece)));
     }
 
     /** An asynchronous service is started on the event loop and holds no worker thread while it waits. */

@@ -90,6 +90,48 @@ class EndpointTest {
     }
 
     @Test
+    void aGeneratorAskedToStreamSendsEachPieceOnceInOrderBeforeTheReply() throws Exception {
+        dev.stoa.api.generation.TextGenerator generator = (request, listener) -> {
+            StringBuilder text = new StringBuilder();
+            for (String piece : request.prompt().split("(?<= )")) {
+                listener.onToken(piece);
+                text.append(piece);
+            }
+            return new dev.stoa.api.generation.Generation(text.toString(), text.length(),
+                    dev.stoa.api.generation.FinishReason.STOP, "echo", true);
+        };
+        endpoint.add(new Provider(new Reference(1), cast(generator)));
+        List<JsonObject> pieces = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        vertx.eventBus().<JsonObject>consumer("stoa.test.stream", m -> {
+            pieces.add(m.body());
+            order.add("piece");
+        }).completion().await();
+        String prompt = "one two three four five six seven eight nine ten";
+        JsonObject reply = (JsonObject) vertx.eventBus().request(endpoint.address,
+                new JsonObject().put("prompt", prompt), new io.vertx.core.eventbus.DeliveryOptions()
+                        .addHeader(dev.stoa.api.generation.TextGenerator.STREAM_HEADER, "stoa.test.stream"))
+                .map(m -> {
+                    order.add("reply");
+                    return m.body();
+                }).await();
+        assertThat(reply.getString("text")).isEqualTo(prompt);
+        assertThat(pieces).extracting(p -> p.getInteger("index")).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(String.join("", pieces.stream().map(p -> p.getString("text")).toList())).isEqualTo(prompt);
+        assertThat(order).endsWith("reply").containsOnlyOnce("reply");
+        // without the header, nothing is streamed
+        pieces.clear();
+        request(new JsonObject().put("prompt", "a b")).await();
+        Thread.sleep(50);
+        assertThat(pieces).isEmpty();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static StoaService<Object, Object> cast(StoaService<?, ?> service) {
+        return (StoaService) service;
+    }
+
+    @Test
     void jsonCallIsConvertedBothWays() {
         endpoint.add(provider(1, t -> new Text(t.value() + "!")));
         JsonObject out = (JsonObject) request(new JsonObject().put("text", "hi")).await().body();

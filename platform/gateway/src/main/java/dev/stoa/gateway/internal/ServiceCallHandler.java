@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * {@code POST /v1/services/{id}} and {@code /v1/pipelines/{name}}: the JSON body (or a multipart form, read by
  * {@link MultipartInput} into the same JSON) goes to the service's event-bus address, the service's JSON answer comes
- * back. A failure keeps its {@link FailureCode}: the HTTP status is the code's, the body names it.
+ * back. A failure keeps its {@link FailureCode}: the HTTP status is the code's, the body names it. With
+ * {@code ?stream=true} or {@code Accept: text/event-stream} the answer is server-sent events ({@link EventStreamCall}).
  */
 final class ServiceCallHandler {
 
@@ -91,6 +92,10 @@ final class ServiceCallHandler {
 
     private void call(RoutingContext rc, ExportedService service, JsonObject body) {
         String id = service.id();
+        if (EventStreamCall.requested(rc)) {
+            EventStreamCall.start(vertx, rc, id, service.address(), body, timeoutMs);
+            return;
+        }
         vertx.eventBus().<Object>request(service.address(), body, new DeliveryOptions().setSendTimeout(timeoutMs))
                 .onComplete(ar -> {
                     if (rc.response().closed()) {
@@ -106,20 +111,40 @@ final class ServiceCallHandler {
                 });
     }
 
-    private static void fail(RoutingContext rc, String id, Throwable cause) {
+    static void fail(RoutingContext rc, String id, Throwable cause) {
+        JsonObject error = errorBody(id, cause);
+        HttpGateway.json(rc, error.getInteger("code"), error);
+    }
+
+    /** @return the JSON error of a failed call, as {@link HttpGateway#error} writes it */
+    static JsonObject errorBody(String id, Throwable cause) {
+        FailureCode code;
+        String message;
         if (cause instanceof ReplyException re) {
             switch (re.failureType()) {
-                case RECIPIENT_FAILURE -> HttpGateway.error(rc, FailureCode.of(re.failureCode()), re.getMessage());
-                case TIMEOUT -> HttpGateway.error(rc, FailureCode.TIMEOUT, "service '" + id + "' did not answer in"
-                        + " time; " + FailureCode.TIMEOUT.fix());
-                case NO_HANDLERS -> HttpGateway.error(rc, FailureCode.SERVICE_GONE, "no node serves service '" + id
-                        + "' now (nothing consumes its address): the cluster node that served it left, or its bundle"
-                        + " was removed; " + FailureCode.SERVICE_GONE.fix());
-                default -> HttpGateway.error(rc, FailureCode.UNAVAILABLE, "service '" + id + "' could not be reached"
-                        + " (" + re.getMessage() + "); " + FailureCode.UNAVAILABLE.fix());
+                case RECIPIENT_FAILURE -> {
+                    code = FailureCode.of(re.failureCode());
+                    message = re.getMessage();
+                }
+                case TIMEOUT -> {
+                    code = FailureCode.TIMEOUT;
+                    message = "service '" + id + "' did not answer in time; " + FailureCode.TIMEOUT.fix();
+                }
+                case NO_HANDLERS -> {
+                    code = FailureCode.SERVICE_GONE;
+                    message = "no node serves service '" + id + "' now (nothing consumes its address): the cluster"
+                            + " node that served it left, or its bundle was removed; " + FailureCode.SERVICE_GONE.fix();
+                }
+                default -> {
+                    code = FailureCode.UNAVAILABLE;
+                    message = "service '" + id + "' could not be reached (" + re.getMessage() + "); "
+                            + FailureCode.UNAVAILABLE.fix();
+                }
             }
         } else {
-            HttpGateway.error(rc, FailureCode.INTERNAL, String.valueOf(cause));
+            code = FailureCode.INTERNAL;
+            message = String.valueOf(cause);
         }
+        return new JsonObject().put("error", code.name()).put("code", code.httpStatus()).put("message", message);
     }
 }

@@ -42,6 +42,24 @@ public final class AttentionMasks {
     }
 
     /**
+     * A causal mask for T new positions after {@code pastLength} cached ones (incremental decoding): new position
+     * {@code i} (absolute {@code P + i}) attends to every key {@code j <= P + i}.
+     *
+     * @param manager where the mask is created
+     * @param length T, the new positions
+     * @param pastLength P, the cached positions before them
+     * @return {@code (1, T, P + T)} boolean
+     */
+    public static NDArray causal(NDManager manager, int length, int pastLength) {
+        if (length < 1 || pastLength < 0) {
+            throw new IllegalArgumentException("need T >= 1 and P >= 0, got T=" + length + ", P=" + pastLength);
+        }
+        NDArray queries = manager.arange(length).add(pastLength).reshape(length, 1);
+        NDArray keys = manager.arange(length + pastLength).reshape(1, length + pastLength);
+        return keys.lte(queries).reshape(1, length, length + pastLength);
+    }
+
+    /**
      * A prefix-LM mask (SimVLM): the first {@code prefixLength} positions attend to each other bidirectionally, every
      * later position attends causally to all positions up to itself (the prefix included).
      * {@code allowed(i, j) = j <= max(i, P - 1)}.

@@ -101,9 +101,46 @@ public final class MultiHeadAttention extends AbstractBlock {
             AttentionMasks.checkShape(mask.getShape(), batch, queries, keys);
         }
         NDArray weights = scaledDotProductWeights(q, k, mask);
-        NDArray merged = weights.matMul(v).transpose(0, 2, 1, 3).reshape(batch, queries, embeddingSize);
-        NDArray y = outputProjection.forward(parameterStore, new NDList(merged), training, params).head();
-        return new NDList(y, weights);
+        return new NDList(mergeHeads(parameterStore, weights, v, training, params), weights);
+    }
+
+    /** {@code concat_h(A_h V_h) Wo + bo}: {@code (B, H, T, S), (B, H, S, d) -> (B, T, D)}. */
+    private NDArray mergeHeads(ParameterStore parameterStore, NDArray weights, NDArray v, boolean training,
+            PairList<String, Object> params) {
+        Shape w = weights.getShape();
+        NDArray merged = weights.matMul(v).transpose(0, 2, 1, 3).reshape(w.get(0), w.get(2), embeddingSize);
+        return outputProjection.forward(parameterStore, new NDList(merged), training, params).head();
+    }
+
+    /**
+     * Self-attention over the cached positions and the new ones, for incremental decoding: projects only the new
+     * positions {@code x (B, T, D)}, appends their keys and values to {@code past} (S positions) and lets each new
+     * query attend to all {@code S + T} keys that {@code mask} allows. With a causal mask over the whole sequence,
+     * the output equals rows {@code S .. S+T-1} of {@code forward([all, all, causal])} (up to rounding).
+     *
+     * @param parameterStore where the parameters are read
+     * @param x the new positions, {@code (B, T, D)}
+     * @param mask {@code null} (every key allowed: right for one new position under a causal mask) or
+     *     {@code (B|1, T|1, S + T)}, e.g. {@link AttentionMasks#causal(NDManager, int, int)}
+     * @param past the cache of the earlier positions, or {@code null} for none
+     * @param training whether gradients are recorded
+     * @return the output for the new positions and the extended cache
+     */
+    public AttentionStep forwardWithCache(ParameterStore parameterStore, NDArray x, NDArray mask, KeyValueCache past,
+            boolean training) {
+        NDList in = new NDList(x);
+        NDArray k = heads(keyProjection.forward(parameterStore, in, training, null).head());
+        NDArray v = heads(valueProjection.forward(parameterStore, in, training, null).head());
+        if (past != null) {
+            k = past.keys().concat(k, 2);
+            v = past.values().concat(v, 2);
+        }
+        NDArray q = heads(queryProjection.forward(parameterStore, in, training, null).head());
+        if (mask != null) {
+            AttentionMasks.checkShape(mask.getShape(), x.getShape().get(0), x.getShape().get(1), k.getShape().get(2));
+        }
+        NDArray weights = scaledDotProductWeights(q, k, mask);
+        return new AttentionStep(mergeHeads(parameterStore, weights, v, training, null), new KeyValueCache(k, v));
     }
 
     /** {@code (B, L, D) -> (B, H, L, d)}. */

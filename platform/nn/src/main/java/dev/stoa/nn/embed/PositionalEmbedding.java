@@ -55,6 +55,27 @@ public final class PositionalEmbedding extends AbstractBlock {
         return new NDList(x.add(length == maxLength ? p : p.get("0:" + length)));
     }
 
+    /**
+     * Adds the positions {@code offset .. offset+T-1}, for tokens that follow {@code offset} earlier ones (incremental
+     * decoding with a key/value cache): {@code y[b, t] = x[b, t] + P[offset + t]}.
+     *
+     * @param parameterStore where the positions are read
+     * @param x {@code (B, T, D)}
+     * @param offset how many positions come before x; {@code offset + T <= L}
+     * @param training whether gradients are recorded
+     * @return {@code (B, T, D)}
+     */
+    public NDArray forwardAt(ParameterStore parameterStore, NDArray x, int offset, boolean training) {
+        long length = x.getShape().get(1);
+        if (offset < 0 || offset + length > maxLength || x.getShape().dimension() != 3
+                || x.getShape().get(2) != embeddingSize) {
+            throw new IllegalArgumentException("expected (B, T, " + embeddingSize + ") at positions " + offset + ".."
+                    + (offset + length - 1) + " within L = " + maxLength + ", got " + x.getShape());
+        }
+        NDArray p = parameterStore.getValue(positions, x.getDevice(), training);
+        return x.add(p.get(offset + ":" + (offset + length)));
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape x = inputShapes[0];

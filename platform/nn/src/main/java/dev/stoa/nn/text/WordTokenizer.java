@@ -22,7 +22,7 @@ import java.util.Map;
  * corpus always gives the same ids. Save the vocabulary ({@link #save}, one word a line) beside the trained
  * parameters and {@link #load} it with them.
  */
-public final class WordTokenizer implements TextTokenizer {
+public final class WordTokenizer implements TextTokenizer, TextCodec {
 
     private final List<String> words;
     private final Map<String, Long> ids;
@@ -106,11 +106,29 @@ public final class WordTokenizer implements TextTokenizer {
         long[][] rows = new long[texts.size()][contextLength];
         long[] lengths = new long[texts.size()];
         for (int b = 0; b < texts.size(); b++) {
-            long[] own = split(texts.get(b)).stream().mapToLong(w -> ids.getOrDefault(w, SpecialTokens.UNKNOWN))
-                    .toArray();
-            lengths[b] = SpecialTokens.frame(own, contextLength, rows[b]);
+            lengths[b] = SpecialTokens.frame(toIds(texts.get(b)), contextLength, rows[b]);
         }
         return new TokenBatch(rows, lengths);
+    }
+
+    @Override
+    public long[] toIds(String text) {
+        return split(text).stream().mapToLong(w -> ids.getOrDefault(w, SpecialTokens.UNKNOWN)).toArray();
+    }
+
+    /** {@inheritDoc} Unknown words are written as {@code <unk>}. */
+    @Override
+    public String toText(long[] tokenIds) {
+        StringBuilder out = new StringBuilder();
+        for (long id : tokenIds) {
+            String word = id == SpecialTokens.UNKNOWN ? "<unk>"
+                    : id >= SpecialTokens.COUNT && id < SpecialTokens.COUNT + words.size()
+                            ? words.get((int) (id - SpecialTokens.COUNT)) : null;
+            if (word != null) {
+                out.append(out.length() == 0 ? "" : " ").append(word);
+            }
+        }
+        return out.toString();
     }
 
     static List<String> split(String text) {

@@ -11,6 +11,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.stoa.nn.attention.AttentionStep;
+import dev.stoa.nn.attention.KeyValueCache;
 import dev.stoa.nn.attention.MultiHeadAttention;
 
 /**
@@ -99,9 +101,38 @@ public final class TransformerLayer extends AbstractBlock {
             x = x.add(crossAttentionBlock.forward(parameterStore, cross, training, params).head());
         }
 
-        h = mlpNorm.forward(parameterStore, new NDList(x), training, params).head();
+        return new NDList(mlp(parameterStore, x, training, params));
+    }
+
+    /** {@code x + W₂ GELU(W₁ LN₂(x) + b₁) + b₂}. */
+    private NDArray mlp(ParameterStore parameterStore, NDArray x, boolean training, PairList<String, Object> params) {
+        NDArray h = mlpNorm.forward(parameterStore, new NDList(x), training, params).head();
         h = Activation.gelu(mlpIn.forward(parameterStore, new NDList(h), training, params).head());
-        return new NDList(x.add(mlpOut.forward(parameterStore, new NDList(h), training, params).head()));
+        return x.add(mlpOut.forward(parameterStore, new NDList(h), training, params).head());
+    }
+
+    /**
+     * The layer over T new positions after S cached ones, for incremental decoding (see
+     * {@link MultiHeadAttention#forwardWithCache}): the self-attention sublayer reads and extends the cache, the MLP
+     * runs on the new positions only. Only for layers without cross-attention.
+     *
+     * @param parameterStore where the parameters are read
+     * @param x the new positions, {@code (B, T, D)}
+     * @param mask {@code null} or {@code (B|1, T|1, S + T)}
+     * @param past this layer's cache of the earlier positions, or {@code null}
+     * @param training whether gradients are recorded
+     * @return the new positions' output {@code (B, T, D)} and the extended cache
+     * @throws IllegalStateException if the layer has a cross-attention sublayer
+     */
+    public AttentionStep forwardWithCache(ParameterStore parameterStore, NDArray x, NDArray mask, KeyValueCache past,
+            boolean training) {
+        if (crossAttention) {
+            throw new IllegalStateException("the cache-aware forward is for layers without cross-attention; call"
+                    + " forward with the whole sequence and the context instead");
+        }
+        NDArray h = attentionNorm.forward(parameterStore, new NDList(x), training, null).head();
+        AttentionStep self = attention.forwardWithCache(parameterStore, h, mask, past, training);
+        return new AttentionStep(mlp(parameterStore, x.add(self.output()), training, null), self.cache());
     }
 
     private void checkInputCount(int count) {

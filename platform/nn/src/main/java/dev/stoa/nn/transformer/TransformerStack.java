@@ -1,5 +1,6 @@
 package dev.stoa.nn.transformer;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,6 +9,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.stoa.nn.attention.AttentionStep;
+import dev.stoa.nn.attention.KeyValueCache;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -56,6 +59,41 @@ public final class TransformerStack extends AbstractBlock {
             current.addAll(inputs.subNDList(1));
         }
         return new NDList(current.head());
+    }
+
+    /**
+     * The output of {@link #forwardWithCache}.
+     *
+     * @param output {@code (B, T, D)} for the new positions
+     * @param caches one cache per layer, first to last, each holding all {@code S + T} positions
+     */
+    public record CachedOutput(NDArray output, List<KeyValueCache> caches) {
+    }
+
+    /**
+     * The stack over T new positions after S cached ones, for incremental decoding: each layer reads and extends its
+     * own cache ({@link TransformerLayer#forwardWithCache}). Only for layers without cross-attention.
+     *
+     * @param parameterStore where the parameters are read
+     * @param x the new positions, {@code (B, T, D)}
+     * @param mask {@code null} (one new position under a causal mask) or {@code (B|1, T|1, S + T)}
+     * @param past the caches from the previous call, one per layer, or {@code null} at the start
+     * @param training whether gradients are recorded
+     * @return the output for the new positions and the extended caches
+     */
+    public CachedOutput forwardWithCache(ParameterStore parameterStore, NDArray x, NDArray mask,
+            List<KeyValueCache> past, boolean training) {
+        if (past != null && past.size() != layers.size()) {
+            throw new IllegalArgumentException("got " + past.size() + " caches for " + layers.size() + " layers");
+        }
+        List<KeyValueCache> caches = new ArrayList<>(layers.size());
+        for (int i = 0; i < layers.size(); i++) {
+            AttentionStep step = layers.get(i).forwardWithCache(parameterStore, x, mask,
+                    past == null ? null : past.get(i), training);
+            x = step.output();
+            caches.add(step.cache());
+        }
+        return new CachedOutput(x, Collections.unmodifiableList(caches));
     }
 
     @Override

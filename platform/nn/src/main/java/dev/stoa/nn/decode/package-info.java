@@ -1,0 +1,9 @@
+/**
+ * Decoding for any autoregressive model, as one reusable component: a model offers a
+ * {@link dev.stoa.nn.decode.StepFunction} (next-token logits for a prefix, extended one token at a time, with or
+ * without a key/value cache) and {@link dev.stoa.nn.decode.Decoding} turns it into text with the
+ * {@code dev.stoa.api.generation.GenerationOptions}: greedy, temperature, top-k, top-p, beam search, max tokens,
+ * stop sequences and seeded sampling. {@link dev.stoa.nn.decode.SamplingFilters} holds the distribution cuts.
+ */
+@org.osgi.annotation.versioning.Version("0.1.0")
+package dev.stoa.nn.decode;
