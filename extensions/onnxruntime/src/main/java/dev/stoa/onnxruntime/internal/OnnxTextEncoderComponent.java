@@ -38,9 +38,6 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = TextEncoderConfig.class, factory = true)
 public final class OnnxTextEncoderComponent implements TextEncoder {
 
-    /** The property FileInstall adds to the configurations it reads from etc/: the file's URL. */
-    private static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
-
     private final OnnxSentenceEncoder encoder;
 
     /**
@@ -62,7 +59,7 @@ public final class OnnxTextEncoderComponent implements TextEncoder {
                 throw new StoaException(FailureCode.BAD_CONFIG, "'folder' is missing; set it to a model folder such"
                         + " as models/all-minilm-l6-v2");
             }
-            Path folder = resolve(context.getProperty("stoa.home"), config.folder());
+            Path folder = ConfigurationFiles.resolve(context.getProperty("stoa.home"), config.folder());
             OnnxSentenceEncoder.Options options = new OnnxSentenceEncoder.Options(config.pooling(),
                     parseBoolean(config.normalize()), config.maxTokens(), config.maxBatch(), config.maxChars(),
                     new SessionSettings(config.intraOpThreads(), config.interOpThreads(), config.optimization(),
@@ -71,25 +68,14 @@ public final class OnnxTextEncoderComponent implements TextEncoder {
                     () -> OnnxSentenceEncoder.load(id, ModelFolder.read(folder), options));
         } catch (StoaException e) {
             // SCR logs only that activation failed: say which configuration, so the user knows what to fix
-            throw new StoaException(e.code(), source(properties) + ": " + e.getMessage(), e);
+            throw new StoaException(e.code(), ConfigurationFiles.source("sentence encoder", properties) + ": "
+                    + e.getMessage(), e);
         }
-    }
-
-    /** @return the configuration's file when FileInstall made it, else its PID */
-    private static String source(Map<String, Object> properties) {
-        Object file = properties.get(FILEINSTALL_FILENAME);
-        return "sentence encoder configuration " + (file != null ? file : properties.get("service.pid"));
     }
 
     @Deactivate
     void deactivate() {
         encoder.close();
-    }
-
-    /** A relative folder is resolved against the installation, so configs do not depend on the working directory. */
-    static Path resolve(String home, String folder) {
-        Path path = Path.of(folder.trim());
-        return path.isAbsolute() || home == null ? path : Path.of(home).resolve(path).normalize();
     }
 
     private static Boolean parseBoolean(String value) {

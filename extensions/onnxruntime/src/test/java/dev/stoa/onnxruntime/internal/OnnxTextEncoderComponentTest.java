@@ -26,8 +26,8 @@ class OnnxTextEncoderComponentTest {
 
     @Test
     void relativeFolderIsResolvedAgainstTheInstallation() {
-        assertThat(OnnxTextEncoderComponent.resolve("/opt/stoa", "models/x")).isEqualTo(Path.of("/opt/stoa/models/x"));
-        assertThat(OnnxTextEncoderComponent.resolve("/opt/stoa", "/data/m")).isEqualTo(Path.of("/data/m"));
+        assertThat(ConfigurationFiles.resolve("/opt/stoa", "models/x")).isEqualTo(Path.of("/opt/stoa/models/x"));
+        assertThat(ConfigurationFiles.resolve("/opt/stoa", "/data/m")).isEqualTo(Path.of("/data/m"));
     }
 
     @Test
