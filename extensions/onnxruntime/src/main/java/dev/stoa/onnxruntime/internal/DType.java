@@ -46,13 +46,22 @@ enum DType {
      * @return the type
      */
     static DType parse(String name, String where, FailureCode code) {
+        DType t = find(name);
+        if (t == null) {
+            throw new StoaException(code, "'" + where + "' is '" + name + "'; use one of " + supported());
+        }
+        return t;
+    }
+
+    /** @return the type of that name (any spelling of the class comment), or {@code null} */
+    static DType find(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         for (DType t : values()) {
             if (t.id().equals(n) || Arrays.asList(t.aliases).contains(n)) {
                 return t;
             }
         }
-        throw new StoaException(code, "'" + where + "' is '" + name + "'; use one of " + supported());
+        return null;
     }
 
     /**

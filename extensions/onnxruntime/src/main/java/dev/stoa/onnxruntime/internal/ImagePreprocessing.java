@@ -46,15 +46,15 @@ record ImagePreprocessing(Mode mode, int width, int height, int size, int cropWi
     enum Mode {
         NONE, STRETCH, SHORTER_SIDE, FIT_HEIGHT;
 
-        static Mode parse(String name, String where) {
+        /** @return the mode written {@code fit-height} (any case), or {@code null} */
+        static Mode find(String name) {
             String n = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
             for (Mode m : values()) {
                 if (m.name().equals(n)) {
                     return m;
                 }
             }
-            throw new StoaException(FailureCode.BAD_CONFIG, "'" + where + "' is '" + name
-                    + "'; use stretch, shorter-side, fit-height or none");
+            return null;
         }
     }
 

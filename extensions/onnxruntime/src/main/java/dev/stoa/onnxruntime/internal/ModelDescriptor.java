@@ -183,8 +183,7 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
     private static InputSpec input(Fields f, JsonObject o, String path) {
         f.known(o, path + ".", INPUT_FIELDS);
         String name = f.requiredString(o, "name", path);
-        DType dtype = o.has("dtype") ? DType.parse(f.string(o, "dtype", null), f.where + ": " + path + ".dtype",
-                FailureCode.BAD_CONFIG) : null;
+        DType dtype = o.has("dtype") ? f.dtype(o, path) : null;
         long[] shape = o.has("shape") ? f.shape(o.get("shape"), path + ".shape") : null;
         ImagePreprocessing image = o.has("image") ? image(f, f.object(o.get("image"), path + ".image"),
                 path + ".image") : null;
@@ -194,8 +193,7 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
     private static OutputSpec output(Path folder, Fields f, JsonObject o, String path) {
         f.known(o, path + ".", OUTPUT_FIELDS);
         String name = f.requiredString(o, "name", path);
-        DType dtype = o.has("dtype") ? DType.parse(f.string(o, "dtype", null), f.where + ": " + path + ".dtype",
-                FailureCode.BAD_CONFIG) : null;
+        DType dtype = o.has("dtype") ? f.dtype(o, path) : null;
         long[] shape = o.has("shape") ? f.shape(o.get("shape"), path + ".shape") : null;
         Postprocessing post = Postprocessing.IDENTITY;
         if (o.has("postprocess")) {
@@ -248,8 +246,11 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
 
     private static ImagePreprocessing image(Fields f, JsonObject o, String path) {
         f.known(o, path + ".", IMAGE_FIELDS);
-        ImagePreprocessing.Mode mode = ImagePreprocessing.Mode.parse(f.string(o, "resize", "none"), f.where + ": "
-                + path + ".resize");
+        ImagePreprocessing.Mode mode = ImagePreprocessing.Mode.find(f.string(o, "resize", "none"));
+        if (mode == null) {
+            throw f.error(path + ".resize", "is '" + f.string(o, "resize", "") + "'; use stretch, shorter-side,"
+                    + " fit-height or none");
+        }
         int width = 0;
         int height = 0;
         int size = 0;
@@ -337,6 +338,15 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
                 throw error(field, "must be an array");
             }
             return e.getAsJsonArray();
+        }
+
+        DType dtype(JsonObject o, String path) {
+            String name = string(o, "dtype", "");
+            DType t = DType.find(name);
+            if (t == null) {
+                throw error(path + ".dtype", "is '" + name + "'; use one of " + DType.supported());
+            }
+            return t;
         }
 
         String string(JsonObject o, String field, String fallback) {

@@ -126,10 +126,10 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
         List<InputSpec> out = new ArrayList<>();
         for (int i = 0; i < declared.size(); i++) {
             InputSpec spec = declared.get(i);
-            String path = where + ": 'inputs[" + i + "]'";
+            String path = where + ": 'inputs[" + i + "]";
             NodeInfo info = model.get(spec.name());
             if (info == null) {
-                throw new StoaException(FailureCode.BAD_CONFIG, path + " names '" + spec.name() + "', which "
+                throw new StoaException(FailureCode.BAD_CONFIG, path + "' names '" + spec.name() + "', which "
                         + d.model().getFileName() + " does not have; its inputs are " + model.keySet());
             }
             TensorInfo t = tensorInfo(info, path);
@@ -158,10 +158,10 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
         List<OutputSpec> out = new ArrayList<>();
         for (int i = 0; i < declared.size(); i++) {
             OutputSpec spec = declared.get(i);
-            String path = where + ": 'outputs[" + i + "]'";
+            String path = where + ": 'outputs[" + i + "]";
             NodeInfo info = model.get(spec.name());
             if (info == null) {
-                throw new StoaException(FailureCode.BAD_CONFIG, path + " names '" + spec.name() + "', which "
+                throw new StoaException(FailureCode.BAD_CONFIG, path + "' names '" + spec.name() + "', which "
                         + d.model().getFileName() + " does not have; its outputs are " + model.keySet());
             }
             TensorInfo t = tensorInfo(info, path);
@@ -170,12 +170,12 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
             Postprocessing post = spec.post();
             if (post != Postprocessing.IDENTITY) {
                 if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64) {
-                    throw new StoaException(FailureCode.BAD_CONFIG, path + ".postprocess: softmax and topK need a"
+                    throw new StoaException(FailureCode.BAD_CONFIG, path + ".postprocess': softmax and topK need a"
                             + " float output; '" + spec.name() + "' is " + dtype.id() + " (use \"identity\")");
                 }
                 long classes = shape.length == 0 ? 1 : shape[shape.length - 1];
                 if (!post.labels().isEmpty() && classes > 0 && classes != post.labels().size()) {
-                    throw new StoaException(FailureCode.BAD_CONFIG, path + ".postprocess.labels: has "
+                    throw new StoaException(FailureCode.BAD_CONFIG, path + ".postprocess.labels' has "
                             + post.labels().size() + " labels but '" + spec.name() + "' has " + classes
                             + " classes (its last dimension); give one label per class");
                 }
@@ -187,7 +187,7 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
 
     private static TensorInfo tensorInfo(NodeInfo info, String path) {
         if (!(info.getInfo() instanceof TensorInfo t)) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ": '" + info.getName() + "' is "
+            throw new StoaException(FailureCode.BAD_CONFIG, path + "': '" + info.getName() + "' is "
                     + info.getInfo() + "; model-folder services exchange tensors only");
         }
         return t;
@@ -196,11 +196,11 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
     private static DType dtype(DType declared, TensorInfo model, String path) {
         DType actual = DType.of(model.type);
         if (actual == null) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ": the model's element type is " + model.type
+            throw new StoaException(FailureCode.BAD_CONFIG, path + "': the model's element type is " + model.type
                     + "; model-folder services handle " + DType.supported());
         }
         if (declared != null && declared != actual) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ".dtype is " + declared.id() + " but the model's"
+            throw new StoaException(FailureCode.BAD_CONFIG, path + ".dtype' is " + declared.id() + " but the model's"
                     + " is " + actual.id() + "; write " + actual.id());
         }
         return actual;
@@ -217,7 +217,7 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
             fits = actual[i] <= 0 || declared[i] == -1 || declared[i] == actual[i];
         }
         if (!fits) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ".shape is " + Arrays.toString(declared)
+            throw new StoaException(FailureCode.BAD_CONFIG, path + ".shape' is " + Arrays.toString(declared)
                     + " but the model's is " + Arrays.toString(Arrays.stream(actual).map(d -> d > 0 ? d : -1)
                             .toArray()) + "; a declared shape may only fix dimensions the model leaves free (-1)");
         }
@@ -232,29 +232,29 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
 
     private static void checkImage(ImagePreprocessing image, DType dtype, long[] shape, String path) {
         if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64 && dtype != DType.UINT8 && dtype != DType.INT8) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image: the input is " + dtype.id() + "; images"
+            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image': the input is " + dtype.id() + "; images"
                     + " feed float32, float64, uint8 or int8 inputs");
         }
         if (shape.length != 4) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image: the input's shape is "
+            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image': the input's shape is "
                     + Arrays.toString(shape) + "; images feed rank-4 inputs, (N, C, H, W) or (N, H, W, C)");
         }
         int c = image.channelsFirst() ? 1 : 3;
         int h = image.channelsFirst() ? 2 : 1;
         int w = image.channelsFirst() ? 3 : 2;
         if (shape[c] != -1 && shape[c] != image.channelCount()) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image: the input has " + shape[c] + " channels"
+            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image': the input has " + shape[c] + " channels"
                     + " at axis " + c + " (" + (image.channelsFirst() ? "NCHW" : "NHWC") + ") but channels '"
                     + image.channels() + "' makes " + image.channelCount() + "; fix 'channels' or 'layout'");
         }
         int[] size = image.fixedSize();
         if (size == null && (shape[h] != -1 || shape[w] != -1)) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image: the input is " + shape[h] + " high and "
+            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image': the input is " + shape[h] + " high and "
                     + shape[w] + " wide, but resize '" + image.mode().name().toLowerCase().replace('_', '-')
                     + "' without a crop keeps each image's own size; add a crop or resize 'stretch'");
         }
         if (size != null && ((shape[h] != -1 && shape[h] != size[1]) || (shape[w] != -1 && shape[w] != size[0]))) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image: makes " + size[0] + "x" + size[1]
+            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image': makes " + size[0] + "x" + size[1]
                     + " images but the input is " + shape[w] + " wide and " + shape[h] + " high; make them agree");
         }
     }
