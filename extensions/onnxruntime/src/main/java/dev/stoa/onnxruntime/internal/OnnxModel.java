@@ -304,7 +304,16 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
         if (request == null) {
             throw StoaException.badInput("inputs", "is missing; send {\"inputs\": {...}}");
         }
-        Map<String, Tensor> results = run(reader.read(request));
+        Map<String, Tensor> results;
+        lock.readLock().lock(); // held from the start, so an unloaded model says so before reading the request
+        try {
+            if (closed) {
+                throw unloaded();
+            }
+            results = run(reader.read(request));
+        } finally {
+            lock.readLock().unlock();
+        }
         Map<String, Object> named = new LinkedHashMap<>();
         for (OutputSpec spec : outputs) {
             named.put(spec.name(), spec.post().apply(results.get(spec.name())));
@@ -324,7 +333,7 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         try {
             if (closed) {
-                throw new StoaException(FailureCode.UNAVAILABLE, "model '" + name + "' was unloaded");
+                throw unloaded();
             }
             for (Map.Entry<String, Tensor> e : feed.entrySet()) {
                 tensors.put(e.getKey(), e.getValue().toOnnx(environment));
@@ -352,6 +361,10 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
             tensors.values().forEach(OnnxTensor::close);
             lock.readLock().unlock();
         }
+    }
+
+    private StoaException unloaded() {
+        return new StoaException(FailureCode.UNAVAILABLE, "model '" + name + "' was unloaded");
     }
 
     /** @return the inputs, with element types and shapes resolved against the model */
