@@ -17,36 +17,30 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real model served through a descriptor alone: PaddleOCR's text-line orientation classifier
  * ({@code ch_ppocr_mobile_v2.0_cls_infer.onnx}, fetched by ocr-paddle's build), with PaddleOCR's own preprocessing
- * written as {@code stoa-model.json} (height 48, width up to 192, padded; BGR; {@code (x / 255 - 0.5) / 0.5}) and
- * its labels {@code ["0", "180"]}. Lines rendered upright must come out {@code 0}, the same lines turned by 180
+ * written as the {@code stoa-model.json} the distribution ships in {@code models/ppocr-orientation} (height 48, width
+ * up to 192, padded; BGR; {@code (x / 255 - 0.5) / 0.5}; PaddleOCR's {@code cls_image_shape} and normalisation in
+ * {@code tools/infer/predict_cls.py}) and its labels file {@code 0}, {@code 180}. Lines rendered upright must come out {@code 0}, the same lines turned by 180
  * degrees {@code 180}.
  */
 @SuppressWarnings("unchecked")
 class PaddleOrientationTest {
 
-    /** PaddleOCR's cls_image_shape 3,48,192, normalisation and label list (tools/infer/utility.py, predict_cls.py). */
-    static final String DESCRIPTOR = """
-            {
-              "name": "ppocr-orientation",
-              "version": "2.0",
-              "model": "model.onnx",
-              "maxBatch": 32,
-              "inputs": [{"name": "x", "dtype": "float32", "shape": [-1, 3, 48, 192],
-                          "image": {"resize": "fit-height", "width": 192, "height": 48, "channels": "BGR",
-                                    "scale": 0.00392156862745098, "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5],
-                                    "layout": "NCHW", "pad": 0}}],
-              "outputs": [{"name": "softmax_0.tmp_0", "postprocess": {"topK": 1, "labels": "labels.txt"}}]
-            }
-            """;
+    /** The model folder the distribution ships beside models/paddleocr, whose descriptor this test checks. */
+    static final Path SHIPPED = Path.of(System.getProperty("stoa.dist.models",
+            "../../distribution/src/main/dist/models"), "ppocr-orientation");
 
     private static OnnxModel model;
 
     @BeforeAll
     static void load(@TempDir Path dir) throws Exception {
-        Files.createSymbolicLink(dir.resolve("model.onnx"), paddleModel());
-        Files.writeString(dir.resolve(ModelDescriptor.FILE), DESCRIPTOR);
-        Files.writeString(dir.resolve("labels.txt"), "0\n180\n");
-        model = OnnxModel.load("ppocr-orientation", ModelDescriptor.read(dir), SessionSettings.defaults());
+        // the installation's layout: models/ppocr-orientation names ../paddleocr/ch_ppocr_mobile_v2.0_cls_infer.onnx
+        Files.createDirectories(dir.resolve("paddleocr"));
+        Files.createSymbolicLink(dir.resolve("paddleocr").resolve(paddleModel().getFileName()), paddleModel());
+        Path folder = Files.createDirectories(dir.resolve("ppocr-orientation"));
+        for (String file : new String[] {ModelDescriptor.FILE, "labels.txt"}) {
+            Files.copy(SHIPPED.resolve(file), folder.resolve(file));
+        }
+        model = OnnxModel.load("ppocr-orientation", ModelDescriptor.read(folder), SessionSettings.defaults());
     }
 
     @AfterAll
