@@ -39,31 +39,38 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = ModelConfig.class, factory = true)
 public final class OnnxModelComponent {
 
-    private final OnnxModel model;
-    private final ServiceRegistration<?> registration;
+    /** DJL with ONNX Runtime loaded; a field, not a constructor parameter, for the reason {@link #activate} gives. */
+    @Reference(target = "(" + DjlRuntime.ENGINES + "=OnnxRuntime)")
+    DjlRuntime djl;
+
+    private OnnxModel model;
+    private ServiceRegistration<?> registration;
 
     /**
      * Loads the configured model folder and registers it as a Stoa service.
      *
+     * <p>An activate method rather than an activation constructor: Felix SCR (2.2) records a failure that
+     * {@code GET /v1/bundles} can show only when an activate method throws; a throwing constructor is only logged
+     * (seen in ModelFolderIT).
+     *
      * @param context this bundle's context, for {@code stoa.home} and the registration
-     * @param djl DJL with ONNX Runtime loaded
      * @param config the model's configuration
      * @param properties the same, untyped, for the file it came from
-     * @throws Exception when the model cannot be served; the message names the configuration file and the setting
-     *     or descriptor field at fault
+     * @throws StoaException when the model cannot be served; the message names the configuration file and the
+     *     setting or descriptor field at fault
      */
     @Activate
-    public OnnxModelComponent(BundleContext context,
-            @Reference(target = "(" + DjlRuntime.ENGINES + "=OnnxRuntime)") DjlRuntime djl, ModelConfig config,
-            Map<String, Object> properties) throws Exception {
+    void activate(BundleContext context, ModelConfig config, Map<String, Object> properties) throws Exception {
+        ModelDescriptor descriptor;
+        String id;
         try {
             if (config.folder() == null || config.folder().isBlank()) {
                 throw new StoaException(FailureCode.BAD_CONFIG, "'folder' is missing; set it to a model folder such"
                         + " as models/my-model, holding an .onnx file and " + ModelDescriptor.FILE);
             }
             Path folder = ConfigurationFiles.resolve(context.getProperty("stoa.home"), config.folder());
-            ModelDescriptor descriptor = ModelDescriptor.read(folder);
-            String id = id(config, descriptor);
+            descriptor = ModelDescriptor.read(folder);
+            id = id(config, descriptor);
             SessionSettings settings = new SessionSettings(config.intraOpThreads(), config.interOpThreads(),
                     config.optimization(), config.spinning());
             this.model = djl.withEngineClassLoader(() -> OnnxModel.load(id, descriptor, settings));
@@ -72,12 +79,12 @@ public final class OnnxModelComponent {
                     e);
         }
         Dictionary<String, Object> service = new Hashtable<>();
-        service.put(ServiceProperties.ID, id(config, model.descriptor()));
+        service.put(ServiceProperties.ID, id);
         service.put(ServiceProperties.KIND, ServiceKind.MODEL.id());
-        if (model.descriptor().version() != null) {
-            service.put(ServiceProperties.VERSION, model.descriptor().version());
+        if (descriptor.version() != null) {
+            service.put(ServiceProperties.VERSION, descriptor.version());
         }
-        service.put("stoa.model.folder", model.descriptor().folder().toString());
+        service.put("stoa.model.folder", descriptor.folder().toString());
         try {
             this.registration = context.registerService(StoaService.class, model, service);
         } catch (RuntimeException e) {

@@ -30,8 +30,7 @@ class OnnxModelComponentTest {
     void aFolderAndAConfigurationMakeAModelService() throws Exception {
         TestModelFolders.linear(dir, "{\"name\": \"tiny-linear\", \"version\": \"1.2\"}");
         Map<String, Object> properties = properties(dir.toString());
-        OnnxModelComponent component = new OnnxModelComponent(ScrDoubles.context(), ScrDoubles.djl(),
-                ScrDoubles.config(ModelConfig.class, properties), properties);
+        OnnxModelComponent component = activate(properties);
         ScrDoubles.Registration r = ScrDoubles.REGISTRATIONS.get(ScrDoubles.REGISTRATIONS.size() - 1);
         assertThat(r.properties.get("stoa.id")).isEqualTo("tiny-linear");
         assertThat(r.properties.get("stoa.kind")).isEqualTo("model");
@@ -55,14 +54,12 @@ class OnnxModelComponentTest {
     void theConfigurationsIdWinsAndTheFolderNamesTheModelOtherwise() throws Exception {
         Path folder = TestModelFolders.linear(dir.resolve("folder-name"), null);
         Map<String, Object> properties = properties(folder.toString());
-        OnnxModelComponent byFolder = new OnnxModelComponent(ScrDoubles.context(), ScrDoubles.djl(),
-                ScrDoubles.config(ModelConfig.class, properties), properties);
+        OnnxModelComponent byFolder = activate(properties);
         assertThat(last().properties.get("stoa.id")).isEqualTo("folder-name");
         assertThat(last().properties.get("stoa.version")).isNull();
         byFolder.deactivate();
         properties.put("stoa.id", "configured");
-        OnnxModelComponent configured = new OnnxModelComponent(ScrDoubles.context(), ScrDoubles.djl(),
-                ScrDoubles.config(ModelConfig.class, properties), properties);
+        OnnxModelComponent configured = activate(properties);
         assertThat(last().properties.get("stoa.id")).isEqualTo("configured");
         configured.deactivate();
     }
@@ -72,21 +69,26 @@ class OnnxModelComponentTest {
         TestModelFolders.linear(dir, "{\"outputs\": [{\"name\": \"y\", \"postprocess\": {\"topk\": 1}}]}");
         Map<String, Object> properties = properties(dir.toString());
         int before = ScrDoubles.REGISTRATIONS.size();
-        assertThatThrownBy(() -> new OnnxModelComponent(ScrDoubles.context(), ScrDoubles.djl(),
-                ScrDoubles.config(ModelConfig.class, properties), properties))
+        assertThatThrownBy(() -> activate(properties))
                 .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code())
                         .isEqualTo(FailureCode.BAD_CONFIG))
                 .hasMessageContaining(FILE).hasMessageContaining(ModelDescriptor.FILE)
                 .hasMessageContaining("'outputs[0].postprocess.topk' is not a known field");
         Map<String, Object> noFolder = properties(" ");
-        assertThatThrownBy(() -> new OnnxModelComponent(ScrDoubles.context(), ScrDoubles.djl(),
-                ScrDoubles.config(ModelConfig.class, noFolder), noFolder))
+        assertThatThrownBy(() -> activate(noFolder))
                 .hasMessageContaining(FILE).hasMessageContaining("'folder' is missing");
         Files.writeString(dir.resolve(ModelDescriptor.FILE), "{\"name\": \"Not An Id\"}");
-        assertThatThrownBy(() -> new OnnxModelComponent(ScrDoubles.context(), ScrDoubles.djl(),
-                ScrDoubles.config(ModelConfig.class, properties), properties))
+        assertThatThrownBy(() -> activate(properties))
                 .hasMessageContaining(FILE).hasMessageContaining("'Not An Id'").hasMessageContaining("stoa.id");
         assertThat(ScrDoubles.REGISTRATIONS).hasSize(before);
+    }
+
+    /** Activates a component as SCR does: references set, then the activate method. */
+    private static OnnxModelComponent activate(Map<String, Object> properties) throws Exception {
+        OnnxModelComponent component = new OnnxModelComponent();
+        component.djl = ScrDoubles.djl();
+        component.activate(ScrDoubles.context(), ScrDoubles.config(ModelConfig.class, properties), properties);
+        return component;
     }
 
     private static ScrDoubles.Registration last() {
