@@ -38,21 +38,25 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = TextEncoderConfig.class, factory = true)
 public final class OnnxTextEncoderComponent implements TextEncoder {
 
-    private final OnnxSentenceEncoder encoder;
+    /** DJL with ONNX Runtime loaded; a field, not a constructor parameter, for the reason {@link #activate} gives. */
+    @Reference(target = "(" + DjlRuntime.ENGINES + "=OnnxRuntime)")
+    DjlRuntime djl;
+
+    private OnnxSentenceEncoder encoder;
 
     /**
      * Loads the configured model.
      *
+     * <p>An activate method rather than an activation constructor: Felix SCR (2.2) records a failure that
+     * {@code GET /v1/bundles} can show only when an activate method throws; a throwing constructor is only logged.
+     *
      * @param context this bundle's context, for {@code stoa.home}
-     * @param djl DJL with ONNX Runtime loaded
      * @param config the model's configuration
      * @param properties the same, untyped, for the file it came from
      * @throws Exception when the model cannot be loaded; the message names the setting or file at fault
      */
     @Activate
-    public OnnxTextEncoderComponent(BundleContext context,
-            @Reference(target = "(" + DjlRuntime.ENGINES + "=OnnxRuntime)") DjlRuntime djl, TextEncoderConfig config,
-            Map<String, Object> properties) throws Exception {
+    void activate(BundleContext context, TextEncoderConfig config, Map<String, Object> properties) throws Exception {
         try {
             String id = ServiceProperties.requireValidId(config.stoa_id());
             if (config.folder() == null || config.folder().isBlank()) {

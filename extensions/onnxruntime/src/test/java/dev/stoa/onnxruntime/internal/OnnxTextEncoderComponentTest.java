@@ -28,8 +28,7 @@ class OnnxTextEncoderComponentTest {
     @Test
     void configuredModelIsServedAndClosedOnDeactivation() throws Exception {
         Map<String, Object> properties = properties(TestModels.folder(TestModels.MINILM_Q).toString());
-        OnnxTextEncoderComponent component = new OnnxTextEncoderComponent(ScrDoubles.context(), ScrDoubles.djl(), ScrDoubles.config(TextEncoderConfig.class, properties),
-                properties);
+        OnnxTextEncoderComponent component = activate(properties);
         assertThat(component.dimension()).isEqualTo(384);
         assertThat(component.call(new Text("hello")).dimension()).isEqualTo(384);
         component.deactivate();
@@ -41,18 +40,26 @@ class OnnxTextEncoderComponentTest {
     @Test
     void badConfigurationNamesItsFileAndTheSetting() {
         Map<String, Object> missing = properties("models/not-there");
-        assertThatThrownBy(() -> new OnnxTextEncoderComponent(ScrDoubles.context(), ScrDoubles.djl(), ScrDoubles.config(TextEncoderConfig.class, missing), missing))
+        assertThatThrownBy(() -> activate(missing))
                 .isInstanceOfSatisfying(StoaException.class,
                         e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
                 .hasMessageContaining(FILE).hasMessageContaining("not-there").hasMessageContaining("does not exist");
         Map<String, Object> normalize = properties(TestModels.folder(TestModels.MINILM_Q).toString());
         normalize.put("normalize", "yes");
-        assertThatThrownBy(() -> new OnnxTextEncoderComponent(ScrDoubles.context(), ScrDoubles.djl(), ScrDoubles.config(TextEncoderConfig.class, normalize), normalize))
+        assertThatThrownBy(() -> activate(normalize))
                 .hasMessageContaining(FILE).hasMessageContaining("'normalize' is 'yes'");
         Map<String, Object> id = properties(TestModels.folder(TestModels.MINILM_Q).toString());
         id.put("stoa.id", "Not An Id");
-        assertThatThrownBy(() -> new OnnxTextEncoderComponent(ScrDoubles.context(), ScrDoubles.djl(), ScrDoubles.config(TextEncoderConfig.class, id), id))
+        assertThatThrownBy(() -> activate(id))
                 .hasMessageContaining(FILE).hasMessageContaining("stoa.id");
+    }
+
+    /** Activates a component as SCR does: references set, then the activate method. */
+    private static OnnxTextEncoderComponent activate(Map<String, Object> properties) throws Exception {
+        OnnxTextEncoderComponent component = new OnnxTextEncoderComponent();
+        component.djl = ScrDoubles.djl();
+        component.activate(ScrDoubles.context(), ScrDoubles.config(TextEncoderConfig.class, properties), properties);
+        return component;
     }
 
     private static Map<String, Object> properties(String folder) {
