@@ -118,6 +118,40 @@ public class OcrIT extends StoaTestSupport {
     }
 
     @Test
+    public void corruptEmptyAndOversizedImagesAreRefusedBeforeTheEngine() throws Exception {
+        Vertx vertx = ready();
+        // a real 1x1 PNG whose header claims 20000x20000 (IHDR patched, CRC fixed): refused from the header alone
+        byte[] huge = render(LINES.subList(0, 1)).encodePng();
+        java.nio.ByteBuffer.wrap(huge).putInt(16, 20_000).putInt(20, 20_000);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(huge, 12, 17);
+        java.nio.ByteBuffer.wrap(huge).putInt(29, (int) crc.getValue());
+        List<String> services = Files.isRegularFile(Path.of("/usr/share/tesseract-ocr/5/tessdata/eng.traineddata"))
+                ? List.of("ocr-paddle", "ocr-tesseract") : List.of("ocr-paddle");
+        for (String id : services) {
+            if (id.equals("ocr-tesseract")) {
+                ready(id);
+            }
+            String address = "stoa.model." + id;
+            assertRefused(vertx, address, Base64.getEncoder().encodeToString("not an image".getBytes()),
+                    FailureCode.BAD_INPUT, "not a PNG, JPEG");
+            assertRefused(vertx, address, "", FailureCode.BAD_INPUT, "empty");
+            assertRefused(vertx, address, Base64.getEncoder().encodeToString(huge), FailureCode.TOO_LARGE,
+                    "20000x20000");
+        }
+    }
+
+    private static void assertRefused(Vertx vertx, String address, String image, FailureCode code, String text) {
+        try {
+            vertx.eventBus().request(address, new JsonObject().put("image", image)).await();
+            fail(address + " must refuse it: " + text);
+        } catch (ReplyException e) {
+            assertEquals(e.getMessage(), code, FailureCode.of(e.failureCode()));
+            assertTrue(e.getMessage(), e.getMessage().contains("image") && e.getMessage().contains(text));
+        }
+    }
+
+    @Test
     public void tesseractReadsTheSameLinesWhereItsModelIsInstalled() throws Exception {
         assumeTrue("no Tesseract English model: apt-get install tesseract-ocr-eng",
                 Files.isRegularFile(Path.of("/usr/share/tesseract-ocr/5/tessdata/eng.traineddata")));

@@ -38,31 +38,32 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = TextEncoderConfig.class, factory = true)
 public final class OnnxTextEncoderComponent implements TextEncoder {
 
-    /** The property FileInstall adds to the configurations it reads from etc/: the file's URL. */
-    private static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
+    /** DJL with ONNX Runtime loaded; a field, not a constructor parameter, for the reason {@link #activate} gives. */
+    @Reference(target = "(" + DjlRuntime.ENGINES + "=OnnxRuntime)")
+    DjlRuntime djl;
 
-    private final OnnxSentenceEncoder encoder;
+    private OnnxSentenceEncoder encoder;
 
     /**
      * Loads the configured model.
      *
+     * <p>An activate method rather than an activation constructor: Felix SCR (2.2) records a failure that
+     * {@code GET /v1/bundles} can show only when an activate method throws; a throwing constructor is only logged.
+     *
      * @param context this bundle's context, for {@code stoa.home}
-     * @param djl DJL with ONNX Runtime loaded
      * @param config the model's configuration
      * @param properties the same, untyped, for the file it came from
      * @throws Exception when the model cannot be loaded; the message names the setting or file at fault
      */
     @Activate
-    public OnnxTextEncoderComponent(BundleContext context,
-            @Reference(target = "(" + DjlRuntime.ENGINES + "=OnnxRuntime)") DjlRuntime djl, TextEncoderConfig config,
-            Map<String, Object> properties) throws Exception {
+    void activate(BundleContext context, TextEncoderConfig config, Map<String, Object> properties) throws Exception {
         try {
             String id = ServiceProperties.requireValidId(config.stoa_id());
             if (config.folder() == null || config.folder().isBlank()) {
                 throw new StoaException(FailureCode.BAD_CONFIG, "'folder' is missing; set it to a model folder such"
                         + " as models/all-minilm-l6-v2");
             }
-            Path folder = resolve(context.getProperty("stoa.home"), config.folder());
+            Path folder = ConfigurationFiles.resolve(context.getProperty("stoa.home"), config.folder());
             OnnxSentenceEncoder.Options options = new OnnxSentenceEncoder.Options(config.pooling(),
                     parseBoolean(config.normalize()), config.maxTokens(), config.maxBatch(), config.maxChars(),
                     new SessionSettings(config.intraOpThreads(), config.interOpThreads(), config.optimization(),
@@ -71,25 +72,14 @@ public final class OnnxTextEncoderComponent implements TextEncoder {
                     () -> OnnxSentenceEncoder.load(id, ModelFolder.read(folder), options));
         } catch (StoaException e) {
             // SCR logs only that activation failed: say which configuration, so the user knows what to fix
-            throw new StoaException(e.code(), source(properties) + ": " + e.getMessage(), e);
+            throw new StoaException(e.code(), ConfigurationFiles.source("sentence encoder", properties) + ": "
+                    + e.getMessage(), e);
         }
-    }
-
-    /** @return the configuration's file when FileInstall made it, else its PID */
-    private static String source(Map<String, Object> properties) {
-        Object file = properties.get(FILEINSTALL_FILENAME);
-        return "sentence encoder configuration " + (file != null ? file : properties.get("service.pid"));
     }
 
     @Deactivate
     void deactivate() {
         encoder.close();
-    }
-
-    /** A relative folder is resolved against the installation, so configs do not depend on the working directory. */
-    static Path resolve(String home, String folder) {
-        Path path = Path.of(folder.trim());
-        return path.isAbsolute() || home == null ? path : Path.of(home).resolve(path).normalize();
     }
 
     private static Boolean parseBoolean(String value) {

@@ -62,6 +62,21 @@ class BadInputTest {
     }
 
     @Test
+    void bgeCutsTextsAtItsWindowOf512Tokens() throws Exception {
+        // BGE's window is its 512 positions: a text beyond it must be cut, not overrun the position embeddings
+        try (OnnxSentenceEncoder bge = TestModels.load(TestModels.BGE_Q, "cls")) {
+            assertThat(bge.maxTokens()).isEqualTo(512);
+            String head = String.join(" ", Collections.nCopies(600, "alpha"));
+            Embedding cut = bge.call(new Text(head));
+            Embedding longer = bge.call(new Text(head + " " + String.join(" ", Collections.nCopies(400, "omega"))));
+            assertThat(longer.norm()).isCloseTo(1.0, Offset.offset(1e-5));
+            assertThat(longer.cosine(cut)).isGreaterThan(0.99999);
+            Embedding shortText = bge.call(new Text(String.join(" ", Collections.nCopies(20, "omega"))));
+            assertThat(shortText.cosine(cut)).isLessThan(0.99);
+        }
+    }
+
+    @Test
     void hugeTextIsTooLarge() {
         String huge = "a".repeat(100_001);
         assertThatThrownBy(() -> encoder.call(new Text(huge)))
