@@ -3,5 +3,5 @@
  * (batching, dimensions) that in-process callers and pipelines can rely on. Register an implementation under its
  * contract and under {@link dev.stoa.api.StoaService}, with {@code stoa.id}, and the bus exports it like any other.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package dev.stoa.api.service;
