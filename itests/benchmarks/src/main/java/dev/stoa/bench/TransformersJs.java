@@ -40,8 +40,9 @@ final class TransformersJs {
      * @return the script's JSON line: throughput_per_s, p50_ms, p99_ms, answered, embedding0, versions
      * @throws IOException with the reason when Node, the package or the run fails
      */
-    static JsonObject run(Path install, Path modelFolder, List<String> sentences, long warmMs, long measureMs,
-            int concurrency, int threads) throws IOException, InterruptedException {
+    static JsonObject run(Path installFolder, Path modelFolder, List<String> sentences, long warmMs,
+            long measureMs, int concurrency, int threads) throws IOException, InterruptedException {
+        Path install = installFolder.toAbsolutePath();
         if (!Files.isDirectory(install.resolve("node_modules/@huggingface/transformers"))) {
             throw new IOException("@huggingface/transformers is not installed in " + install + " (the bench profile"
                     + " installs it with npm; run with -Pbench, or npm was not reachable)");

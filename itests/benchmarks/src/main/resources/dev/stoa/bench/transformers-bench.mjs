@@ -13,7 +13,12 @@ const sentences = JSON.parse(readFileSync(sentencesFile, 'utf8'));
 const extractor = await pipeline('feature-extraction', modelId, {
   dtype: 'fp32',
   device: 'cpu',
-  session_options: { intraOpNumThreads: Number(threads), interOpNumThreads: 1 },
+  // the JVM sessions' settings: N intra-op threads, idle threads sleep instead of spin-waiting
+  session_options: {
+    intraOpNumThreads: Number(threads),
+    interOpNumThreads: 1,
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  },
 });
 const embed = async (text) => extractor(text, { pooling: 'mean', normalize: true });
 const first = await embed(sentences[0]);

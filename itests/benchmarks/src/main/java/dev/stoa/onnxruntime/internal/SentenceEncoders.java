@@ -45,6 +45,18 @@ public final class SentenceEncoders {
     }
 
     /**
+     * Opens a session on {@code model.onnx} with the options {@link #load} gives Stoa's encoder, for a peer that
+     * accepts a session (LangChain4j's {@code OnnxBertBiEncoder}).
+     *
+     * @return the session; the caller closes it
+     */
+    public static OrtSession session(Path folder, int intraOpThreads) throws OrtException {
+        try (OrtSession.SessionOptions options = settings(intraOpThreads).toOptions()) {
+            return OrtEnvironment.getEnvironment().createSession(folder.resolve("model.onnx").toString(), options);
+        }
+    }
+
+    /**
      * The limit: one text through the tokenizer, one {@code OrtSession.run} and mean pooling with L2 norm, nothing
      * else (no checks, no sorting, no locks), on a session with the same options as {@link #load}.
      */
@@ -62,9 +74,7 @@ public final class SentenceEncoders {
         public Raw(Path folder, int intraOpThreads, int window) throws OrtException, IOException {
             this.tokenizer = HuggingFaceTokenizer.newInstance(folder.resolve("tokenizer.json"), Map.of("padding",
                     "false", "truncation", "true", "maxLength", Integer.toString(window)));
-            try (OrtSession.SessionOptions options = settings(intraOpThreads).toOptions()) {
-                this.session = environment.createSession(folder.resolve("model.onnx").toString(), options);
-            }
+            this.session = session(folder, intraOpThreads);
         }
 
         /** @return the number of tokens of {@code text}, [CLS] and [SEP] included */
