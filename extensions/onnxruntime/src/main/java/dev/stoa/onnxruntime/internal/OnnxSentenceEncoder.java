@@ -257,20 +257,42 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
         return encode(values, texts.size() == 1 ? "text" : null);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Fails, naming the field {@code text}, on what {@link #call} would fail on: a missing, empty or
+     * whitespace-only text ({@code BAD_INPUT}) or one over {@code maxChars} ({@code TOO_LARGE}).
+     */
+    @Override
+    public void validate(Text input) {
+        if (input == null) {
+            throw StoaException.badInput("text", "is missing; send a string");
+        }
+        check(input.value(), "text");
+    }
+
+    /** @return {@link #batchSize()}: the bus never batches more than one forward pass takes */
+    @Override
+    public int maxBatchSize() {
+        return batchSize();
+    }
+
+    private void check(String v, String field) {
+        if (v.isBlank()) {
+            throw StoaException.badInput(field, v.isEmpty() ? "is empty; send at least one word"
+                    : "holds only whitespace; send at least one word");
+        }
+        if (v.length() > maxChars) {
+            throw new StoaException(FailureCode.TOO_LARGE, "'" + field + "': has " + v.length() + " characters; send"
+                    + " at most " + maxChars + " (only the first " + maxTokens + " tokens are read anyway), or raise"
+                    + " maxChars in the encoder's configuration");
+        }
+    }
+
     /** @param field the field name for a single text, or {@code null} to name texts by index */
     private List<Embedding> encode(List<String> values, String field) {
         for (int i = 0; i < values.size(); i++) {
-            String v = values.get(i);
-            String f = field != null ? field : "texts[" + i + "]";
-            if (v.isBlank()) {
-                throw StoaException.badInput(f, v.isEmpty() ? "is empty; send at least one word"
-                        : "holds only whitespace; send at least one word");
-            }
-            if (v.length() > maxChars) {
-                throw new StoaException(FailureCode.TOO_LARGE, "'" + f + "': has " + v.length() + " characters; send at"
-                        + " most " + maxChars + " (only the first " + maxTokens + " tokens are read anyway), or raise"
-                        + " maxChars in the encoder's configuration");
-            }
+            check(values.get(i), field != null ? field : "texts[" + i + "]");
         }
         lock.readLock().lock();
         try {

@@ -113,4 +113,14 @@ public final class OnnxTextEncoderComponent implements TextEncoder {
     public List<Embedding> encodeBatch(List<Text> texts) {
         return encoder.encodeBatch(texts);
     }
+
+    @Override
+    public void validate(Text input) {
+        encoder.validate(input);
+    }
+
+    @Override
+    public int maxBatchSize() {
+        return encoder.maxBatchSize();
+    }
 }

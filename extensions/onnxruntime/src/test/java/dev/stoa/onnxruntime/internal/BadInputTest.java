@@ -38,6 +38,17 @@ class BadInputTest {
     }
 
     @Test
+    void validateRejectsBeforeBatchingWhatCallWouldReject() {
+        // the bus calls validate() per call before gathering a batch, so a bad text fails alone
+        assertBadInput(() -> encoder.validate(new Text("")), "'text'", "empty");
+        assertBadInput(() -> encoder.validate(new Text(" \t")), "'text'", "whitespace");
+        assertBadInput(() -> encoder.validate(null), "'text'", "missing");
+        encoder.validate(new Text("fine"));
+        // the -q model's output depends on its batch companions (found at warm-up): the bus must not batch it
+        assertThat(encoder.maxBatchSize()).isEqualTo(1);
+    }
+
+    @Test
     void missingTextIsRejectedNamingTheField() {
         assertBadInput(() -> encoder.call(null), "'text'", "missing");
         assertBadInput(() -> new Text(null), "'text'", "missing");

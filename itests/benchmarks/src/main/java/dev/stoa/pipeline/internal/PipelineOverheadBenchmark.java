@@ -52,11 +52,7 @@ public class PipelineOverheadBenchmark {
     }
 
     private PipelineService pipeline(String yaml) {
-        PipelineParser.Result parsed = PipelineParser.parse("pipelines/bench.yaml", "bench", yaml, 30_000, 1_000_000);
-        if (parsed.definition() == null) {
-            throw new IllegalStateException(parsed.errors().toString());
-        }
-        return new PipelineService(vertx, parsed.definition(), Map.of("echo", "stoa.service.echo"));
+        return Pipelines.build(vertx, yaml, Map.of("echo", "stoa.service.echo"));
     }
 
     /** The service alone: one event-bus request/reply. */

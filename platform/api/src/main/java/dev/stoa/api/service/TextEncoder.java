@@ -1,6 +1,6 @@
 package dev.stoa.api.service;
 
-import dev.stoa.api.StoaService;
+import dev.stoa.api.BatchingService;
 import dev.stoa.api.data.Embedding;
 import dev.stoa.api.data.Text;
 import java.util.List;
@@ -8,8 +8,11 @@ import java.util.List;
 /**
  * Turns text into one vector, shape {@code (D)}: a sentence encoder, or the text tower of a CLIP-style model.
  * Register with {@code stoa.kind=encoder}.
+ *
+ * <p>A text encoder is a {@link BatchingService}: {@link #callBatch} is {@link #encodeBatch}, so the bus can batch
+ * concurrent calls to it when its configuration asks for that.
  */
-public interface TextEncoder extends StoaService<Text, Embedding> {
+public interface TextEncoder extends BatchingService<Text, Embedding> {
 
     /** @return {@code D}, the length of every embedding this encoder returns */
     int dimension();
@@ -38,5 +41,11 @@ public interface TextEncoder extends StoaService<Text, Embedding> {
     @Override
     default Embedding call(Text input) {
         return encodeBatch(List.of(input)).get(0);
+    }
+
+    /** {@link #encodeBatch}. */
+    @Override
+    default List<Embedding> callBatch(List<Text> inputs) {
+        return encodeBatch(inputs);
     }
 }

@@ -7,6 +7,7 @@ import dev.stoa.api.StoaException;
 import dev.stoa.api.generation.GenerationRequest;
 import dev.stoa.api.generation.TextGenerator;
 import dev.stoa.api.metrics.LatencyHistogram;
+import io.vertx.core.AsyncResult;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.vertx.Payloads;
 import io.vertx.core.Context;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * instance is available (between the old and the new instance of a hot swap) calls wait, bounded in number and
  * time, and run as soon as an instance appears. Once the providing bundle is uninstalled with no replacement, waiting
  * and new calls fail with {@link FailureCode#SERVICE_GONE}.
+ *
+ * <p>With {@link BatchSettings} (per service in {@code etc/dev.stoa.bus.cfg}) each instance gets a {@link Batcher}:
+ * calls queue, bounded, and run in batches on a fixed number of workers instead of one worker thread each.
  */
 final class Endpoint {
 
@@ -49,6 +53,8 @@ final class Endpoint {
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final LatencyHistogram latency = new LatencyHistogram();
+    private final BatchSettings batching;
+    private final Batcher.Metrics batchMetrics = new Batcher.Metrics();
     private MessageConsumer<Object> consumer;
     private boolean gone;
     private long lastBundleId = -1;
@@ -62,11 +68,19 @@ final class Endpoint {
     }
 
     Endpoint(Vertx vertx, BusConfig config, String kind, String id) {
+        this(vertx, config, kind, id, null);
+    }
+
+    /**
+     * @param batching how calls queue and batch, or {@code null} for a worker thread per call (the default)
+     */
+    Endpoint(Vertx vertx, BusConfig config, String kind, String id, BatchSettings batching) {
         this.vertx = vertx;
         this.config = config;
         this.kind = kind;
         this.id = id;
         this.address = ServiceProperties.address(kind, id);
+        this.batching = batching;
     }
 
     void open() {
@@ -83,6 +97,11 @@ final class Endpoint {
             vertx.cancelTimer(w.timerId);
             fail(w.message, new StoaException(FailureCode.UNAVAILABLE, "the event bus is shutting down"));
         }
+        List<Provider> all;
+        synchronized (this) {
+            all = List.copyOf(providers);
+        }
+        all.stream().map(Provider::batcher).filter(java.util.Objects::nonNull).forEach(Batcher::close);
         if (consumer != null) {
             consumer.unregister();
         }
@@ -90,6 +109,14 @@ final class Endpoint {
 
     /** Adds an instance; calls waiting for one start on it. */
     void add(Provider provider) {
+        if (batching != null && !(provider.service instanceof AsyncStoaService)) {
+            provider.batcher(new Batcher(vertx, this, provider, batching, batchMetrics));
+            LOG.info("Service '{}' queues its calls: {} (batches of at most {})", id, batching.describe(id),
+                    provider.batcher().maxBatchSize());
+        } else if (batching != null) {
+            LOG.warn("Service '{}' answers asynchronously, so {} does not apply to it; remove those entries from"
+                    + " etc/dev.stoa.bus.cfg", id, batching.describe(id));
+        }
         List<Waiting> ready;
         synchronized (this) {
             providers.add(provider);
@@ -143,6 +170,17 @@ final class Endpoint {
     /** @return how long this endpoint's calls took */
     LatencyHistogram latency() {
         return latency;
+    }
+
+    /** @return batch sizes and queue delays, or {@code null} when calls do not queue */
+    Batcher.Metrics batchMetrics() {
+        return batching == null ? null : batchMetrics;
+    }
+
+    /** @return calls queued in front of this endpoint's instances, not yet running */
+    synchronized int queued() {
+        return providers.stream().map(Provider::batcher).filter(java.util.Objects::nonNull)
+                .mapToInt(Batcher::queued).sum();
     }
 
     synchronized ExportedService describe() {
@@ -199,15 +237,13 @@ final class Endpoint {
     private void invoke(Provider provider, Message<Object> message) {
         Object body = message.body();
         boolean json = body instanceof JsonObject;
-        long timeoutMs = timeoutMs(provider);
         AtomicBoolean answered = new AtomicBoolean();
-        long timer = vertx.setTimer(timeoutMs, t -> {
-            if (answered.compareAndSet(false, true)) {
-                fail(message, new StoaException(FailureCode.TIMEOUT, "service '" + id + "' did not answer within "
-                        + timeoutMs + " ms; retry, or raise callTimeoutMs in etc/dev.stoa.bus.cfg (or the service"
-                        + " property stoa.timeout.ms)"));
-            }
-        });
+        Batcher batcher = provider.batcher();
+        if (batcher != null) {
+            invokeQueued(provider, batcher, message, json, answered);
+            return;
+        }
+        long timer = startTimeout(provider, message, answered, null);
         Future<Object> result = provider.service instanceof AsyncStoaService<Object, Object> async
                 ? invokeAsync(provider, async, body, json)
                 : vertx.executeBlocking(() -> {
@@ -221,16 +257,46 @@ final class Endpoint {
                     }
                 }, false);
         long started = System.nanoTime();
-        result.onComplete(ar -> {
-            latency.record(System.nanoTime() - started);
-            vertx.cancelTimer(timer);
-            if (!answered.compareAndSet(false, true)) {
-                return;
+        result.onComplete(ar -> answer(message, answered, timer, started, ar));
+    }
+
+    /** A call for an instance with a {@link Batcher}: queued, answered by the batch that takes it. */
+    private void invokeQueued(Provider provider, Batcher batcher, Message<Object> message, boolean json,
+            AtomicBoolean answered) {
+        Context context = vertx.getOrCreateContext();
+        long started = System.nanoTime();
+        long[] timer = new long[1];
+        Batcher.Item item = new Batcher.Item(message.body(), json, started, answered,
+                ar -> context.runOnContext(v -> answer(message, answered, timer[0], started, ar)));
+        timer[0] = startTimeout(provider, message, answered, item);
+        try {
+            batcher.offer(item);
+        } catch (StoaException refused) {
+            provider.release();
+            vertx.cancelTimer(timer[0]);
+            if (answered.compareAndSet(false, true)) {
+                fail(message, refused);
             }
-            if (ar.succeeded()) {
-                reply(message, ar.result());
-            } else {
-                fail(message, ar.cause());
+        }
+    }
+
+    /**
+     * Fails the call with {@link FailureCode#TIMEOUT} unless it is answered in time.
+     *
+     * @param queued the call's place in a {@link Batcher} queue, withdrawn on timeout; {@code null} when not queued
+     * @return the timer's id
+     */
+    private long startTimeout(Provider provider, Message<Object> message, AtomicBoolean answered,
+            Batcher.Item queued) {
+        long timeoutMs = timeoutMs(provider);
+        return vertx.setTimer(timeoutMs, t -> {
+            if (answered.compareAndSet(false, true)) {
+                if (queued != null) {
+                    provider.batcher().withdraw(queued);
+                }
+                fail(message, new StoaException(FailureCode.TIMEOUT, "service '" + id + "' did not answer within "
+                        + timeoutMs + " ms; retry, or raise callTimeoutMs in etc/dev.stoa.bus.cfg (or the service"
+                        + " property stoa.timeout.ms)"));
             }
         });
     }
@@ -248,6 +314,21 @@ final class Endpoint {
         int[] index = {0};
         return generator.generate((GenerationRequest) input, piece -> vertx.eventBus().send(streamAddress,
                 new JsonObject().put("index", index[0]++).put("text", piece)));
+    }
+
+    /** Answers a call once, whichever of its result and its timeout comes first. */
+    private void answer(Message<Object> message, AtomicBoolean answered, long timer, long started,
+            AsyncResult<Object> ar) {
+        latency.record(System.nanoTime() - started);
+        vertx.cancelTimer(timer);
+        if (!answered.compareAndSet(false, true)) {
+            return;
+        }
+        if (ar.succeeded()) {
+            reply(message, ar.result());
+        } else {
+            fail(message, ar.cause());
+        }
     }
 
     /** An asynchronous service is started on the event loop and holds no worker thread while it waits. */
@@ -275,12 +356,12 @@ final class Endpoint {
         return promise.future();
     }
 
-    private Object convertInput(Provider provider, Object body, boolean json) {
+    Object convertInput(Provider provider, Object body, boolean json) {
         Class<Object> type = provider.service.inputType();
         return json ? Payloads.fromJson((JsonObject) body, type) : checkInputType(body, type);
     }
 
-    private Object convertOutput(Object output, boolean json) {
+    Object convertOutput(Object output, boolean json) {
         if (output == null) {
             throw new StoaException(FailureCode.INTERNAL, "service '" + id + "' returned nothing");
         }

@@ -15,10 +15,21 @@ final class Provider {
     final StoaService<Object, Object> service;
     private int inFlight;
     private boolean draining;
+    private volatile Batcher batcher;
 
     Provider(ServiceReference<StoaService<Object, Object>> reference, StoaService<Object, Object> service) {
         this.reference = reference;
         this.service = service;
+    }
+
+    /** @return the queue in front of this instance, or {@code null} when each call runs on a worker of its own */
+    Batcher batcher() {
+        return batcher;
+    }
+
+    /** @param batcher the queue in front of this instance; set once, before the instance takes calls */
+    void batcher(Batcher batcher) {
+        this.batcher = batcher;
     }
 
     /** @return {@code true} when a call may start on this instance (and counts it), {@code false} once draining */

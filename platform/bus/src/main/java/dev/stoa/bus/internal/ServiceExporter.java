@@ -9,6 +9,7 @@ import dev.stoa.api.metrics.PrometheusText;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.ServiceDirectory;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,6 +51,7 @@ public final class ServiceExporter implements ServiceDirectory, MetricsSource {
     private final BundleContext context;
     private final Vertx vertx;
     private final BusConfig config;
+    private final Map<String, BatchSettings> batching;
     private final Map<String, Endpoint> endpoints = new TreeMap<>();
     private final ServiceTracker<StoaService<Object, Object>, Tracked> tracker;
     private final BundleListener uninstalls = this::bundleChanged;
@@ -61,11 +63,15 @@ public final class ServiceExporter implements ServiceDirectory, MetricsSource {
     }
 
     @Activate
-    public ServiceExporter(BundleContext context, @Reference Vertx vertx, BusConfig config)
-            throws InvalidSyntaxException {
+    public ServiceExporter(BundleContext context, @Reference Vertx vertx, BusConfig config,
+            Map<String, Object> properties) throws InvalidSyntaxException {
         this.context = context;
         this.vertx = vertx;
         this.config = config;
+        List<String> problems = new ArrayList<>();
+        this.batching = BatchSettings.parse(properties, problems);
+        // a typo in one service's entries must not stop the bus: that entry is skipped, and said so
+        problems.forEach(p -> LOG.error("{}; that entry is ignored", p));
         String filter = "(&(objectClass=" + StoaService.class.getName() + ")(" + ServiceProperties.ID + "=*))";
         this.tracker = new ServiceTracker<>(context, FrameworkUtil.createFilter(filter), new Customizer());
         context.addBundleListener(uninstalls);
@@ -123,6 +129,24 @@ public final class ServiceExporter implements ServiceDirectory, MetricsSource {
         for (Endpoint e : all) {
             e.latency().writeTo(out, "stoa_service_latency_seconds", "id", e.id, "kind", e.kind);
         }
+        List<Endpoint> batched = all.stream().filter(e -> e.batchMetrics() != null).toList();
+        if (batched.isEmpty()) {
+            return;
+        }
+        out.describe("stoa_service_queued", "gauge", "Calls queued for a batching service, not yet running");
+        for (Endpoint e : batched) {
+            out.sample("stoa_service_queued", e.queued(), "id", e.id, "kind", e.kind);
+        }
+        out.describe("stoa_service_batch_size", "histogram", "Calls handed to a batching service in one batch");
+        for (Endpoint e : batched) {
+            e.batchMetrics().batchSize().writeTo(out, "stoa_service_batch_size", "id", e.id, "kind", e.kind);
+        }
+        out.describe("stoa_service_queue_delay_seconds", "histogram",
+                "Time a call waited in a batching service's queue before its batch started");
+        for (Endpoint e : batched) {
+            e.batchMetrics().queueDelay().writeTo(out, "stoa_service_queue_delay_seconds", "id", e.id, "kind",
+                    e.kind);
+        }
     }
 
     private void bundleChanged(BundleEvent event) {
@@ -139,7 +163,7 @@ public final class ServiceExporter implements ServiceDirectory, MetricsSource {
     private Endpoint endpointFor(String kind, String id) {
         synchronized (endpoints) {
             return endpoints.computeIfAbsent(ServiceProperties.address(kind, id), a -> {
-                Endpoint e = new Endpoint(vertx, config, kind, id);
+                Endpoint e = new Endpoint(vertx, config, kind, id, batching.get(id));
                 e.open();
                 LOG.info("Exported service '{}' at {}", id, a);
                 return e;

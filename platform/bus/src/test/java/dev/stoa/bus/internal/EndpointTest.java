@@ -3,7 +3,6 @@ package dev.stoa.bus.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoa.api.FailureCode;
-import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaService;
 import dev.stoa.api.data.Text;
 import dev.stoa.vertx.LocalCodecs;
@@ -11,24 +10,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import java.lang.annotation.Annotation;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.ServiceReference;
 
 /**
- * The swap and failure logic of one address, on a real Vert.x event bus. The OSGi service registry is replaced by a
- * minimal {@link ServiceReference} here only to drive the endpoint directly; the itests run the same path in Felix.
+ * The swap and failure logic of one address, on a real Vert.x event bus. The OSGi service registry is replaced by
+ * {@link StandInReference} here only to drive the endpoint directly; the itests run the same path in Felix.
  */
 class EndpointTest {
 
@@ -39,7 +32,7 @@ class EndpointTest {
     void setUp() {
         vertx = Vertx.vertx();
         LocalCodecs.registerAll(vertx);
-        endpoint = new Endpoint(vertx, config(2_000, 500), "service", "upper");
+        endpoint = new Endpoint(vertx, new StandInConfig(2_000, 500), "service", "upper");
         endpoint.open();
     }
 
@@ -59,7 +52,7 @@ class EndpointTest {
     @Test
     void asyncServiceAnswersWithoutHoldingAWorker() throws Exception {
         java.util.concurrent.CompletableFuture<Object> pending = new java.util.concurrent.CompletableFuture<>();
-        Provider async = new Provider(new Reference(1), new dev.stoa.api.AsyncStoaService<Object, Object>() {
+        Provider async = StandInReference.provider(1, "upper", new dev.stoa.api.AsyncStoaService<Object, Object>() {
             @SuppressWarnings({"unchecked", "rawtypes"})
             @Override
             public Class<Object> inputType() {
@@ -279,79 +272,6 @@ class EndpointTest {
                 return fn.apply((Text) input);
             }
         };
-        return new Provider(new Reference(serviceId), service);
-    }
-
-    private static BusConfig config(long callTimeoutMs, long swapWaitMs) {
-        return new BusConfig() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return BusConfig.class;
-            }
-
-            @Override
-            public long callTimeoutMs() {
-                return callTimeoutMs;
-            }
-
-            @Override
-            public long swapWaitMs() {
-                return swapWaitMs;
-            }
-
-            @Override
-            public long drainTimeoutMs() {
-                return 5_000;
-            }
-
-            @Override
-            public int maxWaiting() {
-                return 100;
-            }
-        };
-    }
-
-    /** Stand-in for a registry entry: only what Endpoint reads (properties, ordering). */
-    private record Reference(long serviceId) implements ServiceReference<StoaService<Object, Object>> {
-        @Override
-        public Object getProperty(String key) {
-            return Map.of("service.id", serviceId, ServiceProperties.ID, "upper").get(key);
-        }
-
-        @Override
-        public String[] getPropertyKeys() {
-            return new String[] {"service.id", ServiceProperties.ID};
-        }
-
-        @Override
-        public Bundle getBundle() {
-            return null;
-        }
-
-        @Override
-        public Bundle[] getUsingBundles() {
-            return null;
-        }
-
-        @Override
-        public boolean isAssignableTo(Bundle bundle, String className) {
-            return true;
-        }
-
-        @Override
-        public int compareTo(Object other) {
-            // newer registrations rank lower, as in OSGi: compare by id, reversed
-            return Long.compare(((Reference) other).serviceId, serviceId);
-        }
-
-        @Override
-        public Dictionary<String, Object> getProperties() {
-            return new Hashtable<>(Map.of("service.id", serviceId));
-        }
-
-        @Override
-        public <A> A adapt(Class<A> type) {
-            return null;
-        }
+        return StandInReference.provider(serviceId, "upper", service);
     }
 }

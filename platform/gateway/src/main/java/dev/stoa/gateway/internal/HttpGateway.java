@@ -126,18 +126,7 @@ public final class HttpGateway {
         router.post("/v1/trainings").handler(BodyHandler.create(false).setBodyLimit(64 * 1024))
                 .handler(trainings::start);
         router.delete("/v1/trainings/:id").handler(trainings::cancel);
-        for (String path : new String[] {"/v1/services/:id", "/v1/pipelines/:id"}) {
-            // a route of its own: Vert.x Web allows no handler before a body handler on one route
-            router.post(path).handler(rc -> {
-                if (MultipartInput.isMultipart(rc.request().getHeader("Content-Type"))) {
-                    calls.handleMultipart(rc, config.maxBodyBytes());
-                } else {
-                    bodyIsJson(rc);
-                }
-            });
-            router.post(path).handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-                    .handler(calls::handle);
-        }
+        routeCalls(router, calls, config.maxBodyBytes());
         router.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "no route for " + rc.request().method() + " "
                 + rc.request().path() + "; the API has GET /health/live, /health/ready, /v1/services, /v1/bundles,"
                 + " /v1/pipelines; POST /v1/services/{id}, /v1/pipelines/{name}; and, with the management token,"
@@ -155,6 +144,24 @@ public final class HttpGateway {
 
         this.server = listen(vertx, router, config.host(), port, config.maxBodyBytes());
         LOG.info("HTTP API on http://{}:{}", config.host(), server.actualPort());
+    }
+
+    /**
+     * Routes {@code POST /v1/services/{id}} and {@code POST /v1/pipelines/{name}} to the call handler, JSON or
+     * multipart; also used by itests/benchmarks to serve calls exactly as the gateway does.
+     */
+    static void routeCalls(Router router, ServiceCallHandler calls, long maxBodyBytes) {
+        for (String path : new String[] {"/v1/services/:id", "/v1/pipelines/:id"}) {
+            // a route of its own: Vert.x Web allows no handler before a body handler on one route
+            router.post(path).handler(rc -> {
+                if (MultipartInput.isMultipart(rc.request().getHeader("Content-Type"))) {
+                    calls.handleMultipart(rc, maxBodyBytes);
+                } else {
+                    bodyIsJson(rc);
+                }
+            });
+            router.post(path).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(calls::handle);
+        }
     }
 
     /**

@@ -1,0 +1,32 @@
+package dev.stoa.gateway.internal;
+
+import dev.stoa.api.runtime.ServiceDirectory;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+/**
+ * The gateway's call routes ({@code POST /v1/services/{id}}, {@link HttpGateway#routeCalls}) on a plain class path:
+ * the same router, body handling and {@link ServiceCallHandler} as the gateway, without its OSGi-only routes
+ * (bundles, health), which a call never touches.
+ */
+public final class HttpFront {
+
+    private HttpFront() {
+    }
+
+    /**
+     * Starts an HTTP server on 127.0.0.1 and a free port.
+     *
+     * @param vertx the Vert.x that runs the event bus
+     * @param directory the exported services, as the exporter lists them
+     * @return the listening server; {@link HttpServer#actualPort()} says where
+     */
+    public static HttpServer start(Vertx vertx, ServiceDirectory directory) {
+        Router router = Router.router(vertx);
+        HttpGateway.routeCalls(router, new ServiceCallHandler(vertx, () -> directory, 30_000), 16L * 1024 * 1024);
+        return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                .requestHandler(router).listen().await();
+    }
+}

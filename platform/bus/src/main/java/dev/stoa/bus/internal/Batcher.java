@@ -1,0 +1,277 @@
+package dev.stoa.bus.internal;
+
+import dev.stoa.api.BatchingService;
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.StoaException;
+import dev.stoa.api.metrics.Histogram;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue in front of one service instance ({@link Provider}) and the workers that empty it, Triton-style dynamic
+ * batching: while fewer than {@code instances} batches run, the queued calls are taken as soon as there are
+ * {@code maxBatchSize} of them or the oldest has waited {@code max_queue_delay_us}; so with a delay of 0, calls that
+ * arrive while the instances are busy form the next batch, and a lone call never waits.
+ *
+ * <p>A batch runs on a worker thread: each call's input is converted and {@linkplain BatchingService#validate
+ * validated} on its own (a bad one fails alone), then the rest go to {@link BatchingService#callBatch} in one call and
+ * each caller gets its own result. An input-caused failure of the whole batch ({@code BAD_INPUT}, {@code TOO_LARGE},
+ * {@code SHAPE_MISMATCH}) is retried one call at a time, so only the culprit fails; any other failure fails every
+ * call of the batch with the same code and message. A service that cannot batch gets the same queue, bound and
+ * workers with batches of one.
+ *
+ * <p>Queued calls hold their {@link Provider} (counted in flight), so a hot swap drains them on the old instance.
+ * Thread-safe: calls are offered on event loops and batches finish on worker threads.
+ */
+final class Batcher {
+
+    /** Batch sizes are bucketed by powers of two, as they are usually configured. */
+    static final double[] BATCH_SIZE_BOUNDS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+
+    /** Queue delays from 10 us (a call that found an instance free) to 1 s, in seconds. */
+    static final double[] QUEUE_DELAY_BOUNDS = {0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+        0.01, 0.025, 0.05, 0.1, 0.25, 1};
+
+    private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
+
+    /**
+     * What an endpoint measures over all its instances' batches.
+     *
+     * @param batchSize calls per batch handed to the service
+     * @param queueDelay seconds from a call's arrival to the start of its batch
+     */
+    record Metrics(Histogram batchSize, Histogram queueDelay) {
+        Metrics() {
+            this(new Histogram(BATCH_SIZE_BOUNDS), new Histogram(QUEUE_DELAY_BOUNDS));
+        }
+    }
+
+    /**
+     * One queued call.
+     *
+     * @param body the request as it came (a record, or JSON)
+     * @param json whether it came as JSON (and must be answered as JSON)
+     * @param enqueuedNanos when it was queued ({@link System#nanoTime()})
+     * @param answered set once the caller has its answer (e.g. a timeout): the batch then skips the call
+     * @param done receives the result, or the failure, on the worker thread
+     */
+    record Item(Object body, boolean json, long enqueuedNanos, AtomicBoolean answered,
+            Handler<AsyncResult<Object>> done) {
+    }
+
+    private final Vertx vertx;
+    private final Endpoint endpoint;
+    private final Provider provider;
+    private final BatchingService<Object, Object> batching;
+    private final int maxBatchSize;
+    private final long maxQueueDelayNanos;
+    private final int maxQueueSize;
+    private final int instances;
+    private final Metrics metrics;
+    private final ArrayDeque<Item> queue = new ArrayDeque<>();
+    private int running;
+    private boolean timerPending;
+    private boolean closed;
+
+    @SuppressWarnings("unchecked")
+    Batcher(Vertx vertx, Endpoint endpoint, Provider provider, BatchSettings settings, Metrics metrics) {
+        this.vertx = vertx;
+        this.endpoint = endpoint;
+        this.provider = provider;
+        this.batching = provider.service instanceof BatchingService<?, ?> b ? (BatchingService<Object, Object>) b
+                : null;
+        this.maxBatchSize = settings.batchSizeFor(batching == null ? 1 : batching.maxBatchSize());
+        this.maxQueueDelayNanos = settings.maxQueueDelayNanos();
+        this.maxQueueSize = settings.maxQueueSize();
+        this.instances = settings.instances();
+        this.metrics = metrics;
+    }
+
+    /** @return the largest batch this batcher hands to the service */
+    int maxBatchSize() {
+        return maxBatchSize;
+    }
+
+    /** @return calls queued and not yet running */
+    synchronized int queued() {
+        return queue.size();
+    }
+
+    /**
+     * Queues a call; it starts when a batch takes it.
+     *
+     * @param item the call, whose {@link Provider} the caller has acquired
+     * @throws StoaException {@link FailureCode#OVERLOADED} when the queue is full, {@link FailureCode#UNAVAILABLE}
+     *         once the bus is closing; the caller still holds the provider then
+     */
+    void offer(Item item) {
+        synchronized (this) {
+            if (closed) {
+                throw new StoaException(FailureCode.UNAVAILABLE, "the event bus is shutting down");
+            }
+            if (queue.size() >= maxQueueSize) {
+                throw new StoaException(FailureCode.OVERLOADED, "service '" + endpoint.id + "' has " + queue.size()
+                        + " calls queued, its bound; retry with backoff, or raise batching." + endpoint.id
+                        + ".max_queue_size (or instances) in etc/dev.stoa.bus.cfg");
+            }
+            queue.addLast(item);
+        }
+        dispatch();
+    }
+
+    /**
+     * Takes a call out of the queue, when it has not started yet, and releases its provider.
+     *
+     * @return whether it was still queued
+     */
+    boolean withdraw(Item item) {
+        boolean removed;
+        synchronized (this) {
+            removed = queue.remove(item);
+        }
+        if (removed) {
+            provider.release();
+        }
+        return removed;
+    }
+
+    /** Fails every queued call with {@link FailureCode#UNAVAILABLE}; later offers fail too. */
+    void close() {
+        List<Item> dropped;
+        synchronized (this) {
+            closed = true;
+            dropped = new ArrayList<>(queue);
+            queue.clear();
+        }
+        for (Item item : dropped) {
+            provider.release();
+            item.done.handle(Future.failedFuture(new StoaException(FailureCode.UNAVAILABLE,
+                    "the event bus is shutting down")));
+        }
+    }
+
+    /** Starts as many batches as there are free instances and ready calls; sets a timer for a batch still filling. */
+    private void dispatch() {
+        List<List<Item>> batches = new ArrayList<>(1);
+        synchronized (this) {
+            while (!closed && running < instances && !queue.isEmpty()) {
+                long waited = System.nanoTime() - queue.peekFirst().enqueuedNanos;
+                if (queue.size() < maxBatchSize && waited < maxQueueDelayNanos) {
+                    if (!timerPending) {
+                        timerPending = true;
+                        vertx.timer(maxQueueDelayNanos - waited, TimeUnit.NANOSECONDS).onComplete(t -> {
+                            synchronized (this) {
+                                timerPending = false;
+                            }
+                            dispatch();
+                        });
+                    }
+                    break;
+                }
+                List<Item> batch = new ArrayList<>(Math.min(queue.size(), maxBatchSize));
+                while (batch.size() < maxBatchSize && !queue.isEmpty()) {
+                    batch.add(queue.pollFirst());
+                }
+                running++;
+                batches.add(batch);
+            }
+        }
+        for (List<Item> batch : batches) {
+            vertx.executeBlocking(() -> {
+                run(batch);
+                return null;
+            }, false);
+        }
+    }
+
+    /** Runs one batch on a worker thread and answers each of its calls. */
+    private void run(List<Item> batch) {
+        long started = System.nanoTime();
+        List<Item> ready = new ArrayList<>(batch.size());
+        List<Object> inputs = new ArrayList<>(batch.size());
+        try {
+            for (Item item : batch) {
+                if (item.answered.get()) {
+                    continue; // timed out while queued: nobody waits for it
+                }
+                metrics.queueDelay.record((started - item.enqueuedNanos) / 1e9);
+                try {
+                    Object input = endpoint.convertInput(provider, item.body, item.json);
+                    if (batching != null) {
+                        batching.validate(input);
+                    }
+                    ready.add(item);
+                    inputs.add(input);
+                } catch (RuntimeException e) {
+                    item.done.handle(Future.failedFuture(e));
+                }
+            }
+            if (!ready.isEmpty()) {
+                metrics.batchSize.record(ready.size());
+                call(ready, inputs);
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("Batch of service '{}' failed outside the service", endpoint.id, e);
+        } finally {
+            // released on the worker thread, so a drain waiting on an OSGi thread never depends on an event loop
+            for (int i = 0; i < batch.size(); i++) {
+                provider.release();
+            }
+            synchronized (this) {
+                running--;
+            }
+            dispatch();
+        }
+    }
+
+    private void call(List<Item> ready, List<Object> inputs) {
+        List<Object> outputs;
+        try {
+            outputs = batching != null ? batching.callBatch(inputs) : List.of(provider.service.call(inputs.get(0)));
+            if (outputs == null || outputs.size() != inputs.size()) {
+                throw new StoaException(FailureCode.INTERNAL, "service '" + endpoint.id + "' returned "
+                        + (outputs == null ? "nothing" : outputs.size() + " results") + " for a batch of "
+                        + inputs.size() + "; " + FailureCode.INTERNAL.fix());
+            }
+        } catch (StoaException e) {
+            if (inputs.size() > 1 && causedByAnInput(e.code())) {
+                // validate() let a bad input through: find it by calling one at a time, so only it fails
+                for (int i = 0; i < ready.size(); i++) {
+                    Object input = inputs.get(i);
+                    answer(ready.get(i), () -> provider.service.call(input));
+                }
+            } else {
+                ready.forEach(item -> item.done.handle(Future.failedFuture(e)));
+            }
+            return;
+        } catch (RuntimeException e) {
+            ready.forEach(item -> item.done.handle(Future.failedFuture(e)));
+            return;
+        }
+        for (int i = 0; i < ready.size(); i++) {
+            Object out = outputs.get(i);
+            answer(ready.get(i), () -> out);
+        }
+    }
+
+    private void answer(Item item, java.util.function.Supplier<Object> output) {
+        try {
+            item.done.handle(Future.succeededFuture(endpoint.convertOutput(output.get(), item.json)));
+        } catch (RuntimeException e) {
+            item.done.handle(Future.failedFuture(e));
+        }
+    }
+
+    private static boolean causedByAnInput(FailureCode code) {
+        return code == FailureCode.BAD_INPUT || code == FailureCode.TOO_LARGE || code == FailureCode.SHAPE_MISMATCH;
+    }
+}
