@@ -93,7 +93,7 @@ class EndpointTest {
             return new dev.stoa.api.generation.Generation(text.toString(), text.length(),
                     dev.stoa.api.generation.FinishReason.STOP, "echo", true);
         };
-        endpoint.add(new Provider(new Reference(1), cast(generator)));
+        endpoint.add(StandInReference.provider(1, "upper", generator));
         List<JsonObject> pieces = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
         vertx.eventBus().<JsonObject>consumer("stoa.test.stream", m -> {
@@ -117,11 +117,6 @@ class EndpointTest {
         request(new JsonObject().put("prompt", "a b")).await();
         Thread.sleep(50);
         assertThat(pieces).isEmpty();
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static StoaService<Object, Object> cast(StoaService<?, ?> service) {
-        return (StoaService) service;
     }
 
     @Test

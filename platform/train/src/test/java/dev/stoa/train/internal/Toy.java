@@ -139,13 +139,24 @@ final class Toy {
 
         @Override
         public TrainableModel create(Map<String, ?> options) {
-            return new Model();
+            Object hidden = options.get("hidden");
+            return new Model(hidden == null ? 0 : Integer.parseInt(hidden.toString()));
         }
     }
 
-    /** Linear 48 -> 3. */
+    /** Linear 48 -> 3, or with {@code hidden > 0} an MLP 48 -> hidden -> hidden -> 3 with ReLUs. */
     static final class Model implements TrainableModel {
-        final Block block = Linear.builder().setUnits(3).build();
+        final Block block;
+
+        Model(int hidden) {
+            if (hidden <= 0) {
+                block = Linear.builder().setUnits(3).build();
+            } else {
+                block = new ai.djl.nn.SequentialBlock().add(Linear.builder().setUnits(hidden).build())
+                        .add(ai.djl.nn.Activation::relu).add(Linear.builder().setUnits(hidden).build())
+                        .add(ai.djl.nn.Activation::relu).add(Linear.builder().setUnits(3).build());
+            }
+        }
 
         @Override
         public String modelId() {
