@@ -1,10 +1,11 @@
 /**
  * Vert.x glue shared by every Stoa bundle: {@link dev.stoa.vertx.Payloads} converts the data records of
  * {@code dev.stoa.api.data} to and from JSON for external callers, and {@link dev.stoa.vertx.LocalCodecs} lets the
- * records travel the event bus by reference inside one JVM (and as that JSON between cluster nodes).
+ * records travel the event bus by reference inside one JVM (and as that JSON between cluster nodes);
+ * {@link dev.stoa.vertx.RequestFields} reads the fields of multi-field JSON requests with the same messages.
  *
  * <p>The bundle that holds this package also wraps Vert.x itself (core, web and their common modules) and
  * registers the platform's one {@link io.vertx.core.Vertx} as an OSGi service.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package dev.stoa.vertx;
