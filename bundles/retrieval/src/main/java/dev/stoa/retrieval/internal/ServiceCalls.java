@@ -4,11 +4,11 @@ import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.ServiceDirectory;
+import dev.stoa.vertx.BusFailures;
 import dev.stoa.vertx.Payloads;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -55,16 +55,6 @@ final class ServiceCalls {
     }
 
     private static StoaException failure(String setting, String id, Throwable e) {
-        FailureCode code = FailureCode.INTERNAL;
-        if (e instanceof ReplyException re) {
-            code = switch (re.failureType()) {
-                case TIMEOUT -> FailureCode.TIMEOUT;
-                case NO_HANDLERS -> FailureCode.UNAVAILABLE;
-                default -> FailureCode.of(re.failureCode());
-            };
-        } else if (e instanceof StoaException se) {
-            code = se.code();
-        }
-        return new StoaException(code, setting + " '" + id + "': " + e.getMessage(), e);
+        return new StoaException(BusFailures.codeOf(e), setting + " '" + id + "': " + e.getMessage(), e);
     }
 }

@@ -230,17 +230,7 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
         }
 
         private StoaException failure(Stage stage, Throwable e) {
-            FailureCode code = FailureCode.INTERNAL;
-            if (e instanceof ReplyException re) {
-                code = switch (re.failureType()) {
-                    case TIMEOUT -> FailureCode.TIMEOUT;
-                    case NO_HANDLERS -> FailureCode.UNAVAILABLE;
-                    default -> FailureCode.of(re.failureCode());
-                };
-            } else if (e instanceof StoaException se) {
-                code = se.code();
-            }
-            return new StoaException(code, "pipeline '" + definition.name() + "', stage '" + stage.id()
+            return new StoaException(dev.stoa.vertx.BusFailures.codeOf(e), "pipeline '" + definition.name() + "', stage '" + stage.id()
                     + "' (service '" + stage.service() + "'): " + e.getMessage(), e);
         }
 
