@@ -62,8 +62,15 @@ public class SearchIT extends StoaTestSupport {
         Vertx vertx = service(Vertx.class);
         ServiceDirectory directory = service(ServiceDirectory.class);
         for (String id : ids) {
-            await(id + " on the bus", () -> directory.services().stream()
-                    .anyMatch(s -> s.id().equals(id) && s.state().equals("available")));
+            try {
+                await(id + " on the bus", () -> directory.services().stream()
+                        .anyMatch(s -> s.id().equals(id) && s.state().equals("available")));
+            } catch (AssertionError e) {
+                // say why: a pipeline's state and what it waits for, and what the bus has
+                throw new AssertionError(e.getMessage() + "; pipelines: " + http("/v1/pipelines").body()
+                        + "; services: " + directory.services().stream().map(s -> s.id() + "=" + s.state()).toList(),
+                        e);
+            }
         }
         return vertx;
     }
@@ -115,7 +122,7 @@ public class SearchIT extends StoaTestSupport {
 
     @Test
     public void collectionsPersistAndSurviveABundleRestart() throws Exception {
-        Vertx vertx = ready("texts.index", "texts.search");
+        Vertx vertx = ready("all-minilm-l6-v2", "texts.index", "texts.search");
         indexSentences(vertx);
         Path folder = Path.of(context.getProperty("stoa.home"), "data", "vectors", "texts");
         assertTrue(folder + " holds the collection", Files.isDirectory(folder));
@@ -171,7 +178,7 @@ public class SearchIT extends StoaTestSupport {
             fail("a 3-d query of a 384-d collection must be refused");
         } catch (ReplyException e) {
             assertEquals(e.getMessage(), FailureCode.BAD_INPUT, FailureCode.of(e.failureCode()));
-            assertTrue(e.getMessage(), e.getMessage().startsWith("'vector'") && e.getMessage().contains("384"));
+            assertTrue(e.getMessage(), e.getMessage().startsWith("'embedding'") && e.getMessage().contains("384"));
         }
         HttpResponse<String> noText = httpPost("/v1/services/texts.index", new JsonObject().put("id", "x").encode());
         assertEquals(noText.body(), 400, noText.statusCode());

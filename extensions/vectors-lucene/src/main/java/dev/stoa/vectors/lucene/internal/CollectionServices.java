@@ -84,14 +84,31 @@ final class CollectionServices {
         } else {
             documents.add(document(request));
         }
-        store.upsertAll(documents);
+        try {
+            store.upsertAll(documents);
+        } catch (StoaException e) {
+            throw asEmbedding(e);
+        }
         return new JsonObject().put("upserted", documents.size()).put("size", store.size());
     }
 
     static JsonObject query(VectorStore store, JsonObject request) {
-        List<VectorHit> hits = store.query(RequestFields.floats(request, "embedding"),
-                RequestFields.integer(request, "k", DEFAULT_K), RequestFields.strings(request, "filter"));
+        float[] vector = RequestFields.floats(request, "embedding");
+        List<VectorHit> hits;
+        try {
+            hits = store.query(vector, RequestFields.integer(request, "k", DEFAULT_K),
+                    RequestFields.strings(request, "filter"));
+        } catch (StoaException e) {
+            throw asEmbedding(e);
+        }
         return new JsonObject().put("hits", hits(hits));
+    }
+
+    /** The store names the vector 'vector'; on the bus the caller sent it as 'embedding': name what they sent. */
+    private static StoaException asEmbedding(StoaException e) {
+        String m = e.getMessage();
+        return m != null && m.startsWith("'vector") ? new StoaException(e.code(), "'embedding"
+                + m.substring("'vector".length()), e) : e;
     }
 
     static JsonObject delete(VectorStore store, JsonObject request) {
