@@ -10,6 +10,7 @@ import dev.stoa.api.runtime.ServiceDirectory;
 import dev.stoa.api.vector.VectorChecks;
 import dev.stoa.api.vector.VectorMetric;
 import dev.stoa.api.vector.VectorStores;
+import dev.stoa.vertx.AsyncJsonService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -119,7 +119,7 @@ public final class RetrievalComponent {
         p.put("retrieval.collection", settings.collection());
         p.put("retrieval.textEncoder", settings.textEncoder());
         registrations.add(context.registerService(new String[] {StoaService.class.getName(),
-            AsyncStoaService.class.getName()}, new JsonService(call), p));
+            AsyncStoaService.class.getName()}, AsyncJsonService.of(call), p));
     }
 
     @Deactivate
@@ -129,30 +129,6 @@ public final class RetrievalComponent {
                 r.unregister();
             } catch (IllegalStateException alreadyGone) {
                 // the framework unregisters a stopping bundle's services itself
-            }
-        }
-    }
-
-    /** One operation as an asynchronous JSON service. */
-    private record JsonService(Function<JsonObject, Future<JsonObject>> call)
-            implements AsyncStoaService<JsonObject, JsonObject> {
-
-        @Override
-        public Class<JsonObject> inputType() {
-            return JsonObject.class;
-        }
-
-        @Override
-        public Class<JsonObject> outputType() {
-            return JsonObject.class;
-        }
-
-        @Override
-        public CompletionStage<JsonObject> callAsync(JsonObject input) {
-            try {
-                return call.apply(input).toCompletionStage();
-            } catch (RuntimeException e) {
-                return Future.<JsonObject>failedFuture(e).toCompletionStage();
             }
         }
     }

@@ -7,6 +7,7 @@ import dev.stoa.api.StoaService;
 import dev.stoa.api.vector.VectorDocument;
 import dev.stoa.api.vector.VectorHit;
 import dev.stoa.api.vector.VectorStore;
+import dev.stoa.vertx.JsonService;
 import dev.stoa.vertx.RequestFields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -147,25 +148,6 @@ final class CollectionServices {
         p.put("vectors.collection", store.name());
         p.put("vectors.dimension", store.dimension());
         p.put("vectors.metric", store.metric().id());
-        registrations.add(context.registerService(StoaService.class, new JsonService(call), p));
-    }
-
-    /** One operation as a service. */
-    private record JsonService(Function<JsonObject, JsonObject> call) implements StoaService<JsonObject, JsonObject> {
-
-        @Override
-        public Class<JsonObject> inputType() {
-            return JsonObject.class;
-        }
-
-        @Override
-        public Class<JsonObject> outputType() {
-            return JsonObject.class;
-        }
-
-        @Override
-        public JsonObject call(JsonObject input) {
-            return call.apply(input);
-        }
+        registrations.add(context.registerService(StoaService.class, JsonService.of(call), p));
     }
 }
