@@ -40,7 +40,8 @@ public class OcrIT extends StoaTestSupport {
 
     private static final List<String> LINES = List.of("Stoa reads text in images", "Invoice 2024-117: total $3,580.25");
 
-    private static Image render(List<String> lines) {
+    /** Draws the lines black on white, 32 px sans-serif; shared with {@link SearchIT}. */
+    static Image render(List<String> lines) {
         BufferedImage img = new BufferedImage(760, 60 * lines.size() + 40, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);

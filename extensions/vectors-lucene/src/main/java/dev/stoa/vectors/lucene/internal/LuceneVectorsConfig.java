@@ -1,0 +1,21 @@
+package dev.stoa.vectors.lucene.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Settings of the embedded vector index, {@code etc/dev.stoa.vectors.lucene.cfg}. */
+@ObjectClassDefinition(name = "Stoa Lucene vector collections",
+        description = "Persistent HNSW vector collections, one Lucene index per collection")
+@interface LuceneVectorsConfig {
+
+    @AttributeDefinition(description = "Folder holding one sub-folder per collection; a relative path is resolved"
+            + " against the installation (stoa.home)")
+    String dir() default "data/vectors";
+
+    @AttributeDefinition(description = "Candidates a query explores at least (it explores max(k, this)) before"
+            + " keeping the best k: more is slower and closer to exact search")
+    int numCandidates() default 100;
+
+    @AttributeDefinition(description = "How often pending writes are committed to disk, in ms")
+    long commitIntervalMs() default 5_000;
+}

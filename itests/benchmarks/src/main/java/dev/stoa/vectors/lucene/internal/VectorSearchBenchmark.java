@@ -1,0 +1,185 @@
+package dev.stoa.vectors.lucene.internal;
+
+import dev.stoa.api.vector.VectorDocument;
+import dev.stoa.api.vector.VectorHit;
+import dev.stoa.api.vector.VectorMetric;
+import dev.stoa.vectors.testing.LowRankVectors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Recall@10 and query latency of the Lucene HNSW collection against exact brute-force search (issue 7, item 7):
+ * {@code N} embedding-like vectors of dimension 384 (random mixtures of 32 random directions plus noise, normalised;
+ * {@link LowRankVectors}), {@code Q} held-out queries, searched with several candidate counts, single-threaded, the
+ * way a {@code vectors.<name>.query} call runs one query. Latency covers the whole {@code query} call: the HNSW search
+ * and reading the hits' ids and metadata. Measured twice: as indexed (several segments, as a collection is while it
+ * is written), and merged to one segment (one graph, as a long-lived collection ends up).
+ *
+ * <p>Not a JMH benchmark: recall is not a timing, and percentiles come from timing each query.
+ *
+ * <p>Run from {@code itests/benchmarks}, after the build:
+ * {@code java -Xmx3g -cp target/benchmarks.jar dev.stoa.vectors.lucene.internal.VectorSearchBenchmark [N] [Q]}
+ * (defaults 100000 and 1000). Writes {@code target/bench-report/vectors.json} ({@code -Dbench.report=DIR} to change)
+ * with top-level {@code recall_at_10} and {@code query_ms} (p50) at the collection's default of 100 candidates.
+ */
+public final class VectorSearchBenchmark {
+
+    private static final int DIMENSION = 384;
+    private static final int RANK = 32;
+    private static final float NOISE = 0.5f;
+    private static final int K = 10;
+    private static final int[] CANDIDATES = {10, 50, 100, 200};
+    /** The collection's default (etc/dev.stoa.vectors.lucene.cfg), reported at the top level. */
+    private static final int DEFAULT_CANDIDATES = 100;
+
+    /** recall, p50 and p99 at the default candidate count, of the last {@link #measure} call. */
+    private static double[] lastDefault;
+
+    private VectorSearchBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int q = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+        Path report = Path.of(System.getProperty("bench.report", "target/bench-report"));
+        LowRankVectors gen = new LowRankVectors(7, DIMENSION, RANK, NOISE);
+        float[][] data = gen.next(n);
+        float[][] queries = gen.next(q);
+
+        long t0 = System.nanoTime();
+        int[][] exact = new int[q][];
+        double[] exactMs = new double[q];
+        for (int i = 0; i < q; i++) {
+            long s = System.nanoTime();
+            exact[i] = LowRankVectors.exactTopK(data, queries[i], K);
+            exactMs[i] = (System.nanoTime() - s) / 1e6;
+        }
+        System.out.printf(Locale.ROOT, "exact brute force: %d queries in %.1f s, p50 %.2f ms%n", q,
+                (System.nanoTime() - t0) / 1e9, percentile(exactMs, 50));
+
+        Path dir = Files.createTempDirectory("stoa-vectors-bench");
+        StringBuilder json = new StringBuilder();
+        try (LuceneVectorStore store = LuceneVectorStore.open(dir.resolve("bench"), "bench", DIMENSION,
+                VectorMetric.COSINE, DEFAULT_CANDIDATES)) {
+            long s = System.nanoTime();
+            List<VectorDocument> batch = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                batch.add(new VectorDocument(String.valueOf(i), data[i], Map.of("shard", String.valueOf(i % 10))));
+                if (batch.size() == 10_000 || i == n - 1) {
+                    store.upsertAll(batch);
+                    batch.clear();
+                }
+            }
+            store.commit();
+            double indexSeconds = (System.nanoTime() - s) / 1e9;
+            System.out.printf(Locale.ROOT, "indexed %d x %d in %.1f s (%.0f vectors/s)%n", n, DIMENSION, indexSeconds,
+                    n / indexSeconds);
+            String asIndexed = measure(store, queries, exact, "as indexed, " + segments(dir.resolve("bench"))
+                    + " segments");
+            s = System.nanoTime();
+            store.forceMerge();
+            store.commit();
+            double mergeSeconds = (System.nanoTime() - s) / 1e9;
+            System.out.printf(Locale.ROOT, "merged to one segment in %.1f s%n", mergeSeconds);
+            String merged = measure(store, queries, exact, "merged, 1 segment");
+            double[] top = lastDefault;
+            json.append("{\n")
+                    .append(String.format(Locale.ROOT, "  \"recall_at_10\": %.4f,%n", top[0]))
+                    .append(String.format(Locale.ROOT, "  \"query_ms\": %.3f,%n", top[1]))
+                    .append(String.format(Locale.ROOT, "  \"query_ms_p99\": %.3f,%n", top[2]))
+                    .append(String.format(Locale.ROOT, "  \"exact_query_ms\": %.3f,%n", percentile(exactMs, 50)))
+                    .append(String.format(Locale.ROOT, "  \"vectors\": %d, \"dimension\": %d, \"rank\": %d,"
+                            + " \"noise\": %.2f, \"queries\": %d, \"k\": %d, \"default_candidates\": %d,%n", n,
+                            DIMENSION, RANK, NOISE, q, K, DEFAULT_CANDIDATES))
+                    .append(String.format(Locale.ROOT, "  \"index_seconds\": %.1f, \"merge_seconds\": %.1f,%n",
+                            indexSeconds, mergeSeconds))
+                    .append("  \"machine\": \"").append(machine()).append("\",\n")
+                    .append("  \"as_indexed\": ").append(asIndexed).append(",\n")
+                    .append("  \"merged\": ").append(merged).append("\n}\n");
+        } finally {
+            deleteTree(dir);
+        }
+        Files.createDirectories(report);
+        Files.writeString(report.resolve("vectors.json"), json);
+        System.out.println(json);
+        System.out.println("written to " + report.resolve("vectors.json").toAbsolutePath());
+    }
+
+    private static String measure(LuceneVectorStore store, float[][] queries, int[][] exact, String what) {
+        // warm-up: JIT and the index's pages, with every candidate count
+        for (int c : CANDIDATES) {
+            for (int i = 0; i < Math.min(200, queries.length); i++) {
+                store.query(queries[i], K, Map.of(), c);
+            }
+        }
+        StringBuilder out = new StringBuilder("[");
+        for (int c : CANDIDATES) {
+            double[] ms = new double[queries.length];
+            long found = 0;
+            for (int i = 0; i < queries.length; i++) {
+                long s = System.nanoTime();
+                List<VectorHit> hits = store.query(queries[i], K, Map.of(), c);
+                ms[i] = (System.nanoTime() - s) / 1e6;
+                Set<String> truth = new HashSet<>();
+                for (int id : exact[i]) {
+                    truth.add(String.valueOf(id));
+                }
+                for (VectorHit h : hits) {
+                    if (truth.contains(h.id())) {
+                        found++;
+                    }
+                }
+            }
+            double recall = found / (double) (queries.length * K);
+            double p50 = percentile(ms, 50);
+            double p99 = percentile(ms, 99);
+            System.out.printf(Locale.ROOT, "%s: candidates %3d: recall@10 %.3f, query p50 %.3f ms, p99 %.3f ms%n",
+                    what, c, recall, p50, p99);
+            if (c == DEFAULT_CANDIDATES) {
+                lastDefault = new double[] {recall, p50, p99};
+            }
+            if (out.length() > 1) {
+                out.append(", ");
+            }
+            out.append(String.format(Locale.ROOT, "{\"candidates\": %d, \"recall_at_10\": %.4f, \"query_ms_p50\": %.3f,"
+                    + " \"query_ms_p99\": %.3f}", c, recall, p50, p99));
+        }
+        return out.append("]").toString();
+    }
+
+    private static long segments(Path index) throws IOException {
+        try (Stream<Path> files = Files.list(index)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".si")).count();
+        }
+    }
+
+    private static double percentile(double[] values, double p) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static String machine() {
+        return System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
+                + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB";
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+}
