@@ -26,7 +26,8 @@ class ShippedPipelinesTest {
             "vectors.texts.query", PipelineValidatorTest.service("vectors.texts.query", "JsonObject", "JsonObject"),
             "ocr.index", PipelineValidatorTest.service("ocr.index", "JsonObject", "JsonObject"),
             "ocr.search", PipelineValidatorTest.service("ocr.search", "JsonObject", "JsonObject"),
-            "images.search", PipelineValidatorTest.service("images.search", "JsonObject", "JsonObject"));
+            "images.search", PipelineValidatorTest.service("images.search", "JsonObject", "JsonObject"),
+            "clip-tiny-zero-shot", PipelineValidatorTest.service("clip-tiny-zero-shot", "Map", "Map"));
 
     @Test
     void everyShippedPipelineIsValidAndNeedsOnlyKnownServices() throws Exception {
@@ -35,7 +36,8 @@ class ShippedPipelinesTest {
             files = all.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
         }
         assertThat(files).extracting(f -> f.getFileName().toString())
-                .contains("semantic-search.yaml", "ocr-index.yaml", "ocr-search.yaml", "image-search.yaml");
+                .contains("semantic-search.yaml", "ocr-index.yaml", "ocr-search.yaml", "image-search.yaml",
+                        "zero-shot.yaml");
         for (Path f : files) {
             String name = f.getFileName().toString().replace(".yaml", "");
             PipelineParser.Result parsed = PipelineParser.parse("pipelines/" + f.getFileName(), name,
