@@ -23,6 +23,8 @@ final class ClosedLoopLoad {
     final AtomicLong maxLatencyMs = new AtomicLong();
     final Map<String, Long> versions = new ConcurrentHashMap<>();
     final ConcurrentLinkedQueue<String> failed = new ConcurrentLinkedQueue<>();
+    /** Latencies in microseconds since the last {@link #takeLatencies()}. */
+    private final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
 
     private final Vertx vertx;
     private final String address;
@@ -55,7 +57,9 @@ final class ClosedLoopLoad {
         long start = System.nanoTime();
         vertx.eventBus().request(address, body.apply(client + "-" + n), new DeliveryOptions().setSendTimeout(30_000))
                 .onComplete(ar -> {
-                    maxLatencyMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+                    long nanos = System.nanoTime() - start;
+                    maxLatencyMs.accumulateAndGet(nanos / 1_000_000, Math::max);
+                    latencies.add(nanos / 1_000);
                     if (ar.succeeded()) {
                         String answer = text(ar.result().body());
                         versions.merge(answer.substring(0, Math.max(0, answer.indexOf(':'))), 1L, Long::sum);
@@ -73,6 +77,26 @@ final class ClosedLoopLoad {
             return t.value();
         }
         return ((JsonObject) body).getString("text", "");
+    }
+
+    /** @return the latencies (microseconds) recorded since the last call, sorted; the record starts afresh */
+    java.util.List<Long> takeLatencies() {
+        java.util.List<Long> out = new java.util.ArrayList<>();
+        Long l;
+        while ((l = latencies.poll()) != null) {
+            out.add(l);
+        }
+        out.sort(Long::compare);
+        return out;
+    }
+
+    /**
+     * @param sorted latencies, sorted
+     * @param q the quantile, 0 to 1
+     * @return the nearest-rank quantile
+     */
+    static long quantile(java.util.List<Long> sorted, double q) {
+        return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1));
     }
 
     void stopAndWait() throws InterruptedException {

@@ -12,6 +12,7 @@ import io.vertx.core.eventbus.ReplyException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -36,6 +37,29 @@ public class HotSwapIT extends StoaTestSupport {
         }
     }
 
+    /** How long the load runs before the first update, to measure the steady-state latency. */
+    private static final long STEADY_MS = 5_000;
+
+    /**
+     * Prints the two latency distributions and leaves them for the benchmark report as
+     * {@code itests/benchmarks/target/bench-report/swap.json} ({@code swap_errors}, {@code swap_p99_over_steady}).
+     */
+    private static void report(List<Long> steady, List<Long> swapping, int errors) throws IOException {
+        long p99Steady = ClosedLoopLoad.quantile(steady, 0.99);
+        long p99Swap = ClosedLoopLoad.quantile(swapping, 0.99);
+        double ratio = (double) p99Swap / Math.max(1, p99Steady);
+        System.out.printf("[measure] hot swap p99: steady %d us (%d calls), during 10 updates %d us (%d calls),"
+                + " ratio %.2f; p50 %d vs %d us%n", p99Steady, steady.size(), p99Swap, swapping.size(), ratio,
+                ClosedLoopLoad.quantile(steady, 0.5), ClosedLoopLoad.quantile(swapping, 0.5));
+        Path dir = Path.of(System.getProperty("stoa.dist")).resolve("../../itests/benchmarks/target/bench-report")
+                .normalize();
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("swap.json"), "{\n  \"swap_errors\": " + errors
+                + ",\n  \"swap_p99_over_steady\": " + ratio + ",\n  \"swap_p99_us\": " + p99Swap
+                + ",\n  \"steady_p99_us\": " + p99Steady + ",\n  \"source\": \"itests/osgi HotSwapIT: "
+                + CLIENTS + " closed-loop clients on the in-process bus, " + UPDATES + " bundle updates\"\n}\n");
+    }
+
     @Test
     public void tenUpdatesUnderLoadLoseNoRequest() throws Exception {
         Vertx vertx = service(Vertx.class);
@@ -47,6 +71,9 @@ public class HotSwapIT extends StoaTestSupport {
 
         ClosedLoopLoad load = new ClosedLoopLoad(vertx, "stoa.service.echo", Text::new);
         load.start(CLIENTS);
+        // steady state first, then the same load through the updates: their p99s side by side (issue 7's target)
+        Thread.sleep(STEADY_MS);
+        List<Long> steady = load.takeLatencies();
         for (int i = 1; i <= UPDATES; i++) {
             String version = "1.0." + i;
             long answeredBefore = load.ok.get();
@@ -57,6 +84,8 @@ public class HotSwapIT extends StoaTestSupport {
                     i, version, (System.nanoTime() - start) / 1_000_000, load.ok.get() - answeredBefore);
         }
         load.stopAndWait();
+        List<Long> swapping = load.takeLatencies();
+        report(steady, swapping, load.failed.size());
 
         System.out.printf("[measure] hot swap: %d calls sent, %d answered, %d failed, max latency %d ms%n",
                 load.sent.get(), load.ok.get(), load.failed.size(), load.maxLatencyMs.get());

@@ -99,6 +99,7 @@ public abstract class StoaTestSupport {
         // the shipped etc/train/clip-shapes.yaml would train for minutes in every container: only tests that ask
         options.add(frameworkProperty("stoa.train.firstStart").value(Boolean.toString(firstStartTraining())));
         options.add(systemProperty("stoa.itest.bundles").value(bundles.toString()));
+        options.add(systemProperty("stoa.dist").value(System.getProperty("stoa.dist")));
         prepareDjl(work);
         options.add(frameworkStartLevel(Integer.parseInt(
                 properties.getOrDefault("org.osgi.framework.startlevel.beginning", "100"))));
