@@ -1,0 +1,72 @@
+package dev.stoa.models.clipcap.internal;
+
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.ServiceProperties;
+import dev.stoa.api.StoaException;
+import dev.stoa.nn.lm.LanguageModelFactory;
+import dev.stoa.nn.train.TrainableModel;
+import dev.stoa.nn.train.TrainableModelFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The trainer's view of a GPT decoder pretrained on captions: {@code model: {id: gpt-captions, width: 64, ...}},
+ * the {@code gpt} factory's hyperparameters plus {@code caption_length} (T, default 64) and {@code model_id}
+ * (default {@code gpt-captions}). ClipCap's {@code transformer} variant keeps this decoder frozen.
+ */
+@Component(service = TrainableModelFactory.class,
+        property = {ServiceProperties.ID + "=" + GptCaptionsFactory.ID, ServiceProperties.KIND + "=model"})
+public final class GptCaptionsFactory implements TrainableModelFactory {
+
+    static final String ID = "gpt-captions";
+
+    private final LanguageModelFactory decoders;
+
+    /** @param decoders the {@code gpt} language-model factory */
+    @Activate
+    public GptCaptionsFactory(@Reference(target = "(" + ServiceProperties.ID + "=gpt)") LanguageModelFactory decoders) {
+        this.decoders = decoders;
+    }
+
+    @Override
+    public Map<String, Object> defaults() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("model_id", ID);
+        d.put("caption_length", 64);
+        d.putAll(decoders.defaults());
+        return d;
+    }
+
+    @Override
+    public TrainableModel create(Map<String, ?> options) {
+        Map<String, String> hyperparameters = new TreeMap<>();
+        decoders.defaults().forEach((k, v) -> hyperparameters.put(k, String.valueOf(v)));
+        for (Map.Entry<String, ?> e : options.entrySet()) {
+            if (!defaults().containsKey(e.getKey())) {
+                throw new StoaException(FailureCode.BAD_CONFIG, "model." + e.getKey() + " is not an option of "
+                        + ID + "; use " + defaults().keySet());
+            }
+            if (decoders.defaults().containsKey(e.getKey())) {
+                hyperparameters.put(e.getKey(), String.valueOf(e.getValue()));
+            }
+        }
+        String modelId = String.valueOf(options.containsKey("model_id") ? options.get("model_id") : ID);
+        String length = String.valueOf(options.containsKey("caption_length") ? options.get("caption_length") : 64);
+        int captionLength;
+        try {
+            captionLength = Integer.parseInt(length.trim());
+        } catch (NumberFormatException e) {
+            captionLength = -1;
+        }
+        if (captionLength < 3) {
+            throw new StoaException(FailureCode.BAD_CONFIG, "model.caption_length is '" + length + "'; use a whole"
+                    + " number of at least 3");
+        }
+        return new GptCaptionsTrainable(modelId, hyperparameters,
+                new TeacherForcing(decoders.create(hyperparameters)), captionLength);
+    }
+}
