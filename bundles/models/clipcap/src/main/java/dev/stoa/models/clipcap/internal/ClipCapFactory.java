@@ -88,6 +88,7 @@ public final class ClipCapFactory implements TrainableModelFactory {
                     + " store; pretrain the decoder first: bin/stoa train etc/train/gpt-captions.yaml"));
             hyperparameters = readHyperparameters(v.path().resolve(GptCaptionsTrainable.HYPERPARAMETERS));
             pretrained = v.path().resolve(GptCaptionsTrainable.PARAMETERS);
+            checkPromptLength(config, v.path().resolve(GptCaptionsTrainable.PROMPT));
         }
         ClipCapConfig built = config.withDecoder(hyperparameters);
         return new ClipCapTrainable(modelId, built, new ClipCap(built, decoders.create(hyperparameters)), embedder,
@@ -127,6 +128,19 @@ public final class ClipCapFactory implements TrainableModelFactory {
             throw new UncheckedIOException(e);
         }
         return ClipCapConfig.read(name, p, "variants/" + name + ".properties");
+    }
+
+    /** A decoder pretrained with P prompt tokens before each caption reads a prefix of exactly P vectors. */
+    private static void checkPromptLength(ClipCapConfig config, Path file) {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        String p = readHyperparameters(file).getOrDefault("prompt_length", "0").trim();
+        if (!p.equals("0") && !p.equals(Integer.toString(config.prefixLength()))) {
+            throw new StoaException(FailureCode.BAD_CONFIG, "model.prefix_length is " + config.prefixLength()
+                    + ", but the decoder '" + config.decoderModel() + "' was pretrained with prompts of " + p
+                    + " tokens before each caption; use prefix_length: " + p);
+        }
     }
 
     static Map<String, String> readHyperparameters(Path file) {

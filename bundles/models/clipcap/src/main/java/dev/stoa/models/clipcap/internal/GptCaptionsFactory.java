@@ -15,7 +15,8 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The trainer's view of a GPT decoder pretrained on captions: {@code model: {id: gpt-captions, width: 64, ...}},
- * the {@code gpt} factory's hyperparameters plus {@code caption_length} (T, default 64) and {@code model_id}
+ * the {@code gpt} factory's hyperparameters plus {@code caption_length} (T, default 64), {@code prompt_length} (P,
+ * default 0: a label prompt of P tokens before each caption, see {@link GptCaptionsTrainable}) and {@code model_id}
  * (default {@code gpt-captions}). ClipCap's {@code transformer} variant keeps this decoder frozen.
  */
 @Component(service = TrainableModelFactory.class,
@@ -37,6 +38,7 @@ public final class GptCaptionsFactory implements TrainableModelFactory {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("model_id", ID);
         d.put("caption_length", 64);
+        d.put("prompt_length", 0);
         d.putAll(decoders.defaults());
         return d;
     }
@@ -55,18 +57,22 @@ public final class GptCaptionsFactory implements TrainableModelFactory {
             }
         }
         String modelId = String.valueOf(options.containsKey("model_id") ? options.get("model_id") : ID);
-        String length = String.valueOf(options.containsKey("caption_length") ? options.get("caption_length") : 64);
-        int captionLength;
-        try {
-            captionLength = Integer.parseInt(length.trim());
-        } catch (NumberFormatException e) {
-            captionLength = -1;
-        }
-        if (captionLength < 3) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "model.caption_length is '" + length + "'; use a whole"
-                    + " number of at least 3");
-        }
         return new GptCaptionsTrainable(modelId, hyperparameters,
-                new TeacherForcing(decoders.create(hyperparameters)), captionLength);
+                new TeacherForcing(decoders.create(hyperparameters)), whole(options, "caption_length", 64, 3),
+                whole(options, "prompt_length", 0, 0));
+    }
+
+    private static int whole(Map<String, ?> options, String key, int fallback, int min) {
+        String value = String.valueOf(options.containsKey(key) ? options.get(key) : fallback).trim();
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new StoaException(FailureCode.BAD_CONFIG, "model." + key + " is '" + value + "'; use a whole number"
+                + " of at least " + min);
     }
 }
