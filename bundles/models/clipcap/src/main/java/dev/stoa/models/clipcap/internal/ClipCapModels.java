@@ -1,7 +1,9 @@
 package dev.stoa.models.clipcap.internal;
 
 import ai.djl.ndarray.NDManager;
+import dev.stoa.api.FailureCode;
 import dev.stoa.api.ServiceProperties;
+import dev.stoa.api.StoaException;
 import dev.stoa.api.StoaService;
 import dev.stoa.api.model.ModelStore;
 import dev.stoa.api.service.Captioner;
@@ -111,9 +113,17 @@ public final class ClipCapModels {
                 }
                 LOG.info("{}: serving version {} ({} mapper, k={}, images embedded by {}-image)", id, v.number(),
                         captioner.config().mapper(), captioner.config().prefixLength(), captioner.config().clipModel());
+            } catch (StoaException e) {
+                if (e.code() == FailureCode.UNAVAILABLE && warned.add(id + "@" + v.number() + ":waiting")) {
+                    // at start-up the CLIP bundle may not have loaded its model yet: tried again on the next check
+                    LOG.info("{}: version {} waits for the CLIP image service: {}", id, v.number(), e.getMessage());
+                } else if (e.code() != FailureCode.UNAVAILABLE && warned.add(id + "@" + v.number() + ":"
+                        + e.getMessage())) {
+                    LOG.warn("{}: version {} not served: {}", id, v.number(), e.getMessage());
+                }
             } catch (Exception e) {
                 if (warned.add(id + "@" + v.number() + ":" + e.getMessage())) {
-                    LOG.warn("{}: version {} not served yet: {}", id, v.number(), e.getMessage());
+                    LOG.warn("{}: version {} not served: {}", id, v.number(), e.getMessage());
                 }
             }
         }
