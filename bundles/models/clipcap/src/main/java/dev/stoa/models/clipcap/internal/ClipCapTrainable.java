@@ -1,0 +1,180 @@
+package dev.stoa.models.clipcap.internal;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.StoaException;
+import dev.stoa.api.dataset.Dataset;
+import dev.stoa.api.dataset.Example;
+import dev.stoa.nn.loss.TrainingLoss;
+import dev.stoa.nn.text.ByteTokenizer;
+import dev.stoa.nn.train.TrainableModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ClipCap as the trainer sees it. Inputs {@code [v (B, E), ids (B, T)]}: the frozen CLIP's image embeddings and one
+ * of each image's captions drawn at random; the {@code captioning} loss gets the block's {@code [logits (B, T, V),
+ * ids]}. With
+ * {@code freeze_decoder} the decoder's parameters do not require gradients, so the trainer (which optimises those
+ * that do) trains the mapper only. Embeddings are cached by example id: CLIP is frozen, so an example's embedding
+ * never changes during a run.
+ *
+ * <p>Evaluation: captions for the first {@code examples} (default 200) images of {@code split} (default
+ * {@code test}), greedy or beam as the variant says; {@code caption_colour_shape_accuracy/<split>} is the fraction
+ * whose caption names the image's colour and its shape ({@link CaptionScore}), {@code caption_colour_accuracy} and
+ * {@code caption_shape_accuracy} each alone.
+ */
+final class ClipCapTrainable implements TrainableModel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClipCapTrainable.class);
+
+    private final String modelId;
+    private final ClipCapConfig config;
+    private final ClipCap model;
+    private final ImageEmbedder embedder;
+    private final Path pretrainedDecoder;
+    private final ByteTokenizer tokenizer;
+    private final Map<String, float[]> embeddings = new ConcurrentHashMap<>();
+
+    /**
+     * @param modelId the store id, {@code clipcap-<name>}
+     * @param config the variant, with the decoder's hyperparameters as built
+     * @param model the block, uninitialised
+     * @param embedder the frozen CLIP image encoder
+     * @param pretrainedDecoder the decoder's {@code gpt.params} to start from, or null for random weights
+     */
+    ClipCapTrainable(String modelId, ClipCapConfig config, ClipCap model, ImageEmbedder embedder,
+            Path pretrainedDecoder) {
+        this.modelId = modelId;
+        this.config = config;
+        this.model = model;
+        this.embedder = embedder;
+        this.pretrainedDecoder = pretrainedDecoder;
+        this.tokenizer = new ByteTokenizer(config.captionLength());
+    }
+
+    @Override
+    public String modelId() {
+        return modelId;
+    }
+
+    @Override
+    public Block block() {
+        return model;
+    }
+
+    /** @return the block, typed */
+    ClipCap clipCap() {
+        return model;
+    }
+
+    @Override
+    public void initialize(NDManager manager) {
+        model.initialize(manager, DataType.FLOAT32, new Shape(1, embedder.dimension()),
+                new Shape(1, config.captionLength()));
+        if (pretrainedDecoder != null) {
+            try {
+                Parameters.load(model.decoder(), manager, pretrainedDecoder);
+            } catch (IOException | MalformedModelException e) {
+                throw new StoaException(FailureCode.BAD_CONFIG, "model.decoder_model: cannot load "
+                        + pretrainedDecoder + " (" + e.getMessage() + "); train it again with"
+                        + " etc/train/gpt-captions.yaml", e);
+            }
+        }
+        if (config.freezeDecoder()) {
+            // the trainer optimises only parameters that require gradients: the mapper alone
+            model.decoder().freezeParameters(true);
+        }
+    }
+
+    @Override
+    public NDList inputs(NDManager batch, List<Example> examples, SplittableRandom random) {
+        List<String> captions = new ArrayList<>(examples.size());
+        for (Example e : examples) {
+            captions.add(e.captions().get(random.nextInt(e.captions().size())));
+        }
+        return new NDList(batch.create(embed(examples)), Parameters.ids(batch, tokenizer.encode(captions)));
+    }
+
+    private float[][] embed(List<Example> examples) {
+        List<Example> missing = examples.stream().filter(e -> !embeddings.containsKey(e.id())).toList();
+        if (!missing.isEmpty()) {
+            float[][] fresh = embedder.embed(missing.stream().map(Example::image).toList());
+            for (int i = 0; i < fresh.length; i++) {
+                embeddings.put(missing.get(i).id(), fresh[i]);
+            }
+        }
+        return examples.stream().map(e -> embeddings.get(e.id())).toArray(float[][]::new);
+    }
+
+    @Override
+    public NDList lossInputs(NDList outputs, List<Example> examples, NDManager batch) {
+        // the block passes its ids through: [logits, ids], as the captioning loss takes them
+        return outputs;
+    }
+
+    @Override
+    public Map<String, Double> evaluate(Dataset dataset, Map<String, ?> options, ParameterStore ps) {
+        int count = Parameters.intOption(options, "examples", 200);
+        String split = String.valueOf(options.containsKey("split") ? options.get("split") : "test");
+        List<Example> examples = Parameters.first(dataset.split(split), count);
+        List<String> captions = new CaptionWriter(model, config).write(ps, ps.getManager(), embed(examples));
+        int colour = 0;
+        int shape = 0;
+        int both = 0;
+        for (int i = 0; i < examples.size(); i++) {
+            Map<String, String> a = examples.get(i).attributes();
+            boolean c = CaptionScore.names(captions.get(i), a.get("colour"));
+            boolean s = CaptionScore.names(captions.get(i), a.get("shape"));
+            colour += c ? 1 : 0;
+            shape += s ? 1 : 0;
+            both += c && s ? 1 : 0;
+        }
+        LOG.info("{}: captions of {} {} images, e.g. {}", modelId, examples.size(), split,
+                captions.subList(0, Math.min(4, captions.size())));
+        Map<String, Double> out = new LinkedHashMap<>();
+        double n = Math.max(1, examples.size());
+        out.put("caption_colour_shape_accuracy/" + split, both / n);
+        out.put("caption_colour_accuracy/" + split, colour / n);
+        out.put("caption_shape_accuracy/" + split, shape / n);
+        return out;
+    }
+
+    @Override
+    public void save(Path dir, TrainingLoss loss, Dataset dataset) throws IOException {
+        StoredClipCap.save(dir, config, model);
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("variant", config.name());
+        out.put("mapper", config.mapper());
+        out.put("prefix_length", config.prefixLength());
+        out.put("clip_model", config.clipModel());
+        out.put("decoder", config.decoder());
+        out.put("decoder_frozen", config.freezeDecoder());
+        out.put("parameters", Parameters.count(model, false));
+        out.put("trained_parameters", Parameters.count(model, true));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        // the parameters live in the trainer's manager, which frees them
+    }
+}
