@@ -17,7 +17,7 @@ import org.osgi.service.component.annotations.Reference;
  * {@code gpt} {@link LanguageModelFactory} trained on scene descriptions with questions and answers
  * ({@link SceneQaCorpus}). Its model store id is {@code gpt-scene-qa}
  * (a training file's {@code output} may name another {@code gpt-*} id), which the gpt bundle serves as a
- * TextGenerator. Options: {@code few_shot_probability} (0.3) and the decoder's hyperparameters
+ * TextGenerator. Options: {@code few_shot_probability} (0.3; the shipped training file sets 0) and the decoder's hyperparameters
  * ({@code context_length} 256, {@code width} 64, {@code layers} 2, {@code heads} 4, {@code mlp_ratio} 4).
  */
 @Component(property = {"stoa.id=" + SceneQaFactory.ID, "stoa.kind=model", "stoa.version=1.0.0"})

@@ -49,18 +49,39 @@ public final class VqaEvalSetService implements StoaService<Map<String, Object>,
         List<VqaEvalSet.Item> set = VqaEvalSet.make(shapes, n, seed, imageSize);
         Object answers = input.get("answers");
         if (answers != null) {
-            if (!(answers instanceof Map<?, ?> byId)) {
-                throw StoaException.badInput("answers", "is not an object; send {\"<item id>\": \"<answer>\", ...}");
-            }
-            Map<String, Object> given = new LinkedHashMap<>();
-            byId.forEach((k, v) -> given.put(String.valueOf(k), v));
-            return VqaScore.score(set, given);
+            return VqaScore.score(set, answers(answers));
         }
         List<Object> items = new ArrayList<>();
         set.forEach(i -> items.add(VqaEvalSet.json(i)));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("items", items);
         return out;
+    }
+
+    /**
+     * The answers object: a {@link Map}, or (as the gateway hands nested JSON objects over, Vert.x's JsonObject) an
+     * {@link Iterable} of map entries, read without depending on Vert.x.
+     */
+    static Map<String, Object> answers(Object answers) {
+        Map<String, Object> given = new LinkedHashMap<>();
+        if (answers instanceof Map<?, ?> byId) {
+            byId.forEach((k, v) -> given.put(String.valueOf(k), v));
+            return given;
+        }
+        if (answers instanceof Iterable<?> entries) {
+            boolean allEntries = true;
+            for (Object e : entries) {
+                if (e instanceof Map.Entry<?, ?> entry) {
+                    given.put(String.valueOf(entry.getKey()), entry.getValue());
+                } else {
+                    allEntries = false;
+                }
+            }
+            if (allEntries) {
+                return given;
+            }
+        }
+        throw StoaException.badInput("answers", "is not an object; send {\"<item id>\": \"<answer>\", ...}");
     }
 
     private static long number(Map<String, Object> input, String field, long fallback) {

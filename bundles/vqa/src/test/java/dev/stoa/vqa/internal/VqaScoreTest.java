@@ -53,6 +53,12 @@ class VqaScoreTest {
         set.forEach(i -> answers.put(i.id(), i.question().answer()));
         Map<String, Object> s = service.call(Map.of("n", 8, "answers", answers));
         assertThat(s.get("overall")).isEqualTo(Map.of("correct", 8, "total", 8, "accuracy", 1.0));
+        // the gateway hands a nested JSON object over as an Iterable of entries (Vert.x's JsonObject)
+        Iterable<Map.Entry<String, Object>> entries = () -> answers.entrySet().iterator();
+        assertThat(service.call(Map.of("n", 8, "answers", entries)).get("overall"))
+                .isEqualTo(Map.of("correct", 8, "total", 8, "accuracy", 1.0));
+        Assertions.assertThatThrownBy(() -> service.call(Map.of("n", 8, "answers", List.of("red"))))
+                .isInstanceOf(StoaException.class).hasMessageContaining("answers");
         Assertions.assertThatThrownBy(() -> service.call(Map.of("n", 8, "answers", "red")))
                 .isInstanceOf(StoaException.class).hasMessageContaining("answers");
     }

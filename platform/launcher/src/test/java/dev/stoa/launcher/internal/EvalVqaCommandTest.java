@@ -55,7 +55,7 @@ class EvalVqaCommandTest {
                 return;
             }
             JsonObject answers = req.getAsJsonObject("answers");
-            int right = (int) answers.entrySet().stream().filter(e -> e.getValue().getAsString().equals("red"))
+            int right = (int) answers.entrySet().stream().filter(e -> e.getValue().getAsString().strip().equals("red"))
                     .count();
             reply(ex, 200, "{\"by_type\": {\"colour\": {\"correct\": " + right + ", \"total\": " + n
                     + ", \"accuracy\": " + (double) right / n + "}}, \"overall\": {\"correct\": " + right
