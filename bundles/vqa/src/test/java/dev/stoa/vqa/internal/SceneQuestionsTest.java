@@ -27,7 +27,7 @@ class SceneQuestionsTest {
         assertThat(qs).extracting(SceneQuestion::type).containsExactly("colour", "shape", "count", "text");
         assertThat(qs).extracting(SceneQuestion::answer).containsExactly("red", "circle", "two", "STOP");
         assertThat(qs.get(0).question()).containsAnyOf("colour", "color");
-        assertThat(qs.get(2).question()).contains("many", "number");
+        assertThat(qs.get(2).question()).containsAnyOf("many", "number");
     }
 
     @Test
