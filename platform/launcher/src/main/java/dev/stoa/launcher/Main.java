@@ -2,6 +2,7 @@ package dev.stoa.launcher;
 
 import dev.stoa.launcher.internal.CallCommand;
 import dev.stoa.launcher.internal.Command;
+import dev.stoa.launcher.internal.EvalVqaCommand;
 import dev.stoa.launcher.internal.CommandLine;
 import dev.stoa.launcher.internal.ListCommand;
 import dev.stoa.launcher.internal.RunCommand;
@@ -43,6 +44,7 @@ public final class Main {
     public static int execute(String[] args, PrintStream out, PrintStream err) {
         List<Command> commands = new ArrayList<>(List.of(new RunCommand(), new CallCommand(), new TrainCommand()));
         commands.addAll(ListCommand.all());
+        commands.add(new EvalVqaCommand());
         commands.add(new VersionCommand());
         CommandLine commandLine = new CommandLine("run", commands);
         return commandLine.execute(List.of(args), out, err);

@@ -29,7 +29,7 @@ final class PipelineParser {
             Set.of("Text", "Image", "Audio", "Embedding", "Tokens", "Mask", "JsonObject"));
     private static final Set<String> TOP_FIELDS = Set.of("description", "input", "stages", "output");
     private static final Set<String> STAGE_FIELDS = Set.of("description", "call", "map", "template", "merge", "top",
-            "by", "input", "when", "timeout", "retries", "maxInFlight");
+            "by", "input", "when", "timeout", "retries", "maxInFlight", "with", "optional");
     private static final Set<String> KIND_FIELDS = Set.of("call", "map", "template", "merge", "top");
 
     private final String file;
@@ -205,8 +205,41 @@ final class PipelineParser {
         int retries = f.containsKey("retries") ? integer(f.get("retries"), at + ".retries", 0, 10) : 0;
         int maxInFlight = f.containsKey("maxInFlight") ? integer(f.get("maxInFlight"), at + ".maxInFlight", 1, 100_000)
                 : defaultMaxInFlight;
+        java.util.Map<String, Object> with = new LinkedHashMap<>();
+        if (f.containsKey("with")) {
+            if (kind != Stage.Kind.CALL) {
+                error(f.get("with"), at + ".with", "only a 'call' stage adds fields to what it sends; remove it");
+            } else if (f.get("with") instanceof MappingNode wm) {
+                for (NodeTuple t : wm.getValue()) {
+                    String key = scalar(t.getKeyNode(), at + ".with");
+                    Object value = literal(t.getValueNode(), at + ".with." + key);
+                    if (key != null && value != null) {
+                        with.put(key, value);
+                    }
+                }
+            } else {
+                error(f.get("with"), at + ".with", "must map field names to values, e.g."
+                        + " '{prompt: $describe.text, max_tokens: 8}'");
+            }
+        }
+        if (kind == Stage.Kind.CALL && !with.isEmpty() && !f.containsKey("input")) {
+            input = null; // 'with' alone is the request
+        }
+        boolean optional = false;
+        if (f.containsKey("optional")) {
+            String text = scalar(f.get("optional"), at + ".optional");
+            if ("true".equals(text) || "false".equals(text)) {
+                optional = Boolean.parseBoolean(text);
+            } else if (text != null) {
+                error(f.get("optional"), at + ".optional", "is '" + text + "'; write true or false");
+            }
+            if (optional && kind != Stage.Kind.CALL && kind != Stage.Kind.MAP) {
+                error(f.get("optional"), at + ".optional", "only 'call' and 'map' stages call a service that may be"
+                        + " absent; remove it");
+            }
+        }
         return new Stage(id, line, kind, service, input, template, merge, top, by, when, timeout, retries,
-                maxInFlight);
+                maxInFlight, java.util.Collections.unmodifiableMap(with), optional);
     }
 
     private Map<String, Node> fields(MappingNode map, String at, Set<String> allowed) {
@@ -242,6 +275,44 @@ final class PipelineParser {
             return null;
         }
         return Ref.parse(text.substring(1));
+    }
+
+    /**
+     * A {@code with:} value: {@code $ref} becomes a {@link Ref}; a plain scalar a number, boolean or string (quoted
+     * scalars stay strings); a list a list of such values.
+     */
+    private Object literal(Node node, String at) {
+        if (node instanceof SequenceNode seq) {
+            List<Object> items = new ArrayList<>();
+            for (Node item : seq.getValue()) {
+                Object v = literal(item, at);
+                if (v != null) {
+                    items.add(v);
+                }
+            }
+            return items;
+        }
+        if (!(node instanceof ScalarNode sn)) {
+            error(node, at, "must be a value or a list of values, not a mapping");
+            return null;
+        }
+        String text = sn.getValue();
+        if (sn.getScalarStyle() != org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN) {
+            return text;
+        }
+        if (text.startsWith("$")) {
+            return ref(node, at);
+        }
+        if (text.equals("true") || text.equals("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        if (text.matches("-?[0-9]+")) {
+            return Long.parseLong(text);
+        }
+        if (text.matches("-?[0-9]*\\.[0-9]+([eE]-?[0-9]+)?")) {
+            return Double.parseDouble(text);
+        }
+        return text;
     }
 
     private long duration(Node node, String at) {

@@ -141,13 +141,25 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
     synchronized void servicesChanged() {
         for (Map.Entry<String, Entry> me : byName.entrySet()) {
             Entry e = me.getValue();
-            if (e.candidate != null && (e.serving == null || e.serving.definition() != e.candidate)) {
+            if (e.candidate != null && (e.serving == null || e.serving.definition() != e.candidate
+                    || optionalServicesChanged(e.serving))) {
                 activate(me.getKey(), e);
             } else if (e.serving != null) {
                 e.missing = List.copyOf(PipelineValidator.validate(e.serving.definition(), runningServices()::get)
                         .missingServices());
             }
         }
+    }
+
+    /** @return whether an optional stage's service came or went since this version started serving */
+    private boolean optionalServicesChanged(PipelineService serving) {
+        Map<String, ExportedService> running = runningServices();
+        return serving.definition().stages().values().stream().filter(Stage::optional).anyMatch(s ->
+                serving.addresses().containsKey(s.service()) != present(running.get(s.service())));
+    }
+
+    private static boolean present(ExportedService s) {
+        return s != null && !"gone".equals(s.state());
     }
 
     /**
@@ -205,7 +217,8 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
             return;
         }
         Map<String, String> addresses = new HashMap<>();
-        e.candidate.stages().values().stream().filter(s -> s.service() != null)
+        // an optional stage's absent service gets no address: the stage is skipped until it comes
+        e.candidate.stages().values().stream().filter(s -> s.service() != null && present(running.get(s.service())))
                 .forEach(s -> addresses.put(s.service(), running.get(s.service()).address()));
         PipelineService next = new PipelineService(vertx, e.candidate, addresses);
         Hashtable<String, Object> props = new Hashtable<>();

@@ -63,6 +63,11 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
         return definition;
     }
 
+    /** @return the address of each service this version calls; an optional stage's absent service has none */
+    Map<String, String> addresses() {
+        return addresses;
+    }
+
     /** @return each stage's counts and latency, in file order */
     Map<String, StageStats> stats() {
         return stats;
@@ -123,12 +128,13 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
 
         Future<Void> stage(Stage stage) {
             long start = System.nanoTime();
-            if (stage.when() != null && !stage.when().test(values)) {
+            if (stage.when() != null && !stage.when().test(values)
+                    || stage.optional() && !addresses.containsKey(stage.service())) {
                 record(stage, start, "skipped");
                 return Future.succeededFuture();
             }
             Future<JsonObject> result = switch (stage.kind()) {
-                case CALL -> call(stage, payload(stage, stage.input().resolve(values)));
+                case CALL -> call(stage, request(stage));
                 case MAP -> map(stage);
                 case TEMPLATE -> Future.succeededFuture(new JsonObject().put("text", stage.template().render(values)));
                 case MERGE -> Future.succeededFuture(merge(stage));
@@ -193,6 +199,21 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
             JsonObject out = new JsonObject();
             for (Ref r : stage.merge()) {
                 out.put(r.path().isEmpty() ? r.source() : r.path().get(r.path().size() - 1), r.resolve(values));
+            }
+            return out;
+        }
+
+        /** What a call stage sends: its input (or nothing), with its {@code with:} fields added. */
+        private JsonObject request(Stage stage) {
+            JsonObject out = stage.input() == null ? new JsonObject()
+                    : payload(stage, stage.input().resolve(values));
+            if (stage.with().isEmpty()) {
+                return out;
+            }
+            out = out.copy();
+            for (Map.Entry<String, Object> e : stage.with().entrySet()) {
+                Object v = e.getValue() instanceof Ref r ? r.resolve(values) : e.getValue();
+                out.put(e.getKey(), v instanceof List<?> l ? new JsonArray(new ArrayList<>(l)) : v);
             }
             return out;
         }

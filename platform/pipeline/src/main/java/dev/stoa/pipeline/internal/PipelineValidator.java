@@ -51,7 +51,9 @@ final class PipelineValidator {
                 case CALL, MAP -> {
                     ExportedService svc = services.apply(s.service());
                     if (svc == null || "gone".equals(svc.state())) {
-                        missing.add(s.service());
+                        if (!s.optional()) {
+                            missing.add(s.service());
+                        }
                     } else {
                         types.put(s.id(), s.kind() == Stage.Kind.MAP ? "JsonObject" : svc.outputType());
                     }

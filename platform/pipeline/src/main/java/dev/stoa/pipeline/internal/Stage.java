@@ -18,9 +18,14 @@ import java.util.List;
  * @param timeoutMs longest one call may take
  * @param retries how often a call that timed out or found its service unavailable is tried again
  * @param maxInFlight most calls of this stage running at once, over all requests; more fail with OVERLOADED
+ * @param with for {@link Kind#CALL}: fields added to what is sent, each a literal (string, number, boolean, list) or a
+ *     {@link Ref} resolved per request; without {@code input:} they are all that is sent. Empty when not set
+ * @param optional for {@link Kind#CALL} and {@link Kind#MAP}: the pipeline serves without the service, and the stage
+ *     is skipped (its output absent) while the service is not installed
  */
 record Stage(String id, int line, Kind kind, String service, Ref input, Template template, List<Ref> merge, int top,
-        String by, Condition when, long timeoutMs, int retries, int maxInFlight) {
+        String by, Condition when, long timeoutMs, int retries, int maxInFlight, java.util.Map<String, Object> with,
+        boolean optional) {
 
     /** What a stage does. */
     enum Kind {
@@ -51,6 +56,7 @@ record Stage(String id, int line, Kind kind, String service, Ref input, Template
         if (when != null) {
             refs.add(when.ref());
         }
+        with.values().stream().filter(Ref.class::isInstance).map(Ref.class::cast).forEach(refs::add);
         return refs;
     }
 }

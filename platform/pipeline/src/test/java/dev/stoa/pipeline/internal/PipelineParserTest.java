@@ -59,8 +59,8 @@ class PipelineParserTest {
                     call: x
                     tiemout: 5s
                 """)).containsExactly("pipelines/p.yaml:4: stages.a.tiemout: is not a known field; did you mean"
-                        + " 'timeout'? (known: [by, call, description, input, map, maxInFlight, merge, retries, template,"
-                        + " timeout, top, when])");
+                        + " 'timeout'? (known: [by, call, description, input, map, maxInFlight, merge, optional, retries,"
+                        + " template, timeout, top, when, with])");
     }
 
     @Test
@@ -100,6 +100,28 @@ class PipelineParserTest {
                     call: x
                     when: tags > 1
                 """)).singleElement().asString().contains(":4: stages.a.when: is 'tags > 1'; write '$stage.field'");
+    }
+
+    @Test
+    void withAndOptionalAreCheckedWhereTheyApply() {
+        assertThat(errors("""
+                stages:
+                  a: {template: "x", with: {n: 1}, optional: maybe}
+                """)).anySatisfy(e -> assertThat(e).contains("stages.a.with: only a 'call' stage"))
+                .anySatisfy(e -> assertThat(e).contains("stages.a.optional: is 'maybe'; write true or false"));
+        assertThat(errors("""
+                stages:
+                  a: {call: x, with: [1, 2]}
+                """)).singleElement().asString().contains("stages.a.with: must map field names to values");
+        Stage s = parse("""
+                stages:
+                  a: {call: x, with: {prompt: $input.text, n: 3, name: "7"}, optional: true}
+                """).definition().stages().get("a");
+        assertThat(s.input()).as("'with' alone is the request").isNull();
+        assertThat(s.with()).containsEntry("n", 3L).containsEntry("name", "7");
+        assertThat(s.with().get("prompt")).isEqualTo(Ref.parse("input.text"));
+        assertThat(s.reads()).contains(Ref.parse("input.text"));
+        assertThat(s.optional()).isTrue();
     }
 
     @Test

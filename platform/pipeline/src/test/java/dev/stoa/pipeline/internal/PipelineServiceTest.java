@@ -210,4 +210,57 @@ class PipelineServiceTest {
         assertThat(stages.stream().map(o -> ((JsonObject) o).getString("stage") + "=" + ((JsonObject) o)
                 .getString("outcome"))).containsExactlyInAnyOrder("loud=ok", "skipped=skipped");
     }
+
+    @Test
+    void withAddsLiteralsAndReferencesToTheRequest() {
+        vertx.eventBus().<JsonObject>consumer("stoa.service.echo", m -> m.reply(m.body().copy()));
+        PipelineParser.Result parsed = PipelineParser.parse("pipelines/t.yaml", "t", """
+                stages:
+                  loud: {call: shout}
+                  ask:
+                    call: echo
+                    with: {prompt: $loud.text, max_tokens: 8, labels: [one, "2"], greedy: true}
+                  labelled: {call: echo, with: {n: 0.5}, input: $input}
+                  both: {merge: [$ask, $labelled]}
+                """, 2_000, 64);
+        assertThat(parsed.errors()).isEmpty();
+        PipelineService p = new PipelineService(vertx, parsed.definition(),
+                Map.of("shout", "stoa.service.shout", "echo", "stoa.service.echo"));
+        JsonObject out = run(p, new JsonObject().put("text", "hi"));
+        // without 'input:' the 'with' fields are the whole request
+        assertThat(out.getJsonObject("ask").getMap()).containsOnlyKeys("prompt", "max_tokens", "labels", "greedy");
+        assertThat(out.getJsonObject("ask").getString("prompt")).isEqualTo("HI");
+        assertThat(out.getJsonObject("ask").getLong("max_tokens")).isEqualTo(8L);
+        assertThat(out.getJsonObject("ask").getJsonArray("labels")).containsExactly("one", "2");
+        assertThat(out.getJsonObject("ask").getBoolean("greedy")).isTrue();
+        // with 'input:' they are added to it
+        assertThat(out.getJsonObject("labelled").getString("text")).isEqualTo("hi");
+        assertThat(out.getJsonObject("labelled").getDouble("n")).isEqualTo(0.5);
+    }
+
+    @Test
+    void optionalStageWithoutItsServiceIsSkippedAndTheTemplateRendersItEmpty() {
+        PipelineParser.Result parsed = PipelineParser.parse("pipelines/t.yaml", "t", """
+                input: Text
+                stages:
+                  loud: {call: shout}
+                  ocr: {call: ocr-paddle, optional: true}
+                  say: {template: "{{loud.text}} reads [{{ocr.text}}]"}
+                output: $say
+                """, 2_000, 64);
+        assertThat(parsed.errors()).isEmpty();
+        assertThat(parsed.definition().stages().get("ocr").optional()).isTrue();
+        // the registry gives an absent optional service no address
+        PipelineService p = new PipelineService(vertx, parsed.definition(), Map.of("shout", "stoa.service.shout"));
+        JsonObject out = run(p, new JsonObject().put("text", "hi").put("_trace", true));
+        assertThat(out.getString("text")).isEqualTo("HI reads []");
+        assertThat(out.getJsonObject("_trace").getJsonArray("stages").stream()
+                .map(o -> (JsonObject) o).filter(o -> o.getString("stage").equals("ocr"))
+                .map(o -> o.getString("outcome"))).containsExactly("skipped");
+        // with its service present the same stage runs
+        vertx.eventBus().<JsonObject>consumer("stoa.service.ocr", m -> m.reply(new JsonObject().put("text", "STOP")));
+        PipelineService withOcr = new PipelineService(vertx, parsed.definition(),
+                Map.of("shout", "stoa.service.shout", "ocr-paddle", "stoa.service.ocr"));
+        assertThat(run(withOcr, new JsonObject().put("text", "hi")).getString("text")).isEqualTo("HI reads [STOP]");
+    }
 }

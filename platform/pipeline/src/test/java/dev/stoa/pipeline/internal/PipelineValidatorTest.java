@@ -97,6 +97,17 @@ class PipelineValidatorTest {
     }
 
     @Test
+    void optionalServiceNotInstalledNeitherWaitsNorFails() {
+        PipelineValidator.Result r = validate("""
+                stages:
+                  a: {call: not-yet-installed, optional: true}
+                  b: {call: shout, input: $input}
+                """);
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.missingServices()).isEmpty();
+    }
+
+    @Test
     void orderingOperatorOnAStringIsRejected() {
         assertThat(errors("""
                 stages:

@@ -1,0 +1,48 @@
+package dev.stoa.vqa.internal;
+
+import dev.stoa.api.dataset.Example;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The answering model's training text, made from shapes examples' attributes (the images are not used): each
+ * example becomes its {@link SceneText} description, one of its questions and the answer. With probability
+ * {@code fewShotProbability} one or two solved blocks of other examples of the batch go first, so the same model
+ * reads PiCA-style few-shot prompts.
+ */
+final class SceneQaCorpus {
+
+    private final double fewShotProbability;
+
+    /** @param fewShotProbability chance, 0 to 1, that a text has solved examples before it */
+    SceneQaCorpus(double fewShotProbability) {
+        this.fewShotProbability = fewShotProbability;
+    }
+
+    /**
+     * @param examples shapes examples
+     * @param random draws questions, wordings and shots
+     * @return one training text per example, in order
+     */
+    List<String> texts(List<Example> examples, SplittableRandom random) {
+        List<String> out = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            List<String> shots = new ArrayList<>();
+            if (examples.size() > 2 && random.nextDouble() < fewShotProbability) {
+                int n = 1 + random.nextInt(2);
+                for (int k = 1; k <= n; k++) {
+                    shots.add(solved(examples.get((i + k) % examples.size()), random));
+                }
+            }
+            shots.add(solved(examples.get(i), random));
+            out.add(String.join("", shots).stripTrailing());
+        }
+        return out;
+    }
+
+    private static String solved(Example e, SplittableRandom random) {
+        List<SceneQuestion> questions = SceneQuestions.of(e, random);
+        return SceneText.solved(SceneText.description(e), questions.get(random.nextInt(questions.size())));
+    }
+}
