@@ -19,15 +19,17 @@ class ShippedPipelinesTest {
     private static final Path SHIPPED = Path.of("../../distribution/src/main/dist/etc/pipelines");
 
     /** The services the shipped files call, with the input and output types their bundles register. */
-    private static final Map<String, ExportedService> SERVICES = Map.of(
-            "shout", PipelineValidatorTest.service("shout", "Text", "Text"),
-            "all-minilm-l6-v2", PipelineValidatorTest.service("all-minilm-l6-v2", "Text", "Embedding"),
-            "ocr-paddle", PipelineValidatorTest.service("ocr-paddle", "Image", "RecognizedText"),
-            "vectors.texts.query", PipelineValidatorTest.service("vectors.texts.query", "JsonObject", "JsonObject"),
-            "ocr.index", PipelineValidatorTest.service("ocr.index", "JsonObject", "JsonObject"),
-            "ocr.search", PipelineValidatorTest.service("ocr.search", "JsonObject", "JsonObject"),
-            "images.search", PipelineValidatorTest.service("images.search", "JsonObject", "JsonObject"),
-            "clip-tiny-zero-shot", PipelineValidatorTest.service("clip-tiny-zero-shot", "Map", "Map"));
+    private static final Map<String, ExportedService> SERVICES = Map.ofEntries(
+            Map.entry("shout", PipelineValidatorTest.service("shout", "Text", "Text")),
+            Map.entry("all-minilm-l6-v2", PipelineValidatorTest.service("all-minilm-l6-v2", "Text", "Embedding")),
+            Map.entry("ocr-paddle", PipelineValidatorTest.service("ocr-paddle", "Image", "RecognizedText")),
+            Map.entry("vectors.texts.query", PipelineValidatorTest.service("vectors.texts.query", "JsonObject", "JsonObject")),
+            Map.entry("ocr.index", PipelineValidatorTest.service("ocr.index", "JsonObject", "JsonObject")),
+            Map.entry("ocr.search", PipelineValidatorTest.service("ocr.search", "JsonObject", "JsonObject")),
+            Map.entry("images.search", PipelineValidatorTest.service("images.search", "JsonObject", "JsonObject")),
+            Map.entry("clip-tiny-zero-shot", PipelineValidatorTest.service("clip-tiny-zero-shot", "Map", "Map")),
+            Map.entry("clip-tiny-scenes-zero-shot", PipelineValidatorTest.service("clip-tiny-scenes-zero-shot", "Map", "Map")),
+            Map.entry("gpt-scene-qa", PipelineValidatorTest.service("gpt-scene-qa", "GenerationRequest", "Generation")));
 
     @Test
     void everyShippedPipelineIsValidAndNeedsOnlyKnownServices() throws Exception {
