@@ -21,7 +21,6 @@ import dev.stoa.nn.loss.LossTerms;
 import dev.stoa.nn.loss.TrainingLoss;
 import dev.stoa.nn.train.TrainableModel;
 import dev.stoa.nn.train.TrainableModelFactory;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -474,12 +473,6 @@ final class TrainingRun {
 
         List<Double> evaluationValues(String key) {
             return evaluations.stream().map(m -> m.getOrDefault(key, Double.NaN)).toList();
-        }
-
-        JsonArray lines() throws IOException {
-            JsonArray a = new JsonArray();
-            Files.readAllLines(file).forEach(l -> a.add(new JsonObject(l)));
-            return a;
         }
     }
 }
