@@ -287,13 +287,26 @@ public final class HttpGateway {
                     .put("state", s.state()).put("inFlight", s.inFlight()).put("calls", s.calls())
                     .put("failures", s.failures()).put("node", s.node());
             // a model being trained: its services (clip-tiny-*) show the run's progress
-            training.stream().filter(r -> s.id().equals(r.modelId()) || s.id().startsWith(r.modelId() + "-"))
+            training.stream().filter(r -> servesModel(s.id(), r.modelId()))
                     .findFirst().ifPresent(r -> o.put("training", new JsonObject().put("run", r.id())
                             .put("state", r.state()).put("step", r.step()).put("steps", r.totalSteps())
                             .put("progress", r.progress()).put("eta_s", r.etaSeconds())));
             out.add(o);
         }
         json(rc, 200, out);
+    }
+
+    /** The services a model store id is served as: the id itself (generators, captioners) or a CLIP role of it. */
+    private static final List<String> MODEL_ROLES = List.of("", "-image", "-text", "-zero-shot", "-similarity");
+
+    /**
+     * @param serviceId a service's id
+     * @param modelId a model store id, e.g. {@code clip-tiny}
+     * @return whether the service serves that model ({@code clip-tiny-image} does, {@code clip-tiny-resnet-image}
+     *     does not)
+     */
+    static boolean servesModel(String serviceId, String modelId) {
+        return modelId != null && MODEL_ROLES.stream().anyMatch(role -> serviceId.equals(modelId + role));
     }
 
     private void metrics(RoutingContext rc) {

@@ -106,8 +106,10 @@ public final class Trainer implements TrainingService {
         }
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted()
-                    .toList();
+            // by name without the extension, so clip-shapes trains before clip-shapes-scenes (the default model first)
+            files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted(java.util.Comparator.comparing(p -> p.getFileName().toString().replaceFirst("\\.ya?ml$",
+                            ""))).toList();
         } catch (IOException e) {
             LOG.warn("cannot list {}: {}", dir, e.toString());
             return;
