@@ -150,7 +150,8 @@ public final class BenchReport {
             report.getJsonObject("settings").put("mean_tokens", Report.round(tokens));
             checkSameEmbeddings(raw, encoder);
             Map<String, String> batched = Map.of("batching.minilm-batched.max_batch_size", "32",
-                    "batching.minilm-batched.max_queue_delay_us", "0", "batching.minilm-batched.instances", "1");
+                    "batching.minilm-batched.max_queue_delay_us", "0", "batching.minilm-batched.instances",
+                    Integer.getInteger("bench.batchInstances", 1).toString());
             bus.export("encoder", "minilm", encoder, Map.of());
             bus.export("encoder", "minilm-batch1", encoder, Map.of("batching.minilm-batch1.max_batch_size", "1",
                     "batching.minilm-batch1.instances", "1"));
@@ -206,6 +207,10 @@ public final class BenchReport {
         Map<String, LoadDriver.Call> paths = new LinkedHashMap<>();
         paths.put("raw ONNX Runtime", i -> raw.encode(sentence(i)));
         paths.put("Stoa encoder, direct", i -> encoder.call(new Text(sentence(i))));
+        // one thread hand-off there and back, no Vert.x: what crossing threads alone costs on this machine
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        paths.put("Stoa encoder on another thread", i -> other.submit(() -> encoder.call(new Text(sentence(i))))
+                .get());
         paths.put("Stoa over the event bus", i -> vertx.eventBus().request("stoa.encoder.minilm",
                 new Text(sentence(i))).await());
         paths.put("Stoa over HTTP", i -> {
@@ -229,6 +234,8 @@ public final class BenchReport {
                 LoadDriver.sequential(samples.get(e.getKey()), o.block, r * o.block, e.getValue());
             }
         }
+        other.shutdown();
+        Samples wake = WakeLatency.measure(o.quick ? 20 : 300, 6);
         Samples rawS = samples.get("raw ONNX Runtime");
         double rawP50 = rawS.percentileMicros(50);
         double busP50 = samples.get("Stoa over the event bus").percentileMicros(50);
@@ -240,7 +247,10 @@ public final class BenchReport {
         report.put("single_calls", single);
         report.put("overhead_us", new JsonObject()
                 .put("encoder_direct", Report.round(samples.get("Stoa encoder, direct").percentileMicros(50) - rawP50))
-                .put("bus", Report.round(busP50 - rawP50)).put("http", Report.round(httpP50 - rawP50)));
+                .put("bus", Report.round(busP50 - rawP50)).put("http", Report.round(httpP50 - rawP50))
+                .put("another_thread", Report.round(samples.get("Stoa encoder on another thread")
+                        .percentileMicros(50) - rawP50)));
+        report.put("thread_wake_after_6ms_idle", wake.toJson());
         md.append("\n## 1. MiniLM at batch 1, one caller\n\n").append(o.rounds).append(" interleaved rounds of ")
                 .append(o.block).append(" calls per path; overhead and ratios use the medians.\n\n")
                 .append("| path | p50 us | p90 us | p99 us | mean us | over raw (p50) |\n| --- | --- | --- | --- | --- |"
@@ -259,6 +269,12 @@ public final class BenchReport {
         }
         Charts.bars(o.out.resolve("latency.png"), "MiniLM, batch 1, one caller: latency percentiles", "ms", groups,
                 List.of("p50", "p90", "p99"), bars);
+        md.append(String.format(Locale.ROOT, "%nWaking a parked thread after 6 ms of idling (as a caller or event loop"
+                + " waits out a forward pass), this machine: p50 %.0f us, p90 %.0f us (`WakeLatency`). A call from"
+                + " outside Vert.x over the bus crosses threads four times (caller, event loop, worker, event loop,"
+                + " caller), a call on another thread twice; the code of a bus call itself costs about 19 us"
+                + " (`PipelineOverheadBenchmark`, where no thread idles).%n", wake.percentileMicros(50),
+                wake.percentileMicros(90)));
         md.append("\n![latency percentiles](latency.png)\n");
         return rawS;
     }

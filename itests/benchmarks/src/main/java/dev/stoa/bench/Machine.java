@@ -16,6 +16,8 @@ import java.util.TreeSet;
  * AVX-512F 64 (two 16-lane FMA units x 2 FLOPs), AVX2 + FMA 32 (two 8-lane FMA units x 2), AVX 16 (8-lane add +
  * multiply), else 8. Two FMA units is an assumption (server Xeons and recent desktop cores have two; some have one,
  * which halves the peak); a virtual machine's cores may be hyper-threads sharing units, which lowers the real peak.
+ * AMD Zen 4 (family 25 with AVX-512) executes 512-bit instructions on its two 256-bit FMA units in two halves, so it
+ * gets 32, as with AVX2.
  */
 record Machine(int cores, String cpuModel, double clockGhz, String vectorIsa, int flopsPerCycle, String java,
         String os) {
@@ -37,9 +39,10 @@ record Machine(int cores, String cpuModel, double clockGhz, String vectorIsa, in
         Set<String> flags = new TreeSet<>(List.of(field(lines, "flags", "").split("\\s+")));
         String isa;
         int perCycle;
+        boolean zen4 = field(lines, "vendor_id", "").equals("AuthenticAMD") && field(lines, "cpu family", "").equals("25");
         if (flags.contains("avx512f")) {
-            isa = "AVX-512F";
-            perCycle = 64;
+            isa = zen4 ? "AVX-512F on Zen 4's 256-bit units" : "AVX-512F";
+            perCycle = zen4 ? 32 : 64;
         } else if (flags.contains("avx2") && flags.contains("fma")) {
             isa = "AVX2+FMA";
             perCycle = 32;
