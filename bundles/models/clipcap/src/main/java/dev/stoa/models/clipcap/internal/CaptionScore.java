@@ -1,5 +1,6 @@
 package dev.stoa.models.clipcap.internal;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -10,7 +11,31 @@ import java.util.regex.Pattern;
  */
 final class CaptionScore {
 
+    /** Number words as the shapes dataset's captions write them (index = count). */
+    private static final List<String> NUMBERS = List.of("zero", "one", "two", "three", "four", "five", "six",
+            "seven", "eight", "nine");
+
     private CaptionScore() {
+    }
+
+    /**
+     * Whether a caption gives an image's count: several copies need their number word ("two red circles"); one copy
+     * is right when the caption names no number above one ("a red circle", "there is one red circle").
+     *
+     * @param caption the generated caption
+     * @param count how many copies the image shows, 1 to 9
+     * @return whether the caption's count is right
+     */
+    static boolean counts(String caption, int count) {
+        if (count > 1) {
+            return names(caption, NUMBERS.get(count));
+        }
+        for (int n = 2; n < NUMBERS.size(); n++) {
+            if (names(caption, NUMBERS.get(n))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
