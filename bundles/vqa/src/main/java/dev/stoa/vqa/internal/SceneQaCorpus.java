@@ -7,17 +7,28 @@ import java.util.SplittableRandom;
 
 /**
  * The answering model's training text, made from shapes examples' attributes (the images are not used): each
- * example becomes its {@link SceneText} description, one of its questions and the answer. With probability
+ * example becomes its {@link SceneText} description as the pipeline's stages would write it, errors included
+ * ({@link SceneWriter}), one of its questions and the true answer. With probability
  * {@code fewShotProbability} one or two solved blocks of other examples of the batch go first, so the same model
  * reads PiCA-style few-shot prompts.
  */
 final class SceneQaCorpus {
 
     private final double fewShotProbability;
+    private final SceneWriter writer;
 
     /** @param fewShotProbability chance, 0 to 1, that a text has solved examples before it */
     SceneQaCorpus(double fewShotProbability) {
+        this(fewShotProbability, new SceneWriter(false, StageErrors.NONE));
+    }
+
+    /**
+     * @param fewShotProbability chance, 0 to 1, that a text has solved examples before it
+     * @param writer writes each scene's description, with or without a caption, with the stages' errors
+     */
+    SceneQaCorpus(double fewShotProbability, SceneWriter writer) {
         this.fewShotProbability = fewShotProbability;
+        this.writer = writer;
     }
 
     /**
@@ -41,8 +52,8 @@ final class SceneQaCorpus {
         return out;
     }
 
-    private static String solved(Example e, SplittableRandom random) {
+    private String solved(Example e, SplittableRandom random) {
         List<SceneQuestion> questions = SceneQuestions.of(e, random);
-        return SceneText.solved(SceneText.description(e), questions.get(random.nextInt(questions.size())));
+        return SceneText.solved(writer.noisy(e, random), questions.get(random.nextInt(questions.size())));
     }
 }

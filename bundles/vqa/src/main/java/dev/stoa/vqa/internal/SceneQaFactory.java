@@ -17,7 +17,9 @@ import org.osgi.service.component.annotations.Reference;
  * {@code gpt} {@link LanguageModelFactory} trained on scene descriptions with questions and answers
  * ({@link SceneQaCorpus}). Its model store id is {@code gpt-scene-qa}
  * (a training file's {@code output} may name another {@code gpt-*} id), which the gpt bundle serves as a
- * TextGenerator. Options: {@code few_shot_probability} (0.3; the shipped training file sets 0) and the decoder's hyperparameters
+ * TextGenerator. Options: {@code few_shot_probability} (0.3; the shipped training file sets 0), {@code caption} (false: whether
+ * descriptions carry a ClipCap caption), {@code stage_errors} (none: how often each stage is wrong, {@link StageErrors})
+ * and the decoder's hyperparameters
  * ({@code context_length} 256, {@code width} 64, {@code layers} 2, {@code heads} 4, {@code mlp_ratio} 4).
  */
 @Component(property = {"stoa.id=" + SceneQaFactory.ID, "stoa.kind=model", "stoa.version=1.0.0"})
@@ -39,6 +41,8 @@ public final class SceneQaFactory implements TrainableModelFactory {
     public Map<String, Object> defaults() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("few_shot_probability", 0.3);
+        d.put("caption", false);
+        d.put("stage_errors", Map.of());
         d.put("context_length", 256);
         d.put("width", 64);
         d.put("layers", 2);
@@ -68,10 +72,17 @@ public final class SceneQaFactory implements TrainableModelFactory {
                     + " must be a number from 0 to 1");
         }
         o.remove("variant");
+        Object caption = o.remove("caption");
+        if (!"true".equals(String.valueOf(caption)) && !"false".equals(String.valueOf(caption))) {
+            throw new StoaException(FailureCode.BAD_CONFIG, "model '" + ID + "': option 'caption' is '" + caption
+                    + "'; write true (descriptions carry a ClipCap caption) or false");
+        }
+        SceneWriter writer = new SceneWriter(Boolean.parseBoolean(String.valueOf(caption)),
+                StageErrors.parse(o.remove("stage_errors")));
         Map<String, Object> hyperparameters = new LinkedHashMap<>(o);
         hyperparameters.put("vocab_size", 260);
         hyperparameters.put("tie_embeddings", true);
         LanguageModel model = decoders.create(hyperparameters);
-        return new SceneQaTrainable(MODEL_ID, hyperparameters, model, fewShot);
+        return new SceneQaTrainable(MODEL_ID, hyperparameters, model, fewShot, writer);
     }
 }

@@ -51,16 +51,18 @@ final class SceneQaTrainable implements TrainableModel {
     private final LanguageModel model;
     private final ByteTokenizer tokenizer;
     private final SceneQaCorpus corpus;
+    private final SceneWriter writer;
     /** The ids of the current step: the trainer calls inputs() then lossInputs() on one thread, step by step. */
     private NDArray stepIds;
 
     SceneQaTrainable(String modelId, Map<String, Object> hyperparameters, LanguageModel model,
-            double fewShotProbability) {
+            double fewShotProbability, SceneWriter writer) {
         this.modelId = modelId;
         this.hyperparameters = hyperparameters;
         this.model = model;
         this.tokenizer = new ByteTokenizer(model.maxSequenceLength());
-        this.corpus = new SceneQaCorpus(fewShotProbability);
+        this.corpus = new SceneQaCorpus(fewShotProbability, writer);
+        this.writer = writer;
     }
 
     @Override
@@ -111,7 +113,7 @@ final class SceneQaTrainable implements TrainableModel {
                 }
                 List<SceneQuestion> qs = SceneQuestions.of(e, random);
                 SceneQuestion q = qs.get(random.nextInt(qs.size()));
-                String answer = answer(parameters, SceneText.prompt(SceneText.description(e), q.question()));
+                String answer = answer(parameters, SceneText.prompt(writer.clean(e, random), q.question()));
                 correct += q.isAnsweredBy(answer) ? 1 : 0;
                 total++;
             }

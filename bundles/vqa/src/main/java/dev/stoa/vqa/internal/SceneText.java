@@ -9,6 +9,7 @@ import java.util.Locale;
  *
  * <pre>
  * scene: red circle. count: two. text: STOP.      CLIP's zero-shot label, its count label, OCR's text
+ * scene: red circle. count: two. caption: two red circles. text: STOP.     with a ClipCap caption stage
  * q: What colour is the shape?
  * a: red
  * </pre>
@@ -29,7 +30,20 @@ final class SceneText {
      * @return the scene description line
      */
     static String description(String tags, String count, String text) {
-        return "scene: " + tags + ". count: " + count + ". text: " + (text == null ? "" : text) + ".\n";
+        return description(tags, count, null, text);
+    }
+
+    /**
+     * @param tags the colour and shape, e.g. {@code red circle}
+     * @param count the count word, e.g. {@code two}
+     * @param caption ClipCap's caption, e.g. {@code two red circles}; empty when the stage was left out; null for the
+     *     description without a caption field (a model trained without captions)
+     * @param text the word in the image, or empty
+     * @return the scene description line
+     */
+    static String description(String tags, String count, String caption, String text) {
+        return "scene: " + tags + ". count: " + count + "." + (caption == null ? "" : " caption: " + caption + ".")
+                + " text: " + (text == null ? "" : text) + ".\n";
     }
 
     /** @return the description of a shapes example as the pipeline would write it with every stage right */
