@@ -21,7 +21,7 @@ class ClipVariantsTest {
     void everyVariantFileBuildsAndEmbedsImagesAndTextsInOneSpace(@TempDir Path models) throws Exception {
         List<Path> files = ClipTestSupport.variantFiles();
         assertThat(files).extracting(f -> f.getFileName().toString())
-                .contains("tiny.properties", "small.properties", "tiny-resnet.properties");
+                .contains("tiny.properties", "small.properties", "tiny-resnet.properties", "tiny-64.properties");
         Engine.getEngine("PyTorch").setRandomSeed(3);
         for (Path file : files) {
             ClipVariant variant = ClipTestSupport.variant(file);
