@@ -150,8 +150,7 @@ public final class BenchReport {
             report.getJsonObject("settings").put("mean_tokens", Report.round(tokens));
             checkSameEmbeddings(raw, encoder);
             Map<String, String> batched = Map.of("batching.minilm-batched.max_batch_size", "32",
-                    "batching.minilm-batched.max_queue_delay_us", "0", "batching.minilm-batched.instances",
-                    Integer.getInteger("bench.batchInstances", 1).toString());
+                    "batching.minilm-batched.max_queue_delay_us", "0", "batching.minilm-batched.instances", "1");
             bus.export("encoder", "minilm", encoder, Map.of());
             bus.export("encoder", "minilm-batch1", encoder, Map.of("batching.minilm-batch1.max_batch_size", "1",
                     "batching.minilm-batch1.instances", "1"));

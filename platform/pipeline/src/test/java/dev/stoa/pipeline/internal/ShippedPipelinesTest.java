@@ -29,6 +29,7 @@ class ShippedPipelinesTest {
             Map.entry("images.search", PipelineValidatorTest.service("images.search", "JsonObject", "JsonObject")),
             Map.entry("clip-tiny-zero-shot", PipelineValidatorTest.service("clip-tiny-zero-shot", "Map", "Map")),
             Map.entry("clip-tiny-scenes-zero-shot", PipelineValidatorTest.service("clip-tiny-scenes-zero-shot", "Map", "Map")),
+            Map.entry("clipcap-scenes", PipelineValidatorTest.service("clipcap-scenes", "Image", "Text")),
             Map.entry("gpt-scene-qa", PipelineValidatorTest.service("gpt-scene-qa", "GenerationRequest", "Generation")));
 
     @Test
