@@ -2,10 +2,7 @@ package dev.stoa.vqa.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
-import dev.stoa.datasets.internal.ShapesDatasetFactory;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -14,20 +11,9 @@ import org.junit.jupiter.api.Test;
 /** The training text, from the real shapes dataset with counts and words. */
 class SceneQaCorpusTest {
 
-    private static List<Example> examples(int n) throws Exception {
-        try (Dataset d = new ShapesDatasetFactory().open(Map.of("image_size", 16, "max_count", 3,
-                "text_probability", 0.5))) {
-            List<Example> out = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                out.add(d.split("train").get(i));
-            }
-            return out;
-        }
-    }
-
     @Test
     void eachTextDescribesItsSceneAndEndsWithACorrectAnswer() throws Exception {
-        List<Example> examples = examples(40);
+        List<Example> examples = ShapesScenes.examples(40);
         List<String> texts = new SceneQaCorpus(0).texts(examples, new SplittableRandom(3));
         assertThat(texts).hasSize(40);
         for (int i = 0; i < texts.size(); i++) {
@@ -49,7 +35,7 @@ class SceneQaCorpusTest {
 
     @Test
     void sameSeedSameTextAndFewShotBlocksComeFromOtherScenes() throws Exception {
-        List<Example> examples = examples(20);
+        List<Example> examples = ShapesScenes.examples(20);
         List<String> a = new SceneQaCorpus(1).texts(examples, new SplittableRandom(9));
         assertThat(new SceneQaCorpus(1).texts(examples, new SplittableRandom(9))).isEqualTo(a);
         for (String t : a) {

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stoa.api.StoaException;
-import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
-import dev.stoa.datasets.internal.ShapesDatasetFactory;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -16,22 +13,11 @@ import org.junit.jupiter.api.Test;
 /** Descriptions as the pipeline's stages would write them, with and without their errors (real shapes scenes). */
 class SceneWriterTest {
 
-    private static List<Example> examples(int n) throws Exception {
-        try (Dataset d = new ShapesDatasetFactory().open(Map.of("image_size", 16, "max_count", 3,
-                "text_probability", 0.5))) {
-            List<Example> out = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                out.add(d.split("train").get(i));
-            }
-            return out;
-        }
-    }
-
     @Test
     void withoutErrorsTheCaptionNamesColourShapeCountAndWord() throws Exception {
         SceneWriter writer = new SceneWriter(true, StageErrors.NONE);
         SplittableRandom random = new SplittableRandom(1);
-        for (Example e : examples(60)) {
+        for (Example e : ShapesScenes.examples(60)) {
             Map<String, String> a = e.attributes();
             String d = writer.noisy(e, random);
             String caption = d.substring(d.indexOf("caption: ") + 9, d.indexOf(". text: "));
@@ -60,7 +46,7 @@ class SceneWriterTest {
         SceneWriter writer = new SceneWriter(false, StageErrors.parse(Map.of("tags", Map.of("shape", 0.3),
                 "count", Map.of("count", 1.0))));
         SplittableRandom random = new SplittableRandom(2);
-        List<Example> examples = examples(2000);
+        List<Example> examples = ShapesScenes.examples(2000);
         int wrongShape = 0;
         int seen = 0;
         for (Example e : examples) {
@@ -82,7 +68,7 @@ class SceneWriterTest {
     @Test
     void cleanDescriptionsIgnoreTheErrors() throws Exception {
         SceneWriter writer = new SceneWriter(false, StageErrors.parse(Map.of("tags", Map.of("colour", 1.0))));
-        for (Example e : examples(20)) {
+        for (Example e : ShapesScenes.examples(20)) {
             assertThat(writer.clean(e, new SplittableRandom(0))).isEqualTo(SceneText.description(e));
         }
     }
