@@ -6,8 +6,10 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import dev.stoa.api.FailureCode;
+import dev.stoa.api.StoaException;
 import dev.stoa.api.data.Embedding;
 import dev.stoa.api.data.Text;
+import dev.stoa.api.runtime.ServiceCaller;
 import dev.stoa.api.runtime.ServiceDirectory;
 import dev.stoa.api.service.TextEncoder;
 import io.vertx.core.Vertx;
@@ -66,6 +68,23 @@ public class EncodersIT extends StoaTestSupport {
         assertEquals(1.0, batch.get(0).cosine(guitar), 1e-4);
         assertEquals(1.0, batch.get(1).cosine(stocks), 1e-4);
         tracker.close();
+
+        // the in-process door: the bus's ServiceCaller runs it on this thread and gives the same vector
+        ServiceCaller caller = service(ServiceCaller.class);
+        Embedding direct = caller.call("all-minilm-l6-v2", new Text("A man is playing a guitar."), Embedding.class);
+        assertEquals(1.0, direct.cosine(guitar), 1e-4);
+        try {
+            caller.call("all-minilm-l6-v2", new Text(""), Embedding.class);
+            fail("empty text must fail through the caller too");
+        } catch (StoaException e) {
+            assertEquals(FailureCode.BAD_INPUT, e.code());
+        }
+        try {
+            caller.call("no-such-encoder", new Text("x"), Embedding.class);
+            fail("an unknown id must fail");
+        } catch (StoaException e) {
+            assertEquals(FailureCode.UNKNOWN_SERVICE, e.code());
+        }
 
         try {
             vertx.eventBus().request(MINILM, new JsonObject().put("text", "")).await();

@@ -131,6 +131,7 @@ final class Endpoint {
             outputType = provider.service.outputType().getSimpleName();
             ready = new ArrayList<>(waiting);
             waiting.clear();
+            notifyAll(); // callers waiting in callHere
         }
         for (Waiting w : ready) {
             vertx.cancelTimer(w.timerId);
@@ -160,6 +161,7 @@ final class Endpoint {
             gone = true;
             failed = new ArrayList<>(waiting);
             waiting.clear();
+            notifyAll(); // callers waiting in callHere
         }
         for (Waiting w : failed) {
             vertx.cancelTimer(w.timerId);
@@ -222,15 +224,134 @@ final class Endpoint {
         }
     }
 
+    /**
+     * A call from a thread of this JVM that may block ({@link dev.stoa.api.runtime.ServiceCaller}): it runs on that
+     * thread, as a direct call to the service would, through the same instances, hot-swap wait, batching queue and
+     * counters as a message; only the event bus's thread hand-offs are skipped. A batched service's call waits for
+     * its batch, bounded by the call timeout; a plain call is not timed out, since the caller's own thread runs it.
+     *
+     * @param input the service's input type (or any record, for a service that takes JSON), or its JSON form: then
+     *        the output comes as JSON too, as on the bus
+     * @return the service's output
+     * @throws StoaException the failure a message would get, with the same code and text
+     */
+    Object callHere(Object input) {
+        Provider provider = acquireOrWait();
+        long started = System.nanoTime();
+        boolean json = input instanceof JsonObject;
+        try {
+            Object out;
+            Batcher batcher = provider.batcher();
+            if (batcher != null) {
+                out = callQueuedHere(provider, batcher, input, json, started);
+            } else {
+                try {
+                    Object converted = convertInput(provider, input, json);
+                    out = convertOutput(provider.service instanceof AsyncStoaService<Object, Object> async
+                            ? waitFor(async.callAsync(converted).toCompletableFuture(), timeoutMs(provider), null, null)
+                            : provider.service.call(converted), json);
+                } finally {
+                    provider.release();
+                }
+            }
+            calls.incrementAndGet();
+            return out;
+        } catch (StoaException e) {
+            failures.incrementAndGet();
+            throw e;
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            LOG.error("Service '{}' failed", id, e);
+            throw new StoaException(FailureCode.INTERNAL, internalFailure(e), e);
+        } finally {
+            latency.record(System.nanoTime() - started);
+        }
+    }
+
+    private Object callQueuedHere(Provider provider, Batcher batcher, Object input, boolean json, long started) {
+        java.util.concurrent.CompletableFuture<Object> result = new java.util.concurrent.CompletableFuture<>();
+        AtomicBoolean answered = new AtomicBoolean();
+        Batcher.Item item = new Batcher.Item(input, json, started, answered, ar -> {
+            if (ar.succeeded()) {
+                result.complete(ar.result());
+            } else {
+                result.completeExceptionally(ar.cause());
+            }
+        });
+        try {
+            batcher.offer(item);
+        } catch (StoaException refused) {
+            provider.release();
+            throw refused;
+        }
+        return waitFor(result, timeoutMs(provider), batcher, item);
+    }
+
+    /** Waits for an answer on the calling thread, at most {@code timeoutMs}; a queued item is withdrawn then. */
+    private Object waitFor(java.util.concurrent.CompletableFuture<Object> result, long timeoutMs, Batcher batcher,
+            Batcher.Item item) {
+        try {
+            return result.get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            if (item != null) {
+                item.answered().set(true);
+                batcher.withdraw(item);
+            }
+            throw new StoaException(FailureCode.TIMEOUT, timeoutFailure(timeoutMs));
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new StoaException(FailureCode.INTERNAL, internalFailure(cause), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (item != null) {
+                item.answered().set(true);
+                batcher.withdraw(item);
+            }
+            throw new StoaException(FailureCode.UNAVAILABLE, "the call to service '" + id + "' was interrupted");
+        }
+    }
+
+    /** The best free instance, waiting (on the calling thread, at most swapWaitMs) while a hot swap has none. */
+    private Provider acquireOrWait() {
+        long deadline = System.nanoTime() + config.swapWaitMs() * 1_000_000L;
+        synchronized (this) {
+            while (true) {
+                for (Provider p : providers) {
+                    if (p.tryAcquire()) {
+                        return p;
+                    }
+                }
+                if (gone) {
+                    throw goneFailure();
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new StoaException(FailureCode.SERVICE_GONE, noReplacementFailure());
+                }
+                try {
+                    wait(left / 1_000_000L + 1); // woken by add and bundleUninstalled
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoaException(FailureCode.UNAVAILABLE, "the call to service '" + id
+                            + "' was interrupted while it waited for an instance");
+                }
+            }
+        }
+    }
+
     private void expire(Message<Object> message) {
         boolean removed;
         synchronized (this) {
             removed = waiting.removeIf(w -> w.message == message);
         }
         if (removed) {
-            fail(message, new StoaException(FailureCode.SERVICE_GONE, "service '" + id + "' at " + address
-                    + " went away and no replacement appeared within " + config.swapWaitMs() + " ms; install a bundle"
-                    + " that provides it, or raise swapWaitMs in etc/dev.stoa.bus.cfg"));
+            fail(message, new StoaException(FailureCode.SERVICE_GONE, noReplacementFailure()));
         }
     }
 
@@ -301,9 +422,7 @@ final class Endpoint {
                 if (queued != null) {
                     provider.batcher().withdraw(queued);
                 }
-                fail(message, new StoaException(FailureCode.TIMEOUT, "service '" + id + "' did not answer within "
-                        + timeoutMs + " ms; retry, or raise callTimeoutMs in etc/dev.stoa.bus.cfg (or the service"
-                        + " property stoa.timeout.ms)"));
+                fail(message, new StoaException(FailureCode.TIMEOUT, timeoutFailure(timeoutMs)));
             }
         });
     }
@@ -395,9 +514,24 @@ final class Endpoint {
             message.fail(se.code().code(), se.getMessage());
         } else {
             LOG.error("Service '{}' failed", id, cause);
-            message.fail(FailureCode.INTERNAL.code(), "service '" + id + "' failed: " + cause.getClass().getSimpleName()
-                    + ": " + cause.getMessage() + "; " + FailureCode.INTERNAL.fix());
+            message.fail(FailureCode.INTERNAL.code(), internalFailure(cause));
         }
+    }
+
+    private String noReplacementFailure() {
+        return "service '" + id + "' at " + address + " went away and no replacement appeared within "
+                + config.swapWaitMs() + " ms; install a bundle that provides it, or raise swapWaitMs in"
+                + " etc/dev.stoa.bus.cfg";
+    }
+
+    private String timeoutFailure(long timeoutMs) {
+        return "service '" + id + "' did not answer within " + timeoutMs + " ms; retry, or raise callTimeoutMs in"
+                + " etc/dev.stoa.bus.cfg (or the service property stoa.timeout.ms)";
+    }
+
+    private String internalFailure(Throwable cause) {
+        return "service '" + id + "' failed: " + cause.getClass().getSimpleName() + ": " + cause.getMessage() + "; "
+                + FailureCode.INTERNAL.fix();
     }
 
     private StoaException goneFailure() {

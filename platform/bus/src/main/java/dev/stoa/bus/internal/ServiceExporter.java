@@ -7,6 +7,7 @@ import dev.stoa.api.StoaService;
 import dev.stoa.api.metrics.MetricsSource;
 import dev.stoa.api.metrics.PrometheusText;
 import dev.stoa.api.runtime.ExportedService;
+import dev.stoa.api.runtime.ServiceCaller;
 import dev.stoa.api.runtime.ServiceDirectory;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * The whiteboard exporter: every {@link StoaService} registered with {@link ServiceProperties#ID} becomes callable at
  * {@code stoa.<kind>.<id>} on the event bus, for as long as it is registered.
  *
+ * <p>It is also the {@link ServiceCaller}: Java code of this JVM that may block calls a service of this node on its own
+ * thread, through the same endpoint, without the event bus's thread hand-offs.
+ *
  * <p>Hot swap: when a registration goes away, the exporter takes the instance out of rotation and blocks the
  * unregistering thread until the instance's in-flight calls have finished (bounded by
  * {@link BusConfig#drainTimeoutMs()}). OSGi keeps the old instance active until then, so in-flight calls finish on
@@ -42,9 +46,9 @@ import org.slf4j.LoggerFactory;
  * their addresses reach them over the clustered event bus.
  */
 @Component(immediate = true, configurationPid = "dev.stoa.bus",
-        service = {ServiceDirectory.class, MetricsSource.class})
+        service = {ServiceDirectory.class, ServiceCaller.class, MetricsSource.class})
 @Designate(ocd = BusConfig.class)
-public final class ServiceExporter implements ServiceDirectory, MetricsSource {
+public final class ServiceExporter implements ServiceDirectory, ServiceCaller, MetricsSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceExporter.class);
 
@@ -57,6 +61,8 @@ public final class ServiceExporter implements ServiceDirectory, MetricsSource {
     private final BundleListener uninstalls = this::bundleChanged;
     /** The other nodes' services when Vert.x is clustered, else {@code null}. */
     private final RemoteServices remote;
+    /** Calls from threads of this JVM that may block: on the caller's thread when the service is this node's. */
+    private final InProcessCaller caller;
 
     /** What the tracker remembers per registration: the instance and the endpoint it serves. */
     private record Tracked(Provider provider, Endpoint endpoint) {
@@ -70,6 +76,7 @@ public final class ServiceExporter implements ServiceDirectory, MetricsSource {
         this.config = config;
         List<String> problems = new ArrayList<>();
         this.batching = BatchSettings.parse(properties, problems);
+        this.caller = new InProcessCaller(vertx, this::remoteServices);
         // a typo in one service's entries must not stop the bus: that entry is skipped, and said so
         problems.forEach(p -> LOG.error("{}; that entry is ignored", p));
         String filter = "(&(objectClass=" + StoaService.class.getName() + ")(" + ServiceProperties.ID + "=*))";
@@ -100,6 +107,15 @@ public final class ServiceExporter implements ServiceDirectory, MetricsSource {
         List<ExportedService> all = new java.util.ArrayList<>(localServices());
         all.addAll(remote.services());
         return all;
+    }
+
+    @Override
+    public <O> O call(String id, Object input, Class<O> outputType) {
+        return caller.call(id, input, outputType);
+    }
+
+    private List<ExportedService> remoteServices() {
+        return remote == null ? List.of() : remote.services();
     }
 
     private List<ExportedService> localServices() {
@@ -165,6 +181,7 @@ public final class ServiceExporter implements ServiceDirectory, MetricsSource {
             return endpoints.computeIfAbsent(ServiceProperties.address(kind, id), a -> {
                 Endpoint e = new Endpoint(vertx, config, kind, id, batching.get(id));
                 e.open();
+                caller.add(e);
                 LOG.info("Exported service '{}' at {}", id, a);
                 return e;
             });

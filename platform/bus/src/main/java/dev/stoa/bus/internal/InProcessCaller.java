@@ -1,0 +1,70 @@
+package dev.stoa.bus.internal;
+
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.StoaException;
+import dev.stoa.api.runtime.ExportedService;
+import dev.stoa.api.runtime.ServiceCaller;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * {@link ServiceCaller} over the exporter's endpoints: a service of this node is called on the caller's thread
+ * ({@link Endpoint#callHere}); one that only another cluster node serves, over the event bus.
+ */
+final class InProcessCaller implements ServiceCaller {
+
+    private final Vertx vertx;
+    private final Map<String, Endpoint> local = new ConcurrentHashMap<>();
+    private final Supplier<List<ExportedService>> remote;
+
+    /**
+     * @param vertx the event bus, for services of other nodes
+     * @param remote the other nodes' services (an empty list when not clustered)
+     */
+    InProcessCaller(Vertx vertx, Supplier<List<ExportedService>> remote) {
+        this.vertx = vertx;
+        this.remote = remote;
+    }
+
+    /** Makes an endpoint of this node callable by its id. */
+    void add(Endpoint endpoint) {
+        local.putIfAbsent(endpoint.id, endpoint);
+    }
+
+    @Override
+    public <O> O call(String id, Object input, Class<O> outputType) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("ServiceCaller.call blocks, and this thread is a Vert.x event loop, which"
+                    + " must not block; call service '" + id + "' with vertx.eventBus().request(address, input)"
+                    + " there, or from a worker (vertx.executeBlocking)");
+        }
+        Endpoint endpoint = local.get(id);
+        Object out = endpoint != null ? endpoint.callHere(input) : callRemote(id, input);
+        if (!outputType.isInstance(out)) {
+            throw StoaException.badInput("outputType", "service '" + id + "' answers "
+                    + out.getClass().getSimpleName() + ", not " + outputType.getSimpleName()
+                    + "; ask for that type (GET /v1/services lists each service's output type)");
+        }
+        return outputType.cast(out);
+    }
+
+    private Object callRemote(String id, Object input) {
+        ExportedService service = remote.get().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow(
+                () -> new StoaException(FailureCode.UNKNOWN_SERVICE, "no service has id '" + id + "'; "
+                        + FailureCode.UNKNOWN_SERVICE.fix()));
+        try {
+            return vertx.eventBus().request(service.address(), input).await().body();
+        } catch (ReplyException e) {
+            FailureCode code = e.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
+                    ? FailureCode.of(e.failureCode())
+                    : e.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT ? FailureCode.TIMEOUT
+                    : FailureCode.SERVICE_GONE;
+            throw new StoaException(code, e.getMessage(), e);
+        }
+    }
+}
