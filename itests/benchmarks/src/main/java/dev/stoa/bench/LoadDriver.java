@@ -2,6 +2,7 @@ package dev.stoa.bench;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -105,15 +106,20 @@ final class LoadDriver {
     }
 
     /**
-     * Calls {@code call} {@code n} times in a row, recording each latency.
+     * Calls every path once per turn, {@code n} turns, recording each latency: on a machine whose load changes from
+     * second to second, every path meets the same load (blocks of calls per path, as before, let a busy second
+     * fall on one path and move its median by hundreds of microseconds).
      *
-     * @param offset the index of the first call, so that interleaved blocks go on through the inputs
+     * @param offset the index of the first turn, so that successive runs go on through the inputs
      */
-    static void sequential(Samples samples, int n, int offset, Call call) throws Exception {
+    static void interleaved(Map<String, Call> paths, Map<String, Samples> samples, int n, int offset)
+            throws Exception {
         for (int i = 0; i < n; i++) {
-            long start = System.nanoTime();
-            call.run(offset + i);
-            samples.add(System.nanoTime() - start);
+            for (Map.Entry<String, Call> path : paths.entrySet()) {
+                long start = System.nanoTime();
+                path.getValue().run(offset + i);
+                samples.get(path.getKey()).add(System.nanoTime() - start);
+            }
         }
     }
 

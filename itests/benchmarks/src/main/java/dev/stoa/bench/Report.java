@@ -22,7 +22,7 @@ final class Report {
     static final String MARKDOWN = "report.md";
 
     /** Keys of the {@code ratios} object, in the order the issue lists them. */
-    static final List<String> RATIOS = List.of("bus_over_raw", "http_over_raw", "batching_gain",
+    static final List<String> RATIOS = List.of("bus_over_raw", "caller_over_raw", "http_over_raw", "batching_gain",
             "composition_over_sum", "throughput_over_langchain4j", "throughput_over_transformersjs",
             "swap_p99_over_steady", "trainer_over_djl", "flops_efficiency");
 

@@ -28,7 +28,7 @@ class BenchReportSmokeTest {
         }
         JsonObject ratios = report.getJsonObject("ratios");
         assertThat(ratios.fieldNames()).containsExactlyInAnyOrderElementsOf(Report.RATIOS);
-        for (String measured : new String[] {"bus_over_raw", "http_over_raw", "batching_gain",
+        for (String measured : new String[] {"bus_over_raw", "caller_over_raw", "http_over_raw", "batching_gain",
             "composition_over_sum", "throughput_over_langchain4j", "flops_efficiency"}) {
             assertThat(ratios.getDouble(measured)).as(measured).isPositive();
         }

@@ -4,6 +4,7 @@ import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaService;
 import dev.stoa.api.metrics.Histogram;
 import dev.stoa.api.runtime.ExportedService;
+import dev.stoa.api.runtime.ServiceCaller;
 import dev.stoa.api.runtime.ServiceDirectory;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -15,15 +16,17 @@ import java.util.Map;
  * without the OSGi service tracker (which only feeds it registrations). Services are exported under the same
  * configuration keys as {@code etc/dev.stoa.bus.cfg}, so a benchmark runs the code path a deployment runs.
  */
-public final class InProcessBus implements ServiceDirectory, AutoCloseable {
+public final class InProcessBus implements ServiceDirectory, ServiceCaller, AutoCloseable {
 
     private final Vertx vertx;
     private final Map<String, Endpoint> endpoints = new java.util.LinkedHashMap<>();
+    private final InProcessCaller caller;
     private long nextServiceId = 1;
 
     /** @param vertx the event bus's Vert.x, with the Stoa codecs registered */
     public InProcessBus(Vertx vertx) {
         this.vertx = vertx;
+        this.caller = new InProcessCaller(vertx, List::of);
     }
 
     /**
@@ -46,6 +49,7 @@ public final class InProcessBus implements ServiceDirectory, AutoCloseable {
         endpoint.open();
         endpoint.add(StandInReference.provider(nextServiceId++, id, service));
         endpoints.put(id, endpoint);
+        caller.add(endpoint);
         return ServiceProperties.address(kind, id);
     }
 
@@ -60,6 +64,11 @@ public final class InProcessBus implements ServiceDirectory, AutoCloseable {
     @Override
     public synchronized List<ExportedService> services() {
         return endpoints.values().stream().map(Endpoint::describe).toList();
+    }
+
+    @Override
+    public <O> O call(String id, Object input, Class<O> outputType) {
+        return caller.call(id, input, outputType);
     }
 
     @Override
