@@ -7,6 +7,7 @@ import dev.stoa.api.runtime.DeploymentReport;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.PipelineInfo;
+import dev.stoa.api.runtime.ServiceCaller;
 import dev.stoa.api.runtime.ServiceDirectory;
 import dev.stoa.api.train.TrainingService;
 import dev.stoa.api.train.TrainingStatus;
@@ -73,6 +74,9 @@ public final class HttpGateway {
     private volatile ServiceDirectory directory;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ServiceCaller caller;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile DeploymentReport deploymentReport;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -102,7 +106,8 @@ public final class HttpGateway {
         String openApi = openApiDocument();
         router.get("/openapi.json").handler(rc -> rc.response().putHeader("content-type", "application/json")
                 .end(openApi));
-        ServiceCallHandler calls = new ServiceCallHandler(vertx, () -> directory, config.callTimeoutMs());
+        ServiceCallHandler calls = new ServiceCallHandler(vertx, () -> directory, () -> caller,
+                config.callTimeoutMs());
         BundleManagement management = new BundleManagement(vertx, config.managementToken(), () -> deploymentReport);
         router.post("/v1/bundles").handler(rc -> {
             if (management.authorised(rc)) {
