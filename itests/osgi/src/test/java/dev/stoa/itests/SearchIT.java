@@ -137,6 +137,12 @@ public class SearchIT extends StoaTestSupport {
         JsonArray hits = request(vertx, "stoa.service.texts.search", new JsonObject()
                 .put("text", "How can I stay hydrated?").put("k", 1)).getJsonArray("hits");
         assertEquals(hits.encode(), "s7", hits.getJsonObject(0).getString("id"));
+        // optimize (merging the segments) keeps every document and answer
+        JsonObject optimized = request(vertx, "stoa.store.vectors.texts.optimize", new JsonObject());
+        assertEquals(optimized.encode(), SENTENCES.size(), (int) optimized.getInteger("size"));
+        hits = request(vertx, "stoa.service.texts.search", new JsonObject()
+                .put("text", "How can I stay hydrated?").put("k", 1)).getJsonArray("hits");
+        assertEquals(hits.encode(), "s7", hits.getJsonObject(0).getString("id"));
     }
 
     @Test

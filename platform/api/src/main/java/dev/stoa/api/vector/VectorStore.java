@@ -79,4 +79,13 @@ public interface VectorStore {
 
     /** Makes every write so far durable (an fsync'd commit); returns when it is. */
     void commit();
+
+    /**
+     * Reorganises the collection for query speed after a bulk load (an index merges its segments, for example), then
+     * makes it durable; blocks until done, which may take minutes for a large collection. Queries and writes go on
+     * meanwhile. Implementations without such a step only commit.
+     */
+    default void optimize() {
+        commit();
+    }
 }

@@ -7,9 +7,9 @@ import java.util.Optional;
  * Opens named vector collections. Registered as an OSGi service (one per engine, e.g. the embedded Lucene index) with
  * {@code stoa.kind=store}; a collection persists across restarts and is open for as long as the service is.
  *
- * <p>Implementations also export each open collection on the event bus as three services with
- * {@code stoa.kind=store}: {@code vectors.<name>.upsert}, {@code vectors.<name>.query} and
- * {@code vectors.<name>.delete} (their JSON shapes are in the implementation's README).
+ * <p>Implementations also export each open collection on the event bus as four services with
+ * {@code stoa.kind=store}: {@code vectors.<name>.upsert}, {@code vectors.<name>.query}, {@code vectors.<name>.delete}
+ * and {@code vectors.<name>.optimize} (their JSON shapes are in the implementation's README).
  */
 public interface VectorStores {
 

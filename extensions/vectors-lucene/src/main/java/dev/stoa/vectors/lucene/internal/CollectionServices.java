@@ -19,7 +19,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
 /**
- * A collection on the event bus: three {@link StoaService}s of kind {@code store}, JSON in and out.
+ * A collection on the event bus: four {@link StoaService}s of kind {@code store}, JSON in and out.
  *
  * <table>
  *   <caption>services per collection {@code <name>}</caption>
@@ -31,6 +31,8 @@ import org.osgi.framework.ServiceRegistration;
  *       "score": 0.93, "metadata": {...}}, ...]}}, best first</td></tr>
  *   <tr><td>{@code vectors.<name>.delete}</td><td>{@code {"id": "a"}} or {@code {"filter": {"source": "x"}}}</td>
  *       <td>{@code {"deleted": 1, "size": 41}}</td></tr>
+ *   <tr><td>{@code vectors.<name>.optimize}</td><td>{@code {}}: after a bulk load, {@link VectorStore#optimize}
+ *       (minutes for 100k vectors; its call timeout is an hour)</td><td>{@code {"size": 41, "seconds": 95.2}}</td></tr>
  * </table>
  *
  * <p>The vector is read from {@code embedding}, the field an encoder's answer has, so a pipeline can pass an
@@ -41,12 +43,23 @@ final class CollectionServices {
     /** Hits a query returns when the request names no {@code k}. */
     static final int DEFAULT_K = 10;
 
+    /** The optimize service's call timeout: an hour. */
+    static final long OPTIMIZE_TIMEOUT_MS = 3_600_000L;
+
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
     CollectionServices(BundleContext context, VectorStore store) {
         register(context, store, "upsert", json -> upsert(store, json));
         register(context, store, "query", json -> query(store, json));
         register(context, store, "delete", json -> delete(store, json));
+        register(context, store, "optimize", json -> optimize(store));
+    }
+
+    private static JsonObject optimize(VectorStore store) {
+        long started = System.nanoTime();
+        store.optimize();
+        return new JsonObject().put("size", store.size()).put("seconds",
+                Math.round((System.nanoTime() - started) / 1e7) / 100.0);
     }
 
     /** @return the id of a collection's service, {@code vectors.<collection>.<operation>} */
@@ -148,6 +161,9 @@ final class CollectionServices {
         p.put("vectors.collection", store.name());
         p.put("vectors.dimension", store.dimension());
         p.put("vectors.metric", store.metric().id());
+        if (operation.equals("optimize")) {
+            p.put("stoa.timeout.ms", OPTIMIZE_TIMEOUT_MS); // a merge of a large collection outlasts the bus's default
+        }
         registrations.add(context.registerService(StoaService.class, JsonService.of(call), p));
     }
 }

@@ -45,6 +45,9 @@ public final class LuceneVectorStores implements VectorStores {
     private final Path root;
     private final int numCandidates;
     private final ScheduledExecutorService committer;
+    private final int searchThreads;
+    /** Searches a query's segments in parallel; {@code null} with one search thread. */
+    private final java.util.concurrent.ExecutorService searcher;
     /** Guarded by this. */
     private final Map<String, Open> open = new TreeMap<>();
     private boolean closed;
@@ -60,7 +63,12 @@ public final class LuceneVectorStores implements VectorStores {
     @Activate
     public LuceneVectorStores(BundleContext context, LuceneVectorsConfig config) {
         this(context, resolve(context.getProperty("stoa.home"), config.dir()), config.numCandidates(),
-                config.commitIntervalMs());
+                config.commitIntervalMs(), config.searchThreads());
+    }
+
+    /** With segments searched one after another on the calling thread (tests). */
+    LuceneVectorStores(BundleContext context, Path root, int numCandidates, long commitIntervalMs) {
+        this(context, root, numCandidates, commitIntervalMs, 1);
     }
 
     /**
@@ -68,8 +76,9 @@ public final class LuceneVectorStores implements VectorStores {
      * @param root the folder of the collections
      * @param numCandidates candidates a query explores at least
      * @param commitIntervalMs how often pending writes are committed
+     * @param searchThreads threads searching a query's segments in parallel; 0: one per core; 1: none
      */
-    LuceneVectorStores(BundleContext context, Path root, int numCandidates, long commitIntervalMs) {
+    LuceneVectorStores(BundleContext context, Path root, int numCandidates, long commitIntervalMs, int searchThreads) {
         if (numCandidates < 1) {
             throw new StoaException(FailureCode.BAD_CONFIG, "'numCandidates' is " + numCandidates
                     + " in etc/dev.stoa.vectors.lucene.cfg; use 1 or more (100 is the default)");
@@ -78,9 +87,27 @@ public final class LuceneVectorStores implements VectorStores {
             throw new StoaException(FailureCode.BAD_CONFIG, "'commitIntervalMs' is " + commitIntervalMs
                     + " in etc/dev.stoa.vectors.lucene.cfg; use a positive number of ms (5000 is the default)");
         }
+        if (searchThreads < 0) {
+            throw new StoaException(FailureCode.BAD_CONFIG, "'searchThreads' is " + searchThreads
+                    + " in etc/dev.stoa.vectors.lucene.cfg; use 0 (one per core, the default), 1 (no parallel search)"
+                    + " or more");
+        }
         this.context = context;
         this.root = root;
         this.numCandidates = numCandidates;
+        this.searchThreads = searchThreads == 0 ? Runtime.getRuntime().availableProcessors() : searchThreads;
+        this.searcher = this.searchThreads == 1 ? null : Executors.newFixedThreadPool(this.searchThreads,
+                new java.util.concurrent.ThreadFactory() {
+                    private final java.util.concurrent.atomic.AtomicInteger next =
+                            new java.util.concurrent.atomic.AtomicInteger();
+
+                    @Override
+                    public Thread newThread(Runnable r) {
+                        Thread t = new Thread(r, "stoa-vectors-search-" + next.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    }
+                });
         this.committer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stoa-vectors-commit");
             t.setDaemon(true);
@@ -120,7 +147,7 @@ public final class LuceneVectorStores implements VectorStores {
         }
         try {
             LuceneVectorStore store = LuceneVectorStore.open(root.resolve(name), name, dimension, metric,
-                    numCandidates);
+                    numCandidates, searcher, searchThreads);
             CollectionServices services = context == null ? null : new CollectionServices(context, store);
             open.put(name, new Open(store, services));
             LOG.info("Vector collection '{}' open ({} documents, dimension {}, {})", name, store.size(), dimension,
@@ -161,6 +188,9 @@ public final class LuceneVectorStores implements VectorStores {
     @Deactivate
     public void close() {
         committer.shutdownNow();
+        if (searcher != null) {
+            searcher.shutdown(); // queries still running finish their segments
+        }
         List<Open> all;
         synchronized (this) {
             closed = true;

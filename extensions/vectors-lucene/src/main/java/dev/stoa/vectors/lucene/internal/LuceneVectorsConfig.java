@@ -16,6 +16,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + " keeping the best k: more is slower and closer to exact search")
     int numCandidates() default 100;
 
+    @AttributeDefinition(description = "Threads that search a query's segments in parallel, shared by the"
+            + " collections; 0: one per core; 1: segments one after another on the calling thread. optimize() merges a"
+            + " collection down to this many segments")
+    int searchThreads() default 0;
+
     @AttributeDefinition(description = "How often pending writes are committed to disk, in ms")
     long commitIntervalMs() default 5_000;
 }

@@ -39,7 +39,7 @@ class RecallTest {
                 docs.add(new VectorDocument(String.valueOf(i), data[i]));
             }
             s.upsertAll(docs);
-            s.forceMerge();
+            s.forceMerge(1);
 
             double recallDefault = recall(s, data, queries, 100);
             double recallNarrow = recall(s, data, queries, K);
@@ -48,6 +48,40 @@ class RecallTest {
             assertThat(recallDefault).isGreaterThanOrEqualTo(0.95);
             // more candidates cannot find fewer of the true neighbours
             assertThat(recallDefault).isGreaterThanOrEqualTo(recallNarrow);
+        }
+    }
+
+    @Test
+    void segmentsSearchedInParallelGiveTheHitsOfSequentialSearchAndOptimizeLeavesOnePerThread() throws Exception {
+        LowRankVectors gen = new LowRankVectors(43, 64, 16, 0.5f);
+        float[][] data = gen.next(4000);
+        float[][] queries = gen.next(50);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (LuceneVectorStore sequential = LuceneVectorStore.open(dir.resolve("seq"), "seq", 64,
+                VectorMetric.COSINE, 100);
+                LuceneVectorStore parallel = LuceneVectorStore.open(dir.resolve("par"), "par", 64,
+                        VectorMetric.COSINE, 100, pool, 2)) {
+            for (int part = 0; part < 4; part++) { // four flushes: four segments in each index
+                List<VectorDocument> docs = new ArrayList<>();
+                for (int i = part * 1000; i < (part + 1) * 1000; i++) {
+                    docs.add(new VectorDocument(String.valueOf(i), data[i]));
+                }
+                sequential.upsertAll(docs);
+                sequential.commit();
+                parallel.upsertAll(docs);
+                parallel.commit();
+            }
+            assertThat(parallel.segments()).isEqualTo(4);
+            for (float[] q : queries) {
+                assertThat(parallel.query(q, K, Map.of()).stream().map(VectorHit::id).toList())
+                        .isEqualTo(sequential.query(q, K, Map.of()).stream().map(VectorHit::id).toList());
+            }
+            parallel.optimize();
+            assertThat(parallel.segments()).as("one segment per search thread").isEqualTo(2);
+            assertThat(parallel.size()).isEqualTo(4000);
+            assertThat(recall(parallel, data, queries, 100)).isGreaterThanOrEqualTo(0.95);
+        } finally {
+            pool.shutdown();
         }
     }
 
