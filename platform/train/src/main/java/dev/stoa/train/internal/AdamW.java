@@ -1,6 +1,7 @@
 package dev.stoa.train.internal;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -75,15 +76,15 @@ final class AdamW {
     double step(double lr) {
         try (NDManager scope = entries.get(0).m().getManager().newSubManager()) {
             List<NDArray> grads = new ArrayList<>(entries.size());
-            NDArray sumSquares = null;
+            NDList norms = new NDList(entries.size());
             for (Entry e : entries) {
                 NDArray g = e.parameter().getArray().getGradient();
                 g.attach(scope);
                 grads.add(g);
-                NDArray s = g.square().sum();
-                sumSquares = sumSquares == null ? s : sumSquares.add(s);
+                norms.add(g.norm());
             }
-            double norm = Math.sqrt(sumSquares.getFloat());
+            // one read back to Java per step: the global norm over every gradient
+            double norm = NDArrays.stack(norms).norm().getFloat();
             if (!Double.isFinite(norm)) {
                 skipped++;
                 zero(grads);
@@ -93,28 +94,22 @@ final class AdamW {
             double clip = maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1.0;
             double correction1 = 1 - Math.pow(beta1, t);
             double correction2 = 1 - Math.pow(beta2, t);
+            // the engine's fused update (one native call per parameter instead of about fifteen): it scales the
+            // gradient by the clip factor, decays w by lr * wd, updates m and v, and steps by
+            // lrbc * m / (sqrt(v) + eps'); with lrbc = lr sqrt(c2) / c1 and eps' = eps sqrt(c2) that is exactly
+            // lr * (m / c1) / (sqrt(v / c2) + eps), the formula above
+            float lrbc = (float) (lr * Math.sqrt(correction2) / correction1);
+            float scaledEps = (float) (eps * Math.sqrt(correction2));
             for (int i = 0; i < entries.size(); i++) {
                 Entry e = entries.get(i);
-                NDArray g = clip == 1.0 ? grads.get(i) : grads.get(i).mul(clip);
                 NDArray w = e.parameter().getArray();
-                e.m().muli(beta1).addi(g.mul(1 - beta1));
-                e.v().muli(beta2).addi(g.square().muli(1 - beta2));
-                if (e.decay() && weightDecay > 0) {
-                    w.subi(scoped(scope, w.mul(lr * weightDecay)));
-                }
-                NDArray denominator = scoped(scope, e.v().div(correction2)).sqrt().addi(eps);
-                NDArray update = scoped(scope, e.m().mul(lr / correction1)).divi(denominator);
-                w.subi(update);
+                w.getNDArrayInternal().adamUpdate(new NDList(w, grads.get(i), e.m(), e.v()), new NDList(w),
+                        (float) lr, lrbc, e.decay() ? (float) weightDecay : 0f, (float) clip, -1f, (float) beta1,
+                        (float) beta2, scaledEps, false, true);
             }
             zero(grads);
             return norm;
         }
-    }
-
-    private static NDArray scoped(NDManager scope, NDArray x) {
-        // results of ops that start from a parameter or moment join its long-lived manager: move them to the scope
-        x.attach(scope);
-        return x;
     }
 
     private static void zero(List<NDArray> grads) {

@@ -38,9 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainerOverheadBenchmark {
 
-    private static final int STEPS = 150;
+    private static final int STEPS = 80;
     private static final int BATCH = 256;
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 9;
 
     @TempDir
     Path home;
