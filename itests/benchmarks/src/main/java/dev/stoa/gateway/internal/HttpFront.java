@@ -1,6 +1,5 @@
 package dev.stoa.gateway.internal;
 
-import dev.stoa.api.runtime.ServiceCaller;
 import dev.stoa.api.runtime.ServiceDirectory;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -26,8 +25,7 @@ public final class HttpFront {
      */
     public static HttpServer start(Vertx vertx, ServiceDirectory directory) {
         Router router = Router.router(vertx);
-        HttpGateway.routeCalls(router, new ServiceCallHandler(vertx, () -> directory,
-                directory instanceof ServiceCaller c ? () -> c : null, 30_000), 16L * 1024 * 1024);
+        HttpGateway.routeCalls(router, new ServiceCallHandler(vertx, () -> directory, 30_000), 16L * 1024 * 1024);
         return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(router).listen().await();
     }

@@ -7,7 +7,6 @@ import dev.stoa.api.runtime.DeploymentReport;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.PipelineInfo;
-import dev.stoa.api.runtime.ServiceCaller;
 import dev.stoa.api.runtime.ServiceDirectory;
 import dev.stoa.api.train.TrainingService;
 import dev.stoa.api.train.TrainingStatus;
@@ -74,9 +73,6 @@ public final class HttpGateway {
     private volatile ServiceDirectory directory;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile ServiceCaller caller;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile DeploymentReport deploymentReport;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -106,8 +102,7 @@ public final class HttpGateway {
         String openApi = openApiDocument();
         router.get("/openapi.json").handler(rc -> rc.response().putHeader("content-type", "application/json")
                 .end(openApi));
-        ServiceCallHandler calls = new ServiceCallHandler(vertx, () -> directory, () -> caller,
-                config.callTimeoutMs());
+        ServiceCallHandler calls = new ServiceCallHandler(vertx, () -> directory, config.callTimeoutMs());
         BundleManagement management = new BundleManagement(vertx, config.managementToken(), () -> deploymentReport);
         router.post("/v1/bundles").handler(rc -> {
             if (management.authorised(rc)) {

@@ -3,46 +3,30 @@ package dev.stoa.gateway.internal;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.runtime.ExportedService;
-import dev.stoa.api.runtime.ServiceCaller;
 import dev.stoa.api.runtime.ServiceDirectory;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
  * {@code POST /v1/services/{id}} and {@code /v1/pipelines/{name}}: the JSON body (or a multipart form, read by
- * {@link MultipartInput} into the same JSON) goes to the service, the service's JSON answer comes back. A service of
- * this node is called through the bus's {@link ServiceCaller} on a worker thread; another node's, and every streamed
- * call, over its event-bus address. A failure keeps its {@link FailureCode}: the HTTP status is the code's, the body names it. With
+ * {@link MultipartInput} into the same JSON) goes to the service's event-bus address, the service's JSON answer comes
+ * back. A failure keeps its {@link FailureCode}: the HTTP status is the code's, the body names it. With
  * {@code ?stream=true} or {@code Accept: text/event-stream} the answer is server-sent events ({@link EventStreamCall}).
  */
 final class ServiceCallHandler {
 
     private final Vertx vertx;
     private final Supplier<ServiceDirectory> directory;
-    private final Supplier<ServiceCaller> caller;
     private final long timeoutMs;
 
-    /**
-     * @param directory the exported services
-     * @param caller the bus's in-process door: a service of this node then runs on a worker thread straight from
-     *        the request's event loop (one thread hand-off fewer than through its event-bus address, whose consumer
-     *        sits on another event loop); {@code null} (or a supplier of {@code null}) for the event bus only
-     * @param timeoutMs how long a call may take before the client gets TIMEOUT
-     */
-    ServiceCallHandler(Vertx vertx, Supplier<ServiceDirectory> directory, Supplier<ServiceCaller> caller,
-            long timeoutMs) {
+    ServiceCallHandler(Vertx vertx, Supplier<ServiceDirectory> directory, long timeoutMs) {
         this.vertx = vertx;
         this.directory = directory;
-        this.caller = caller == null ? () -> null : caller;
         this.timeoutMs = timeoutMs;
     }
 
@@ -112,27 +96,19 @@ final class ServiceCallHandler {
             EventStreamCall.start(vertx, rc, id, service.address(), body, timeoutMs);
             return;
         }
-        ServiceCaller local = caller.get();
-        Future<Object> answer;
-        if (local != null && !service.remote()) {
-            answer = vertx.<Object>executeBlocking(() -> local.call(id, body, JsonObject.class), false)
-                    .timeout(timeoutMs, TimeUnit.MILLISECONDS);
-        } else {
-            answer = vertx.eventBus().<Object>request(service.address(), body,
-                    new DeliveryOptions().setSendTimeout(timeoutMs)).map(Message::body);
-        }
-        answer.onComplete(ar -> {
-            if (rc.response().closed()) {
-                return; // the client went away; the service's answer has nowhere to go
-            }
-            if (ar.succeeded()) {
-                Object reply = ar.result();
-                HttpGateway.json(rc, 200, reply instanceof JsonObject o ? o : new JsonObject().put("result",
-                        String.valueOf(reply)));
-            } else {
-                fail(rc, id, ar.cause());
-            }
-        });
+        vertx.eventBus().<Object>request(service.address(), body, new DeliveryOptions().setSendTimeout(timeoutMs))
+                .onComplete(ar -> {
+                    if (rc.response().closed()) {
+                        return; // the client went away; the service's answer has nowhere to go
+                    }
+                    if (ar.succeeded()) {
+                        Object reply = ar.result().body();
+                        HttpGateway.json(rc, 200, reply instanceof JsonObject o ? o : new JsonObject().put("result",
+                                String.valueOf(reply)));
+                    } else {
+                        fail(rc, id, ar.cause());
+                    }
+                });
     }
 
     static void fail(RoutingContext rc, String id, Throwable cause) {
@@ -165,12 +141,6 @@ final class ServiceCallHandler {
                             + FailureCode.UNAVAILABLE.fix();
                 }
             }
-        } else if (cause instanceof StoaException se) {
-            code = se.code();
-            message = se.getMessage();
-        } else if (cause instanceof TimeoutException) {
-            code = FailureCode.TIMEOUT;
-            message = "service '" + id + "' did not answer in time; " + FailureCode.TIMEOUT.fix();
         } else {
             code = FailureCode.INTERNAL;
             message = String.valueOf(cause);

@@ -48,7 +48,7 @@ class EventStreamCallTest {
         ServiceDirectory directory = () -> Stream.of("echo", "broken", "refuses", "plain")
                 .map(id -> new ExportedService(id, "model", "1", "stoa.model." + id, "GenerationRequest",
                         "Generation", "test", 1, "available", 0, 0, 0)).toList();
-        ServiceCallHandler calls = new ServiceCallHandler(vertx, () -> directory, null, 5_000);
+        ServiceCallHandler calls = new ServiceCallHandler(vertx, () -> directory, 5_000);
         Router router = Router.router(vertx);
         router.post("/v1/services/:id").handler(BodyHandler.create(false)).handler(calls::handle);
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
