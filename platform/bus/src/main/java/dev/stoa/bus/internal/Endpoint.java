@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@link BatchSettings} (per service in {@code etc/dev.stoa.bus.cfg}) each instance gets a {@link Batcher}:
  * calls queue, bounded, and run in batches on a fixed number of workers instead of one worker thread each.
+ *
+ * <p>Calls arrive as messages ({@link #handle}) or, from threads of this JVM that may block, through
+ * {@link #callHere} ({@link dev.stoa.api.runtime.ServiceCaller}), which runs them on the calling thread.
  */
 final class Endpoint {
 
