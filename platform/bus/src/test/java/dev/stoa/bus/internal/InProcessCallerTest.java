@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stoa.api.BatchingService;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
-import dev.stoa.api.StoaService;
 import dev.stoa.api.data.Text;
 import dev.stoa.vertx.LocalCodecs;
 import io.vertx.core.Vertx;
@@ -189,23 +188,9 @@ class InProcessCallerTest {
         return e;
     }
 
+    /** An instance mapping each text; on an endpoint without batching entries it is called one input at a time. */
     private static Provider provider(long serviceId, Function<Text, Text> fn) {
-        return StandInReference.provider(serviceId, "upper", new StoaService<Text, Text>() {
-            @Override
-            public Class<Text> inputType() {
-                return Text.class;
-            }
-
-            @Override
-            public Class<Text> outputType() {
-                return Text.class;
-            }
-
-            @Override
-            public Text call(Text input) {
-                return fn.apply(input);
-            }
-        });
+        return StandInReference.provider(serviceId, "upper", new Batched(inputs -> inputs.stream().map(fn).toList()));
     }
 
     /** A batching service of texts: {@code batch} maps a batch, a single call is a batch of one. */
