@@ -24,6 +24,11 @@ public enum FailureCode {
     SERVICE_GONE(410, 410, "install a bundle that provides the service again, or call another id"),
     /** The service is known but not available now (starting, or being replaced for longer than the wait bound). */
     UNAVAILABLE(503, 503, "retry later; GET /health/ready says when the platform is ready"),
+    /**
+     * The service's model has no trained weights yet: it would answer noise. The message names the training file
+     * that makes it, or the run that is training it now.
+     */
+    UNTRAINED(506, 503, "train the model (bin/stoa train etc/train/<file>.yaml) or wait for its run; GET /v1/models"),
     /** Too many requests are queued for the service. */
     OVERLOADED(429, 429, "retry with backoff, or raise the service's queue bound in etc/"),
     /** The call did not complete within its timeout. */
