@@ -204,8 +204,9 @@ public abstract class StoaTestSupport {
 
     /**
      * What the launcher does before the framework starts: DJL offline with its caches in the work folder, and its
-     * engines discovered now, on this thread, whose context class loader sees the engine jars (FACTS.md: discovery
-     * happens once per JVM and a bundle's loader would find none). The failsafe configuration opts out of telemetry.
+     * engines discovered now, on this thread, whose context class loader sees the engine jars (DJL's engine
+     * discovery happens once per JVM and a bundle's loader would find none). The failsafe configuration opts out of
+     * telemetry.
      */
     private static void prepareDjl(Path work) {
         System.setProperty("ai.djl.offline", "true");

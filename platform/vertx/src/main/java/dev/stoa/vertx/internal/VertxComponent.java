@@ -114,7 +114,7 @@ public final class VertxComponent {
             this.registration = context.registerService(Vertx.class, created, properties);
         } catch (RuntimeException | Error e) {
             // DS never deactivates a component whose activation failed: without this the event-loop and worker
-            // threads of the half-made instance would outlive the component (FACTS.md)
+            // threads of the half-made instance would outlive the component
             close(created);
             throw e;
         }

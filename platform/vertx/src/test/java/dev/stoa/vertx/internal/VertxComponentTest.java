@@ -35,7 +35,7 @@ class VertxComponentTest {
                 .isInstanceOf(StoaException.class).hasMessageContaining("'workerPoolSize' is 0");
     }
 
-    /** FACTS.md: DS never deactivates a component whose activation failed, so activation must clean up itself. */
+    /** DS never deactivates a component whose activation failed, so activation must clean up itself. */
     @Test
     void failedActivationClosesTheVertx() {
         AtomicReference<Vertx> offered = new AtomicReference<>();
