@@ -1,4 +1,4 @@
-package dev.stoa.datasets;
+package dev.stoa.bench;
 
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;

@@ -1,4 +1,4 @@
-package dev.stoa.datasets;
+package dev.stoa.bench;
 
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.datasets.internal.ShapesDatasetFactory;
@@ -12,7 +12,7 @@ import java.util.Map;
  * for 2 s of the thread's CPU time, then renders new indexes for another 3 s of CPU time (either phase stops after
  * 90 s of wall-clock time).
  *
- * <p>Run: {@code java -cp itests/benchmarks/target/benchmarks.jar dev.stoa.datasets.ShapesCpuThroughput}
+ * <p>Run: {@code java -cp itests/benchmarks/target/benchmarks.jar dev.stoa.bench.ShapesCpuThroughput}
  */
 public final class ShapesCpuThroughput {
 
