@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 @Component(immediate = true, service = {})
 public final class DjlRuntimeComponent {
 
-    /** The engines the distribution ships: PyTorch for training, ONNX Runtime for CPU inference (DESIGN.md). */
+    /** The engines the distribution ships: PyTorch for training, ONNX Runtime for CPU inference. */
     static final List<String> ENGINES = List.of("PyTorch", "OnnxRuntime");
 
     private static final Logger LOG = LoggerFactory.getLogger(DjlRuntimeComponent.class);
