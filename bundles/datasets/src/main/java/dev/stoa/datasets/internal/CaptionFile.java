@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -41,14 +42,14 @@ final class CaptionFile {
      * @throws StoaException BAD_CONFIG naming {@code file:line} for the first malformed line
      */
     static List<Line> read(Path file) {
-        boolean tsv = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".tsv");
+        boolean tsv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv");
         List<Line> lines = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String text;
             int n = 0;
             while ((text = in.readLine()) != null) {
                 n++;
-                if (text.isBlank() || (tsv && n == 1 && text.toLowerCase(java.util.Locale.ROOT)
+                if (text.isBlank() || (tsv && n == 1 && text.toLowerCase(Locale.ROOT)
                         .startsWith("image\tcaption"))) {
                     continue;
                 }

@@ -4,6 +4,7 @@ import dev.stoa.api.StoaException;
 import dev.stoa.api.dataset.Dataset;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,7 +87,7 @@ final class RecordDataset implements Dataset {
         try {
             resources.close();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("dataset '" + datasetId + "': closing its files failed", e);
+            throw new UncheckedIOException("dataset '" + datasetId + "': closing its files failed", e);
         }
     }
 

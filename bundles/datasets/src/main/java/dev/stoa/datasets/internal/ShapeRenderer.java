@@ -7,6 +7,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
@@ -55,7 +56,7 @@ final class ShapeRenderer {
         int side = canvas.side;
         int[] px = canvas.pixels;
         if (noiseSeed == null) {
-            java.util.Arrays.fill(px, 0xFFFFFF);
+            Arrays.fill(px, 0xFFFFFF);
         } else {
             SplittableRandom noise = new SplittableRandom(noiseSeed);
             for (int i = 0; i < px.length; i++) {

@@ -1,9 +1,11 @@
 package dev.stoa.datasets.internal;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -81,7 +83,7 @@ record ShapesConfig(long seed, int imageSize, boolean noise, double minSize, dou
         Set<String> holdout = new LinkedHashSet<>();
         List<String> labels = labels();
         for (String h : o.strings(HOLDOUT)) {
-            String label = h.trim().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
+            String label = h.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
             if (!labels.contains(label)) {
                 throw o.bad(HOLDOUT, h, "a list of \"colour shape\" labels from " + labels);
             }
@@ -96,7 +98,7 @@ record ShapesConfig(long seed, int imageSize, boolean noise, double minSize, dou
             sizes.put(ShapesDataset.SPLITS.get(k), (int) o.integer(keys[k], 0, Integer.MAX_VALUE));
         }
         return new ShapesConfig(seed, imageSize, noise, minSize, maxSize, maxCount, textProbability,
-                java.util.Collections.unmodifiableSet(holdout), sizes);
+                Collections.unmodifiableSet(holdout), sizes);
     }
 
     /** @return every label, "colour shape", colours outermost, in enum order */

@@ -1,5 +1,6 @@
 package dev.stoa.datasets.internal;
 
+import dev.stoa.api.StoaException;
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ final class ShapesDataset implements Dataset {
     public Split split(String name) {
         Split s = splits.get(name);
         if (s == null) {
-            throw dev.stoa.api.StoaException.badInput("split", "dataset 'shapes' has no split '" + name
+            throw StoaException.badInput("split", "dataset 'shapes' has no split '" + name
                     + "'; use one of " + SPLITS);
         }
         return s;

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -136,7 +137,7 @@ public final class WebDatasetFactory extends FileDatasetFactory {
         for (Map.Entry<String, Map<String, TarIndex.Entry>> s : samples.entrySet()) {
             String key = s.getKey();
             Map<String, TarIndex.Entry> files = s.getValue();
-            TarIndex.Entry image = IMAGE_EXTENSIONS.stream().map(files::get).filter(java.util.Objects::nonNull)
+            TarIndex.Entry image = IMAGE_EXTENSIONS.stream().map(files::get).filter(Objects::nonNull)
                     .findFirst().orElse(null);
             List<String> captions = new ArrayList<>();
             String label = null;

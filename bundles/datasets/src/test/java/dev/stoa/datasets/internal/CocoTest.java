@@ -8,6 +8,7 @@ import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class CocoTest {
     }
 
     private Dataset open(Map<String, Object> extra) {
-        Map<String, Object> options = new java.util.HashMap<>(Map.of(
+        Map<String, Object> options = new HashMap<>(Map.of(
                 "annotations", dir.resolve("annotations/captions_val2017.json").toString(),
                 "images", dir.resolve("val2017").toString(), "test_fraction", 0));
         options.putAll(extra);

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import javax.imageio.ImageIO;
 import org.slf4j.LoggerFactory;
 
 /** Files the dataset tests write: small images, a minimal tar writer, and a log capture. */
@@ -143,7 +144,7 @@ final class TestFiles {
 
     static byte[] jpegLike(Image image) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(image.toBufferedImage(), "jpg", out);
+        ImageIO.write(image.toBufferedImage(), "jpg", out);
         return out.toByteArray();
     }
 }

@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,10 +102,10 @@ class WebDatasetTest {
     @Test
     void parallelReadsGiveWhatSequentialReadsGive() {
         Dataset.Split train = factory.open(Map.of("shards", dir + "/shards", "test_fraction", 0)).split("train");
-        List<Image> sequential = java.util.stream.IntStream.range(0, train.size())
+        List<Image> sequential = IntStream.range(0, train.size())
                 .mapToObj(i -> train.get(i) == null ? null : train.get(i).image()).toList();
         for (int round = 0; round < 20; round++) {
-            List<Image> parallel = java.util.stream.IntStream.range(0, train.size()).parallel()
+            List<Image> parallel = IntStream.range(0, train.size()).parallel()
                     .mapToObj(i -> train.get(i) == null ? null : train.get(i).image()).toList();
             assertThat(parallel).isEqualTo(sequential);
         }
@@ -128,7 +130,7 @@ class WebDatasetTest {
         Path shard = dir.resolve("shards/train-000000.tar");
         Path cut = Files.createDirectories(dir.resolve("cut")).resolve("cut.tar");
         byte[] all = Files.readAllBytes(shard);
-        Files.write(cut, java.util.Arrays.copyOf(all, all.length / 2 + 100));
+        Files.write(cut, Arrays.copyOf(all, all.length / 2 + 100));
         try (FileChannel c = FileChannel.open(cut)) {
             TarIndex index = TarIndex.read(c);
             assertThat(index.problem()).isNotNull();

@@ -16,6 +16,7 @@ import dev.stoa.nn.embed.PositionalEmbedding;
 import dev.stoa.nn.pool.ClsPooler;
 import dev.stoa.nn.pool.EndOfTextPooler;
 import dev.stoa.nn.transformer.TransformerStack;
+import java.util.Arrays;
 
 /**
  * A text transformer, CLIP's text tower (causal, a GPT-2-like stack) or a BERT-style encoder (bidirectional, as
@@ -100,7 +101,7 @@ final class TextTransformer extends AbstractBlock {
         if (ids.dimension() != 2 || ids.get(1) > contextLength || inputShapes.length > 2
                 || inputShapes.length == 2 && !inputShapes[1].equals(new Shape(ids.get(0)))) {
             throw new IllegalArgumentException("expected [ids (B, T)] or [ids, lengths (B)] with T <= "
-                    + contextLength + ", got " + java.util.Arrays.toString(inputShapes));
+                    + contextLength + ", got " + Arrays.toString(inputShapes));
         }
         return new Shape[] {new Shape(ids.get(0), width)};
     }

@@ -11,7 +11,7 @@ import org.osgi.service.component.annotations.Component;
  * Makes {@link VisionTransformer}s: {@code [images (B, 3, S, S)] -> [(B, width)]}. Hyperparameters: {@code image_size}
  * S (32), {@code patch_size} p (8; S must be a multiple), {@code width} D (64), {@code layers} (2), {@code heads} (4;
  * D must be a multiple), {@code mlp_ratio} (4, as ViT and CLIP). The defaults are a tiny tower that trains here on
- * 32x32 images in minutes; CLIP's ViT-B/32 is 224, 32, 768, 12, 12.
+ * 32x32 images on two CPU cores in minutes; CLIP's ViT-B/32 is 224, 32, 768, 12, 12.
  */
 @Component(property = {"stoa.id=" + VitEncoderFactory.ID, "stoa.kind=encoder", "stoa.version=1.0.0"})
 public final class VitEncoderFactory implements EncoderFactory {

@@ -17,6 +17,7 @@ import ai.djl.util.Pair;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,7 +124,7 @@ class EncodersTest {
         float[] a = text.forward(store, new NDList(ids, lengths), false).head().toFloatArray();
         float[] b = text.forward(store, new NDList(changed, lengths), false).head().toFloatArray();
         float[] c = text.forward(store, new NDList(earlier, lengths), false).head().toFloatArray();
-        assertThat(b).containsExactly(a, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(b).containsExactly(a, Offset.offset(1e-6f));
         // a token before the end of text does count, so the check above is not vacuous
         assertThat(maxAbsDifference(a, c)).isGreaterThan(1e-3f);
     }
@@ -140,7 +141,7 @@ class EncodersTest {
         float[] a = text.forward(store, new NDList(ids, lengths), false).head().toFloatArray();
         float[] b = text.forward(store, new NDList(padded, lengths), false).head().toFloatArray();
         float[] c = text.forward(store, new NDList(later, lengths), false).head().toFloatArray();
-        assertThat(b).containsExactly(a, org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(b).containsExactly(a, Offset.offset(1e-5f));
         // the [CLS] output at position 0 sees token 1 (bidirectional), unlike a causal tower's first token
         assertThat(maxAbsDifference(a, c)).isGreaterThan(1e-3f);
     }

@@ -73,7 +73,7 @@ final class ContrastiveLoss extends AbstractBlock implements TrainingLoss {
         long n = images.getShape().get(0);
         NDArray t = parameterStore.getValue(logScale, images.getDevice(), training);
         // zeros + t first: every result then joins the batch's manager and is freed with it, instead of piling up
-        // in the parameter's manager every step (a DJL op's result joins its first operand's manager)
+        // in the parameter's manager every step (a DJL pitfall: an array lives in the manager of its first operand)
         NDArray scale = images.getManager().zeros(new Shape(1), images.getDataType()).add(t)
                 .clip(0f, MAX_LOG_SCALE).exp();
         NDArray logits = images.matMul(texts.transpose()).mul(scale);

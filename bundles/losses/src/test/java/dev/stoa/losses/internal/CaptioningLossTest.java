@@ -8,6 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -91,7 +92,7 @@ class CaptioningLossTest {
         NDArray a = logits();
         NDArray b = logits();
         // change the logits at the padded positions only: the loss must not move
-        b.set(new ai.djl.ndarray.index.NDIndex("1, 1:, :"), 50f);
+        b.set(new NDIndex("1, 1:, :"), 50f);
         float la = loss.evaluate(store, new NDList(a, ids), false).total().getFloat();
         float lb = loss.evaluate(store, new NDList(b, ids), false).total().getFloat();
         assertThat(lb).isEqualTo(la);

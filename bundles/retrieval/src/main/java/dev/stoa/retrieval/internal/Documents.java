@@ -3,6 +3,7 @@ package dev.stoa.retrieval.internal;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.vector.VectorChecks;
 import dev.stoa.api.vector.VectorHit;
+import dev.stoa.vertx.RequestFields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ final class Documents {
      * @return its {@code metadata}, checked, without the keys retrieval keeps for itself
      */
     static Map<String, String> metadata(JsonObject request) {
-        Map<String, String> metadata = VectorChecks.metadata(dev.stoa.vertx.RequestFields.strings(request, "metadata"),
+        Map<String, String> metadata = VectorChecks.metadata(RequestFields.strings(request, "metadata"),
                 "metadata");
         for (String key : metadata.keySet()) {
             if (RESERVED.contains(key)) {

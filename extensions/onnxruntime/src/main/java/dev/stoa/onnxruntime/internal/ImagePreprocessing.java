@@ -3,6 +3,7 @@ package dev.stoa.onnxruntime.internal;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.data.Image;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -165,7 +166,7 @@ record ImagePreprocessing(Mode mode, int width, int height, int size, int cropWi
             double fy = sy - ya;
             for (int ox = 0; ox < w; ox++) {
                 if (ox >= contentWidth) {
-                    java.util.Arrays.fill(pixel, pad);
+                    Arrays.fill(pixel, pad);
                 } else {
                     double sx = clamp((ox + left + 0.5) * scaleX - 0.5, iw - 1);
                     int xa = (int) sx;

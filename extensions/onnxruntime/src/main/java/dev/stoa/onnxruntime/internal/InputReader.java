@@ -4,6 +4,7 @@ import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.data.Image;
 import dev.stoa.onnxruntime.internal.ModelDescriptor.InputSpec;
+import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -155,7 +156,7 @@ final class InputReader {
         Object s = value.get("shape");
         if (s == null) {
             if (array != null) {
-                return new long[] {java.lang.reflect.Array.getLength(array)};
+                return new long[] {Array.getLength(array)};
             }
             throw StoaException.badInput(field + ".shape", "is missing; send the dimensions of the data");
         }
@@ -295,7 +296,7 @@ final class InputReader {
             throw StoaException.badInput(field + ".data", "is " + given.id() + " (" + array.getClass().getSimpleName()
                     + "); input '" + spec.name() + "' takes " + describe(spec));
         }
-        int length = java.lang.reflect.Array.getLength(array);
+        int length = Array.getLength(array);
         checkShape(spec, shape, field + ".shape");
         if (Tensor.elements(shape) != length) {
             throw StoaException.badInput(field + ".data", "has " + length + " values; shape " + Arrays.toString(shape)

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -427,7 +428,7 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
             JsonElement e = o.get(field);
             float[] out = new float[channels];
             if (e == null || e.isJsonNull()) {
-                java.util.Arrays.fill(out, fallback);
+                Arrays.fill(out, fallback);
                 return out;
             }
             if (!e.isJsonArray() || e.getAsJsonArray().size() != channels) {

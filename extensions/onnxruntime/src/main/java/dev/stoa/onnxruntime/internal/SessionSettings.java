@@ -41,7 +41,8 @@ record SessionSettings(int intraOpThreads, int interOpThreads, String optimizati
             }
             options.setOptimizationLevel(level(optimization));
             // spinning threads steal the cores that other sessions, calls and bundles need on a shared machine
-            // (as PyTorch's OpenMP spinning does, measured 16x slower training); ONNX Runtime's session config key
+            // (as PyTorch's OpenMP spinning does, which is why bin/stoa sets OMP_WAIT_POLICY=PASSIVE); ONNX
+            // Runtime's session config key
             options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
             options.addConfigEntry("session.inter_op.allow_spinning", spinning ? "1" : "0");
             return options;

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
+import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A dense tensor in Java memory: an element type, a shape and the elements in row-major order, held in the primitive
@@ -30,7 +32,7 @@ import java.util.Map;
 record Tensor(DType dtype, long[] shape, Object data) {
 
     Tensor {
-        int length = java.lang.reflect.Array.getLength(data);
+        int length = Array.getLength(data);
         if (length != elements(shape)) {
             throw new IllegalArgumentException(length + " elements for shape " + Arrays.toString(shape));
         }
@@ -123,7 +125,7 @@ record Tensor(DType dtype, long[] shape, Object data) {
 
     /** @return the elements as a list that reads the array (no copy); JSON encoders take lists, not arrays */
     List<Object> elementList() {
-        int size = java.lang.reflect.Array.getLength(data);
+        int size = Array.getLength(data);
         return new AbstractList<>() {
             @Override
             public Object get(int i) {
@@ -148,7 +150,7 @@ record Tensor(DType dtype, long[] shape, Object data) {
     @Override
     public boolean equals(Object o) {
         return o instanceof Tensor t && dtype == t.dtype && Arrays.equals(shape, t.shape)
-                && java.util.Objects.deepEquals(data, t.data);
+                && Objects.deepEquals(data, t.data);
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.stoa.api.data.Text;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.assertj.core.api.ThrowableAssert;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,7 +107,7 @@ class BadInputTest {
                         e -> assertThat(e.code()).isEqualTo(FailureCode.UNAVAILABLE));
     }
 
-    private static void assertBadInput(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field,
+    private static void assertBadInput(ThrowableAssert.ThrowingCallable call, String field,
             String problem) {
         assertThatThrownBy(call)
                 .isInstanceOfSatisfying(StoaException.class,

@@ -11,6 +11,7 @@ import dev.stoa.api.StoaException;
 import dev.stoa.api.data.Image;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +129,7 @@ class ImageInputTest {
             String corrupt = Base64.getEncoder().encodeToString("not an image at all".getBytes());
             assertBadInput(() -> model.call(Map.of("image", corrupt)), "'inputs.x.image'", "not a PNG, JPEG");
             assertBadInput(() -> model.call(Map.of("image", "")), "'inputs.x.image'", "empty");
-            byte[] truncated = java.util.Arrays.copyOf(new Image(64, 64, filled(64 * 64, 7)).encodePng(), 60);
+            byte[] truncated = Arrays.copyOf(new Image(64, 64, filled(64 * 64, 7)).encodePng(), 60);
             assertBadInput(() -> model.call(Map.of("image", truncated)), "'inputs.x.image'");
             // a 20000 x 20000 PNG header: refused from the header, before any pixel memory is taken
             String huge = Base64.getEncoder().encodeToString(pngClaiming(20_000, 20_000));
@@ -168,7 +169,7 @@ class ImageInputTest {
 
     private static byte[] filled(int pixels, int value) {
         byte[] rgb = new byte[pixels * 3];
-        java.util.Arrays.fill(rgb, (byte) value);
+        Arrays.fill(rgb, (byte) value);
         return rgb;
     }
 

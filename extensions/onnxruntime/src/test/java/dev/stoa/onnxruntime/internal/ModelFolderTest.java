@@ -7,6 +7,7 @@ import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +59,7 @@ class ModelFolderTest {
         assertBadConfig(() -> ModelFolder.read(dir), "not a readable JSON object");
     }
 
-    private static void assertBadConfig(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String text) {
+    private static void assertBadConfig(ThrowableAssert.ThrowingCallable call, String text) {
         assertThatThrownBy(call)
                 .isInstanceOfSatisfying(StoaException.class,
                         e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))

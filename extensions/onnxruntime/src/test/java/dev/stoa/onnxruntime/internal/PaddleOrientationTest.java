@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoa.api.data.Image;
 import dev.stoa.ocr.testing.RenderedLines;
+import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,7 +100,7 @@ class PaddleOrientationTest {
     @Test
     void oneImageAtTheTopOfTheRequest() {
         RenderedLines.Sample s = RenderedLines.render(List.of("Stoa reads text in images"),
-                RenderedLines.FONTS.get(0).deriveFont(32f), java.awt.Color.BLACK, java.awt.Color.WHITE, 0, 0);
+                RenderedLines.FONTS.get(0).deriveFont(32f), Color.BLACK, Color.WHITE, 0, 0);
         Image line = lineCrop(s);
         Map<String, Object> upright = model.call(Map.of("image", line));
         System.out.println("[measure] ppocr-orientation answer for an upright line: " + upright);

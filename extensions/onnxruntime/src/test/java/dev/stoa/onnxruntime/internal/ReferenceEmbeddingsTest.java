@@ -11,6 +11,7 @@ import dev.stoa.api.data.Embedding;
 import dev.stoa.api.data.Text;
 import java.util.List;
 import java.util.function.Supplier;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,7 +47,7 @@ class ReferenceEmbeddingsTest {
                 double cosine = ours.get(i).cosine(theirs);
                 worst = Math.min(worst, cosine);
                 assertThat(ours.get(i).dimension()).isEqualTo(384);
-                assertThat(ours.get(i).norm()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+                assertThat(ours.get(i).norm()).isCloseTo(1.0, Offset.offset(1e-5));
                 assertThat(cosine).as("cosine with LangChain4j for sentence %d: %s", i, sentence)
                         .isGreaterThanOrEqualTo(0.9999);
             }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class ReloadMemoryTest {
             ids[i] = i % 16 == 0 ? 101 : 1000 + i; // [CLS] then ordinary word pieces
         }
         long[] ones = new long[ids.length];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         Map<String, Object> request = Map.of("inputs", Map.of(
                 "input_ids", Map.of("shape", List.of(8, 16), "data", ids),
                 "attention_mask", Map.of("shape", List.of(8, 16), "data", ones),

@@ -1,6 +1,7 @@
 package dev.stoa.onnxruntime.internal;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 
 /** The model folders the build unpacks (pom.xml) and the sentences the tests encode. */
@@ -66,9 +67,9 @@ final class TestModels {
             "The committee, having reviewed the proposal in detail over the course of several meetings, concluded that"
                     + " although the budget was reasonable, the timeline was too ambitious, and it recommended that the"
                     + " applicants resubmit with a phased plan, clearer milestones, and an independent evaluation.",
-            String.join(" ", java.util.Collections.nCopies(20,
+            String.join(" ", Collections.nCopies(20,
                     "Long inputs repeat this clause to fill a good part of the window.")),
-            String.join(" ", java.util.Collections.nCopies(60, "tokens beyond the window are cut at the right;")));
+            String.join(" ", Collections.nCopies(60, "tokens beyond the window are cut at the right;")));
 
     private TestModels() {
     }

@@ -6,7 +6,7 @@ import java.util.Random;
 /**
  * Embedding-like test vectors and exact search over them. Real sentence and image embeddings are far from uniform on
  * the sphere: they concentrate near a low-dimensional subspace, which makes approximate search harder than on random
- * vectors (measured: recall@10 0.49 with 10 candidates on such data). Each vector here is a random mixture of
+ * vectors (measured here: recall@10 0.49 with 10 candidates on such data). Each vector here is a random mixture of
  * {@code rank} fixed random directions plus a little isotropic noise, normalised to unit length; seeded, so a test or
  * benchmark sees the same data every run.
  */

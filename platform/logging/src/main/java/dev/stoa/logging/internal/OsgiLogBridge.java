@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -95,7 +96,7 @@ public final class OsgiLogBridge implements LogListener {
 
     static LogLevel parseLevel(String value) {
         try {
-            return LogLevel.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            return LogLevel.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("level=" + value + " in etc/dev.stoa.logging.cfg is not a level; use"
                     + " ERROR, WARN, INFO, DEBUG or TRACE", e);

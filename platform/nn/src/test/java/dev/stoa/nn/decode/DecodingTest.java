@@ -8,9 +8,12 @@ import dev.stoa.api.generation.GenerationOptions;
 import dev.stoa.nn.text.TextCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -88,7 +91,7 @@ class DecodingTest {
     /** A table model that checks the release protocol: no state is used after release, none released twice. */
     private static final class ReleaseCheckingModel implements StepFunction<long[]> {
         private final TableModel table;
-        final java.util.Set<long[]> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        final Set<long[]> live = Collections.newSetFromMap(new IdentityHashMap<>());
         int released;
 
         ReleaseCheckingModel(TableModel table) {

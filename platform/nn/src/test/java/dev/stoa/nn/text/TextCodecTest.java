@@ -2,6 +2,7 @@ package dev.stoa.nn.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ class TextCodecTest {
         ByteTokenizer bytes = new ByteTokenizer(8);
         String text = "a red circle, größer 😀";
         long[] ids = bytes.toIds(text);
-        assertThat(ids).hasSize(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        assertThat(ids).hasSize(text.getBytes(StandardCharsets.UTF_8).length);
         assertThat(ids[0]).isEqualTo(4 + 'a');
         long[] framed = new long[ids.length + 3];
         framed[0] = SpecialTokens.START;

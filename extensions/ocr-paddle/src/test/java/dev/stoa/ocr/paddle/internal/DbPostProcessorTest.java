@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Comparator;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class DbPostProcessorTest {
@@ -26,7 +27,7 @@ class DbPostProcessorTest {
         // d = 40 * 10 * 1.5 / (2 * (40 + 10)) = 6 pixels on every side
         assertThat(new DbPostProcessor().boxes(map, W, H)).singleElement().satisfies(box -> {
             assertThat(List.of(box.x(), box.y(), box.width(), box.height())).containsExactly(14, 4, 52, 22);
-            assertThat(box.score()).isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(box.score()).isCloseTo(0.9, Offset.offset(1e-6));
         });
     }
 

@@ -4,7 +4,6 @@ import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
@@ -13,14 +12,14 @@ import java.util.function.UnaryOperator;
  * @param id the service's {@code stoa.id}
  * @param url the endpoint, {@code <baseUrl>/chat/completions} or {@code <baseUrl>/completions}
  * @param model the server's model name
- * @param chat whether the endpoint is the chat one
+ * @param mode the chat or the completion endpoint
  * @param apiKey the bearer key, or empty
  * @param systemPrompt the chat system message, or empty
  * @param timeout per attempt
  * @param retries further attempts after a retryable failure
  * @param backoff before the first retry, doubled for each further one
  */
-record EndpointSettings(String id, URI url, String model, boolean chat, String apiKey, String systemPrompt,
+record EndpointSettings(String id, URI url, String model, ApiMode mode, String apiKey, String systemPrompt,
         Duration timeout, int retries, Duration backoff) {
 
     /**
@@ -33,14 +32,10 @@ record EndpointSettings(String id, URI url, String model, boolean chat, String a
     static EndpointSettings from(String id, OpenAiConfig config, UnaryOperator<String> environment) {
         String base = required("baseUrl", config.baseUrl(), "the API root, e.g. http://localhost:8000/v1");
         String model = required("model", config.model(), "the model name the server serves");
-        String mode = config.mode() == null ? "chat" : config.mode().trim().toLowerCase(Locale.ROOT);
-        if (!mode.equals("chat") && !mode.equals("completion")) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "'mode' is '" + config.mode() + "'; use chat or"
-                    + " completion");
-        }
+        ApiMode mode = ApiMode.parse(config.mode());
         URI url;
         try {
-            url = URI.create(base.replaceAll("/+$", "") + (mode.equals("chat") ? "/chat/completions" : "/completions"));
+            url = URI.create(base.replaceAll("/+$", "") + mode.path());
         } catch (IllegalArgumentException e) {
             throw new StoaException(FailureCode.BAD_CONFIG, "'baseUrl' is '" + base + "', not a URL (" + e.getMessage()
                     + "); use e.g. http://localhost:8000/v1");
@@ -63,7 +58,7 @@ record EndpointSettings(String id, URI url, String model, boolean chat, String a
             }
             key = fromEnvironment.trim();
         }
-        return new EndpointSettings(id, url, model, mode.equals("chat"), key,
+        return new EndpointSettings(id, url, model, mode, key,
                 config.systemPrompt() == null ? "" : config.systemPrompt(), Duration.ofMillis(config.timeoutMs()),
                 config.retries(), Duration.ofMillis(config.backoffMs()));
     }

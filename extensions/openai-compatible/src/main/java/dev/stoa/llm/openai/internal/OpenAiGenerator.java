@@ -6,9 +6,12 @@ import dev.stoa.api.generation.Generation;
 import dev.stoa.api.generation.GenerationRequest;
 import dev.stoa.api.generation.TextGenerator;
 import dev.stoa.api.generation.TokenListener;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -105,7 +108,7 @@ final class OpenAiGenerator implements TextGenerator {
         String finish = null;
         Integer tokens = null;
         boolean done = false;
-        try (Stream<String> lines = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(),
+        try (Stream<String> lines = new BufferedReader(new InputStreamReader(response.body(),
                 StandardCharsets.UTF_8)).lines()) {
             Iterator<String> it = lines.iterator();
             while (it.hasNext()) {
@@ -127,7 +130,7 @@ final class OpenAiGenerator implements TextGenerator {
                 finish = chunk.finishReason() != null ? chunk.finishReason() : finish;
                 tokens = chunk.completionTokens() != null ? chunk.completionTokens() : tokens;
             }
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new Retryable(FailureCode.UNAVAILABLE, "the stream broke (" + e.getCause().getMessage() + ")");
         }
         if (!done && finish == null) {

@@ -42,7 +42,7 @@ final class OpenAiProtocol {
                     + " has no beam search: send 1");
         }
         JsonObject body = new JsonObject().put("model", settings.model());
-        if (settings.chat()) {
+        if (settings.mode() == ApiMode.CHAT) {
             JsonArray messages = new JsonArray();
             if (!settings.systemPrompt().isEmpty()) {
                 messages.add(new JsonObject().put("role", "system").put("content", settings.systemPrompt()));
@@ -88,7 +88,7 @@ final class OpenAiProtocol {
             throw malformed(text, "no choices[0]");
         }
         Object content;
-        if (settings.chat()) {
+        if (settings.mode() == ApiMode.CHAT) {
             Object holder = choice.getValue(streamed ? "delta" : "message");
             if (!(holder instanceof JsonObject message)) {
                 if (streamed && holder == null) {
@@ -147,7 +147,7 @@ final class OpenAiProtocol {
 
     StoaException malformed(String text, String problem) {
         return new StoaException(FailureCode.INTERNAL, "the remote LLM at " + settings.url() + " (" + settings.id()
-                + ") sent a reply that is not OpenAI " + (settings.chat() ? "chat" : "completion") + " JSON ("
+                + ") sent a reply that is not OpenAI " + settings.mode().configName() + " JSON ("
                 + problem + "): '" + snippet(text) + "'; check that baseUrl points at an OpenAI-compatible server");
     }
 

@@ -14,6 +14,7 @@ import dev.stoa.api.generation.GenerationRequest;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -128,7 +129,7 @@ class OpenAiGeneratorTest {
 
     /** The typed configuration as SCR would make it from a .cfg file. */
     private static OpenAiConfig config(Map<String, Object> values) {
-        return (OpenAiConfig) java.lang.reflect.Proxy.newProxyInstance(OpenAiConfig.class.getClassLoader(),
+        return (OpenAiConfig) Proxy.newProxyInstance(OpenAiConfig.class.getClassLoader(),
                 new Class<?>[] {OpenAiConfig.class}, (proxy, method, args) -> {
                     if (method.getName().equals("annotationType")) {
                         return OpenAiConfig.class;

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Function;
 import org.osgi.framework.BundleContext;
@@ -143,7 +144,7 @@ final class CollectionServices {
         JsonArray out = new JsonArray(new ArrayList<>(hits.size()));
         for (VectorHit h : hits) {
             out.add(new JsonObject().put("id", h.id()).put("score", h.score())
-                    .put("metadata", new JsonObject(new java.util.LinkedHashMap<>(h.metadata()))));
+                    .put("metadata", new JsonObject(new LinkedHashMap<>(h.metadata()))));
         }
         return out;
     }

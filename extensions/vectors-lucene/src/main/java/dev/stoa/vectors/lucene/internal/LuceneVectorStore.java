@@ -322,8 +322,11 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
         }
     }
 
-    /** @return the index's segments now (each holds one HNSW graph that a query searches) */
-    int segments() {
+    /**
+     * @return the index's segments now (each holds one HNSW graph that a query searches); public for the vector
+     *     search benchmark (itests/benchmarks), which reports latency per segment count
+     */
+    public int segments() {
         try {
             IndexSearcher searcher = acquire();
             try {

@@ -8,6 +8,7 @@ import dev.stoa.api.vector.VectorMetric;
 import dev.stoa.api.vector.VectorStore;
 import dev.stoa.api.vector.VectorStores;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,9 +16,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -47,7 +51,7 @@ public final class LuceneVectorStores implements VectorStores {
     private final ScheduledExecutorService committer;
     private final int searchThreads;
     /** Searches a query's segments in parallel; {@code null} with one search thread. */
-    private final java.util.concurrent.ExecutorService searcher;
+    private final ExecutorService searcher;
     /** Guarded by this. */
     private final Map<String, Open> open = new TreeMap<>();
     private boolean closed;
@@ -97,9 +101,8 @@ public final class LuceneVectorStores implements VectorStores {
         this.numCandidates = numCandidates;
         this.searchThreads = searchThreads == 0 ? Runtime.getRuntime().availableProcessors() : searchThreads;
         this.searcher = this.searchThreads == 1 ? null : Executors.newFixedThreadPool(this.searchThreads,
-                new java.util.concurrent.ThreadFactory() {
-                    private final java.util.concurrent.atomic.AtomicInteger next =
-                            new java.util.concurrent.atomic.AtomicInteger();
+                new ThreadFactory() {
+                    private final AtomicInteger next = new AtomicInteger();
 
                     @Override
                     public Thread newThread(Runnable r) {
@@ -241,7 +244,7 @@ public final class LuceneVectorStores implements VectorStores {
         if (!Files.isDirectory(folder)) {
             return false;
         }
-        try (java.nio.file.DirectoryStream<Path> commits = Files.newDirectoryStream(folder, "segments_*")) {
+        try (DirectoryStream<Path> commits = Files.newDirectoryStream(folder, "segments_*")) {
             return commits.iterator().hasNext();
         } catch (IOException e) {
             return false;

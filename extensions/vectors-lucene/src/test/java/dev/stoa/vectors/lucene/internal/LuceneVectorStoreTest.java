@@ -13,10 +13,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.store.FSDirectory;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,9 +54,9 @@ class LuceneVectorStoreTest {
 
         assertThat(hits).extracting(VectorHit::id).containsExactly("x", "xy", "y");
         // cosines worked out by hand: (3,1,0)/sqrt(10) against each unit vector
-        assertThat(hits.get(0).score()).isCloseTo(3 / Math.sqrt(10), org.assertj.core.data.Offset.offset(1e-5));
-        assertThat(hits.get(1).score()).isCloseTo(4 / Math.sqrt(20), org.assertj.core.data.Offset.offset(1e-5));
-        assertThat(hits.get(2).score()).isCloseTo(1 / Math.sqrt(10), org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(hits.get(0).score()).isCloseTo(3 / Math.sqrt(10), Offset.offset(1e-5));
+        assertThat(hits.get(1).score()).isCloseTo(4 / Math.sqrt(20), Offset.offset(1e-5));
+        assertThat(hits.get(2).score()).isCloseTo(1 / Math.sqrt(10), Offset.offset(1e-5));
         assertThat(hits.get(0).metadata()).containsExactly(Map.entry("axis", "x"));
     }
 
@@ -66,9 +70,9 @@ class LuceneVectorStoreTest {
         List<VectorHit> hits = s.query(new float[] {2, 0}, 3, Map.of());
 
         assertThat(hits).extracting(VectorHit::id).containsExactly("big", "small", "negative");
-        assertThat(hits.get(0).score()).isCloseTo(6.0, org.assertj.core.data.Offset.offset(1e-5));
-        assertThat(hits.get(1).score()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
-        assertThat(hits.get(2).score()).isCloseTo(-4.0, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(hits.get(0).score()).isCloseTo(6.0, Offset.offset(1e-5));
+        assertThat(hits.get(1).score()).isCloseTo(1.0, Offset.offset(1e-5));
+        assertThat(hits.get(2).score()).isCloseTo(-4.0, Offset.offset(1e-5));
     }
 
     @Test
@@ -82,7 +86,7 @@ class LuceneVectorStoreTest {
         List<VectorHit> hits = s.query(new float[] {1, 0}, 2, Map.of());
         VectorHit a = hits.stream().filter(h -> h.id().equals("a")).findFirst().orElseThrow();
         assertThat(a.metadata()).containsEntry("v", "2");
-        assertThat(a.score()).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(a.score()).isCloseTo(0.0, Offset.offset(1e-5));
     }
 
     @Test
@@ -139,8 +143,8 @@ class LuceneVectorStoreTest {
         int committed = 0;
         while (committed == 0 && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            try (var d = org.apache.lucene.store.FSDirectory.open(dir.resolve("timed"));
-                    var r = org.apache.lucene.index.DirectoryReader.open(d)) {
+            try (var d = FSDirectory.open(dir.resolve("timed"));
+                    var r = DirectoryReader.open(d)) {
                 committed = r.numDocs();
             }
         }
@@ -192,7 +196,7 @@ class LuceneVectorStoreTest {
             for (int t = 0; t < threads; t++) {
                 int thread = t;
                 done.add(pool.submit(() -> {
-                    java.util.Random r = new java.util.Random(thread);
+                    Random r = new Random(thread);
                     int found = 0;
                     for (int i = 0; i < perThread; i++) {
                         float[] v = new float[8];

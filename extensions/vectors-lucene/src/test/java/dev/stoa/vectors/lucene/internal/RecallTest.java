@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +58,7 @@ class RecallTest {
         LowRankVectors gen = new LowRankVectors(43, 64, 16, 0.5f);
         float[][] data = gen.next(4000);
         float[][] queries = gen.next(50);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try (LuceneVectorStore sequential = LuceneVectorStore.open(dir.resolve("seq"), "seq", 64,
                 VectorMetric.COSINE, 100);
                 LuceneVectorStore parallel = LuceneVectorStore.open(dir.resolve("par"), "par", 64,

@@ -1,10 +1,9 @@
-package dev.stoa.datasets;
+package dev.stoa.bench;
 
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.datasets.internal.ShapesDatasetFactory;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.Map;
 
 /**
  * Shapes rendering speed per CPU-second of the rendering thread, beside wall-clock speed: on a shared machine the
@@ -12,7 +11,7 @@ import java.util.Map;
  * for 2 s of the thread's CPU time, then renders new indexes for another 3 s of CPU time (either phase stops after
  * 90 s of wall-clock time).
  *
- * <p>Run: {@code java -cp itests/benchmarks/target/benchmarks.jar dev.stoa.datasets.ShapesCpuThroughput}
+ * <p>Run: {@code java -cp itests/benchmarks/target/benchmarks.jar dev.stoa.bench.ShapesCpuThroughput}
  */
 public final class ShapesCpuThroughput {
 
@@ -23,10 +22,8 @@ public final class ShapesCpuThroughput {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long sink = 0;
         for (int size : new int[] {32, 64}) {
-            for (String scene : new String[] {"plain", "busy"}) {
-                Map<String, Object> options = scene.equals("plain") ? Map.of("image_size", size)
-                        : Map.of("image_size", size, "background", "noise", "max_count", 3, "text_probability", 0.25);
-                Dataset.Split train = new ShapesDatasetFactory().open(options).split("train");
+            for (ShapesScene scene : ShapesScene.values()) {
+                Dataset.Split train = new ShapesDatasetFactory().open(scene.options(size)).split("train");
                 int i = 0;
                 long warm = mx.getCurrentThreadCpuTime() + 2_000_000_000L;
                 for (long end = System.nanoTime() + 90_000_000_000L;
@@ -43,7 +40,7 @@ public final class ShapesCpuThroughput {
                 double wall = (System.nanoTime() - wall0) / 1e9;
                 double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
                 System.out.printf("%dx%d %-5s %8.0f examples/s wall %8.0f examples per CPU-second (%d examples,"
-                        + " %.2f s CPU of %.2f s wall)%n", size, size, scene, n / wall, n / cpu, n, cpu, wall);
+                        + " %.2f s CPU of %.2f s wall)%n", size, size, scene.label(), n / wall, n / cpu, n, cpu, wall);
             }
         }
         System.out.println(sink == 42 ? "" : "done");

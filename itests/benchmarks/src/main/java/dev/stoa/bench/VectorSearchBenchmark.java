@@ -1,19 +1,23 @@
-package dev.stoa.vectors.lucene.internal;
+package dev.stoa.bench;
 
 import dev.stoa.api.vector.VectorDocument;
 import dev.stoa.api.vector.VectorHit;
 import dev.stoa.api.vector.VectorMetric;
+import dev.stoa.vectors.lucene.internal.LuceneVectorStore;
 import dev.stoa.vectors.testing.LowRankVectors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
@@ -28,7 +32,7 @@ import java.util.stream.Stream;
  * <p>Not a JMH benchmark: recall is not a timing, and percentiles come from timing each query.
  *
  * <p>Run from {@code itests/benchmarks}, after the build:
- * {@code java -Xmx3g -cp target/benchmarks.jar dev.stoa.vectors.lucene.internal.VectorSearchBenchmark [N] [Q]}
+ * {@code java -Xmx3g -cp target/benchmarks.jar dev.stoa.bench.VectorSearchBenchmark [N] [Q]}
  * (defaults 100000 and 1000). Writes {@code target/bench-report/vectors.json} ({@code -Dbench.report=DIR} to change)
  * with top-level {@code recall_at_10} and {@code query_ms} (p50) of the optimized index at the fewest candidates
  * reaching recall 0.95 (an operating point on the recall-latency curve, as ANN benchmarks report them; that count is
@@ -76,7 +80,7 @@ public final class VectorSearchBenchmark {
         Path dir = Files.createTempDirectory("stoa-vectors-bench");
         StringBuilder json = new StringBuilder();
         int threads = Runtime.getRuntime().availableProcessors();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "vectors-search");
             t.setDaemon(true);
             return t;
@@ -195,7 +199,7 @@ public final class VectorSearchBenchmark {
 
     private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
                 Files.delete(p);
             }
         }

@@ -15,7 +15,9 @@ import java.util.Map;
 
 /**
  * Stoa's sentence encoder, and the bare ONNX Runtime calls it is measured against, on a plain class path with the
- * same session settings: what the benchmarks compare. In this package to build them the way the component does.
+ * same session settings: what the benchmarks compare (itests/benchmarks). A public test fixture of this module,
+ * shipped in its test-jar (nothing else of the test tree is), in this package because it builds the encoder from the
+ * package-private types the component uses, exactly as the component does.
  */
 public final class SentenceEncoders {
 

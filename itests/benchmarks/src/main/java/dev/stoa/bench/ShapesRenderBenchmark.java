@@ -1,9 +1,8 @@
-package dev.stoa.datasets;
+package dev.stoa.bench;
 
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
 import dev.stoa.datasets.internal.ShapesDatasetFactory;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,19 +35,16 @@ public class ShapesRenderBenchmark {
     @Param({"32", "64"})
     public int imageSize;
 
-    /** {@code plain}: one shape on white; {@code busy}: noise, up to 3 copies, a word in a quarter of the images. */
-    @Param({"plain", "busy"})
-    public String scene;
+    /** What each image shows. */
+    @Param({"PLAIN", "BUSY"})
+    public ShapesScene scene;
 
     private Dataset.Split train;
     private int next;
 
     @Setup
     public void setUp() {
-        Map<String, Object> options = scene.equals("plain")
-                ? Map.of("image_size", imageSize)
-                : Map.of("image_size", imageSize, "background", "noise", "max_count", 3, "text_probability", 0.25);
-        train = new ShapesDatasetFactory().open(options).split("train");
+        train = new ShapesDatasetFactory().open(scene.options(imageSize)).split("train");
     }
 
     @Benchmark
