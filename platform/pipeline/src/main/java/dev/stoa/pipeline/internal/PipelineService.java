@@ -88,6 +88,29 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
         });
     }
 
+    /**
+     * Builds a pipeline from its file's text the way the registry does, outside OSGi (for embedding and for the
+     * benchmarks): built-in stage kinds, no {@code include:}, no validation against running services.
+     *
+     * @param vertx the event bus the stages are called on
+     * @param name the pipeline's name
+     * @param yaml the pipeline file's text
+     * @param targets each service id the file names: its address and input type
+     * @param defaultTimeoutMs a stage's timeout when it sets none
+     * @param defaultMaxInFlight a stage's bound on calls in flight when it sets none
+     * @return the pipeline, ready to call
+     * @throws IllegalArgumentException listing the file's errors, each with its line and field
+     */
+    public static PipelineService fromYaml(Vertx vertx, String name, String yaml, Map<String, Target> targets,
+            long defaultTimeoutMs, int defaultMaxInFlight) {
+        PipelineParser.Result parsed = PipelineParser.parse("pipelines/" + name + ".yaml", name, yaml,
+                defaultTimeoutMs, defaultMaxInFlight);
+        if (parsed.definition() == null) {
+            throw new IllegalArgumentException(parsed.errors().toString());
+        }
+        return new PipelineService(vertx, parsed.definition(), targets);
+    }
+
     PipelineDefinition definition() {
         return definition;
     }
