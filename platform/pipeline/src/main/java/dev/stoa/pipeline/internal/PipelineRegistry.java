@@ -286,12 +286,15 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
             LOG.info("Pipeline '{}' waits for services {}", name, e.missing);
             return;
         }
-        v.notes().forEach(note -> LOG.info("Pipeline '{}', not checked before a request: {}", name, note));
+        if (e.serving == null || e.serving.definition() != e.candidate) {
+            // once per loaded version, not on every service change
+            v.notes().forEach(note -> LOG.info("Pipeline '{}', not checked before a request: {}", name, note));
+        }
         Map<String, PipelineService.Target> targets = new HashMap<>();
         // an optional stage's absent service gets no target: the stage is skipped until it comes
         e.candidate.stages().values().stream().flatMap(s -> s.services().stream())
                 .filter(id -> present(running.get(id))).forEach(id -> targets.put(id, new PipelineService.Target(
-                        running.get(id).address(), running.get(id).inputType())));
+                        running.get(id).address(), running.get(id).inputType(), running.get(id).remote())));
         PipelineService next = new PipelineService(vertx, e.candidate, targets);
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(ServiceProperties.ID, name);

@@ -56,8 +56,15 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
      *
      * @param address its event-bus address
      * @param inputType the simple name of its input type, so a request is sent in the form it takes
+     * @param remote whether another node of a cluster serves it: then a map is sent as JSON, which every node reads
+     *     (a record travels in its codec's wire form either way)
      */
-    public record Target(String address, String inputType) {
+    public record Target(String address, String inputType, boolean remote) {
+
+        /** A service of this node. */
+        public Target(String address, String inputType) {
+            this(address, inputType, false);
+        }
     }
 
     /** What a stage did, over all requests to this version of the pipeline. */
@@ -248,6 +255,9 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
             Object body;
             try {
                 body = JsonValues.request(request, target.inputType());
+                if (target.remote() && body instanceof StageRequest map) {
+                    body = JsonValues.toJson(map);
+                }
             } catch (RuntimeException e) {
                 running.decrementAndGet();
                 return Future.failedFuture(e);

@@ -6,8 +6,9 @@ import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Passes a {@link StageRequest} by reference inside one JVM; between cluster nodes it travels as JSON (records in
- * their JSON forms, an image as base64 PNG), length-prefixed, as the records' own codecs do.
+ * Passes a {@link StageRequest} by reference inside one JVM. The engine sends a service of another cluster node plain
+ * JSON instead; should one still cross the wire, it travels as JSON (records in their JSON forms, an image as base64
+ * PNG), length-prefixed, as the records' own codecs do.
  */
 final class StageRequestCodec implements MessageCodec<StageRequest, StageRequest> {
 
@@ -54,7 +55,9 @@ final class StageRequestCodec implements MessageCodec<StageRequest, StageRequest
 
     @Override
     public String name() {
-        return "stoa.pipeline.StageRequest";
+        // one name per revision of this bundle: an updated bundle's class gets its own codec even if the old one's
+        // has not been removed yet (codec names are unique per Vert.x instance)
+        return "stoa.pipeline.StageRequest@" + Integer.toHexString(System.identityHashCode(StageRequest.class));
     }
 
     @Override
