@@ -252,6 +252,12 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
                         + " retry with backoff, or raise its maxInFlight"));
             }
             Target target = targets.get(service);
+            if (target == null) {
+                running.decrementAndGet();
+                return Future.failedFuture(new StoaException(FailureCode.UNKNOWN_SERVICE, "pipeline '"
+                        + definition.name() + "', stage '" + stage.id() + "' calls service '" + service + "', which"
+                        + " its stage kind does not list among the services it calls; list it in services()"));
+            }
             Object body;
             try {
                 body = JsonValues.request(request, target.inputType());
