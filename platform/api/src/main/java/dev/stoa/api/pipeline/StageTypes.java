@@ -19,6 +19,20 @@ public interface StageTypes {
     ExportedService service(String id);
 
     /**
+     * @param id a service id the stage calls
+     * @return what the service takes: its input type, with the fields of its {@link ServiceSchema} when it takes
+     *     JSON and publishes one; {@link ValueType#UNKNOWN} when it is not installed
+     */
+    ValueType inputOf(String id);
+
+    /**
+     * @param id a service id the stage calls
+     * @return what the service answers, with the fields of its {@link ServiceSchema} when it answers JSON and
+     *     publishes one; {@link ValueType#UNKNOWN} when it is not installed
+     */
+    ValueType outputOf(String id);
+
+    /**
      * Reports a type problem of this stage.
      *
      * @param field the stage's field at fault, e.g. {@code input} (reported as {@code stages.<id>.input})

@@ -107,7 +107,7 @@ final class CallKind implements StageKind {
                             + ValueType.of(to).withArticle() + " (a template produces Text)");
                 }
             }
-            ValueType target = ValueType.of(to);
+            ValueType target = types.inputOf(service);
             if (!with.isEmpty() && target.known()) {
                 for (Map.Entry<String, Object> e : with.entrySet()) {
                     ValueType field = target.field(e.getKey());
@@ -127,7 +127,7 @@ final class CallKind implements StageKind {
                     }
                 }
             }
-            return ValueType.of(svc.outputType());
+            return types.outputOf(service);
         }
 
         @Override

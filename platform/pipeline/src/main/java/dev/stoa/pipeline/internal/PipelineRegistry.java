@@ -6,6 +6,7 @@ import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaService;
 import dev.stoa.api.metrics.MetricsSource;
 import dev.stoa.api.metrics.PrometheusText;
+import dev.stoa.api.pipeline.ServiceSchema;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.PipelineInfo;
@@ -26,6 +27,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -203,6 +206,33 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
         }
     }
 
+    /**
+     * @return what a service of this node publishes about its JSON fields; {@code null} for none, or for a service of
+     *     another node (the cluster's service list does not carry it)
+     */
+    private PipelineValidator.Schema schemaOf(String id) {
+        try {
+            ServiceReference<?>[] refs = context.getServiceReferences(StoaService.class.getName(),
+                    "(" + ServiceProperties.ID + "=" + escape(id) + ")");
+            if (refs == null) {
+                return null;
+            }
+            Object in = refs[0].getProperty(ServiceSchema.INPUT_FIELDS);
+            Object out = refs[0].getProperty(ServiceSchema.OUTPUT_FIELDS);
+            return in == null && out == null ? null
+                    : new PipelineValidator.Schema(ServiceSchema.parse(in), ServiceSchema.parse(out));
+        } catch (InvalidSyntaxException | IllegalArgumentException | IllegalStateException e) {
+            LOG.warn("Service '{}' publishes a schema the pipelines cannot read ({}); its fields are not checked", id,
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** Escapes a value for an LDAP filter (RFC 1960): a service id in a file is user text. */
+    private static String escape(String value) {
+        return value.replaceAll("([\\\\*()])", "\\\\$1");
+    }
+
     private static boolean isStageFile(File artifact) {
         return artifact.getName().endsWith(PipelineParser.STAGE_FILE_SUFFIX);
     }
@@ -275,7 +305,7 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
 
     private void activate(String name, Entry e) {
         Map<String, ExportedService> running = runningServices();
-        PipelineValidator.Result v = PipelineValidator.validate(e.candidate, running::get);
+        PipelineValidator.Result v = PipelineValidator.validate(e.candidate, running::get, this::schemaOf);
         if (!v.errors().isEmpty()) {
             reject(name, e, v.errors());
             return;

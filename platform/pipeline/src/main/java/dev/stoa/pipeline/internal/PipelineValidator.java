@@ -26,6 +26,15 @@ final class PipelineValidator {
     record Result(List<PipelineError> errors, Set<String> missingServices, List<String> notes) {
     }
 
+    /**
+     * What a JSON service publishes about its fields ({@link dev.stoa.api.pipeline.ServiceSchema}).
+     *
+     * @param input the request's fields and their types, or {@code null} when not published
+     * @param output the answer's fields and their types, or {@code null} when not published
+     */
+    record Schema(Map<String, String> input, Map<String, String> output) {
+    }
+
     private PipelineValidator() {
     }
 
@@ -34,6 +43,16 @@ final class PipelineValidator {
      * @param services finds a running service by id, or answers {@code null}
      */
     static Result validate(PipelineDefinition p, Function<String, ExportedService> services) {
+        return validate(p, services, id -> null);
+    }
+
+    /**
+     * @param p the pipeline
+     * @param services finds a running service by id, or answers {@code null}
+     * @param schemas finds what a service publishes about its JSON fields, or answers {@code null}
+     */
+    static Result validate(PipelineDefinition p, Function<String, ExportedService> services,
+            Function<String, Schema> schemas) {
         List<PipelineError> errors = new ArrayList<>();
         Set<String> missing = new TreeSet<>();
         List<String> notes = new ArrayList<>();
@@ -56,7 +75,8 @@ final class PipelineValidator {
                 ExportedService svc = present(services.apply(id));
                 if (svc == null && !s.optional()) {
                     missing.add(id);
-                } else if (svc != null && (svc.inputType().equals("Map") || svc.inputType().equals("JsonObject"))) {
+                } else if (svc != null && json(svc.inputType()) && (schemas.apply(id) == null
+                        || schemas.apply(id).input() == null)) {
                     notes.add(at + ": service '" + id + "' takes " + svc.inputType() + " and publishes no schema: what"
                             + " the stage sends it is checked by the service, at the first request");
                 }
@@ -65,7 +85,7 @@ final class PipelineValidator {
                 types.put(s.id(), ValueType.UNKNOWN);
                 continue;
             }
-            ValueType out = s.stage().check(new Types(p, s, services, types, errors));
+            ValueType out = s.stage().check(new Types(p, s, services, schemas, types, errors));
             if (out == null) {
                 out = ValueType.UNKNOWN;
             }
@@ -86,6 +106,10 @@ final class PipelineValidator {
                     + p.stages().keySet()));
         }
         return new Result(errors, missing, notes);
+    }
+
+    private static boolean json(String type) {
+        return type.equals("Map") || type.equals("JsonObject");
     }
 
     private static ExportedService present(ExportedService s) {
@@ -148,7 +172,7 @@ final class PipelineValidator {
                 String near = Suggestions.closest(field, type.fields().keySet());
                 errors.add(new PipelineError(s.file(), s.line(), at, "reads '" + r + "', but '" + walked + "' is "
                         + type.withArticle() + " with fields " + new TreeSet<>(type.fields().keySet())
-                        + (near == null ? "" : "; did you mean '" + near + "'?") + "; use one of those"
+                        + (near == null ? "; use one of those" : "; did you mean '" + near + "'?")
                         + (walked.equals(Ref.INPUT) && type.name().equals("JsonObject")
                                 ? ", or declare it under 'input:'" : "")));
                 return false;
@@ -199,7 +223,8 @@ final class PipelineValidator {
 
     /** What one stage's kind sees while it checks itself. */
     private record Types(PipelineDefinition p, StageEntry stage, Function<String, ExportedService> services,
-            Map<String, ValueType> types, List<PipelineError> errors) implements StageTypes {
+            Function<String, Schema> schemas, Map<String, ValueType> types, List<PipelineError> errors)
+            implements StageTypes {
 
         @Override
         public ValueType typeOf(Ref ref) {
@@ -214,6 +239,23 @@ final class PipelineValidator {
         @Override
         public ExportedService service(String id) {
             return present(services.apply(id));
+        }
+
+        @Override
+        public ValueType inputOf(String id) {
+            ExportedService svc = service(id);
+            Schema schema = svc == null ? null : schemas.apply(id);
+            return svc == null ? ValueType.UNKNOWN : json(svc.inputType()) && schema != null && schema.input() != null
+                    ? new ValueType("JsonObject", schema.input()) : ValueType.of(svc.inputType());
+        }
+
+        @Override
+        public ValueType outputOf(String id) {
+            ExportedService svc = service(id);
+            Schema schema = svc == null ? null : schemas.apply(id);
+            return svc == null ? ValueType.UNKNOWN : json(svc.outputType()) && schema != null
+                    && schema.output() != null ? new ValueType("JsonObject", schema.output())
+                    : ValueType.of(svc.outputType());
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.stoa.pipeline.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stoa.api.pipeline.ServiceSchema;
 import dev.stoa.api.runtime.ExportedService;
 import java.util.List;
 import java.util.Map;
@@ -187,5 +188,26 @@ class PipelineValidatorTest {
                   say: {template: "{{both.txet}}"}
                 """)).singleElement().asString().contains("reads 'both.txet', but 'both' is a JsonObject with fields"
                         + " [input, text]; did you mean 'text'?");
+    }
+
+    @Test
+    void aMapServiceThatPublishesASchemaIsCheckedBothWays() {
+        PipelineParser.Result parsed = PipelineParser.parse("pipelines/p.yaml", "p", """
+                input: {image: Image}
+                stages:
+                  tags: {call: zero-shot, with: {image: $input.image, labelz: [a, b]}}
+                  say: {template: "{{tags.lable}}"}
+                """, 30_000, 64);
+        PipelineValidator.Schema schema = new PipelineValidator.Schema(
+                ServiceSchema.parse("image:Image, labels:List?, templates:List?"),
+                ServiceSchema.parse(new String[] {"label:String", "scores:JsonObject"}));
+        PipelineValidator.Result r = PipelineValidator.validate(parsed.definition(), SERVICES::get,
+                id -> id.equals("zero-shot") ? schema : null);
+        assertThat(r.errors()).extracting(PipelineError::toString).containsExactly(
+                "pipelines/p.yaml:3: stages.tags.with.labelz: service 'zero-shot' takes a JsonObject, which has no"
+                        + " field 'labelz'; did you mean 'labels'? (fields: [image, labels, templates])",
+                "pipelines/p.yaml:4: stages.say: reads 'tags.lable', but 'tags' is a JsonObject with fields [label,"
+                        + " scores]; did you mean 'label'?");
+        assertThat(r.notes()).as("nothing left unchecked").isEmpty();
     }
 }
