@@ -8,7 +8,7 @@ import dev.stoa.api.service.TextEncoder;
 import dev.stoa.bus.internal.InProcessBus;
 import dev.stoa.gateway.internal.HttpFront;
 import dev.stoa.onnxruntime.internal.SentenceEncoders;
-import dev.stoa.pipeline.internal.Pipelines;
+import dev.stoa.pipeline.testing.Pipelines;
 import dev.stoa.vertx.LocalCodecs;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

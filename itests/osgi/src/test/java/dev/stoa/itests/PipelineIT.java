@@ -4,6 +4,14 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import dev.stoa.api.data.Text;
+import dev.stoa.api.pipeline.ComputedStage;
+import dev.stoa.api.pipeline.Ref;
+import dev.stoa.api.pipeline.Stage;
+import dev.stoa.api.pipeline.StageKind;
+import dev.stoa.api.pipeline.StageSpec;
+import dev.stoa.api.pipeline.StageTypes;
+import dev.stoa.api.pipeline.ValueType;
+import dev.stoa.api.pipeline.Values;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.PipelineInfo;
 import io.vertx.core.Vertx;
@@ -13,8 +21,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.osgi.framework.ServiceRegistration;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -22,7 +34,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 /**
  * Pipelines from etc/pipelines/: the shipped example waits for its service and serves once it is deployed; a
  * pipeline file is reloaded 5 times under load without losing a request; a broken edit leaves the last good version
- * serving and is reported with line and field.
+ * serving and is reported with line and field; editing an included stage file reloads the pipelines that include it;
+ * a stage kind registered as a service makes the files that use it load.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -90,6 +103,88 @@ public class PipelineIT extends StoaTestSupport {
 
         Files.delete(relay);
         await("relay gone", () -> info(pipelines, "relay") == null);
+    }
+
+    @Test
+    public void editingAnIncludedStageFileReloadsThePipelinesThatIncludeIt() throws Exception {
+        Vertx vertx = service(Vertx.class);
+        PipelineDirectory pipelines = service(PipelineDirectory.class);
+        Path folder = Path.of(context.getProperty("felix.fileinstall.dir"), "pipelines");
+        Path shared = folder.resolve("greeting.stages.yaml");
+        write(shared, "stages:\n  greet:\n    template: \"hello {{input.text}}\"\n");
+        write(folder.resolve("greeter.yaml"), "input: Text\ninclude: [greeting.stages.yaml]\nstages:\n"
+                + "  out: {template: \"{{greet.text}}!\"}\n");
+        await("greeter serving", () -> state(pipelines, "greeter").equals("serving"));
+        assertEquals("hello you!", ask(vertx, "greeter"));
+        assertTrue("a stage file is not a pipeline", info(pipelines, "greeting.stages") == null);
+
+        write(shared, "stages:\n  greet:\n    template: \"good day {{input.text}}\"\n");
+        await("the edit of the included file reached greeter", () -> ask(vertx, "greeter").equals("good day you!"));
+
+        write(shared, "stages:\n  greet:\n    template: \"x\"\n    retries: 2\n");
+        await("a broken included file is reported", () -> state(pipelines, "greeter").equals("invalid"));
+        assertTrue(info(pipelines, "greeter").errors().toString(), info(pipelines, "greeter").errors().get(0)
+                .startsWith("pipelines/greeting.stages.yaml:4: stages.greet.retries: applies only to stages that"
+                        + " call a service"));
+        assertEquals("the last good version keeps serving", "good day you!", ask(vertx, "greeter"));
+
+        // a stage kind from a bundle (here the test's own): the whiteboard picks it up, and a file that uses it loads
+        write(folder.resolve("loud-greeter.yaml"), "input: Text\nstages:\n  out: {upper: $input.text}\n");
+        await("a file with an unknown kind is invalid", () -> state(pipelines, "loud-greeter").equals("invalid"));
+        ServiceRegistration<StageKind> kind = context.registerService(StageKind.class, new UpperKind(), null);
+        await("loud-greeter serving once the kind is registered",
+                () -> state(pipelines, "loud-greeter").equals("serving"));
+        assertEquals("YOU", ask(vertx, "loud-greeter"));
+        kind.unregister();
+        await("loud-greeter stops with its kind", () -> !state(pipelines, "loud-greeter").equals("serving"));
+
+        Files.delete(folder.resolve("loud-greeter.yaml"));
+        Files.delete(folder.resolve("greeter.yaml"));
+        Files.delete(shared);
+        await("greeter gone", () -> info(pipelines, "greeter") == null);
+    }
+
+    private static String ask(Vertx vertx, String pipeline) {
+        return ((JsonObject) vertx.eventBus().request("stoa.pipeline." + pipeline, new JsonObject().put("text", "you"))
+                .await().body()).getString("text");
+    }
+
+    /** A stage kind as a bundle would add one: {@code upper: $ref} writes the text in capitals. */
+    private static final class UpperKind implements StageKind {
+
+        @Override
+        public String name() {
+            return "upper";
+        }
+
+        @Override
+        public Set<String> fields() {
+            return Set.of();
+        }
+
+        @Override
+        public Stage parse(StageSpec spec) {
+            Ref ref = spec.ref(spec.value());
+            return ref == null ? null : new Upper(ref);
+        }
+    }
+
+    private record Upper(Ref ref) implements ComputedStage {
+
+        @Override
+        public List<Ref> reads() {
+            return List.of(ref);
+        }
+
+        @Override
+        public ValueType check(StageTypes types) {
+            return ValueType.of("Text");
+        }
+
+        @Override
+        public Object compute(Values values) {
+            return new Text(String.valueOf(values.get(ref)).toUpperCase(Locale.ROOT));
+        }
     }
 
     private static String relayVersion(int v) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.concurrent.atomic.LongAdder;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -27,6 +28,9 @@ public record Image(int width, int height, byte[] rgb) {
 
     /** The most pixels accepted: 8192 x 8192 (201 MB of RGB); larger inputs fail with {@link FailureCode#TOO_LARGE}. */
     public static final long MAX_PIXELS = 8192L * 8192L;
+
+    /** Files decoded in this JVM: decoding is the costly step a pipeline must do once per request, not per stage. */
+    private static final LongAdder DECODES = new LongAdder();
 
     public Image {
         if (width < 1 || height < 1) {
@@ -54,6 +58,7 @@ public record Image(int width, int height, byte[] rgb) {
         if (encoded == null || encoded.length == 0) {
             throw StoaException.badInput("image", "is empty; send the bytes of a PNG or JPEG file");
         }
+        DECODES.increment();
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -80,6 +85,14 @@ public record Image(int width, int height, byte[] rgb) {
             throw new StoaException(FailureCode.BAD_INPUT, "'image' could not be decoded (" + e.getMessage()
                     + "); send an intact PNG or JPEG file", e);
         }
+    }
+
+    /**
+     * @return how many times {@link #decode} was called in this JVM since it started: tests and metrics use it to
+     *     see that an image travels decoded (a pipeline decodes its request's image once, whatever its stages)
+     */
+    public static long decodeCount() {
+        return DECODES.sum();
     }
 
     /**

@@ -1,8 +1,9 @@
 package dev.stoa.pipeline.internal;
 
+import dev.stoa.api.pipeline.Ref;
+import dev.stoa.api.pipeline.Values;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.util.Map;
+import java.util.Collection;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,11 +50,12 @@ record Condition(Ref ref, String op, Object literal) {
         return new Condition(ref, m.group(2), literal);
     }
 
-    boolean test(Map<String, JsonObject> values) {
-        Object v = ref.resolve(values);
+    boolean test(Values values) {
+        Object v = values.get(ref);
         if (op == null) {
             return v != null && !Boolean.FALSE.equals(v) && !"".equals(v)
-                    && !(v instanceof JsonArray a && a.isEmpty());
+                    && !(v instanceof JsonArray a && a.isEmpty())
+                    && !(v instanceof Collection<?> c && c.isEmpty());
         }
         if (literal instanceof Double d) {
             if (!(v instanceof Number n)) {

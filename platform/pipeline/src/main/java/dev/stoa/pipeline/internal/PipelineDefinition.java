@@ -1,23 +1,19 @@
 package dev.stoa.pipeline.internal;
 
+import dev.stoa.api.pipeline.Ref;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * A pipeline as written in {@code etc/pipelines/<name>.yaml}:
+ * A pipeline as written in {@code etc/pipelines/<name>.yaml} (the stage language: platform/pipeline/README.md):
  *
  * <pre>
- * input: Image                 # the request's type: Text, Image, Audio, Embedding, Tokens, Mask or JsonObject
+ * input: {image: Image, question: String}   # the request: a type, or its fields and their types
+ * include: [socratic-count.stages.yaml]      # stages shared with other pipelines
  * stages:
- *   caption:
- *     call: captioner          # a service id
- *     input: $input            # what it gets (default $input)
- *     timeout: 5s
- *   prompt:
- *     template: "Scene: {{caption.text}}. Question: {{input.question}}"
- *   answer:
- *     call: llm
- *     input: $prompt
- *     when: $caption.text      # skipped when false or absent
+ *   caption: {call: captioner, input: $input.image, timeout: 5s}
+ *   prompt: {template: "Scene: {{caption.text}}. Question: {{input.question}}"}
+ *   answer: {call: llm, with: {prompt: $prompt.text}, when: $caption.text}
  * output: $answer
  * </pre>
  *
@@ -25,9 +21,11 @@ import java.util.Map;
  *
  * @param name the pipeline's name (the file name without {@code .yaml}); served at {@code stoa.pipeline.<name>}
  * @param file the file, relative to etc/
- * @param inputType the simple name of the request's type
- * @param stages the stages by id, in file order
+ * @param input what a request holds, and how it is decoded when it arrives
+ * @param stages the stages by id: included stages first, then the file's own, each in file order
  * @param output the value the pipeline answers with
+ * @param includes every stage file it includes, directly or through another included file (relative to etc/)
  */
-record PipelineDefinition(String name, String file, String inputType, Map<String, Stage> stages, Ref output) {
+record PipelineDefinition(String name, String file, InputSchema input, Map<String, StageEntry> stages, Ref output,
+        Set<String> includes) {
 }

@@ -2,6 +2,7 @@ package dev.stoa.pipeline.internal;
 
 import dev.stoa.api.StoaService;
 import dev.stoa.api.metrics.MetricsSource;
+import dev.stoa.api.pipeline.StageKind;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.ServiceDirectory;
 import io.vertx.core.Vertx;
@@ -22,6 +23,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -31,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes {@code etc/pipelines/} live: FileInstall watches the folder and hands each {@code .yaml} file to the
  * {@link PipelineRegistry}; when services come or go (here, or on another node of a cluster), waiting pipelines are
- * checked again.
+ * checked again. Stage kinds that bundles register as {@link StageKind} services join the built-in ones (a
+ * whiteboard): every file is read again when one comes or goes.
  */
 @Component(immediate = true, configurationPid = PipelineFolder.PID)
 @Designate(ocd = PipelineFolder.Config.class)
@@ -66,6 +70,7 @@ public final class PipelineFolder {
     private final MessageConsumer<Object> remoteChanged;
     private final BundleContext context;
     private final AtomicBoolean recheckPending = new AtomicBoolean();
+    private final StageKinds kinds = new StageKinds();
 
     @Activate
     public PipelineFolder(BundleContext context, Config config, @Reference Vertx vertx,
@@ -77,7 +82,7 @@ public final class PipelineFolder {
                 : Path.of(etc == null ? "etc" : etc).resolve("pipelines");
         Files.createDirectories(dir);
         registry = new PipelineRegistry(context, vertx, dir, dir.getFileName().toString(), services,
-                config.defaultTimeoutMs(), config.defaultMaxInFlight());
+                config.defaultTimeoutMs(), config.defaultMaxInFlight(), kinds);
         registration = context.registerService(
                 new String[] {ArtifactInstaller.class.getName(), PipelineDirectory.class.getName(),
                     MetricsSource.class.getName()}, registry,
@@ -98,6 +103,29 @@ public final class PipelineFolder {
         props.put("felix.fileinstall.filter", ".*\\.ya?ml");
         watcher.update(props);
         LOG.info("Watching {} for pipelines", dir.toAbsolutePath());
+    }
+
+    /** A bundle's stage kind: files that use its key load. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addStageKind(StageKind kind) {
+        if (kinds.add(kind)) {
+            LOG.info("Stage kind '{}' added by {}", kind.name(), kind.getClass().getName());
+            kindsChanged();
+        }
+    }
+
+    void removeStageKind(StageKind kind) {
+        if (kinds.remove(kind)) {
+            LOG.info("Stage kind '{}' removed", kind.name());
+            kindsChanged();
+        }
+    }
+
+    private void kindsChanged() {
+        // bound after construction (DS binds dynamic references once the constructor has run), so registry is set
+        if (registry != null) {
+            registry.kindsChanged();
+        }
     }
 
     private void recheckSoon() {
@@ -121,5 +149,6 @@ public final class PipelineFolder {
         }
         registration.unregister();
         registry.close();
+        StageRequestCodec.unregister(vertx);
     }
 }

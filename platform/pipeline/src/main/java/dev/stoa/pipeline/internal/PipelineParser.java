@@ -1,370 +1,331 @@
 package dev.stoa.pipeline.internal;
 
-import java.io.StringReader;
+import dev.stoa.api.pipeline.Ref;
+import dev.stoa.api.pipeline.ServiceStage;
+import dev.stoa.api.pipeline.SpecNode;
+import dev.stoa.api.pipeline.Stage;
+import dev.stoa.api.pipeline.StageKind;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
+import java.util.function.Function;
 
 /**
- * Reads a pipeline file into a {@link PipelineDefinition}, collecting every problem it finds (not just the first),
- * each with its line and field. Whether the services exist and the types fit is checked afterwards by
- * {@link PipelineValidator}, against the services running at that moment.
+ * Reads a pipeline file, and the stage files it includes, into a {@link PipelineDefinition}, collecting every
+ * problem it finds (not just the first), each with its file, line and field. Each stage's own fields are read by its
+ * kind ({@link StageKind}); the fields every stage shares are read here. Whether the services exist and the types fit
+ * is checked afterwards by {@link PipelineValidator}, against the services running at that moment.
  */
 final class PipelineParser {
 
-    static final Set<String> INPUT_TYPES = new TreeSet<>(
-            Set.of("Text", "Image", "Audio", "Embedding", "Tokens", "Mask", "JsonObject"));
-    private static final Set<String> TOP_FIELDS = Set.of("description", "input", "stages", "output");
-    private static final Set<String> STAGE_FIELDS = Set.of("description", "call", "map", "template", "merge", "top",
-            "by", "input", "when", "timeout", "retries", "maxInFlight", "with", "optional");
-    private static final Set<String> KIND_FIELDS = Set.of("call", "map", "template", "merge", "top");
+    /** The suffix of a file of shared stages: included by pipelines, never loaded as one. */
+    static final String STAGE_FILE_SUFFIX = ".stages.yaml";
 
-    private final String file;
+    private static final Set<String> TOP_FIELDS = Set.of("description", "input", "include", "stages", "output");
+    private static final Set<String> STAGE_FILE_FIELDS = Set.of("description", "include", "stages");
+    private static final Set<String> EVERY_STAGE = Set.of("description", "when");
+    private static final Set<String> CALLING_STAGE = Set.of("timeout", "retries", "maxInFlight", "optional");
+
+    private final String folder;
     private final long defaultTimeoutMs;
     private final int defaultMaxInFlight;
+    private final StageKinds kinds;
+    private final Function<String, String> includes;
     private final List<PipelineError> errors = new ArrayList<>();
+    private final SpecReader reader = new SpecReader(errors);
+    private final Map<String, StageEntry> stages = new LinkedHashMap<>();
+    private final Set<String> included = new LinkedHashSet<>();
 
     /** What parsing produced: a definition when there were no errors. */
     record Result(PipelineDefinition definition, List<PipelineError> errors) {
     }
 
-    private PipelineParser(String file, long defaultTimeoutMs, int defaultMaxInFlight) {
-        this.file = file;
-        this.defaultTimeoutMs = defaultTimeoutMs;
-        this.defaultMaxInFlight = defaultMaxInFlight;
+    /** The settings a parse needs besides the text. */
+    record Settings(long defaultTimeoutMs, int defaultMaxInFlight, StageKinds kinds,
+            Function<String, String> includes) {
+    }
+
+    private PipelineParser(String file, Settings settings) {
+        this.folder = file.contains("/") ? file.substring(0, file.lastIndexOf('/') + 1) : "";
+        this.defaultTimeoutMs = settings.defaultTimeoutMs();
+        this.defaultMaxInFlight = settings.defaultMaxInFlight();
+        this.kinds = settings.kinds();
+        this.includes = settings.includes();
     }
 
     /**
-     * @param file the file, relative to etc/ (for messages)
+     * @param file the file, relative to etc/ (for messages), e.g. {@code pipelines/caption.yaml}
      * @param name the pipeline's name
      * @param text the file's content
-     * @param defaultTimeoutMs a stage's timeout when it sets none
-     * @param defaultMaxInFlight a stage's bound on concurrent calls when it sets none
+     * @param settings defaults, the stage kinds, and how to read an included file by its name in the folder
+     *     ({@code null} when it does not exist)
      */
-    static Result parse(String file, String name, String text, long defaultTimeoutMs, int defaultMaxInFlight) {
-        return new PipelineParser(file, defaultTimeoutMs, defaultMaxInFlight).parse(name, text);
+    static Result parse(String file, String name, String text, Settings settings) {
+        return new PipelineParser(file, settings).parse(name, file, text);
     }
 
-    private Result parse(String name, String text) {
-        Node root;
-        try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            root = new Yaml(options).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            errors.add(new PipelineError(file, line, "", "is not valid YAML: " + e.getProblem()
-                    + "; check the indentation and quoting near this line"));
-            return new Result(null, errors);
-        } catch (YAMLException e) {
-            errors.add(new PipelineError(file, 0, "", "is not valid YAML: " + e.getMessage()));
-            return new Result(null, errors);
+    /** Parses with the built-in kinds and no included files: for tests and the benchmarks. */
+    static Result parse(String file, String name, String text, long defaultTimeoutMs, int defaultMaxInFlight) {
+        return parse(file, name, text, new Settings(defaultTimeoutMs, defaultMaxInFlight, StageKinds.builtIn(),
+                n -> null));
+    }
+
+    private Result parse(String name, String file, String text) {
+        SpecNode root = YamlNodes.read(file, text, errors);
+        if (root == null) {
+            return result(null);
         }
-        if (!(root instanceof MappingNode top)) {
+        if (!(root instanceof SpecNode.Mapping top)) {
             errors.add(new PipelineError(file, 1, "", "must be a mapping with 'stages:' (and 'input:', 'output:')"));
-            return new Result(null, errors);
+            return result(null);
         }
-        Map<String, Node> fields = fields(top, "", TOP_FIELDS);
-        String inputType = "JsonObject";
-        if (fields.containsKey("input")) {
-            inputType = scalar(fields.get("input"), "input");
-            if (inputType != null && !INPUT_TYPES.contains(inputType)) {
-                error(fields.get("input"), "input", "is '" + inputType + "'; use one of " + INPUT_TYPES);
-            }
+        Map<String, SpecNode> fields = fields(top, TOP_FIELDS);
+        InputSchema input = fields.containsKey("input") ? input(fields.get("input")) : InputSchema.ANY;
+        if (fields.containsKey("include")) {
+            include(fields.get("include"), new ArrayList<>(List.of(file)));
         }
-        Map<String, Stage> stages = new LinkedHashMap<>();
-        Node stagesNode = fields.get("stages");
-        if (stagesNode == null) {
-            errors.add(new PipelineError(file, line(top), "stages", "is missing; add 'stages:' with at least one stage"));
-        } else if (!(stagesNode instanceof MappingNode stageMap) || stageMap.getValue().isEmpty()) {
-            error(stagesNode, "stages", "must map stage names to stages, e.g. 'caption: {call: captioner}'");
-        } else {
-            for (NodeTuple t : stageMap.getValue()) {
-                String id = scalar(t.getKeyNode(), "stages");
-                if (id == null) {
-                    continue;
-                }
-                if (!id.matches("[A-Za-z][A-Za-z0-9_-]*") || id.equals(Ref.INPUT)) {
-                    error(t.getKeyNode(), "stages." + id, "is not a usable stage name; start with a letter, use"
-                            + " letters, digits, '_' or '-', and do not use 'input'");
-                    continue;
-                }
-                if (stages.containsKey(id)) {
-                    error(t.getKeyNode(), "stages." + id, "is defined twice (first on line " + stages.get(id).line()
-                            + "); give each stage its own name");
-                    continue;
-                }
-                Stage stage = stage(id, line(t.getKeyNode()), t.getValueNode());
-                if (stage != null) {
-                    stages.put(id, stage);
-                }
-            }
+        SpecNode stagesNode = fields.get("stages");
+        if (stagesNode == null && stages.isEmpty()) {
+            errors.add(new PipelineError(file, top.line(), "stages", "is missing; add 'stages:' with at least one"
+                    + " stage"));
+        } else if (stagesNode != null) {
+            stages(stagesNode);
         }
         Ref output = null;
         if (fields.containsKey("output")) {
-            output = ref(fields.get("output"), "output");
+            output = reader.ref(fields.get("output"));
         } else if (!stages.isEmpty()) {
             output = new Ref(List.copyOf(stages.keySet()).get(stages.size() - 1), List.of());
         }
-        if (!errors.isEmpty()) {
-            return new Result(null, errors);
-        }
-        return new Result(new PipelineDefinition(name, file, inputType, stages, output), errors);
+        return result(new PipelineDefinition(name, file, input, Collections.unmodifiableMap(new LinkedHashMap<>(stages)),
+                output, Set.copyOf(included)));
     }
 
-    private Stage stage(String id, int line, Node node) {
-        String at = "stages." + id;
-        if (!(node instanceof MappingNode map)) {
-            error(node, at, "must be a mapping with one of " + KIND_FIELDS);
+    private Result result(PipelineDefinition definition) {
+        // report in reading order per file: the file's own problems first, then each included file's
+        Map<String, Integer> fileOrder = new HashMap<>();
+        errors.forEach(e -> fileOrder.putIfAbsent(e.file(), fileOrder.size()));
+        List<PipelineError> sorted = new ArrayList<>(errors);
+        sorted.sort(Comparator.comparing((PipelineError e) -> fileOrder.get(e.file())).thenComparingInt(
+                PipelineError::line));
+        return new Result(sorted.isEmpty() ? definition : null, List.copyOf(sorted));
+    }
+
+    private InputSchema input(SpecNode node) {
+        if (node instanceof SpecNode.Mapping m) {
+            Map<String, InputSchema.Field> declared = new LinkedHashMap<>();
+            m.entries().forEach((field, typeNode) -> {
+                String type = reader.scalar(typeNode);
+                if (type == null) {
+                    return;
+                }
+                boolean optional = type.endsWith("?");
+                String bare = optional ? type.substring(0, type.length() - 1).trim() : type.trim();
+                if (!InputSchema.FIELD_TYPES.contains(bare)) {
+                    String near = Suggestions.closest(bare, InputSchema.FIELD_TYPES);
+                    reader.problem(typeNode, "is '" + type + "'; use one of " + InputSchema.FIELD_TYPES
+                            + (near == null ? "" : " (did you mean '" + near + "'?)") + ", with '?' for an optional"
+                            + " field");
+                    return;
+                }
+                declared.put(field, new InputSchema.Field(bare, optional));
+            });
+            return new InputSchema("JsonObject", declared);
+        }
+        String type = reader.scalar(node);
+        if (type != null && !InputSchema.TYPES.containsKey(type)) {
+            reader.problem(node, "is '" + type + "'; use one of " + new TreeSet<>(InputSchema.TYPES.keySet())
+                    + ", or list the request's fields, e.g. '{image: Image, question: String}'");
+            return InputSchema.ANY;
+        }
+        return type == null ? InputSchema.ANY : new InputSchema(type, null);
+    }
+
+    /** Reads the stage files {@code node} names, depth first; {@code chain} is the path of includes to here. */
+    private void include(SpecNode node, List<String> chain) {
+        List<SpecNode> names = node instanceof SpecNode.Sequence seq ? seq.items() : List.of(node);
+        for (SpecNode n : names) {
+            String name = reader.scalar(n);
+            if (name == null) {
+                continue;
+            }
+            if (!name.endsWith(STAGE_FILE_SUFFIX) || name.contains("..") || name.startsWith("/")) {
+                reader.problem(n, "is '" + name + "'; include a file of shared stages in this folder, whose name ends"
+                        + " in " + STAGE_FILE_SUFFIX + " (so it is not loaded as a pipeline itself)");
+                continue;
+            }
+            String file = folder + name;
+            if (chain.contains(file)) {
+                List<String> cycle = new ArrayList<>(chain.subList(chain.indexOf(file), chain.size()));
+                cycle.add(file);
+                reader.problem(n, "includes '" + name + "', which is a cycle: " + String.join(" -> ", cycle)
+                        + "; remove one of these includes");
+                continue;
+            }
+            if (included.contains(file)) {
+                continue; // included twice through different files: its stages are already here
+            }
+            String text = includes.apply(name);
+            if (text == null) {
+                reader.problem(n, "names '" + name + "', which is not in " + (folder.isEmpty() ? "the folder"
+                        : folder) + "; create it or fix the name");
+                continue;
+            }
+            included.add(file);
+            SpecNode root = YamlNodes.read(file, text, errors);
+            if (root == null) {
+                continue;
+            }
+            if (!(root instanceof SpecNode.Mapping top)) {
+                errors.add(new PipelineError(file, 1, "", "must be a mapping with 'stages:'"));
+                continue;
+            }
+            Map<String, SpecNode> fields = fields(top, STAGE_FILE_FIELDS);
+            List<String> deeper = new ArrayList<>(chain);
+            deeper.add(file);
+            if (fields.containsKey("include")) {
+                include(fields.get("include"), deeper);
+            }
+            if (fields.containsKey("stages")) {
+                stages(fields.get("stages"));
+            } else {
+                errors.add(new PipelineError(file, top.line(), "stages", "is missing; a stage file holds 'stages:'"));
+            }
+        }
+    }
+
+    private void stages(SpecNode node) {
+        if (!(node instanceof SpecNode.Mapping map) || map.entries().isEmpty()) {
+            reader.problem(node, "must map stage names to stages, e.g. 'caption: {call: captioner}'");
+            return;
+        }
+        map.entries().forEach((id, body) -> {
+            if (!id.matches("[A-Za-z][A-Za-z0-9_-]*") || id.equals(Ref.INPUT)) {
+                reader.problem(body, "is not a usable stage name; start with a letter, use letters, digits, '_' or"
+                        + " '-', and do not use 'input'");
+                return;
+            }
+            StageEntry first = stages.get(id);
+            if (first != null) {
+                reader.problem(body, "is defined twice (first " + (first.file().equals(body.file()) ? "" : "in "
+                        + first.file() + " ") + "on line " + first.line() + "); give each stage its own name");
+                return;
+            }
+            StageEntry stage = stage(id, body);
+            if (stage != null) {
+                stages.put(id, stage);
+            }
+        });
+    }
+
+    private StageEntry stage(String id, SpecNode node) {
+        if (!(node instanceof SpecNode.Mapping map)) {
+            reader.problem(node, "must be a mapping with one of " + kinds.names());
             return null;
         }
-        Map<String, Node> f = fields(map, at, STAGE_FIELDS);
-        Set<String> kinds = new HashSet<>(f.keySet());
-        kinds.retainAll(KIND_FIELDS);
-        if (kinds.size() != 1) {
-            error(node, at, kinds.isEmpty() ? "says nothing to do; add one of " + new TreeSet<>(KIND_FIELDS)
-                    : "has " + new TreeSet<>(kinds) + "; a stage does one thing: keep one and split the rest");
+        Set<String> present = new TreeSet<>(map.entries().keySet());
+        present.retainAll(kinds.names());
+        if (present.size() != 1) {
+            reader.problem(node, present.isEmpty() ? "says nothing to do; add one of " + kinds.names()
+                    + unknownKindHint(map) : "has " + present + "; a stage does one thing: keep one and split the rest");
             return null;
         }
-        Stage.Kind kind = Stage.Kind.valueOf(kinds.iterator().next().toUpperCase(java.util.Locale.ROOT));
-        String service = null;
-        Template template = null;
-        List<Ref> merge = null;
-        Ref input = null;
-        int top = 0;
-        String by = null;
-        switch (kind) {
-            case CALL, MAP -> {
-                service = scalar(f.get(kind.name().toLowerCase(java.util.Locale.ROOT)), at + "." + kind.name()
-                        .toLowerCase(java.util.Locale.ROOT));
-                input = f.containsKey("input") ? ref(f.get("input"), at + ".input") : new Ref(Ref.INPUT, List.of());
-                if (kind == Stage.Kind.MAP && !f.containsKey("input")) {
-                    error(node, at + ".input", "is missing; 'map' needs the list to go over, e.g. 'input: $tags.labels'");
-                }
-            }
-            case TEMPLATE -> {
-                String text = scalar(f.get("template"), at + ".template");
-                template = text == null ? null : Template.parse(text);
-            }
-            case MERGE -> {
-                Node m = f.get("merge");
-                if (m instanceof SequenceNode seq && !seq.getValue().isEmpty()) {
-                    merge = new ArrayList<>();
-                    for (Node item : seq.getValue()) {
-                        Ref r = ref(item, at + ".merge");
-                        if (r != null) {
-                            merge.add(r);
-                        }
-                    }
-                } else {
-                    error(m, at + ".merge", "must list what to join, e.g. '[$tags, $caption]'");
-                }
-            }
-            case TOP -> {
-                top = integer(f.get("top"), at + ".top", 1, 10_000);
-                if (f.containsKey("input")) {
-                    input = ref(f.get("input"), at + ".input");
-                } else {
-                    error(node, at + ".input", "is missing; 'top' needs the list to rank, e.g. 'input: $scores.items'");
-                }
-                by = f.containsKey("by") ? scalar(f.get("by"), at + ".by") : null;
-            }
-            default -> throw new IllegalStateException(kind.name());
-        }
-        if (kind == Stage.Kind.TEMPLATE || kind == Stage.Kind.MERGE) {
-            if (f.containsKey("input")) {
-                error(f.get("input"), at + ".input", "only 'call', 'map' and 'top' stages take an input; remove it");
-            }
-        }
-        if (kind != Stage.Kind.TOP && f.containsKey("by")) {
-            error(f.get("by"), at + ".by", "only a 'top' stage ranks by a field; remove it");
-        }
+        String kindName = present.iterator().next();
+        StageKind kind = kinds.get(kindName);
+        Set<String> allowed = new TreeSet<>(EVERY_STAGE);
+        allowed.addAll(CALLING_STAGE);
+        allowed.addAll(kind.fields());
+        allowed.add(kindName);
+        Map<String, SpecNode> fields = stageFields(map, kindName, allowed);
         Condition when = null;
-        if (f.containsKey("when")) {
-            String text = scalar(f.get("when"), at + ".when");
+        if (fields.containsKey("when")) {
+            String text = reader.scalar(fields.get("when"));
             when = text == null ? null : Condition.parse(text);
             if (text != null && when == null) {
-                error(f.get("when"), at + ".when", "is '" + text + "'; write '$stage.field' or"
-                        + " '$stage.field > 0.5' (== != > >= < <= with a number, a quoted string, true or false)");
+                reader.problem(fields.get("when"), "is '" + text + "'; write '$stage.field' or '$stage.field > 0.5'"
+                        + " (== != > >= < <= with a number, a quoted string, true or false)");
             }
         }
-        long timeout = f.containsKey("timeout") ? duration(f.get("timeout"), at + ".timeout") : defaultTimeoutMs;
-        int retries = f.containsKey("retries") ? integer(f.get("retries"), at + ".retries", 0, 10) : 0;
-        int maxInFlight = f.containsKey("maxInFlight") ? integer(f.get("maxInFlight"), at + ".maxInFlight", 1, 100_000)
-                : defaultMaxInFlight;
-        java.util.Map<String, Object> with = new LinkedHashMap<>();
-        if (f.containsKey("with")) {
-            if (kind != Stage.Kind.CALL) {
-                error(f.get("with"), at + ".with", "only a 'call' stage adds fields to what it sends; remove it");
-            } else if (f.get("with") instanceof MappingNode wm) {
-                for (NodeTuple t : wm.getValue()) {
-                    String key = scalar(t.getKeyNode(), at + ".with");
-                    Object value = literal(t.getValueNode(), at + ".with." + key);
-                    if (key != null && value != null) {
-                        with.put(key, value);
-                    }
+        long timeout = fields.containsKey("timeout") ? reader.duration(fields.get("timeout"), defaultTimeoutMs)
+                : defaultTimeoutMs;
+        int retries = fields.containsKey("retries") ? reader.integer(fields.get("retries"), 0, 10) : 0;
+        int maxInFlight = fields.containsKey("maxInFlight")
+                ? reader.integer(fields.get("maxInFlight"), 1, 100_000) : defaultMaxInFlight;
+        boolean optional = fields.containsKey("optional") && reader.bool(fields.get("optional"));
+        Stage stage;
+        try {
+            stage = kind.parse(new StageSource(id, fields.get(kindName), fields, reader));
+        } catch (RuntimeException e) {
+            reader.problem(node, "could not be read by the '" + kindName + "' stage kind (" + e + "); report this to"
+                    + " the bundle that provides it");
+            return null;
+        }
+        if (stage == null) {
+            return null;
+        }
+        CallSettings calls = null;
+        if (stage instanceof ServiceStage) {
+            calls = new CallSettings(timeout, retries, maxInFlight, optional);
+        } else {
+            for (String f : CALLING_STAGE) {
+                if (fields.containsKey(f)) {
+                    reader.problem(fields.get(f), "applies only to stages that call a service; a '" + kindName
+                            + "' stage calls none: remove it");
                 }
-            } else {
-                error(f.get("with"), at + ".with", "must map field names to values, e.g."
-                        + " '{prompt: $describe.text, max_tokens: 8}'");
             }
         }
-        if (kind == Stage.Kind.CALL && !with.isEmpty() && !f.containsKey("input")) {
-            input = null; // 'with' alone is the request
-        }
-        boolean optional = false;
-        if (f.containsKey("optional")) {
-            String text = scalar(f.get("optional"), at + ".optional");
-            if ("true".equals(text) || "false".equals(text)) {
-                optional = Boolean.parseBoolean(text);
-            } else if (text != null) {
-                error(f.get("optional"), at + ".optional", "is '" + text + "'; write true or false");
-            }
-            if (optional && kind != Stage.Kind.CALL && kind != Stage.Kind.MAP) {
-                error(f.get("optional"), at + ".optional", "only 'call' and 'map' stages call a service that may be"
-                        + " absent; remove it");
-            }
-        }
-        return new Stage(id, line, kind, service, input, template, merge, top, by, when, timeout, retries,
-                maxInFlight, java.util.Collections.unmodifiableMap(with), optional);
+        return new StageEntry(id, node.file(), node.line(), kindName, stage, when, calls);
     }
 
-    private Map<String, Node> fields(MappingNode map, String at, Set<String> allowed) {
-        Map<String, Node> out = new LinkedHashMap<>();
-        for (NodeTuple t : map.getValue()) {
-            String key = scalar(t.getKeyNode(), at);
-            if (key == null) {
-                continue;
+    private String unknownKindHint(SpecNode.Mapping map) {
+        for (String key : map.entries().keySet()) {
+            String near = Suggestions.closest(key, kinds.names());
+            if (near != null && !EVERY_STAGE.contains(key) && !CALLING_STAGE.contains(key)) {
+                return "; did you mean '" + near + "' for '" + key + "'?";
             }
-            String path = at.isEmpty() ? key : at + "." + key;
-            if (out.containsKey(key)) {
-                error(t.getKeyNode(), path, "is set twice; keep one");
-                continue;
-            }
-            if (!allowed.contains(key)) {
-                String near = Suggestions.closest(key, allowed);
-                error(t.getKeyNode(), path, "is not a known field" + (near == null ? "" : "; did you mean '" + near
-                        + "'?") + " (known: " + new TreeSet<>(allowed) + ")");
-                continue;
-            }
-            out.put(key, t.getValueNode());
         }
+        return " (a bundle may add more kinds)";
+    }
+
+    /** A stage's fields, each unknown one reported with the closest known name, or the kinds that take it. */
+    private Map<String, SpecNode> stageFields(SpecNode.Mapping map, String kindName, Set<String> allowed) {
+        Map<String, SpecNode> out = new LinkedHashMap<>();
+        Map<String, Set<String>> owners = kinds.fieldOwners();
+        map.entries().forEach((key, value) -> {
+            if (allowed.contains(key)) {
+                out.put(key, value);
+            } else if (owners.containsKey(key)) {
+                reader.problem(value, "only " + String.join(", ", owners.get(key).stream().map(k -> "'" + k + "'")
+                        .toList()) + " stages take '" + key + "'; a '" + kindName + "' stage does not: remove it");
+            } else {
+                unknown(value, key, allowed);
+            }
+        });
         return out;
     }
 
-    private Ref ref(Node node, String at) {
-        String text = scalar(node, at);
-        if (text == null) {
-            return null;
-        }
-        if (!text.matches("\\$[A-Za-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*")) {
-            error(node, at, "is '" + text + "'; write a reference: '$input', '$<stage>' or '$<stage>.<field>'");
-            return null;
-        }
-        return Ref.parse(text.substring(1));
-    }
-
-    /**
-     * A {@code with:} value: {@code $ref} becomes a {@link Ref}; a plain scalar a number, boolean or string (quoted
-     * scalars stay strings); a list a list of such values.
-     */
-    private Object literal(Node node, String at) {
-        if (node instanceof SequenceNode seq) {
-            List<Object> items = new ArrayList<>();
-            for (Node item : seq.getValue()) {
-                Object v = literal(item, at);
-                if (v != null) {
-                    items.add(v);
-                }
+    private Map<String, SpecNode> fields(SpecNode.Mapping map, Set<String> allowed) {
+        Map<String, SpecNode> out = new LinkedHashMap<>();
+        map.entries().forEach((key, value) -> {
+            if (allowed.contains(key)) {
+                out.put(key, value);
+            } else {
+                unknown(value, key, allowed);
             }
-            return items;
-        }
-        if (!(node instanceof ScalarNode sn)) {
-            error(node, at, "must be a value or a list of values, not a mapping");
-            return null;
-        }
-        String text = sn.getValue();
-        if (sn.getScalarStyle() != org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN) {
-            return text;
-        }
-        if (text.startsWith("$")) {
-            return ref(node, at);
-        }
-        if (text.equals("true") || text.equals("false")) {
-            return Boolean.parseBoolean(text);
-        }
-        if (text.matches("-?[0-9]+")) {
-            return Long.parseLong(text);
-        }
-        if (text.matches("-?[0-9]*\\.[0-9]+([eE]-?[0-9]+)?")) {
-            return Double.parseDouble(text);
-        }
-        return text;
+        });
+        return out;
     }
 
-    private long duration(Node node, String at) {
-        String text = scalar(node, at);
-        if (text != null) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m)?").matcher(text.trim());
-            if (m.matches()) {
-                long v = Long.parseLong(m.group(1));
-                String unit = m.group(2) == null ? "ms" : m.group(2);
-                long ms = switch (unit) {
-                    case "s" -> v * 1000;
-                    case "m" -> v * 60_000;
-                    default -> v;
-                };
-                if (ms > 0) {
-                    return ms;
-                }
-            }
-            error(node, at, "is '" + text + "'; write a positive duration such as 500ms, 5s or 2m");
-        }
-        return defaultTimeoutMs;
-    }
-
-    private int integer(Node node, String at, int min, int max) {
-        String text = scalar(node, at);
-        if (text != null) {
-            try {
-                int v = Integer.parseInt(text.trim());
-                if (v >= min && v <= max) {
-                    return v;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            error(node, at, "is '" + text + "'; write a whole number from " + min + " to " + max);
-        }
-        return min;
-    }
-
-    private String scalar(Node node, String at) {
-        if (node instanceof ScalarNode s) {
-            return s.getValue();
-        }
-        error(node, at, "must be a single value, not a " + (node instanceof MappingNode ? "mapping" : "list"));
-        return null;
-    }
-
-    private void error(Node node, String field, String message) {
-        errors.add(new PipelineError(file, node == null ? 0 : line(node), field, message));
-    }
-
-    private static int line(Node node) {
-        return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+    private void unknown(SpecNode at, String key, Set<String> allowed) {
+        String near = Suggestions.closest(key, allowed);
+        reader.problem(at, "is not a known field" + (near == null ? "" : "; did you mean '" + near + "'?")
+                + " (known: " + new TreeSet<>(allowed) + ")");
     }
 }

@@ -6,6 +6,7 @@ import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaService;
 import dev.stoa.api.metrics.MetricsSource;
 import dev.stoa.api.metrics.PrometheusText;
+import dev.stoa.api.pipeline.ServiceSchema;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.PipelineInfo;
@@ -26,13 +27,16 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The pipelines of one folder: each {@code <name>.yaml} file parsed, validated against the running services and,
- * when valid and complete, registered as the service {@code stoa.pipeline.<name>}.
+ * when valid and complete, registered as the service {@code stoa.pipeline.<name>}. Files ending in
+ * {@code .stages.yaml} are shared stages, not pipelines: a change to one reloads the pipelines that include it.
  *
  * <p>Reloading a file swaps versions the way bundles swap: the new version is registered before the old one is
  * unregistered, so the bus drains the old version's in-flight requests while new ones go to the new version. A file
@@ -50,6 +54,7 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
     private final ServiceDirectory services;
     private final long defaultTimeoutMs;
     private final int defaultMaxInFlight;
+    private final StageKinds kinds;
     /** Guarded by this. */
     private final Map<String, Entry> byName = new TreeMap<>();
 
@@ -59,12 +64,13 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
         List<String> errors = List.of();
         List<String> missing = List.of();
         String file;
+        File artifact;
         PipelineService serving;
         ServiceRegistration<?> registration;
     }
 
     PipelineRegistry(BundleContext context, Vertx vertx, Path directory, String relativeTo, ServiceDirectory services,
-            long defaultTimeoutMs, int defaultMaxInFlight) {
+            long defaultTimeoutMs, int defaultMaxInFlight, StageKinds kinds) {
         this.context = context;
         this.vertx = vertx;
         this.directory = directory.toAbsolutePath().normalize();
@@ -72,6 +78,7 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
         this.services = services;
         this.defaultTimeoutMs = defaultTimeoutMs;
         this.defaultMaxInFlight = defaultMaxInFlight;
+        this.kinds = kinds;
     }
 
     @Override
@@ -93,6 +100,10 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
 
     @Override
     public synchronized void uninstall(File artifact) {
+        if (isStageFile(artifact)) {
+            stageFileChanged(artifact);
+            return;
+        }
         Entry e = byName.remove(name(artifact));
         if (e != null && e.registration != null) {
             e.registration.unregister();
@@ -154,8 +165,90 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
     /** @return whether an optional stage's service came or went since this version started serving */
     private boolean optionalServicesChanged(PipelineService serving) {
         Map<String, ExportedService> running = runningServices();
-        return serving.definition().stages().values().stream().filter(Stage::optional).anyMatch(s ->
-                serving.addresses().containsKey(s.service()) != present(running.get(s.service())));
+        return serving.definition().stages().values().stream().filter(StageEntry::optional)
+                .flatMap(s -> s.services().stream())
+                .anyMatch(id -> serving.targets().containsKey(id) != present(running.get(id)));
+    }
+
+    /**
+     * Reads every pipeline file again: the stage kinds changed (a bundle added or removed one), so files that use a
+     * kind load or stop loading. A pipeline whose kind went away stops serving: its stages are that bundle's code.
+     */
+    synchronized void kindsChanged() {
+        for (Map.Entry<String, Entry> me : new ArrayList<>(byName.entrySet())) {
+            Entry e = me.getValue();
+            if (e.serving != null && e.serving.definition().stages().values().stream()
+                    .anyMatch(s -> kinds.get(s.kind()) == null)) {
+                e.registration.unregister();
+                e.registration = null;
+                e.serving = null;
+                LOG.info("Pipeline '{}' stopped: a stage kind it uses was removed", me.getKey());
+            }
+            reload(e);
+        }
+    }
+
+    /** Reloads the pipelines that include a stage file, and those that do not load (they may name it). */
+    private void stageFileChanged(File stageFile) {
+        String file = relativeTo + "/" + stageFile.getName();
+        for (Entry e : new ArrayList<>(byName.values())) {
+            if (!e.errors.isEmpty() || e.candidate == null || e.candidate.includes().contains(file)) {
+                reload(e);
+            }
+        }
+    }
+
+    private void reload(Entry e) {
+        try {
+            load(e.artifact);
+        } catch (IOException ex) {
+            LOG.warn("Pipeline file {} could not be read again: {}", e.file, ex.getMessage());
+        }
+    }
+
+    /**
+     * @return what a service of this node publishes about its JSON fields; {@code null} for none, or for a service of
+     *     another node (the cluster's service list does not carry it)
+     */
+    private PipelineValidator.Schema schemaOf(String id) {
+        try {
+            ServiceReference<?>[] refs = context.getServiceReferences(StoaService.class.getName(),
+                    "(" + ServiceProperties.ID + "=" + escape(id) + ")");
+            if (refs == null) {
+                return null;
+            }
+            Object in = refs[0].getProperty(ServiceSchema.INPUT_FIELDS);
+            Object out = refs[0].getProperty(ServiceSchema.OUTPUT_FIELDS);
+            return in == null && out == null ? null
+                    : new PipelineValidator.Schema(ServiceSchema.parse(in), ServiceSchema.parse(out));
+        } catch (InvalidSyntaxException | IllegalArgumentException | IllegalStateException e) {
+            LOG.warn("Service '{}' publishes a schema the pipelines cannot read ({}); its fields are not checked", id,
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** Escapes a value for an LDAP filter (RFC 1960): a service id in a file is user text. */
+    private static String escape(String value) {
+        return value.replaceAll("([\\\\*()])", "\\\\$1");
+    }
+
+    private static boolean isStageFile(File artifact) {
+        return artifact.getName().endsWith(PipelineParser.STAGE_FILE_SUFFIX);
+    }
+
+    /** @return the text of a file of the folder, by name, or {@code null} when there is none */
+    private String readIncluded(String name) {
+        Path p = directory.resolve(name).normalize();
+        if (!directory.equals(p.getParent()) || !Files.isRegularFile(p)) {
+            return null;
+        }
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.warn("Included stage file {} could not be read: {}", p, e.getMessage());
+            return null;
+        }
     }
 
     private static boolean present(ExportedService s) {
@@ -182,10 +275,15 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
     }
 
     private synchronized void load(File artifact) throws IOException {
+        if (isStageFile(artifact)) {
+            stageFileChanged(artifact);
+            return;
+        }
         String name = name(artifact);
         String file = relativeTo + "/" + artifact.getName();
         Entry e = byName.computeIfAbsent(name, n -> new Entry());
         e.file = file;
+        e.artifact = artifact;
         try {
             ServiceProperties.requireValidId(name);
         } catch (RuntimeException ex) {
@@ -194,8 +292,10 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
             return;
         }
         String text = Files.readString(artifact.toPath(), StandardCharsets.UTF_8);
-        PipelineParser.Result parsed = PipelineParser.parse(file, name, text, defaultTimeoutMs, defaultMaxInFlight);
+        PipelineParser.Result parsed = PipelineParser.parse(file, name, text, new PipelineParser.Settings(
+                defaultTimeoutMs, defaultMaxInFlight, kinds, this::readIncluded));
         if (parsed.definition() == null) {
+            e.candidate = null;
             reject(name, e, parsed.errors());
             return;
         }
@@ -205,7 +305,7 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
 
     private void activate(String name, Entry e) {
         Map<String, ExportedService> running = runningServices();
-        PipelineValidator.Result v = PipelineValidator.validate(e.candidate, running::get);
+        PipelineValidator.Result v = PipelineValidator.validate(e.candidate, running::get, this::schemaOf);
         if (!v.errors().isEmpty()) {
             reject(name, e, v.errors());
             return;
@@ -216,11 +316,16 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
             LOG.info("Pipeline '{}' waits for services {}", name, e.missing);
             return;
         }
-        Map<String, String> addresses = new HashMap<>();
-        // an optional stage's absent service gets no address: the stage is skipped until it comes
-        e.candidate.stages().values().stream().filter(s -> s.service() != null && present(running.get(s.service())))
-                .forEach(s -> addresses.put(s.service(), running.get(s.service()).address()));
-        PipelineService next = new PipelineService(vertx, e.candidate, addresses);
+        if (e.serving == null || e.serving.definition() != e.candidate) {
+            // once per loaded version, not on every service change
+            v.notes().forEach(note -> LOG.info("Pipeline '{}', not checked before a request: {}", name, note));
+        }
+        Map<String, PipelineService.Target> targets = new HashMap<>();
+        // an optional stage's absent service gets no target: the stage is skipped until it comes
+        e.candidate.stages().values().stream().flatMap(s -> s.services().stream())
+                .filter(id -> present(running.get(id))).forEach(id -> targets.put(id, new PipelineService.Target(
+                        running.get(id).address(), running.get(id).inputType(), running.get(id).remote())));
+        PipelineService next = new PipelineService(vertx, e.candidate, targets);
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(ServiceProperties.ID, name);
         props.put(ServiceProperties.KIND, ServiceKind.PIPELINE.id());

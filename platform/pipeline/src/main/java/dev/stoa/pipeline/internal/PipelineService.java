@@ -4,6 +4,12 @@ import dev.stoa.api.AsyncStoaService;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.metrics.LatencyHistogram;
+import dev.stoa.api.pipeline.ComputedStage;
+import dev.stoa.api.pipeline.Ref;
+import dev.stoa.api.pipeline.ServiceCalls;
+import dev.stoa.api.pipeline.ServiceStage;
+import dev.stoa.api.pipeline.Values;
+import dev.stoa.vertx.LocalCodecs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -13,59 +19,112 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One version of a pipeline, running: each request flows through the stages as a graph of futures, every stage
  * starting as soon as what it reads is ready (so independent stages run in parallel), calls going over the event bus.
  * Registered as the service {@code stoa.pipeline.<name>}, so pipelines compose and hot-swap like any service.
  *
- * <p>Values between stages are JSON objects: a service's answer in its JSON form, a template's {@code {"text": ...}},
- * a merge's object keyed by source. A request with {@code "_trace": true} gets {@code "_trace"} in its answer: the
- * trace id and each stage's outcome and milliseconds.
+ * <p>JSON exists only at the edges. The request is read once by the pipeline's {@link InputSchema} (an image decoded
+ * there, once); between stages values stay Java objects (records, maps, strings), sent to services over the event bus
+ * by reference; the answer is converted to JSON at the end. A request with {@code "_trace": true} gets
+ * {@code "_trace"} in its answer: the trace id and each stage's outcome and milliseconds.
  */
-final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> {
+public final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> {
 
     private final Vertx vertx;
     private final PipelineDefinition definition;
-    private final Map<String, String> addresses;
+    private final Map<String, Target> targets;
     private final Map<String, AtomicInteger> inFlight = new HashMap<>();
-    private final Map<String, StageStats> stats = new java.util.LinkedHashMap<>();
+    private final Map<String, StageStats> stats = new LinkedHashMap<>();
+
+    /**
+     * Where a service is reached and what it takes.
+     *
+     * @param address its event-bus address
+     * @param inputType the simple name of its input type, so a request is sent in the form it takes
+     * @param remote whether another node of a cluster serves it: then a map is sent as JSON, which every node reads
+     *     (a record travels in its codec's wire form either way)
+     */
+    public record Target(String address, String inputType, boolean remote) {
+
+        /** A service of this node. */
+        public Target(String address, String inputType) {
+            this(address, inputType, false);
+        }
+    }
 
     /** What a stage did, over all requests to this version of the pipeline. */
-    record StageStats(LatencyHistogram latency, java.util.concurrent.atomic.AtomicLong ok,
-            java.util.concurrent.atomic.AtomicLong failed, java.util.concurrent.atomic.AtomicLong skipped) {
+    record StageStats(LatencyHistogram latency, AtomicLong ok, AtomicLong failed, AtomicLong skipped) {
+    }
+
+    /** How a stage ended for one request. */
+    enum Outcome {
+        OK, FAILED, SKIPPED;
+
+        String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /**
-     * @param addresses event-bus address of each service the pipeline calls, by service id
+     * @param targets each service the pipeline calls, by id; an optional stage's absent service has none
      */
-    PipelineService(Vertx vertx, PipelineDefinition definition, Map<String, String> addresses) {
+    PipelineService(Vertx vertx, PipelineDefinition definition, Map<String, Target> targets) {
         this.vertx = vertx;
         this.definition = definition;
-        this.addresses = Map.copyOf(addresses);
+        this.targets = Map.copyOf(targets);
+        LocalCodecs.registerAll(vertx);
+        StageRequestCodec.register(vertx);
         definition.stages().keySet().forEach(id -> {
             inFlight.put(id, new AtomicInteger());
-            stats.put(id, new StageStats(new LatencyHistogram(), new java.util.concurrent.atomic.AtomicLong(),
-                    new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong()));
+            stats.put(id, new StageStats(new LatencyHistogram(), new AtomicLong(), new AtomicLong(), new AtomicLong()));
         });
+    }
+
+    /**
+     * Builds a pipeline from its file's text the way the registry does, outside OSGi (for embedding and for the
+     * benchmarks): built-in stage kinds, no {@code include:}, no validation against running services.
+     *
+     * @param vertx the event bus the stages are called on
+     * @param name the pipeline's name
+     * @param yaml the pipeline file's text
+     * @param targets each service id the file names: its address and input type
+     * @param defaultTimeoutMs a stage's timeout when it sets none
+     * @param defaultMaxInFlight a stage's bound on calls in flight when it sets none
+     * @return the pipeline, ready to call
+     * @throws IllegalArgumentException listing the file's errors, each with its line and field
+     */
+    public static PipelineService fromYaml(Vertx vertx, String name, String yaml, Map<String, Target> targets,
+            long defaultTimeoutMs, int defaultMaxInFlight) {
+        PipelineParser.Result parsed = PipelineParser.parse("pipelines/" + name + ".yaml", name, yaml,
+                defaultTimeoutMs, defaultMaxInFlight);
+        if (parsed.definition() == null) {
+            throw new IllegalArgumentException(parsed.errors().toString());
+        }
+        return new PipelineService(vertx, parsed.definition(), targets);
     }
 
     PipelineDefinition definition() {
         return definition;
     }
 
-    /** @return the address of each service this version calls; an optional stage's absent service has none */
-    Map<String, String> addresses() {
-        return addresses;
+    /** @return each service this version calls; an optional stage's absent service has none */
+    Map<String, Target> targets() {
+        return targets;
     }
 
     /** @return each stage's counts and latency, in file order */
@@ -85,9 +144,15 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
 
     @Override
     public CompletionStage<JsonObject> callAsync(JsonObject input) {
-        Run run = new Run(input);
+        Run run;
+        try {
+            run = new Run(input);
+        } catch (StoaException e) {
+            return CompletableFuture.failedFuture(new StoaException(e.code(), "pipeline '" + definition.name()
+                    + "': " + e.getMessage(), e));
+        }
         Map<String, Future<Void>> done = new HashMap<>();
-        for (Stage stage : definition.stages().values()) {
+        for (StageEntry stage : definition.stages().values()) {
             schedule(stage, run, done);
         }
         // the answer waits for every stage, not only the output's: a failure anywhere fails the request, and the
@@ -96,162 +161,126 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
     }
 
     /** Schedules a stage after the stages it reads, scheduling those first when needed. */
-    private Future<Void> schedule(Stage stage, Run run, Map<String, Future<Void>> done) {
+    private Future<Void> schedule(StageEntry stage, Run run, Map<String, Future<Void>> done) {
         Future<Void> existing = done.get(stage.id());
         if (existing != null) {
             return existing;
         }
         Set<String> deps = new LinkedHashSet<>();
         stage.reads().forEach(r -> deps.add(r.source()));
-        List<Future<Void>> before = new ArrayList<>();
+        List<Future<Void>> before = new ArrayList<>(deps.size());
         for (String d : deps) {
             if (!d.equals(Ref.INPUT)) {
                 before.add(schedule(definition.stages().get(d), run, done));
             }
         }
-        Future<Void> f = Future.all(before).compose(v -> run.stage(stage));
+        Future<Void> f = before.isEmpty() ? run.stage(stage)
+                : before.size() == 1 ? before.get(0).compose(v -> run.stage(stage))
+                : Future.all(before).compose(v -> run.stage(stage));
         done.put(stage.id(), f);
         return f;
     }
 
     /** The state of one request. */
-    private final class Run {
+    private final class Run implements Values {
         final String traceId = UUID.randomUUID().toString();
         final boolean traced;
-        final Map<String, JsonObject> values = new ConcurrentHashMap<>();
+        final Map<String, Object> values = new ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<JsonObject> timings = new ConcurrentLinkedQueue<>();
 
         Run(JsonObject input) {
-            values.put(Ref.INPUT, input);
             traced = Boolean.TRUE.equals(input.getValue("_trace"));
+            values.put(Ref.INPUT, definition.input().admit(input));
         }
 
-        Future<Void> stage(Stage stage) {
+        @Override
+        public Object get(Ref ref) {
+            Object current = values.get(ref.source());
+            for (String field : ref.path()) {
+                if (current == null) {
+                    return null;
+                }
+                current = JsonValues.field(current, field);
+            }
+            return current;
+        }
+
+        @Override
+        public String pipeline() {
+            return definition.name();
+        }
+
+        Future<Void> stage(StageEntry stage) {
             long start = System.nanoTime();
-            if (stage.when() != null && !stage.when().test(values)
-                    || stage.optional() && !addresses.containsKey(stage.service())) {
-                record(stage, start, "skipped");
+            if (stage.when() != null && !stage.when().test(this)
+                    || stage.optional() && !targets.keySet().containsAll(stage.services())) {
+                record(stage, start, Outcome.SKIPPED);
                 return Future.succeededFuture();
             }
-            Future<JsonObject> result = switch (stage.kind()) {
-                case CALL -> call(stage, request(stage));
-                case MAP -> map(stage);
-                case TEMPLATE -> Future.succeededFuture(new JsonObject().put("text", stage.template().render(values)));
-                case MERGE -> Future.succeededFuture(merge(stage));
-                case TOP -> Future.succeededFuture(top(stage));
-            };
+            Future<Object> result;
+            if (stage.stage() instanceof ComputedStage computed) {
+                try {
+                    result = Future.succeededFuture(computed.compute(this));
+                } catch (RuntimeException e) {
+                    result = Future.failedFuture(e);
+                }
+            } else {
+                ServiceStage calling = (ServiceStage) stage.stage();
+                ServiceCalls calls = (service, request) -> call(stage, service, request).toCompletionStage();
+                try {
+                    result = Future.fromCompletionStage(calling.run(this, calls));
+                } catch (RuntimeException e) {
+                    result = Future.failedFuture(e);
+                }
+            }
             return result.<Void>map(out -> {
                 if (out != null) {
                     values.put(stage.id(), out);
                 }
-                record(stage, start, "ok");
+                record(stage, start, Outcome.OK);
                 return null;
-            }).onFailure(e -> record(stage, start, "failed"));
+            }).onFailure(e -> record(stage, start, Outcome.FAILED));
         }
 
-        private Future<JsonObject> map(Stage stage) {
-            Object list = stage.input().resolve(values);
-            if (!(list instanceof JsonArray items)) {
-                return Future.failedFuture(new StoaException(FailureCode.BAD_INPUT, "pipeline '" + definition.name()
-                        + "', stage '" + stage.id() + "': '$" + stage.input() + "' is "
-                        + (list == null ? "absent" : "not a list") + "; 'map' needs a list"));
-            }
-            List<Future<JsonObject>> calls = new ArrayList<>();
-            for (Object item : items) {
-                calls.add(call(stage, payload(stage, item)));
-            }
-            return Future.all(calls).map(all -> {
-                JsonArray out = new JsonArray();
-                calls.forEach(c -> out.add(c.result()));
-                return new JsonObject().put("items", out);
-            });
-        }
-
-        /** The k items with the highest {@code by} (or value), highest first; ties keep their order. */
-        private JsonObject top(Stage stage) {
-            Object value = stage.input().resolve(values);
-            if (value instanceof JsonObject o && o.getValue("items") instanceof JsonArray items) {
-                value = items;
-            }
-            if (!(value instanceof JsonArray list)) {
-                throw new StoaException(FailureCode.BAD_INPUT, "pipeline '" + definition.name() + "', stage '"
-                        + stage.id() + "': '$" + stage.input() + "' is " + (value == null ? "absent" : "not a list")
-                        + "; 'top' ranks a list (or an object with 'items')");
-            }
-            List<Object> ranked = new ArrayList<>(list.getList());
-            ranked.sort(java.util.Comparator.comparingDouble((Object item) -> -rank(stage, item)));
-            int k = Math.min(stage.top(), ranked.size());
-            return new JsonObject().put("items", new JsonArray(new ArrayList<>(ranked.subList(0, k))));
-        }
-
-        private double rank(Stage stage, Object item) {
-            Object v = stage.by() == null ? item : item instanceof java.util.Map<?, ?> m ? m.get(stage.by())
-                    : item instanceof JsonObject o ? o.getValue(stage.by()) : null;
-            if (v instanceof Number n) {
-                return n.doubleValue();
-            }
-            throw new StoaException(FailureCode.BAD_INPUT, "pipeline '" + definition.name() + "', stage '" + stage.id()
-                    + "': an item has no number" + (stage.by() == null ? "" : " in '" + stage.by() + "'") + ": " + item
-                    + "; set 'by:' to the field to rank by");
-        }
-
-        private JsonObject merge(Stage stage) {
-            JsonObject out = new JsonObject();
-            for (Ref r : stage.merge()) {
-                out.put(r.path().isEmpty() ? r.source() : r.path().get(r.path().size() - 1), r.resolve(values));
-            }
-            return out;
-        }
-
-        /** What a call stage sends: its input (or nothing), with its {@code with:} fields added. */
-        private JsonObject request(Stage stage) {
-            JsonObject out = stage.input() == null ? new JsonObject()
-                    : payload(stage, stage.input().resolve(values));
-            if (stage.with().isEmpty()) {
-                return out;
-            }
-            out = out.copy();
-            for (Map.Entry<String, Object> e : stage.with().entrySet()) {
-                Object v = e.getValue() instanceof Ref r ? r.resolve(values) : e.getValue();
-                out.put(e.getKey(), v instanceof List<?> l ? new JsonArray(new ArrayList<>(l)) : v);
-            }
-            return out;
-        }
-
-        private JsonObject payload(Stage stage, Object value) {
-            if (value instanceof JsonObject o) {
-                return o;
-            }
-            if (value instanceof String s) {
-                return new JsonObject().put("text", s);
-            }
-            throw new StoaException(FailureCode.BAD_INPUT, "pipeline '" + definition.name() + "', stage '"
-                    + stage.id() + "': its input '$" + stage.input() + "' is " + (value == null
-                    ? "absent (a skipped stage, or a field the request lacks)" : "a " + value.getClass().getSimpleName())
-                    + "; it needs an object or a string");
-        }
-
-        private Future<JsonObject> call(Stage stage, JsonObject payload) {
+        private Future<Object> call(StageEntry stage, String service, Object request) {
+            CallSettings settings = stage.calls();
             AtomicInteger running = inFlight.get(stage.id());
-            if (running.incrementAndGet() > stage.maxInFlight()) {
+            if (running.incrementAndGet() > settings.maxInFlight()) {
                 running.decrementAndGet();
                 return Future.failedFuture(new StoaException(FailureCode.OVERLOADED, "pipeline '" + definition.name()
-                        + "', stage '" + stage.id() + "' already has " + stage.maxInFlight() + " calls in flight;"
+                        + "', stage '" + stage.id() + "' already has " + settings.maxInFlight() + " calls in flight;"
                         + " retry with backoff, or raise its maxInFlight"));
             }
-            return attempt(stage, payload, 0).onComplete(ar -> running.decrementAndGet());
+            Target target = targets.get(service);
+            if (target == null) {
+                running.decrementAndGet();
+                return Future.failedFuture(new StoaException(FailureCode.UNKNOWN_SERVICE, "pipeline '"
+                        + definition.name() + "', stage '" + stage.id() + "' calls service '" + service + "', which"
+                        + " its stage kind does not list among the services it calls; list it in services()"));
+            }
+            Object body;
+            try {
+                body = JsonValues.request(request, target.inputType());
+                if (target.remote() && body instanceof StageRequest map) {
+                    body = JsonValues.toJson(map);
+                }
+            } catch (RuntimeException e) {
+                running.decrementAndGet();
+                return Future.failedFuture(e);
+            }
+            return attempt(stage, service, target, body, 0).onComplete(ar -> running.decrementAndGet());
         }
 
-        private Future<JsonObject> attempt(Stage stage, JsonObject payload, int attempt) {
-            DeliveryOptions options = new DeliveryOptions().setSendTimeout(stage.timeoutMs())
+        private Future<Object> attempt(StageEntry stage, String service, Target target, Object body, int attempt) {
+            DeliveryOptions options = new DeliveryOptions().setSendTimeout(stage.calls().timeoutMs())
                     .addHeader("stoa.trace", traceId);
-            return vertx.eventBus().<Object>request(addresses.get(stage.service()), payload, options)
-                    .map(m -> m.body() instanceof JsonObject o ? o : new JsonObject().put("value", m.body()))
-                    .recover(e -> retryable(e) && attempt < stage.retries() ? attempt(stage, payload, attempt + 1)
-                            : Future.failedFuture(failure(stage, e)));
+            return vertx.eventBus().<Object>request(target.address(), body, options).map(m -> m.body())
+                    .recover(e -> retryable(e) && attempt < stage.calls().retries()
+                            ? attempt(stage, service, target, body, attempt + 1)
+                            : Future.failedFuture(failure(stage, service, e)));
         }
 
-        private StoaException failure(Stage stage, Throwable e) {
+        private StoaException failure(StageEntry stage, String service, Throwable e) {
             FailureCode code = FailureCode.INTERNAL;
             String message = e.getMessage();
             if (e instanceof ReplyException re) {
@@ -262,7 +291,7 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
                     default -> FailureCode.of(re.failureCode());
                 };
                 if (re.failureType() == ReplyFailure.NO_HANDLERS) {
-                    message = "no node serves it now (nothing consumes " + addresses.get(stage.service()) + "): the"
+                    message = "no node serves it now (nothing consumes " + targets.get(service).address() + "): the"
                             + " cluster node that served it left, or its bundle was removed; deploy it on a node, or"
                             + " check GET /v1/services";
                 }
@@ -270,27 +299,28 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
                 code = se.code();
             }
             return new StoaException(code, "pipeline '" + definition.name() + "', stage '" + stage.id()
-                    + "' (service '" + stage.service() + "'): " + message, e);
+                    + "' (service '" + service + "'): " + message, e);
         }
 
-        private void record(Stage stage, long start, String outcome) {
+        private void record(StageEntry stage, long start, Outcome outcome) {
             StageStats st = stats.get(stage.id());
+            long took = System.nanoTime() - start;
             switch (outcome) {
-                case "ok" -> st.ok().incrementAndGet();
-                case "skipped" -> st.skipped().incrementAndGet();
-                default -> st.failed().incrementAndGet();
+                case OK -> st.ok().incrementAndGet();
+                case SKIPPED -> st.skipped().incrementAndGet();
+                case FAILED -> st.failed().incrementAndGet();
             }
-            if (!outcome.equals("skipped")) {
-                st.latency().record(System.nanoTime() - start);
+            if (outcome != Outcome.SKIPPED) {
+                st.latency().record(took);
             }
-            timings.add(new JsonObject().put("stage", stage.id()).put("outcome", outcome)
-                    .put("ms", (System.nanoTime() - start) / 1_000_000.0));
+            if (traced) {
+                timings.add(new JsonObject().put("stage", stage.id()).put("outcome", outcome.jsonName())
+                        .put("ms", took / 1_000_000.0));
+            }
         }
 
         JsonObject answer() {
-            Object v = definition.output().resolve(values);
-            JsonObject out = v instanceof JsonObject o ? o : v instanceof String s ? new JsonObject().put("text", s)
-                    : new JsonObject().put("value", v);
+            JsonObject out = JsonValues.answer(get(definition.output()));
             if (traced) {
                 out = out.copy().put("_trace", new JsonObject().put("id", traceId)
                         .put("stages", new JsonArray(new ArrayList<>(timings))));

@@ -1,5 +1,8 @@
 package dev.stoa.pipeline.internal;
 
+import dev.stoa.api.pipeline.Ref;
+import dev.stoa.api.pipeline.StageTypes;
+import dev.stoa.api.pipeline.ValueType;
 import dev.stoa.api.runtime.ExportedService;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,26 +15,24 @@ import java.util.function.Function;
 
 /**
  * Checks a parsed pipeline against itself and the services running now: references point at the input or a stage,
- * no cycle, every template variable exists, each call's input type is what its service accepts. A service that is
- * not installed is not an error in the file: the pipeline waits for it.
+ * no cycle, every field read exists on the value it is read from, and each stage's kind type-checks what it sends
+ * against the service it calls. A service that is not installed is not an error in the file: the pipeline waits for
+ * it. What cannot be checked before a request (the fields of a service's JSON answer, when the service publishes
+ * only {@code JsonObject} or {@code Map}) is listed as a note, so a reader knows where the check stops.
  */
 final class PipelineValidator {
 
-    /**
-     * The JSON fields of each record type (from dev.stoa.vertx.Payloads), so a template or condition naming a field
-     * the value cannot have is caught before the first request.
-     */
-    private static final Map<String, Set<String>> FIELDS = Map.of(
-            "Text", Set.of("text"),
-            "Embedding", Set.of("embedding"),
-            "Tokens", Set.of("ids", "attentionMask"),
-            "Image", Set.of("image"),
-            "Audio", Set.of("samples", "sampleRate", "channels"),
-            "Mask", Set.of("width", "height", "bits"),
-            "RecognizedText", Set.of("lines", "text"));
+    /** The outcome: errors in the file, services it needs that are not installed, and what was left unchecked. */
+    record Result(List<PipelineError> errors, Set<String> missingServices, List<String> notes) {
+    }
 
-    /** The outcome: errors in the file, and services it needs that are not installed. */
-    record Result(List<PipelineError> errors, Set<String> missingServices) {
+    /**
+     * What a JSON service publishes about its fields ({@link dev.stoa.api.pipeline.ServiceSchema}).
+     *
+     * @param input the request's fields and their types, or {@code null} when not published
+     * @param output the answer's fields and their types, or {@code null} when not published
+     */
+    record Schema(Map<String, String> input, Map<String, String> output) {
     }
 
     private PipelineValidator() {
@@ -42,46 +43,60 @@ final class PipelineValidator {
      * @param services finds a running service by id, or answers {@code null}
      */
     static Result validate(PipelineDefinition p, Function<String, ExportedService> services) {
+        return validate(p, services, id -> null);
+    }
+
+    /**
+     * @param p the pipeline
+     * @param services finds a running service by id, or answers {@code null}
+     * @param schemas finds what a service publishes about its JSON fields, or answers {@code null}
+     */
+    static Result validate(PipelineDefinition p, Function<String, ExportedService> services,
+            Function<String, Schema> schemas) {
         List<PipelineError> errors = new ArrayList<>();
         Set<String> missing = new TreeSet<>();
-        Map<String, String> types = new HashMap<>();
-        types.put(Ref.INPUT, p.inputType());
-        for (Stage s : p.stages().values()) {
-            switch (s.kind()) {
-                case CALL, MAP -> {
-                    ExportedService svc = services.apply(s.service());
-                    if (svc == null || "gone".equals(svc.state())) {
-                        if (!s.optional()) {
-                            missing.add(s.service());
-                        }
-                    } else {
-                        types.put(s.id(), s.kind() == Stage.Kind.MAP ? "JsonObject" : svc.outputType());
-                    }
-                }
-                case TEMPLATE -> types.put(s.id(), "Text");
-                case MERGE, TOP -> types.put(s.id(), "JsonObject");
-                default -> throw new IllegalStateException(s.kind().name());
-            }
+        List<String> notes = new ArrayList<>();
+        Map<String, ValueType> types = new HashMap<>();
+        types.put(Ref.INPUT, p.input().valueType());
+        Map<String, String> producedBy = new HashMap<>();
+        List<String> cycle = findCycle(p);
+        if (!cycle.isEmpty()) {
+            StageEntry first = p.stages().get(cycle.get(0));
+            errors.add(new PipelineError(first.file(), first.line(), "stages." + first.id(), "is part of a cycle: "
+                    + String.join(" -> ", cycle) + "; a stage can only read stages that do not read it"));
         }
-        for (Stage s : p.stages().values()) {
+        for (StageEntry s : order(p)) {
             String at = "stages." + s.id();
+            boolean refsOk = true;
             for (Ref r : s.reads()) {
-                checkRef(p, s, r, at, types, errors);
+                refsOk &= checkRef(p, s, r, at, types, producedBy, errors, notes);
             }
-            if (s.kind() == Stage.Kind.CALL && s.input() != null && s.input().path().isEmpty()) {
-                ExportedService svc = services.apply(s.service());
-                String from = types.get(s.input().source());
-                if (svc != null && from != null && !compatible(from, svc.inputType())) {
-                    errors.add(new PipelineError(p.file(), s.line(), at + ".input", "'$" + s.input() + "' is "
-                            + article(from) + " but service '" + s.service() + "' takes " + article(svc.inputType())
-                            + "; wire it to a stage that produces " + article(svc.inputType())
-                            + " (a template produces Text)"));
+            for (String id : s.services()) {
+                ExportedService svc = present(services.apply(id));
+                if (svc == null && !s.optional()) {
+                    missing.add(id);
+                } else if (svc != null && json(svc.inputType()) && (schemas.apply(id) == null
+                        || schemas.apply(id).input() == null)) {
+                    notes.add(at + ": service '" + id + "' takes " + svc.inputType() + " and publishes no schema: what"
+                            + " the stage sends it is checked by the service, at the first request");
                 }
+            }
+            if (!refsOk) {
+                types.put(s.id(), ValueType.UNKNOWN);
+                continue;
+            }
+            ValueType out = s.stage().check(new Types(p, s, services, schemas, types, errors));
+            if (out == null) {
+                out = ValueType.UNKNOWN;
             }
             if (s.when() != null && s.when().op() != null && !(s.when().literal() instanceof Double)
                     && !s.when().op().equals("==") && !s.when().op().equals("!=")) {
-                errors.add(new PipelineError(p.file(), s.line(), at + ".when", "'" + s.when().op() + "' compares"
+                errors.add(new PipelineError(s.file(), s.line(), at + ".when", "'" + s.when().op() + "' compares"
                         + " numbers only; use == or != for strings and booleans"));
+            }
+            types.put(s.id(), out);
+            if (!s.services().isEmpty()) {
+                producedBy.put(s.id(), s.services().get(0));
             }
         }
         if (p.output() == null) {
@@ -90,38 +105,82 @@ final class PipelineValidator {
             errors.add(new PipelineError(p.file(), 0, "output", "'$" + p.output() + "' names no stage; use one of "
                     + p.stages().keySet()));
         }
-        List<String> cycle = findCycle(p);
-        if (!cycle.isEmpty()) {
-            Stage first = p.stages().get(cycle.get(0));
-            errors.add(new PipelineError(p.file(), first.line(), "stages." + first.id(), "is part of a cycle: "
-                    + String.join(" -> ", cycle) + "; a stage can only read stages that do not read it"));
-        }
-        return new Result(errors, missing);
+        return new Result(errors, missing, notes);
     }
 
-    private static void checkRef(PipelineDefinition p, Stage s, Ref r, String at, Map<String, String> types,
-            List<PipelineError> errors) {
+    private static boolean json(String type) {
+        return type.equals("Map") || type.equals("JsonObject");
+    }
+
+    private static ExportedService present(ExportedService s) {
+        return s == null || "gone".equals(s.state()) ? null : s;
+    }
+
+    /** The stages in an order where each comes after what it reads (file order where free; cycles left in place). */
+    private static List<StageEntry> order(PipelineDefinition p) {
+        List<StageEntry> out = new ArrayList<>();
+        Set<String> placed = new LinkedHashSet<>();
+        Set<String> visiting = new java.util.HashSet<>();
+        for (String id : p.stages().keySet()) {
+            place(p, id, placed, visiting, out);
+        }
+        return out;
+    }
+
+    private static void place(PipelineDefinition p, String id, Set<String> placed, Set<String> visiting,
+            List<StageEntry> out) {
+        if (placed.contains(id) || !visiting.add(id)) {
+            return;
+        }
+        StageEntry s = p.stages().get(id);
+        for (Ref r : s.reads()) {
+            if (p.stages().containsKey(r.source())) {
+                place(p, r.source(), placed, visiting, out);
+            }
+        }
+        placed.add(id);
+        out.add(s);
+    }
+
+    /** @return whether the reference can be read; reports why not */
+    private static boolean checkRef(PipelineDefinition p, StageEntry s, Ref r, String at, Map<String, ValueType> types,
+            Map<String, String> producedBy, List<PipelineError> errors, List<String> notes) {
         if (!r.source().equals(Ref.INPUT) && !p.stages().containsKey(r.source())) {
             String near = Suggestions.closest(r.source(), p.stages().keySet());
-            errors.add(new PipelineError(p.file(), s.line(), at, "reads '" + r.source() + "', which is neither"
+            errors.add(new PipelineError(s.file(), s.line(), at, "reads '" + r.source() + "', which is neither"
                     + " 'input' nor a stage" + (near == null ? "" : "; did you mean '" + near + "'?")
                     + " (stages: " + p.stages().keySet() + ")"));
-            return;
+            return false;
         }
         if (r.source().equals(s.id())) {
-            errors.add(new PipelineError(p.file(), s.line(), at, "reads its own output; read an earlier stage"));
-            return;
+            errors.add(new PipelineError(s.file(), s.line(), at, "reads its own output; read an earlier stage"));
+            return false;
         }
-        String type = types.get(r.source());
-        Set<String> known = type == null ? null : FIELDS.get(type);
-        if (known != null && !r.path().isEmpty() && !known.contains(r.path().get(0))) {
-            errors.add(new PipelineError(p.file(), s.line(), at, "reads '" + r + "', but '" + r.source() + "' is "
-                    + article(type) + " with fields " + new TreeSet<>(known) + "; use one of those"));
+        ValueType type = types.getOrDefault(r.source(), ValueType.UNKNOWN);
+        String walked = r.source();
+        for (String field : r.path()) {
+            if (!type.known()) {
+                String service = producedBy.get(r.source());
+                if (service != null) {
+                    notes.add(at + ": reads '$" + r + "' from service '" + service + "', which answers JSON without"
+                            + " a schema: '" + field + "' is checked only when it answers");
+                }
+                return true;
+            }
+            ValueType next = type.field(field);
+            if (next == null) {
+                String near = Suggestions.closest(field, type.fields().keySet());
+                errors.add(new PipelineError(s.file(), s.line(), at, "reads '" + r + "', but '" + walked + "' is "
+                        + type.withArticle() + " with fields " + new TreeSet<>(type.fields().keySet())
+                        + (near == null ? "; use one of those" : "; did you mean '" + near + "'?")
+                        + (walked.equals(Ref.INPUT) && type.name().equals("JsonObject")
+                                ? ", or declare it under 'input:'" : "")));
+                return false;
+            }
+            type = next;
+            walked = walked + "." + field;
         }
-    }
-
-    private static boolean compatible(String from, String to) {
-        return from.equals(to) || to.equals("JsonObject") || to.equals("Map") || from.equals("JsonObject");
+        return true;
     }
 
     /** @return the stage ids of one cycle, first repeated at the end, or an empty list */
@@ -150,9 +209,8 @@ final class PipelineValidator {
         }
         state.put(id, 1);
         path.add(id);
-        Stage s = p.stages().get(id);
         Set<String> deps = new LinkedHashSet<>();
-        s.reads().forEach(r -> deps.add(r.source()));
+        p.stages().get(id).reads().forEach(r -> deps.add(r.source()));
         for (String d : deps) {
             if (p.stages().containsKey(d) && !d.equals(id) && visit(p, d, state, path)) {
                 return true;
@@ -163,7 +221,46 @@ final class PipelineValidator {
         return false;
     }
 
-    private static String article(String type) {
-        return ("AEIOU".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type;
+    /** What one stage's kind sees while it checks itself. */
+    private record Types(PipelineDefinition p, StageEntry stage, Function<String, ExportedService> services,
+            Function<String, Schema> schemas, Map<String, ValueType> types, List<PipelineError> errors)
+            implements StageTypes {
+
+        @Override
+        public ValueType typeOf(Ref ref) {
+            ValueType type = types.getOrDefault(ref.source(), ValueType.UNKNOWN);
+            for (String field : ref.path()) {
+                ValueType next = type.field(field);
+                type = next == null ? ValueType.UNKNOWN : next;
+            }
+            return type;
+        }
+
+        @Override
+        public ExportedService service(String id) {
+            return present(services.apply(id));
+        }
+
+        @Override
+        public ValueType inputOf(String id) {
+            ExportedService svc = service(id);
+            Schema schema = svc == null ? null : schemas.apply(id);
+            return svc == null ? ValueType.UNKNOWN : json(svc.inputType()) && schema != null && schema.input() != null
+                    ? new ValueType("JsonObject", schema.input()) : ValueType.of(svc.inputType());
+        }
+
+        @Override
+        public ValueType outputOf(String id) {
+            ExportedService svc = service(id);
+            Schema schema = svc == null ? null : schemas.apply(id);
+            return svc == null ? ValueType.UNKNOWN : json(svc.outputType()) && schema != null
+                    && schema.output() != null ? new ValueType("JsonObject", schema.output())
+                    : ValueType.of(svc.outputType());
+        }
+
+        @Override
+        public void problem(String field, String message) {
+            errors.add(new PipelineError(stage.file(), stage.line(), "stages." + stage.id() + "." + field, message));
+        }
     }
 }

@@ -1,17 +1,16 @@
 package dev.stoa.pipeline.internal;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import dev.stoa.api.pipeline.Ref;
+import dev.stoa.api.pipeline.Values;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A language template, the Socratic step: text with {@code {{stage.field}}} placeholders filled from earlier outputs.
- * A list renders as its items joined with ", " (so {@code {{tags.labels}}} reads as words); a missing value (a skipped
- * stage) renders as nothing.
+ * A list renders as its items joined with ", " (so {@code {{tags.labels}}} reads as words), an object or record with
+ * a text as that text, a missing value (a skipped stage) as nothing.
  *
  * @param source the template as written
  * @param refs the placeholders, in order
@@ -26,31 +25,17 @@ record Template(String source, List<Ref> refs) {
         while (m.find()) {
             refs.add(Ref.parse(m.group(1)));
         }
-        return new Template(source, refs);
+        return new Template(source, List.copyOf(refs));
     }
 
-    String render(Map<String, JsonObject> values) {
+    String render(Values values) {
         Matcher m = PLACEHOLDER.matcher(source);
-        StringBuilder out = new StringBuilder();
+        StringBuilder out = new StringBuilder(source.length() + 64);
+        int i = 0;
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(text(Ref.parse(m.group(1)).resolve(values))));
+            m.appendReplacement(out, Matcher.quoteReplacement(JsonValues.text(values.get(refs.get(i++)))));
         }
         m.appendTail(out);
         return out.toString();
-    }
-
-    private static String text(Object value) {
-        if (value == null) {
-            return "";
-        }
-        if (value instanceof JsonArray a) {
-            List<String> items = new ArrayList<>();
-            a.forEach(v -> items.add(text(v)));
-            return String.join(", ", items);
-        }
-        if (value instanceof JsonObject o && o.getValue("text") instanceof String s) {
-            return s;
-        }
-        return value.toString();
     }
 }

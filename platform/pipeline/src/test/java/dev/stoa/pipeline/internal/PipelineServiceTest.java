@@ -47,9 +47,18 @@ class PipelineServiceTest {
     private PipelineService pipeline(String yaml) {
         PipelineParser.Result parsed = PipelineParser.parse("pipelines/t.yaml", "t", yaml, 2_000, 64);
         assertThat(parsed.errors()).isEmpty();
-        return new PipelineService(vertx, parsed.definition(), Map.of("shout", "stoa.service.shout", "count",
+        return new PipelineService(vertx, parsed.definition(), targets("shout", "stoa.service.shout", "count",
                 "stoa.service.count", "slow", "stoa.service.slow", "flaky", "stoa.service.flaky", "broken",
                 "stoa.service.broken"));
+    }
+
+    /** Services that take JSON, as the plain consumers here do: id, address, id, address, ... */
+    static Map<String, PipelineService.Target> targets(String... idsAndAddresses) {
+        Map<String, PipelineService.Target> out = new java.util.HashMap<>();
+        for (int i = 0; i < idsAndAddresses.length; i += 2) {
+            out.put(idsAndAddresses[i], new PipelineService.Target(idsAndAddresses[i + 1], "JsonObject"));
+        }
+        return out;
     }
 
     private static JsonObject run(PipelineService p, JsonObject input) {
@@ -88,7 +97,7 @@ class PipelineServiceTest {
                   both: {merge: [$a, $b]}
                 """, 10_000, 64);
         PipelineService p = new PipelineService(vertx, parsed.definition(),
-                Map.of("a", "stoa.service.a", "b", "stoa.service.b"));
+                targets("a", "stoa.service.a", "b", "stoa.service.b"));
         JsonObject out = run(p, new JsonObject());
         assertThat(out.getJsonObject("a").getString("text")).isEqualTo("atrue");
         assertThat(out.getJsonObject("b").getString("text")).isEqualTo("btrue");
@@ -132,7 +141,7 @@ class PipelineServiceTest {
                   words: {template: "{{best.items}}"}
                 output: $best
                 """, 2_000, 64);
-        PipelineService p = new PipelineService(vertx, parsed.definition(), Map.of("scores", "stoa.service.scores"));
+        PipelineService p = new PipelineService(vertx, parsed.definition(), targets("scores", "stoa.service.scores"));
         JsonArray best = run(p, new JsonObject()).getJsonArray("items");
         assertThat(best.stream().map(o -> ((JsonObject) o).getString("label"))).containsExactly("dog", "cat");
     }
@@ -225,7 +234,7 @@ class PipelineServiceTest {
                 """, 2_000, 64);
         assertThat(parsed.errors()).isEmpty();
         PipelineService p = new PipelineService(vertx, parsed.definition(),
-                Map.of("shout", "stoa.service.shout", "echo", "stoa.service.echo"));
+                targets("shout", "stoa.service.shout", "echo", "stoa.service.echo"));
         JsonObject out = run(p, new JsonObject().put("text", "hi"));
         // without 'input:' the 'with' fields are the whole request
         assertThat(out.getJsonObject("ask").getMap()).containsOnlyKeys("prompt", "max_tokens", "labels", "greedy");
@@ -251,7 +260,7 @@ class PipelineServiceTest {
         assertThat(parsed.errors()).isEmpty();
         assertThat(parsed.definition().stages().get("ocr").optional()).isTrue();
         // the registry gives an absent optional service no address
-        PipelineService p = new PipelineService(vertx, parsed.definition(), Map.of("shout", "stoa.service.shout"));
+        PipelineService p = new PipelineService(vertx, parsed.definition(), targets("shout", "stoa.service.shout"));
         JsonObject out = run(p, new JsonObject().put("text", "hi").put("_trace", true));
         assertThat(out.getString("text")).isEqualTo("HI reads []");
         assertThat(out.getJsonObject("_trace").getJsonArray("stages").stream()
@@ -260,7 +269,7 @@ class PipelineServiceTest {
         // with its service present the same stage runs
         vertx.eventBus().<JsonObject>consumer("stoa.service.ocr", m -> m.reply(new JsonObject().put("text", "STOP")));
         PipelineService withOcr = new PipelineService(vertx, parsed.definition(),
-                Map.of("shout", "stoa.service.shout", "ocr-paddle", "stoa.service.ocr"));
+                targets("shout", "stoa.service.shout", "ocr-paddle", "stoa.service.ocr"));
         assertThat(run(withOcr, new JsonObject().put("text", "hi")).getString("text")).isEqualTo("HI reads [STOP]");
     }
 }

@@ -1,5 +1,7 @@
-package dev.stoa.pipeline.internal;
+package dev.stoa.bench;
 
+import dev.stoa.api.AsyncStoaService;
+import dev.stoa.pipeline.testing.Pipelines;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -19,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the pipeline engine costs per stage: a service answering at once, called directly over the event bus, and
  * through pipelines of one and of three chained call stages. Per-stage overhead = (pipeline time - n x direct time)
- * / n. In this package so it can build {@link PipelineService}s the way the registry does, outside OSGi.
+ * / n. The pipelines are built the way the registry builds them, outside OSGi
+ * ({@link Pipelines}, from the pipeline module's test-jar).
  *
  * <p>Run: {@code java -jar itests/benchmarks/target/benchmarks.jar PipelineOverhead}
  */
@@ -34,8 +37,8 @@ public class PipelineOverheadBenchmark {
     private static final JsonObject BODY = new JsonObject().put("text", "hello");
 
     private Vertx vertx;
-    private PipelineService oneStage;
-    private PipelineService threeStages;
+    private AsyncStoaService<JsonObject, JsonObject> oneStage;
+    private AsyncStoaService<JsonObject, JsonObject> threeStages;
 
     @Setup
     public void setUp() {
@@ -51,8 +54,8 @@ public class PipelineOverheadBenchmark {
         vertx.close().await();
     }
 
-    private PipelineService pipeline(String yaml) {
-        return Pipelines.build(vertx, yaml, Map.of("echo", "stoa.service.echo"));
+    private AsyncStoaService<JsonObject, JsonObject> pipeline(String yaml) {
+        return Pipelines.service(vertx, yaml, Map.of("echo", "stoa.service.echo"));
     }
 
     /** The service alone: one event-bus request/reply. */
