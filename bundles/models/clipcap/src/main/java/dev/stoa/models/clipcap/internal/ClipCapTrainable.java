@@ -94,7 +94,7 @@ final class ClipCapTrainable implements TrainableModel {
             } catch (IOException | MalformedModelException e) {
                 throw new StoaException(FailureCode.BAD_CONFIG, "model.decoder_model: cannot load "
                         + pretrainedDecoder + " (" + e.getMessage() + "); train it again with"
-                        + " etc/train/gpt-captions.yaml", e);
+                        + " bundles/models/clipcap/examples/train/gpt-captions.yaml", e);
             }
         }
         if (config.freezeDecoder()) {

@@ -1,0 +1,127 @@
+package dev.stoa.train.internal;
+
+import static dev.stoa.train.internal.TrainingFiles.file;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stoa.api.StoaException;
+import dev.stoa.api.model.ModelStore;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer's queue on real training files and runs (not started: the queue only decides which may start). */
+class RunQueueTest {
+
+    @TempDir
+    Path home;
+
+    private final Set<String> store = new HashSet<>();
+    private final RunQueue queue = new RunQueue(store::contains);
+
+    private TrainingRun run(TrainingFile file) {
+        return new TrainingRun(file.name() + "-1", file, null, new ModelStore(home.resolve("models")),
+                home.resolve("runs"), s -> { });
+    }
+
+    @Test
+    void aRunWaitsForTheRunThatOutputsWhatItNeedsAndSaysSo() throws Exception {
+        TrainingRun base = run(file("z-base", false, "clip-tiny-scenes"));
+        TrainingRun captions = run(file("a-captions", false, "clipcap-scenes", "clip-tiny-scenes"));
+        TrainingRun other = run(file("b-other", false, "gpt-x"));
+        queue.add(base);
+        queue.add(captions);
+        queue.add(other);
+        assertThat(captions.status().state()).isEqualTo("queued");
+        assertThat(captions.status().message()).isEqualTo("waiting for run z-base-1 to output 'clip-tiny-scenes',"
+                + " which it needs");
+
+        assertThat(queue.take()).isSameAs(base);
+        // one run at a time: nothing else starts while it runs
+        assertThat(takeWithin(300)).isNull();
+    }
+
+    @Test
+    void theWaitingRunStartsOnceItsProducerHasPublished() throws Exception {
+        TrainingRun base = run(file("z-base", false, "clip-tiny-scenes"));
+        TrainingRun captions = run(file("a-captions", false, "clipcap-scenes", "clip-tiny-scenes"));
+        TrainingRun other = run(file("b-other", false, "gpt-x"));
+        queue.add(base);
+        queue.add(captions);
+        queue.add(other);
+        assertThat(queue.take()).isSameAs(base);
+        store.add("clip-tiny-scenes"); // what a succeeding run does: publish its output
+        queue.finished(base);
+        assertThat(queue.take()).isSameAs(captions);
+        queue.finished(captions);
+        assertThat(queue.take()).isSameAs(other);
+    }
+
+    @Test
+    void aNeedNothingWillProduceFailsAtOnceNamingFileAndLine() throws InterruptedException {
+        store.add("clip-tiny");
+        assertThatThrownBy(() -> queue.add(run(file("captions", false, "clipcap-scenes", "clip-tiny",
+                "clip-tiny-scenes")))).isInstanceOf(StoaException.class)
+                .hasMessageStartingWith("etc/train/captions.yaml:6: needs 'clip-tiny-scenes', which the model store"
+                        + " lacks and no queued or running training outputs it");
+        store.add("clip-tiny-scenes");
+        TrainingRun run = run(file("captions", false, "clipcap-scenes", "clip-tiny", "clip-tiny-scenes"));
+        queue.add(run);
+        assertThat(queue.take()).isSameAs(run);
+    }
+
+    @Test
+    void whenTheProducerFailsTheRunThatWaitedFailsSayingWhy() throws Exception {
+        TrainingRun base = run(file("base", false, "clip-tiny-scenes"));
+        TrainingRun captions = run(file("captions", false, "clipcap-scenes", "clip-tiny-scenes"));
+        TrainingRun other = run(file("other", false, "gpt-x"));
+        queue.add(base);
+        queue.add(captions);
+        queue.add(other);
+        assertThat(queue.take()).isSameAs(base);
+        base.fail("failed", "out of memory");
+        queue.finished(base);
+
+        assertThat(queue.take()).isSameAs(other);
+        assertThat(captions.status().state()).isEqualTo("failed");
+        assertThat(captions.status().message()).startsWith("etc/train/captions.yaml:5: needs 'clip-tiny-scenes'")
+                .contains("run base-1, which would have produced it, ended failed (out of memory)");
+    }
+
+    @Test
+    void aRunCancelledWhileWaitingIsMarkedAndNeverStarts() throws Exception {
+        TrainingRun base = run(file("base", false, "m"));
+        TrainingRun waiting = run(file("waits", false, "n", "m"));
+        queue.add(base);
+        queue.add(waiting);
+        assertThat(queue.take()).isSameAs(base);
+        waiting.cancel();
+        queue.changed();
+        assertThat(waiting.status().state()).isEqualTo("cancelled");
+        store.add("m");
+        queue.finished(base);
+        assertThat(takeWithin(300)).isNull();
+    }
+
+    /** @return what take() returned within the time, or null if it was still waiting */
+    private TrainingRun takeWithin(long ms) throws Exception {
+        CompletableFuture<TrainingRun> taken = CompletableFuture.supplyAsync(() -> {
+            try {
+                return queue.take();
+            } catch (InterruptedException e) {
+                return null;
+            }
+        });
+        try {
+            return taken.get(ms, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            queue.close(); // releases the waiting thread
+            return null;
+        }
+    }
+}
