@@ -8,6 +8,7 @@ import dev.stoa.api.StoaException;
 import dev.stoa.api.model.ModelStore;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,14 +30,24 @@ class RunQueueTest {
                 home.resolve("runs"), s -> { });
     }
 
+    /**
+     * Queues, in this order, a producer whose name sorts last, a run that needs its output, and one that needs
+     * nothing.
+     */
+    private List<TrainingRun> queueThree() {
+        List<TrainingRun> runs = List.of(run(file("z-base", false, "clip-tiny-scenes")),
+                run(file("a-captions", false, "clipcap-scenes", "clip-tiny-scenes")),
+                run(file("b-other", false, "gpt-x")));
+        runs.forEach(queue::add);
+        return runs;
+    }
+
     @Test
     void aRunWaitsForTheRunThatOutputsWhatItNeedsAndSaysSo() throws Exception {
-        TrainingRun base = run(file("z-base", false, "clip-tiny-scenes"));
-        TrainingRun captions = run(file("a-captions", false, "clipcap-scenes", "clip-tiny-scenes"));
-        TrainingRun other = run(file("b-other", false, "gpt-x"));
-        queue.add(base);
-        queue.add(captions);
-        queue.add(other);
+        List<TrainingRun> queued = queueThree();
+        TrainingRun base = queued.get(0);
+        TrainingRun captions = queued.get(1);
+        TrainingRun other = queued.get(2);
         assertThat(captions.status().state()).isEqualTo("queued");
         assertThat(captions.status().message()).isEqualTo("waiting for run z-base-1 to output 'clip-tiny-scenes',"
                 + " which it needs");
@@ -48,12 +59,10 @@ class RunQueueTest {
 
     @Test
     void theWaitingRunStartsOnceItsProducerHasPublished() throws Exception {
-        TrainingRun base = run(file("z-base", false, "clip-tiny-scenes"));
-        TrainingRun captions = run(file("a-captions", false, "clipcap-scenes", "clip-tiny-scenes"));
-        TrainingRun other = run(file("b-other", false, "gpt-x"));
-        queue.add(base);
-        queue.add(captions);
-        queue.add(other);
+        List<TrainingRun> queued = queueThree();
+        TrainingRun base = queued.get(0);
+        TrainingRun captions = queued.get(1);
+        TrainingRun other = queued.get(2);
         assertThat(queue.take()).isSameAs(base);
         store.add("clip-tiny-scenes"); // what a succeeding run does: publish its output
         queue.finished(base);
@@ -77,20 +86,18 @@ class RunQueueTest {
 
     @Test
     void whenTheProducerFailsTheRunThatWaitedFailsSayingWhy() throws Exception {
-        TrainingRun base = run(file("base", false, "clip-tiny-scenes"));
-        TrainingRun captions = run(file("captions", false, "clipcap-scenes", "clip-tiny-scenes"));
-        TrainingRun other = run(file("other", false, "gpt-x"));
-        queue.add(base);
-        queue.add(captions);
-        queue.add(other);
+        List<TrainingRun> queued = queueThree();
+        TrainingRun base = queued.get(0);
+        TrainingRun captions = queued.get(1);
+        TrainingRun other = queued.get(2);
         assertThat(queue.take()).isSameAs(base);
         base.fail("failed", "out of memory");
         queue.finished(base);
 
         assertThat(queue.take()).isSameAs(other);
         assertThat(captions.status().state()).isEqualTo("failed");
-        assertThat(captions.status().message()).startsWith("etc/train/captions.yaml:5: needs 'clip-tiny-scenes'")
-                .contains("run base-1, which would have produced it, ended failed (out of memory)");
+        assertThat(captions.status().message()).startsWith("etc/train/a-captions.yaml:5: needs 'clip-tiny-scenes'")
+                .contains("run z-base-1, which would have produced it, ended failed (out of memory)");
     }
 
     @Test
