@@ -30,45 +30,40 @@ class RunQueueTest {
                 home.resolve("runs"), s -> { });
     }
 
-    /**
-     * Queues, in this order, a producer whose name sorts last, a run that needs its output, and one that needs
-     * nothing.
-     */
-    private List<TrainingRun> queueThree() {
-        List<TrainingRun> runs = List.of(run(file("z-base", false, "clip-tiny-scenes")),
-                run(file("a-captions", false, "clipcap-scenes", "clip-tiny-scenes")),
-                run(file("b-other", false, "gpt-x")));
-        runs.forEach(queue::add);
-        return runs;
+    /** A producer whose name sorts last, a run that needs its output, and one that needs nothing. */
+    private record Three(TrainingRun base, TrainingRun captions, TrainingRun other) {
+    }
+
+    /** @return the three runs, queued in that order */
+    private Three queueThree() {
+        Three q = new Three(run(file("z-base", false, "clip-tiny-scenes")),
+                run(file("a-captions", false, "clipcap-scenes", "clip-tiny-scenes")), run(file("b-other", false,
+                "gpt-x")));
+        List.of(q.base(), q.captions(), q.other()).forEach(queue::add);
+        return q;
     }
 
     @Test
     void aRunWaitsForTheRunThatOutputsWhatItNeedsAndSaysSo() throws Exception {
-        List<TrainingRun> queued = queueThree();
-        TrainingRun base = queued.get(0);
-        TrainingRun captions = queued.get(1);
-        TrainingRun other = queued.get(2);
-        assertThat(captions.status().state()).isEqualTo("queued");
-        assertThat(captions.status().message()).isEqualTo("waiting for run z-base-1 to output 'clip-tiny-scenes',"
+        Three q = queueThree();
+        assertThat(q.captions().status().state()).isEqualTo("queued");
+        assertThat(q.captions().status().message()).isEqualTo("waiting for run z-base-1 to output 'clip-tiny-scenes',"
                 + " which it needs");
 
-        assertThat(queue.take()).isSameAs(base);
+        assertThat(queue.take()).isSameAs(q.base());
         // one run at a time: nothing else starts while it runs
         assertThat(takeWithin(300)).isNull();
     }
 
     @Test
     void theWaitingRunStartsOnceItsProducerHasPublished() throws Exception {
-        List<TrainingRun> queued = queueThree();
-        TrainingRun base = queued.get(0);
-        TrainingRun captions = queued.get(1);
-        TrainingRun other = queued.get(2);
-        assertThat(queue.take()).isSameAs(base);
+        Three q = queueThree();
+        assertThat(queue.take()).isSameAs(q.base());
         store.add("clip-tiny-scenes"); // what a succeeding run does: publish its output
-        queue.finished(base);
-        assertThat(queue.take()).isSameAs(captions);
-        queue.finished(captions);
-        assertThat(queue.take()).isSameAs(other);
+        queue.finished(q.base());
+        assertThat(queue.take()).isSameAs(q.captions());
+        queue.finished(q.captions());
+        assertThat(queue.take()).isSameAs(q.other());
     }
 
     @Test
@@ -86,17 +81,14 @@ class RunQueueTest {
 
     @Test
     void whenTheProducerFailsTheRunThatWaitedFailsSayingWhy() throws Exception {
-        List<TrainingRun> queued = queueThree();
-        TrainingRun base = queued.get(0);
-        TrainingRun captions = queued.get(1);
-        TrainingRun other = queued.get(2);
-        assertThat(queue.take()).isSameAs(base);
-        base.fail("failed", "out of memory");
-        queue.finished(base);
+        Three q = queueThree();
+        assertThat(queue.take()).isSameAs(q.base());
+        q.base().fail("failed", "out of memory");
+        queue.finished(q.base());
 
-        assertThat(queue.take()).isSameAs(other);
-        assertThat(captions.status().state()).isEqualTo("failed");
-        assertThat(captions.status().message()).startsWith("etc/train/a-captions.yaml:5: needs 'clip-tiny-scenes'")
+        assertThat(queue.take()).isSameAs(q.other());
+        assertThat(q.captions().status().state()).isEqualTo("failed");
+        assertThat(q.captions().status().message()).startsWith("etc/train/a-captions.yaml:5: needs 'clip-tiny-scenes'")
                 .contains("run z-base-1, which would have produced it, ended failed (out of memory)");
     }
 
