@@ -2,7 +2,6 @@ package dev.stoa.launcher;
 
 import dev.stoa.launcher.internal.CallCommand;
 import dev.stoa.launcher.internal.Command;
-import dev.stoa.launcher.internal.EvalVqaCommand;
 import dev.stoa.launcher.internal.CommandLine;
 import dev.stoa.launcher.internal.ListCommand;
 import dev.stoa.launcher.internal.RunCommand;
@@ -17,7 +16,9 @@ import java.util.List;
  *
  * <p>{@code stoa run} (the default) boots the platform in the foreground; {@code stoa call} calls a pipeline or
  * service of a running server; {@code stoa bundles}, {@code services} and {@code pipelines} list them;
- * {@code stoa version} and {@code stoa help} print what they say. A new command is one {@link dev.stoa.launcher.internal.Command} added to the list below.
+ * {@code stoa version} and {@code stoa help} print what they say. Any other command goes to the running server, whose
+ * bundles contribute commands ({@code dev.stoa.api.command.StoaCommand}, e.g. the vqa bundle's {@code eval-vqa}). A new
+ * command of the launcher itself is one {@link dev.stoa.launcher.internal.Command} added to the list below.
  */
 public final class Main {
 
@@ -44,9 +45,8 @@ public final class Main {
     public static int execute(String[] args, PrintStream out, PrintStream err) {
         List<Command> commands = new ArrayList<>(List.of(new RunCommand(), new CallCommand(), new TrainCommand()));
         commands.addAll(ListCommand.all());
-        commands.add(new EvalVqaCommand());
         commands.add(new VersionCommand());
-        CommandLine commandLine = new CommandLine("run", commands);
+        CommandLine commandLine = new CommandLine("run", commands, System::getenv);
         return commandLine.execute(List.of(args), out, err);
     }
 }

@@ -5,29 +5,23 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
 import dev.stoa.nn.lm.LanguageModel;
 import dev.stoa.nn.loss.TrainingLoss;
 import dev.stoa.nn.text.ByteTokenizer;
 import dev.stoa.nn.text.SpecialTokens;
-import dev.stoa.nn.text.TokenBatch;
-import dev.stoa.nn.train.TrainableModel;
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
+import dev.stoa.nn.train.BaseTrainableModel;
+import dev.stoa.nn.train.EvaluationOptions;
+import dev.stoa.nn.train.ModelFiles;
+import dev.stoa.nn.train.TrainingExamples;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 
 /**
@@ -42,13 +36,11 @@ import java.util.SplittableRandom;
  * <p>{@link #save} writes what the {@code gpt} bundle serves from the store: {@code gpt.params} and
  * {@code variant.properties} (tokenizer and hyperparameters).
  */
-final class SceneQaTrainable implements TrainableModel {
+final class SceneQaTrainable extends BaseTrainableModel<LanguageModel> {
 
     private static final int MAX_ANSWER_TOKENS = 12;
 
-    private final String modelId;
     private final Map<String, Object> hyperparameters;
-    private final LanguageModel model;
     private final ByteTokenizer tokenizer;
     private final SceneQaCorpus corpus;
     private final SceneWriter writer;
@@ -57,33 +49,21 @@ final class SceneQaTrainable implements TrainableModel {
 
     SceneQaTrainable(String modelId, Map<String, Object> hyperparameters, LanguageModel model,
             double fewShotProbability, SceneWriter writer) {
-        this.modelId = modelId;
+        super(modelId, model);
         this.hyperparameters = hyperparameters;
-        this.model = model;
         this.tokenizer = new ByteTokenizer(model.maxSequenceLength());
         this.corpus = new SceneQaCorpus(fewShotProbability, writer);
         this.writer = writer;
     }
 
     @Override
-    public String modelId() {
-        return modelId;
-    }
-
-    @Override
-    public Block block() {
-        return model;
-    }
-
-    @Override
-    public void initialize(NDManager manager) {
-        model.initialize(manager, DataType.FLOAT32, new Shape(1, model.maxSequenceLength()));
+    protected Shape[] inputShapes() {
+        return new Shape[] {new Shape(1, block().maxSequenceLength())};
     }
 
     @Override
     public NDList inputs(NDManager batch, List<Example> examples, SplittableRandom random) {
-        TokenBatch tokens = tokenizer.encode(corpus.texts(examples, random));
-        stepIds = batch.create(tokens.flatIds(), new Shape(tokens.batchSize(), tokens.contextLength()));
+        stepIds = ids(batch, tokenizer.encode(corpus.texts(examples, random)));
         return new NDList(stepIds);
     }
 
@@ -95,22 +75,13 @@ final class SceneQaTrainable implements TrainableModel {
 
     @Override
     public Map<String, Double> evaluate(Dataset dataset, Map<String, ?> options, ParameterStore parameters) {
-        Object n = options.get("examples");
-        int perSplit = n == null ? 200 : Integer.parseInt(n.toString().trim());
+        int perSplit = new EvaluationOptions(options).integer("examples", 200);
         Map<String, Double> out = new LinkedHashMap<>();
         SplittableRandom random = new SplittableRandom(7);
-        for (String split : dataset.splits()) {
-            if (split.equals("train")) {
-                continue;
-            }
-            Dataset.Split s = dataset.split(split);
+        for (String split : TrainingExamples.heldOutSplits(dataset)) {
             int correct = 0;
             int total = 0;
-            for (int i = 0; i < s.size() && total < perSplit; i++) {
-                Example e = s.get(i);
-                if (e == null) {
-                    continue;
-                }
+            for (Example e : TrainingExamples.first(dataset.split(split), perSplit)) {
                 List<SceneQuestion> qs = SceneQuestions.of(e, random);
                 SceneQuestion q = qs.get(random.nextInt(qs.size()));
                 String answer = answer(parameters, SceneText.prompt(writer.clean(e, random), q.question()));
@@ -134,9 +105,9 @@ final class SceneQaTrainable implements TrainableModel {
         }
         List<Long> produced = new ArrayList<>();
         try (NDManager m = ps.getManager().newSubManager()) {
-            for (int step = 0; step < MAX_ANSWER_TOKENS && ids.size() < model.maxSequenceLength(); step++) {
+            for (int step = 0; step < MAX_ANSWER_TOKENS && ids.size() < block().maxSequenceLength(); step++) {
                 long[] seq = ids.stream().mapToLong(Long::longValue).toArray();
-                NDArray logits = model.forward(ps, new NDList(m.create(seq, new Shape(1, seq.length))), false)
+                NDArray logits = block().forward(ps, new NDList(m.create(seq, new Shape(1, seq.length))), false)
                         .head();
                 long next = logits.get(0, seq.length - 1).argMax().toType(DataType.INT64, false).getLong();
                 if (next == SpecialTokens.END || next == SpecialTokens.COUNT + '\n') {
@@ -151,31 +122,17 @@ final class SceneQaTrainable implements TrainableModel {
 
     @Override
     public void save(Path dir, TrainingLoss loss, Dataset dataset) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(
-                dir.resolve("gpt.params"))))) {
-            model.saveParameters(out);
-        }
-        Properties p = new Properties();
-        p.setProperty("tokenizer", "bytes");
-        hyperparameters.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
-        try (OutputStream out = Files.newOutputStream(dir.resolve("variant.properties"))) {
-            p.store(out, "GPT trained on scene descriptions with questions and answers, as " + modelId);
-        }
+        ModelFiles.saveParameters(block(), dir.resolve("gpt.params"));
+        Map<String, Object> variant = new LinkedHashMap<>(hyperparameters);
+        variant.put("tokenizer", "bytes");
+        ModelFiles.writeProperties(dir.resolve(ModelFiles.VARIANT), variant, "GPT trained on scene descriptions with"
+                + " questions and answers, as " + modelId());
     }
 
     @Override
     public Map<String, Object> describe() {
-        long count = 0;
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            count += p.getValue().getArray().size();
-        }
         Map<String, Object> out = new LinkedHashMap<>(hyperparameters);
-        out.put("parameters", count);
+        out.put("parameters", parameterCount(false));
         return out;
-    }
-
-    @Override
-    public void close() {
-        // the parameters live in the trainer's manager, which frees them
     }
 }

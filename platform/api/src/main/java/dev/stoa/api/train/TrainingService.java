@@ -6,7 +6,9 @@ import java.util.Optional;
 
 /**
  * Runs training files. Runs execute one at a time in the order they were started (DJL's PyTorch engine records
- * gradients for one run per process); the rest wait as {@code queued}.
+ * gradients for one run per process); the rest wait as {@code queued}. A run whose {@code needs:} (model store ids it
+ * reads) the store lacks also waits, its status message naming the run that will output them, and fails if that run
+ * does not succeed.
  */
 public interface TrainingService {
 
@@ -19,7 +21,8 @@ public interface TrainingService {
      * @param file a training file, e.g. {@code etc/train/clip-shapes.yaml}
      * @return the run's status, {@code queued} or {@code running}
      * @throws dev.stoa.api.StoaException {@code BAD_CONFIG} naming the file, the field and the fix if the file is
-     *     invalid or names a model, loss or dataset no bundle provides
+     *     invalid or names a model, loss or dataset no bundle provides; naming the file and line of a need that the
+     *     model store lacks and no queued or running training outputs
      */
     TrainingStatus start(Path file);
 

@@ -119,19 +119,22 @@ public final class HttpGateway {
                 management.delete(rc);
             }
         });
-        TrainingEndpoints trainings = new TrainingEndpoints(vertx, () -> trainer, management,
-                !config.managementToken().isEmpty(), context.getProperty("stoa.home"));
+        ManagementAccess access = new ManagementAccess(management, !config.managementToken().isEmpty());
+        TrainingEndpoints trainings = new TrainingEndpoints(vertx, () -> trainer, access,
+                context.getProperty("stoa.home"));
         router.get("/v1/trainings").handler(trainings::list);
         router.get("/v1/trainings/:id").handler(trainings::get);
         router.post("/v1/trainings").handler(BodyHandler.create(false).setBodyLimit(64 * 1024))
                 .handler(trainings::start);
         router.delete("/v1/trainings/:id").handler(trainings::cancel);
+        CommandEndpoints.route(router, new CommandEndpoints(vertx, () -> CommandDirectory.commands(context), access));
         routeCalls(router, calls, config.maxBodyBytes());
         router.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "no route for " + rc.request().method() + " "
                 + rc.request().path() + "; the API has GET /health/live, /health/ready, /v1/services, /v1/bundles,"
                 + " /v1/pipelines; POST /v1/services/{id}, /v1/pipelines/{name}; and, with the management token,"
                 + " POST /v1/bundles?file=F, PUT and DELETE /v1/bundles/{file}; GET, POST /v1/trainings, GET and DELETE"
-                + " /v1/trainings/{id}; GET /openapi.json describes them"));
+                + " /v1/trainings/{id}; GET /v1/commands, POST /v1/commands/{name}; GET /openapi.json describes"
+                + " them"));
         router.route().failureHandler(rc -> {
             if (rc.statusCode() == 413) {
                 error(rc, FailureCode.TOO_LARGE, "the request body is over " + config.maxBodyBytes() + " bytes;"

@@ -29,16 +29,13 @@ final class TrainingEndpoints {
 
     private final Vertx vertx;
     private final Supplier<TrainingService> trainer;
-    private final BundleManagement management;
-    private final boolean tokenSet;
+    private final ManagementAccess access;
     private final Path home;
 
-    TrainingEndpoints(Vertx vertx, Supplier<TrainingService> trainer, BundleManagement management, boolean tokenSet,
-            String home) {
+    TrainingEndpoints(Vertx vertx, Supplier<TrainingService> trainer, ManagementAccess access, String home) {
         this.vertx = vertx;
         this.trainer = trainer;
-        this.management = management;
-        this.tokenSet = tokenSet;
+        this.access = access;
         this.home = Path.of(home == null ? "." : home);
     }
 
@@ -116,19 +113,6 @@ final class TrainingEndpoints {
     }
 
     private boolean allowed(RoutingContext rc) {
-        if (tokenSet) {
-            return management.authorised(rc);
-        }
-        if (rc.request().remoteAddress() != null && isLoopback(rc.request().remoteAddress().host())) {
-            return true;
-        }
-        HttpGateway.error(rc, FailureCode.FORBIDDEN, "starting or cancelling training from another machine needs"
-                + " managementToken in etc/dev.stoa.gateway.cfg and 'Authorization: Bearer <token>'");
-        return false;
-    }
-
-    private static boolean isLoopback(String host) {
-        return host.equals("127.0.0.1") || host.equals("0:0:0:0:0:0:0:1") || host.equals("::1")
-                || host.startsWith("127.");
+        return access.allowed(rc, "starting or cancelling training");
     }
 }

@@ -5,10 +5,12 @@ import java.nio.file.NoSuchFileException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Picks the {@link Command} named by the first argument and runs it; answers {@code help} itself, so the list of
- * commands it prints is always the list it dispatches to.
+ * Picks the {@link Command} named by the first argument and runs it; a name it does not know goes to the running
+ * server, whose bundles may contribute commands ({@link ServerCommands}). Answers {@code help} itself, so the list of
+ * commands it prints is always the list it dispatches to, the server's included when one answers.
  */
 public final class CommandLine {
 
@@ -19,14 +21,18 @@ public final class CommandLine {
 
     private final String defaultCommand;
     private final Map<String, Command> commands = new LinkedHashMap<>();
+    private final ServerCommands server;
 
     /**
      * @param defaultCommand the command to run when none is given
      * @param commands the commands, in the order {@code help} lists them
+     * @param env the environment ({@code System::getenv} outside tests), to find the server for the commands its
+     *     bundles add
      */
-    public CommandLine(String defaultCommand, List<Command> commands) {
+    public CommandLine(String defaultCommand, List<Command> commands, Function<String, String> env) {
         this.defaultCommand = defaultCommand;
         commands.forEach(command -> this.commands.put(command.name(), command));
+        this.server = new ServerCommands(env);
     }
 
     /**
@@ -40,16 +46,21 @@ public final class CommandLine {
         List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
         if (HELP.equals(name) || "--help".equals(name) || "-h".equals(name)) {
             printUsage(out);
+            out.println();
+            int url = rest.indexOf("--url");
+            server.describe(url >= 0 && url + 1 < rest.size() ? rest.get(url + 1) : null, out);
             return 0;
         }
         Command command = commands.get(name);
-        if (command == null) {
-            err.println("stoa: unknown command '" + name + "'");
+        try {
+            if (command == null) {
+                return server.run(name, rest, out, err);
+            }
+            return command.run(rest, out, err);
+        } catch (ServerCommands.Unknown e) {
+            err.println("stoa: unknown command '" + name + "': " + e.getMessage());
             printUsage(err);
             return USAGE_ERROR;
-        }
-        try {
-            return command.run(rest, out, err);
         } catch (Exception e) {
             err.println("stoa " + name + ": " + describe(e));
             return 1;

@@ -5,12 +5,16 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The CLI's side of the HTTP API: finds the running server ({@code --url}, else {@code STOA_URL}, else
@@ -56,13 +60,68 @@ final class ServerClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
     }
 
+    /**
+     * Posts and reads the answer as it comes, one JSON object a line ({@code application/x-ndjson}).
+     *
+     * @param lines told each line, in order, as it arrives
+     * @throws ServerError the server's error answer (before any line), or no server answering
+     */
+    void postLines(String path, JsonObject body, Consumer<JsonObject> lines) throws IOException,
+            InterruptedException, ServerError {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        HttpResponse<Stream<String>> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        } catch (ConnectException e) {
+            throw notAnswering();
+        }
+        try (Stream<String> stream = response.body()) {
+            if (response.statusCode() >= 400) {
+                throw error(response.statusCode(), stream.collect(Collectors.joining("\n")));
+            }
+            for (String line : (Iterable<String>) stream::iterator) {
+                if (!line.isBlank()) {
+                    lines.accept(JsonParser.parseString(line).getAsJsonObject());
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * @param timeout how long to wait for the answer, short where the caller can do without it
+     * @return the answer of a GET
+     */
+    JsonElement get(String path, Duration timeout) throws IOException, InterruptedException, ServerError {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build());
+    }
+
+    private ServerError notAnswering() {
+        return new ServerError("no Stoa server answers at " + base + ": start one with bin/stoa, or point to it"
+                + " with --url or STOA_URL");
+    }
+
+    private ServerError error(int status, String body) {
+        JsonObject o;
+        try {
+            JsonElement json = JsonParser.parseString(body);
+            o = json.isJsonObject() ? json.getAsJsonObject() : new JsonObject();
+        } catch (JsonParseException e) {
+            o = new JsonObject();
+        }
+        String error = o.has("error") ? o.get("error").getAsString() : "HTTP " + status;
+        String message = o.has("message") ? o.get("message").getAsString() : body;
+        return new ServerError(error + ": " + message, error);
+    }
+
     private JsonElement send(HttpRequest request) throws IOException, InterruptedException, ServerError {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
-            throw new ServerError("no Stoa server answers at " + base + ": start one with bin/stoa, or point to it"
-                    + " with --url or STOA_URL");
+            throw notAnswering();
         }
         JsonElement json;
         try {
@@ -72,10 +131,7 @@ final class ServerClient {
                     + " that is not JSON; is it a Stoa server?");
         }
         if (response.statusCode() >= 400) {
-            JsonObject o = json.isJsonObject() ? json.getAsJsonObject() : new JsonObject();
-            String error = o.has("error") ? o.get("error").getAsString() : "HTTP " + response.statusCode();
-            String message = o.has("message") ? o.get("message").getAsString() : response.body();
-            throw new ServerError(error + ": " + message);
+            throw error(response.statusCode(), response.body());
         }
         return json;
     }
@@ -84,8 +140,20 @@ final class ServerClient {
     static final class ServerError extends Exception {
         private static final long serialVersionUID = 1L;
 
+        private final String code;
+
         ServerError(String message) {
+            this(message, null);
+        }
+
+        ServerError(String message, String code) {
             super(message);
+            this.code = code;
+        }
+
+        /** @return the server's failure code ({@code UNKNOWN_SERVICE}, ...), or null when no server answered */
+        String code() {
+            return code;
         }
     }
 }

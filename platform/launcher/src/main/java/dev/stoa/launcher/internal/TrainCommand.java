@@ -111,9 +111,14 @@ public final class TrainCommand implements Command {
 
     /**
      * @param s a run's status, as {@code GET /v1/trainings/{id}} answers it
-     * @return one line: bar, percentage, step, loss, learning rate, throughput and time left
+     * @return one line: bar, percentage, step, loss, learning rate, throughput and time left; while queued, what the
+     *     run waits for
      */
     static String progressLine(JsonObject s) {
+        if ("queued".equals(s.get("state").getAsString()) && s.has("message") && !s.get("message").isJsonNull()) {
+            // what it waits for: the trainer's current run, or a run that outputs a model it needs
+            return "queued: " + s.get("message").getAsString() + "   ";
+        }
         double progress = s.get("progress").getAsDouble();
         int filled = (int) Math.round(progress * BAR);
         StringBuilder line = new StringBuilder("[").append("#".repeat(filled)).append(".".repeat(BAR - filled))

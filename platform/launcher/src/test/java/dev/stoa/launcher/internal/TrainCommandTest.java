@@ -21,6 +21,15 @@ class TrainCommandTest {
     }
 
     @Test
+    void aQueuedRunSaysWhatItWaitsFor() {
+        String line = TrainCommand.progressLine(JsonParser.parseString("""
+                {"progress": 0, "step": 0, "steps": 1500, "state": "queued", "samples_per_s": 0, "eta_s": -1,
+                 "metrics": {}, "message": "waiting for run base-1 to output 'clip-tiny-scenes', which it needs"}
+                """).getAsJsonObject());
+        assertThat(line).startsWith("queued: waiting for run base-1 to output 'clip-tiny-scenes'");
+    }
+
+    @Test
     void aMissingFileIsAUsageErrorThatSaysWhereTrainingFilesLive() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = new TrainCommand(name -> null).run(List.of("no/such.yaml"), System.out,

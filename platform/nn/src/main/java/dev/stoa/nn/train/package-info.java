@@ -2,7 +2,10 @@
  * The contract between model bundles and the trainer: a {@link dev.stoa.nn.train.TrainableModelFactory} service
  * (by {@code stoa.id}, {@code stoa.kind=model}) makes a {@link dev.stoa.nn.train.TrainableModel}, which turns dataset
  * examples into batches, its outputs into a loss's inputs, evaluates itself and saves what its serving side loads.
- * The trainer owns everything else: optimizer, schedule, clipping, checkpoints, metrics.
+ * The trainer owns everything else: optimizer, schedule, clipping, checkpoints, metrics. What models do alike lives
+ * here too ({@link dev.stoa.nn.train.BaseTrainableModel}, {@link dev.stoa.nn.train.ModelFiles},
+ * {@link dev.stoa.nn.train.TrainingExamples}, {@link dev.stoa.nn.train.EvaluationOptions}), so a model bundle's
+ * trainable holds only its mechanism.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package dev.stoa.nn.train;

@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.osgi.framework.BundleContext;
@@ -44,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * The trainer service: queues training files and runs them one at a time on its own thread, finding the model,
  * loss and dataset each names among the registered {@link TrainableModelFactory}, {@link LossFactory} and
  * {@link DatasetFactory} services by {@code stoa.id}. Progress goes to the log, to {@link #runs()} and, as JSON, to
- * the event bus at {@link TrainingService#PROGRESS_ADDRESS}. At start-up it trains every file marked
- * {@code first_start: true} whose output the model store lacks, so the default models exist with no manual step.
+ * the event bus at {@link TrainingService#PROGRESS_ADDRESS}. A run whose {@code needs:} the model store lacks waits
+ * for the run that outputs them ({@link RunQueue}). At start-up it trains every file marked {@code first_start: true}
+ * whose output the model store lacks, producers before the files that need them ({@link FirstStartPlan}), so the
+ * default models exist with no manual step.
  */
 @Component(immediate = true, configurationPid = "dev.stoa.train", service = TrainingService.class)
 @Designate(ocd = TrainerConfig.class)
@@ -60,11 +60,8 @@ public final class Trainer implements TrainingService {
     private final ModelStore store;
     private final Path runsDir;
     private final List<TrainingRun> runs = new CopyOnWriteArrayList<>();
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "stoa-trainer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final RunQueue queue;
+    private final Thread worker;
     private volatile Vertx vertx;
 
     /**
@@ -80,6 +77,10 @@ public final class Trainer implements TrainingService {
         this.config = config;
         String home = context.getProperty("stoa.home");
         this.store = ModelStore.at(home);
+        this.queue = new RunQueue(id -> store.latest(id).isPresent());
+        this.worker = new Thread(this::work, "stoa-trainer");
+        worker.setDaemon(true);
+        worker.start();
         this.runsDir = config.runs().isBlank() ? Path.of(home == null ? "." : home, "data", "train")
                 : Path.of(config.runs());
         // the framework property turns first-start training off for a whole installation or a test container
@@ -104,33 +105,33 @@ public final class Trainer implements TrainingService {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        List<Path> files;
+        List<TrainingFile> files = new ArrayList<>();
         try (Stream<Path> list = Files.list(dir)) {
-            // by name without the extension, so clip-shapes trains before clip-shapes-scenes (the default model first)
-            files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-                    .sorted(java.util.Comparator.comparing(p -> p.getFileName().toString().replaceFirst("\\.ya?ml$",
-                            ""))).toList();
+            // sorted only so that the log reads the same each time; the order of training follows needs:
+            for (Path f : list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted()
+                    .toList()) {
+                try {
+                    files.add(TrainingFile.read(f));
+                } catch (StoaException e) {
+                    LOG.error("{}", e.getMessage());
+                }
+            }
         } catch (IOException e) {
             LOG.warn("cannot list {}: {}", dir, e.toString());
             return;
         }
-        for (Path f : files) {
+        FirstStartPlan plan = FirstStartPlan.of(files, id -> store.latest(id).isPresent());
+        plan.errors().forEach(e -> LOG.error("{}", e));
+        files.stream().filter(f -> f.firstStart() && f.output() != null && store.latest(f.output()).isPresent())
+                .forEach(f -> LOG.info("{}: {} is in the model store ({}); not training it again", f.file(),
+                        f.output(), store.latest(f.output()).get().path()));
+        for (TrainingFile file : plan.order()) {
+            LOG.info("{}: the model store has no {}: training it in the background (first start{}); progress in the"
+                    + " log, GET /v1/trainings and on the bus at {}", file.file(), file.output(),
+                    file.needs().isEmpty() ? "" : ", after " + file.needs().stream().map(TrainingFile.Need::modelId)
+                            .toList(), PROGRESS_ADDRESS);
             try {
-                TrainingFile file = TrainingFile.read(f);
-                if (!file.firstStart()) {
-                    continue;
-                }
-                if (file.output() == null) {
-                    LOG.error("{}: first_start needs 'output' (the model store id to look for); not trained", f);
-                } else if (store.latest(file.output()).isPresent()) {
-                    LOG.info("{}: {} is in the model store ({}); not training it again", f, file.output(),
-                            store.latest(file.output()).get().path());
-                } else {
-                    LOG.info("{}: the model store has no {}: training it in the background (first start); progress"
-                            + " in the log, GET /v1/trainings and on the bus at {}", f, file.output(),
-                            PROGRESS_ADDRESS);
-                    submit(file);
-                }
+                submit(file);
             } catch (StoaException e) {
                 LOG.error("{}", e.getMessage());
             }
@@ -151,9 +152,25 @@ public final class Trainer implements TrainingService {
         }
         String id = file.name() + "-" + LocalDateTime.now().format(STAMP);
         TrainingRun run = new TrainingRun(id, file, components(), store, runsDir, this::publish);
+        queue.add(run);
         runs.add(0, run);
-        executor.execute(() -> execute(run));
         return run;
+    }
+
+    /** The trainer thread: one run at a time, each when the queue says it can start. */
+    private void work() {
+        try {
+            TrainingRun run;
+            while ((run = queue.take()) != null) {
+                try {
+                    execute(run);
+                } finally {
+                    queue.finished(run);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void execute(TrainingRun run) {
@@ -262,6 +279,7 @@ public final class Trainer implements TrainingService {
         for (TrainingRun r : runs) {
             if (r.status().id().equals(id) && !r.status().finished()) {
                 r.cancel();
+                queue.changed();
                 return true;
             }
         }
@@ -272,10 +290,11 @@ public final class Trainer implements TrainingService {
     @Deactivate
     public void deactivate() throws InterruptedException {
         runs.forEach(TrainingRun::cancel);
-        executor.shutdown();
-        if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+        queue.close();
+        worker.join(TimeUnit.SECONDS.toMillis(60));
+        if (worker.isAlive()) {
             LOG.warn("the running training did not stop within 60 s; abandoning it");
-            executor.shutdownNow();
+            worker.interrupt();
         }
     }
 

@@ -3,9 +3,10 @@ package dev.stoa.train.internal;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,11 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * A training file ({@code etc/train/*.yaml}), validated completely on read: every error names the file, the field
@@ -23,6 +29,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * name: clip-shapes                 # run folder data/train/&lt;name&gt;/ (checkpoints, metrics.jsonl, report)
  * first_start: true                 # train in the background at start-up while the model store lacks the output
  * output: clip-tiny                 # model store id (default: what the model says, e.g. clip-&lt;variant&gt;)
+ * needs: [clip-tiny-scenes]         # model store ids this run reads; it waits until the store has them
  * model:   {id: clip, variant: tiny} # a TrainableModelFactory by stoa.id; the other keys are its options
  * loss:    {id: clip, options: {}}   # a LossFactory by stoa.id
  * dataset: {id: shapes, options: {seed: 0}} # a DatasetFactory by stoa.id
@@ -49,6 +56,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param name the run's name
  * @param firstStart whether to train it at start-up when its output is missing
  * @param output the model store id, or null for the model's own
+ * @param needs the model store ids the run reads (a frozen encoder, a pretrained decoder), each with its line
  * @param modelId the model factory's stoa.id
  * @param modelOptions its options
  * @param lossId the loss factory's stoa.id
@@ -61,13 +69,28 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param stopAtLeast its threshold
  * @param evaluateOptions the evaluate section, for the model
  */
-record TrainingFile(Path file, String name, boolean firstStart, String output, String modelId,
+record TrainingFile(Path file, String name, boolean firstStart, String output, List<Need> needs, String modelId,
         Map<String, Object> modelOptions, String lossId, Map<String, Object> lossOptions, String datasetId,
         Map<String, Object> datasetOptions, Settings train, int evaluateEvery, String stopMetric, double stopAtLeast,
         Map<String, Object> evaluateOptions) {
 
-    private static final Set<String> TOP = Set.of("name", "first_start", "output", "model", "loss", "dataset",
-            "train", "evaluate", "description");
+    private static final Set<String> TOP = Set.of("name", "first_start", "output", "needs", "model", "loss",
+            "dataset", "train", "evaluate", "description");
+    private static final String MODEL_ID = "[a-z0-9][a-z0-9._-]*";
+
+    /**
+     * One entry of {@code needs:}.
+     *
+     * @param modelId the model store id the run reads
+     * @param line where the entry stands in the file (1-based), for errors about it
+     */
+    record Need(String modelId, int line) {
+    }
+
+    /** @return {@code file:line}, where a message about {@code need} should point */
+    String where(Need need) {
+        return file + ":" + need.line();
+    }
 
     /**
      * The optimisation settings.
@@ -124,6 +147,7 @@ record TrainingFile(Path file, String name, boolean firstStart, String output, S
         }
         Fields top = new Fields(file, "", map(file, "(top level)", root));
         top.onlyKeys(TOP);
+        List<Need> needs = needs(file, text, top);
         String stem = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         String name = top.string("name", stem);
         if (!name.matches("[a-z0-9][a-z0-9._-]*")) {
@@ -163,11 +187,58 @@ record TrainingFile(Path file, String name, boolean firstStart, String output, S
             stopMetric = stop.string("metric", null);
             stopAtLeast = stop.number("at_least", null, -1e9, 1e9);
         }
-        return new TrainingFile(file, name, top.bool("first_start", false), top.string("output", null),
+        return new TrainingFile(file, name, top.bool("first_start", false), top.string("output", null), needs,
                 model.string("id", null), modelOptions, loss.string("id", null),
                 loss.section("options", false).values, dataset.string("id", null),
                 dataset.section("options", false).values, settings, every, stopMetric, stopAtLeast,
                 evaluateOptions);
+    }
+
+    /**
+     * Reads {@code needs:} (a list of model store ids, or one id) with each entry's line, which the loaded values do
+     * not keep: the same text is composed once more into SnakeYAML's node tree, whose marks carry the lines.
+     */
+    private static List<Need> needs(Path file, String text, Fields top) {
+        Object value = top.values.get("needs");
+        if (value == null) {
+            return List.of();
+        }
+        List<?> ids = value instanceof List<?> l ? l : List.of(value);
+        List<Integer> lines = needLines(text);
+        List<Need> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            Object id = ids.get(i);
+            int line = i < lines.size() ? lines.get(i) : 0;
+            if (!(id instanceof String s) || !s.trim().matches(MODEL_ID)) {
+                throw new StoaException(FailureCode.BAD_CONFIG, file + ":" + line + ": needs has '" + id + "'; list"
+                        + " model store ids, e.g. needs: [clip-tiny-scenes]");
+            }
+            if (out.stream().anyMatch(n -> n.modelId().equals(s.trim()))) {
+                throw new StoaException(FailureCode.BAD_CONFIG, file + ":" + line + ": needs lists '" + s.trim()
+                        + "' twice; list it once");
+            }
+            out.add(new Need(s.trim(), line));
+        }
+        return List.copyOf(out);
+    }
+
+    /** @return the 1-based line of each entry of the top-level {@code needs}, in order */
+    private static List<Integer> needLines(String text) {
+        Node root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(text));
+        List<Integer> lines = new ArrayList<>();
+        if (root instanceof MappingNode mapping) {
+            for (NodeTuple entry : mapping.getValue()) {
+                if (entry.getKeyNode() instanceof ScalarNode key && key.getValue().equals("needs")) {
+                    Node value = entry.getValueNode();
+                    if (value instanceof SequenceNode sequence) {
+                        sequence.getValue().forEach(item -> lines.add(item.getStartMark().getLine() + 1));
+                    } else {
+                        lines.add(value.getStartMark().getLine() + 1);
+                    }
+                }
+            }
+        }
+        return lines;
     }
 
     @SuppressWarnings("unchecked")

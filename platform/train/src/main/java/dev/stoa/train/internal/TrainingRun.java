@@ -105,6 +105,13 @@ final class TrainingRun {
         return cancelled;
     }
 
+    /** While queued: says in the status's message what the run waits for (a model another run produces). */
+    void waiting(String message) {
+        if (!message.equals(status.message())) {
+            update(status("queued", 0, 0, -1, Map.of(), Map.of(), message, status.modelId()));
+        }
+    }
+
     /** Marks a run that never started (its components were missing, or it was cancelled while queued). */
     void fail(String state, String message) {
         update(status(state, status.step(), 0, -1, status.metrics(), status.evaluation(), message,

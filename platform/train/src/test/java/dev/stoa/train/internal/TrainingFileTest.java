@@ -40,6 +40,22 @@ class TrainingFileTest {
     }
 
     @Test
+    void needsAreReadWithTheirLines() {
+        TrainingFile f = parse(GOOD.replace("first_start: true\n", "first_start: true\nneeds:\n  - clip-tiny-scenes\n"
+                + "  - gpt-captions\n"));
+        assertThat(f.needs()).containsExactly(new TrainingFile.Need("clip-tiny-scenes", 5),
+                new TrainingFile.Need("gpt-captions", 6));
+        assertThat(f.where(f.needs().get(1))).isEqualTo("etc/train/x.yaml:6");
+        assertThat(parse(GOOD.replace("first_start: true", "first_start: true\nneeds: [clip-tiny]")).needs())
+                .containsExactly(new TrainingFile.Need("clip-tiny", 4));
+        assertThat(parse(GOOD.replace("first_start: true", "first_start: true\nneeds: clip-tiny")).needs())
+                .containsExactly(new TrainingFile.Need("clip-tiny", 4));
+        assertThat(parse(GOOD).needs()).isEmpty();
+        assertThatThrownBy(() -> parse(GOOD.replace("first_start: true", "first_start: true\nneeds: [ok, {a: 1}]")))
+                .hasMessageContaining("etc/train/x.yaml:4: needs has '{a=1}'; list model store ids");
+    }
+
+    @Test
     void errorsNameTheFileTheFieldAndTheFix() {
         assertThatThrownBy(() -> parse(GOOD.replace("steps: 100", "steps: many")))
                 .isInstanceOf(StoaException.class)

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
@@ -16,11 +15,11 @@ import dev.stoa.nn.encoder.EncoderFactory;
 import dev.stoa.nn.loss.TrainingLoss;
 import dev.stoa.nn.text.ByteTokenizer;
 import dev.stoa.nn.text.TokenBatch;
-import dev.stoa.nn.train.TrainableModel;
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
+import dev.stoa.nn.train.BaseTrainableModel;
+import dev.stoa.nn.train.EvaluationOptions;
+import dev.stoa.nn.train.ModelFiles;
+import dev.stoa.nn.train.TrainingExamples;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,50 +47,31 @@ import java.util.function.Function;
  *       query's own image.</li>
  * </ul>
  */
-final class ClipTrainable implements TrainableModel {
+final class ClipTrainable extends BaseTrainableModel<ClipModel> {
 
     private static final int CHUNK = 250;
 
     private final ClipVariant variant;
-    private final String modelId;
-    private final ClipModel model;
     private final ByteTokenizer tokenizer;
     private final ClipPreprocessing preprocessing;
 
     ClipTrainable(ClipVariant variant, String modelId, Function<String, EncoderFactory> encoders) {
+        super(modelId, ClipInference.build(variant, encoders));
         this.variant = variant;
-        this.modelId = modelId;
-        this.model = ClipInference.build(variant, encoders);
         this.tokenizer = new ByteTokenizer(variant.contextLength());
         this.preprocessing = new ClipPreprocessing(variant.imageSize());
     }
 
     @Override
-    public String modelId() {
-        return modelId;
-    }
-
-    @Override
-    public Block block() {
-        return model;
-    }
-
-    @Override
-    public void initialize(NDManager manager) {
-        model.initialize(manager, DataType.FLOAT32, new Shape(1, 3, variant.imageSize(), variant.imageSize()),
-                new Shape(1, variant.contextLength()), new Shape(1));
+    protected Shape[] inputShapes() {
+        return new Shape[] {new Shape(1, 3, variant.imageSize(), variant.imageSize()),
+            new Shape(1, variant.contextLength()), new Shape(1)};
     }
 
     @Override
     public NDList inputs(NDManager batch, List<Example> examples, SplittableRandom random) {
-        List<String> captions = new ArrayList<>(examples.size());
-        for (Example e : examples) {
-            captions.add(e.captions().get(random.nextInt(e.captions().size())));
-        }
-        TokenBatch tokens = tokenizer.encode(captions);
-        return new NDList(images(batch, examples),
-                batch.create(tokens.flatIds(), new Shape(tokens.batchSize(), tokens.contextLength())),
-                batch.create(tokens.lengths()));
+        TokenBatch tokens = tokenizer.encode(TrainingExamples.oneCaptionEach(examples, random));
+        return new NDList(images(batch, examples), ids(batch, tokens), batch.create(tokens.lengths()));
     }
 
     private NDArray images(NDManager batch, List<Example> examples) {
@@ -122,10 +102,10 @@ final class ClipTrainable implements TrainableModel {
 
     @Override
     public Map<String, Double> evaluate(Dataset dataset, Map<String, ?> options, ParameterStore ps) {
-        int perSplit = intOption(options, "examples", 500);
-        int gallery = intOption(options, "gallery", 500);
-        String retrievalSplit = String.valueOf(options.containsKey("retrieval_split")
-                ? options.get("retrieval_split") : "test");
+        EvaluationOptions o = new EvaluationOptions(options);
+        int perSplit = o.integer("examples", 500);
+        int gallery = o.integer("gallery", 500);
+        String retrievalSplit = o.string("retrieval_split", "test");
         NDManager m = ps.getManager();
         Map<String, Double> out = new LinkedHashMap<>();
         List<String> labels = dataset.labels();
@@ -138,11 +118,8 @@ final class ClipTrainable implements TrainableModel {
                 }
             }
             NDArray classifier = ZeroShot.classifier(texts(ps, m, prompts), labels.size(), templates.size());
-            for (String split : dataset.splits()) {
-                if (split.equals("train")) {
-                    continue;
-                }
-                List<Example> examples = first(dataset.split(split), perSplit);
+            for (String split : TrainingExamples.heldOutSplits(dataset)) {
+                List<Example> examples = TrainingExamples.first(dataset.split(split), perSplit);
                 long[] truth = examples.stream().mapToLong(e -> labels.indexOf(e.label())).toArray();
                 if (examples.isEmpty() || java.util.Arrays.stream(truth).anyMatch(t -> t < 0)) {
                     continue;
@@ -157,7 +134,7 @@ final class ClipTrainable implements TrainableModel {
             }
         }
         if (dataset.splits().contains(retrievalSplit)) {
-            List<Example> examples = first(dataset.split(retrievalSplit), gallery);
+            List<Example> examples = TrainingExamples.first(dataset.split(retrievalSplit), gallery);
             if (!examples.isEmpty()) {
                 NDArray g = images(ps, m, examples);
                 NDArray q = texts(ps, m, examples.stream().map(Example::caption).toList());
@@ -189,22 +166,11 @@ final class ClipTrainable implements TrainableModel {
         return query.label() != null ? query.label().equals(found.label()) : queryIndex == foundIndex;
     }
 
-    private static List<Example> first(Dataset.Split split, int n) {
-        List<Example> out = new ArrayList<>();
-        for (int i = 0; i < split.size() && out.size() < n; i++) {
-            Example e = split.get(i);
-            if (e != null) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
     private NDArray images(ParameterStore ps, NDManager m, List<Example> examples) {
         NDList parts = new NDList();
         for (int i = 0; i < examples.size(); i += CHUNK) {
             List<Example> chunk = examples.subList(i, Math.min(examples.size(), i + CHUNK));
-            parts.add(model.encodeImage(ps, images(m, chunk), false));
+            parts.add(block().encodeImage(ps, images(m, chunk), false));
         }
         return parts.size() == 1 ? parts.head() : NDArrays.concat(parts);
     }
@@ -213,15 +179,10 @@ final class ClipTrainable implements TrainableModel {
         NDList parts = new NDList();
         for (int i = 0; i < texts.size(); i += CHUNK) {
             TokenBatch tokens = tokenizer.encode(texts.subList(i, Math.min(texts.size(), i + CHUNK)));
-            parts.add(model.encodeText(ps, m.create(tokens.flatIds(), new Shape(tokens.batchSize(),
+            parts.add(block().encodeText(ps, m.create(tokens.flatIds(), new Shape(tokens.batchSize(),
                     tokens.contextLength())), m.create(tokens.lengths()), false));
         }
         return parts.size() == 1 ? parts.head() : NDArrays.concat(parts);
-    }
-
-    private static int intOption(Map<String, ?> options, String key, int fallback) {
-        Object v = options.get(key);
-        return v == null ? fallback : Integer.parseInt(v.toString().trim());
     }
 
     @Override
@@ -229,41 +190,28 @@ final class ClipTrainable implements TrainableModel {
         for (Pair<String, Parameter> p : loss.getParameters()) {
             if (p.getKey().endsWith("logit_scale")) {
                 // the loss learned the temperature; inference scales its logits with the same one
-                model.setLogitScale(p.getValue().getArray().toFloatArray()[0]);
+                block().setLogitScale(p.getValue().getArray().toFloatArray()[0]);
             }
         }
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(
-                dir.resolve(ClipInference.PARAMETERS))))) {
-            model.saveParameters(out);
-        }
+        ModelFiles.saveParameters(block(), dir.resolve(ClipInference.PARAMETERS));
         if (!dataset.labels().isEmpty()) {
             // the classes it learned become the zero-shot service's default labels, as open_clip keeps classnames
             Files.write(dir.resolve(ClipInference.CLASSES), dataset.labels());
             Files.write(dir.resolve(ClipInference.TEMPLATES), dataset.promptTemplates());
         }
-        try (OutputStream out = Files.newOutputStream(dir.resolve(ClipModels.VARIANT_FILE))) {
-            variant.toProperties().store(out, "CLIP variant '" + variant.name() + "' as trained for " + modelId);
-        }
+        ModelFiles.writeProperties(dir.resolve(ModelFiles.VARIANT), variant.toProperties(), "CLIP variant '"
+                + variant.name() + "' as trained for " + modelId());
     }
 
     @Override
     public Map<String, Object> describe() {
-        long count = 0;
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            count += p.getValue().getArray().size();
-        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("variant", variant.name());
         out.put("image_encoder", variant.imageEncoder());
         out.put("text_encoder", variant.textEncoder());
         out.put("embed_dim", variant.embedDimension());
         out.put("image_size", variant.imageSize());
-        out.put("parameters", count);
+        out.put("parameters", parameterCount(false));
         return out;
-    }
-
-    @Override
-    public void close() {
-        // the parameters live in the trainer's manager, which frees them
     }
 }

@@ -85,7 +85,8 @@ public final class ClipCapFactory implements TrainableModelFactory {
         if (!config.decoderModel().isEmpty()) {
             ModelStore.Version v = store.latest(config.decoderModel()).orElseThrow(() -> new StoaException(
                     FailureCode.BAD_CONFIG, "model.decoder_model: '" + config.decoderModel() + "' is not in the model"
-                    + " store; pretrain the decoder first: bin/stoa train etc/train/gpt-captions.yaml"));
+                    + " store; pretrain the decoder first: bin/stoa train"
+                    + " bundles/models/clipcap/examples/train/gpt-captions.yaml"));
             hyperparameters = readHyperparameters(v.path().resolve(GptCaptionsTrainable.HYPERPARAMETERS));
             pretrained = v.path().resolve(GptCaptionsTrainable.PARAMETERS);
             checkPromptLength(config, v.path().resolve(GptCaptionsTrainable.PROMPT));
@@ -149,7 +150,8 @@ public final class ClipCapFactory implements TrainableModelFactory {
             p.load(in);
         } catch (IOException e) {
             throw new StoaException(FailureCode.BAD_CONFIG, "cannot read " + file + " (" + e.getMessage() + ");"
-                    + " pretrain the decoder again: bin/stoa train etc/train/gpt-captions.yaml", e);
+                    + " pretrain the decoder again: bin/stoa train"
+                    + " bundles/models/clipcap/examples/train/gpt-captions.yaml", e);
         }
         Map<String, String> out = new LinkedHashMap<>();
         p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));

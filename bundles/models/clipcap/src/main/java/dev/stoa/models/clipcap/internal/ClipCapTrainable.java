@@ -3,9 +3,7 @@ package dev.stoa.models.clipcap.internal;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
@@ -13,10 +11,12 @@ import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
 import dev.stoa.nn.loss.TrainingLoss;
 import dev.stoa.nn.text.ByteTokenizer;
-import dev.stoa.nn.train.TrainableModel;
+import dev.stoa.nn.train.BaseTrainableModel;
+import dev.stoa.nn.train.EvaluationOptions;
+import dev.stoa.nn.train.ModelFiles;
+import dev.stoa.nn.train.TrainingExamples;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * ClipCap as the trainer sees it. Inputs {@code [v (B, E), ids (B, T)]}: the frozen CLIP's image embeddings and one
  * of each image's captions drawn at random; the {@code captioning} loss gets the block's {@code [logits (B, T, V),
- * ids]}. With
+ * ids]} as they are (the block passes its ids through). With
  * {@code freeze_decoder} the decoder's parameters do not require gradients, so the trainer (which optimises those
  * that do) trains the mapper only. Embeddings are cached by example id: CLIP is frozen, so an example's embedding
  * never changes during a run.
@@ -40,13 +40,11 @@ import org.slf4j.LoggerFactory;
  * ({@link CaptionScore#counts}: scenes with several copies, {@code max_count} above 1), and
  * {@code caption_text_accuracy} over the images with a word, whether the caption quotes it.
  */
-final class ClipCapTrainable implements TrainableModel {
+final class ClipCapTrainable extends BaseTrainableModel<ClipCap> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClipCapTrainable.class);
 
-    private final String modelId;
     private final ClipCapConfig config;
-    private final ClipCap model;
     private final ImageEmbedder embedder;
     private final Path pretrainedDecoder;
     private final ByteTokenizer tokenizer;
@@ -61,55 +59,45 @@ final class ClipCapTrainable implements TrainableModel {
      */
     ClipCapTrainable(String modelId, ClipCapConfig config, ClipCap model, ImageEmbedder embedder,
             Path pretrainedDecoder) {
-        this.modelId = modelId;
+        super(modelId, model);
         this.config = config;
-        this.model = model;
         this.embedder = embedder;
         this.pretrainedDecoder = pretrainedDecoder;
         this.tokenizer = new ByteTokenizer(config.captionLength());
     }
 
-    @Override
-    public String modelId() {
-        return modelId;
-    }
-
-    @Override
-    public Block block() {
-        return model;
-    }
-
     /** @return the block, typed */
     ClipCap clipCap() {
-        return model;
+        return block();
+    }
+
+    @Override
+    protected Shape[] inputShapes() {
+        return new Shape[] {new Shape(1, embedder.dimension()), new Shape(1, config.captionLength())};
     }
 
     @Override
     public void initialize(NDManager manager) {
-        model.initialize(manager, DataType.FLOAT32, new Shape(1, embedder.dimension()),
-                new Shape(1, config.captionLength()));
+        super.initialize(manager);
         if (pretrainedDecoder != null) {
             try {
-                Parameters.load(model.decoder(), manager, pretrainedDecoder);
+                ModelFiles.loadParameters(block().decoder(), manager, pretrainedDecoder);
             } catch (IOException | MalformedModelException e) {
                 throw new StoaException(FailureCode.BAD_CONFIG, "model.decoder_model: cannot load "
                         + pretrainedDecoder + " (" + e.getMessage() + "); train it again with"
-                        + " etc/train/gpt-captions.yaml", e);
+                        + " bundles/models/clipcap/examples/train/gpt-captions.yaml", e);
             }
         }
         if (config.freezeDecoder()) {
             // the trainer optimises only parameters that require gradients: the mapper alone
-            model.decoder().freezeParameters(true);
+            block().decoder().freezeParameters(true);
         }
     }
 
     @Override
     public NDList inputs(NDManager batch, List<Example> examples, SplittableRandom random) {
-        List<String> captions = new ArrayList<>(examples.size());
-        for (Example e : examples) {
-            captions.add(e.captions().get(random.nextInt(e.captions().size())));
-        }
-        return new NDList(batch.create(embed(examples)), Parameters.ids(batch, tokenizer.encode(captions)));
+        return new NDList(batch.create(embed(examples)), ids(batch, tokenizer.encode(
+                TrainingExamples.oneCaptionEach(examples, random))));
     }
 
     private float[][] embed(List<Example> examples) {
@@ -124,17 +112,11 @@ final class ClipCapTrainable implements TrainableModel {
     }
 
     @Override
-    public NDList lossInputs(NDList outputs, List<Example> examples, NDManager batch) {
-        // the block passes its ids through: [logits, ids], as the captioning loss takes them
-        return outputs;
-    }
-
-    @Override
     public Map<String, Double> evaluate(Dataset dataset, Map<String, ?> options, ParameterStore ps) {
-        int count = Parameters.intOption(options, "examples", 200);
-        String split = String.valueOf(options.containsKey("split") ? options.get("split") : "test");
-        List<Example> examples = Parameters.first(dataset.split(split), count);
-        List<String> captions = new CaptionWriter(model, config).write(ps, ps.getManager(), embed(examples));
+        EvaluationOptions o = new EvaluationOptions(options);
+        String split = o.string("split", "test");
+        List<Example> examples = TrainingExamples.first(dataset.split(split), o.integer("examples", 200));
+        List<String> captions = new CaptionWriter(block(), config).write(ps, ps.getManager(), embed(examples));
         int colour = 0;
         int shape = 0;
         int both = 0;
@@ -155,7 +137,7 @@ final class ClipCapTrainable implements TrainableModel {
                 read += captions.get(i).contains(word) ? 1 : 0;
             }
         }
-        LOG.info("{}: captions of {} {} images, e.g. {}", modelId, examples.size(), split,
+        LOG.info("{}: captions of {} {} images, e.g. {}", modelId(), examples.size(), split,
                 captions.subList(0, Math.min(4, captions.size())));
         Map<String, Double> out = new LinkedHashMap<>();
         double n = Math.max(1, examples.size());
@@ -171,7 +153,7 @@ final class ClipCapTrainable implements TrainableModel {
 
     @Override
     public void save(Path dir, TrainingLoss loss, Dataset dataset) throws IOException {
-        StoredClipCap.save(dir, config, model);
+        StoredClipCap.save(dir, config, block());
     }
 
     @Override
@@ -183,13 +165,8 @@ final class ClipCapTrainable implements TrainableModel {
         out.put("clip_model", config.clipModel());
         out.put("decoder", config.decoder());
         out.put("decoder_frozen", config.freezeDecoder());
-        out.put("parameters", Parameters.count(model, false));
-        out.put("trained_parameters", Parameters.count(model, true));
+        out.put("parameters", parameterCount(false));
+        out.put("trained_parameters", parameterCount(true));
         return out;
-    }
-
-    @Override
-    public void close() {
-        // the parameters live in the trainer's manager, which frees them
     }
 }

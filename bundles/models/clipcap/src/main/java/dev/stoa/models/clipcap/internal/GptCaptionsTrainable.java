@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
@@ -13,16 +12,15 @@ import dev.stoa.nn.loss.TrainingLoss;
 import dev.stoa.nn.text.ByteTokenizer;
 import dev.stoa.nn.text.SpecialTokens;
 import dev.stoa.nn.text.TokenBatch;
-import dev.stoa.nn.train.TrainableModel;
+import dev.stoa.nn.train.BaseTrainableModel;
+import dev.stoa.nn.train.EvaluationOptions;
+import dev.stoa.nn.train.ModelFiles;
+import dev.stoa.nn.train.TrainingExamples;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 
 /**
@@ -41,57 +39,40 @@ import java.util.SplittableRandom;
  * this way, the decoder stays a pure text model, and ClipCap's mapper learns to write the P prompt positions as
  * vectors (a soft prompt) in their place.
  */
-final class GptCaptionsTrainable implements TrainableModel {
+final class GptCaptionsTrainable extends BaseTrainableModel<TeacherForcing> {
 
     static final String PARAMETERS = "gpt.params";
     static final String HYPERPARAMETERS = "decoder.properties";
     static final String PROMPT = "prompt.properties";
     private static final long SPACE = SpecialTokens.COUNT + ' ';
 
-    private final String modelId;
     private final Map<String, String> hyperparameters;
-    private final TeacherForcing model;
     private final ByteTokenizer tokenizer;
     private final int promptLength;
 
     GptCaptionsTrainable(String modelId, Map<String, String> hyperparameters, TeacherForcing model,
             int captionLength, int promptLength) {
-        this.modelId = modelId;
+        super(modelId, model);
         this.hyperparameters = hyperparameters;
-        this.model = model;
         this.tokenizer = new ByteTokenizer(captionLength);
         this.promptLength = promptLength;
     }
 
     @Override
-    public String modelId() {
-        return modelId;
-    }
-
-    @Override
-    public Block block() {
-        return model;
-    }
-
-    @Override
-    public void initialize(NDManager manager) {
-        model.initialize(manager, DataType.FLOAT32, new Shape(1, promptLength + tokenizer.contextLength()));
+    protected Shape[] inputShapes() {
+        return new Shape[] {new Shape(1, promptLength + tokenizer.contextLength())};
     }
 
     @Override
     public NDList inputs(NDManager batch, List<Example> examples, SplittableRandom random) {
-        List<String> captions = new ArrayList<>(examples.size());
-        for (Example e : examples) {
-            captions.add(e.captions().get(random.nextInt(e.captions().size())));
-        }
-        return new NDList(sequences(batch, examples, captions));
+        return new NDList(sequences(batch, examples, TrainingExamples.oneCaptionEach(examples, random)));
     }
 
     /** @return {@code (B, P + T)}: each example's prompt (when P > 0), then its caption framed by SOT and EOT */
     private NDArray sequences(NDManager manager, List<Example> examples, List<String> captions) {
         TokenBatch tokens = tokenizer.encode(captions);
         if (promptLength == 0) {
-            return Parameters.ids(manager, tokens);
+            return ids(manager, tokens);
         }
         int t = tokens.contextLength();
         long[] flat = tokens.flatIds();
@@ -108,18 +89,13 @@ final class GptCaptionsTrainable implements TrainableModel {
     }
 
     @Override
-    public NDList lossInputs(NDList outputs, List<Example> examples, NDManager batch) {
-        return outputs;
-    }
-
-    @Override
     public Map<String, Double> evaluate(Dataset dataset, Map<String, ?> options, ParameterStore ps) {
-        String split = String.valueOf(options.containsKey("split") ? options.get("split") : "test");
-        List<Example> examples = Parameters.first(dataset.split(split), Parameters.intOption(options, "examples",
-                500));
+        EvaluationOptions o = new EvaluationOptions(options);
+        String split = o.string("split", "test");
+        List<Example> examples = TrainingExamples.first(dataset.split(split), o.integer("examples", 500));
         try (NDManager m = ps.getManager().newSubManager()) {
             NDArray ids = sequences(m, examples, examples.stream().map(Example::caption).toList());
-            NDArray logits = model.forward(ps, new NDList(ids), false).head().get(":, :-1, :");
+            NDArray logits = block().forward(ps, new NDList(ids), false).head().get(":, :-1, :");
             NDArray targets = ids.get(":, 1:");
             NDArray mask = targets.neq(SpecialTokens.PAD).toType(DataType.FLOAT32, false);
             NDArray picked = logits.logSoftmax(-1).mul(targets.oneHot((int) logits.getShape().get(2))
@@ -131,17 +107,11 @@ final class GptCaptionsTrainable implements TrainableModel {
 
     @Override
     public void save(Path dir, TrainingLoss loss, Dataset dataset) throws IOException {
-        Parameters.save(model.decoder(), dir.resolve(PARAMETERS));
-        Properties p = new Properties();
-        p.putAll(hyperparameters);
-        try (OutputStream out = Files.newOutputStream(dir.resolve(HYPERPARAMETERS))) {
-            p.store(out, "gpt hyperparameters of " + modelId);
-        }
-        Properties prompt = new Properties();
-        prompt.setProperty("prompt_length", Integer.toString(promptLength));
-        try (OutputStream out = Files.newOutputStream(dir.resolve(PROMPT))) {
-            prompt.store(out, "the label prompt before each caption in pretraining; 0: none");
-        }
+        ModelFiles.saveParameters(block().decoder(), dir.resolve(PARAMETERS));
+        ModelFiles.writeProperties(dir.resolve(HYPERPARAMETERS), hyperparameters, "gpt hyperparameters of "
+                + modelId());
+        ModelFiles.writeProperties(dir.resolve(PROMPT), Map.of("prompt_length", promptLength),
+                "the label prompt before each caption in pretraining; 0: none");
     }
 
     @Override
@@ -150,12 +120,7 @@ final class GptCaptionsTrainable implements TrainableModel {
         out.put("decoder", hyperparameters);
         out.put("caption_length", tokenizer.contextLength());
         out.put("prompt_length", promptLength);
-        out.put("parameters", Parameters.count(model, false));
+        out.put("parameters", parameterCount(false));
         return out;
-    }
-
-    @Override
-    public void close() {
-        // the parameters live in the trainer's manager, which frees them
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.stoa.nn.lm.LanguageModelFactory;
+import dev.stoa.nn.train.ModelFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +27,7 @@ final class StoredClipCap {
     }
 
     static void save(Path dir, ClipCapConfig config, ClipCap model) throws IOException {
-        Parameters.save(model, dir.resolve(PARAMETERS));
+        ModelFiles.saveParameters(model, dir.resolve(PARAMETERS));
         try (OutputStream out = Files.newOutputStream(dir.resolve(CONFIG))) {
             config.toProperties().store(out, "ClipCap variant '" + config.name() + "' as trained");
         }
@@ -53,7 +54,7 @@ final class StoredClipCap {
             NDManager manager) throws IOException, MalformedModelException {
         ClipCap model = new ClipCap(config, decoders.create(config.decoder()));
         model.initialize(manager, DataType.FLOAT32, new Shape(1, embeddingSize), new Shape(1, config.captionLength()));
-        Parameters.load(model, manager, dir.resolve(PARAMETERS));
+        ModelFiles.loadParameters(model, manager, dir.resolve(PARAMETERS));
         return model;
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.stoa.api.dataset.Dataset;
+import dev.stoa.nn.train.BaseTrainableModel;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class FrozenDecoderTest {
             for (Pair<String, Parameter> p : model.clipCap().mapper().getParameters()) {
                 assertThat(p.getValue().requiresGradient()).as(p.getKey()).isTrue();
             }
-            assertThat(Parameters.count(model.block(), true)).isEqualTo(Parameters.count(model.clipCap().mapper(),
+            assertThat(BaseTrainableModel.parameterCount(model.block(), true)).isEqualTo(BaseTrainableModel.parameterCount(model.clipCap().mapper(),
                     false));
 
             ClipCapTestSupport.train(model, data, m, 3, 8);
