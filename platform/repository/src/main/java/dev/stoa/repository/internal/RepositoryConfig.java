@@ -11,8 +11,8 @@ public @interface RepositoryConfig {
             + " or specific:N,M")
     String defaultPolicy() default "latest";
 
-    @AttributeDefinition(description = "Version policy per model, as model=policy entries, e.g. clip-tiny=all,"
-            + " gpt-scene-qa=specific:2")
+    @AttributeDefinition(description = "Version policy per model, as model=policy entries separated by ';',"
+            + " e.g. clip-tiny=all; gpt-scene-qa=specific:1,3")
     String[] policies() default {};
 
     @AttributeDefinition(description = "How often the model store is scanned for new versions, in ms")

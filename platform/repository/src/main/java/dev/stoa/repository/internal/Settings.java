@@ -32,11 +32,17 @@ record Settings(VersionPolicy defaultPolicy, Map<String, VersionPolicy> policies
 
     static Settings from(RepositoryConfig config) {
         Map<String, VersionPolicy> policies = new HashMap<>();
-        for (String entry : config.policies()) {
+        // a .cfg file writes the entries as one string, separated by ';' (a policy itself may hold commas)
+        for (String entry : java.util.Arrays.stream(config.policies()).flatMap(e -> java.util.Arrays.stream(
+                e.split(";"))).map(String::trim).toList()) {
+            if (entry.isBlank()) {
+                continue;
+            }
             int eq = entry.indexOf('=');
             if (eq <= 0) {
                 throw new StoaException(FailureCode.BAD_CONFIG, "policies entry '" + entry + "' in"
-                        + " etc/dev.stoa.repository.cfg: write model=policy, e.g. clip-tiny=all");
+                        + " etc/dev.stoa.repository.cfg: write model=policy entries separated by ';', e.g."
+                        + " clip-tiny=all; gpt-scene-qa=specific:1,3");
             }
             policies.put(entry.substring(0, eq).trim(), VersionPolicy.parse(entry.substring(eq + 1)));
         }
