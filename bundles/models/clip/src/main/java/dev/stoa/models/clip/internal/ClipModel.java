@@ -102,7 +102,7 @@ final class ClipModel extends AbstractBlock {
         NDArray v = encodeImage(ps, inputs.get(0), training);
         NDArray l = encodeText(ps, inputs.get(1), inputs.get(2), training);
         NDArray t = ps.getValue(logitScale, v.getDevice(), training);
-        // zeros + t: the result joins the batch's manager, not the model's (FACTS.md, DJL pitfalls)
+        // zeros + t: the result joins the batch's manager, not the model's (a DJL op's result joins its first operand's manager)
         return new NDList(v, l, v.getManager().zeros(new Shape(), t.getDataType()).add(t));
     }
 
