@@ -71,11 +71,12 @@ final class Readiness {
                 boolean available = s != null && "available".equals(s.state());
                 Optional<ModelInfo> model = models == null ? Optional.empty() : models.modelOfService(id);
                 boolean modelReady = model.map(m -> m.status().state() == ModelState.READY).orElse(true);
-                up &= add(checks, "service:" + id, available && modelReady, s == null
+                String whyDown = s == null
                         ? "required service '" + id + "' is not installed; drop its bundle into deploy/"
                         : !available ? "required service '" + id + "' is " + s.state()
-                        : "required service '" + id + "' belongs to model " + model.get().id() + ", which is "
-                                + model.get().status().state() + ": " + model.get().status().message());
+                        : model.map(m -> "required service '" + id + "' belongs to model " + m.id() + ", which is "
+                                + m.status().state() + ": " + m.status().message()).orElse("");
+                up &= add(checks, "service:" + id, available && modelReady, whyDown);
             }
         }
         JsonArray listed = new JsonArray();

@@ -513,7 +513,8 @@ final class Repository implements AutoCloseable {
             return m;
         }
         TrainingStatus s = run.get();
-        String file = s.file() != null ? s.file() : m.status().trainingFile();
+        // the file as etc/train names it when known; the run's own path (possibly absolute) otherwise
+        String file = m.status().trainingFile() != null ? m.status().trainingFile() : s.file();
         ModelStatus training = ModelStatus.training(m.id(), file, new TrainingProgress(s.id(), s.step(),
                 s.totalSteps(), s.etaSeconds()));
         return new ModelInfo(m.id(), training, m.policy(), m.versions(), m.services(), m.bundle());

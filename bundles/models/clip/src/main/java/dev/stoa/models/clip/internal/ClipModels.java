@@ -9,18 +9,16 @@ import dev.stoa.api.model.ModelService;
 import dev.stoa.api.model.ModelSource;
 import dev.stoa.api.model.ModelStore;
 import dev.stoa.api.model.OpenedModel;
+import dev.stoa.api.model.ShippedVariants;
 import dev.stoa.djl.DjlRuntime;
 import dev.stoa.nn.encoder.EncoderFactory;
 import dev.stoa.nn.train.TrainableModel;
 import dev.stoa.nn.train.TrainableModelFactory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
@@ -98,7 +96,8 @@ public final class ClipModels implements ModelProvider {
             }
         }
         this.store = ModelStore.at(context.getProperty("stoa.home"));
-        for (ClipVariant v : variants()) {
+        for (ClipVariant v : ShippedVariants.read(context.getBundle().findEntries("variants", "*.properties", false),
+                ClipVariant::read, (file, why) -> LOG.error("variants/{}: skipped: {}", file, why))) {
             shipped.put(v.id(), v);
         }
         Hashtable<String, Object> p = new Hashtable<>();
@@ -159,21 +158,6 @@ public final class ClipModels implements ModelProvider {
             p.load(in);
         }
         return ClipVariant.read(id.substring(PREFIX.length()), p);
-    }
-
-    private List<ClipVariant> variants() throws IOException {
-        Enumeration<URL> files = context.getBundle().findEntries("variants", "*.properties", false);
-        List<URL> sorted = files == null ? List.of() : new ArrayList<>(Collections.list(files));
-        List<ClipVariant> out = new ArrayList<>();
-        for (URL url : sorted.stream().sorted((a, b) -> a.getPath().compareTo(b.getPath())).toList()) {
-            String file = url.getPath().substring(url.getPath().lastIndexOf('/') + 1);
-            try (InputStream in = url.openStream()) {
-                out.add(ClipVariant.read(file.substring(0, file.length() - ".properties".length()), in));
-            } catch (RuntimeException e) {
-                LOG.error("variants/{}: skipped: {}", file, e.getMessage());
-            }
-        }
-        return out;
     }
 
     /** Withdraws the trainer's factory and releases the encoder factories. */

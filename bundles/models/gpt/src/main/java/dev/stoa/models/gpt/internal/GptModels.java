@@ -10,15 +10,13 @@ import dev.stoa.api.model.ModelService;
 import dev.stoa.api.model.ModelSource;
 import dev.stoa.api.model.ModelStore;
 import dev.stoa.api.model.OpenedModel;
+import dev.stoa.api.model.ShippedVariants;
 import dev.stoa.djl.DjlRuntime;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +58,8 @@ public final class GptModels implements ModelProvider {
             throws IOException {
         this.djl = djl;
         this.store = ModelStore.at(context.getProperty("stoa.home"));
-        for (GptVariant variant : variants(context)) {
+        for (GptVariant variant : ShippedVariants.read(context.getBundle().findEntries("variants", "*.properties",
+                false), GptVariant::read, (file, why) -> LOG.error("variants/{}: skipped: {}", file, why))) {
             shipped.put(variant.id(), variant);
         }
     }
@@ -98,20 +97,5 @@ public final class GptModels implements ModelProvider {
                 .withProperty("context.length", variant.contextLength())
                 .withWarmUp(new GenerationRequest("a", GenerationOptions.GREEDY.withMaxTokens(1)));
         return OpenedModel.of(List.of(service), generator::close);
-    }
-
-    private static List<GptVariant> variants(BundleContext context) throws IOException {
-        Enumeration<URL> files = context.getBundle().findEntries("variants", "*.properties", false);
-        List<URL> sorted = files == null ? List.of() : new ArrayList<>(Collections.list(files));
-        List<GptVariant> out = new ArrayList<>();
-        for (URL url : sorted.stream().sorted((a, b) -> a.getPath().compareTo(b.getPath())).toList()) {
-            String file = url.getPath().substring(url.getPath().lastIndexOf('/') + 1);
-            try (InputStream in = url.openStream()) {
-                out.add(GptVariant.read(file.substring(0, file.length() - ".properties".length()), in));
-            } catch (RuntimeException e) {
-                LOG.error("variants/{}: skipped: {}", file, e.getMessage());
-            }
-        }
-        return out;
     }
 }
