@@ -1,7 +1,6 @@
 package dev.stoa.repository.internal;
 
 import dev.stoa.api.model.ModelInfo;
-import dev.stoa.api.model.ModelState;
 import dev.stoa.api.model.ModelStatus;
 import dev.stoa.api.model.ModelVersionInfo;
 import dev.stoa.api.model.VersionPolicy;
@@ -148,9 +147,5 @@ final class ModelEntry {
 
     boolean idle() {
         return provider == null && loaded.isEmpty() && standIns.isEmpty() && published.isEmpty();
-    }
-
-    static boolean servesNow(ModelStatus s) {
-        return s.state() == ModelState.READY;
     }
 }
