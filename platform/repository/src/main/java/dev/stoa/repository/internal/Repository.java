@@ -1,11 +1,9 @@
 package dev.stoa.repository.internal;
 
 import dev.stoa.api.FailureCode;
-import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.StoaService;
 import dev.stoa.api.model.ModelInfo;
-import dev.stoa.api.model.ModelRepository;
 import dev.stoa.api.model.ModelService;
 import dev.stoa.api.model.ModelSource;
 import dev.stoa.api.model.ModelState;
@@ -21,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Hashtable;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +38,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -306,7 +301,7 @@ final class Repository implements AutoCloseable {
             LoadedVersion old = e.serving;
             if (next != null) {
                 // the swap: the new version's services first, then the old ones go (drained by the bus), then close
-                register(e, next, false);
+                Registrations.register(e, next, false);
                 e.serving = next;
                 LOG.info("{}: version {} serves {}{}", e.id, next.number, next.serviceIds(),
                         old != null ? " (was version " + old.number + ")" : "");
@@ -324,7 +319,7 @@ final class Repository implements AutoCloseable {
         for (LoadedVersion lv : e.loaded.values()) {
             boolean wanted = several && desired.contains(lv.number);
             if (wanted && lv.versioned.isEmpty()) {
-                register(e, lv, true);
+                Registrations.register(e, lv, true);
             } else if (!wanted && !lv.versioned.isEmpty()) {
                 LoadedVersion.unregister(lv.versioned);
             }
@@ -393,8 +388,7 @@ final class Repository implements AutoCloseable {
             String id = e.id;
             for (ModelService s : shipped.services()) {
                 StoaService<?, ?> standIn = UntrainedStandIn.of(s.service(), s.id(), () -> currentStatus(id));
-                e.standIns.add(e.provider.context().registerService(ServiceTypes.names(s.service()), standIn,
-                        properties(e, s, s.id(), 0)));
+                e.standIns.add(Registrations.register(e, s, standIn, s.id(), 0));
             }
             e.serviceIds = shipped.services().stream().map(ModelService::id).toList();
             e.failed.remove(0);
@@ -423,27 +417,6 @@ final class Repository implements AutoCloseable {
                         settings.retryFailedMs(), f.reason());
             }
         }
-    }
-
-    private void register(ModelEntry e, LoadedVersion lv, boolean versioned) {
-        List<ServiceRegistration<?>> into = versioned ? lv.versioned : lv.serving;
-        for (ModelService s : lv.model.services()) {
-            String id = versioned ? LoadedVersion.versionedId(s.id(), lv.number) : s.id();
-            into.add(e.provider.context().registerService(ServiceTypes.names(s.service()), s.service(),
-                    properties(e, s, id, lv.number)));
-        }
-    }
-
-    private static Hashtable<String, Object> properties(ModelEntry e, ModelService s, String id, int version) {
-        Hashtable<String, Object> p = new Hashtable<>(s.properties());
-        p.put(ServiceProperties.ID, id);
-        p.put(ServiceProperties.KIND, s.kind());
-        p.put(ServiceProperties.VERSION, "1.0." + version);
-        p.put(ModelRepository.MODEL_PROPERTY, e.id);
-        p.put(ModelRepository.MODEL_VERSION_PROPERTY, version);
-        // the bus prefers the highest ranking: during a swap, the newer version of two registered under one id
-        p.put(Constants.SERVICE_RANKING, version);
-        return p;
     }
 
     private void withdrawAll(ModelEntry e) {
