@@ -13,11 +13,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,6 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.Test;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
@@ -34,7 +40,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * The model lifecycle the platform owns (issue 13): {@code /v1/models} lists the shipped CLIP untrained, its services
  * answer 503 {@code UNTRAINED} naming the training file; a model trained while the server runs (a two-step run: the
  * point is the life, not the accuracy) becomes {@code READY} with no restart; and a version published under load is
- * swapped in while every call in flight is answered.
+ * swapped in while every call in flight is answered; and a version is unloaded and loaded again over HTTP with the
+ * management token.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -145,6 +152,36 @@ public class ModelLifecycleIT extends StoaTestSupport {
         assertEquals(swapped.encodePrettily(), "GONE", swapped.getJsonArray("versions").getJsonObject(0)
                 .getJsonObject("status").getString("state"));
         assertEquals("READY", state(swapped));
+
+        // 5. explicit unload and load over HTTP, with the management token (Triton's repository API)
+        Configuration gateway = service(ConfigurationAdmin.class).getConfiguration("dev.stoa.gateway", "?");
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("managementToken", TOKEN);
+        gateway.update(props);
+        await("management on", () -> send("/v1/models/clip-tiny/unload?version=2", null) == 401);
+        assertEquals(403, send("/v1/models/clip-tiny/unload?version=2", "wrong-token"));
+        assertEquals(200, send("/v1/models/clip-tiny/unload?version=2", TOKEN));
+        assertEquals("the previous version took over", 1, (int) model("clip-tiny").getInteger("serving_version"));
+        assertEquals(200, httpPost("/v1/services/clip-tiny-text", "{\"text\": \"a red circle\"}").statusCode());
+        assertEquals(200, send("/v1/models/clip-tiny/load?version=2", TOKEN));
+        assertEquals(2, (int) model("clip-tiny").getInteger("serving_version"));
+        assertEquals(404, send("/v1/models/clip-tiny/load?version=9", TOKEN));
+    }
+
+    private static final String TOKEN = "lifecycle-token-for-tests";
+
+    /** POSTs to a path with an optional bearer token; returns the status, or -1 while the gateway restarts. */
+    private int send(String path, String token) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                    .POST(HttpRequest.BodyPublishers.noBody());
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     private JsonObject model(String id) {
