@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 
 import dev.stoa.api.data.Image;
 import dev.stoa.nn.encoder.EncoderFactory;
+import dev.stoa.api.FailureCode;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -20,8 +21,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.InvalidSyntaxException;
 
 /**
- * The distribution's encoder and CLIP bundles: the encoders are services, and CLIP's zero-shot classifier answers
- * JSON over the event bus (with random weights until the trainer exists, which the answer says).
+ * The distribution's encoder and CLIP bundles: the encoders are services, and CLIP's zero-shot classifier is exported
+ * on the event bus, answering UNTRAINED (naming the training file) until a trained version is published.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -43,38 +44,20 @@ public class ClipIT extends StoaTestSupport {
         JsonObject request = new JsonObject()
                 .put("image", Base64.getEncoder().encodeToString(new Image(40, 30, rgb).encodePng()))
                 .put("labels", new JsonArray().add("red circle").add("blue square").add("green triangle"));
-        AtomicReference<JsonObject> answer = new AtomicReference<>();
-        // the bus exports a new service asynchronously: retry while it has no handler yet
-        await("an answer from stoa.model.clip-tiny-zero-shot", () -> {
+        // no trainer has produced weights: the service says so, and how to train it, instead of answering noise
+        AtomicReference<ReplyException> refused = new AtomicReference<>();
+        await("an UNTRAINED answer from stoa.model.clip-tiny-zero-shot", () -> {
             try {
-                answer.set((JsonObject) vertx.eventBus().request("stoa.model.clip-tiny-zero-shot", request).await()
-                        .body());
-                return true;
-            } catch (ReplyException e) {
+                vertx.eventBus().request("stoa.model.clip-tiny-zero-shot", request).await();
                 return false;
+            } catch (ReplyException e) {
+                refused.set(e);
+                return e.failureCode() == FailureCode.UNTRAINED.code();
             }
         });
-        JsonObject scores = answer.get().getJsonObject("scores");
-        assertEquals(3, scores.size());
-        double sum = 0;
-        for (String label : scores.fieldNames()) {
-            double p = scores.getDouble(label);
-            assertTrue(label + ": " + p, p > 0 && p < 1);
-            sum += p;
-        }
-        assertEquals(1.0, sum, 1e-5);
-        assertTrue(scores.containsKey(answer.get().getString("label")));
-        assertFalse("no trainer has produced weights: the answer must say so", answer.get().getBoolean("trained"));
-
-        // a request with no labels is refused, naming the field
-        try {
-            vertx.eventBus().request("stoa.model.clip-tiny-zero-shot", request.copy().put("labels", new JsonArray()))
-                    .await();
-            throw new AssertionError("empty labels were accepted");
-        } catch (ReplyException e) {
-            assertEquals(400, e.failureCode());
-            assertTrue(e.getMessage(), e.getMessage().contains("'labels'"));
-        }
+        assertTrue(refused.get().getMessage(), refused.get().getMessage()
+                .contains("bin/stoa train etc/train/clip-shapes.yaml"));
+        // ModelLifecycleIT trains it and checks the answers of the trained model
     }
 
     private boolean registered(Class<?> type, String filter) {

@@ -1,10 +1,11 @@
 package dev.stoa.itests;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import dev.stoa.api.generation.TextGenerator;
+import dev.stoa.api.train.TrainingService;
+import dev.stoa.api.train.TrainingStatus;
 import dev.stoa.nn.lm.LanguageModelFactory;
 import dev.stoa.nn.loss.LossFactory;
 import io.vertx.core.Vertx;
@@ -29,7 +30,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.InvalidSyntaxException;
 
 /**
- * Text generation in the distribution: the GPT bundle's factory and generators, the captioning loss, tokens streamed
+ * Text generation in the distribution: the GPT bundle's factory and generators (an untrained variant answers
+ * UNTRAINED; a model trained while the server runs is served), the captioning loss, tokens streamed
  * over HTTP as server-sent events, and a remote model configured by a file in etc/ (answered by a Vert.x server in
  * the test that stands in for an OpenAI-compatible LLM server, which cannot run here).
  */
@@ -37,28 +39,43 @@ import org.osgi.framework.InvalidSyntaxException;
 @ExamReactorStrategy(PerClass.class)
 public class GenerationIT extends StoaTestSupport {
 
+    /** The generator the test calls: a GPT trained two steps while the server runs, so the model repository serves it. */
+    private static final String MODEL = "gpt-generation-it";
+
     @Test
     public void gptServesTokensOverTheBusAndAsServerSentEvents() throws Exception {
         await("LanguageModelFactory gpt", () -> registered(LanguageModelFactory.class, "(stoa.id=gpt)"));
         await("LossFactory captioning", () -> registered(LossFactory.class, "(stoa.id=captioning)"));
-        await("TextGenerator gpt-tiny", () -> registered(TextGenerator.class, "(stoa.id=gpt-tiny)"));
         Vertx vertx = service(Vertx.class);
-        AtomicReference<JsonObject> answer = new AtomicReference<>();
-        await("an answer from stoa.model.gpt-tiny", () -> {
+        // an untrained variant is listed, but answers UNTRAINED instead of random bytes
+        await("TextGenerator gpt-tiny", () -> registered(TextGenerator.class, "(stoa.id=gpt-tiny)"));
+        await("gpt-tiny answers UNTRAINED", () -> {
             try {
-                answer.set((JsonObject) vertx.eventBus().request("stoa.model.gpt-tiny", new JsonObject()
+                vertx.eventBus().request("stoa.model.gpt-tiny", new JsonObject().put("prompt", "a red")).await();
+                return false;
+            } catch (ReplyException e) {
+                return e.failureCode() == dev.stoa.api.FailureCode.UNTRAINED.code();
+            }
+        });
+        trainTwoSteps();
+        await("TextGenerator " + MODEL, () -> registered(TextGenerator.class, "(stoa.id=" + MODEL + ")"));
+        AtomicReference<JsonObject> answer = new AtomicReference<>();
+        await("an answer from stoa.model." + MODEL, () -> {
+            try {
+                answer.set((JsonObject) vertx.eventBus().request("stoa.model." + MODEL, new JsonObject()
                         .put("prompt", "a red").put("max_tokens", 6)).await().body());
                 return true;
             } catch (ReplyException e) {
                 return false;
             }
         });
-        assertFalse("random weights say so", answer.get().getBoolean("trained"));
+        assertTrue("a published version is trained", answer.get().getBoolean("trained"));
         assertTrue(answer.get().getInteger("tokens") <= 6);
 
-        // temperature 1 with a seed: random weights rarely pick the end-of-text token, so several pieces stream
+        // temperature 1 with a seed: two steps leave the weights near random, which rarely pick the end-of-text
+        // token, so several pieces stream
         HttpResponse<java.util.stream.Stream<String>> response = HttpClient.newHttpClient().send(HttpRequest
-                .newBuilder(URI.create(baseUrl() + "/v1/services/gpt-tiny?stream=true"))
+                .newBuilder(URI.create(baseUrl() + "/v1/services/" + MODEL + "?stream=true"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"a red\", \"max_tokens\": 12,"
                         + " \"temperature\": 1.0, \"seed\": 3}")).build(), HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, response.statusCode());
@@ -80,7 +97,7 @@ public class GenerationIT extends StoaTestSupport {
         }
         JsonObject done = data.get(data.size() - 1);
         assertEquals(done.getString("text"), joined.toString());
-        assertEquals("gpt-tiny", done.getString("model"));
+        assertEquals(MODEL, done.getString("model"));
     }
 
     @Test
@@ -118,6 +135,25 @@ public class GenerationIT extends StoaTestSupport {
         } finally {
             server.close().await();
         }
+    }
+
+    /** The scene-QA GPT of etc/train/gpt-scene-qa.yaml, two steps, published as {@link #MODEL}. */
+    private void trainTwoSteps() throws Exception {
+        TrainingService trainer = service(TrainingService.class);
+        Path file = Path.of(context.getProperty("stoa.home")).resolve("etc/train/generation-it.yaml");
+        Files.writeString(file, """
+                name: generation-it
+                output: gpt-generation-it
+                model: {id: scene-qa, context_length: 176, width: 32, layers: 1, heads: 2}
+                loss: {id: captioning}
+                dataset: {id: shapes, options: {seed: 1, image_size: 8, max_count: 3}}
+                train: {seed: 7, steps: 2, batch_size: 4, log_every: 1, checkpoint_every: 2}
+                evaluate: {examples: 2}
+                """);
+        TrainingStatus run = trainer.start(file);
+        await("the two-step run", () -> trainer.run(run.id()).map(TrainingStatus::finished).orElse(false));
+        assertEquals(trainer.run(run.id()).orElseThrow().message(), "succeeded",
+                trainer.run(run.id()).orElseThrow().state());
     }
 
     private boolean registered(Class<?> type, String filter) {

@@ -3,13 +3,13 @@ package dev.stoa.gateway.internal;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.metrics.MetricsSource;
 import dev.stoa.api.metrics.PrometheusText;
+import dev.stoa.api.model.ModelRepository;
 import dev.stoa.api.runtime.DeploymentReport;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.PipelineInfo;
 import dev.stoa.api.runtime.ServiceDirectory;
 import dev.stoa.api.train.TrainingService;
-import dev.stoa.api.train.TrainingStatus;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -40,7 +40,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health/live}: 200 while the process serves HTTP;</li>
  *   <li>{@code GET /health/ready}: 200 when the platform and its required services are up, else 503 with the
  *       checks that are down and why;</li>
- *   <li>{@code GET /v1/services}: every service exported on the bus (id, kind, version, bundle, state, address);</li>
+ *   <li>{@code GET /v1/services}: every service exported on the bus (id, kind, version, bundle, state, address) and,
+ *       for a model's service, the model and its status;</li>
+ *   <li>{@code GET /v1/models}, {@code GET /v1/models/{id}}: the model repository (status, versions, policy,
+ *       services); {@code POST /v1/models/{id}/load?version=N} and {@code POST /v1/models/{id}/unload?version=N} with
+ *       the management token ({@link ModelEndpoints});</li>
  *   <li>{@code GET /v1/bundles}: every bundle (symbolic name, version, state) and, for a broken one, the reason;</li>
  *   <li>{@code GET /v1/pipelines}: every pipeline file, whether it serves, and what is wrong with it;</li>
  *   <li>{@code POST /v1/services/{id}} and {@code POST /v1/pipelines/{name}}: call a service or a pipeline with a
@@ -49,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /v1/bundles?file=F}, {@code PUT /v1/bundles/{file}}, {@code DELETE /v1/bundles/{file}}: bundle
  *       management through deploy/, with a bearer token ({@link BundleManagement});</li>
  *   <li>{@code GET /metrics}: every {@link MetricsSource} (calls, failures, latency per service and per pipeline
- *       stage) in the Prometheus text format;</li>
+ *       stage, each model's status) in the Prometheus text format;</li>
  *   <li>{@code GET /openapi.json}: the OpenAPI 3 description of all of the above.</li>
  * </ul>
  * Errors are JSON: {@code {"error": "<FailureCode>", "code": n, "message": "..."}}.
@@ -84,13 +88,16 @@ public final class HttpGateway {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile TrainingService trainer;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ModelRepository models;
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private final List<MetricsSource> metrics = new CopyOnWriteArrayList<>();
 
     @Activate
     public HttpGateway(BundleContext context, @Reference Vertx vertx, GatewayConfig config) {
         this.bundles = new BundleInspector(context);
-        this.readiness = new Readiness(context, Arrays.asList(config.requiredServices()));
+        this.readiness = new Readiness(context, requiredServices(config.requiredServices()));
         int port = port(System.getenv(PORT_ENV), context.getProperty(PORT_PROPERTY), config.port());
         Router router = Router.router(vertx);
         router.get("/health/live").handler(rc -> json(rc, 200, new JsonObject().put("status", "UP")));
@@ -128,13 +135,18 @@ public final class HttpGateway {
                 .handler(trainings::start);
         router.delete("/v1/trainings/:id").handler(trainings::cancel);
         CommandEndpoints.route(router, new CommandEndpoints(vertx, () -> CommandDirectory.commands(context), access));
+        ModelEndpoints repository = new ModelEndpoints(vertx, () -> models, management);
+        router.get("/v1/models").handler(repository::list);
+        router.get("/v1/models/:id").handler(repository::get);
+        router.post("/v1/models/:id/load").handler(repository::load);
+        router.post("/v1/models/:id/unload").handler(repository::unload);
         routeCalls(router, calls, config.maxBodyBytes());
         router.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "no route for " + rc.request().method() + " "
                 + rc.request().path() + "; the API has GET /health/live, /health/ready, /v1/services, /v1/bundles,"
-                + " /v1/pipelines; POST /v1/services/{id}, /v1/pipelines/{name}; and, with the management token,"
-                + " POST /v1/bundles?file=F, PUT and DELETE /v1/bundles/{file}; GET, POST /v1/trainings, GET and DELETE"
-                + " /v1/trainings/{id}; GET /v1/commands, POST /v1/commands/{name}; GET /openapi.json describes"
-                + " them"));
+                + " /v1/pipelines, /v1/models, /v1/models/{id}, /v1/commands; POST /v1/services/{id},"
+                + " /v1/pipelines/{name}; and, with the management token, POST /v1/bundles?file=F, PUT and DELETE"
+                + " /v1/bundles/{file}, POST /v1/models/{id}/load and /unload; GET, POST /v1/trainings, GET and DELETE"
+                + " /v1/trainings/{id}; POST /v1/commands/{name}; GET /openapi.json describes them"));
         router.route().failureHandler(rc -> {
             if (rc.statusCode() == 413) {
                 error(rc, FailureCode.TOO_LARGE, "the request body is over " + config.maxBodyBytes() + " bytes;"
@@ -147,6 +159,15 @@ public final class HttpGateway {
 
         this.server = listen(vertx, router, config.host(), port, config.maxBodyBytes());
         LOG.info("HTTP API on http://{}:{}", config.host(), server.actualPort());
+    }
+
+    /**
+     * @param configured the configured entries: an array, or (as a .cfg file writes it) one comma-separated string
+     * @return the service ids, trimmed, without empty entries
+     */
+    static List<String> requiredServices(String[] configured) {
+        return Arrays.stream(configured).flatMap(entry -> Arrays.stream(entry.split(","))).map(String::trim)
+                .filter(id -> !id.isEmpty()).toList();
     }
 
     /**
@@ -268,7 +289,7 @@ public final class HttpGateway {
     private void ready(RoutingContext rc) {
         DeploymentReport report = deploymentReport;
         String deployPrefix = report == null ? null : report.directory().toUri().toString();
-        JsonObject result = readiness.check(directory, deployPrefix);
+        JsonObject result = readiness.check(directory, deployPrefix, models);
         json(rc, "UP".equals(result.getString("status")) ? 200 : 503, result);
     }
 
@@ -280,8 +301,7 @@ public final class HttpGateway {
             return;
         }
         JsonArray out = new JsonArray();
-        List<TrainingStatus> training = trainer == null ? List.of()
-                : trainer.runs().stream().filter(r -> !r.finished()).toList();
+        ModelRepository repository = models;
         for (ExportedService s : d.services()) {
             // built by hand: JsonObject.mapFrom needs jackson-databind, which the platform does not ship
             JsonObject o = new JsonObject().put("id", s.id()).put("kind", s.kind()).put("version", s.version())
@@ -289,27 +309,14 @@ public final class HttpGateway {
                     .put("bundle", s.bundle()).put("bundleId", s.bundleId())
                     .put("state", s.state()).put("inFlight", s.inFlight()).put("calls", s.calls())
                     .put("failures", s.failures()).put("node", s.node());
-            // a model being trained: its services (clip-tiny-*) show the run's progress
-            training.stream().filter(r -> servesModel(s.id(), r.modelId()))
-                    .findFirst().ifPresent(r -> o.put("training", new JsonObject().put("run", r.id())
-                            .put("state", r.state()).put("step", r.step()).put("steps", r.totalSteps())
-                            .put("progress", r.progress()).put("eta_s", r.etaSeconds())));
+            // a model's service: the model and its status (UNTRAINED, TRAINING with the run's progress, READY, ...)
+            if (repository != null && !s.remote()) {
+                repository.modelOfService(s.id()).ifPresent(m -> o.put("model", m.id())
+                        .put("modelStatus", ModelJson.status(m.status())));
+            }
             out.add(o);
         }
         json(rc, 200, out);
-    }
-
-    /** The services a model store id is served as: the id itself (generators, captioners) or a CLIP role of it. */
-    private static final List<String> MODEL_ROLES = List.of("", "-image", "-text", "-zero-shot", "-similarity");
-
-    /**
-     * @param serviceId a service's id
-     * @param modelId a model store id, e.g. {@code clip-tiny}
-     * @return whether the service serves that model ({@code clip-tiny-image} does, {@code clip-tiny-resnet-image}
-     *     does not)
-     */
-    static boolean servesModel(String serviceId, String modelId) {
-        return modelId != null && MODEL_ROLES.stream().anyMatch(role -> serviceId.equals(modelId + role));
     }
 
     private void metrics(RoutingContext rc) {

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * A CLIP variant's image tower and projection as an encoder, {@code stoa.id=clip-<variant>-image}: any image ->
- * its L2-normalised embedding of E. The service property {@code clip.trained} says whether the weights are trained.
+ * its L2-normalised embedding of E; the service property {@code embedding.dimension} is E.
  */
 final class ClipImageEncoderService implements StoaService<Image, Embedding> {
 

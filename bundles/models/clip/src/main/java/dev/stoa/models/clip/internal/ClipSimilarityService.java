@@ -9,21 +9,18 @@ import java.util.Map;
 /**
  * Image-text similarity over the bus, {@code stoa.id=clip-<variant>-similarity}. Request
  * {@code {"image": "<base64 PNG/JPEG>", "texts": ["a red circle", ...]}}; answer
- * {@code {"similarities": [0.21, ...], "model": "clip-tiny", "trained": false}}, the cosine of the image's and each
+ * {@code {"similarities": [0.21, ...], "model": "clip-tiny", "trained": true}}, the cosine of the image's and each
  * text's embedding, in the order of the texts.
  */
 final class ClipSimilarityService implements StoaService<Map<String, Object>, Map<String, Object>> {
 
     private final ClipInference clip;
-    private final Runnable ready;
 
     /**
      * @param clip the model
-     * @param ready throws {@code UNAVAILABLE} while the model is not ready to answer (being trained)
      */
-    ClipSimilarityService(ClipInference clip, Runnable ready) {
+    ClipSimilarityService(ClipInference clip) {
         this.clip = clip;
-        this.ready = ready;
     }
 
     @Override
@@ -40,7 +37,6 @@ final class ClipSimilarityService implements StoaService<Map<String, Object>, Ma
 
     @Override
     public Map<String, Object> call(Map<String, Object> request) {
-        ready.run();
         float[] cosines = clip.similarity(ClipRequests.image(request), ClipRequests.strings(request, "texts", null));
         List<Double> similarities = new ArrayList<>(cosines.length);
         for (float c : cosines) {

@@ -10,9 +10,9 @@ import java.util.Map;
  * {@code {"image": "<base64 PNG/JPEG>", "labels": ["cat", "dog"], "templates": ["a photo of a {}."]}}
  ({@code templates} optional; a trained model without {@code labels} uses the classes it was trained on,
  * with its dataset's templates); answer {@code {"label": "cat", "scores": {"cat": 0.7, "dog": 0.3}, "model":
- * "clip-tiny", "trained": false}}: the scores are softmax probabilities in the order of the labels, summing to 1.
- * {@code "trained": false} means random weights (no trainer has produced weights yet): the structure is right, the
- * answer is not.
+ * "clip-tiny", "trained": true}}: the scores are softmax probabilities in the order of the labels, summing to 1.
+ * The platform serves only trained versions ({@code "trained": true}); {@code false} appears only where the class is
+ * used directly on random weights, as the tests do.
  */
 final class ClipZeroShotService implements StoaService<Map<String, Object>, Map<String, Object>> {
 
@@ -20,15 +20,12 @@ final class ClipZeroShotService implements StoaService<Map<String, Object>, Map<
     static final List<String> DEFAULT_TEMPLATES = List.of("a photo of a {}.");
 
     private final ClipInference clip;
-    private final Runnable ready;
 
     /**
      * @param clip the model
-     * @param ready throws {@code UNAVAILABLE} while the model is not ready to answer (being trained)
      */
-    ClipZeroShotService(ClipInference clip, Runnable ready) {
+    ClipZeroShotService(ClipInference clip) {
         this.clip = clip;
-        this.ready = ready;
     }
 
     @Override
@@ -45,7 +42,6 @@ final class ClipZeroShotService implements StoaService<Map<String, Object>, Map<
 
     @Override
     public Map<String, Object> call(Map<String, Object> request) {
-        ready.run();
         Map<String, Float> scores = clip.classify(ClipRequests.image(request), ClipRequests.labels(request, clip.classes()),
                 ClipRequests.templates(request, clip.templates()));
         String best = null;

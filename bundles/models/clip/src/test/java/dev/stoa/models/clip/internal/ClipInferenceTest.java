@@ -68,7 +68,7 @@ class ClipInferenceTest {
 
     @Test
     void zeroShotAnswerHasOneScorePerLabelSummingToOneAndSaysItIsUntrained() {
-        Map<String, Object> answer = new ClipZeroShotService(clip, () -> { }).call(Map.of(
+        Map<String, Object> answer = new ClipZeroShotService(clip).call(Map.of(
                 "image", Base64.getEncoder().encodeToString(ClipTestSupport.gradient(32, 32).encodePng()),
                 "labels", List.of("circle", "square", "triangle"),
                 "templates", List.of("a photo of a {}.", "a drawing of a {}.")));
@@ -135,7 +135,7 @@ class ClipInferenceTest {
     @Test
     void emptyLabelsAreBadInputNamingLabels() {
         String png = Base64.getEncoder().encodeToString(ClipTestSupport.gradient(8, 8).encodePng());
-        ClipZeroShotService zeroShot = new ClipZeroShotService(clip, () -> { });
+        ClipZeroShotService zeroShot = new ClipZeroShotService(clip);
         assertThatThrownBy(() -> zeroShot.call(Map.of("image", png, "labels", List.of())))
                 .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
                 .hasMessageContaining("'labels'");

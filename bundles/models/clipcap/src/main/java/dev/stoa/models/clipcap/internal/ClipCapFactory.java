@@ -4,6 +4,7 @@ import dev.stoa.api.FailureCode;
 import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.model.ModelStore;
+import dev.stoa.api.runtime.ServiceCaller;
 import dev.stoa.nn.lm.LanguageModelFactory;
 import dev.stoa.nn.train.TrainableModel;
 import dev.stoa.nn.train.TrainableModelFactory;
@@ -34,22 +35,26 @@ public final class ClipCapFactory implements TrainableModelFactory {
 
     static final String ID = "clipcap";
     static final String PREFIX = "clipcap-";
-    /** How long to wait for the CLIP bundle to serve a CLIP that is in the store (it polls the store every 2 s). */
+    /** How long to wait for the model repository to serve a CLIP that is in the store (it scans it every second). */
     private static final long CLIP_WAIT_MILLIS = 15_000;
 
     private final BundleContext context;
     private final LanguageModelFactory decoders;
+    private final ServiceCaller caller;
     private final ModelStore store;
 
     /**
-     * @param context this bundle's context: its variant files and the CLIP image service
+     * @param context this bundle's context: its variant files
      * @param decoders the {@code gpt} language-model factory
+     * @param caller the platform's in-process caller, for the CLIP image service
      */
     @Activate
     public ClipCapFactory(BundleContext context,
-            @Reference(target = "(" + ServiceProperties.ID + "=gpt)") LanguageModelFactory decoders) {
+            @Reference(target = "(" + ServiceProperties.ID + "=gpt)") LanguageModelFactory decoders,
+            @Reference ServiceCaller caller) {
         this.context = context;
         this.decoders = decoders;
+        this.caller = caller;
         this.store = ModelStore.at(context.getProperty("stoa.home"));
     }
 
@@ -100,7 +105,7 @@ public final class ClipCapFactory implements TrainableModelFactory {
         long deadline = System.currentTimeMillis() + CLIP_WAIT_MILLIS;
         while (true) {
             try {
-                return new ClipServiceEmbedder(context, clipModel);
+                return new ClipServiceEmbedder(caller, clipModel);
             } catch (StoaException e) {
                 if (System.currentTimeMillis() > deadline) {
                     throw e;

@@ -126,7 +126,7 @@ class GptGeneratorTest {
                         collector.backward(total);
                         last = total.getFloat();
                     }
-                    // DJL training has shown rare non-finite gradients in DJL training while the loss was finite (CLIP; here
+                    // DJL training has shown rare non-finite gradients while the loss was finite (CLIP; here
                     // in some runs, at one step, the run depending on thread timing): skip such a step, as a trainer must, and count it
                     boolean finite = Float.isFinite(last);
                     for (Pair<String, Parameter> p : generator.model().getParameters()) {
