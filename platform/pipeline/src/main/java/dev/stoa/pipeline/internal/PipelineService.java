@@ -4,11 +4,10 @@ import dev.stoa.api.AsyncStoaService;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.metrics.LatencyHistogram;
+import dev.stoa.vertx.BusFailures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -252,25 +251,10 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
         }
 
         private StoaException failure(Stage stage, Throwable e) {
-            FailureCode code = FailureCode.INTERNAL;
-            String message = e.getMessage();
-            if (e instanceof ReplyException re) {
-                code = switch (re.failureType()) {
-                    case TIMEOUT -> FailureCode.TIMEOUT;
-                    // nothing consumes the address on any node: in a cluster, the node that served it left
-                    case NO_HANDLERS -> FailureCode.SERVICE_GONE;
-                    default -> FailureCode.of(re.failureCode());
-                };
-                if (re.failureType() == ReplyFailure.NO_HANDLERS) {
-                    message = "no node serves it now (nothing consumes " + addresses.get(stage.service()) + "): the"
-                            + " cluster node that served it left, or its bundle was removed; deploy it on a node, or"
-                            + " check GET /v1/services";
-                }
-            } else if (e instanceof StoaException se) {
-                code = se.code();
-            }
-            return new StoaException(code, "pipeline '" + definition.name() + "', stage '" + stage.id()
-                    + "' (service '" + stage.service() + "'): " + message, e);
+            // the code comes from the platform's one failure table, as at every other door
+            StoaException f = BusFailures.toStoaException(e, stage.service());
+            return new StoaException(f.code(), "pipeline '" + definition.name() + "', stage '" + stage.id()
+                    + "' (service '" + stage.service() + "'): " + f.getMessage(), e);
         }
 
         private void record(Stage stage, long start, String outcome) {
@@ -300,15 +284,6 @@ final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> 
     }
 
     private static boolean retryable(Throwable e) {
-        if (e instanceof ReplyException re) {
-            return switch (re.failureType()) {
-                case TIMEOUT, NO_HANDLERS -> true;
-                default -> {
-                    FailureCode c = FailureCode.of(re.failureCode());
-                    yield c == FailureCode.UNAVAILABLE || c == FailureCode.TIMEOUT || c == FailureCode.OVERLOADED;
-                }
-            };
-        }
-        return false;
+        return BusFailures.retryable(e);
     }
 }
