@@ -190,9 +190,9 @@ final class Dispatch {
     }
 
     private StoaException goneFailure() {
-        return new StoaException(FailureCode.SERVICE_GONE, "service '" + id + "' at " + address + " is gone: its bundle "
-                + (lastBundleName == null ? "" : lastBundleName + " ") + "was uninstalled; install it again or call"
-                + " another service (GET /v1/services lists them)");
+        return new StoaException(FailureCode.SERVICE_GONE, "service '" + id + "' at " + address
+                + " is gone: its bundle " + (lastBundleName == null ? "" : lastBundleName + " ")
+                + "was uninstalled; install it again or call another service (GET /v1/services lists them)");
     }
 
     private void expire(Waiter waiter) {

@@ -31,9 +31,14 @@ final class InProcessCaller implements ServiceCaller {
         this.remote = remote;
     }
 
-    /** Makes an endpoint of this node callable by its id. */
+    /** Makes an endpoint of this node callable by its id (unique across kinds: the exporter refuses a second). */
     void add(Endpoint endpoint) {
         local.putIfAbsent(endpoint.id, endpoint);
+    }
+
+    /** Forgets an endpoint the exporter closed (a gone service whose id another kind took). */
+    void remove(Endpoint endpoint) {
+        local.remove(endpoint.id, endpoint);
     }
 
     @Override
