@@ -185,7 +185,7 @@ final class Endpoint {
             }
         }
         if (call.done()) {
-            return call.awaitClaimed();
+            return call.result(); // a plain service: answered on this thread
         }
         try {
             return call.await();

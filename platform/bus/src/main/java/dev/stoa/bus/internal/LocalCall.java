@@ -10,7 +10,8 @@ import dev.stoa.api.StoaException;
 final class LocalCall extends Call {
 
     private boolean woken;
-    private boolean done;
+    /** Volatile so that a plain call, answered on the caller's own thread, is read back without a lock. */
+    private volatile boolean done;
     private Object output;
     private StoaException failure;
 
@@ -61,8 +62,8 @@ final class LocalCall extends Call {
         return true;
     }
 
-    /** @return whether the answer is here */
-    synchronized boolean done() {
+    /** @return whether the answer is here; then {@link #result()} reads it */
+    boolean done() {
         return done;
     }
 
@@ -96,7 +97,11 @@ final class LocalCall extends Call {
         return result();
     }
 
-    private Object result() {
+    /**
+     * @return the output of a call that is {@link #done()}
+     * @throws StoaException its failure
+     */
+    Object result() {
         if (failure != null) {
             throw failure;
         }
