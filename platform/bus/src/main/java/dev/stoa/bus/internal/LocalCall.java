@@ -10,6 +10,8 @@ import dev.stoa.api.StoaException;
 final class LocalCall extends Call {
 
     private boolean woken;
+    /** Whether the caller's thread waits on this object: only then is it notified (notifyAll is a native call). */
+    private boolean waiting;
     /** Volatile so that a plain call, answered on the caller's own thread, is read back without a lock. */
     private volatile boolean done;
     private Object output;
@@ -23,20 +25,26 @@ final class LocalCall extends Call {
     synchronized void succeed(Object output) {
         this.output = output;
         done = true;
-        notifyAll();
+        if (waiting) {
+            notifyAll();
+        }
     }
 
     @Override
     synchronized void fail(StoaException failure) {
         this.failure = failure;
         done = true;
-        notifyAll();
+        if (waiting) {
+            notifyAll();
+        }
     }
 
     @Override
     public synchronized void wake() {
         woken = true;
-        notifyAll();
+        if (waiting) {
+            notifyAll();
+        }
     }
 
     /**
@@ -53,7 +61,7 @@ final class LocalCall extends Call {
             if (left <= 0) {
                 return false;
             }
-            wait(left / 1_000_000L + 1);
+            waitHere(left / 1_000_000L + 1);
         }
         if (failure != null) {
             throw failure;
@@ -76,7 +84,7 @@ final class LocalCall extends Call {
      */
     synchronized Object await() throws InterruptedException {
         while (!done) {
-            wait();
+            waitHere(0);
         }
         return result();
     }
@@ -86,7 +94,7 @@ final class LocalCall extends Call {
         boolean interrupted = false;
         while (!done) {
             try {
-                wait();
+                waitHere(0);
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -95,6 +103,16 @@ final class LocalCall extends Call {
             Thread.currentThread().interrupt();
         }
         return result();
+    }
+
+    /** Waits on this object's monitor, which the caller holds; {@code ms} 0 waits until notified. */
+    private void waitHere(long ms) throws InterruptedException {
+        waiting = true;
+        try {
+            wait(ms);
+        } finally {
+            waiting = false;
+        }
     }
 
     /**
