@@ -250,18 +250,19 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
                         e.getMessage());
                 return null;
             }
-            Endpoint endpoint = endpointFor(kind.id(), id);
-            if (endpoint == null) {
-                RefusedExport refusal = refuse(reference, kind.id(), id);
-                LOG.error("Refused to export a service: {}", refusal.reason());
-                refused.add(refusal);
-                return new Tracked(null, null, refusal);
-            }
             StoaService<Object, Object> service = context.getService(reference);
             if (service == null) {
                 LOG.error("Service '{}' of bundle {} could not be obtained (its component failed to activate?)", id,
                         reference.getBundle().getSymbolicName());
                 return null;
+            }
+            Endpoint endpoint = endpointFor(kind.id(), id);
+            if (endpoint == null) {
+                context.ungetService(reference);
+                RefusedExport refusal = refuse(reference, kind.id(), id);
+                LOG.error("Refused to export a service: {}", refusal.reason());
+                refused.add(refusal);
+                return new Tracked(null, null, refusal);
             }
             Provider provider = new Provider(reference, service);
             endpoint.add(provider);
