@@ -1,5 +1,7 @@
 package dev.stoa.itests;
 
+import dev.stoa.itests.tiny.CodedFailureActivator;
+import dev.stoa.itests.tiny.CodedFailureService;
 import dev.stoa.itests.tiny.EchoActivator;
 import dev.stoa.itests.tiny.EchoService;
 import dev.stoa.itests.tiny.FailingComponent;
@@ -37,6 +39,17 @@ final class TestBundles {
                 .addClass(EchoService.class)
                 .activator(EchoActivator.class);
         return write(b, dir.resolve(id + "-" + version + ".jar"));
+    }
+
+    /** The service {@code failer}, which fails with the failure code its input text names. */
+    static Path codedFailures(Path dir) throws IOException {
+        TinyBundle b = TinyBundles.bundle()
+                .symbolicName("dev.stoa.itests.failer")
+                .setHeader(Constants.BUNDLE_VERSION, "1.0.0")
+                .setHeader("Private-Package", "dev.stoa.itests.tiny")
+                .addClass(CodedFailureService.class)
+                .activator(CodedFailureActivator.class);
+        return write(b, dir.resolve("failer.jar"));
     }
 
     /** A bundle that imports a package nobody exports. */

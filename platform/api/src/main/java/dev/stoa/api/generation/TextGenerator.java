@@ -1,26 +1,21 @@
 package dev.stoa.api.generation;
 
+import dev.stoa.api.PieceSink;
 import dev.stoa.api.StoaService;
+import dev.stoa.api.StreamingService;
 
 /**
  * Continues a prompt: a language model served by the platform or a remote one. Register with
- * {@code stoa.kind=model} under this interface and {@link StoaService}. The bus streams a call's pieces of text to a
- * caller that asks for them (the gateway's server-sent events), through {@link #generate(GenerationRequest,
- * TokenListener)}.
+ * {@code stoa.kind=model} under this interface and {@link StoaService}. A generator is a {@link StreamingService}
+ * whose pieces are the text as it is produced ({@link #generate(GenerationRequest, TokenListener)}), so a caller that
+ * asks for them (the gateway's server-sent events) gets each as {@code {"index": i, "text": "..."}}.
  *
  * <p>JSON (see {@code dev.stoa.vertx.Payloads}): in {@code {"prompt": "...", "max_tokens": 32, "temperature": 0,
  * "top_k": 0, "top_p": 1, "beam_size": 1, "stop": ["\n"], "seed": 7}} ({@code text} is accepted for
  * {@code prompt}; everything but the prompt is optional); out {@code {"text": "...", "tokens": n,
  * "finish_reason": "stop"|"length", "model": "...", "trained": true}}.
  */
-public interface TextGenerator extends StoaService<GenerationRequest, Generation> {
-
-    /**
-     * The event-bus header of a call that asks for streaming: its value is an address to which the bus sends each
-     * piece of text, in order, as {@code {"index": 0, "text": "..."}} while the generator runs; the call's reply
-     * (the whole {@link Generation}) comes after the last piece.
-     */
-    String STREAM_HEADER = "stoa.stream";
+public interface TextGenerator extends StreamingService<GenerationRequest, Generation> {
 
     /**
      * Generates, handing each piece of text to {@code listener} as soon as it is final.
@@ -36,6 +31,12 @@ public interface TextGenerator extends StoaService<GenerationRequest, Generation
     @Override
     default Generation call(GenerationRequest input) {
         return generate(input, TokenListener.NONE);
+    }
+
+    /** The pieces are the text's pieces, as {@link #generate} hands them to its listener. */
+    @Override
+    default Generation stream(GenerationRequest input, PieceSink sink) {
+        return generate(input, sink::accept);
     }
 
     @Override

@@ -17,4 +17,9 @@ public interface ServiceDirectory {
 
     /** @return every exported service: this node's, ordered by address, then other nodes' */
     List<ExportedService> services();
+
+    /** @return this node's service registrations that were not exported because their id is another kind's */
+    default List<RefusedExport> refused() {
+        return List.of();
+    }
 }

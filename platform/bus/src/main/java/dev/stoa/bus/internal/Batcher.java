@@ -4,15 +4,12 @@ import dev.stoa.api.BatchingService;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.metrics.Histogram;
-import io.vertx.core.AsyncResult;
-import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,19 +52,6 @@ final class Batcher {
         }
     }
 
-    /**
-     * One queued call.
-     *
-     * @param body the request as it came (a record, or JSON)
-     * @param json whether it came as JSON (and must be answered as JSON)
-     * @param enqueuedNanos when it was queued ({@link System#nanoTime()})
-     * @param answered set once the caller has its answer (e.g. a timeout): the batch then skips the call
-     * @param done receives the result, or the failure, on the worker thread
-     */
-    record Item(Object body, boolean json, long enqueuedNanos, AtomicBoolean answered,
-            Handler<AsyncResult<Object>> done) {
-    }
-
     private final Vertx vertx;
     private final Endpoint endpoint;
     private final Provider provider;
@@ -77,7 +61,7 @@ final class Batcher {
     private final int maxQueueSize;
     private final int instances;
     private final Metrics metrics;
-    private final ArrayDeque<Item> queue = new ArrayDeque<>();
+    private final ArrayDeque<Call> queue = new ArrayDeque<>();
     private int running;
     private boolean timerPending;
     private boolean closed;
@@ -109,11 +93,11 @@ final class Batcher {
     /**
      * Queues a call; it starts when a batch takes it.
      *
-     * @param item the call, whose {@link Provider} the caller has acquired
+     * @param call the call, whose {@link Provider} the caller has acquired
      * @throws StoaException {@link FailureCode#OVERLOADED} when the queue is full, {@link FailureCode#UNAVAILABLE}
      *         once the bus is closing; the caller still holds the provider then
      */
-    void offer(Item item) {
+    void offer(Call call) {
         synchronized (this) {
             if (closed) {
                 throw new StoaException(FailureCode.UNAVAILABLE, "the event bus is shutting down");
@@ -123,7 +107,7 @@ final class Batcher {
                         + " calls queued, its bound; retry with backoff, or raise batching." + endpoint.id
                         + ".max_queue_size (or instances) in etc/dev.stoa.bus.cfg");
             }
-            queue.addLast(item);
+            queue.addLast(call);
         }
         dispatch();
     }
@@ -133,10 +117,10 @@ final class Batcher {
      *
      * @return whether it was still queued
      */
-    boolean withdraw(Item item) {
+    boolean withdraw(Call call) {
         boolean removed;
         synchronized (this) {
-            removed = queue.remove(item);
+            removed = queue.remove(call);
         }
         if (removed) {
             provider.release();
@@ -146,25 +130,24 @@ final class Batcher {
 
     /** Fails every queued call with {@link FailureCode#UNAVAILABLE}; later offers fail too. */
     void close() {
-        List<Item> dropped;
+        List<Call> dropped;
         synchronized (this) {
             closed = true;
             dropped = new ArrayList<>(queue);
             queue.clear();
         }
-        for (Item item : dropped) {
+        for (Call call : dropped) {
             provider.release();
-            item.done.handle(Future.failedFuture(new StoaException(FailureCode.UNAVAILABLE,
-                    "the event bus is shutting down")));
+            endpoint.finish(call, null, new StoaException(FailureCode.UNAVAILABLE, "the event bus is shutting down"));
         }
     }
 
     /** Starts as many batches as there are free instances and ready calls; sets a timer for a batch still filling. */
     private void dispatch() {
-        List<List<Item>> batches = new ArrayList<>(1);
+        List<List<Call>> batches = new ArrayList<>(1);
         synchronized (this) {
             while (!closed && running < instances && !queue.isEmpty()) {
-                long waited = System.nanoTime() - queue.peekFirst().enqueuedNanos;
+                long waited = System.nanoTime() - queue.peekFirst().started;
                 if (queue.size() < maxBatchSize && waited < maxQueueDelayNanos) {
                     if (!timerPending) {
                         timerPending = true;
@@ -177,7 +160,7 @@ final class Batcher {
                     }
                     break;
                 }
-                List<Item> batch = new ArrayList<>(Math.min(queue.size(), maxBatchSize));
+                List<Call> batch = new ArrayList<>(Math.min(queue.size(), maxBatchSize));
                 while (batch.size() < maxBatchSize && !queue.isEmpty()) {
                     batch.add(queue.pollFirst());
                 }
@@ -185,7 +168,7 @@ final class Batcher {
                 batches.add(batch);
             }
         }
-        for (List<Item> batch : batches) {
+        for (List<Call> batch : batches) {
             vertx.executeBlocking(() -> {
                 run(batch);
                 return null;
@@ -194,25 +177,25 @@ final class Batcher {
     }
 
     /** Runs one batch on a worker thread and answers each of its calls. */
-    private void run(List<Item> batch) {
+    private void run(List<Call> batch) {
         long started = System.nanoTime();
-        List<Item> ready = new ArrayList<>(batch.size());
+        List<Call> ready = new ArrayList<>(batch.size());
         List<Object> inputs = new ArrayList<>(batch.size());
         try {
-            for (Item item : batch) {
-                if (item.answered.get()) {
+            for (Call call : batch) {
+                if (call.isAnswered()) {
                     continue; // timed out while queued: nobody waits for it
                 }
-                metrics.queueDelay.record((started - item.enqueuedNanos) / 1e9);
+                metrics.queueDelay.record((started - call.started) / 1e9);
                 try {
-                    Object input = endpoint.convertInput(provider, item.body, item.json);
+                    Object input = endpoint.codec().input(provider, call.input, call.json);
                     if (batching != null) {
                         batching.validate(input);
                     }
-                    ready.add(item);
+                    ready.add(call);
                     inputs.add(input);
                 } catch (RuntimeException e) {
-                    item.done.handle(Future.failedFuture(e));
+                    endpoint.finish(call, null, e);
                 }
             }
             if (!ready.isEmpty()) {
@@ -233,7 +216,7 @@ final class Batcher {
         }
     }
 
-    private void call(List<Item> ready, List<Object> inputs) {
+    private void call(List<Call> ready, List<Object> inputs) {
         List<Object> outputs;
         try {
             outputs = batching != null ? batching.callBatch(inputs) : List.of(provider.service.call(inputs.get(0)));
@@ -250,11 +233,11 @@ final class Batcher {
                     answer(ready.get(i), () -> provider.service.call(input));
                 }
             } else {
-                ready.forEach(item -> item.done.handle(Future.failedFuture(e)));
+                ready.forEach(call -> endpoint.finish(call, null, e));
             }
             return;
         } catch (RuntimeException e) {
-            ready.forEach(item -> item.done.handle(Future.failedFuture(e)));
+            ready.forEach(call -> endpoint.finish(call, null, e));
             return;
         }
         for (int i = 0; i < ready.size(); i++) {
@@ -263,12 +246,15 @@ final class Batcher {
         }
     }
 
-    private void answer(Item item, java.util.function.Supplier<Object> output) {
+    private void answer(Call call, Supplier<Object> output) {
+        Object out;
         try {
-            item.done.handle(Future.succeededFuture(endpoint.convertOutput(output.get(), item.json)));
+            out = endpoint.codec().output(output.get(), call.json);
         } catch (RuntimeException e) {
-            item.done.handle(Future.failedFuture(e));
+            endpoint.finish(call, null, e);
+            return;
         }
+        endpoint.finish(call, out, null);
     }
 
     private static boolean causedByAnInput(FailureCode code) {

@@ -4,9 +4,9 @@ import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.ServiceCaller;
+import dev.stoa.vertx.BusFailures;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,9 +31,14 @@ final class InProcessCaller implements ServiceCaller {
         this.remote = remote;
     }
 
-    /** Makes an endpoint of this node callable by its id. */
+    /** Makes an endpoint of this node callable by its id (unique across kinds: the exporter refuses a second). */
     void add(Endpoint endpoint) {
         local.putIfAbsent(endpoint.id, endpoint);
+    }
+
+    /** Forgets an endpoint the exporter closed (a gone service whose id another kind took). */
+    void remove(Endpoint endpoint) {
+        local.remove(endpoint.id, endpoint);
     }
 
     @Override
@@ -59,12 +64,9 @@ final class InProcessCaller implements ServiceCaller {
                         + FailureCode.UNKNOWN_SERVICE.fix()));
         try {
             return vertx.eventBus().request(service.address(), input).await().body();
-        } catch (ReplyException e) {
-            FailureCode code = e.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
-                    ? FailureCode.of(e.failureCode())
-                    : e.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT ? FailureCode.TIMEOUT
-                    : FailureCode.SERVICE_GONE;
-            throw new StoaException(code, e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // the same table as every other door: a failure reads the same here as over HTTP or in a pipeline
+            throw BusFailures.toStoaException(e, id);
         }
     }
 }

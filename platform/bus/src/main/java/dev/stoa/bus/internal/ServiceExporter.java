@@ -7,6 +7,7 @@ import dev.stoa.api.StoaService;
 import dev.stoa.api.metrics.MetricsSource;
 import dev.stoa.api.metrics.PrometheusText;
 import dev.stoa.api.runtime.ExportedService;
+import dev.stoa.api.runtime.RefusedExport;
 import dev.stoa.api.runtime.ServiceCaller;
 import dev.stoa.api.runtime.ServiceDirectory;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
@@ -64,8 +66,14 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
     /** Calls from threads of this JVM that may block: on the caller's thread when the service is this node's. */
     private final InProcessCaller caller;
 
-    /** What the tracker remembers per registration: the instance and the endpoint it serves. */
-    private record Tracked(Provider provider, Endpoint endpoint) {
+    /** Registrations not exported because another kind has their id, in the order they came. */
+    private final List<RefusedExport> refused = new CopyOnWriteArrayList<>();
+
+    /**
+     * What the tracker remembers per registration: the instance and the endpoint it serves, or why it was refused
+     * (then both are {@code null}).
+     */
+    private record Tracked(Provider provider, Endpoint endpoint, RefusedExport refusal) {
     }
 
     @Activate
@@ -107,6 +115,11 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
         List<ExportedService> all = new java.util.ArrayList<>(localServices());
         all.addAll(remote.services());
         return all;
+    }
+
+    @Override
+    public List<RefusedExport> refused() {
+        return List.copyOf(refused);
     }
 
     @Override
@@ -176,8 +189,26 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
         all.forEach(e -> e.bundleUninstalled(event.getBundle().getBundleId()));
     }
 
+    /**
+     * The endpoint for a registration, created on first use; or {@code null} when another kind has the id.
+     *
+     * <p>Ids are unique across kinds: pipeline and training files, {@link ServiceCaller} and the gateway's
+     * {@code /v1/services/{id}} name a service by id alone, so the first kind to export an id keeps it while it is
+     * served or swapping. An endpoint whose bundle is gone gives the id up: a new kind may take it then.
+     */
     private Endpoint endpointFor(String kind, String id) {
         synchronized (endpoints) {
+            Endpoint other = endpoints.values().stream().filter(e -> e.id.equals(id) && !e.kind.equals(kind))
+                    .findFirst().orElse(null);
+            if (other != null) {
+                if (!"gone".equals(other.describe().state())) {
+                    return null;
+                }
+                endpoints.remove(other.address);
+                caller.remove(other);
+                other.close();
+                LOG.info("Service '{}' at {} is gone; its id now goes to a {}", id, other.address, kind);
+            }
             return endpoints.computeIfAbsent(ServiceProperties.address(kind, id), a -> {
                 Endpoint e = new Endpoint(vertx, config, kind, id, batching.get(id));
                 e.open();
@@ -186,6 +217,23 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
                 return e;
             });
         }
+    }
+
+    private RefusedExport refuse(ServiceReference<?> reference, String kind, String id) {
+        ExportedService holder;
+        synchronized (endpoints) {
+            holder = endpoints.values().stream().filter(e -> e.id.equals(id)).findFirst().map(Endpoint::describe)
+                    .orElse(null);
+        }
+        String bundle = reference.getBundle() == null ? "?" : reference.getBundle().getSymbolicName();
+        long bundleId = reference.getBundle() == null ? -1 : reference.getBundle().getBundleId();
+        String reason = "the " + kind + " '" + id + "' of bundle " + bundle + " is not exported: id '" + id
+                + "' is already the " + (holder == null ? "?" : holder.kind()) + " of bundle "
+                + (holder == null ? "?" : holder.bundle()) + " (at " + (holder == null ? "?" : holder.address())
+                + "), and ids are unique across kinds because pipelines, training files and ServiceCaller name"
+                + " services by id alone; rename one of them (its stoa.id, or the pipeline file) and restart its"
+                + " bundle";
+        return new RefusedExport(id, kind, bundle, bundleId, reason);
     }
 
     private final class Customizer implements ServiceTrackerCustomizer<StoaService<Object, Object>, Tracked> {
@@ -208,14 +256,24 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
                         reference.getBundle().getSymbolicName());
                 return null;
             }
-            Provider provider = new Provider(reference, service);
             Endpoint endpoint = endpointFor(kind.id(), id);
+            if (endpoint == null) {
+                context.ungetService(reference);
+                RefusedExport refusal = refuse(reference, kind.id(), id);
+                LOG.error("Refused to export a service: {}", refusal.reason());
+                refused.add(refusal);
+                return new Tracked(null, null, refusal);
+            }
+            Provider provider = new Provider(reference, service);
             endpoint.add(provider);
-            return new Tracked(provider, endpoint);
+            return new Tracked(provider, endpoint, null);
         }
 
         @Override
         public void modifiedService(ServiceReference<StoaService<Object, Object>> reference, Tracked tracked) {
+            if (tracked.refusal != null) {
+                return;
+            }
             Object id = reference.getProperty(ServiceProperties.ID);
             String kind = ServiceKind.parse(reference.getProperty(ServiceProperties.KIND)).id();
             if (!tracked.endpoint.id.equals(id) || !tracked.endpoint.kind.equals(kind)) {
@@ -226,6 +284,10 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
 
         @Override
         public void removedService(ServiceReference<StoaService<Object, Object>> reference, Tracked tracked) {
+            if (tracked.refusal != null) {
+                refused.remove(tracked.refusal);
+                return;
+            }
             tracked.endpoint.remove(tracked.provider);
             long started = System.nanoTime();
             try {

@@ -120,6 +120,38 @@ class EndpointTest {
     }
 
     @Test
+    void anyStreamingServiceStreamsItsRecordPiecesAsJsonWithTheirIndex() {
+        dev.stoa.api.StreamingService<Text, Text> lines = new dev.stoa.api.StreamingService<>() {
+            @Override
+            public Class<Text> inputType() {
+                return Text.class;
+            }
+
+            @Override
+            public Class<Text> outputType() {
+                return Text.class;
+            }
+
+            @Override
+            public Text stream(Text input, dev.stoa.api.PieceSink sink) {
+                for (String line : input.value().split("\n")) {
+                    sink.accept(new Text(line));
+                }
+                return new Text(input.value().toUpperCase());
+            }
+        };
+        endpoint.add(StandInReference.provider(1, "upper", lines));
+        List<JsonObject> pieces = new java.util.concurrent.CopyOnWriteArrayList<>();
+        vertx.eventBus().<JsonObject>consumer("stoa.test.lines", m -> pieces.add(m.body())).completion().await();
+        Text reply = (Text) vertx.eventBus().request(endpoint.address, new Text("a\nb\nc"),
+                new io.vertx.core.eventbus.DeliveryOptions().addHeader(dev.stoa.api.StreamingService.STREAM_HEADER,
+                        "stoa.test.lines")).await().body();
+        assertThat(reply.value()).isEqualTo("A\nB\nC");
+        assertThat(pieces).extracting(p -> p.getInteger("index") + ":" + p.getString("text"))
+                .containsExactly("0:a", "1:b", "2:c");
+    }
+
+    @Test
     void jsonCallIsConvertedBothWays() {
         endpoint.add(provider(1, t -> new Text(t.value() + "!")));
         JsonObject out = (JsonObject) request(new JsonObject().put("text", "hi")).await().body();

@@ -127,6 +127,28 @@ class InProcessCallerTest {
     }
 
     @Test
+    void aCallerAndAMessageWaitInTheSameQueueDuringASwapAndBothRunOnTheNewInstance() throws Exception {
+        Endpoint upper = endpoint("upper", null, 5_000);
+        Provider old = provider(1, t -> new Text("old"));
+        upper.add(old);
+        upper.remove(old);
+        assertThat(old.drain(1_000)).isZero();
+        CompletableFuture<Text> fromCaller = CompletableFuture.supplyAsync(() -> caller.call("upper", new Text("x"),
+                Text.class));
+        io.vertx.core.Future<Object> fromBus = vertx.eventBus().request(upper.address, new Text("y"))
+                .map(m -> m.body());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (upper.waitingCount() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(upper.waitingCount()).as("one queue holds both kinds of call").isEqualTo(2);
+        upper.add(provider(2, t -> new Text("new:" + t.value())));
+        assertThat(fromCaller.get(5, TimeUnit.SECONDS).value()).isEqualTo("new:x");
+        assertThat(((Text) fromBus.await()).value()).isEqualTo("new:y");
+        assertThat(upper.waitingCount()).isZero();
+    }
+
+    @Test
     void withNoReplacementTheCallerGetsServiceGone() {
         Endpoint upper = endpoint("upper", null, 200);
         Provider old = provider(1, t -> t);

@@ -2,6 +2,7 @@ package dev.stoa.gateway.internal;
 
 import dev.stoa.api.runtime.DeployedArtifact;
 import dev.stoa.api.runtime.DeploymentReport;
+import dev.stoa.api.runtime.RefusedExport;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -30,9 +31,10 @@ final class BundleInspector {
     /**
      * @param report the deploy folder's report, or {@code null} when the deployer is not running
      * @param scr the component runtime, or {@code null}
+     * @param refused services the bus did not export (their id is another kind's): a problem of their bundle
      * @return one object per bundle, then one per deployed file that could not be installed
      */
-    JsonArray describe(DeploymentReport report, ServiceComponentRuntime scr) {
+    JsonArray describe(DeploymentReport report, ServiceComponentRuntime scr, List<RefusedExport> refused) {
         Map<Long, DeployedArtifact> deployed = new HashMap<>();
         List<DeployedArtifact> notInstalled = new ArrayList<>();
         if (report != null) {
@@ -57,6 +59,7 @@ final class BundleInspector {
                 json.put("file", a.file());
             }
             List<String> problems = problems(b, a, scr);
+            refused.stream().filter(r -> r.bundleId() == b.getBundleId()).forEach(r -> problems.add(r.reason()));
             if (!problems.isEmpty()) {
                 json.put("problem", String.join("; ", problems));
             }

@@ -1,7 +1,7 @@
 package dev.stoa.gateway.internal;
 
 import dev.stoa.api.FailureCode;
-import dev.stoa.api.generation.TextGenerator;
+import dev.stoa.api.StreamingService;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -12,8 +12,8 @@ import java.util.UUID;
 
 /**
  * A service call answered as server-sent events ({@code POST /v1/services/{id}?stream=true}, or
- * {@code Accept: text/event-stream}): each piece a {@link TextGenerator} produces is one event as soon as the bus
- * delivers it, then the whole result:
+ * {@code Accept: text/event-stream}): each piece a {@link StreamingService} produces (a text generator's text, any
+ * other streaming service's records) is one event as soon as the bus delivers it, then the whole result:
  *
  * <pre>
  * event: token
@@ -26,7 +26,7 @@ import java.util.UUID;
  * A failure after the first event is an {@code event: error} with the JSON error body; before it, the call answers
  * with the ordinary HTTP error, status included. Services that do not stream send only the {@code done} event.
  *
- * <p>The pieces come over a one-time event-bus address named in the call's {@link TextGenerator#STREAM_HEADER}
+ * <p>The pieces come over a one-time event-bus address named in the call's {@link StreamingService#STREAM_HEADER}
  * header, registered before the call is sent (a clustered consumer, so a generator on another node can reach it) and
  * removed when the call ends.
  */
@@ -75,7 +75,7 @@ final class EventStreamCall {
                 return;
             }
             DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs)
-                    .addHeader(TextGenerator.STREAM_HEADER, streamAddress);
+                    .addHeader(StreamingService.STREAM_HEADER, streamAddress);
             vertx.eventBus().<Object>request(address, body, options).onComplete(ar -> {
                 pieces.unregister();
                 if (rc.response().closed()) {

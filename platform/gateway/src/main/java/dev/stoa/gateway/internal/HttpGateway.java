@@ -341,7 +341,8 @@ public final class HttpGateway {
     }
 
     private void bundles(RoutingContext rc) {
-        json(rc, 200, bundles.describe(deploymentReport, scr));
+        ServiceDirectory d = directory;
+        json(rc, 200, bundles.describe(deploymentReport, scr, d == null ? List.of() : d.refused()));
     }
 
     static void json(RoutingContext rc, int status, Object body) {

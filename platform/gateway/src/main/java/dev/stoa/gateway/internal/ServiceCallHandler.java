@@ -1,12 +1,13 @@
 package dev.stoa.gateway.internal;
 
 import dev.stoa.api.FailureCode;
+import dev.stoa.api.ServiceKind;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.ServiceDirectory;
+import dev.stoa.vertx.BusFailures;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -19,6 +20,9 @@ import java.util.function.Supplier;
  * {@code ?stream=true} or {@code Accept: text/event-stream} the answer is server-sent events ({@link EventStreamCall}).
  */
 final class ServiceCallHandler {
+
+    private static final String PIPELINES_PATH = "/v1/pipelines/";
+    private static final String SERVICES_PATH = "/v1/services/";
 
     private final Vertx vertx;
     private final Supplier<ServiceDirectory> directory;
@@ -73,7 +77,11 @@ final class ServiceCallHandler {
         });
     }
 
-    /** @return the service the path names, or {@code null} after answering why there is none */
+    /**
+     * @return the service the path names, or {@code null} after answering why there is none: {@code /v1/pipelines/}
+     *     calls only a pipeline and {@code /v1/services/} only a service of another kind, whatever other kind shares
+     *     the id (the bus refuses such a second export anyway; this keeps each door to its own kind)
+     */
     private ExportedService find(RoutingContext rc) {
         String id = rc.pathParam("id");
         ServiceDirectory d = directory.get();
@@ -82,12 +90,26 @@ final class ServiceCallHandler {
                     + FailureCode.UNAVAILABLE.fix());
             return null;
         }
-        ExportedService service = d.services().stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
-        if (service == null) {
-            HttpGateway.error(rc, FailureCode.UNKNOWN_SERVICE, "no service has id '" + id + "'; "
-                    + FailureCode.UNKNOWN_SERVICE.fix());
+        boolean pipelineDoor = rc.request().path().startsWith(PIPELINES_PATH);
+        ExportedService other = null;
+        for (ExportedService s : d.services()) {
+            if (s.id().equals(id)) {
+                if (isPipeline(s) == pipelineDoor) {
+                    return s;
+                }
+                other = s;
+            }
         }
-        return service;
+        String what = pipelineDoor ? "no pipeline is named '" + id + "'" : "no service has id '" + id + "'";
+        String fix = other != null ? "'" + id + "' is a " + other.kind() + "; call it with POST "
+                + (isPipeline(other) ? PIPELINES_PATH : SERVICES_PATH) + id
+                : pipelineDoor ? "check the name against GET /v1/pipelines" : FailureCode.UNKNOWN_SERVICE.fix();
+        HttpGateway.error(rc, FailureCode.UNKNOWN_SERVICE, what + "; " + fix);
+        return null;
+    }
+
+    private static boolean isPipeline(ExportedService s) {
+        return ServiceKind.PIPELINE.id().equals(s.kind());
     }
 
     private void call(RoutingContext rc, ExportedService service, JsonObject body) {
@@ -116,35 +138,14 @@ final class ServiceCallHandler {
         HttpGateway.json(rc, error.getInteger("code"), error);
     }
 
-    /** @return the JSON error of a failed call, as {@link HttpGateway#error} writes it */
+    /**
+     * @return the JSON error of a failed call, as {@link HttpGateway#error} writes it: the code from the platform's
+     *     one failure table ({@link BusFailures}), its HTTP status ({@link FailureCode#httpStatus()})
+     */
     static JsonObject errorBody(String id, Throwable cause) {
-        FailureCode code;
-        String message;
-        if (cause instanceof ReplyException re) {
-            switch (re.failureType()) {
-                case RECIPIENT_FAILURE -> {
-                    code = FailureCode.of(re.failureCode());
-                    message = re.getMessage();
-                }
-                case TIMEOUT -> {
-                    code = FailureCode.TIMEOUT;
-                    message = "service '" + id + "' did not answer in time; " + FailureCode.TIMEOUT.fix();
-                }
-                case NO_HANDLERS -> {
-                    code = FailureCode.SERVICE_GONE;
-                    message = "no node serves service '" + id + "' now (nothing consumes its address): the cluster"
-                            + " node that served it left, or its bundle was removed; " + FailureCode.SERVICE_GONE.fix();
-                }
-                default -> {
-                    code = FailureCode.UNAVAILABLE;
-                    message = "service '" + id + "' could not be reached (" + re.getMessage() + "); "
-                            + FailureCode.UNAVAILABLE.fix();
-                }
-            }
-        } else {
-            code = FailureCode.INTERNAL;
-            message = String.valueOf(cause);
-        }
-        return new JsonObject().put("error", code.name()).put("code", code.httpStatus()).put("message", message);
+        StoaException failure = BusFailures.toStoaException(cause, id);
+        FailureCode code = failure.code();
+        return new JsonObject().put("error", code.name()).put("code", code.httpStatus())
+                .put("message", failure.getMessage());
     }
 }

@@ -3,7 +3,7 @@ package dev.stoa.gateway.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoa.api.FailureCode;
-import dev.stoa.api.generation.TextGenerator;
+import dev.stoa.api.StreamingService;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.ServiceDirectory;
 import io.vertx.core.Vertx;
@@ -61,7 +61,7 @@ class EventStreamCallTest {
 
     /** Sends {@code count} pieces, one every 5 ms, to the stream address, then replies or fails. */
     private void streamThen(Message<JsonObject> m, int count, boolean failAtEnd) {
-        String to = m.headers().get(TextGenerator.STREAM_HEADER);
+        String to = m.headers().get(StreamingService.STREAM_HEADER);
         long[] sent = {0};
         vertx.setPeriodic(5, timer -> {
             if (sent[0] < count && to != null) {

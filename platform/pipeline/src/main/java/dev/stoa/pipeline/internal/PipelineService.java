@@ -10,11 +10,10 @@ import dev.stoa.api.pipeline.ServiceCalls;
 import dev.stoa.api.pipeline.ServiceStage;
 import dev.stoa.api.pipeline.Values;
 import dev.stoa.vertx.LocalCodecs;
+import dev.stoa.vertx.BusFailures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -281,25 +280,10 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
         }
 
         private StoaException failure(StageEntry stage, String service, Throwable e) {
-            FailureCode code = FailureCode.INTERNAL;
-            String message = e.getMessage();
-            if (e instanceof ReplyException re) {
-                code = switch (re.failureType()) {
-                    case TIMEOUT -> FailureCode.TIMEOUT;
-                    // nothing consumes the address on any node: in a cluster, the node that served it left
-                    case NO_HANDLERS -> FailureCode.SERVICE_GONE;
-                    default -> FailureCode.of(re.failureCode());
-                };
-                if (re.failureType() == ReplyFailure.NO_HANDLERS) {
-                    message = "no node serves it now (nothing consumes " + targets.get(service).address() + "): the"
-                            + " cluster node that served it left, or its bundle was removed; deploy it on a node, or"
-                            + " check GET /v1/services";
-                }
-            } else if (e instanceof StoaException se) {
-                code = se.code();
-            }
-            return new StoaException(code, "pipeline '" + definition.name() + "', stage '" + stage.id()
-                    + "' (service '" + service + "'): " + message, e);
+            // the code comes from the platform's one failure table, as at every other door
+            StoaException f = BusFailures.toStoaException(e, service);
+            return new StoaException(f.code(), "pipeline '" + definition.name() + "', stage '" + stage.id()
+                    + "' (service '" + service + "'): " + f.getMessage(), e);
         }
 
         private void record(StageEntry stage, long start, Outcome outcome) {
@@ -330,15 +314,6 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
     }
 
     private static boolean retryable(Throwable e) {
-        if (e instanceof ReplyException re) {
-            return switch (re.failureType()) {
-                case TIMEOUT, NO_HANDLERS -> true;
-                default -> {
-                    FailureCode c = FailureCode.of(re.failureCode());
-                    yield c == FailureCode.UNAVAILABLE || c == FailureCode.TIMEOUT || c == FailureCode.OVERLOADED;
-                }
-            };
-        }
-        return false;
+        return BusFailures.retryable(e);
     }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The bus exporter's endpoints on a plain class path: what {@link ServiceExporter} builds per registered service,
  * without the OSGi service tracker (which only feeds it registrations). Services are exported under the same
- * configuration keys as {@code etc/dev.stoa.bus.cfg}, so a benchmark runs the code path a deployment runs.
+ * configuration keys as {@code etc/dev.stoa.bus.cfg}, so a benchmark runs the code path a deployment runs. A public
+ * test fixture, shared through this module's test-jar (itests/benchmarks uses it).
  */
 public final class InProcessBus implements ServiceDirectory, ServiceCaller, AutoCloseable {
 

@@ -9,7 +9,8 @@ import io.vertx.ext.web.Router;
 /**
  * The gateway's call routes ({@code POST /v1/services/{id}}, {@link HttpGateway#routeCalls}) on a plain class path:
  * the same router, body handling and {@link ServiceCallHandler} as the gateway, without its OSGi-only routes
- * (bundles, health), which a call never touches.
+ * (bundles, health), which a call never touches. A public test fixture, shared through this module's test-jar
+ * (itests/benchmarks uses it).
  */
 public final class HttpFront {
 

@@ -1,0 +1,88 @@
+package dev.stoa.bus.internal;
+
+import dev.stoa.api.AsyncStoaService;
+import dev.stoa.api.StreamingService;
+import io.vertx.core.Vertx;
+
+/**
+ * How a call runs on its instance, the innermost step of an {@link Endpoint}'s chain: a plain service on a worker
+ * thread (event-bus calls) or on the calling thread ({@link dev.stoa.api.runtime.ServiceCaller}); an
+ * {@link AsyncStoaService} started on the current thread, holding no thread while it waits; a
+ * {@link StreamingService} asked for pieces sends each to the call's stream address before the answer. Batched calls
+ * run through {@link Batcher} instead. Every path converts through the {@link PayloadCodec}, releases the instance
+ * when the service is done, and ends in {@link Endpoint#finish}.
+ */
+final class Invocation {
+
+    private final Vertx vertx;
+    private final PayloadCodec codec;
+
+    Invocation(Vertx vertx, PayloadCodec codec) {
+        this.vertx = vertx;
+        this.codec = codec;
+    }
+
+    /** A plain service, on a worker thread; the answer leaves from that thread. */
+    void onWorker(Call call) {
+        vertx.executeBlocking(() -> {
+            here(call);
+            return null;
+        }, false);
+    }
+
+    /** A plain service, on the current thread. */
+    void here(Call call) {
+        Provider provider = call.provider;
+        Object out = null;
+        Throwable failure = null;
+        try {
+            out = codec.output(run(call, codec.input(provider, call.input, call.json)), call.json);
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            // released before answering (and on the worker thread, so a drain waiting on an OSGi thread never
+            // depends on an event loop)
+            provider.release();
+        }
+        // answered from this thread: the reply goes straight to the caller's context, without first waking this
+        // endpoint's event loop (one thread hand-off less per call; see itests/benchmarks)
+        call.endpoint.finish(call, out, failure);
+    }
+
+    /** An asynchronous service, started on the current thread (an event loop for a message). */
+    @SuppressWarnings("unchecked")
+    void async(Call call) {
+        Provider provider = call.provider;
+        AsyncStoaService<Object, Object> service = (AsyncStoaService<Object, Object>) provider.service;
+        try {
+            service.callAsync(codec.input(provider, call.input, call.json)).whenComplete((out, error) -> {
+                provider.release();
+                if (error != null) {
+                    call.endpoint.finish(call, null, error);
+                    return;
+                }
+                Object converted;
+                try {
+                    converted = codec.output(out, call.json);
+                } catch (RuntimeException e) {
+                    call.endpoint.finish(call, null, e);
+                    return;
+                }
+                call.endpoint.finish(call, converted, null);
+            });
+        } catch (RuntimeException e) {
+            provider.release();
+            call.endpoint.finish(call, null, e);
+        }
+    }
+
+    /** Calls the service; a streaming service asked for pieces sends each to the call's stream address. */
+    private Object run(Call call, Object input) {
+        String streamAddress = call.streamAddress();
+        if (streamAddress == null || !(call.provider.service instanceof StreamingService<Object, Object> s)) {
+            return call.provider.service.call(input);
+        }
+        int[] index = {0};
+        return s.stream(input, piece -> vertx.eventBus().send(streamAddress, codec.piece(index[0]++, piece)));
+    }
+}

@@ -1,0 +1,69 @@
+package dev.stoa.bus.internal;
+
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.StoaException;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The timeout interceptor of an {@link Endpoint}: a call not answered within its timeout
+ * ({@link BusConfig#callTimeoutMs()}, or the service property {@value #PROPERTY}) is answered with
+ * {@link FailureCode#TIMEOUT}; if it still waits in a batching queue it leaves the queue. The call itself is not
+ * stopped (Java cannot stop a thread safely): its late result is dropped.
+ */
+final class Timeouts {
+
+    /** The service property that sets a service's own call timeout, in ms. */
+    static final String PROPERTY = "stoa.timeout.ms";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Timeouts.class);
+
+    private final Vertx vertx;
+    private final BusConfig config;
+    private final String id;
+
+    Timeouts(Vertx vertx, BusConfig config, String id) {
+        this.vertx = vertx;
+        this.config = config;
+        this.id = id;
+    }
+
+    /** Starts the call's timer; {@link #disarm} stops it. */
+    void arm(Call call) {
+        long timeoutMs = timeoutMs(call.provider);
+        call.timer = vertx.setTimer(timeoutMs, t -> expired(call, timeoutMs));
+    }
+
+    void disarm(Call call) {
+        if (call.timer >= 0) {
+            vertx.cancelTimer(call.timer);
+        }
+    }
+
+    private void expired(Call call, long timeoutMs) {
+        if (!call.claim()) {
+            return;
+        }
+        Batcher queue = call.provider.batcher();
+        if (queue != null) {
+            queue.withdraw(call);
+        }
+        call.endpoint.refused(call, new StoaException(FailureCode.TIMEOUT, "service '" + id + "' did not answer"
+                + " within " + timeoutMs + " ms; retry, or raise callTimeoutMs in etc/dev.stoa.bus.cfg (or the service"
+                + " property " + PROPERTY + ")"));
+    }
+
+    private long timeoutMs(Provider provider) {
+        Object v = provider.reference.getProperty(PROPERTY);
+        if (v != null) {
+            try {
+                return Long.parseLong(v.toString().trim());
+            } catch (NumberFormatException e) {
+                LOG.warn("Service '{}' has {}={} which is not a number; using {}", id, PROPERTY, v,
+                        config.callTimeoutMs());
+            }
+        }
+        return config.callTimeoutMs();
+    }
+}
