@@ -119,7 +119,7 @@ class ClusterIT {
         long firstFailureMs = (System.nanoTime() - killed) / 1_000_000;
         assertThat(failed.status()).as(failed.body()).isEqualTo(410);
         assertThat(failed.json().getString("error")).isEqualTo("SERVICE_GONE");
-        assertThat(failed.json().getString("message")).contains("'shout'").contains("no node serves it");
+        assertThat(failed.json().getString("message")).contains("no node serves service 'shout'");
         StoaNode.Answer again = a.post("/v1/pipelines/relay", new JsonObject().put("text", "still?"));
         assertThat(again.status()).isEqualTo(410);
         System.out.printf("[measure] B killed: first SERVICE_GONE answer %d ms after the kill (answers before it: %s);"
