@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaService;
+import dev.stoa.api.StreamingService;
 import dev.stoa.api.data.Text;
 import dev.stoa.vertx.LocalCodecs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -102,8 +104,8 @@ class EndpointTest {
         }).completion().await();
         String prompt = "one two three four five six seven eight nine ten";
         JsonObject reply = (JsonObject) vertx.eventBus().request(endpoint.address,
-                new JsonObject().put("prompt", prompt), new io.vertx.core.eventbus.DeliveryOptions()
-                        .addHeader(dev.stoa.api.generation.TextGenerator.STREAM_HEADER, "stoa.test.stream"))
+                new JsonObject().put("prompt", prompt), new DeliveryOptions()
+                        .addHeader(StreamingService.STREAM_HEADER, "stoa.test.stream"))
                 .map(m -> {
                     order.add("reply");
                     return m.body();

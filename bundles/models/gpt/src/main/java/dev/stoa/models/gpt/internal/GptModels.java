@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * GPT's {@link ModelProvider}: the platform's model repository serves every {@code gpt-*} model of the store
  * ({@code data/models/gpt-<name>/<n>/}: {@code gpt.params} and the {@code variant.properties} it was trained as, e.g.
- * {@code gpt-captions} and the scene-QA model {@code gpt-scene-qa}) as a {@link TextGenerator},
+ * the scene-QA model {@code gpt-scene-qa}) as a {@link TextGenerator},
  * {@code stoa.id=gpt-<name>}, {@code stoa.kind=model}, and lists this bundle's variants ({@code variants/*.properties})
  * as shipped models, {@code UNTRAINED} until a version is published.
  */
