@@ -146,7 +146,7 @@ class EndpointTest {
         List<JsonObject> pieces = new java.util.concurrent.CopyOnWriteArrayList<>();
         vertx.eventBus().<JsonObject>consumer("stoa.test.lines", m -> pieces.add(m.body())).completion().await();
         Text reply = (Text) vertx.eventBus().request(endpoint.address, new Text("a\nb\nc"),
-                new io.vertx.core.eventbus.DeliveryOptions().addHeader(dev.stoa.api.StreamingService.STREAM_HEADER,
+                new DeliveryOptions().addHeader(StreamingService.STREAM_HEADER,
                         "stoa.test.lines")).await().body();
         assertThat(reply.value()).isEqualTo("A\nB\nC");
         assertThat(pieces).extracting(p -> p.getInteger("index") + ":" + p.getString("text"))
