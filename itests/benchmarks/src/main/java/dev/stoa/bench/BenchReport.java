@@ -85,11 +85,24 @@ public final class BenchReport {
      * @param concurrency the load levels of the batching comparison
      * @param quick a smoke run: numbers are not meaningful
      */
-    record Options(Path out, Path model, Path node, int threads, long warmMs, long measureMs, int rounds, int block,
-            int[] concurrency, boolean quick) {
+    record Options(
+            Path out,
+            Path model,
+            Path node,
+            int threads,
+            long warmMs,
+            long measureMs,
+            int rounds,
+            int block,
+            int[] concurrency,
+            boolean quick) {
 
         static Options parse(String[] args) throws URISyntaxException {
-            Path target = Path.of(BenchReport.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            Path target = Path.of(BenchReport.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
                     .getParent();
             Path out = target.resolve("bench-report");
             Path model = target.resolve("models/all-minilm-l6-v2");
@@ -103,11 +116,13 @@ public final class BenchReport {
                     case "--node" -> node = Path.of(args[++i]);
                     case "--threads" -> threads = Integer.parseInt(args[++i]);
                     case "--quick" -> quick = true;
-                    default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; use --out DIR,"
-                            + " --model DIR, --node DIR, --threads N or --quick");
+                    default ->
+                        throw new IllegalArgumentException("unknown option '" + args[i] + "'; use --out DIR,"
+                                + " --model DIR, --node DIR, --threads N or --quick");
                 }
             }
-            return quick ? new Options(out, model, node, threads, 100, 300, 2, 5, new int[] {1, 4}, true)
+            return quick
+                    ? new Options(out, model, node, threads, 100, 300, 2, 5, new int[] {1, 4}, true)
                     : new Options(out, model, node, threads, 1_000, 3_000, 10, 40, CONCURRENCY, false);
         }
     }
@@ -128,13 +143,25 @@ public final class BenchReport {
     JsonObject run() throws Exception {
         Files.createDirectories(o.out);
         System.setProperty("java.awt.headless", "true");
-        report.put("date", Instant.now().toString()).put("machine", machine.toJson())
-                .put("settings", new JsonObject().put("model", o.model.toString()).put("intra_op_threads", o.threads)
-                        .put("warm_ms", o.warmMs).put("measure_ms", o.measureMs).put("rounds", o.rounds)
-                        .put("calls_per_round", o.block).put("quick", o.quick)
-                        .put("sentences", new JsonArray(SENTENCES)));
-        header.append("# Stoa benchmark report\n\n").append(report.getString("date")).append(", ")
-                .append(machine.oneLine()).append(".\nONNX Runtime intra-op threads: ").append(o.threads)
+        report.put("date", Instant.now().toString())
+                .put("machine", machine.toJson())
+                .put(
+                        "settings",
+                        new JsonObject()
+                                .put("model", o.model.toString())
+                                .put("intra_op_threads", o.threads)
+                                .put("warm_ms", o.warmMs)
+                                .put("measure_ms", o.measureMs)
+                                .put("rounds", o.rounds)
+                                .put("calls_per_round", o.block)
+                                .put("quick", o.quick)
+                                .put("sentences", new JsonArray(SENTENCES)));
+        header.append("# Stoa benchmark report\n\n")
+                .append(report.getString("date"))
+                .append(", ")
+                .append(machine.oneLine())
+                .append(".\nONNX Runtime intra-op threads: ")
+                .append(o.threads)
                 .append(" for every session (Stoa, raw, LangChain4j's where settable, Node). The machine is shared"
                         + " with other work, so numbers move from run to run: compare ratios within one run.\n");
         if (o.quick) {
@@ -149,11 +176,19 @@ public final class BenchReport {
             double tokens = SENTENCES.stream().mapToInt(raw::tokens).average().orElseThrow();
             report.getJsonObject("settings").put("mean_tokens", Report.round(tokens));
             checkSameEmbeddings(raw, encoder);
-            Map<String, String> batched = Map.of("batching.minilm-batched.max_batch_size", "32",
-                    "batching.minilm-batched.max_queue_delay_us", "0", "batching.minilm-batched.instances", "1");
+            Map<String, String> batched = Map.of(
+                    "batching.minilm-batched.max_batch_size",
+                    "32",
+                    "batching.minilm-batched.max_queue_delay_us",
+                    "0",
+                    "batching.minilm-batched.instances",
+                    "1");
             bus.export("encoder", "minilm", encoder, Map.of());
-            bus.export("encoder", "minilm-batch1", encoder, Map.of("batching.minilm-batch1.max_batch_size", "1",
-                    "batching.minilm-batch1.instances", "1"));
+            bus.export(
+                    "encoder",
+                    "minilm-batch1",
+                    encoder,
+                    Map.of("batching.minilm-batch1.max_batch_size", "1", "batching.minilm-batch1.instances", "1"));
             bus.export("encoder", "minilm-batched", encoder, batched);
             HttpServer http = HttpFront.start(vertx, bus);
             HttpClient client = clientVertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
@@ -201,23 +236,29 @@ public final class BenchReport {
     }
 
     // (a) one caller, batch 1: raw ONNX Runtime, Stoa's encoder object, the in-process bus, HTTP
-    private Samples singleCalls(SentenceEncoders.Raw raw, TextEncoder encoder, Vertx vertx, InProcessBus bus,
-            HttpClient client, int port) throws Exception {
+    private Samples singleCalls(
+            SentenceEncoders.Raw raw, TextEncoder encoder, Vertx vertx, InProcessBus bus, HttpClient client, int port)
+            throws Exception {
         Map<String, LoadDriver.Call> paths = new LinkedHashMap<>();
         paths.put("raw ONNX Runtime", i -> raw.encode(sentence(i)));
         paths.put("Stoa encoder, direct", i -> encoder.call(new Text(sentence(i))));
         // one thread hand-off there and back, no Vert.x: what crossing threads alone costs on this machine
         java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
-        paths.put("Stoa encoder on another thread", i -> other.submit(() -> encoder.call(new Text(sentence(i))))
-                .get());
-        paths.put("Stoa over the event bus", i -> vertx.eventBus().request("stoa.encoder.minilm",
-                new Text(sentence(i))).await());
+        paths.put(
+                "Stoa encoder on another thread",
+                i -> other.submit(() -> encoder.call(new Text(sentence(i)))).get());
+        paths.put(
+                "Stoa over the event bus",
+                i -> vertx.eventBus()
+                        .request("stoa.encoder.minilm", new Text(sentence(i)))
+                        .await());
         // the bus's in-process door (ServiceCaller): the same endpoint, run on the caller's thread
         paths.put("Stoa in-process caller", i -> bus.call("minilm", new Text(sentence(i)), Embedding.class));
         paths.put("Stoa over HTTP", i -> {
             String body = new JsonObject().put("text", sentence(i)).encode();
             int status = client.request(HttpMethod.POST, port, "127.0.0.1", "/v1/services/minilm")
-                    .compose(req -> req.putHeader("content-type", "application/json").send(Buffer.buffer(body))
+                    .compose(req -> req.putHeader("content-type", "application/json")
+                            .send(Buffer.buffer(body))
                             .compose(resp -> resp.body().map(b -> resp.statusCode())))
                     .await();
             if (status != 200) {
@@ -241,36 +282,64 @@ public final class BenchReport {
         JsonObject single = new JsonObject();
         samples.forEach((name, s) -> single.put(name, s.toJson()));
         report.put("single_calls", single);
-        report.put("overhead_us", new JsonObject()
-                .put("encoder_direct", Report.round(samples.get("Stoa encoder, direct").percentileMicros(50) - rawP50))
-                .put("bus", Report.round(busP50 - rawP50)).put("caller", Report.round(callerP50 - rawP50))
-                .put("http", Report.round(httpP50 - rawP50))
-                .put("another_thread", Report.round(samples.get("Stoa encoder on another thread")
-                        .percentileMicros(50) - rawP50)));
+        report.put(
+                "overhead_us",
+                new JsonObject()
+                        .put(
+                                "encoder_direct",
+                                Report.round(samples.get("Stoa encoder, direct").percentileMicros(50) - rawP50))
+                        .put("bus", Report.round(busP50 - rawP50))
+                        .put("caller", Report.round(callerP50 - rawP50))
+                        .put("http", Report.round(httpP50 - rawP50))
+                        .put(
+                                "another_thread",
+                                Report.round(samples.get("Stoa encoder on another thread")
+                                                .percentileMicros(50)
+                                        - rawP50)));
         report.put("thread_wake_after_6ms_idle", wake.toJson());
-        md.append("\n## 1. MiniLM at batch 1, one caller\n\n").append(o.rounds * o.block).append(" calls per path,"
-                + " interleaved call by call (each turn calls every path once); overhead and ratios use the medians.\n\n")
-                .append("| path | p50 us | p90 us | p99 us | mean us | over raw (p50) |\n| --- | --- | --- | --- | --- |"
-                        + " --- |\n");
+        md.append("\n## 1. MiniLM at batch 1, one caller\n\n")
+                .append(o.rounds * o.block)
+                .append(
+                        " calls per path,"
+                                + " interleaved call by call (each turn calls every path once); overhead and ratios use the medians.\n\n")
+                .append(
+                        "| path | p50 us | p90 us | p99 us | mean us | over raw (p50) |\n| --- | --- | --- | --- | --- |"
+                                + " --- |\n");
         List<String> groups = new ArrayList<>();
         double[][] bars = new double[samples.size()][3];
         int g = 0;
         for (Map.Entry<String, Samples> e : samples.entrySet()) {
             Samples s = e.getValue();
-            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %+.0f us (x%.3f) |%n",
-                    e.getKey(), s.percentileMicros(50), s.percentileMicros(90), s.percentileMicros(99),
-                    s.meanMicros(), s.percentileMicros(50) - rawP50, s.percentileMicros(50) / rawP50));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.0f | %.0f | %.0f | %.0f | %+.0f us (x%.3f) |%n",
+                    e.getKey(),
+                    s.percentileMicros(50),
+                    s.percentileMicros(90),
+                    s.percentileMicros(99),
+                    s.meanMicros(),
+                    s.percentileMicros(50) - rawP50,
+                    s.percentileMicros(50) / rawP50));
             groups.add(e.getKey().replace("Stoa ", ""));
-            bars[g++] = new double[] {s.percentileMicros(50) / 1e3, s.percentileMicros(90) / 1e3,
-                s.percentileMicros(99) / 1e3};
+            bars[g++] = new double[] {
+                s.percentileMicros(50) / 1e3, s.percentileMicros(90) / 1e3, s.percentileMicros(99) / 1e3
+            };
         }
-        Charts.bars(o.out.resolve("latency.png"), "MiniLM, batch 1, one caller: latency percentiles", "ms", groups,
-                List.of("p50", "p90", "p99"), bars);
-        md.append(String.format(Locale.ROOT, "%nWaking a parked thread after 6 ms of idling (as a caller or event loop"
-                + " waits out a forward pass), this machine: p50 %.0f us, p90 %.0f us (`WakeLatency`). A call from"
-                + " outside Vert.x over the bus crosses threads four times (caller, event loop, worker, event loop,"
-                + " caller), a call on another thread twice; the code of a bus call itself costs about 19 us"
-                + " (`PipelineOverheadBenchmark`, where no thread idles).%n", wake.percentileMicros(50),
+        Charts.bars(
+                o.out.resolve("latency.png"),
+                "MiniLM, batch 1, one caller: latency percentiles",
+                "ms",
+                groups,
+                List.of("p50", "p90", "p99"),
+                bars);
+        md.append(String.format(
+                Locale.ROOT,
+                "%nWaking a parked thread after 6 ms of idling (as a caller or event loop"
+                        + " waits out a forward pass), this machine: p50 %.0f us, p90 %.0f us (`WakeLatency`). A call from"
+                        + " outside Vert.x over the bus crosses threads four times (caller, event loop, worker, event loop,"
+                        + " caller), a call on another thread twice; the code of a bus call itself costs about 19 us"
+                        + " (`PipelineOverheadBenchmark`, where no thread idles).%n",
+                wake.percentileMicros(50),
                 wake.percentileMicros(90)));
         md.append("\n![latency percentiles](latency.png)\n");
         return rawS;
@@ -298,13 +367,20 @@ public final class BenchReport {
             share = (jit.getTotalCompilationTime() - compiled) * 1e6 / Math.max(1, System.nanoTime() - roundStart);
             rounds++;
         } while (share > 0.02 && System.nanoTime() < deadline);
-        JsonObject warm = new JsonObject().put("rounds", rounds).put("calls_per_path", rounds * o.block)
+        JsonObject warm = new JsonObject()
+                .put("rounds", rounds)
+                .put("calls_per_path", rounds * o.block)
                 .put("seconds", Report.round((System.nanoTime() - start) / 1e9))
                 .put("last_round_compiling_share", Report.round(share));
-        report.getJsonObject("settings").put("warm_up_" + section.toLowerCase(Locale.ROOT).replace(' ', '_'),
-                warm);
-        notes.add(String.format(Locale.ROOT, "%s: warmed for %.0f s (%d calls per path) until the JIT spent"
-                + " %.1f%% of a round compiling%s.", section, warm.getDouble("seconds"), rounds * o.block, share * 100,
+        report.getJsonObject("settings")
+                .put("warm_up_" + section.toLowerCase(Locale.ROOT).replace(' ', '_'), warm);
+        notes.add(String.format(
+                Locale.ROOT,
+                "%s: warmed for %.0f s (%d calls per path) until the JIT spent" + " %.1f%% of a round compiling%s.",
+                section,
+                warm.getDouble("seconds"),
+                rounds * o.block,
+                share * 100,
                 share > 0.02 ? ", the minute's limit: the paths may still have been compiling" : ""));
     }
 
@@ -321,30 +397,39 @@ public final class BenchReport {
             double sum = bus.batchSizes("minilm-batched").sum();
             long count = bus.batchSizes("minilm-batched").count();
             for (Map.Entry<String, String> m : modes.entrySet()) {
-                points.get(m.getKey()).add(LoadDriver.bus(vertx, m.getValue(), i -> new Text(sentence(i)), c,
-                        o.warmMs, o.measureMs));
+                points.get(m.getKey())
+                        .add(LoadDriver.bus(vertx, m.getValue(), i -> new Text(sentence(i)), c, o.warmMs, o.measureMs));
             }
             // warm-up and window together: the batches of this level
-            meanBatch.put(Integer.toString(c), Report.round((bus.batchSizes("minilm-batched").sum() - sum)
-                    / Math.max(1, bus.batchSizes("minilm-batched").count() - count)));
+            meanBatch.put(
+                    Integer.toString(c),
+                    Report.round((bus.batchSizes("minilm-batched").sum() - sum)
+                            / Math.max(1, bus.batchSizes("minilm-batched").count() - count)));
         }
         JsonObject out = new JsonObject();
-        points.forEach((m, ps) -> out.put(m, new JsonArray(ps.stream().map(LoadDriver.Point::toJson).toList())));
+        points.forEach((m, ps) -> out.put(
+                m, new JsonArray(ps.stream().map(LoadDriver.Point::toJson).toList())));
         out.put("mean_batch_size_by_concurrency", meanBatch);
         report.put("batching", out);
         int last = o.concurrency.length - 1;
-        LoadDriver.Point batched = points.get("dynamic batching (max 32, delay 0, 1 instance)").get(last);
-        LoadDriver.Point unbatched = points.get("no batching (a worker per call)").get(last);
+        LoadDriver.Point batched =
+                points.get("dynamic batching (max 32, delay 0, 1 instance)").get(last);
+        LoadDriver.Point unbatched =
+                points.get("no batching (a worker per call)").get(last);
         LoadDriver.Point batch1 = points.get("batch 1, queue, 1 instance").get(last);
         LoadDriver.Point baseline = unbatched.throughput() >= batch1.throughput() ? unbatched : batch1;
         ratios.put("batching_gain", Report.round(batched.throughput() / baseline.throughput()));
         report.put("batching_p99_over_batch1", Report.round(batched.p99Ms() / baseline.p99Ms()));
         md.append("\n## 2. Dynamic batching against batch-1 serving\n\nClosed loop over the in-process bus, ")
-                .append(o.warmMs).append(" ms warm-up then ").append(o.measureMs).append(" ms measured per level;"
-                        + " batching_gain is the throughput at concurrency ").append(o.concurrency[last])
+                .append(o.warmMs)
+                .append(" ms warm-up then ")
+                .append(o.measureMs)
+                .append(" ms measured per level;" + " batching_gain is the throughput at concurrency ")
+                .append(o.concurrency[last])
                 .append(" against the better batch-1 mode there (p99 ratio there: ")
                 .append(String.format(Locale.ROOT, "%.2f", batched.p99Ms() / baseline.p99Ms()))
-                .append("). Mean batch size with batching, by concurrency: ").append(meanBatch.encode())
+                .append("). Mean batch size with batching, by concurrency: ")
+                .append(meanBatch.encode())
                 .append(".\n\n| mode | concurrency |"
                         + " throughput /s | p50 ms | p99 ms | errors |\n| --- | --- | --- | --- | --- | --- |\n");
         Map<String, double[][]> tput = new LinkedHashMap<>();
@@ -354,18 +439,35 @@ public final class BenchReport {
             double[][] l = new double[ps.size()][];
             for (int i = 0; i < ps.size(); i++) {
                 LoadDriver.Point p = ps.get(i);
-                md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f | %.2f | %d |%n", m, p.concurrency(),
-                        p.throughput(), p.p50Ms(), p.p99Ms(), p.errors()));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %d | %.1f | %.2f | %.2f | %d |%n",
+                        m,
+                        p.concurrency(),
+                        p.throughput(),
+                        p.p50Ms(),
+                        p.p99Ms(),
+                        p.errors()));
                 t[i] = new double[] {p.concurrency(), p.throughput()};
                 l[i] = new double[] {p.concurrency(), p.p99Ms()};
             }
             tput.put(m.replaceAll(" \\(.*", ""), t);
             p99.put(m.replaceAll(" \\(.*", ""), l);
         });
-        Charts.lines(o.out.resolve("throughput.png"), "MiniLM throughput against concurrency", "concurrent callers",
-                "requests / s", tput, true);
-        Charts.lines(o.out.resolve("p99.png"), "MiniLM p99 latency against concurrency", "concurrent callers",
-                "p99 ms", p99, true);
+        Charts.lines(
+                o.out.resolve("throughput.png"),
+                "MiniLM throughput against concurrency",
+                "concurrent callers",
+                "requests / s",
+                tput,
+                true);
+        Charts.lines(
+                o.out.resolve("p99.png"),
+                "MiniLM p99 latency against concurrency",
+                "concurrent callers",
+                "p99 ms",
+                p99,
+                true);
         md.append("\n![throughput](throughput.png)\n![p99](p99.png)\n");
         return batched.toJson();
     }
@@ -378,15 +480,20 @@ public final class BenchReport {
         }
         String yaml = "input: Text\nstages:\n  a: {call: stage-a}\n  b: {call: stage-b, input: $a}\n"
                 + "  c: {call: stage-c, input: $b}\noutput: $c\n";
-        String pipeline = bus.export("pipeline", "three-stages", Pipelines.service(vertx, yaml, addresses),
-                Map.of());
+        String pipeline = bus.export("pipeline", "three-stages", Pipelines.service(vertx, yaml, addresses), Map.of());
         Map<String, LoadDriver.Call> paths = new LinkedHashMap<>();
         for (Map.Entry<String, String> a : addresses.entrySet()) {
-            paths.put(a.getKey(), i -> vertx.eventBus().request(a.getValue(),
-                    new JsonObject().put("text", sentence(i))).await());
+            paths.put(
+                    a.getKey(),
+                    i -> vertx.eventBus()
+                            .request(a.getValue(), new JsonObject().put("text", sentence(i)))
+                            .await());
         }
-        paths.put("pipeline", i -> vertx.eventBus().request(pipeline, new JsonObject().put("text", sentence(i)))
-                .await());
+        paths.put(
+                "pipeline",
+                i -> vertx.eventBus()
+                        .request(pipeline, new JsonObject().put("text", sentence(i)))
+                        .await());
         Map<String, Samples> samples = new LinkedHashMap<>();
         paths.keySet().forEach(k -> samples.put(k, new Samples()));
         warmUntilCompiled("Composition", paths);
@@ -405,8 +512,8 @@ public final class BenchReport {
                 + " (a service that encodes its text and passes it on), called over the bus, against the three"
                 + " stages called alone over the bus (same JSON body); medians.\n\n| | p50 us | p99 us |\n| --- |"
                 + " --- | --- |\n");
-        samples.forEach((k, s) -> md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f |%n", k,
-                s.percentileMicros(50), s.percentileMicros(99))));
+        samples.forEach((k, s) -> md.append(String.format(
+                Locale.ROOT, "| %s | %.0f | %.0f |%n", k, s.percentileMicros(50), s.percentileMicros(99))));
         md.append(String.format(Locale.ROOT, "| sum of the three stages | %.0f | |%n", sum));
     }
 
@@ -414,26 +521,42 @@ public final class BenchReport {
     private void peers(Vertx vertx, TextEncoder encoder) throws Exception {
         JsonObject out = new JsonObject();
         AllMiniLmL6V2EmbeddingModel shipped = new AllMiniLmL6V2EmbeddingModel();
-        LangChain4jMiniLm lc4j = new LangChain4jMiniLm(SentenceEncoders.session(o.model, o.threads),
-                o.model.resolve("tokenizer.json"));
+        LangChain4jMiniLm lc4j =
+                new LangChain4jMiniLm(SentenceEncoders.session(o.model, o.threads), o.model.resolve("tokenizer.json"));
         double cosine = new Embedding(lc4j.embed(SENTENCES.get(0)).content().vector())
                 .cosine(encoder.call(new Text(SENTENCES.get(0))));
         out.put("langchain4j_vs_stoa_cosine", Report.round(cosine));
         shipped.embed(SENTENCES.get(1)); // warm
         Map<String, LoadDriver.Point> points = new LinkedHashMap<>();
         for (int c : new int[] {1, PEER_CONCURRENCY}) {
-            points.put("Stoa (bus, dynamic batching) c=" + c, LoadDriver.bus(vertx, "stoa.encoder.minilm-batched",
-                    i -> new Text(sentence(i)), c, o.warmMs, o.measureMs));
-            points.put("LangChain4j, same session options c=" + c, LoadDriver.threads(c, o.warmMs, o.measureMs,
-                    i -> lc4j.embed(sentence(i))));
-            points.put("LangChain4j as shipped (ORT defaults) c=" + c, LoadDriver.threads(c, o.warmMs,
-                    o.measureMs, i -> shipped.embed(sentence(i))));
+            points.put(
+                    "Stoa (bus, dynamic batching) c=" + c,
+                    LoadDriver.bus(
+                            vertx,
+                            "stoa.encoder.minilm-batched",
+                            i -> new Text(sentence(i)),
+                            c,
+                            o.warmMs,
+                            o.measureMs));
+            points.put(
+                    "LangChain4j, same session options c=" + c,
+                    LoadDriver.threads(c, o.warmMs, o.measureMs, i -> lc4j.embed(sentence(i))));
+            points.put(
+                    "LangChain4j as shipped (ORT defaults) c=" + c,
+                    LoadDriver.threads(c, o.warmMs, o.measureMs, i -> shipped.embed(sentence(i))));
         }
-        double stoaPeer = points.get("Stoa (bus, dynamic batching) c=" + PEER_CONCURRENCY).throughput();
-        ratios.put("throughput_over_langchain4j", Report.round(stoaPeer
-                / points.get("LangChain4j, same session options c=" + PEER_CONCURRENCY).throughput()));
-        out.put("throughput_over_langchain4j_as_shipped", Report.round(stoaPeer
-                / points.get("LangChain4j as shipped (ORT defaults) c=" + PEER_CONCURRENCY).throughput()));
+        double stoaPeer =
+                points.get("Stoa (bus, dynamic batching) c=" + PEER_CONCURRENCY).throughput();
+        ratios.put(
+                "throughput_over_langchain4j",
+                Report.round(stoaPeer
+                        / points.get("LangChain4j, same session options c=" + PEER_CONCURRENCY)
+                                .throughput()));
+        out.put(
+                "throughput_over_langchain4j_as_shipped",
+                Report.round(stoaPeer
+                        / points.get("LangChain4j as shipped (ORT defaults) c=" + PEER_CONCURRENCY)
+                                .throughput()));
         notes.add("LangChain4j 1.20.0-beta30: throughput_over_langchain4j compares with its OnnxBertBiEncoder (its"
                 + " tokenizer, inference and pooling) on a session opened with Stoa's options; its"
                 + " AllMiniLmL6V2EmbeddingModel as shipped opens the session with ONNX Runtime's defaults (threads"
@@ -443,12 +566,20 @@ public final class BenchReport {
             try {
                 JsonObject r = TransformersJs.run(o.node, o.model, SENTENCES, o.warmMs, o.measureMs, c, o.threads);
                 double[] v = toFloats(r.getJsonArray("embedding0"));
-                r.put("vs_stoa_cosine", Report.round(new Embedding(toFloatArray(v))
-                        .cosine(encoder.call(new Text(SENTENCES.get(0))))));
+                r.put(
+                        "vs_stoa_cosine",
+                        Report.round(new Embedding(toFloatArray(v)).cosine(encoder.call(new Text(SENTENCES.get(0))))));
                 r.remove("embedding0");
                 tjs.put("c=" + c, r);
-                points.put("transformers.js c=" + c, new LoadDriver.Point(c, r.getDouble("throughput_per_s"),
-                        r.getDouble("p50_ms"), r.getDouble("p99_ms"), 0, r.getLong("answered")));
+                points.put(
+                        "transformers.js c=" + c,
+                        new LoadDriver.Point(
+                                c,
+                                r.getDouble("throughput_per_s"),
+                                r.getDouble("p50_ms"),
+                                r.getDouble("p99_ms"),
+                                0,
+                                r.getLong("answered")));
             } catch (IOException e) {
                 tjs.put("error", e.getMessage());
                 notes.add("transformers.js not measured: " + e.getMessage());
@@ -456,19 +587,28 @@ public final class BenchReport {
             }
         }
         LoadDriver.Point node = points.get("transformers.js c=" + PEER_CONCURRENCY);
-        ratios.put("throughput_over_transformersjs", node == null ? null : Report.round(stoaPeer
-                / node.throughput()));
+        ratios.put("throughput_over_transformersjs", node == null ? null : Report.round(stoaPeer / node.throughput()));
         out.put("transformersjs", tjs);
         JsonObject pts = new JsonObject();
         points.forEach((k, p) -> pts.put(k, p.toJson()));
         out.put("points", pts);
         report.put("peers", out);
-        md.append("\n## 4. Peers on the same model file\n\nClosed loop, ").append(o.measureMs).append(" ms per"
-                + " level; ratios at concurrency ").append(PEER_CONCURRENCY).append(". Same vectors: LangChain4j"
-                + " against Stoa cosine ").append(String.format(Locale.ROOT, "%.6f", cosine)).append(".\n\n|"
-                + " | concurrency | throughput /s | p50 ms | p99 ms |\n| --- | --- | --- | --- | --- |\n");
-        points.forEach((k, p) -> md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f | %.2f |%n",
-                k.replaceAll(" c=\\d+", ""), p.concurrency(), p.throughput(), p.p50Ms(), p.p99Ms())));
+        md.append("\n## 4. Peers on the same model file\n\nClosed loop, ")
+                .append(o.measureMs)
+                .append(" ms per" + " level; ratios at concurrency ")
+                .append(PEER_CONCURRENCY)
+                .append(". Same vectors: LangChain4j" + " against Stoa cosine ")
+                .append(String.format(Locale.ROOT, "%.6f", cosine))
+                .append(".\n\n|"
+                        + " | concurrency | throughput /s | p50 ms | p99 ms |\n| --- | --- | --- | --- | --- |\n");
+        points.forEach((k, p) -> md.append(String.format(
+                Locale.ROOT,
+                "| %s | %d | %.1f | %.2f | %.2f |%n",
+                k.replaceAll(" c=\\d+", ""),
+                p.concurrency(),
+                p.throughput(),
+                p.p50Ms(),
+                p.p99Ms())));
     }
 
     // (e) achieved FLOP/s against the machine's peak
@@ -479,18 +619,29 @@ public final class BenchReport {
         double batchedAchieved = perSentence * batched.getDouble("throughput_per_s");
         double peak = machine.peakFlops();
         ratios.put("flops_efficiency", peak > 0 ? Report.round(achieved / peak) : null);
-        report.put("flops", new JsonObject().put("mean_tokens", Report.round(tokens))
-                .put("forward_gflop", Report.round(perSentence / 1e9))
-                .put("batch1_raw_gflops", Report.round(achieved / 1e9))
-                .put("batched_gflops", Report.round(batchedAchieved / 1e9))
-                .put("peak_gflops", Report.round(peak / 1e9))
-                .put("batched_efficiency", peak > 0 ? Report.round(batchedAchieved / peak) : null));
-        md.append(String.format(Locale.ROOT, "%n## 5. Compute efficiency%n%nMiniLM forward at %.1f tokens: %.3f"
-                + " GFLOP (matrix products: 6 x (8 S d^2 + 4 S d d_ff + 4 S^2 d), d = 384, d_ff = 1536). Raw ONNX"
-                + " Runtime at batch 1 (p50): %.1f GFLOP/s; with dynamic batching at the highest load: %.1f GFLOP/s."
-                + " Peak: %s = %.0f GFLOP/s. flops_efficiency (batch 1) = %.3f; batched: %.3f.%n", tokens,
-                perSentence / 1e9, achieved / 1e9, batchedAchieved / 1e9, machine.toJson().getString("peak_formula"),
-                peak / 1e9, achieved / peak, batchedAchieved / peak));
+        report.put(
+                "flops",
+                new JsonObject()
+                        .put("mean_tokens", Report.round(tokens))
+                        .put("forward_gflop", Report.round(perSentence / 1e9))
+                        .put("batch1_raw_gflops", Report.round(achieved / 1e9))
+                        .put("batched_gflops", Report.round(batchedAchieved / 1e9))
+                        .put("peak_gflops", Report.round(peak / 1e9))
+                        .put("batched_efficiency", peak > 0 ? Report.round(batchedAchieved / peak) : null));
+        md.append(String.format(
+                Locale.ROOT,
+                "%n## 5. Compute efficiency%n%nMiniLM forward at %.1f tokens: %.3f"
+                        + " GFLOP (matrix products: 6 x (8 S d^2 + 4 S d d_ff + 4 S^2 d), d = 384, d_ff = 1536). Raw ONNX"
+                        + " Runtime at batch 1 (p50): %.1f GFLOP/s; with dynamic batching at the highest load: %.1f GFLOP/s."
+                        + " Peak: %s = %.0f GFLOP/s. flops_efficiency (batch 1) = %.3f; batched: %.3f.%n",
+                tokens,
+                perSentence / 1e9,
+                achieved / 1e9,
+                batchedAchieved / 1e9,
+                machine.toJson().getString("peak_formula"),
+                peak / 1e9,
+                achieved / peak,
+                batchedAchieved / peak));
     }
 
     // (f) hot swap needs OSGi bundle updates
@@ -520,12 +671,22 @@ public final class BenchReport {
         targets.put("query_ms", "< 2");
         for (String key : Report.KEYS) {
             Object v = Report.RATIOS.contains(key) ? ratios.getValue(key) : report.getValue(key);
-            t.append("| ").append(key).append(" | ").append(v == null ? "null" : v).append(" | ")
-                    .append(targets.getOrDefault(key, "")).append(" |\n");
+            t.append("| ")
+                    .append(key)
+                    .append(" | ")
+                    .append(v == null ? "null" : v)
+                    .append(" | ")
+                    .append(targets.getOrDefault(key, ""))
+                    .append(" |\n");
         }
         JsonObject overhead = report.getJsonObject("overhead_us");
-        t.append("\nAbsolute overhead over raw ONNX Runtime at p50: bus ").append(overhead.getValue("bus"))
-                .append(" us, in-process caller ").append(overhead.getValue("caller")).append(" us, HTTP ").append(overhead.getValue("http")).append(" us.\n");
+        t.append("\nAbsolute overhead over raw ONNX Runtime at p50: bus ")
+                .append(overhead.getValue("bus"))
+                .append(" us, in-process caller ")
+                .append(overhead.getValue("caller"))
+                .append(" us, HTTP ")
+                .append(overhead.getValue("http"))
+                .append(" us.\n");
         return t.toString();
     }
 

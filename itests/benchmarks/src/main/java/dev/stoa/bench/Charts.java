@@ -22,19 +22,25 @@ final class Charts {
     private static final int RIGHT = 200;
     private static final int TOP = 50;
     private static final int BOTTOM = 60;
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
-        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b)};
+    private static final Color[] PALETTE = {
+        new Color(0x1f77b4),
+        new Color(0xff7f0e),
+        new Color(0x2ca02c),
+        new Color(0xd62728),
+        new Color(0x9467bd),
+        new Color(0x8c564b)
+    };
 
-    private Charts() {
-    }
+    private Charts() {}
 
     /**
      * Grouped bars: one group per entry of {@code groups}, one bar per series in each.
      *
      * @param values {@code values[group][series]}; NaN draws no bar
      */
-    static void bars(Path file, String title, String yLabel, List<String> groups, List<String> series,
-            double[][] values) throws IOException {
+    static void bars(
+            Path file, String title, String yLabel, List<String> groups, List<String> series, double[][] values)
+            throws IOException {
         double max = 0;
         for (double[] row : values) {
             for (double v : row) {
@@ -64,8 +70,8 @@ final class Charts {
             }
             g.setColor(Color.BLACK);
             String label = groups.get(gi);
-            g.drawString(label, (int) (x0 + groupW * 0.4 - g.getFontMetrics().stringWidth(label) / 2.0),
-                    TOP + plotH + 18);
+            g.drawString(
+                    label, (int) (x0 + groupW * 0.4 - g.getFontMetrics().stringWidth(label) / 2.0), TOP + plotH + 18);
         }
         legend(g, series);
         write(image, g, file);
@@ -77,8 +83,9 @@ final class Charts {
      * @param series name -> points {@code {x, y}} in x order
      * @param log2X whether the x axis is logarithmic (base 2), as for concurrency 1, 2, 4, ...
      */
-    static void lines(Path file, String title, String xLabel, String yLabel, Map<String, double[][]> series,
-            boolean log2X) throws IOException {
+    static void lines(
+            Path file, String title, String xLabel, String yLabel, Map<String, double[][]> series, boolean log2X)
+            throws IOException {
         double minX = Double.MAX_VALUE;
         double maxX = -Double.MAX_VALUE;
         double maxY = 0;

@@ -2,9 +2,9 @@ package dev.stoa.bench;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,8 +29,12 @@ final class LoadDriver {
      */
     record Point(int concurrency, double throughput, double p50Ms, double p99Ms, long errors, long answered) {
         JsonObject toJson() {
-            return new JsonObject().put("concurrency", concurrency).put("throughput_per_s", Report.round(throughput))
-                    .put("p50_ms", Report.round(p50Ms)).put("p99_ms", Report.round(p99Ms)).put("errors", errors)
+            return new JsonObject()
+                    .put("concurrency", concurrency)
+                    .put("throughput_per_s", Report.round(throughput))
+                    .put("p50_ms", Report.round(p50Ms))
+                    .put("p99_ms", Report.round(p99Ms))
+                    .put("errors", errors)
                     .put("answered", answered);
         }
     }
@@ -40,16 +44,16 @@ final class LoadDriver {
         void run(int i) throws Exception;
     }
 
-    private LoadDriver() {
-    }
+    private LoadDriver() {}
 
     /**
      * Load over the event bus.
      *
      * @param body the i-th request's body
      */
-    static Point bus(Vertx vertx, String address, IntFunction<Object> body, int concurrency, long warmMs,
-            long measureMs) throws InterruptedException {
+    static Point bus(
+            Vertx vertx, String address, IntFunction<Object> body, int concurrency, long warmMs, long measureMs)
+            throws InterruptedException {
         Window w = new Window(warmMs, measureMs);
         CountDownLatch finished = new CountDownLatch(concurrency);
         AtomicLong counter = new AtomicLong();
@@ -62,18 +66,25 @@ final class LoadDriver {
         return w.point(concurrency);
     }
 
-    private static void next(Vertx vertx, String address, IntFunction<Object> body, AtomicLong counter, Window w,
+    private static void next(
+            Vertx vertx,
+            String address,
+            IntFunction<Object> body,
+            AtomicLong counter,
+            Window w,
             CountDownLatch finished) {
         long sent = System.nanoTime();
-        vertx.eventBus().request(address, body.apply((int) counter.getAndIncrement())).onComplete(ar -> {
-            long now = System.nanoTime();
-            w.record(sent, now, ar.succeeded());
-            if (now < w.end) {
-                next(vertx, address, body, counter, w, finished);
-            } else {
-                finished.countDown();
-            }
-        });
+        vertx.eventBus()
+                .request(address, body.apply((int) counter.getAndIncrement()))
+                .onComplete(ar -> {
+                    long now = System.nanoTime();
+                    w.record(sent, now, ar.succeeded());
+                    if (now < w.end) {
+                        next(vertx, address, body, counter, w, finished);
+                    } else {
+                        finished.countDown();
+                    }
+                });
     }
 
     /** Load from {@code concurrency} threads, each calling {@code call} in a loop (an in-process library). */
@@ -82,20 +93,22 @@ final class LoadDriver {
         AtomicLong counter = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < concurrency; c++) {
-            Thread t = new Thread(() -> {
-                long now = System.nanoTime();
-                while (now < w.end) {
-                    long sent = now;
-                    boolean ok = true;
-                    try {
-                        call.run((int) counter.getAndIncrement());
-                    } catch (Exception e) {
-                        ok = false;
-                    }
-                    now = System.nanoTime();
-                    w.record(sent, now, ok);
-                }
-            }, "load-" + c);
+            Thread t = new Thread(
+                    () -> {
+                        long now = System.nanoTime();
+                        while (now < w.end) {
+                            long sent = now;
+                            boolean ok = true;
+                            try {
+                                call.run((int) counter.getAndIncrement());
+                            } catch (Exception e) {
+                                ok = false;
+                            }
+                            now = System.nanoTime();
+                            w.record(sent, now, ok);
+                        }
+                    },
+                    "load-" + c);
             threads.add(t);
             t.start();
         }
@@ -112,8 +125,7 @@ final class LoadDriver {
      *
      * @param offset the index of the first turn, so that successive runs go on through the inputs
      */
-    static void interleaved(Map<String, Call> paths, Map<String, Samples> samples, int n, int offset)
-            throws Exception {
+    static void interleaved(Map<String, Call> paths, Map<String, Samples> samples, int n, int offset) throws Exception {
         for (int i = 0; i < n; i++) {
             for (Map.Entry<String, Call> path : paths.entrySet()) {
                 long start = System.nanoTime();
@@ -149,8 +161,13 @@ final class LoadDriver {
         }
 
         Point point(int concurrency) {
-            return new Point(concurrency, samples.count() / (measureMs / 1000.0), samples.percentileMicros(50) / 1e3,
-                    samples.percentileMicros(99) / 1e3, errors.get(), samples.count());
+            return new Point(
+                    concurrency,
+                    samples.count() / (measureMs / 1000.0),
+                    samples.percentileMicros(50) / 1e3,
+                    samples.percentileMicros(99) / 1e3,
+                    errors.get(),
+                    samples.count());
         }
     }
 }

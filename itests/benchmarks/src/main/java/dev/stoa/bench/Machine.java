@@ -19,8 +19,8 @@ import java.util.TreeSet;
  * AMD Zen 4 (family 25 with AVX-512) executes 512-bit instructions on its two 256-bit FMA units in two halves, so it
  * gets 32, as with AVX2.
  */
-record Machine(int cores, String cpuModel, double clockGhz, String vectorIsa, int flopsPerCycle, String java,
-        String os) {
+record Machine(
+        int cores, String cpuModel, double clockGhz, String vectorIsa, int flopsPerCycle, String java, String os) {
 
     static Machine describe() {
         List<String> lines;
@@ -39,7 +39,8 @@ record Machine(int cores, String cpuModel, double clockGhz, String vectorIsa, in
         Set<String> flags = new TreeSet<>(List.of(field(lines, "flags", "").split("\\s+")));
         String isa;
         int perCycle;
-        boolean zen4 = field(lines, "vendor_id", "").equals("AuthenticAMD") && field(lines, "cpu family", "").equals("25");
+        boolean zen4 = field(lines, "vendor_id", "").equals("AuthenticAMD")
+                && field(lines, "cpu family", "").equals("25");
         if (flags.contains("avx512f")) {
             isa = zen4 ? "AVX-512F on Zen 4's 256-bit units" : "AVX-512F";
             perCycle = zen4 ? 32 : 64;
@@ -53,7 +54,12 @@ record Machine(int cores, String cpuModel, double clockGhz, String vectorIsa, in
             isa = "SSE";
             perCycle = 8;
         }
-        return new Machine(Runtime.getRuntime().availableProcessors(), model, mhz / 1000, isa, perCycle,
+        return new Machine(
+                Runtime.getRuntime().availableProcessors(),
+                model,
+                mhz / 1000,
+                isa,
+                perCycle,
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                         + System.getProperty("os.arch"));
@@ -70,11 +76,19 @@ record Machine(int cores, String cpuModel, double clockGhz, String vectorIsa, in
     }
 
     JsonObject toJson() {
-        return new JsonObject().put("cores", cores).put("cpu_model", cpuModel).put("clock_ghz", Report.round(clockGhz))
-                .put("vector_isa", vectorIsa).put("fp32_flops_per_cycle_per_core", flopsPerCycle)
-                .put("peak_gflops", Report.round(peakFlops() / 1e9)).put("java", java).put("os", os)
-                .put("peak_formula", "cores x clock x FLOPs/cycle/core (" + vectorIsa + ": " + flopsPerCycle
-                        + ", assuming two FMA units)");
+        return new JsonObject()
+                .put("cores", cores)
+                .put("cpu_model", cpuModel)
+                .put("clock_ghz", Report.round(clockGhz))
+                .put("vector_isa", vectorIsa)
+                .put("fp32_flops_per_cycle_per_core", flopsPerCycle)
+                .put("peak_gflops", Report.round(peakFlops() / 1e9))
+                .put("java", java)
+                .put("os", os)
+                .put(
+                        "peak_formula",
+                        "cores x clock x FLOPs/cycle/core (" + vectorIsa + ": " + flopsPerCycle
+                                + ", assuming two FMA units)");
     }
 
     private static String field(List<String> lines, String name, String fallback) {

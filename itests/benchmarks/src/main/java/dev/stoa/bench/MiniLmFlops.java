@@ -19,8 +19,7 @@ final class MiniLmFlops {
     static final int HIDDEN = 384;
     static final int FFN = 1536;
 
-    private MiniLmFlops() {
-    }
+    private MiniLmFlops() {}
 
     /** @param tokens S, the sequence length with [CLS] and [SEP] */
     static double forward(double tokens) {

@@ -45,8 +45,8 @@ public class PipelineOverheadBenchmark {
         vertx = Vertx.vertx();
         vertx.eventBus().<JsonObject>consumer("stoa.service.echo", m -> m.reply(m.body()));
         oneStage = pipeline("stages:\n  a: {call: echo}\n");
-        threeStages = pipeline("stages:\n  a: {call: echo}\n  b: {call: echo, input: $a}\n"
-                + "  c: {call: echo, input: $b}\n");
+        threeStages = pipeline(
+                "stages:\n  a: {call: echo}\n  b: {call: echo, input: $a}\n" + "  c: {call: echo, input: $b}\n");
     }
 
     @TearDown

@@ -22,17 +22,25 @@ final class Report {
     static final String MARKDOWN = "report.md";
 
     /** Keys of the {@code ratios} object, in the order the issue lists them. */
-    static final List<String> RATIOS = List.of("bus_over_raw", "caller_over_raw", "http_over_raw", "batching_gain",
-            "composition_over_sum", "throughput_over_langchain4j", "throughput_over_transformersjs",
-            "swap_p99_over_steady", "trainer_over_djl", "flops_efficiency");
+    static final List<String> RATIOS = List.of(
+            "bus_over_raw",
+            "caller_over_raw",
+            "http_over_raw",
+            "batching_gain",
+            "composition_over_sum",
+            "throughput_over_langchain4j",
+            "throughput_over_transformersjs",
+            "swap_p99_over_steady",
+            "trainer_over_djl",
+            "flops_efficiency");
 
     /** Keys beside {@code ratios} at the top level. */
     static final List<String> BESIDE = List.of("swap_errors", "recall_at_10", "query_ms");
 
-    static final List<String> KEYS = Stream.concat(RATIOS.stream(), BESIDE.stream()).toList();
+    static final List<String> KEYS =
+            Stream.concat(RATIOS.stream(), BESIDE.stream()).toList();
 
-    private Report() {
-    }
+    private Report() {}
 
     /** @return {@code v} to 4 significant digits (for readable JSON), or {@code null} when not a number */
     static Double round(double v) {
@@ -57,7 +65,9 @@ final class Report {
         List<Path> others;
         try (Stream<Path> files = Files.list(folder)) {
             others = files.filter(f -> f.getFileName().toString().endsWith(".json"))
-                    .filter(f -> !f.getFileName().toString().equals(JSON)).sorted().toList();
+                    .filter(f -> !f.getFileName().toString().equals(JSON))
+                    .sorted()
+                    .toList();
         }
         for (Path file : others) {
             JsonObject other;

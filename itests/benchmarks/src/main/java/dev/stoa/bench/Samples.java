@@ -47,8 +47,11 @@ final class Samples {
 
     /** @return {@code {n, mean_us, p50_us, p90_us, p99_us}} */
     JsonObject toJson() {
-        return new JsonObject().put("n", count()).put("mean_us", Report.round(meanMicros()))
-                .put("p50_us", Report.round(percentileMicros(50))).put("p90_us", Report.round(percentileMicros(90)))
+        return new JsonObject()
+                .put("n", count())
+                .put("mean_us", Report.round(meanMicros()))
+                .put("p50_us", Report.round(percentileMicros(50)))
+                .put("p90_us", Report.round(percentileMicros(90)))
                 .put("p99_us", Report.round(percentileMicros(99)));
     }
 }

@@ -15,15 +15,15 @@ import java.lang.management.ThreadMXBean;
  */
 public final class ShapesCpuThroughput {
 
-    private ShapesCpuThroughput() {
-    }
+    private ShapesCpuThroughput() {}
 
     public static void main(String[] args) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long sink = 0;
         for (int size : new int[] {32, 64}) {
             for (ShapesScene scene : ShapesScene.values()) {
-                Dataset.Split train = new ShapesDatasetFactory().open(scene.options(size)).split("train");
+                Dataset.Split train =
+                        new ShapesDatasetFactory().open(scene.options(size)).split("train");
                 int i = 0;
                 long warm = mx.getCurrentThreadCpuTime() + 2_000_000_000L;
                 for (long end = System.nanoTime() + 90_000_000_000L;
@@ -34,13 +34,16 @@ public final class ShapesCpuThroughput {
                 long wall0 = System.nanoTime();
                 int n = 0;
                 for (long end = wall0 + 90_000_000_000L;
-                        mx.getCurrentThreadCpuTime() - cpu0 < 3_000_000_000L && System.nanoTime() < end; n++) {
+                        mx.getCurrentThreadCpuTime() - cpu0 < 3_000_000_000L && System.nanoTime() < end;
+                        n++) {
                     sink += train.get(i++).image().rgb()[0];
                 }
                 double wall = (System.nanoTime() - wall0) / 1e9;
                 double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
-                System.out.printf("%dx%d %-5s %8.0f examples/s wall %8.0f examples per CPU-second (%d examples,"
-                        + " %.2f s CPU of %.2f s wall)%n", size, size, scene.label(), n / wall, n / cpu, n, cpu, wall);
+                System.out.printf(
+                        "%dx%d %-5s %8.0f examples/s wall %8.0f examples per CPU-second (%d examples,"
+                                + " %.2f s CPU of %.2f s wall)%n",
+                        size, size, scene.label(), n / wall, n / cpu, n, cpu, wall);
             }
         }
         System.out.println(sink == 42 ? "" : "done");

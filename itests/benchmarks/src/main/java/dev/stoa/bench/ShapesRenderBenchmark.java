@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx512m", "-Djava.awt.headless=true"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx512m", "-Djava.awt.headless=true"})
 @Threads(1)
 public class ShapesRenderBenchmark {
 

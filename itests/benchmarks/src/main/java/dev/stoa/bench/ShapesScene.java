@@ -19,8 +19,8 @@ public enum ShapesScene {
     Map<String, Object> options(int imageSize) {
         return switch (this) {
             case PLAIN -> Map.of("image_size", imageSize);
-            case BUSY -> Map.of("image_size", imageSize, "background", "noise", "max_count", 3,
-                    "text_probability", 0.25);
+            case BUSY ->
+                Map.of("image_size", imageSize, "background", "noise", "max_count", 3, "text_probability", 0.25);
         };
     }
 

@@ -29,8 +29,7 @@ final class TransformersJs {
             + "\"model_max_length\":128,\"cls_token\":\"[CLS]\",\"sep_token\":\"[SEP]\",\"pad_token\":\"[PAD]\","
             + "\"unk_token\":\"[UNK]\",\"mask_token\":\"[MASK]\"}";
 
-    private TransformersJs() {
-    }
+    private TransformersJs() {}
 
     /**
      * Runs one closed-loop load level on Node.
@@ -40,8 +39,15 @@ final class TransformersJs {
      * @return the script's JSON line: throughput_per_s, p50_ms, p99_ms, answered, embedding0, versions
      * @throws IOException with the reason when Node, the package or the run fails
      */
-    static JsonObject run(Path installFolder, Path modelFolder, List<String> sentences, long warmMs,
-            long measureMs, int concurrency, int threads) throws IOException, InterruptedException {
+    static JsonObject run(
+            Path installFolder,
+            Path modelFolder,
+            List<String> sentences,
+            long warmMs,
+            long measureMs,
+            int concurrency,
+            int threads)
+            throws IOException, InterruptedException {
         Path install = installFolder.toAbsolutePath();
         if (!Files.isDirectory(install.resolve("node_modules/@huggingface/transformers"))) {
             throw new IOException("@huggingface/transformers is not installed in " + install + " (the bench profile"
@@ -59,10 +65,19 @@ final class TransformersJs {
         }
         Path sentencesFile = install.resolve("sentences.json");
         Files.writeString(sentencesFile, new JsonArray(sentences).encode());
-        Process p = new ProcessBuilder("node", script.toString(), install.resolve("models").toString(), MODEL_ID,
-                Long.toString(warmMs), Long.toString(measureMs), Integer.toString(concurrency),
-                Integer.toString(threads), sentencesFile.toString())
-                .directory(install.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "node",
+                        script.toString(),
+                        install.resolve("models").toString(),
+                        MODEL_ID,
+                        Long.toString(warmMs),
+                        Long.toString(measureMs),
+                        Integer.toString(concurrency),
+                        Integer.toString(threads),
+                        sentencesFile.toString())
+                .directory(install.toFile())
+                .redirectErrorStream(true)
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(warmMs + measureMs + 120_000, TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
@@ -71,8 +86,8 @@ final class TransformersJs {
         String text = new String(out, StandardCharsets.UTF_8).trim();
         String last = text.substring(text.lastIndexOf('\n') + 1);
         if (p.exitValue() != 0 || !last.startsWith("{")) {
-            throw new IOException("node exited with " + p.exitValue() + ": "
-                    + text.substring(Math.max(0, text.length() - 600)));
+            throw new IOException(
+                    "node exited with " + p.exitValue() + ": " + text.substring(Math.max(0, text.length() - 600)));
         }
         return new JsonObject(last);
     }

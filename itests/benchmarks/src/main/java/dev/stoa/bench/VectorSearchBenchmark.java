@@ -55,8 +55,7 @@ public final class VectorSearchBenchmark {
     /** candidates, recall, p50 and p99 of the fewest candidates reaching {@link #RECALL_TARGET}, last call. */
     private static double[] lastAtTarget;
 
-    private VectorSearchBenchmark() {
-    }
+    private VectorSearchBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -74,8 +73,12 @@ public final class VectorSearchBenchmark {
             exact[i] = LowRankVectors.exactTopK(data, queries[i], K);
             exactMs[i] = (System.nanoTime() - s) / 1e6;
         }
-        System.out.printf(Locale.ROOT, "exact brute force: %d queries in %.1f s, p50 %.2f ms%n", q,
-                (System.nanoTime() - t0) / 1e9, percentile(exactMs, 50));
+        System.out.printf(
+                Locale.ROOT,
+                "exact brute force: %d queries in %.1f s, p50 %.2f ms%n",
+                q,
+                (System.nanoTime() - t0) / 1e9,
+                percentile(exactMs, 50));
 
         Path dir = Files.createTempDirectory("stoa-vectors-bench");
         StringBuilder json = new StringBuilder();
@@ -85,8 +88,14 @@ public final class VectorSearchBenchmark {
             t.setDaemon(true);
             return t;
         });
-        try (LuceneVectorStore store = LuceneVectorStore.open(dir.resolve("bench"), "bench", DIMENSION,
-                VectorMetric.COSINE, DEFAULT_CANDIDATES, threads == 1 ? null : pool, threads)) {
+        try (LuceneVectorStore store = LuceneVectorStore.open(
+                dir.resolve("bench"),
+                "bench",
+                DIMENSION,
+                VectorMetric.COSINE,
+                DEFAULT_CANDIDATES,
+                threads == 1 ? null : pool,
+                threads)) {
             long s = System.nanoTime();
             List<VectorDocument> batch = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -98,36 +107,65 @@ public final class VectorSearchBenchmark {
             }
             store.commit();
             double indexSeconds = (System.nanoTime() - s) / 1e9;
-            System.out.printf(Locale.ROOT, "indexed %d x %d in %.1f s (%.0f vectors/s)%n", n, DIMENSION, indexSeconds,
+            System.out.printf(
+                    Locale.ROOT,
+                    "indexed %d x %d in %.1f s (%.0f vectors/s)%n",
+                    n,
+                    DIMENSION,
+                    indexSeconds,
                     n / indexSeconds);
-            String asIndexed = measure(store, queries, exact, "as indexed, " + store.segments()
-                    + " segments");
+            String asIndexed = measure(store, queries, exact, "as indexed, " + store.segments() + " segments");
             s = System.nanoTime();
             store.optimize();
             double mergeSeconds = (System.nanoTime() - s) / 1e9;
             int merged = store.segments();
             System.out.printf(Locale.ROOT, "optimized to %d segments in %.1f s%n", merged, mergeSeconds);
             String optimized = measure(store, queries, exact, "optimized, " + merged + " segments");
-            double[] top = lastAtTarget != null ? lastAtTarget : new double[] {DEFAULT_CANDIDATES, lastDefault[0],
-                lastDefault[1], lastDefault[2]};
+            double[] top = lastAtTarget != null
+                    ? lastAtTarget
+                    : new double[] {DEFAULT_CANDIDATES, lastDefault[0], lastDefault[1], lastDefault[2]};
             json.append("{\n")
                     .append(String.format(Locale.ROOT, "  \"recall_at_10\": %.4f,%n", top[1]))
                     .append(String.format(Locale.ROOT, "  \"query_ms\": %.3f,%n", top[2]))
                     .append(String.format(Locale.ROOT, "  \"query_ms_p99\": %.3f,%n", top[3]))
                     .append(String.format(Locale.ROOT, "  \"query_candidates\": %d,%n", (int) top[0]))
-                    .append(String.format(Locale.ROOT, "  \"at_default_candidates\": {\"recall_at_10\": %.4f,"
-                            + " \"query_ms\": %.3f, \"query_ms_p99\": %.3f},%n", lastDefault[0], lastDefault[1],
+                    .append(String.format(
+                            Locale.ROOT,
+                            "  \"at_default_candidates\": {\"recall_at_10\": %.4f,"
+                                    + " \"query_ms\": %.3f, \"query_ms_p99\": %.3f},%n",
+                            lastDefault[0],
+                            lastDefault[1],
                             lastDefault[2]))
                     .append(String.format(Locale.ROOT, "  \"exact_query_ms\": %.3f,%n", percentile(exactMs, 50)))
-                    .append(String.format(Locale.ROOT, "  \"vectors\": %d, \"dimension\": %d, \"rank\": %d,"
-                            + " \"noise\": %.2f, \"queries\": %d, \"k\": %d, \"default_candidates\": %d,%n", n,
-                            DIMENSION, RANK, NOISE, q, K, DEFAULT_CANDIDATES))
-                    .append(String.format(Locale.ROOT, "  \"index_seconds\": %.1f, \"merge_seconds\": %.1f,"
-                            + " \"search_threads\": %d,%n", indexSeconds, mergeSeconds, threads))
-                    .append("  \"machine\": \"").append(machine()).append("\",\n")
-                    .append("  \"as_indexed\": ").append(asIndexed).append(",\n")
-                    .append("  \"optimized_segments\": ").append(merged).append(",\n")
-                    .append("  \"optimized\": ").append(optimized).append("\n}\n");
+                    .append(String.format(
+                            Locale.ROOT,
+                            "  \"vectors\": %d, \"dimension\": %d, \"rank\": %d,"
+                                    + " \"noise\": %.2f, \"queries\": %d, \"k\": %d, \"default_candidates\": %d,%n",
+                            n,
+                            DIMENSION,
+                            RANK,
+                            NOISE,
+                            q,
+                            K,
+                            DEFAULT_CANDIDATES))
+                    .append(String.format(
+                            Locale.ROOT,
+                            "  \"index_seconds\": %.1f, \"merge_seconds\": %.1f," + " \"search_threads\": %d,%n",
+                            indexSeconds,
+                            mergeSeconds,
+                            threads))
+                    .append("  \"machine\": \"")
+                    .append(machine())
+                    .append("\",\n")
+                    .append("  \"as_indexed\": ")
+                    .append(asIndexed)
+                    .append(",\n")
+                    .append("  \"optimized_segments\": ")
+                    .append(merged)
+                    .append(",\n")
+                    .append("  \"optimized\": ")
+                    .append(optimized)
+                    .append("\n}\n");
         } finally {
             pool.shutdown();
             deleteTree(dir);
@@ -167,8 +205,14 @@ public final class VectorSearchBenchmark {
             double recall = found / (double) (queries.length * K);
             double p50 = percentile(ms, 50);
             double p99 = percentile(ms, 99);
-            System.out.printf(Locale.ROOT, "%s: candidates %3d: recall@10 %.3f, query p50 %.3f ms, p99 %.3f ms%n",
-                    what, c, recall, p50, p99);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: candidates %3d: recall@10 %.3f, query p50 %.3f ms, p99 %.3f ms%n",
+                    what,
+                    c,
+                    recall,
+                    p50,
+                    p99);
             if (c == DEFAULT_CANDIDATES) {
                 lastDefault = new double[] {recall, p50, p99};
             }
@@ -178,8 +222,13 @@ public final class VectorSearchBenchmark {
             if (out.length() > 1) {
                 out.append(", ");
             }
-            out.append(String.format(Locale.ROOT, "{\"candidates\": %d, \"recall_at_10\": %.4f, \"query_ms_p50\": %.3f,"
-                    + " \"query_ms_p99\": %.3f}", c, recall, p50, p99));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "{\"candidates\": %d, \"recall_at_10\": %.4f, \"query_ms_p50\": %.3f," + " \"query_ms_p99\": %.3f}",
+                    c,
+                    recall,
+                    p50,
+                    p99));
         }
         return out.append("]").toString();
     }

@@ -11,8 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class WakeLatency {
 
-    private WakeLatency() {
-    }
+    private WakeLatency() {}
 
     /**
      * @param samples how many wakes to time

@@ -48,8 +48,11 @@ class BatchedMiniLmTest {
     @Test
     void batchedEmbeddingsEqualOneAtATimeEmbeddings() {
         // a long delay, so that every call sent at once lands in one batch of texts of different lengths
-        String address = bus.export("encoder", "minilm", encoder, Map.of("batching.minilm.max_batch_size", "32",
-                "batching.minilm.max_queue_delay_us", "300000"));
+        String address = bus.export(
+                "encoder",
+                "minilm",
+                encoder,
+                Map.of("batching.minilm.max_batch_size", "32", "batching.minilm.max_queue_delay_us", "300000"));
         List<String> texts = new ArrayList<>(BenchReport.SENTENCES);
         texts.add("Hi.");
         texts.add("A much longer text than the others, so that the batch is padded to it: tokens, more tokens, and"
@@ -59,7 +62,8 @@ class BatchedMiniLmTest {
             replies.add(vertx.eventBus().request(address, new Text(t)).map(m -> m.body()));
         }
         // one caller speaks JSON, as HTTP and pipelines do: it shares the batch and gets JSON back
-        Future<Object> json = vertx.eventBus().request(address, new JsonObject().put("text", texts.get(0)))
+        Future<Object> json = vertx.eventBus()
+                .request(address, new JsonObject().put("text", texts.get(0)))
                 .map(m -> m.body());
         for (int i = 0; i < texts.size(); i++) {
             Embedding alone = encoder.call(new Text(texts.get(i)));
@@ -71,8 +75,11 @@ class BatchedMiniLmTest {
         for (int i = 0; i < v.length; i++) {
             v[i] = fromJson.getFloat(i);
         }
-        assertThat(new Embedding(v).cosine(encoder.call(new Text(texts.get(0))))).isGreaterThanOrEqualTo(0.9999);
+        assertThat(new Embedding(v).cosine(encoder.call(new Text(texts.get(0)))))
+                .isGreaterThanOrEqualTo(0.9999);
         assertThat(bus.batchSizes("minilm").sum()).isEqualTo(texts.size() + 1);
-        assertThat(bus.batchSizes("minilm").count()).as("calls shared forward passes").isLessThan(texts.size() / 2);
+        assertThat(bus.batchSizes("minilm").count())
+                .as("calls shared forward passes")
+                .isLessThan(texts.size() / 2);
     }
 }

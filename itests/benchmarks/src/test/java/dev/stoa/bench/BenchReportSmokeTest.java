@@ -19,26 +19,44 @@ class BenchReportSmokeTest {
         Files.createDirectories(out);
         // what another benchmark leaves in the folder is merged into the keys this run does not measure
         Files.writeString(out.resolve("vectors.json"), "{\"recall_at_10\": 0.97, \"ratios\": {\"query_ms\": 0.4}}");
-        JsonObject report = new BenchReport(BenchReport.Options.parse(new String[] {"--quick", "--out",
-            out.toString(), "--model", System.getProperty("stoa.bench.model"), "--node",
-            out.resolve("no-node").toString()})).run();
+        JsonObject report = new BenchReport(BenchReport.Options.parse(new String[] {
+                    "--quick",
+                    "--out",
+                    out.toString(),
+                    "--model",
+                    System.getProperty("stoa.bench.model"),
+                    "--node",
+                    out.resolve("no-node").toString()
+                }))
+                .run();
 
         for (String f : new String[] {"report.json", "report.md", "latency.png", "throughput.png", "p99.png"}) {
             assertThat(out.resolve(f)).isNotEmptyFile();
         }
         JsonObject ratios = report.getJsonObject("ratios");
         assertThat(ratios.fieldNames()).containsExactlyInAnyOrderElementsOf(Report.RATIOS);
-        for (String measured : new String[] {"bus_over_raw", "caller_over_raw", "http_over_raw", "batching_gain",
-            "composition_over_sum", "throughput_over_langchain4j", "flops_efficiency"}) {
+        for (String measured : new String[] {
+            "bus_over_raw",
+            "caller_over_raw",
+            "http_over_raw",
+            "batching_gain",
+            "composition_over_sum",
+            "throughput_over_langchain4j",
+            "flops_efficiency"
+        }) {
             assertThat(ratios.getDouble(measured)).as(measured).isPositive();
         }
-        assertThat(ratios.getValue("throughput_over_transformersjs")).as("no Node install here").isNull();
+        assertThat(ratios.getValue("throughput_over_transformersjs"))
+                .as("no Node install here")
+                .isNull();
         assertThat(report.getDouble("recall_at_10")).isEqualTo(0.97);
         assertThat(report.getDouble("query_ms")).isEqualTo(0.4);
-        assertThat(report.getJsonObject("merged_from").getString("recall_at_10")).isEqualTo("vectors.json");
+        assertThat(report.getJsonObject("merged_from").getString("recall_at_10"))
+                .isEqualTo("vectors.json");
         assertThat(report.containsKey("swap_errors")).isTrue();
         assertThat(report.getDouble("raw_vs_stoa_min_cosine")).isGreaterThanOrEqualTo(0.9999);
-        assertThat(Files.readString(out.resolve("report.md"))).contains("| bus_over_raw |")
+        assertThat(Files.readString(out.resolve("report.md")))
+                .contains("| bus_over_raw |")
                 .contains("transformers.js not measured");
         assertThat(new JsonObject(Files.readString(out.resolve("report.json"))).getJsonObject("ratios"))
                 .isEqualTo(ratios);

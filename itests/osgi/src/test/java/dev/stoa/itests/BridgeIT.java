@@ -39,9 +39,13 @@ public class BridgeIT extends StoaTestSupport {
         ServiceDirectory directory = service(ServiceDirectory.class);
         deploy(builtBundles().resolve("open-1.0.0.jar"), "open.jar");
         deploy(builtBundles().resolve("secret-1.0.0.jar"), "secret.jar");
-        await("both services up", () -> directory.services().stream()
-                .filter(s -> (s.id().equals("open") || s.id().equals("secret")) && s.state().equals("available"))
-                .count() == 2);
+        await(
+                "both services up",
+                () -> directory.services().stream()
+                                .filter(s -> (s.id().equals("open") || s.id().equals("secret"))
+                                        && s.state().equals("available"))
+                                .count()
+                        == 2);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -71,15 +75,25 @@ public class BridgeIT extends StoaTestSupport {
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
             DataInputStream in = new DataInputStream(socket.getInputStream());
 
-            write(out, new JsonObject().put("type", "send").put("address", "stoa.service.open")
-                    .put("replyAddress", "r-1").put("body", new JsonObject().put("text", "over tcp")));
+            write(
+                    out,
+                    new JsonObject()
+                            .put("type", "send")
+                            .put("address", "stoa.service.open")
+                            .put("replyAddress", "r-1")
+                            .put("body", new JsonObject().put("text", "over tcp")));
             JsonObject reply = read(in);
             assertEquals(reply.encode(), "message", reply.getString("type"));
             assertEquals("r-1", reply.getString("address"));
             assertEquals("1.0.0:over tcp", reply.getJsonObject("body").getString("text"));
 
-            write(out, new JsonObject().put("type", "send").put("address", "stoa.service.secret")
-                    .put("replyAddress", "r-2").put("body", new JsonObject().put("text", "let me in")));
+            write(
+                    out,
+                    new JsonObject()
+                            .put("type", "send")
+                            .put("address", "stoa.service.secret")
+                            .put("replyAddress", "r-2")
+                            .put("body", new JsonObject().put("text", "let me in")));
             JsonObject denied = read(in);
             assertEquals(denied.encode(), "err", denied.getString("type"));
             assertEquals("access_denied", denied.getString("message"));

@@ -40,8 +40,13 @@ public class BrokenBundleIT extends StoaTestSupport {
         Vertx vertx = service(Vertx.class);
         DeploymentReport report = service(DeploymentReport.class);
         deploy(builtBundles().resolve("survivor-1.0.0.jar"), "survivor.jar");
-        for (String broken : new String[] {"plain-library.jar", "bad-manifest.jar", "missing-import.jar",
-            "throwing-activator.jar", "failing-component.jar"}) {
+        for (String broken : new String[] {
+            "plain-library.jar",
+            "bad-manifest.jar",
+            "missing-import.jar",
+            "throwing-activator.jar",
+            "failing-component.jar"
+        }) {
             deploy(builtBundles().resolve(broken), broken);
         }
         await("all six files handled", () -> report.artifacts().size() == 6);
@@ -50,8 +55,8 @@ public class BrokenBundleIT extends StoaTestSupport {
         // SCR activates the component after the bundle has started: wait for its failure to be recorded
         await("failing component reported", () -> {
             try {
-                JsonObject e = PlatformIT.find(new JsonArray(http("/v1/bundles").body()), "file",
-                        "failing-component.jar");
+                JsonObject e =
+                        PlatformIT.find(new JsonArray(http("/v1/bundles").body()), "file", "failing-component.jar");
                 return e != null && e.getString("problem") != null;
             } catch (IOException | InterruptedException e) {
                 return false;
@@ -62,8 +67,8 @@ public class BrokenBundleIT extends StoaTestSupport {
         for (int i = 0; i < bundles.size(); i++) {
             JsonObject b = bundles.getJsonObject(i);
             if (b.getString("problem") != null) {
-                System.out.println("  " + b.getString("file", b.getString("symbolicName")) + " -> "
-                        + b.getString("problem"));
+                System.out.println(
+                        "  " + b.getString("file", b.getString("symbolicName")) + " -> " + b.getString("problem"));
             }
         }
         assertProblem(bundles, "plain-library.jar", "INSTALL_FAILED", "no Bundle-SymbolicName");
@@ -72,7 +77,10 @@ public class BrokenBundleIT extends StoaTestSupport {
         assertProblem(bundles, "throwing-activator.jar", "RESOLVED", "activator refuses to start");
         assertProblem(bundles, "failing-component.jar", "ACTIVE", "component refuses to activate");
 
-        Text answer = (Text) vertx.eventBus().request("stoa.service.survivor", new Text("still here")).await().body();
+        Text answer = (Text) vertx.eventBus()
+                .request("stoa.service.survivor", new Text("still here"))
+                .await()
+                .body();
         assertEquals("1.0.0:still here", answer.value());
         // readiness also waits for the shipped required services (sentence encoder, OCR), which load their models
         await("a broken user bundle does not make the platform unready", () -> status("/health/ready") == 200);

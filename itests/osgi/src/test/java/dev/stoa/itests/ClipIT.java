@@ -1,12 +1,10 @@
 package dev.stoa.itests;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import dev.stoa.api.FailureCode;
 import dev.stoa.api.data.Image;
 import dev.stoa.nn.encoder.EncoderFactory;
-import dev.stoa.api.FailureCode;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -32,7 +30,8 @@ public class ClipIT extends StoaTestSupport {
     public void zeroShotClassifierAnswersOverTheEventBus() throws Exception {
         Vertx vertx = service(Vertx.class);
         for (String id : new String[] {"vit", "resnet", "text-transformer"}) {
-            await("encoder " + id,
+            await(
+                    "encoder " + id,
                     () -> registered(EncoderFactory.class, "(&(stoa.id=" + id + ")(stoa.kind=encoder))"));
         }
         await("clip-tiny-zero-shot registered", () -> registered(null, "(stoa.id=clip-tiny-zero-shot)"));
@@ -43,20 +42,25 @@ public class ClipIT extends StoaTestSupport {
         }
         JsonObject request = new JsonObject()
                 .put("image", Base64.getEncoder().encodeToString(new Image(40, 30, rgb).encodePng()))
-                .put("labels", new JsonArray().add("red circle").add("blue square").add("green triangle"));
+                .put(
+                        "labels",
+                        new JsonArray().add("red circle").add("blue square").add("green triangle"));
         // no trainer has produced weights: the service says so, and how to train it, instead of answering noise
         AtomicReference<ReplyException> refused = new AtomicReference<>();
         await("an UNTRAINED answer from stoa.model.clip-tiny-zero-shot", () -> {
             try {
-                vertx.eventBus().request("stoa.model.clip-tiny-zero-shot", request).await();
+                vertx.eventBus()
+                        .request("stoa.model.clip-tiny-zero-shot", request)
+                        .await();
                 return false;
             } catch (ReplyException e) {
                 refused.set(e);
                 return e.failureCode() == FailureCode.UNTRAINED.code();
             }
         });
-        assertTrue(refused.get().getMessage(), refused.get().getMessage()
-                .contains("bin/stoa train etc/train/clip-shapes.yaml"));
+        assertTrue(
+                refused.get().getMessage(),
+                refused.get().getMessage().contains("bin/stoa train etc/train/clip-shapes.yaml"));
         // ModelLifecycleIT trains it and checks the answers of the trained model
     }
 

@@ -55,7 +55,8 @@ final class ClosedLoopLoad {
         long n = sent.incrementAndGet();
         outstanding.incrementAndGet();
         long start = System.nanoTime();
-        vertx.eventBus().request(address, body.apply(client + "-" + n), new DeliveryOptions().setSendTimeout(30_000))
+        vertx.eventBus()
+                .request(address, body.apply(client + "-" + n), new DeliveryOptions().setSendTimeout(30_000))
                 .onComplete(ar -> {
                     long nanos = System.nanoTime() - start;
                     maxLatencyMs.accumulateAndGet(nanos / 1_000_000, Math::max);

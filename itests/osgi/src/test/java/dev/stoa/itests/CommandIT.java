@@ -35,8 +35,14 @@ public class CommandIT extends StoaTestSupport {
             }
         });
 
-        HttpResponse<String> run = httpPost("/v1/commands/eval-vqa", new JsonObject().put("args", new JsonArray(
-                List.of("--n", "4", "--image-size", "32", "--pipeline", "no-such-pipeline"))).encode());
+        HttpResponse<String> run = httpPost(
+                "/v1/commands/eval-vqa",
+                new JsonObject()
+                        .put(
+                                "args",
+                                new JsonArray(
+                                        List.of("--n", "4", "--image-size", "32", "--pipeline", "no-such-pipeline")))
+                        .encode());
         assertEquals(run.body(), 200, run.statusCode());
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();

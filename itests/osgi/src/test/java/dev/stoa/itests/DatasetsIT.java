@@ -43,8 +43,8 @@ public class DatasetsIT extends StoaTestSupport {
 
     private DatasetFactory factory(String id) {
         try {
-            Collection<ServiceReference<DatasetFactory>> refs = context.getServiceReferences(DatasetFactory.class,
-                    "(&(stoa.id=" + id + ")(stoa.kind=dataset))");
+            Collection<ServiceReference<DatasetFactory>> refs =
+                    context.getServiceReferences(DatasetFactory.class, "(&(stoa.id=" + id + ")(stoa.kind=dataset))");
             return refs.isEmpty() ? null : context.getService(refs.iterator().next());
         } catch (InvalidSyntaxException e) {
             throw new IllegalArgumentException(e);

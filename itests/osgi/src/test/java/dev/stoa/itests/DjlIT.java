@@ -58,12 +58,15 @@ public class DjlIT extends StoaTestSupport {
         try (Model model = Model.newInstance("fit-a-line", Device.cpu(), "PyTorch")) {
             model.setBlock(Linear.builder().setUnits(1).build());
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
-                    .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.5f)).build());
+                    .optOptimizer(Optimizer.sgd()
+                            .setLearningRateTracker(Tracker.fixed(0.5f))
+                            .build());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(8, 1));
                 NDManager m = trainer.getManager();
                 NDArray x = m.arange(8f).reshape(8, 1).div(8f);
-                NDArray target = x.mul(3f).add(1f); // y = 3x + 1; x in [0, 0.875], so plain SGD needs a few hundred steps at this rate
+                NDArray target = x.mul(3f)
+                        .add(1f); // y = 3x + 1; x in [0, 0.875], so plain SGD needs a few hundred steps at this rate
                 float first = step(trainer, x, target);
                 float last = first;
                 for (int i = 0; i < 300; i++) {
@@ -100,7 +103,8 @@ public class DjlIT extends StoaTestSupport {
             try (Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
                     NDManager manager = NDManager.newBaseManager(Device.cpu(), "OnnxRuntime")) {
                 NDList out = predictor.predict(new NDList(manager.create(x, new Shape(1, 3))));
-                assertArrayEquals(TinyOnnxModel.expected(x), out.singletonOrThrow().toFloatArray(), 1e-6f);
+                assertArrayEquals(
+                        TinyOnnxModel.expected(x), out.singletonOrThrow().toFloatArray(), 1e-6f);
             }
         }
     }

@@ -52,7 +52,8 @@ public class EncodersIT extends StoaTestSupport {
             assertEquals(1.0, e.norm(), 1e-5);
         }
         // a real model, not noise: the paraphrase is nearer than the unrelated sentence
-        assertTrue("paraphrase " + guitar.cosine(music) + " vs unrelated " + guitar.cosine(stocks),
+        assertTrue(
+                "paraphrase " + guitar.cosine(music) + " vs unrelated " + guitar.cosine(stocks),
                 guitar.cosine(music) > guitar.cosine(stocks) + 0.2);
 
         // in process, the same service is a TextEncoder: a batch gives what the JSON calls gave
@@ -63,8 +64,8 @@ public class EncodersIT extends StoaTestSupport {
         TextEncoder encoder = tracker.waitForService(WAIT_MS);
         assertNotNull("no TextEncoder with stoa.id=all-minilm-l6-v2", encoder);
         assertEquals(384, encoder.dimension());
-        List<Embedding> batch = encoder.encodeBatch(List.of(new Text("A man is playing a guitar."),
-                new Text("Stock markets fell sharply on Tuesday.")));
+        List<Embedding> batch = encoder.encodeBatch(
+                List.of(new Text("A man is playing a guitar."), new Text("Stock markets fell sharply on Tuesday.")));
         assertEquals(1.0, batch.get(0).cosine(guitar), 1e-4);
         assertEquals(1.0, batch.get(1).cosine(stocks), 1e-4);
         tracker.close();
@@ -94,7 +95,9 @@ public class EncodersIT extends StoaTestSupport {
             assertTrue(e.getMessage(), e.getMessage().contains("'text'"));
         }
         try {
-            vertx.eventBus().request(MINILM, new JsonObject().put("txt", "typo")).await();
+            vertx.eventBus()
+                    .request(MINILM, new JsonObject().put("txt", "typo"))
+                    .await();
             fail("a request without 'text' must fail");
         } catch (ReplyException e) {
             assertEquals(FailureCode.BAD_INPUT, FailureCode.of(e.failureCode()));
@@ -123,8 +126,10 @@ public class EncodersIT extends StoaTestSupport {
     }
 
     private static Embedding embed(Vertx vertx, String address, String text) {
-        JsonObject reply = (JsonObject) vertx.eventBus().request(address, new JsonObject().put("text", text))
-                .await().body();
+        JsonObject reply = (JsonObject) vertx.eventBus()
+                .request(address, new JsonObject().put("text", text))
+                .await()
+                .body();
         JsonArray vector = reply.getJsonArray("embedding");
         float[] v = new float[vector.size()];
         for (int i = 0; i < v.length; i++) {

@@ -54,11 +54,14 @@ public class FailureContractIT extends StoaTestSupport {
         ServiceCaller caller = service(ServiceCaller.class);
         PipelineDirectory pipelines = service(PipelineDirectory.class);
         deploy(builtBundles().resolve("failer.jar"), "failer.jar");
-        await("failer exported", () -> directory.services().stream()
-                .anyMatch(s -> s.id().equals(ID) && s.state().equals("available")));
+        await(
+                "failer exported",
+                () -> directory.services().stream()
+                        .anyMatch(s -> s.id().equals(ID) && s.state().equals("available")));
         Path folder = Path.of(context.getProperty("felix.fileinstall.dir"), "pipelines");
-        write(folder.resolve(PIPELINE + ".yaml"), "input: Text\nstages:\n  relay:\n    call: " + ID
-                + "\n  out:\n    template: \"{{relay.text}}\"\n");
+        write(
+                folder.resolve(PIPELINE + ".yaml"),
+                "input: Text\nstages:\n  relay:\n    call: " + ID + "\n  out:\n    template: \"{{relay.text}}\"\n");
         await(PIPELINE + " serving", () -> state(pipelines, PIPELINE).equals("serving"));
 
         List<String> mismatches = new ArrayList<>();
@@ -71,10 +74,14 @@ public class FailureContractIT extends StoaTestSupport {
             String inProcess = callerFailure(caller, input);
             String expected = code.name() + "/" + code.httpStatus();
             String expectedBus = code.name();
-            System.out.printf("[measure] %-16s http %-20s bus %-16s pipeline %-16s pipeline-http %-20s caller %s%n",
+            System.out.printf(
+                    "[measure] %-16s http %-20s bus %-16s pipeline %-16s pipeline-http %-20s caller %s%n",
                     code, http, bus, stage, stageHttp, inProcess);
-            if (!http.equals(expected) || !stageHttp.equals(expected) || !bus.equals(expectedBus)
-                    || !stage.equals(expectedBus) || !inProcess.equals(expectedBus)) {
+            if (!http.equals(expected)
+                    || !stageHttp.equals(expected)
+                    || !bus.equals(expectedBus)
+                    || !stage.equals(expectedBus)
+                    || !inProcess.equals(expectedBus)) {
                 mismatches.add(code + ": http " + http + ", bus " + bus + ", pipeline " + stage + ", pipeline over"
                         + " http " + stageHttp + ", ServiceCaller " + inProcess);
             }
@@ -84,23 +91,34 @@ public class FailureContractIT extends StoaTestSupport {
         // a pipeline may not take a service's id: the export is refused and listed, and the pipeline door does not
         // fall through to the service
         write(folder.resolve(ID + ".yaml"), "input: Text\nstages:\n  out:\n    template: \"{{input.text}}\"\n");
-        await("the colliding pipeline refused and listed in /v1/bundles", () -> directory.refused().stream()
-                .anyMatch(r -> r.id().equals(ID) && r.kind().equals("pipeline")));
+        await(
+                "the colliding pipeline refused and listed in /v1/bundles",
+                () -> directory.refused().stream()
+                        .anyMatch(r -> r.id().equals(ID) && r.kind().equals("pipeline")));
         JsonArray bundles = new JsonArray(http("/v1/bundles").body());
-        assertTrue(bundles.encode(), bundles.stream().map(JsonObject.class::cast)
-                .anyMatch(b -> b.getString("problem", "").contains("id '" + ID + "' is already the service")));
-        HttpResponse<String> door = httpPost("/v1/pipelines/" + ID, new JsonObject().put("text", "hi").encode());
+        assertTrue(
+                bundles.encode(),
+                bundles.stream()
+                        .map(JsonObject.class::cast)
+                        .anyMatch(b -> b.getString("problem", "").contains("id '" + ID + "' is already the service")));
+        HttpResponse<String> door = httpPost(
+                "/v1/pipelines/" + ID, new JsonObject().put("text", "hi").encode());
         assertEquals(door.body(), 404, door.statusCode());
         assertEquals("UNKNOWN_SERVICE", new JsonObject(door.body()).getString("error"));
-        assertEquals("the service still answers at its own door", "hi",
-                new JsonObject(httpPost("/v1/services/" + ID, "{\"text\": \"hi\"}").body()).getString("text"));
+        assertEquals(
+                "the service still answers at its own door",
+                "hi",
+                new JsonObject(httpPost("/v1/services/" + ID, "{\"text\": \"hi\"}")
+                                .body())
+                        .getString("text"));
         Files.delete(folder.resolve(ID + ".yaml"));
         await("refusal withdrawn with the pipeline", () -> directory.refused().isEmpty());
     }
 
     /** @return {@code NAME/status} of an HTTP call's error */
     private String httpFailure(String path, String input) throws Exception {
-        HttpResponse<String> response = httpPost(path, new JsonObject().put("text", input).encode());
+        HttpResponse<String> response =
+                httpPost(path, new JsonObject().put("text", input).encode());
         if (response.statusCode() == 200) {
             return "ok";
         }
@@ -133,7 +151,10 @@ public class FailureContractIT extends StoaTestSupport {
     }
 
     private static String state(PipelineDirectory pipelines, String name) {
-        return pipelines.pipelines().stream().filter(p -> p.name().equals(name)).map(PipelineInfo::state).findFirst()
+        return pipelines.pipelines().stream()
+                .filter(p -> p.name().equals(name))
+                .map(PipelineInfo::state)
+                .findFirst()
                 .orElse("absent");
     }
 }

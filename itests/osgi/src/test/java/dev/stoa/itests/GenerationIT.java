@@ -51,7 +51,9 @@ public class GenerationIT extends StoaTestSupport {
         await("TextGenerator gpt-tiny", () -> registered(TextGenerator.class, "(stoa.id=gpt-tiny)"));
         await("gpt-tiny answers UNTRAINED", () -> {
             try {
-                vertx.eventBus().request("stoa.model.gpt-tiny", new JsonObject().put("prompt", "a red")).await();
+                vertx.eventBus()
+                        .request("stoa.model.gpt-tiny", new JsonObject().put("prompt", "a red"))
+                        .await();
                 return false;
             } catch (ReplyException e) {
                 return e.failureCode() == dev.stoa.api.FailureCode.UNTRAINED.code();
@@ -62,8 +64,12 @@ public class GenerationIT extends StoaTestSupport {
         AtomicReference<JsonObject> answer = new AtomicReference<>();
         await("an answer from stoa.model." + MODEL, () -> {
             try {
-                answer.set((JsonObject) vertx.eventBus().request("stoa.model." + MODEL, new JsonObject()
-                        .put("prompt", "a red").put("max_tokens", 6)).await().body());
+                answer.set((JsonObject) vertx.eventBus()
+                        .request(
+                                "stoa.model." + MODEL,
+                                new JsonObject().put("prompt", "a red").put("max_tokens", 6))
+                        .await()
+                        .body());
                 return true;
             } catch (ReplyException e) {
                 return false;
@@ -74,10 +80,13 @@ public class GenerationIT extends StoaTestSupport {
 
         // temperature 1 with a seed: two steps leave the weights near random, which rarely pick the end-of-text
         // token, so several pieces stream
-        HttpResponse<java.util.stream.Stream<String>> response = HttpClient.newHttpClient().send(HttpRequest
-                .newBuilder(URI.create(baseUrl() + "/v1/services/" + MODEL + "?stream=true"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"a red\", \"max_tokens\": 12,"
-                        + " \"temperature\": 1.0, \"seed\": 3}")).build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<java.util.stream.Stream<String>> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/services/" + MODEL + "?stream=true"))
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"a red\", \"max_tokens\": 12,"
+                                        + " \"temperature\": 1.0, \"seed\": 3}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, response.statusCode());
         List<String> names = new ArrayList<>();
         List<JsonObject> data = new ArrayList<>();
@@ -104,24 +113,45 @@ public class GenerationIT extends StoaTestSupport {
     public void aRemoteModelConfiguredInEtcAnswersThroughTheBus() throws Exception {
         Vertx vertx = service(Vertx.class);
         List<JsonObject> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-        HttpServer server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-            received.add(body.toJsonObject());
-            request.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-                    .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("finish_reason", "stop")
-                            .put("message", new JsonObject().put("role", "assistant").put("content", "Paris."))))
-                    .put("usage", new JsonObject().put("completion_tokens", 2)).encode());
-        })).listen(0, "127.0.0.1").await();
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(request -> request.body().onSuccess(body -> {
+                    received.add(body.toJsonObject());
+                    request.response()
+                            .putHeader("Content-Type", "application/json")
+                            .end(new JsonObject()
+                                    .put(
+                                            "choices",
+                                            new JsonArray()
+                                                    .add(new JsonObject()
+                                                            .put("index", 0)
+                                                            .put("finish_reason", "stop")
+                                                            .put(
+                                                                    "message",
+                                                                    new JsonObject()
+                                                                            .put("role", "assistant")
+                                                                            .put("content", "Paris."))))
+                                    .put("usage", new JsonObject().put("completion_tokens", 2))
+                                    .encode());
+                }))
+                .listen(0, "127.0.0.1")
+                .await();
         try {
             Path etc = Path.of(context.getProperty("felix.fileinstall.dir"));
-            Files.writeString(etc.resolve("dev.stoa.llm.openai-stand-in.cfg"), "stoa.id = stand-in-llm\n"
-                    + "baseUrl = http://127.0.0.1:" + server.actualPort() + "/v1\nmodel = tiny-chat\n"
-                    + "timeoutMs = 5000\n");
+            Files.writeString(
+                    etc.resolve("dev.stoa.llm.openai-stand-in.cfg"),
+                    "stoa.id = stand-in-llm\n"
+                            + "baseUrl = http://127.0.0.1:" + server.actualPort() + "/v1\nmodel = tiny-chat\n"
+                            + "timeoutMs = 5000\n");
             await("TextGenerator stand-in-llm", () -> registered(TextGenerator.class, "(stoa.id=stand-in-llm)"));
             AtomicReference<JsonObject> answer = new AtomicReference<>();
             await("an answer from stoa.model.stand-in-llm", () -> {
                 try {
-                    answer.set((JsonObject) vertx.eventBus().request("stoa.model.stand-in-llm", new JsonObject()
-                            .put("prompt", "What is the capital of France?")).await().body());
+                    answer.set((JsonObject) vertx.eventBus()
+                            .request(
+                                    "stoa.model.stand-in-llm",
+                                    new JsonObject().put("prompt", "What is the capital of France?"))
+                            .await()
+                            .body());
                     return true;
                 } catch (ReplyException e) {
                     return false;
@@ -130,8 +160,9 @@ public class GenerationIT extends StoaTestSupport {
             assertEquals("Paris.", answer.get().getString("text"));
             assertEquals(2, (int) answer.get().getInteger("tokens"));
             assertEquals("tiny-chat", received.get(0).getString("model"));
-            assertEquals("What is the capital of France?", received.get(0).getJsonArray("messages")
-                    .getJsonObject(0).getString("content"));
+            assertEquals(
+                    "What is the capital of France?",
+                    received.get(0).getJsonArray("messages").getJsonObject(0).getString("content"));
         } finally {
             server.close().await();
         }
@@ -151,8 +182,12 @@ public class GenerationIT extends StoaTestSupport {
                 evaluate: {examples: 2}
                 """);
         TrainingStatus run = trainer.start(file);
-        await("the two-step run", () -> trainer.run(run.id()).map(TrainingStatus::finished).orElse(false));
-        assertEquals(trainer.run(run.id()).orElseThrow().message(), "succeeded",
+        await(
+                "the two-step run",
+                () -> trainer.run(run.id()).map(TrainingStatus::finished).orElse(false));
+        assertEquals(
+                trainer.run(run.id()).orElseThrow().message(),
+                "succeeded",
                 trainer.run(run.id()).orElseThrow().state());
     }
 

@@ -48,16 +48,27 @@ public class HotSwapIT extends StoaTestSupport {
         long p99Steady = ClosedLoopLoad.quantile(steady, 0.99);
         long p99Swap = ClosedLoopLoad.quantile(swapping, 0.99);
         double ratio = (double) p99Swap / Math.max(1, p99Steady);
-        System.out.printf("[measure] hot swap p99: steady %d us (%d calls), during 10 updates %d us (%d calls),"
-                + " ratio %.2f; p50 %d vs %d us%n", p99Steady, steady.size(), p99Swap, swapping.size(), ratio,
-                ClosedLoopLoad.quantile(steady, 0.5), ClosedLoopLoad.quantile(swapping, 0.5));
-        Path dir = Path.of(System.getProperty("stoa.dist")).resolve("../../itests/benchmarks/target/bench-report")
+        System.out.printf(
+                "[measure] hot swap p99: steady %d us (%d calls), during 10 updates %d us (%d calls),"
+                        + " ratio %.2f; p50 %d vs %d us%n",
+                p99Steady,
+                steady.size(),
+                p99Swap,
+                swapping.size(),
+                ratio,
+                ClosedLoopLoad.quantile(steady, 0.5),
+                ClosedLoopLoad.quantile(swapping, 0.5));
+        Path dir = Path.of(System.getProperty("stoa.dist"))
+                .resolve("../../itests/benchmarks/target/bench-report")
                 .normalize();
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("swap.json"), "{\n  \"swap_errors\": " + errors
-                + ",\n  \"swap_p99_over_steady\": " + ratio + ",\n  \"swap_p99_us\": " + p99Swap
-                + ",\n  \"steady_p99_us\": " + p99Steady + ",\n  \"source\": \"itests/osgi HotSwapIT: "
-                + CLIENTS + " closed-loop clients on the in-process bus, " + UPDATES + " bundle updates\"\n}\n");
+        Files.writeString(
+                dir.resolve("swap.json"),
+                "{\n  \"swap_errors\": " + errors
+                        + ",\n  \"swap_p99_over_steady\": " + ratio + ",\n  \"swap_p99_us\": " + p99Swap
+                        + ",\n  \"steady_p99_us\": " + p99Steady + ",\n  \"source\": \"itests/osgi HotSwapIT: "
+                        + CLIENTS + " closed-loop clients on the in-process bus, " + UPDATES
+                        + " bundle updates\"\n}\n");
     }
 
     @Test
@@ -66,8 +77,10 @@ public class HotSwapIT extends StoaTestSupport {
         service(DeploymentReport.class);
         ServiceDirectory directory = service(ServiceDirectory.class);
         Path jar = deploy(builtBundles().resolve("echo-1.0.0.jar"), "echo.jar");
-        await("echo exported", () -> directory.services().stream()
-                .anyMatch(s -> s.id().equals("echo") && s.state().equals("available")));
+        await(
+                "echo exported",
+                () -> directory.services().stream()
+                        .anyMatch(s -> s.id().equals("echo") && s.state().equals("available")));
 
         ClosedLoopLoad load = new ClosedLoopLoad(vertx, "stoa.service.echo", Text::new);
         load.start(CLIENTS);
@@ -80,14 +93,16 @@ public class HotSwapIT extends StoaTestSupport {
             long start = System.nanoTime();
             deploy(builtBundles().resolve("echo-" + version + ".jar"), "echo.jar");
             await("answers from " + version, () -> load.versions.containsKey(version));
-            System.out.printf("[measure] update %d: first answer from %s after %d ms (%d calls answered meanwhile)%n",
+            System.out.printf(
+                    "[measure] update %d: first answer from %s after %d ms (%d calls answered meanwhile)%n",
                     i, version, (System.nanoTime() - start) / 1_000_000, load.ok.get() - answeredBefore);
         }
         load.stopAndWait();
         List<Long> swapping = load.takeLatencies();
         report(steady, swapping, load.failed.size());
 
-        System.out.printf("[measure] hot swap: %d calls sent, %d answered, %d failed, max latency %d ms%n",
+        System.out.printf(
+                "[measure] hot swap: %d calls sent, %d answered, %d failed, max latency %d ms%n",
                 load.sent.get(), load.ok.get(), load.failed.size(), load.maxLatencyMs.get());
         assertEquals("failed calls: " + load.failed, 0, load.failed.size());
         assertEquals("every call answered", load.sent.get(), load.ok.get());
@@ -95,10 +110,14 @@ public class HotSwapIT extends StoaTestSupport {
         assertTrue("calls flowed throughout (" + load.ok.get() + ")", load.ok.get() > 100);
 
         Files.delete(jar);
-        await("echo gone", () -> directory.services().stream()
-                .anyMatch(s -> s.id().equals("echo") && s.state().equals("gone")));
+        await(
+                "echo gone",
+                () -> directory.services().stream()
+                        .anyMatch(s -> s.id().equals("echo") && s.state().equals("gone")));
         try {
-            vertx.eventBus().request("stoa.service.echo", new Text("after delete")).await();
+            vertx.eventBus()
+                    .request("stoa.service.echo", new Text("after delete"))
+                    .await();
             throw new AssertionError("call after delete must fail");
         } catch (ReplyException e) {
             assertEquals(e.getMessage(), FailureCode.SERVICE_GONE, FailureCode.of(e.failureCode()));

@@ -37,7 +37,8 @@ public class LossIT extends StoaTestSupport {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             // two orthogonal matching pairs at temperature 1: logits = [[1, 0], [0, 1]], so each row's
             // cross-entropy is ln(1 + e^-1), in both directions
-            NDList pairs = new NDList(manager.create(new float[] {1, 0, 0, 1}, new Shape(2, 2)),
+            NDList pairs = new NDList(
+                    manager.create(new float[] {1, 0, 0, 1}, new Shape(2, 2)),
                     manager.create(new float[] {3, 0, 0, 0.5f}, new Shape(2, 2)));
             clip.initialize(manager, DataType.FLOAT32, pairs.getShapes());
             LossTerms terms = clip.evaluate(new ParameterStore(manager, false), pairs, false);
@@ -48,8 +49,8 @@ public class LossIT extends StoaTestSupport {
 
     private LossFactory factory(String id) {
         try {
-            Collection<ServiceReference<LossFactory>> refs = context.getServiceReferences(LossFactory.class,
-                    "(&(stoa.id=" + id + ")(stoa.kind=loss))");
+            Collection<ServiceReference<LossFactory>> refs =
+                    context.getServiceReferences(LossFactory.class, "(&(stoa.id=" + id + ")(stoa.kind=loss))");
             return refs.isEmpty() ? null : context.getService(refs.iterator().next());
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalArgumentException(e);

@@ -60,17 +60,20 @@ public class ManagementIT extends StoaTestSupport {
                 return false;
             }
         });
-        assertEquals(403, send("POST", "/v1/bundles?file=managed.jar", v1, "wrong").statusCode());
-        assertEquals(400, send("POST", "/v1/bundles?file=../escape.jar", v1, TOKEN).statusCode());
+        assertEquals(
+                403, send("POST", "/v1/bundles?file=managed.jar", v1, "wrong").statusCode());
+        assertEquals(
+                400, send("POST", "/v1/bundles?file=../escape.jar", v1, TOKEN).statusCode());
 
         HttpResponse<String> created = send("POST", "/v1/bundles?file=managed.jar", v1, TOKEN);
         assertEquals(created.body(), 201, created.statusCode());
         assertEquals("ACTIVE", new JsonObject(created.body()).getString("status"));
         await("managed service 1.0.0", () -> version(directory).equals("1.0.0"));
-        assertEquals(409, send("POST", "/v1/bundles?file=managed.jar", v1, TOKEN).statusCode());
+        assertEquals(
+                409, send("POST", "/v1/bundles?file=managed.jar", v1, TOKEN).statusCode());
 
-        HttpResponse<String> replaced = send("PUT", "/v1/bundles/managed.jar",
-                builtBundles().resolve("managed-2.0.0.jar"), TOKEN);
+        HttpResponse<String> replaced =
+                send("PUT", "/v1/bundles/managed.jar", builtBundles().resolve("managed-2.0.0.jar"), TOKEN);
         assertEquals(replaced.body(), 200, replaced.statusCode());
         await("managed service 2.0.0", () -> version(directory).equals("2.0.0"));
 
@@ -81,20 +84,27 @@ public class ManagementIT extends StoaTestSupport {
     }
 
     private static String version(ServiceDirectory directory) {
-        return directory.services().stream().filter(s -> s.id().equals("managed"))
-                .map(s -> s.state().equals("available") ? s.version() : s.state()).findFirst().orElse("absent");
+        return directory.services().stream()
+                .filter(s -> s.id().equals("managed"))
+                .map(s -> s.state().equals("available") ? s.version() : s.state())
+                .findFirst()
+                .orElse("absent");
     }
 
     private HttpResponse<String> send(String method, String path, Path body, String token)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofFile(body))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofFile(body))
                 .header("Content-Type", "application/java-archive");
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(b.build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -44,29 +44,59 @@ public class ModelFolderIT extends StoaTestSupport {
         Vertx vertx = service(Vertx.class);
         ServiceDirectory directory = service(ServiceDirectory.class);
         Path home = Path.of(context.getProperty("stoa.home"));
-        Path cfg = drop(home.resolve("models/ppocr-orientation").resolve(CFG), home.resolve("etc").resolve(CFG));
+        Path cfg = drop(
+                home.resolve("models/ppocr-orientation").resolve(CFG),
+                home.resolve("etc").resolve(CFG));
         await("ppocr-orientation exported", () -> available(directory, "ppocr-orientation"));
 
         Image line = renderLine("Stoa reads text in images");
-        assertEquals("0", label(vertx.eventBus().request("stoa.model.ppocr-orientation",
-                new JsonObject().put("image", png(line))).await().body()));
-        assertEquals("180", label(vertx.eventBus().request("stoa.model.ppocr-orientation",
-                new JsonObject().put("image", png(rotated180(line)))).await().body()));
+        assertEquals(
+                "0",
+                label(vertx.eventBus()
+                        .request("stoa.model.ppocr-orientation", new JsonObject().put("image", png(line)))
+                        .await()
+                        .body()));
+        assertEquals(
+                "180",
+                label(vertx.eventBus()
+                        .request("stoa.model.ppocr-orientation", new JsonObject().put("image", png(rotated180(line))))
+                        .await()
+                        .body()));
 
         await("gateway listening", () -> status("/health/live") == 200);
-        var viaHttp = httpPost("/v1/services/ppocr-orientation", new JsonObject().put("image", png(line)).encode());
+        var viaHttp = httpPost(
+                "/v1/services/ppocr-orientation",
+                new JsonObject().put("image", png(line)).encode());
         assertEquals(viaHttp.body(), 200, viaHttp.statusCode());
         assertEquals(viaHttp.body(), "0", label(new JsonObject(viaHttp.body())));
 
         try {
-            vertx.eventBus().request("stoa.model.ppocr-orientation", new JsonObject().put("inputs", new JsonObject()
-                    .put("x", new JsonObject().put("shape", new JsonArray().add(1).add(3).add(32).add(32))
-                            .put("data", new JsonArray().add(0))))).await();
+            vertx.eventBus()
+                    .request(
+                            "stoa.model.ppocr-orientation",
+                            new JsonObject()
+                                    .put(
+                                            "inputs",
+                                            new JsonObject()
+                                                    .put(
+                                                            "x",
+                                                            new JsonObject()
+                                                                    .put(
+                                                                            "shape",
+                                                                            new JsonArray()
+                                                                                    .add(1)
+                                                                                    .add(3)
+                                                                                    .add(32)
+                                                                                    .add(32))
+                                                                    .put("data", new JsonArray().add(0)))))
+                    .await();
             fail("a tensor of the wrong shape must be refused");
         } catch (ReplyException e) {
             assertEquals(e.getMessage(), FailureCode.BAD_INPUT, FailureCode.of(e.failureCode()));
-            assertTrue(e.getMessage(), e.getMessage().contains("'inputs.x.shape'")
-                    && e.getMessage().contains("x: float32 [-1, 3, 48, 192]"));
+            assertTrue(
+                    e.getMessage(),
+                    e.getMessage().contains("'inputs.x.shape'")
+                            && e.getMessage().contains("x: float32 [-1, 3, 48, 192]"));
         }
 
         Files.delete(cfg);
@@ -78,10 +108,13 @@ public class ModelFolderIT extends StoaTestSupport {
         Vertx vertx = service(Vertx.class);
         ServiceDirectory directory = service(ServiceDirectory.class);
         Path home = Path.of(context.getProperty("stoa.home"));
-        drop(home.resolve("models/ppocr-orientation").resolve(CFG), home.resolve("etc").resolve(CFG));
+        drop(
+                home.resolve("models/ppocr-orientation").resolve(CFG),
+                home.resolve("etc").resolve(CFG));
         Path broken = Files.createDirectories(home.resolve("broken-model"));
         Files.copy(home.resolve("models/paddleocr/ch_ppocr_mobile_v2.0_cls_infer.onnx"), broken.resolve("m.onnx"));
-        Files.writeString(broken.resolve("stoa-model.json"), "{\"inputs\": [{\"name\": \"x\", \"dtyp\": \"float32\"}]}");
+        Files.writeString(
+                broken.resolve("stoa-model.json"), "{\"inputs\": [{\"name\": \"x\", \"dtyp\": \"float32\"}]}");
         Path cfg = home.resolve("etc/dev.stoa.onnxruntime.model-broken.cfg");
         Files.writeString(home.resolve("broken.part"), "folder = broken-model\n");
         Files.move(home.resolve("broken.part"), cfg, StandardCopyOption.ATOMIC_MOVE);
@@ -90,20 +123,29 @@ public class ModelFolderIT extends StoaTestSupport {
         await("the broken descriptor reported in /v1/bundles", () -> problem().contains("dtyp"));
         String problem = problem();
         System.out.println("[report] dev.stoa.onnxruntime problem: " + problem);
-        assertTrue(problem, problem.contains("dev.stoa.onnxruntime.model-broken.cfg")
-                && problem.contains("stoa-model.json") && problem.contains("'inputs[0].dtyp' is not a known field"));
+        assertTrue(
+                problem,
+                problem.contains("dev.stoa.onnxruntime.model-broken.cfg")
+                        && problem.contains("stoa-model.json")
+                        && problem.contains("'inputs[0].dtyp' is not a known field"));
 
         await("ppocr-orientation exported", () -> available(directory, "ppocr-orientation"));
-        assertEquals("0", label(vertx.eventBus().request("stoa.model.ppocr-orientation",
-                new JsonObject().put("image", png(renderLine("Keep calm and carry on")))).await().body()));
+        assertEquals(
+                "0",
+                label(vertx.eventBus()
+                        .request(
+                                "stoa.model.ppocr-orientation",
+                                new JsonObject().put("image", png(renderLine("Keep calm and carry on"))))
+                        .await()
+                        .body()));
         Files.delete(cfg);
     }
 
     /** @return the problem /v1/bundles reports for dev.stoa.onnxruntime, or "" */
     private String problem() {
         try {
-            JsonObject b = PlatformIT.find(new JsonArray(http("/v1/bundles").body()), "symbolicName",
-                    "dev.stoa.onnxruntime");
+            JsonObject b =
+                    PlatformIT.find(new JsonArray(http("/v1/bundles").body()), "symbolicName", "dev.stoa.onnxruntime");
             return b == null || b.getString("problem") == null ? "" : b.getString("problem");
         } catch (IOException | InterruptedException | RuntimeException e) {
             return "";
@@ -117,8 +159,13 @@ public class ModelFolderIT extends StoaTestSupport {
     }
 
     private static String label(Object reply) {
-        return ((JsonObject) reply).getJsonObject("outputs").getJsonObject("softmax_0.tmp_0").getJsonArray("classes").getJsonArray(0)
-                .getJsonObject(0).getString("label");
+        return ((JsonObject) reply)
+                .getJsonObject("outputs")
+                .getJsonObject("softmax_0.tmp_0")
+                .getJsonArray("classes")
+                .getJsonArray(0)
+                .getJsonObject(0)
+                .getString("label");
     }
 
     private static String png(Image image) {

@@ -29,12 +29,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.Test;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * The model lifecycle the platform owns (issue 13): {@code /v1/models} lists the shipped CLIP untrained, its services
@@ -58,7 +58,8 @@ public class ModelLifecycleIT extends StoaTestSupport {
         // 1. shipped, untrained: listed with its status, its services and the training file that makes it
         await("clip-tiny listed UNTRAINED", () -> "UNTRAINED".equals(state(model("clip-tiny"))));
         JsonObject untrained = model("clip-tiny");
-        assertEquals("etc/train/clip-shapes.yaml", untrained.getJsonObject("status").getString("training_file"));
+        assertEquals(
+                "etc/train/clip-shapes.yaml", untrained.getJsonObject("status").getString("training_file"));
         assertTrue(untrained.encode(), untrained.getJsonArray("services").contains("clip-tiny-text"));
         assertEquals(0, untrained.getJsonArray("versions").size());
 
@@ -68,14 +69,20 @@ public class ModelLifecycleIT extends StoaTestSupport {
         assertEquals(refused.body(), 503, refused.statusCode());
         JsonObject error = new JsonObject(refused.body());
         assertEquals("UNTRAINED", error.getString("error"));
-        assertTrue(error.getString("message"), error.getString("message")
-                .contains("bin/stoa train etc/train/clip-shapes.yaml"));
-        assertEquals("UNTRAINED", service("clip-tiny-text").getJsonObject("modelStatus").getString("state"));
+        assertTrue(
+                error.getString("message"),
+                error.getString("message").contains("bin/stoa train etc/train/clip-shapes.yaml"));
+        assertEquals(
+                "UNTRAINED",
+                service("clip-tiny-text").getJsonObject("modelStatus").getString("state"));
         assertTrue(http("/metrics").body().contains("stoa_model_status{model=\"clip-tiny\",state=\"untrained\"} 1"));
         JsonObject ready = new JsonObject(http("/health/ready").body());
-        assertTrue("readiness lists the model without waiting for it: " + ready.encode(), ready.getJsonArray("models")
-                .stream().map(JsonObject.class::cast).anyMatch(m -> m.getString("id").equals("clip-tiny")
-                        && m.getString("state").equals("UNTRAINED")));
+        assertTrue(
+                "readiness lists the model without waiting for it: " + ready.encode(),
+                ready.getJsonArray("models").stream()
+                        .map(JsonObject.class::cast)
+                        .anyMatch(m -> m.getString("id").equals("clip-tiny")
+                                && m.getString("state").equals("UNTRAINED")));
 
         // 3. trained while the server runs: READY with no restart
         Path home = Path.of(context.getProperty("stoa.home"));
@@ -90,23 +97,40 @@ public class ModelLifecycleIT extends StoaTestSupport {
                 evaluate: {examples: 30, gallery: 30}
                 """);
         TrainingStatus run = trainer.start(file);
-        await("the two-step run succeeded", () -> trainer.run(run.id()).map(TrainingStatus::finished).orElse(false));
-        assertEquals(trainer.run(run.id()).orElseThrow().message(), "succeeded",
+        await(
+                "the two-step run succeeded",
+                () -> trainer.run(run.id()).map(TrainingStatus::finished).orElse(false));
+        assertEquals(
+                trainer.run(run.id()).orElseThrow().message(),
+                "succeeded",
                 trainer.run(run.id()).orElseThrow().state());
-        await("clip-tiny READY on version 1", () -> "READY".equals(state(model("clip-tiny")))
-                && model("clip-tiny").getInteger("serving_version") == 1);
-        HttpResponse<String> answered = httpPost("/v1/services/clip-tiny-zero-shot", new JsonObject()
-                .put("image", Base64.getEncoder().encodeToString(redImage().encodePng()))
-                .put("labels", new JsonArray().add("red circle").add("blue square")).encode());
+        await(
+                "clip-tiny READY on version 1",
+                () -> "READY".equals(state(model("clip-tiny")))
+                        && model("clip-tiny").getInteger("serving_version") == 1);
+        HttpResponse<String> answered = httpPost(
+                "/v1/services/clip-tiny-zero-shot",
+                new JsonObject()
+                        .put(
+                                "image",
+                                Base64.getEncoder().encodeToString(redImage().encodePng()))
+                        .put("labels", new JsonArray().add("red circle").add("blue square"))
+                        .encode());
         assertEquals(answered.body(), 200, answered.statusCode());
         assertTrue(new JsonObject(answered.body()).getBoolean("trained"));
         assertEquals(2, new JsonObject(answered.body()).getJsonObject("scores").size());
-        HttpResponse<String> noLabels = httpPost("/v1/services/clip-tiny-zero-shot", new JsonObject()
-                .put("image", Base64.getEncoder().encodeToString(redImage().encodePng()))
-                .put("labels", new JsonArray()).encode());
+        HttpResponse<String> noLabels = httpPost(
+                "/v1/services/clip-tiny-zero-shot",
+                new JsonObject()
+                        .put(
+                                "image",
+                                Base64.getEncoder().encodeToString(redImage().encodePng()))
+                        .put("labels", new JsonArray())
+                        .encode());
         assertEquals(noLabels.body(), 400, noLabels.statusCode());
         assertTrue(noLabels.body(), noLabels.body().contains("'labels'"));
-        assertEquals("READY", service("clip-tiny-text").getJsonObject("modelStatus").getString("state"));
+        assertEquals(
+                "READY", service("clip-tiny-text").getJsonObject("modelStatus").getString("state"));
 
         // 4. a new version published under load: registered before the old one is withdrawn, nothing fails
         Queue<String> failures = new ConcurrentLinkedQueue<>();
@@ -115,24 +139,31 @@ public class ModelLifecycleIT extends StoaTestSupport {
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
             int client = c;
-            Thread t = new Thread(() -> {
-                for (long n = 0; running.get(); n++) {
-                    try {
-                        vertx.eventBus().request("stoa.encoder.clip-tiny-text", new Text("a red circle " + client
-                                + "-" + n), new DeliveryOptions().setSendTimeout(30_000)).await();
-                        answeredCalls.incrementAndGet();
-                    } catch (Exception e) {
-                        failures.add(e.toString());
-                    }
-                }
-            }, "lifecycle-client-" + c);
+            Thread t = new Thread(
+                    () -> {
+                        for (long n = 0; running.get(); n++) {
+                            try {
+                                vertx.eventBus()
+                                        .request(
+                                                "stoa.encoder.clip-tiny-text",
+                                                new Text("a red circle " + client + "-" + n),
+                                                new DeliveryOptions().setSendTimeout(30_000))
+                                        .await();
+                                answeredCalls.incrementAndGet();
+                            } catch (Exception e) {
+                                failures.add(e.toString());
+                            }
+                        }
+                    },
+                    "lifecycle-client-" + c);
             t.start();
             clients.add(t);
         }
         await("calls flowing on version 1", () -> answeredCalls.get() > 20);
         ModelStore store = ModelStore.at(home.toString());
         Path staging = store.newStaging("clip-tiny");
-        try (Stream<Path> files = Files.list(store.latest("clip-tiny").orElseThrow().path())) {
+        try (Stream<Path> files =
+                Files.list(store.latest("clip-tiny").orElseThrow().path())) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 Files.copy(f, staging.resolve(f.getFileName().toString()));
             }
@@ -145,12 +176,18 @@ public class ModelLifecycleIT extends StoaTestSupport {
         for (Thread t : clients) {
             t.join(60_000);
         }
-        System.out.printf("[measure] model swap under load: %d calls answered, %d failed%n", answeredCalls.get(),
-                failures.size());
+        System.out.printf(
+                "[measure] model swap under load: %d calls answered, %d failed%n",
+                answeredCalls.get(), failures.size());
         assertEquals("failed calls during the swap: " + failures, 0, failures.size());
         JsonObject swapped = model("clip-tiny");
-        assertEquals(swapped.encodePrettily(), "GONE", swapped.getJsonArray("versions").getJsonObject(0)
-                .getJsonObject("status").getString("state"));
+        assertEquals(
+                swapped.encodePrettily(),
+                "GONE",
+                swapped.getJsonArray("versions")
+                        .getJsonObject(0)
+                        .getJsonObject("status")
+                        .getString("state"));
         assertEquals("READY", state(swapped));
 
         // 5. explicit unload and load over HTTP, with the management token (Triton's repository API)
@@ -161,8 +198,12 @@ public class ModelLifecycleIT extends StoaTestSupport {
         await("management on", () -> send("/v1/models/clip-tiny/unload?version=2", null) == 401);
         assertEquals(403, send("/v1/models/clip-tiny/unload?version=2", "wrong-token"));
         assertEquals(200, send("/v1/models/clip-tiny/unload?version=2", TOKEN));
-        assertEquals("the previous version took over", 1, (int) model("clip-tiny").getInteger("serving_version"));
-        assertEquals(200, httpPost("/v1/services/clip-tiny-text", "{\"text\": \"a red circle\"}").statusCode());
+        assertEquals(
+                "the previous version took over", 1, (int) model("clip-tiny").getInteger("serving_version"));
+        assertEquals(
+                200,
+                httpPost("/v1/services/clip-tiny-text", "{\"text\": \"a red circle\"}")
+                        .statusCode());
         assertEquals(200, send("/v1/models/clip-tiny/load?version=2", TOKEN));
         assertEquals(2, (int) model("clip-tiny").getInteger("serving_version"));
         assertEquals(404, send("/v1/models/clip-tiny/load?version=9", TOKEN));
@@ -173,12 +214,14 @@ public class ModelLifecycleIT extends StoaTestSupport {
     /** POSTs to a path with an optional bearer token; returns the status, or -1 while the gateway restarts. */
     private int send(String path, String token) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                    .POST(HttpRequest.BodyPublishers.noBody());
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(URI.create(baseUrl() + path)).POST(HttpRequest.BodyPublishers.noBody());
             if (token != null) {
                 b.header("Authorization", "Bearer " + token);
             }
-            return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+            return HttpClient.newHttpClient()
+                    .send(b.build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
         } catch (Exception e) {
             return -1;
         }
@@ -200,8 +243,12 @@ public class ModelLifecycleIT extends StoaTestSupport {
 
     private JsonObject service(String id) {
         try {
-            return new JsonArray(http("/v1/services").body()).stream().map(JsonObject.class::cast)
-                    .filter(s -> s.getString("id").equals(id)).findFirst().orElse(null);
+            return new JsonArray(http("/v1/services").body())
+                    .stream()
+                            .map(JsonObject.class::cast)
+                            .filter(s -> s.getString("id").equals(id))
+                            .findFirst()
+                            .orElse(null);
         } catch (Exception e) {
             return null;
         }

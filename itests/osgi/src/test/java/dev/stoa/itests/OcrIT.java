@@ -80,37 +80,49 @@ public class OcrIT extends StoaTestSupport {
         String png = Base64.getEncoder().encodeToString(render(LINES).encodePng());
         long start = System.nanoTime();
         JsonObject reply = (JsonObject) vertx.eventBus()
-                .request("stoa.model.ocr-paddle", new JsonObject().put("image", png)).await().body();
-        System.out.printf("[measure] ocr-paddle over the bus (JSON, PNG decode included): %d ms%n",
+                .request("stoa.model.ocr-paddle", new JsonObject().put("image", png))
+                .await()
+                .body();
+        System.out.printf(
+                "[measure] ocr-paddle over the bus (JSON, PNG decode included): %d ms%n",
                 (System.nanoTime() - start) / 1_000_000);
         assertEquals(reply.encode(), String.join("\n", LINES), reply.getString("text"));
         JsonArray lines = reply.getJsonArray("lines");
         assertEquals(2, lines.size());
         JsonObject first = lines.getJsonObject(0);
         assertTrue(first.encode(), first.getDouble("confidence") > 0.5 && first.getDouble("confidence") <= 1);
-        assertTrue(first.encode(), first.getInteger("y") < lines.getJsonObject(1).getInteger("y"));
+        assertTrue(
+                first.encode(), first.getInteger("y") < lines.getJsonObject(1).getInteger("y"));
     }
 
     @Test
     public void inProcessCallsPassTheRecords() throws Exception {
         Vertx vertx = ready();
         RecognizedText text = (RecognizedText) vertx.eventBus()
-                .request("stoa.model.ocr-paddle", render(LINES.subList(0, 1))).await().body();
+                .request("stoa.model.ocr-paddle", render(LINES.subList(0, 1)))
+                .await()
+                .body();
         assertEquals(LINES.get(0), text.fullText());
         RecognizedText none = (RecognizedText) vertx.eventBus()
-                .request("stoa.model.ocr-paddle", new Image(1, 1, new byte[3])).await().body();
+                .request("stoa.model.ocr-paddle", new Image(1, 1, new byte[3]))
+                .await()
+                .body();
         assertTrue("a 1x1 image has no text: " + none, none.lines().isEmpty());
     }
 
     @Test
     public void httpCallsAndBadInput() throws Exception {
         Vertx vertx = ready();
-        String png = Base64.getEncoder().encodeToString(render(LINES.subList(1, 2)).encodePng());
-        HttpResponse<String> viaHttp = httpPost("/v1/services/ocr-paddle", new JsonObject().put("image", png).encode());
+        String png =
+                Base64.getEncoder().encodeToString(render(LINES.subList(1, 2)).encodePng());
+        HttpResponse<String> viaHttp = httpPost(
+                "/v1/services/ocr-paddle", new JsonObject().put("image", png).encode());
         assertEquals(viaHttp.body(), 200, viaHttp.statusCode());
         assertEquals(LINES.get(1), new JsonObject(viaHttp.body()).getString("text"));
         try {
-            vertx.eventBus().request("stoa.model.ocr-paddle", new JsonObject().put("image", "")).await();
+            vertx.eventBus()
+                    .request("stoa.model.ocr-paddle", new JsonObject().put("image", ""))
+                    .await();
             fail("an empty image must be refused");
         } catch (ReplyException e) {
             assertEquals(e.getMessage(), FailureCode.BAD_INPUT, FailureCode.of(e.failureCode()));
@@ -128,38 +140,50 @@ public class OcrIT extends StoaTestSupport {
         crc.update(huge, 12, 17);
         java.nio.ByteBuffer.wrap(huge).putInt(29, (int) crc.getValue());
         List<String> services = Files.isRegularFile(Path.of("/usr/share/tesseract-ocr/5/tessdata/eng.traineddata"))
-                ? List.of("ocr-paddle", "ocr-tesseract") : List.of("ocr-paddle");
+                ? List.of("ocr-paddle", "ocr-tesseract")
+                : List.of("ocr-paddle");
         for (String id : services) {
             if (id.equals("ocr-tesseract")) {
                 ready(id);
             }
             String address = "stoa.model." + id;
-            assertRefused(vertx, address, Base64.getEncoder().encodeToString("not an image".getBytes()),
-                    FailureCode.BAD_INPUT, "not a PNG, JPEG");
+            assertRefused(
+                    vertx,
+                    address,
+                    Base64.getEncoder().encodeToString("not an image".getBytes()),
+                    FailureCode.BAD_INPUT,
+                    "not a PNG, JPEG");
             assertRefused(vertx, address, "", FailureCode.BAD_INPUT, "empty");
-            assertRefused(vertx, address, Base64.getEncoder().encodeToString(huge), FailureCode.TOO_LARGE,
-                    "20000x20000");
+            assertRefused(
+                    vertx, address, Base64.getEncoder().encodeToString(huge), FailureCode.TOO_LARGE, "20000x20000");
         }
     }
 
     private static void assertRefused(Vertx vertx, String address, String image, FailureCode code, String text) {
         try {
-            vertx.eventBus().request(address, new JsonObject().put("image", image)).await();
+            vertx.eventBus()
+                    .request(address, new JsonObject().put("image", image))
+                    .await();
             fail(address + " must refuse it: " + text);
         } catch (ReplyException e) {
             assertEquals(e.getMessage(), code, FailureCode.of(e.failureCode()));
-            assertTrue(e.getMessage(), e.getMessage().contains("image") && e.getMessage().contains(text));
+            assertTrue(
+                    e.getMessage(),
+                    e.getMessage().contains("image") && e.getMessage().contains(text));
         }
     }
 
     @Test
     public void tesseractReadsTheSameLinesWhereItsModelIsInstalled() throws Exception {
-        assumeTrue("no Tesseract English model: apt-get install tesseract-ocr-eng",
+        assumeTrue(
+                "no Tesseract English model: apt-get install tesseract-ocr-eng",
                 Files.isRegularFile(Path.of("/usr/share/tesseract-ocr/5/tessdata/eng.traineddata")));
         Vertx vertx = ready("ocr-tesseract");
         String png = Base64.getEncoder().encodeToString(render(LINES).encodePng());
         JsonObject reply = (JsonObject) vertx.eventBus()
-                .request("stoa.model.ocr-tesseract", new JsonObject().put("image", png)).await().body();
+                .request("stoa.model.ocr-tesseract", new JsonObject().put("image", png))
+                .await()
+                .body();
         assertEquals(reply.encode(), String.join("\n", LINES), reply.getString("text"));
     }
 }

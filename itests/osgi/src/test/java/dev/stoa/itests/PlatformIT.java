@@ -45,9 +45,18 @@ public class PlatformIT extends StoaTestSupport {
                 .map(b -> b.getSymbolicName() + "=" + b.getState())
                 .collect(Collectors.joining(", "));
         assertEquals("bundles not ACTIVE", "", inactive);
-        for (String bsn : new String[] {"dev.stoa.api", "dev.stoa.vertx", "dev.stoa.bus", "dev.stoa.gateway",
-            "dev.stoa.deploy", "dev.stoa.djl", "dev.stoa.nn", "dev.stoa.losses", "org.apache.felix.scr",
-            "org.apache.felix.fileinstall"}) {
+        for (String bsn : new String[] {
+            "dev.stoa.api",
+            "dev.stoa.vertx",
+            "dev.stoa.bus",
+            "dev.stoa.gateway",
+            "dev.stoa.deploy",
+            "dev.stoa.djl",
+            "dev.stoa.nn",
+            "dev.stoa.losses",
+            "org.apache.felix.scr",
+            "org.apache.felix.fileinstall"
+        }) {
             assertEquals(bsn, Bundle.ACTIVE, platformBundle(bsn).getState());
         }
     }
@@ -68,7 +77,9 @@ public class PlatformIT extends StoaTestSupport {
 
         assertEquals(200, http("/v1/services").statusCode());
         assertEquals(404, http("/v1/nothing-here").statusCode());
-        assertEquals("GET /v1/nothing-here", "NOT_FOUND",
+        assertEquals(
+                "GET /v1/nothing-here",
+                "NOT_FOUND",
                 new JsonObject(http("/v1/nothing-here").body()).getString("error"));
         everyDocumentedRouteExists();
         assertTrue(http("/v1/nothing-here").body().contains("/v1/services"));
@@ -86,10 +97,15 @@ public class PlatformIT extends StoaTestSupport {
         long appearedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         System.out.println("[measure] deployed bundle listed in /v1/services after " + appearedMs + " ms");
 
-        Text reply = (Text) vertx.eventBus().request("stoa.service.greeter", new Text("hello")).await().body();
+        Text reply = (Text) vertx.eventBus()
+                .request("stoa.service.greeter", new Text("hello"))
+                .await()
+                .body();
         assertEquals("in-process call passes the object", "1.0.0:hello", reply.value());
         JsonObject json = (JsonObject) vertx.eventBus()
-                .request("stoa.service.greeter", new JsonObject().put("text", "json")).await().body();
+                .request("stoa.service.greeter", new JsonObject().put("text", "json"))
+                .await()
+                .body();
         assertEquals("external call speaks JSON", "1.0.0:json", json.getString("text"));
 
         HttpResponse<String> viaHttp = httpPost("/v1/services/greeter", "{\"text\": \"http\"}");
@@ -98,11 +114,15 @@ public class PlatformIT extends StoaTestSupport {
         // curl -d sends a form content type: a large JSON body must still arrive as JSON
         String large = "x".repeat(200_000);
         HttpResponse<String> asForm = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(baseUrl() + "/v1/services/greeter"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\": \"" + large + "\"}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/v1/services/greeter"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        "{\"text\": \"" + large + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(asForm.body().substring(0, Math.min(200, asForm.body().length())), 200, asForm.statusCode());
         assertEquals("1.0.0:" + large, new JsonObject(asForm.body()).getString("text"));
         HttpResponse<String> typo = httpPost("/v1/services/greeter", "{\"txt\": \"typo\"}");
@@ -111,12 +131,15 @@ public class PlatformIT extends StoaTestSupport {
         assertEquals(400, httpPost("/v1/services/greeter", "not json").statusCode());
         String metrics = http("/metrics").body();
         java.util.regex.Matcher ok = java.util.regex.Pattern.compile(
-                "stoa_service_calls_total\\{id=\"greeter\",kind=\"service\",outcome=\"ok\"} (\\d+)").matcher(metrics);
+                        "stoa_service_calls_total\\{id=\"greeter\",kind=\"service\",outcome=\"ok\"} (\\d+)")
+                .matcher(metrics);
         assertTrue(metrics, ok.find());
         assertTrue("4 calls answered so far, metrics say " + ok.group(1), Long.parseLong(ok.group(1)) == 4);
         // the typo above reached the service and failed there: the latency histogram counts both outcomes
-        assertTrue(metrics, metrics.contains("stoa_service_calls_total{id=\"greeter\",kind=\"service\","
-                + "outcome=\"failed\"} 1"));
+        assertTrue(
+                metrics,
+                metrics.contains(
+                        "stoa_service_calls_total{id=\"greeter\",kind=\"service\"," + "outcome=\"failed\"} 1"));
         assertTrue(metrics, metrics.contains("stoa_service_latency_seconds_count{id=\"greeter\",kind=\"service\"} 5"));
         assertTrue(metrics, metrics.contains("# TYPE stoa_service_latency_seconds histogram"));
         HttpResponse<String> unknown = httpPost("/v1/services/nobody", "{}");
@@ -124,7 +147,9 @@ public class PlatformIT extends StoaTestSupport {
         assertEquals("UNKNOWN_SERVICE", new JsonObject(unknown.body()).getString("error"));
 
         try {
-            vertx.eventBus().request("stoa.service.greeter", new JsonObject().put("txt", "typo")).await();
+            vertx.eventBus()
+                    .request("stoa.service.greeter", new JsonObject().put("txt", "typo"))
+                    .await();
             fail("a request without 'text' must fail");
         } catch (ReplyException e) {
             assertEquals(FailureCode.BAD_INPUT, FailureCode.of(e.failureCode()));
@@ -133,12 +158,15 @@ public class PlatformIT extends StoaTestSupport {
 
         start = System.nanoTime();
         Files.delete(jar);
-        await("greeter bundle gone from /v1/bundles",
+        await(
+                "greeter bundle gone from /v1/bundles",
                 () -> !listed("/v1/bundles", "symbolicName", "dev.stoa.itests.echo.greeter"));
         long goneMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         System.out.println("[measure] deleted bundle gone from /v1/bundles after " + goneMs + " ms");
         try {
-            vertx.eventBus().request("stoa.service.greeter", new Text("anyone?")).await();
+            vertx.eventBus()
+                    .request("stoa.service.greeter", new Text("anyone?"))
+                    .await();
             fail("a removed service must not answer");
         } catch (ReplyException e) {
             assertEquals(e.getMessage(), FailureCode.SERVICE_GONE, FailureCode.of(e.failureCode()));
@@ -152,16 +180,19 @@ public class PlatformIT extends StoaTestSupport {
         JsonObject paths = new JsonObject(http("/openapi.json").body()).getJsonObject("paths");
         assertTrue("documents the calls", paths.containsKey("/v1/pipelines/{name}"));
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build();
         for (String path : paths.fieldNames()) {
             for (String method : paths.getJsonObject(path).fieldNames()) {
                 String concrete = path.replaceAll("\\{[^}]+}", "x.jar");
                 java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(baseUrl() + concrete)).method(method.toUpperCase(),
-                        java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build();
-                String body = client.send(request, HttpResponse.BodyHandlers.ofString()).body();
-                boolean noRoute = body.startsWith("{") && new JsonObject(body).getString("message", "")
-                        .startsWith("no route for");
+                                java.net.URI.create(baseUrl() + concrete))
+                        .method(method.toUpperCase(), java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                        .build();
+                String body = client.send(request, HttpResponse.BodyHandlers.ofString())
+                        .body();
+                boolean noRoute = body.startsWith("{")
+                        && new JsonObject(body).getString("message", "").startsWith("no route for");
                 assertTrue(method + " " + path + " is documented but has no route: " + body, !noRoute);
             }
         }

@@ -63,12 +63,17 @@ public class SearchIT extends StoaTestSupport {
         ServiceDirectory directory = service(ServiceDirectory.class);
         for (String id : ids) {
             try {
-                await(id + " on the bus", () -> directory.services().stream()
-                        .anyMatch(s -> s.id().equals(id) && s.state().equals("available")));
+                await(
+                        id + " on the bus",
+                        () -> directory.services().stream()
+                                .anyMatch(s -> s.id().equals(id) && s.state().equals("available")));
             } catch (AssertionError e) {
                 // say why: a pipeline's state and what it waits for, and what the bus has
-                throw new AssertionError(e.getMessage() + "; pipelines: " + http("/v1/pipelines").body()
-                        + "; services: " + directory.services().stream().map(s -> s.id() + "=" + s.state()).toList(),
+                throw new AssertionError(
+                        e.getMessage() + "; pipelines: " + http("/v1/pipelines").body() + "; services: "
+                                + directory.services().stream()
+                                        .map(s -> s.id() + "=" + s.state())
+                                        .toList(),
                         e);
             }
         }
@@ -81,8 +86,13 @@ public class SearchIT extends StoaTestSupport {
 
     private static void indexSentences(Vertx vertx) {
         for (int i = 0; i < SENTENCES.size(); i++) {
-            JsonObject answer = request(vertx, "stoa.service.texts.index", new JsonObject().put("id", "s" + i)
-                    .put("text", SENTENCES.get(i)).put("metadata", new JsonObject().put("half", i < 6 ? "a" : "b")));
+            JsonObject answer = request(
+                    vertx,
+                    "stoa.service.texts.index",
+                    new JsonObject()
+                            .put("id", "s" + i)
+                            .put("text", SENTENCES.get(i))
+                            .put("metadata", new JsonObject().put("half", i < 6 ? "a" : "b")));
             assertEquals(answer.encode(), 1, (int) answer.getInteger("indexed"));
         }
     }
@@ -93,30 +103,52 @@ public class SearchIT extends StoaTestSupport {
         indexSentences(vertx);
 
         for (Map.Entry<String, Integer> p : PARAPHRASES.entrySet()) {
-            JsonArray hits = request(vertx, "stoa.service.texts.search", new JsonObject().put("text", p.getKey())
-                    .put("k", 3)).getJsonArray("hits");
+            JsonArray hits = request(
+                            vertx,
+                            "stoa.service.texts.search",
+                            new JsonObject().put("text", p.getKey()).put("k", 3))
+                    .getJsonArray("hits");
             assertEquals(hits.encode(), 3, hits.size());
-            assertEquals(p.getKey() + " -> " + hits.encode(), "s" + p.getValue(), hits.getJsonObject(0).getString("id"));
+            assertEquals(
+                    p.getKey() + " -> " + hits.encode(),
+                    "s" + p.getValue(),
+                    hits.getJsonObject(0).getString("id"));
             assertEquals(SENTENCES.get(p.getValue()), hits.getJsonObject(0).getString("text"));
-            assertTrue(hits.encode(), hits.getJsonObject(0).getDouble("score") > hits.getJsonObject(1).getDouble("score"));
+            assertTrue(
+                    hits.encode(),
+                    hits.getJsonObject(0).getDouble("score")
+                            > hits.getJsonObject(1).getDouble("score"));
         }
 
         // the shipped pipeline composes the encoder and the collection's query service, over HTTP
-        HttpResponse<String> viaPipeline = httpPost("/v1/pipelines/semantic-search",
-                new JsonObject().put("text", "A rover touched down on the red planet").put("k", 2).encode());
+        HttpResponse<String> viaPipeline = httpPost(
+                "/v1/pipelines/semantic-search",
+                new JsonObject()
+                        .put("text", "A rover touched down on the red planet")
+                        .put("k", 2)
+                        .encode());
         assertEquals(viaPipeline.body(), 200, viaPipeline.statusCode());
         JsonArray hits = new JsonObject(viaPipeline.body()).getJsonArray("hits");
         assertEquals(viaPipeline.body(), 2, hits.size());
         assertEquals(viaPipeline.body(), "s6", hits.getJsonObject(0).getString("id"));
-        assertEquals(SENTENCES.get(6), hits.getJsonObject(0).getJsonObject("metadata").getString("text"));
+        assertEquals(
+                SENTENCES.get(6),
+                hits.getJsonObject(0).getJsonObject("metadata").getString("text"));
 
         // a metadata filter keeps to the sentences that carry it, even when a better match lies outside
-        JsonArray filtered = request(vertx, "stoa.pipeline.semantic-search", new JsonObject()
-                .put("text", "A rover touched down on the red planet")
-                .put("filter", new JsonObject().put("half", "a"))).getJsonArray("hits");
+        JsonArray filtered = request(
+                        vertx,
+                        "stoa.pipeline.semantic-search",
+                        new JsonObject()
+                                .put("text", "A rover touched down on the red planet")
+                                .put("filter", new JsonObject().put("half", "a")))
+                .getJsonArray("hits");
         assertEquals(filtered.encode(), 6, filtered.size());
         for (int i = 0; i < filtered.size(); i++) {
-            assertEquals(filtered.encode(), "a", filtered.getJsonObject(i).getJsonObject("metadata").getString("half"));
+            assertEquals(
+                    filtered.encode(),
+                    "a",
+                    filtered.getJsonObject(i).getJsonObject("metadata").getString("half"));
         }
     }
 
@@ -134,14 +166,20 @@ public class SearchIT extends StoaTestSupport {
         VectorStore texts = service(VectorStores.class).find("texts").orElseThrow();
         assertEquals(SENTENCES.size(), texts.size());
         assertEquals(VectorMetric.COSINE, texts.metric());
-        JsonArray hits = request(vertx, "stoa.service.texts.search", new JsonObject()
-                .put("text", "How can I stay hydrated?").put("k", 1)).getJsonArray("hits");
+        JsonArray hits = request(
+                        vertx,
+                        "stoa.service.texts.search",
+                        new JsonObject().put("text", "How can I stay hydrated?").put("k", 1))
+                .getJsonArray("hits");
         assertEquals(hits.encode(), "s7", hits.getJsonObject(0).getString("id"));
         // optimize (merging the segments) keeps every document and answer
         JsonObject optimized = request(vertx, "stoa.store.vectors.texts.optimize", new JsonObject());
         assertEquals(optimized.encode(), SENTENCES.size(), (int) optimized.getInteger("size"));
-        hits = request(vertx, "stoa.service.texts.search", new JsonObject()
-                .put("text", "How can I stay hydrated?").put("k", 1)).getJsonArray("hits");
+        hits = request(
+                        vertx,
+                        "stoa.service.texts.search",
+                        new JsonObject().put("text", "How can I stay hydrated?").put("k", 1))
+                .getJsonArray("hits");
         assertEquals(hits.encode(), "s7", hits.getJsonObject(0).getString("id"));
     }
 
@@ -153,16 +191,21 @@ public class SearchIT extends StoaTestSupport {
                 "beach", List.of("Welcome to Sunny Beach Resort", "Open all summer"),
                 "parking", List.of("Parking permit", "Zone B residents only"));
         for (Map.Entry<String, List<String>> e : images.entrySet()) {
-            String png = Base64.getEncoder().encodeToString(OcrIT.render(e.getValue()).encodePng());
+            String png = Base64.getEncoder()
+                    .encodeToString(OcrIT.render(e.getValue()).encodePng());
             // two through the shipped pipeline (OCR stage, then ocr.index with the lines), one through ocr.index alone
             String address = e.getKey().equals("parking") ? "stoa.service.ocr.index" : "stoa.pipeline.ocr-index";
-            JsonObject answer = request(vertx, address, new JsonObject().put("id", e.getKey()).put("image", png));
+            JsonObject answer = request(
+                    vertx, address, new JsonObject().put("id", e.getKey()).put("image", png));
             assertEquals(answer.encode(), 2, (int) answer.getInteger("indexed"));
         }
         // indexing an image again replaces its lines rather than adding to them
-        String again = Base64.getEncoder().encodeToString(OcrIT.render(images.get("beach")).encodePng());
-        JsonObject reindexed = request(vertx, "stoa.service.ocr.index", new JsonObject().put("id", "beach")
-                .put("image", again));
+        String again = Base64.getEncoder()
+                .encodeToString(OcrIT.render(images.get("beach")).encodePng());
+        JsonObject reindexed = request(
+                vertx,
+                "stoa.service.ocr.index",
+                new JsonObject().put("id", "beach").put("image", again));
         assertEquals(reindexed.encode(), 6, (int) reindexed.getInteger("size"));
 
         for (Map.Entry<String, String> q : Map.of("invoice", "invoice", "beach", "beach", "parking", "parking")
@@ -170,8 +213,13 @@ public class SearchIT extends StoaTestSupport {
             JsonArray hits = request(vertx, "stoa.pipeline.ocr-search", new JsonObject().put("text", q.getKey()))
                     .getJsonArray("hits");
             assertEquals(hits.encode(), 3, hits.size());
-            assertEquals(q.getKey() + " -> " + hits.encode(), q.getValue(), hits.getJsonObject(0).getString("id"));
-            assertTrue(hits.encode(), hits.getJsonObject(0).getString("text").toLowerCase().contains(q.getKey()));
+            assertEquals(
+                    q.getKey() + " -> " + hits.encode(),
+                    q.getValue(),
+                    hits.getJsonObject(0).getString("id"));
+            assertTrue(
+                    hits.encode(),
+                    hits.getJsonObject(0).getString("text").toLowerCase().contains(q.getKey()));
         }
     }
 
@@ -179,14 +227,19 @@ public class SearchIT extends StoaTestSupport {
     public void badInputGetsACodeNamingTheField() throws Exception {
         Vertx vertx = ready("vectors.texts.query", "texts.index");
         try {
-            request(vertx, "stoa.store.vectors.texts.query", new JsonObject().put("embedding",
-                    new JsonArray(List.of(0.1, 0.2, 0.3))));
+            request(
+                    vertx,
+                    "stoa.store.vectors.texts.query",
+                    new JsonObject().put("embedding", new JsonArray(List.of(0.1, 0.2, 0.3))));
             fail("a 3-d query of a 384-d collection must be refused");
         } catch (ReplyException e) {
             assertEquals(e.getMessage(), FailureCode.BAD_INPUT, FailureCode.of(e.failureCode()));
-            assertTrue(e.getMessage(), e.getMessage().startsWith("'embedding'") && e.getMessage().contains("384"));
+            assertTrue(
+                    e.getMessage(),
+                    e.getMessage().startsWith("'embedding'") && e.getMessage().contains("384"));
         }
-        HttpResponse<String> noText = httpPost("/v1/services/texts.index", new JsonObject().put("id", "x").encode());
+        HttpResponse<String> noText = httpPost(
+                "/v1/services/texts.index", new JsonObject().put("id", "x").encode());
         assertEquals(noText.body(), 400, noText.statusCode());
         assertTrue(noText.body(), noText.body().contains("'text'"));
         try {
@@ -197,7 +250,9 @@ public class SearchIT extends StoaTestSupport {
             assertTrue(e.getMessage(), e.getMessage().startsWith("'collection'"));
         }
         ExportedService query = service(ServiceDirectory.class).services().stream()
-                .filter(s -> s.id().equals("vectors.texts.query")).findFirst().orElseThrow();
+                .filter(s -> s.id().equals("vectors.texts.query"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("store", query.kind());
     }
 }

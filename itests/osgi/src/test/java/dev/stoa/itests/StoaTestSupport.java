@@ -72,8 +72,8 @@ public abstract class StoaTestSupport {
         Path etc = Files.createDirectories(work.resolve("etc"));
         // the shipped component configurations and pipelines; config.properties becomes framework properties below
         try (Stream<Path> files = Files.walk(dist.resolve("etc"))) {
-            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".cfg")
-                    || p.toString().endsWith(".yaml"))::iterator) {
+            for (Path f : (Iterable<Path>) files.filter(
+                    p -> p.toString().endsWith(".cfg") || p.toString().endsWith(".yaml"))::iterator) {
                 Path target = etc.resolve(dist.resolve("etc").relativize(f).toString());
                 Files.createDirectories(target.getParent());
                 Files.copy(f, target);
@@ -83,15 +83,18 @@ public abstract class StoaTestSupport {
         if (Files.isDirectory(dist.resolve("models"))) {
             // the shipped model folders, which etc/'s encoder configurations name relative to stoa.home (hundreds
             // of MB: linked, not copied)
-            Files.createSymbolicLink(work.resolve("models"), dist.resolve("models").toAbsolutePath());
+            Files.createSymbolicLink(
+                    work.resolve("models"), dist.resolve("models").toAbsolutePath());
         }
         Path bundles = Files.createDirectories(work.resolve("bundles"));
         buildBundles(bundles);
 
         List<Option> options = new ArrayList<>();
-        options.add(systemPackages(SystemPackages.forJars(libraryJars(dist.resolve("lib"))).split(",")));
+        options.add(systemPackages(
+                SystemPackages.forJars(libraryJars(dist.resolve("lib"))).split(",")));
         // the distribution's own framework properties, with this test's work folder as stoa.home
-        Map<String, String> properties = PropertiesFile.load(dist.resolve("etc/config.properties"),
+        Map<String, String> properties = PropertiesFile.load(
+                dist.resolve("etc/config.properties"),
                 name -> name.equals("stoa.home") ? work.toString() : PropertiesFile.systemPropertyOrEnvironment(name));
         properties.forEach((k, v) -> options.add(frameworkProperty(k).value(v)));
         options.add(frameworkProperty("stoa.home").value(work.toString()));
@@ -101,8 +104,8 @@ public abstract class StoaTestSupport {
         options.add(systemProperty("stoa.itest.bundles").value(bundles.toString()));
         options.add(systemProperty("stoa.dist").value(System.getProperty("stoa.dist")));
         prepareDjl(work);
-        options.add(frameworkStartLevel(Integer.parseInt(
-                properties.getOrDefault("org.osgi.framework.startlevel.beginning", "100"))));
+        options.add(frameworkStartLevel(
+                Integer.parseInt(properties.getOrDefault("org.osgi.framework.startlevel.beginning", "100"))));
         options.addAll(systemBundles(dist.resolve("system")));
         options.add(junitBundles());
         options.add(cleanCaches(true));
@@ -110,8 +113,7 @@ public abstract class StoaTestSupport {
     }
 
     /** Builds the bundles a test class deploys into {@code dir}. Runs outside the framework. */
-    protected void buildBundles(Path dir) throws IOException {
-    }
+    protected void buildBundles(Path dir) throws IOException {}
 
     // ---- helpers for the tests, which run inside the framework ----
 
@@ -159,10 +161,14 @@ public abstract class StoaTestSupport {
 
     /** GETs a path of the gateway and returns the response. */
     protected HttpResponse<String> http(String path) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))
-                .GET().build();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -177,10 +183,15 @@ public abstract class StoaTestSupport {
 
     /** POSTs a body to a path of the gateway and returns the response. */
     protected HttpResponse<String> httpPost(String path, String body) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -221,7 +232,8 @@ public abstract class StoaTestSupport {
             return files.filter(f -> f.getFileName().toString().endsWith(".jar"))
                     .filter(f -> !f.getFileName().toString().startsWith("org.apache.felix.framework"))
                     .filter(f -> !f.getFileName().toString().startsWith("dev.stoa.launcher"))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -235,7 +247,8 @@ public abstract class StoaTestSupport {
         }
         List<Option> options = new ArrayList<>();
         try (Stream<Path> files = Files.list(system)) {
-            for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
+            for (Path jar :
+                    files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
                 UrlProvisionOption option = bundle(jar.toUri().toString());
                 String level = levels.getProperty(symbolicName(jar));
                 if (level != null) {

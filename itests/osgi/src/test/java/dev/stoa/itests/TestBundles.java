@@ -26,8 +26,7 @@ final class TestBundles {
 
     static final String ECHO = "echo";
 
-    private TestBundles() {
-    }
+    private TestBundles() {}
 
     /** An echo service bundle; {@code version} becomes its Bundle-Version, which each answer carries. */
     static Path echo(Path dir, String id, String version) throws IOException {
@@ -88,7 +87,8 @@ final class TestBundles {
         Manifest m = new Manifest();
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         Path f = dir.resolve("plain-library.jar");
-        try (OutputStream out = Files.newOutputStream(f); JarOutputStream jar = new JarOutputStream(out, m)) {
+        try (OutputStream out = Files.newOutputStream(f);
+                JarOutputStream jar = new JarOutputStream(out, m)) {
             jar.flush();
         }
         return f;
@@ -103,7 +103,8 @@ final class TestBundles {
         a.putValue(Constants.BUNDLE_SYMBOLICNAME, "dev.stoa.itests.badmanifest");
         a.putValue(Constants.IMPORT_PACKAGE, "com.example;version=\"[1,\"");
         Path f = dir.resolve("bad-manifest.jar");
-        try (OutputStream out = Files.newOutputStream(f); JarOutputStream jar = new JarOutputStream(out, m)) {
+        try (OutputStream out = Files.newOutputStream(f);
+                JarOutputStream jar = new JarOutputStream(out, m)) {
             jar.flush();
         }
         return f;

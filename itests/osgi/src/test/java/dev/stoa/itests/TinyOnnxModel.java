@@ -18,8 +18,7 @@ final class TinyOnnxModel {
     static final float[] W = {1, 2, 3, 4, 5, 6}; // row-major (3, 2)
     static final float[] B = {0.5f, -1};
 
-    private TinyOnnxModel() {
-    }
+    private TinyOnnxModel() {}
 
     /** @return {@code X W + B} computed in plain Java, the value ONNX Runtime must produce */
     static float[] expected(float[] x) {

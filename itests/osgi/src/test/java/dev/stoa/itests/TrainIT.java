@@ -55,10 +55,11 @@ public class TrainIT extends StoaTestSupport {
                 evaluate: {every: 400, examples: 300, gallery: 300}
                 """);
         List<JsonObject> progress = new CopyOnWriteArrayList<>();
-        MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(TrainingService.PROGRESS_ADDRESS,
-                m -> progress.add(m.body()));
+        MessageConsumer<JsonObject> consumer =
+                vertx.eventBus().consumer(TrainingService.PROGRESS_ADDRESS, m -> progress.add(m.body()));
         try {
-            HttpResponse<String> started = httpPost("/v1/trainings",
+            HttpResponse<String> started = httpPost(
+                    "/v1/trainings",
                     new JsonObject().put("file", "etc/train/clip-itest.yaml").encode());
             assertEquals(started.body(), 202, started.statusCode());
             String id = new JsonObject(started.body()).getString("id");
@@ -80,8 +81,11 @@ public class TrainIT extends StoaTestSupport {
             assertTrue(end.get().getJsonObject("evaluation").containsKey("recall@5/test"));
 
             // progress came over the bus, step by step
-            List<Long> steps = progress.stream().filter(p -> p.getString("state").equals("running"))
-                    .map(p -> p.getLong("step")).distinct().toList();
+            List<Long> steps = progress.stream()
+                    .filter(p -> p.getString("state").equals("running"))
+                    .map(p -> p.getLong("step"))
+                    .distinct()
+                    .toList();
             assertTrue("progress events: " + steps, steps.size() >= 10);
             assertEquals(400L, (long) steps.get(steps.size() - 1));
 
@@ -93,12 +97,15 @@ public class TrainIT extends StoaTestSupport {
 
             // the CLIP bundle picks the new model up from the store and serves it, trained, with its classes
             Image red = redCircle();
-            JsonObject request = new JsonObject().put("image", Base64.getEncoder().encodeToString(red.encodePng()));
+            JsonObject request =
+                    new JsonObject().put("image", Base64.getEncoder().encodeToString(red.encodePng()));
             AtomicReference<JsonObject> answer = new AtomicReference<>();
             await("clip-itest-zero-shot serving the trained model", () -> {
                 try {
-                    answer.set((JsonObject) vertx.eventBus().request("stoa.model.clip-itest-zero-shot", request)
-                            .await().body());
+                    answer.set((JsonObject) vertx.eventBus()
+                            .request("stoa.model.clip-itest-zero-shot", request)
+                            .await()
+                            .body());
                     return answer.get().getBoolean("trained");
                 } catch (ReplyException e) {
                     return false;

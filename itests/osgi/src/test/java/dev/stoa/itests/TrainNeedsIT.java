@@ -50,21 +50,27 @@ public class TrainNeedsIT extends StoaTestSupport {
         Files.writeString(dir.resolve("needs-user.yaml"), file("needs-user", "clip-needs-user", "clip-needs-base"));
         Files.writeString(dir.resolve("needs-nothing.yaml"), file("needs-nothing", "clip-needs-x", "made-by-nobody"));
         List<JsonObject> progress = new CopyOnWriteArrayList<>();
-        MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(TrainingService.PROGRESS_ADDRESS,
-                m -> progress.add(m.body()));
+        MessageConsumer<JsonObject> consumer =
+                vertx.eventBus().consumer(TrainingService.PROGRESS_ADDRESS, m -> progress.add(m.body()));
         try {
-            HttpResponse<String> refused = httpPost("/v1/trainings",
+            HttpResponse<String> refused = httpPost(
+                    "/v1/trainings",
                     new JsonObject().put("file", "etc/train/needs-nothing.yaml").encode());
             assertEquals(refused.body(), 400, refused.statusCode());
-            assertTrue(refused.body(), new JsonObject(refused.body()).getString("message")
-                    .contains("needs-nothing.yaml:3: needs 'made-by-nobody', which the model store lacks"));
+            assertTrue(
+                    refused.body(),
+                    new JsonObject(refused.body())
+                            .getString("message")
+                            .contains("needs-nothing.yaml:3: needs 'made-by-nobody', which the model store lacks"));
 
             String base = start("needs-base");
             String user = start("needs-user");
             JsonObject waiting = new JsonObject(http("/v1/trainings/" + user).body());
             assertEquals(waiting.encodePrettily(), "queued", waiting.getString("state"));
-            assertTrue(waiting.getString("message"), waiting.getString("message").equals("waiting for run " + base
-                    + " to output 'clip-needs-base', which it needs"));
+            assertTrue(
+                    waiting.getString("message"),
+                    waiting.getString("message")
+                            .equals("waiting for run " + base + " to output 'clip-needs-base', which it needs"));
 
             long deadline = System.currentTimeMillis() + 10 * 60_000;
             while (!(ended(base) && ended(user)) && System.currentTimeMillis() < deadline) {
@@ -75,7 +81,8 @@ public class TrainNeedsIT extends StoaTestSupport {
             // the user ran only after the base had published
             int baseDone = indexOf(progress, base, "succeeded");
             int userRunning = indexOf(progress, user, "running");
-            assertTrue("base succeeded at event " + baseDone + ", user ran from event " + userRunning,
+            assertTrue(
+                    "base succeeded at event " + baseDone + ", user ran from event " + userRunning,
                     baseDone >= 0 && userRunning > baseDone);
             assertTrue(Files.isDirectory(home.resolve("data/models/clip-needs-user/1")));
         } finally {
@@ -84,7 +91,8 @@ public class TrainNeedsIT extends StoaTestSupport {
     }
 
     private String start(String name) throws Exception {
-        HttpResponse<String> started = httpPost("/v1/trainings",
+        HttpResponse<String> started = httpPost(
+                "/v1/trainings",
                 new JsonObject().put("file", "etc/train/" + name + ".yaml").encode());
         assertEquals(started.body(), 202, started.statusCode());
         return new JsonObject(started.body()).getString("id");
@@ -104,7 +112,8 @@ public class TrainNeedsIT extends StoaTestSupport {
 
     private static int indexOf(List<JsonObject> events, String run, String state) {
         for (int i = 0; i < events.size(); i++) {
-            if (events.get(i).getString("id").equals(run) && events.get(i).getString("state").equals(state)) {
+            if (events.get(i).getString("id").equals(run)
+                    && events.get(i).getString("state").equals(state)) {
                 return i;
             }
         }

@@ -51,6 +51,5 @@ public interface BatchingService<I, O> extends StoaService<I, O> {
      * @param input the request, never {@code null}
      * @throws StoaException naming the field at fault, when {@link #call} would fail on this input alone
      */
-    default void validate(I input) throws StoaException {
-    }
+    default void validate(I input) throws StoaException {}
 }

@@ -8,7 +8,7 @@ package dev.stoa.api;
 public interface PieceSink {
 
     /** A sink that drops every piece. */
-    PieceSink NONE = piece -> { };
+    PieceSink NONE = piece -> {};
 
     /** @param piece the next piece: a {@code String} or a record of {@link dev.stoa.api.data}, never {@code null} */
     void accept(Object piece);

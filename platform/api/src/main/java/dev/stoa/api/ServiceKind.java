@@ -43,7 +43,9 @@ public enum ServiceKind {
                 return k;
             }
         }
-        throw new StoaException(FailureCode.BAD_CONFIG, "'" + ServiceProperties.KIND + "' is '" + value
-                + "'; use one of " + Arrays.stream(values()).map(ServiceKind::id).collect(Collectors.joining(", ")));
+        throw new StoaException(
+                FailureCode.BAD_CONFIG,
+                "'" + ServiceProperties.KIND + "' is '" + value + "'; use one of "
+                        + Arrays.stream(values()).map(ServiceKind::id).collect(Collectors.joining(", ")));
     }
 }

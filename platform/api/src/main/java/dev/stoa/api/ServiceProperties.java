@@ -21,8 +21,7 @@ public final class ServiceProperties {
     /** Prefix of every Stoa event-bus address. */
     public static final String ADDRESS_PREFIX = "stoa.";
 
-    private ServiceProperties() {
-    }
+    private ServiceProperties() {}
 
     /**
      * The event-bus address of a service.
@@ -44,12 +43,14 @@ public final class ServiceProperties {
      */
     public static String requireValidId(Object id) {
         if (!(id instanceof String s) || s.isEmpty()) {
-            throw new StoaException(FailureCode.BAD_CONFIG,
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
                     "service property '" + ID + "' must be a non-empty string, was " + id
                             + "; set it to a name such as 'clip-vit-tiny'");
         }
         if (!s.matches("[a-z0-9][a-z0-9._-]{0,127}")) {
-            throw new StoaException(FailureCode.BAD_CONFIG,
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
                     "service property '" + ID + "' is '" + s + "'; use lower-case letters, digits, '.', '_' or '-'"
                             + " (at most 128, starting with a letter or digit)");
         }

@@ -22,8 +22,7 @@ import java.util.List;
  */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     /**
      * Runs a command and exits the JVM with its status: 0 on success, 1 on failure, 2 on a usage error.

@@ -29,6 +29,7 @@ public final class PropertiesFile {
     private final Map<String, String> resolved = new HashMap<>();
     /** Names being resolved, outermost first: finds cycles and names them. */
     private final List<String> resolving = new ArrayList<>();
+
     private final Function<String, String> outside;
 
     private PropertiesFile(Path file, Function<String, String> outside) {

@@ -40,8 +40,7 @@ public final class SystemPackages {
     /** Leading numeric segments, then anything, as in {@code 1}, {@code 1.2}, {@code 1.2.3-beta.4}. */
     private static final Pattern VERSION = Pattern.compile("(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(?:[.\\-_+]?(.*))?");
 
-    private SystemPackages() {
-    }
+    private SystemPackages() {}
 
     /**
      * Scans jars and returns the packages they contain.
@@ -82,8 +81,7 @@ public final class SystemPackages {
         try (JarFile file = new JarFile(jar.toFile(), false)) {
             String version = version(file.getManifest()).orElse("");
             for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
-                packageOf(entries.nextElement().getName())
-                        .ifPresent(pkg -> versionByPackage.putIfAbsent(pkg, version));
+                packageOf(entries.nextElement().getName()).ifPresent(pkg -> versionByPackage.putIfAbsent(pkg, version));
             }
         } catch (IOException e) {
             throw new IOException("Cannot read " + jar + ": " + e.getMessage(), e);
@@ -92,7 +90,9 @@ public final class SystemPackages {
 
     private static Optional<String> packageOf(String entryName) {
         int slash = entryName.lastIndexOf('/');
-        if (!entryName.endsWith(".class") || slash < 0 || entryName.startsWith("META-INF/")
+        if (!entryName.endsWith(".class")
+                || slash < 0
+                || entryName.startsWith("META-INF/")
                 || entryName.endsWith("/module-info.class")) {
             return Optional.empty();
         }
@@ -104,7 +104,9 @@ public final class SystemPackages {
             return Optional.empty();
         }
         Attributes main = manifest.getMainAttributes();
-        String raw = Stream.of(main.getValue("Bundle-Version"), main.getValue(Attributes.Name.IMPLEMENTATION_VERSION),
+        String raw = Stream.of(
+                        main.getValue("Bundle-Version"),
+                        main.getValue(Attributes.Name.IMPLEMENTATION_VERSION),
                         main.getValue(Attributes.Name.SPECIFICATION_VERSION))
                 .filter(Objects::nonNull)
                 .findFirst()
@@ -123,8 +125,10 @@ public final class SystemPackages {
             return Optional.empty();
         }
         StringBuilder version = new StringBuilder()
-                .append(Long.parseLong(m.group(1))).append('.')
-                .append(m.group(2) == null ? 0 : Long.parseLong(m.group(2))).append('.')
+                .append(Long.parseLong(m.group(1)))
+                .append('.')
+                .append(m.group(2) == null ? 0 : Long.parseLong(m.group(2)))
+                .append('.')
                 .append(m.group(3) == null ? 0 : Long.parseLong(m.group(3)));
         String qualifier = m.group(4);
         if (qualifier != null && !qualifier.isEmpty()) {

@@ -19,7 +19,10 @@ class MainTest {
         int status = execute("frobnicate");
 
         assertThat(status).isEqualTo(2);
-        assertThat(text(err)).contains("unknown command 'frobnicate'").contains("Usage: stoa").contains("run");
+        assertThat(text(err))
+                .contains("unknown command 'frobnicate'")
+                .contains("Usage: stoa")
+                .contains("run");
         assertThat(text(out)).isEmpty();
     }
 
@@ -50,7 +53,8 @@ class MainTest {
         System.setProperty("stoa.home", home.toString());
         try {
             assertThat(execute("run")).isEqualTo(1);
-            assertThat(text(err)).contains("stoa run: no such file: ")
+            assertThat(text(err))
+                    .contains("stoa run: no such file: ")
                     .contains(home.resolve("etc").resolve("config.properties").toString());
         } finally {
             System.clearProperty("stoa.home");
@@ -58,7 +62,9 @@ class MainTest {
     }
 
     private int execute(String... args) {
-        return Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return Main.execute(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 

@@ -28,13 +28,14 @@ class PropertiesFileTest {
                 plain = no placeholders
                 """);
 
-        assertThat(properties).containsOnly(
-                Map.entry("stoa.deploy.dir", "/opt/stoa/deploy"),
-                Map.entry("felix.fileinstall.dir", "/opt/stoa/etc"),
-                Map.entry("etc", "/opt/stoa/etc"),
-                Map.entry("owner", "ada@/opt/stoa"),
-                Map.entry("felix.fileinstall.filter", ".*\\.(cfg|config)"),
-                Map.entry("plain", "no placeholders"));
+        assertThat(properties)
+                .containsOnly(
+                        Map.entry("stoa.deploy.dir", "/opt/stoa/deploy"),
+                        Map.entry("felix.fileinstall.dir", "/opt/stoa/etc"),
+                        Map.entry("etc", "/opt/stoa/etc"),
+                        Map.entry("owner", "ada@/opt/stoa"),
+                        Map.entry("felix.fileinstall.filter", ".*\\.(cfg|config)"),
+                        Map.entry("plain", "no placeholders"));
     }
 
     @Test

@@ -23,18 +23,21 @@ class SystemPackagesTest {
 
     @Test
     void exportsEveryPackageWithClassesAtTheBundleVersion() throws IOException {
-        Path jar = jar("engine.jar", "Bundle-Version", "2.7.1-0.36.0",
+        Path jar = jar(
+                "engine.jar",
+                "Bundle-Version",
+                "2.7.1-0.36.0",
                 "ai/djl/pytorch/engine/PtEngine.class",
                 "ai/djl/pytorch/jni/JniUtils.class",
                 "ai/djl/pytorch/jni/JniUtils$1.class",
                 "ai/djl/pytorch/package-info.class",
-                "native/lib/pytorch.properties",       // resources only: not a package
-                "Standalone.class",                     // default package cannot be exported
+                "native/lib/pytorch.properties", // resources only: not a package
+                "Standalone.class", // default package cannot be exported
                 "module-info.class",
                 "META-INF/versions/11/ai/djl/mr/Multi.class");
 
-        assertThat(SystemPackages.forJars(List.of(jar))).isEqualTo(
-                "ai.djl.pytorch;version=2.7.1.0_36_0,"
+        assertThat(SystemPackages.forJars(List.of(jar)))
+                .isEqualTo("ai.djl.pytorch;version=2.7.1.0_36_0,"
                         + "ai.djl.pytorch.engine;version=2.7.1.0_36_0,"
                         + "ai.djl.pytorch.jni;version=2.7.1.0_36_0");
     }
@@ -76,7 +79,10 @@ class SystemPackagesTest {
         Path jar = jar("lib.jar", "Bundle-Version", "0.36.0", "ai/djl/engine/Engine.class");
         Path classes = Files.createDirectories(dir.resolve("classes/org/own"));
         Files.write(classes.resolve("Own.class"), new byte[] {0});
-        String classPath = String.join(File.pathSeparator, dir.resolve("classes").toString(), jar.toString(),
+        String classPath = String.join(
+                File.pathSeparator,
+                dir.resolve("classes").toString(),
+                jar.toString(),
                 dir.resolve("missing.jar").toString());
 
         assertThat(SystemPackages.forClassPath(classPath)).isEqualTo("ai.djl.engine;version=0.36.0");
@@ -108,7 +114,7 @@ class SystemPackagesTest {
         }
         Path jar = dir.resolve(name);
         try (OutputStream file = Files.newOutputStream(jar);
-             JarOutputStream out = new JarOutputStream(file, manifest)) {
+                JarOutputStream out = new JarOutputStream(file, manifest)) {
             for (String entry : entries) {
                 out.putNextEntry(new JarEntry(entry));
                 out.write(0);

@@ -3,7 +3,6 @@ package dev.stoa.vertx;
 import dev.stoa.api.AsyncStoaService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /** A {@link JsonService} that answers asynchronously (see {@link AsyncStoaService}), from a Vert.x {@link Future}. */

@@ -35,8 +35,7 @@ import java.util.concurrent.ExecutionException;
  */
 public final class BusFailures {
 
-    private BusFailures() {
-    }
+    private BusFailures() {}
 
     /**
      * @param failure why a request failed, on the caller's side, or what a service threw
@@ -71,13 +70,16 @@ public final class BusFailures {
         if (f instanceof ReplyException re) {
             String message = switch (re.failureType()) {
                 case RECIPIENT_FAILURE -> re.getMessage();
-                case TIMEOUT -> "service '" + id + "' did not answer in time (" + re.getMessage() + "); "
-                        + FailureCode.TIMEOUT.fix();
-                case NO_HANDLERS -> "no node serves service '" + id + "' now (nothing consumes its address): the"
-                        + " cluster node that served it left, or its bundle was removed; "
-                        + FailureCode.SERVICE_GONE.fix();
-                case ERROR -> "service '" + id + "' could not be reached (" + re.getMessage() + "); "
-                        + FailureCode.UNAVAILABLE.fix();
+                case TIMEOUT ->
+                    "service '" + id + "' did not answer in time (" + re.getMessage() + "); "
+                            + FailureCode.TIMEOUT.fix();
+                case NO_HANDLERS ->
+                    "no node serves service '" + id + "' now (nothing consumes its address): the"
+                            + " cluster node that served it left, or its bundle was removed; "
+                            + FailureCode.SERVICE_GONE.fix();
+                case ERROR ->
+                    "service '" + id + "' could not be reached (" + re.getMessage() + "); "
+                            + FailureCode.UNAVAILABLE.fix();
             };
             return new StoaException(code, message, re);
         }
@@ -134,7 +136,10 @@ public final class BusFailures {
     }
 
     private static StoaException internal(Throwable t, String id) {
-        return new StoaException(FailureCode.INTERNAL, "service '" + id + "' failed: " + t.getClass().getSimpleName()
-                + ": " + t.getMessage() + "; " + FailureCode.INTERNAL.fix(), t);
+        return new StoaException(
+                FailureCode.INTERNAL,
+                "service '" + id + "' failed: " + t.getClass().getSimpleName() + ": " + t.getMessage() + "; "
+                        + FailureCode.INTERNAL.fix(),
+                t);
     }
 }

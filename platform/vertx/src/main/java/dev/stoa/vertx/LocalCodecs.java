@@ -59,8 +59,7 @@ public final class LocalCodecs {
 
     private static final Object REGISTRATION_LOCK = new Object();
 
-    private LocalCodecs() {
-    }
+    private LocalCodecs() {}
 
     /**
      * Registers every codec as the default codec for its record class. Calling it again on the same {@code Vertx}

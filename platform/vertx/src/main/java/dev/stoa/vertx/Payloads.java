@@ -64,21 +64,36 @@ public final class Payloads {
     private static final Map<Class<?>, Shape<?>> SHAPES = new LinkedHashMap<>();
 
     static {
-        shape(Text.class, json -> new Text(JsonFields.string(json, "text")),
+        shape(
+                Text.class,
+                json -> new Text(JsonFields.string(json, "text")),
                 t -> new JsonObject().put("text", t.value()));
-        shape(String.class, json -> JsonFields.string(json, "text"),
-                s -> new JsonObject().put("text", s));
-        shape(Embedding.class, json -> new Embedding(JsonFields.floats(json, "embedding")),
+        shape(String.class, json -> JsonFields.string(json, "text"), s -> new JsonObject().put("text", s));
+        shape(
+                Embedding.class,
+                json -> new Embedding(JsonFields.floats(json, "embedding")),
                 e -> new JsonObject().put("embedding", JsonFields.array(e.vector())));
         shape(Tokens.class, Payloads::tokens, Payloads::tokens);
-        shape(Image.class, json -> Image.decode(JsonFields.base64(json, "image")),
+        shape(
+                Image.class,
+                json -> Image.decode(JsonFields.base64(json, "image")),
                 i -> new JsonObject().put("image", Base64.getEncoder().encodeToString(i.encodePng())));
-        shape(Audio.class, Payloads::audio,
-                a -> new JsonObject().put("samples", JsonFields.array(a.samples()))
-                        .put("sampleRate", a.sampleRate()).put("channels", a.channels()));
-        shape(Mask.class, json -> new Mask(JsonFields.integer(json, "width"), JsonFields.integer(json, "height"),
+        shape(
+                Audio.class,
+                Payloads::audio,
+                a -> new JsonObject()
+                        .put("samples", JsonFields.array(a.samples()))
+                        .put("sampleRate", a.sampleRate())
+                        .put("channels", a.channels()));
+        shape(
+                Mask.class,
+                json -> new Mask(
+                        JsonFields.integer(json, "width"),
+                        JsonFields.integer(json, "height"),
                         JsonFields.base64(json, "bits")),
-                m -> new JsonObject().put("width", m.width()).put("height", m.height())
+                m -> new JsonObject()
+                        .put("width", m.width())
+                        .put("height", m.height())
                         .put("bits", Base64.getEncoder().encodeToString(m.bits())));
         shape(RecognizedText.class, Payloads::recognizedText, Payloads::recognizedText);
         shape(GenerationRequest.class, GenerationJson::request, GenerationJson::request);
@@ -88,8 +103,7 @@ public final class Payloads {
         shape(Map.class, JsonObject::getMap, JsonObject::new);
     }
 
-    private Payloads() {
-    }
+    private Payloads() {}
 
     /**
      * Reads a value of the given type from its JSON shape (see the class comment).
@@ -140,8 +154,12 @@ public final class Payloads {
             } else if (Map.class.isAssignableFrom(type)) {
                 shape = SHAPES.get(Map.class);
             } else {
-                throw new StoaException(FailureCode.INTERNAL, type.getName() + " has no JSON form; use one of "
-                        + SHAPES.keySet().stream().map(Class::getSimpleName).toList());
+                throw new StoaException(
+                        FailureCode.INTERNAL,
+                        type.getName() + " has no JSON form; use one of "
+                                + SHAPES.keySet().stream()
+                                        .map(Class::getSimpleName)
+                                        .toList());
             }
         }
         return shape;
@@ -169,26 +187,32 @@ public final class Payloads {
     private static RecognizedText recognizedText(JsonObject json) {
         Object v = json.getValue("lines");
         if (!(v instanceof JsonArray array)) {
-            throw StoaException.badInput("lines", v == null ? "is missing; send an array of line objects"
-                    : "must be an array of line objects");
+            throw StoaException.badInput(
+                    "lines",
+                    v == null ? "is missing; send an array of line objects" : "must be an array of line objects");
         }
         List<TextLine> lines = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
             if (!(array.getValue(i) instanceof JsonObject line)) {
-                throw StoaException.badInput("lines[" + i + "]", "must be an object with text, confidence, x, y,"
-                        + " width and height");
+                throw StoaException.badInput(
+                        "lines[" + i + "]", "must be an object with text, confidence, x, y," + " width and height");
             }
             Object confidence = line.getValue("confidence");
             if (!(confidence instanceof Number c)) {
                 throw StoaException.badInput("lines[" + i + "].confidence", "must be a number in [0, 1]");
             }
             try {
-                lines.add(new TextLine(JsonFields.string(line, "text"), c.doubleValue(),
-                        JsonFields.integer(line, "x"), JsonFields.integer(line, "y"),
-                        JsonFields.integer(line, "width"), JsonFields.integer(line, "height")));
+                lines.add(new TextLine(
+                        JsonFields.string(line, "text"),
+                        c.doubleValue(),
+                        JsonFields.integer(line, "x"),
+                        JsonFields.integer(line, "y"),
+                        JsonFields.integer(line, "width"),
+                        JsonFields.integer(line, "height")));
             } catch (StoaException e) {
                 // the record names only the field: say which line it is in
-                throw new StoaException(e.code(), "'lines[" + i + "]." + e.getMessage().substring(1), e);
+                throw new StoaException(
+                        e.code(), "'lines[" + i + "]." + e.getMessage().substring(1), e);
             }
         }
         return new RecognizedText(lines);
@@ -197,8 +221,13 @@ public final class Payloads {
     private static JsonObject recognizedText(RecognizedText text) {
         JsonArray lines = new JsonArray(new ArrayList<>(text.lines().size()));
         for (TextLine l : text.lines()) {
-            lines.add(new JsonObject().put("text", l.text()).put("confidence", l.confidence()).put("x", l.x())
-                    .put("y", l.y()).put("width", l.width()).put("height", l.height()));
+            lines.add(new JsonObject()
+                    .put("text", l.text())
+                    .put("confidence", l.confidence())
+                    .put("x", l.x())
+                    .put("y", l.y())
+                    .put("width", l.width())
+                    .put("height", l.height()));
         }
         return new JsonObject().put("text", text.fullText()).put("lines", lines);
     }
@@ -207,6 +236,5 @@ public final class Payloads {
         SHAPES.put(type, new Shape<>(read, write));
     }
 
-    private record Shape<T>(Function<JsonObject, T> read, Function<T, JsonObject> write) {
-    }
+    private record Shape<T>(Function<JsonObject, T> read, Function<T, JsonObject> write) {}
 }

@@ -13,8 +13,7 @@ import java.util.Map;
  */
 public final class RequestFields {
 
-    private RequestFields() {
-    }
+    private RequestFields() {}
 
     /** @return the string at {@code field}; fails when it is missing or not a string */
     public static String string(JsonObject json, String field) {

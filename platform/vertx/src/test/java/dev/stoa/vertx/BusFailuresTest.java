@@ -35,8 +35,10 @@ class BusFailuresTest {
     void everyCodeAServiceFailsWithCrossesTheBusUnchangedWithItsText() {
         for (FailureCode code : FailureCode.values()) {
             String address = "test." + code.name();
-            vertx.eventBus().consumer(address, m -> BusFailures.fail(m, new StoaException(code, "'x': " + code)))
-                    .completion().await();
+            vertx.eventBus()
+                    .consumer(address, m -> BusFailures.fail(m, new StoaException(code, "'x': " + code)))
+                    .completion()
+                    .await();
             Throwable failure = requestFailure(address, 5_000);
             StoaException read = BusFailures.toStoaException(failure, "svc");
             assertThat(read.code()).isEqualTo(code);
@@ -46,7 +48,7 @@ class BusFailuresTest {
 
     @Test
     void noReplyInTimeIsTimeoutNamingTheService() {
-        vertx.eventBus().consumer("test.silent", m -> { }).completion().await();
+        vertx.eventBus().consumer("test.silent", m -> {}).completion().await();
         StoaException read = BusFailures.toStoaException(requestFailure("test.silent", 50), "svc");
         assertThat(read.code()).isEqualTo(FailureCode.TIMEOUT);
         assertThat(read.getMessage()).contains("service 'svc' did not answer in time");
@@ -85,7 +87,9 @@ class BusFailuresTest {
 
     private Throwable requestFailure(String address, long timeoutMs) {
         try {
-            vertx.eventBus().request(address, "x", new DeliveryOptions().setSendTimeout(timeoutMs)).await();
+            vertx.eventBus()
+                    .request(address, "x", new DeliveryOptions().setSendTimeout(timeoutMs))
+                    .await();
         } catch (RuntimeException e) {
             return e;
         }

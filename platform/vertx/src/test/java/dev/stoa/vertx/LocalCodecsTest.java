@@ -32,10 +32,10 @@ class LocalCodecsTest {
             new Audio(new float[] {0f, 0.5f, -0.5f}, 16000, 1),
             new Mask(2, 2, new byte[] {1, 0, 0, 1}),
             new RecognizedText(List.of(new TextLine("OCR", 0.9, 1, 2, 30, 12))),
-            new dev.stoa.api.generation.GenerationRequest("a red", new dev.stoa.api.generation.GenerationOptions(8,
-                    0.5, 4, 0.9, 1, List.of("."), 3L)),
-            new dev.stoa.api.generation.Generation(" circle", 7, dev.stoa.api.generation.FinishReason.STOP,
-                    "gpt-tiny", false));
+            new dev.stoa.api.generation.GenerationRequest(
+                    "a red", new dev.stoa.api.generation.GenerationOptions(8, 0.5, 4, 0.9, 1, List.of("."), 3L)),
+            new dev.stoa.api.generation.Generation(
+                    " circle", 7, dev.stoa.api.generation.FinishReason.STOP, "gpt-tiny", false));
 
     @BeforeEach
     void register(Vertx vertx) {
@@ -76,8 +76,10 @@ class LocalCodecsTest {
     @Test
     void wireFormRoundTrips() {
         for (MessageCodec<?, ?> codec : LocalCodecs.all()) {
-            Object sample = SAMPLES.stream().filter(s -> codec.name().equals("stoa." + s.getClass().getSimpleName()))
-                    .findFirst().orElseThrow();
+            Object sample = SAMPLES.stream()
+                    .filter(s -> codec.name().equals("stoa." + s.getClass().getSimpleName()))
+                    .findFirst()
+                    .orElseThrow();
             // Vert.x writes a frame header before the body: decode must honour the position it is given
             Buffer frame = Buffer.buffer().appendString("header");
             encode(codec, frame, sample);
@@ -91,10 +93,20 @@ class LocalCodecsTest {
 
     @Test
     void oneCodecPerRecordType() {
-        assertThat(LocalCodecs.all()).extracting(MessageCodec::name).containsExactlyInAnyOrder(
-                "stoa.Text", "stoa.Embedding", "stoa.Tokens", "stoa.Image", "stoa.Audio", "stoa.Mask",
-                "stoa.RecognizedText", "stoa.GenerationRequest", "stoa.Generation");
-        assertThat(LocalCodecs.all()).allSatisfy(c -> assertThat(c.systemCodecID()).isEqualTo((byte) -1));
+        assertThat(LocalCodecs.all())
+                .extracting(MessageCodec::name)
+                .containsExactlyInAnyOrder(
+                        "stoa.Text",
+                        "stoa.Embedding",
+                        "stoa.Tokens",
+                        "stoa.Image",
+                        "stoa.Audio",
+                        "stoa.Mask",
+                        "stoa.RecognizedText",
+                        "stoa.GenerationRequest",
+                        "stoa.Generation");
+        assertThat(LocalCodecs.all())
+                .allSatisfy(c -> assertThat(c.systemCodecID()).isEqualTo((byte) -1));
     }
 
     @SuppressWarnings("unchecked")

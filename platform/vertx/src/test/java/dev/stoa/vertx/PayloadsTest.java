@@ -35,14 +35,16 @@ class PayloadsTest {
 
     @Test
     void text() {
-        assertThat(Payloads.toJson(new Text("héllo \"world\""))).isEqualTo(new JsonObject().put("text", "héllo \"world\""));
+        assertThat(Payloads.toJson(new Text("héllo \"world\"")))
+                .isEqualTo(new JsonObject().put("text", "héllo \"world\""));
         assertThat(roundTrip(new Text("héllo \"world\""), Text.class)).isEqualTo(new Text("héllo \"world\""));
     }
 
     @Test
     void stringUsesTheTextShape() {
         assertThat(Payloads.toJson("hi")).isEqualTo(new JsonObject().put("text", "hi"));
-        assertThat(Payloads.fromJson(new JsonObject().put("text", "hi"), String.class)).isEqualTo("hi");
+        assertThat(Payloads.fromJson(new JsonObject().put("text", "hi"), String.class))
+                .isEqualTo("hi");
     }
 
     @Test
@@ -105,8 +107,11 @@ class PayloadsTest {
     void audioRoundTripAndMonoDefault() {
         Audio stereo = new Audio(new float[] {0.5f, -0.5f, 0.25f, -0.25f}, 16000, 2);
         assertThat(roundTrip(stereo, Audio.class)).isEqualTo(stereo);
-        Audio mono = Payloads.fromJson(new JsonObject().put("samples", new JsonArray().add(0.1).add(0.2))
-                .put("sampleRate", 8000), Audio.class);
+        Audio mono = Payloads.fromJson(
+                new JsonObject()
+                        .put("samples", new JsonArray().add(0.1).add(0.2))
+                        .put("sampleRate", 8000),
+                Audio.class);
         assertThat(mono.channels()).isEqualTo(1);
     }
 
@@ -120,23 +125,29 @@ class PayloadsTest {
 
     @Test
     void recognizedTextRoundTripWithJoinedText() {
-        RecognizedText text = new RecognizedText(List.of(new TextLine("Hello, world!", 0.975, 12, 8, 140, 24),
-                new TextLine("line \"2\"", 0.5, 12, 40, 60, 20)));
+        RecognizedText text = new RecognizedText(List.of(
+                new TextLine("Hello, world!", 0.975, 12, 8, 140, 24), new TextLine("line \"2\"", 0.5, 12, 40, 60, 20)));
         JsonObject json = Payloads.toJson(text);
         assertThat(json.getString("text")).isEqualTo("Hello, world!\nline \"2\"");
         JsonObject first = json.getJsonArray("lines").getJsonObject(0);
         assertThat(first.getDouble("confidence")).isEqualTo(0.975);
-        assertThat(List.of(first.getInteger("x"), first.getInteger("y"), first.getInteger("width"),
-                first.getInteger("height"))).containsExactly(12, 8, 140, 24);
+        assertThat(List.of(
+                        first.getInteger("x"),
+                        first.getInteger("y"),
+                        first.getInteger("width"),
+                        first.getInteger("height")))
+                .containsExactly(12, 8, 140, 24);
         assertThat(roundTrip(text, RecognizedText.class)).isEqualTo(text);
-        assertThat(roundTrip(new RecognizedText(List.of()), RecognizedText.class).lines()).isEmpty();
+        assertThat(roundTrip(new RecognizedText(List.of()), RecognizedText.class)
+                        .lines())
+                .isEmpty();
     }
 
     @Test
     void recognizedTextErrorsNameTheLine() {
         assertBadInput(() -> Payloads.fromJson(new JsonObject(), RecognizedText.class), "'lines'", "is missing");
-        JsonObject noHeight = new JsonObject("{\"lines\": [{\"text\": \"a\", \"confidence\": 1, \"x\": 0,"
-                + " \"y\": 0, \"width\": 3}]}");
+        JsonObject noHeight = new JsonObject(
+                "{\"lines\": [{\"text\": \"a\", \"confidence\": 1, \"x\": 0," + " \"y\": 0, \"width\": 3}]}");
         assertBadInput(() -> Payloads.fromJson(noHeight, RecognizedText.class), "'lines[0].height'", "is missing");
         JsonObject tooSure = new JsonObject("{\"lines\": [{\"text\": \"a\", \"confidence\": 1.5, \"x\": 0,"
                 + " \"y\": 0, \"width\": 3, \"height\": 3}]}");
@@ -158,44 +169,66 @@ class PayloadsTest {
         assertBadInput(() -> Payloads.fromJson(new JsonObject(), Embedding.class), "'embedding'", "is missing");
         assertBadInput(() -> Payloads.fromJson(new JsonObject(), Text.class), "'text'", "is missing");
         assertBadInput(() -> Payloads.fromJson(new JsonObject(), Image.class), "'image'", "is missing");
-        assertBadInput(() -> Payloads.fromJson(new JsonObject().put("samples", new JsonArray()), Audio.class),
-                "'sampleRate'", "is missing");
-        assertBadInput(() -> Payloads.fromJson(new JsonObject().put("width", 1).put("height", 1), Mask.class),
-                "'bits'", "is missing");
+        assertBadInput(
+                () -> Payloads.fromJson(new JsonObject().put("samples", new JsonArray()), Audio.class),
+                "'sampleRate'",
+                "is missing");
+        assertBadInput(
+                () -> Payloads.fromJson(new JsonObject().put("width", 1).put("height", 1), Mask.class),
+                "'bits'",
+                "is missing");
     }
 
     @Test
     void wrongTypesNameTheFieldAndWhatToSend() {
-        assertBadInput(() -> Payloads.fromJson(new JsonObject().put("text", 5), Text.class),
-                "'text'", "must be a string");
-        assertBadInput(() -> Payloads.fromJson(new JsonObject("{\"embedding\": [1, \"x\"]}"), Embedding.class),
-                "'embedding[1]'", "must be a number");
-        assertBadInput(() -> Payloads.fromJson(new JsonObject("{\"ids\": [1, 2.5]}"), Tokens.class),
-                "'ids[1]'", "whole number");
-        assertBadInput(() -> Payloads.fromJson(new JsonObject().put("image", "not base64!"), Image.class),
-                "'image'", "base64");
+        assertBadInput(
+                () -> Payloads.fromJson(new JsonObject().put("text", 5), Text.class), "'text'", "must be a string");
+        assertBadInput(
+                () -> Payloads.fromJson(new JsonObject("{\"embedding\": [1, \"x\"]}"), Embedding.class),
+                "'embedding[1]'",
+                "must be a number");
+        assertBadInput(
+                () -> Payloads.fromJson(new JsonObject("{\"ids\": [1, 2.5]}"), Tokens.class),
+                "'ids[1]'",
+                "whole number");
+        assertBadInput(
+                () -> Payloads.fromJson(new JsonObject().put("image", "not base64!"), Image.class),
+                "'image'",
+                "base64");
         assertBadInput(() -> Payloads.fromJson(null, Text.class), "'body'", "is missing");
     }
 
     @Test
     void recordValidationStillApplies() {
         // the JSON is well-formed, but the record refuses a mask of the wrong size
-        assertBadInput(() -> Payloads.fromJson(new JsonObject().put("width", 2).put("height", 2)
-                .put("bits", Base64.getEncoder().encodeToString(new byte[3])), Mask.class), "'bits'", "4");
+        assertBadInput(
+                () -> Payloads.fromJson(
+                        new JsonObject()
+                                .put("width", 2)
+                                .put("height", 2)
+                                .put("bits", Base64.getEncoder().encodeToString(new byte[3])),
+                        Mask.class),
+                "'bits'",
+                "4");
     }
 
     @Test
     void typeWithoutJsonFormIsAnInternalError() {
         assertThatThrownBy(() -> Payloads.toJson(new Object()))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.INTERNAL))
-                .hasMessageContaining("java.lang.Object").hasMessageContaining("Embedding");
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.INTERNAL))
+                .hasMessageContaining("java.lang.Object")
+                .hasMessageContaining("Embedding");
         assertThatThrownBy(() -> Payloads.fromJson(new JsonObject(), Integer.class))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.INTERNAL));
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.INTERNAL));
     }
 
     private static void assertBadInput(Runnable call, String... messageParts) {
         assertThatThrownBy(call::run)
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
-                .message().contains(messageParts);
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
+                .message()
+                .contains(messageParts);
     }
 }

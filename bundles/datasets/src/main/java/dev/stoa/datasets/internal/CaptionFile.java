@@ -30,11 +30,9 @@ final class CaptionFile {
      * @param label the label, or null
      * @param split the split the line names, or null
      */
-    record Line(int line, String image, List<String> captions, String label, String split) {
-    }
+    record Line(int line, String image, List<String> captions, String label, String split) {}
 
-    private CaptionFile() {
-    }
+    private CaptionFile() {}
 
     /**
      * @param file the captions file
@@ -49,21 +47,28 @@ final class CaptionFile {
             int n = 0;
             while ((text = in.readLine()) != null) {
                 n++;
-                if (text.isBlank() || (tsv && n == 1 && text.toLowerCase(Locale.ROOT)
-                        .startsWith("image\tcaption"))) {
+                if (text.isBlank()
+                        || (tsv && n == 1 && text.toLowerCase(Locale.ROOT).startsWith("image\tcaption"))) {
                     continue;
                 }
                 try {
                     lines.add(tsv ? tsv(n, text) : jsonl(n, text));
                 } catch (IllegalArgumentException | IOException e) {
-                    throw new StoaException(FailureCode.BAD_CONFIG, file + ":" + n + ": " + e.getMessage() + "; "
-                            + (tsv ? "write image<TAB>caption[<TAB>label]"
-                                    : "write {\"image\": \"a.png\", \"caption\": \"...\"}"), e);
+                    throw new StoaException(
+                            FailureCode.BAD_CONFIG,
+                            file + ":" + n + ": " + e.getMessage() + "; "
+                                    + (tsv
+                                            ? "write image<TAB>caption[<TAB>label]"
+                                            : "write {\"image\": \"a.png\", \"caption\": \"...\"}"),
+                            e);
                 }
             }
         } catch (IOException e) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "captions file " + file + " cannot be read (" + e
-                    + "); check its permissions and that it is UTF-8 text", e);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "captions file " + file + " cannot be read (" + e
+                            + "); check its permissions and that it is UTF-8 text",
+                    e);
         }
         return lines;
     }
@@ -71,8 +76,8 @@ final class CaptionFile {
     private static Line tsv(int n, String text) {
         String[] cols = text.split("\t", -1);
         if (cols.length < 2 || cols.length > 3 || cols[0].isBlank() || cols[1].isBlank()) {
-            throw new IllegalArgumentException("has " + cols.length + " tab-separated column(s) "
-                    + "or an empty image or caption");
+            throw new IllegalArgumentException(
+                    "has " + cols.length + " tab-separated column(s) " + "or an empty image or caption");
         }
         String label = cols.length == 3 && !cols[2].isBlank() ? cols[2].strip() : null;
         return new Line(n, cols[0].strip(), List.of(cols[1].strip()), label, null);

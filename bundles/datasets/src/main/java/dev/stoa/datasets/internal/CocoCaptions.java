@@ -26,8 +26,7 @@ record CocoCaptions(List<CocoImage> images, int orphans) {
      * @param fileName the file in the images folder
      * @param captions its captions (five in COCO); empty when none were found
      */
-    record CocoImage(long id, String fileName, List<String> captions) {
-    }
+    record CocoImage(long id, String fileName, List<String> captions) {}
 
     /**
      * @param file the annotation file
@@ -108,7 +107,9 @@ record CocoCaptions(List<CocoImage> images, int orphans) {
     }
 
     private static StoaException bad(Path file, String problem) {
-        return new StoaException(FailureCode.BAD_CONFIG, "COCO annotations " + file + ": " + problem
-                + "; give a COCO captions file such as captions_train2017.json");
+        return new StoaException(
+                FailureCode.BAD_CONFIG,
+                "COCO annotations " + file + ": " + problem
+                        + "; give a COCO captions file such as captions_train2017.json");
     }
 }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@code annotations} (required: the captions JSON), {@code images} (required: the folder of its images),
  * {@code on_error}, {@code test_fraction}. Images without captions are left out; a missing image file is a skip.
  */
-@Component(service = DatasetFactory.class,
+@Component(
+        service = DatasetFactory.class,
         property = {"stoa.id=" + CocoFactory.ID, "stoa.kind=dataset", "stoa.version=1.0.0"})
 public final class CocoFactory extends FileDatasetFactory {
 
@@ -62,21 +63,34 @@ public final class CocoFactory extends FileDatasetFactory {
             }
             Path file = images.resolve(image.fileName()).normalize();
             if (!file.startsWith(images)) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "COCO annotations " + annotations + ": image "
-                        + image.id() + "'s file_name '" + image.fileName() + "' is outside " + images
-                        + "; give a name inside the images folder");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "COCO annotations " + annotations + ": image "
+                                + image.id() + "'s file_name '" + image.fileName() + "' is outside " + images
+                                + "; give a name inside the images folder");
             }
-            builder.add(new ImageRecord(Long.toString(image.id()), file.toString(), () -> Files.readAllBytes(file),
-                    image.captions(), null, Map.of("file", image.fileName())), null);
+            builder.add(
+                    new ImageRecord(
+                            Long.toString(image.id()),
+                            file.toString(),
+                            () -> Files.readAllBytes(file),
+                            image.captions(),
+                            null,
+                            Map.of("file", image.fileName())),
+                    null);
         }
         if (uncaptioned + coco.orphans() > 0) {
-            LOG.warn("dataset '{}': {}: left out {} image(s) without captions; {} caption(s) name no image", ID,
-                    annotations, uncaptioned, coco.orphans());
+            LOG.warn(
+                    "dataset '{}': {}: left out {} image(s) without captions; {} caption(s) name no image",
+                    ID,
+                    annotations,
+                    uncaptioned,
+                    coco.orphans());
         }
         builder.fact("annotations", annotations.toString());
         builder.fact("images", images.toString());
         builder.fact("uncaptioned", uncaptioned);
         builder.fact("orphan_captions", coco.orphans());
-        return builder.build(() -> { });
+        return builder.build(() -> {});
     }
 }

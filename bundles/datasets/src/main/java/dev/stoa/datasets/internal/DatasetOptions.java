@@ -32,8 +32,10 @@ final class DatasetOptions {
         if (given != null) {
             for (Map.Entry<String, ?> e : given.entrySet()) {
                 if (!defaults.containsKey(e.getKey())) {
-                    throw new StoaException(FailureCode.BAD_CONFIG, "dataset '" + datasetId + "' has no option '"
-                            + e.getKey() + "'; use one of " + defaults.keySet());
+                    throw new StoaException(
+                            FailureCode.BAD_CONFIG,
+                            "dataset '" + datasetId + "' has no option '" + e.getKey() + "'; use one of "
+                                    + defaults.keySet());
                 }
                 if (e.getValue() != null) {
                     values.put(e.getKey(), e.getValue());
@@ -157,15 +159,17 @@ final class DatasetOptions {
     private Object required(String key) {
         Object value = values.get(key);
         if (value == null) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "dataset '" + datasetId + "' needs option '" + key
-                    + "'; add it under the dataset's options");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "dataset '" + datasetId + "' needs option '" + key + "'; add it under the dataset's options");
         }
         return value;
     }
 
     /** @return a BAD_CONFIG failure naming the option, its value and what to use instead */
     StoaException bad(String key, Object value, String expected) {
-        return new StoaException(FailureCode.BAD_CONFIG, "dataset '" + datasetId + "' option '" + key + "' is '"
-                + value + "'; use " + expected);
+        return new StoaException(
+                FailureCode.BAD_CONFIG,
+                "dataset '" + datasetId + "' option '" + key + "' is '" + value + "'; use " + expected);
     }
 }

@@ -14,8 +14,8 @@ import java.util.Map;
  * @param label the class, or null
  * @param attributes further facts; may be empty
  */
-record ImageRecord(String id, String file, ImageBytes bytes, List<String> captions, String label,
-        Map<String, String> attributes) {
+record ImageRecord(
+        String id, String file, ImageBytes bytes, List<String> captions, String label, Map<String, String> attributes) {
 
     /** Reads an image's encoded bytes (PNG, JPEG, ...), from a file or a tar shard. Thread-safe. */
     @FunctionalInterface

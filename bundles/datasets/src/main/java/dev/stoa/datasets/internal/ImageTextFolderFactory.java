@@ -18,7 +18,8 @@ import org.osgi.service.component.annotations.Component;
  * {@code test_fraction} (0.1): lines without a {@code split} go to {@code test} or {@code train} by a hash of the
  * image path.
  */
-@Component(service = DatasetFactory.class,
+@Component(
+        service = DatasetFactory.class,
         property = {"stoa.id=" + ImageTextFolderFactory.ID, "stoa.kind=dataset", "stoa.version=1.0.0"})
 public final class ImageTextFolderFactory extends FileDatasetFactory {
 
@@ -53,14 +54,23 @@ public final class ImageTextFolderFactory extends FileDatasetFactory {
         for (CaptionFile.Line line : CaptionFile.read(captions)) {
             Path image = root.resolve(line.image()).normalize();
             if (!image.startsWith(root)) {
-                throw new StoaException(FailureCode.BAD_CONFIG, captions + ":" + line.line() + ": image '"
-                        + line.image() + "' is outside the folder " + root + "; give a path inside it");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        captions + ":" + line.line() + ": image '" + line.image() + "' is outside the folder " + root
+                                + "; give a path inside it");
             }
-            builder.add(new ImageRecord(line.image(), image.toString(), () -> Files.readAllBytes(image),
-                    line.captions(), line.label(), Map.of("file", line.image())), line.split());
+            builder.add(
+                    new ImageRecord(
+                            line.image(),
+                            image.toString(),
+                            () -> Files.readAllBytes(image),
+                            line.captions(),
+                            line.label(),
+                            Map.of("file", line.image())),
+                    line.split());
         }
         builder.fact("root", root.toString());
         builder.fact("captions_file", captions.toString());
-        return builder.build(() -> { });
+        return builder.build(() -> {});
     }
 }

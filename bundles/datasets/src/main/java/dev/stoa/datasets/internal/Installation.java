@@ -6,8 +6,7 @@ import org.osgi.framework.BundleContext;
 /** The installation folder that relative paths in a training file's dataset options are resolved against. */
 final class Installation {
 
-    private Installation() {
-    }
+    private Installation() {}
 
     /** @return the framework property {@code stoa.home}, or the working directory when it is not set */
     static Path home(BundleContext context) {

@@ -19,8 +19,7 @@ final class JsonValues {
     /** Thread-safe once configured, as Jackson documents. */
     static final JsonFactory FACTORY = new JsonFactory();
 
-    private JsonValues() {
-    }
+    private JsonValues() {}
 
     /**
      * @param text a JSON document

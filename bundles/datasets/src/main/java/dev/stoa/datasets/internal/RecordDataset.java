@@ -20,8 +20,12 @@ import java.util.TreeSet;
 final class RecordDataset implements Dataset {
 
     /** CLIP-style zero-shot prompts, the first few of CLIP's ImageNet templates. */
-    static final List<String> PROMPTS = List.of("a photo of a {}.", "a bad photo of a {}.", "a photo of the {}.",
-            "a close-up photo of a {}.", "a drawing of a {}.");
+    static final List<String> PROMPTS = List.of(
+            "a photo of a {}.",
+            "a bad photo of a {}.",
+            "a photo of the {}.",
+            "a close-up photo of a {}.",
+            "a drawing of a {}.");
 
     private final String datasetId;
     private final Map<String, RecordSplit> splits;
@@ -29,14 +33,15 @@ final class RecordDataset implements Dataset {
     private final Map<String, Object> facts;
     private final Closeable resources;
 
-    private RecordDataset(String datasetId, Map<String, RecordSplit> splits, Map<String, Object> facts,
-            Closeable resources) {
+    private RecordDataset(
+            String datasetId, Map<String, RecordSplit> splits, Map<String, Object> facts, Closeable resources) {
         this.datasetId = datasetId;
         this.splits = splits;
         this.facts = facts;
         this.resources = resources;
         TreeSet<String> names = new TreeSet<>();
-        splits.values().forEach(s -> s.labels().stream().filter(Objects::nonNull).forEach(names::add));
+        splits.values()
+                .forEach(s -> s.labels().stream().filter(Objects::nonNull).forEach(names::add));
         this.labels = List.copyOf(names);
     }
 
@@ -49,8 +54,8 @@ final class RecordDataset implements Dataset {
     public Split split(String name) {
         RecordSplit s = splits.get(name);
         if (s == null) {
-            throw StoaException.badInput("split", "dataset '" + datasetId + "' has no split '" + name
-                    + "'; use one of " + splits.keySet());
+            throw StoaException.badInput(
+                    "split", "dataset '" + datasetId + "' has no split '" + name + "'; use one of " + splits.keySet());
         }
         return s;
     }
@@ -128,8 +133,7 @@ final class RecordDataset implements Dataset {
          * @param split the split its data names, or null for the hash split
          */
         void add(ImageRecord record, String split) {
-            String name = split != null ? split
-                    : StableHash.unit(record.id()) < testFraction ? "test" : "train";
+            String name = split != null ? split : StableHash.unit(record.id()) < testFraction ? "test" : "train";
             bySplit.computeIfAbsent(name, k -> new ArrayList<>()).add(record);
         }
 
@@ -140,8 +144,8 @@ final class RecordDataset implements Dataset {
 
         RecordDataset build(Closeable resources) {
             Map<String, RecordSplit> splits = new LinkedHashMap<>();
-            bySplit.forEach((name, records) -> splits.put(name,
-                    new RecordSplit(datasetId, name, records, failOnError)));
+            bySplit.forEach(
+                    (name, records) -> splits.put(name, new RecordSplit(datasetId, name, records, failOnError)));
             return new RecordDataset(datasetId, splits, facts, resources);
         }
     }

@@ -65,11 +65,18 @@ final class RecordSplit implements Dataset.Split {
             reason = "cannot be decoded (" + e.getMessage() + ")";
         }
         if (failOnError) {
-            throw new StoaException(FailureCode.BAD_INPUT, "dataset '" + datasetId + "': image " + r.file()
-                    + " of example '" + r.id() + "' " + reason + "; replace or remove it, or set on_error: skip");
+            throw new StoaException(
+                    FailureCode.BAD_INPUT,
+                    "dataset '" + datasetId + "': image " + r.file() + " of example '" + r.id() + "' " + reason
+                            + "; replace or remove it, or set on_error: skip");
         }
         if (skipped.add(index)) {
-            LOG.warn("dataset '{}' split '{}': skipping example '{}': image {} {}", datasetId, name, r.id(), r.file(),
+            LOG.warn(
+                    "dataset '{}' split '{}': skipping example '{}': image {} {}",
+                    datasetId,
+                    name,
+                    r.id(),
+                    r.file(),
                     reason);
         }
         return null;

@@ -13,8 +13,8 @@ import java.util.Set;
 final class ShapeCaptions {
 
     /** Number words for counts 1 to 9 (index 0 is unused). */
-    static final List<String> NUMBERS = List.of("zero", "one", "two", "three", "four", "five", "six", "seven",
-            "eight", "nine");
+    static final List<String> NUMBERS =
+            List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
 
     /** Templates for one shape: {c} colour, {s} shape, {z} small/large, {w} where ("on the left"). */
     private static final List<String> SINGLE = List.of(
@@ -35,18 +35,25 @@ final class ShapeCaptions {
             "a drawing of {n} {c} {p}.");
 
     /** Extra templates when a word is drawn: {t} the word. */
-    private static final List<String> SINGLE_TEXT = List.of(
-            "a {c} {s} and the word {t}",
-            "a {c} {s} with the text \"{t}\"");
-    private static final List<String> SEVERAL_TEXT = List.of(
-            "{n} {c} {p} and the word {t}",
-            "{n} {c} {p} with the text \"{t}\"");
+    private static final List<String> SINGLE_TEXT =
+            List.of("a {c} {s} and the word {t}", "a {c} {s} with the text \"{t}\"");
 
-    private static final Map<String, String> WHERE = Map.of("left", "on the left", "right", "on the right",
-            "top", "at the top", "bottom", "at the bottom", "center", "in the center");
+    private static final List<String> SEVERAL_TEXT =
+            List.of("{n} {c} {p} and the word {t}", "{n} {c} {p} with the text \"{t}\"");
 
-    private ShapeCaptions() {
-    }
+    private static final Map<String, String> WHERE = Map.of(
+            "left",
+            "on the left",
+            "right",
+            "on the right",
+            "top",
+            "at the top",
+            "bottom",
+            "at the bottom",
+            "center",
+            "in the center");
+
+    private ShapeCaptions() {}
 
     /**
      * @param scene the scene

@@ -47,8 +47,9 @@ enum ShapeKind {
     Shape outline(double cx, double cy, double r) {
         return switch (this) {
             case CIRCLE -> new Ellipse2D.Double(cx - r, cy - r, 2 * r, 2 * r);
-            case SQUARE -> new Rectangle2D.Double(cx - SQUARE_HALF * r, cy - SQUARE_HALF * r, 2 * SQUARE_HALF * r,
-                    2 * SQUARE_HALF * r);
+            case SQUARE ->
+                new Rectangle2D.Double(
+                        cx - SQUARE_HALF * r, cy - SQUARE_HALF * r, 2 * SQUARE_HALF * r, 2 * SQUARE_HALF * r);
             case TRIANGLE -> polygon(cx, cy, r, r, 3);
             case STAR -> polygon(cx, cy, r, STAR_INNER * r, 10);
             case CROSS -> cross(cx, cy, r);

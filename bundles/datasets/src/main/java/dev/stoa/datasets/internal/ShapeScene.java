@@ -20,8 +20,16 @@ import java.util.SplittableRandom;
  * @param textY the word's baseline y, pixels
  * @param captionChoice which caption template leads; any non-negative number, taken modulo the template count
  */
-record ShapeScene(ShapeColour colour, ShapeKind kind, List<double[]> placements, String size, String position,
-        String text, float textX, float textY, int captionChoice) {
+record ShapeScene(
+        ShapeColour colour,
+        ShapeKind kind,
+        List<double[]> placements,
+        String size,
+        String position,
+        String text,
+        float textX,
+        float textY,
+        int captionChoice) {
 
     /** Words that may be drawn into an image: short, so they fit even at 32 pixels. */
     static final List<String> WORDS = List.of("STOP", "GO", "CAT", "DOG", "SUN", "BOX", "YES", "NO");

@@ -22,8 +22,16 @@ import java.util.Set;
  * @param holdout labels ("colour shape") that never appear in the seen splits
  * @param sizes number of examples of each split, by split name, in {@link ShapesDataset#SPLITS} order
  */
-record ShapesConfig(long seed, int imageSize, boolean noise, double minSize, double maxSize, int maxCount,
-        double textProbability, Set<String> holdout, Map<String, Integer> sizes) {
+record ShapesConfig(
+        long seed,
+        int imageSize,
+        boolean noise,
+        double minSize,
+        double maxSize,
+        int maxCount,
+        double textProbability,
+        Set<String> holdout,
+        Map<String, Integer> sizes) {
 
     static final String ID = "shapes";
 
@@ -97,8 +105,16 @@ record ShapesConfig(long seed, int imageSize, boolean noise, double minSize, dou
         for (int k = 0; k < keys.length; k++) {
             sizes.put(ShapesDataset.SPLITS.get(k), (int) o.integer(keys[k], 0, Integer.MAX_VALUE));
         }
-        return new ShapesConfig(seed, imageSize, noise, minSize, maxSize, maxCount, textProbability,
-                Collections.unmodifiableSet(holdout), sizes);
+        return new ShapesConfig(
+                seed,
+                imageSize,
+                noise,
+                minSize,
+                maxSize,
+                maxCount,
+                textProbability,
+                Collections.unmodifiableSet(holdout),
+                sizes);
     }
 
     /** @return every label, "colour shape", colours outermost, in enum order */

@@ -21,11 +21,12 @@ final class ShapesDataset implements Dataset {
 
     /** The split names, in order. */
     static final List<String> SPLITS = List.of("train", "val", "test", "test-unseen", "gallery");
+
     static final String UNSEEN = "test-unseen";
 
     /** CLIP-style zero-shot prompts (a subset of CLIP's ImageNet templates that fit drawings). */
-    private static final List<String> PROMPTS = List.of("a {}.", "a photo of a {}.", "a drawing of a {}.",
-            "a picture of a {}.", "a rendering of a {}.");
+    private static final List<String> PROMPTS =
+            List.of("a {}.", "a photo of a {}.", "a drawing of a {}.", "a picture of a {}.", "a rendering of a {}.");
 
     private final ShapesConfig config;
     private final Map<String, ShapesSplit> splits = new LinkedHashMap<>();
@@ -43,7 +44,12 @@ final class ShapesDataset implements Dataset {
         for (String name : SPLITS) {
             List<Integer> pool = name.equals(UNSEEN) ? unseen : seen;
             int size = pool.isEmpty() ? 0 : config.sizes().get(name);
-            splits.put(name, new ShapesSplit(name, size, pool.stream().mapToInt(Integer::intValue).toArray()));
+            splits.put(
+                    name,
+                    new ShapesSplit(
+                            name,
+                            size,
+                            pool.stream().mapToInt(Integer::intValue).toArray()));
         }
     }
 
@@ -56,8 +62,7 @@ final class ShapesDataset implements Dataset {
     public Split split(String name) {
         Split s = splits.get(name);
         if (s == null) {
-            throw StoaException.badInput("split", "dataset 'shapes' has no split '" + name
-                    + "'; use one of " + SPLITS);
+            throw StoaException.badInput("split", "dataset 'shapes' has no split '" + name + "'; use one of " + SPLITS);
         }
         return s;
     }
@@ -119,8 +124,8 @@ final class ShapesDataset implements Dataset {
         @Override
         public Example get(int index) {
             if (index < 0 || index >= size) {
-                throw new IndexOutOfBoundsException("split '" + name + "' has indexes 0 to " + (size - 1)
-                        + "; asked for " + index);
+                throw new IndexOutOfBoundsException(
+                        "split '" + name + "' has indexes 0 to " + (size - 1) + "; asked for " + index);
             }
             long exampleSeed = StableHash.mix(splitSeed + 0x632BE59BD9B4E019L * (index + 1L));
             ShapeScene scene = ShapeScene.generate(config, labels, new SplittableRandom(exampleSeed));
@@ -136,8 +141,12 @@ final class ShapesDataset implements Dataset {
             if (scene.text() != null) {
                 attributes.put("text", scene.text());
             }
-            return new Example(name + "/" + index, renderer.render(scene, noiseSeed),
-                    ShapeCaptions.captions(scene), scene.label(), attributes);
+            return new Example(
+                    name + "/" + index,
+                    renderer.render(scene, noiseSeed),
+                    ShapeCaptions.captions(scene),
+                    scene.label(),
+                    attributes);
         }
 
         @Override

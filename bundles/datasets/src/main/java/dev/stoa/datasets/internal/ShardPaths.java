@@ -16,8 +16,7 @@ import java.util.stream.Stream;
  */
 final class ShardPaths {
 
-    private ShardPaths() {
-    }
+    private ShardPaths() {}
 
     /**
      * @param spec one spec
@@ -54,8 +53,8 @@ final class ShardPaths {
                         + " with whole numbers, e.g. {000000..000009}");
             }
             if (b < a || b - a > 1_000_000) {
-                throw new IllegalArgumentException("'" + spec + "': range {" + body + "} must count up, at most "
-                        + "a million shards");
+                throw new IllegalArgumentException(
+                        "'" + spec + "': range {" + body + "} must count up, at most " + "a million shards");
             }
             int width = from.length();
             for (long k = a; k <= b; k++) {
@@ -84,8 +83,8 @@ final class ShardPaths {
         if (last.contains("*") || last.contains("?") || last.contains("[")) {
             Path dir = p.getParent() == null ? Path.of(".") : p.getParent();
             if (!Files.isDirectory(dir)) {
-                throw new IllegalArgumentException("folder " + dir.toAbsolutePath() + " of '" + spec
-                        + "' does not exist");
+                throw new IllegalArgumentException(
+                        "folder " + dir.toAbsolutePath() + " of '" + spec + "' does not exist");
             }
             PathMatcher glob = dir.getFileSystem().getPathMatcher("glob:" + last);
             List<Path> out = new ArrayList<>();
@@ -102,7 +101,8 @@ final class ShardPaths {
         if (Files.isDirectory(p)) {
             try (Stream<Path> files = Files.list(p)) {
                 return files.filter(f -> f.getFileName().toString().endsWith(".tar") && Files.isRegularFile(f))
-                        .sorted().toList();
+                        .sorted()
+                        .toList();
             }
         }
         if (!Files.isRegularFile(p)) {

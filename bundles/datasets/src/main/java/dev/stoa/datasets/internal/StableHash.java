@@ -5,8 +5,7 @@ import java.nio.charset.StandardCharsets;
 /** Hashes that are the same on every JVM and machine, for seeds and for deterministic train/test splits. */
 final class StableHash {
 
-    private StableHash() {
-    }
+    private StableHash() {}
 
     /** SplittableRandom's own 64-bit finaliser (Stafford variant 13): nearby inputs give unrelated outputs. */
     static long mix(long z) {

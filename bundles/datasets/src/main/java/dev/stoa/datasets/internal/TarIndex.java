@@ -25,8 +25,7 @@ record TarIndex(List<Entry> entries, String problem) {
      * @param offset where its bytes start, from the start of the archive
      * @param size its length in bytes
      */
-    record Entry(String name, long offset, long size) {
-    }
+    record Entry(String name, long offset, long size) {}
 
     /**
      * @param channel the archive, read with positional reads only (the channel's position is not used)
@@ -43,8 +42,9 @@ record TarIndex(List<Entry> entries, String problem) {
         byte[] h = new byte[BLOCK];
         while (true) {
             if (pos + BLOCK > length) {
-                return new TarIndex(entries, pos == length ? "it has no end-of-archive marker"
-                        : "it ends inside a header at byte " + pos);
+                return new TarIndex(
+                        entries,
+                        pos == length ? "it has no end-of-archive marker" : "it ends inside a header at byte " + pos);
             }
             readFully(channel, ByteBuffer.wrap(h), pos);
             if (allZero(h)) {

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * at open (header offsets only, plus the small caption entries), then images are read by offset. Options:
  * {@code shards} (required: a spec or list of specs, see {@link ShardPaths}), {@code on_error}, {@code test_fraction}.
  */
-@Component(service = DatasetFactory.class,
+@Component(
+        service = DatasetFactory.class,
         property = {"stoa.id=" + WebDatasetFactory.ID, "stoa.kind=dataset", "stoa.version=1.0.0"})
 public final class WebDatasetFactory extends FileDatasetFactory {
 
@@ -62,8 +63,11 @@ public final class WebDatasetFactory extends FileDatasetFactory {
         DatasetOptions o = new DatasetOptions(ID, defaults(), options);
         List<String> specs = o.strings(SHARDS);
         if (specs.isEmpty()) {
-            throw o.bad(SHARDS, o.raw(SHARDS), "a shard file, folder, glob or brace pattern such as "
-                    + "data/shards/train-{000000..000009}.tar, or a list of them");
+            throw o.bad(
+                    SHARDS,
+                    o.raw(SHARDS),
+                    "a shard file, folder, glob or brace pattern such as "
+                            + "data/shards/train-{000000..000009}.tar, or a list of them");
         }
         LinkedHashSet<Path> shards = new LinkedHashSet<>();
         for (String spec : specs) {
@@ -93,8 +97,12 @@ public final class WebDatasetFactory extends FileDatasetFactory {
                 channels.add(channel);
                 TarIndex index = TarIndex.read(channel);
                 if (index.problem() != null) {
-                    LOG.warn("dataset '{}': shard {}: {}; using the {} entries before it", ID, shard,
-                            index.problem(), index.entries().size());
+                    LOG.warn(
+                            "dataset '{}': shard {}: {}; using the {} entries before it",
+                            ID,
+                            shard,
+                            index.problem(),
+                            index.entries().size());
                 }
                 int[] left = addSamples(builder, shard, channel, index);
                 uncaptioned += left[0];
@@ -109,8 +117,10 @@ public final class WebDatasetFactory extends FileDatasetFactory {
             if (e instanceof StoaException se) {
                 throw se;
             }
-            throw new StoaException(FailureCode.BAD_CONFIG, "dataset '" + ID + "': shard cannot be read (" + e
-                    + "); check the files named by '" + SHARDS + "'", e);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "dataset '" + ID + "': shard cannot be read (" + e + "); check the files named by '" + SHARDS + "'",
+                    e);
         }
         builder.fact("shards", shards.size());
         builder.fact("uncaptioned", uncaptioned);
@@ -137,8 +147,11 @@ public final class WebDatasetFactory extends FileDatasetFactory {
         for (Map.Entry<String, Map<String, TarIndex.Entry>> s : samples.entrySet()) {
             String key = s.getKey();
             Map<String, TarIndex.Entry> files = s.getValue();
-            TarIndex.Entry image = IMAGE_EXTENSIONS.stream().map(files::get).filter(Objects::nonNull)
-                    .findFirst().orElse(null);
+            TarIndex.Entry image = IMAGE_EXTENSIONS.stream()
+                    .map(files::get)
+                    .filter(Objects::nonNull)
+                    .findFirst()
+                    .orElse(null);
             List<String> captions = new ArrayList<>();
             String label = null;
             String where = shard + ":" + key;
@@ -151,11 +164,13 @@ public final class WebDatasetFactory extends FileDatasetFactory {
             if (files.containsKey("json")) {
                 Object json;
                 try {
-                    json = JsonValues.parse(new String(TarIndex.bytes(channel, files.get("json")),
-                            StandardCharsets.UTF_8));
+                    json = JsonValues.parse(
+                            new String(TarIndex.bytes(channel, files.get("json")), StandardCharsets.UTF_8));
                 } catch (IOException e) {
-                    throw new StoaException(FailureCode.BAD_CONFIG, where + ".json is not JSON (" + e.getMessage()
-                            + "); fix the shard", e);
+                    throw new StoaException(
+                            FailureCode.BAD_CONFIG,
+                            where + ".json is not JSON (" + e.getMessage() + "); fix the shard",
+                            e);
                 }
                 if (json instanceof Map<?, ?> m) {
                     try {
@@ -180,12 +195,23 @@ public final class WebDatasetFactory extends FileDatasetFactory {
                 continue;
             }
             TarIndex.Entry entry = image;
-            builder.add(new ImageRecord(key, shard + ":" + entry.name(), () -> TarIndex.bytes(channel, entry),
-                    captions, label, Map.of("shard", shardName, "key", key)), null);
+            builder.add(
+                    new ImageRecord(
+                            key,
+                            shard + ":" + entry.name(),
+                            () -> TarIndex.bytes(channel, entry),
+                            captions,
+                            label,
+                            Map.of("shard", shardName, "key", key)),
+                    null);
         }
         if (uncaptioned + imageless > 0) {
-            LOG.warn("dataset '{}': shard {}: left out {} sample(s) without a caption and {} without an image", ID,
-                    shard, uncaptioned, imageless);
+            LOG.warn(
+                    "dataset '{}': shard {}: left out {} sample(s) without a caption and {} without an image",
+                    ID,
+                    shard,
+                    uncaptioned,
+                    imageless);
         }
         return new int[] {uncaptioned, imageless};
     }

@@ -50,14 +50,19 @@ class CocoTest {
         Path images = Files.createDirectories(dir.resolve("val2017"));
         image139 = TestFiles.image(9, 6, 139);
         Files.write(images.resolve("000000000139.jpg"), image139.encodePng()); // decoders sniff the content
-        Files.write(images.resolve("000000000724.png"), TestFiles.image(5, 5, 724).encodePng());
+        Files.write(
+                images.resolve("000000000724.png"), TestFiles.image(5, 5, 724).encodePng());
         // 285 is missing; 632 has no captions
     }
 
     private Dataset open(Map<String, Object> extra) {
         Map<String, Object> options = new HashMap<>(Map.of(
-                "annotations", dir.resolve("annotations/captions_val2017.json").toString(),
-                "images", dir.resolve("val2017").toString(), "test_fraction", 0));
+                "annotations",
+                dir.resolve("annotations/captions_val2017.json").toString(),
+                "images",
+                dir.resolve("val2017").toString(),
+                "test_fraction",
+                0));
         options.putAll(extra);
         return factory.open(options);
     }
@@ -68,7 +73,9 @@ class CocoTest {
         Dataset.Split train = d.split("train");
         assertThat(ImageTextFolderTest.ids(train)).containsExactly("139", null, "724");
         Example e = train.get(0);
-        assertThat(e.captions()).hasSize(5).startsWith("A woman stands in the dining area at the table.")
+        assertThat(e.captions())
+                .hasSize(5)
+                .startsWith("A woman stands in the dining area at the table.")
                 .endsWith("A living area with a television and a table");
         assertThat(e.image()).isEqualTo(image139);
         assertThat(e.label()).isNull();
@@ -87,11 +94,13 @@ class CocoTest {
     @Test
     void brokenAnnotationsNameTheFileAndEntry() throws Exception {
         TestFiles.write(dir.resolve("bad.json"), "{\"images\": [{\"id\": 1}], \"annotations\": []}");
-        assertBadConfigOf(() -> open(Map.of("annotations", dir.resolve("bad.json").toString())),
-                "images[0] has no 'file_name'");
+        assertBadConfigOf(
+                () -> open(Map.of("annotations", dir.resolve("bad.json").toString())), "images[0] has no 'file_name'");
         TestFiles.write(dir.resolve("cut.json"), ANNOTATIONS.substring(0, 400));
-        assertBadConfigOf(() -> open(Map.of("annotations", dir.resolve("cut.json").toString())), "cut.json");
-        assertBadConfigOf(() -> open(Map.of("annotations", dir.resolve("none.json").toString())), "'annotations'");
+        assertBadConfigOf(
+                () -> open(Map.of("annotations", dir.resolve("cut.json").toString())), "cut.json");
+        assertBadConfigOf(
+                () -> open(Map.of("annotations", dir.resolve("none.json").toString())), "'annotations'");
         assertBadConfigOf(() -> open(Map.of("images", dir.resolve("nope").toString())), "'images'");
     }
 }

@@ -36,11 +36,12 @@ class ImageTextFolderTest {
             Files.createDirectories(root.resolve("img"));
             Files.write(root.resolve(name), image.encodePng());
             written.put(name, image);
-            jsonl.append(i == 7
-                    ? "{\"image\": \"" + name + "\", \"captions\": [\"first of " + i + "\", \"second of " + i
-                            + "\"], \"label\": \"cat\"}\n"
-                    : "{\"image\": \"" + name + "\", \"caption\": \"picture " + i + "\", \"label\": \""
-                            + (i % 2 == 0 ? "even" : "odd") + "\"}\n");
+            jsonl.append(
+                    i == 7
+                            ? "{\"image\": \"" + name + "\", \"captions\": [\"first of " + i + "\", \"second of " + i
+                                    + "\"], \"label\": \"cat\"}\n"
+                            : "{\"image\": \"" + name + "\", \"caption\": \"picture " + i + "\", \"label\": \""
+                                    + (i % 2 == 0 ? "even" : "odd") + "\"}\n");
             if (i == 20) {
                 jsonl.append("\n"); // blank lines are ignored
             }
@@ -59,7 +60,8 @@ class ImageTextFolderTest {
         assertThat(train.size() + test.size()).isEqualTo(42);
         // a hash split of 42 ids at 0.25: some in each, and the same assignment on every open
         assertThat(test.size()).isBetween(3, 20);
-        assertThat(ids(factory.open(Map.of("root", root.toString(), "test_fraction", 0.25)).split("test")))
+        assertThat(ids(factory.open(Map.of("root", root.toString(), "test_fraction", 0.25))
+                        .split("test")))
                 .isEqualTo(ids(test));
         for (Dataset.Split split : List.of(train, test)) {
             for (int i = 0; i < split.size(); i++) {
@@ -122,8 +124,9 @@ class ImageTextFolderTest {
 
     @Test
     void tsvWithHeaderAndLabels() throws Exception {
-        TestFiles.write(root.resolve("pairs.tsv"), "image\tcaption\tlabel\nimg/1.png\ta one\tx\n"
-                + "img/2.png\ta two\ty\nimg/3.png\ta three\n");
+        TestFiles.write(
+                root.resolve("pairs.tsv"),
+                "image\tcaption\tlabel\nimg/1.png\ta one\tx\n" + "img/2.png\ta two\ty\nimg/3.png\ta three\n");
         Dataset d = factory.open(Map.of("root", root.toString(), "captions", "pairs.tsv", "test_fraction", "0"));
         assertThat(d.split("train").size()).isEqualTo(3);
         assertThat(d.split("train").get(1).caption()).isEqualTo("a two");
@@ -133,9 +136,11 @@ class ImageTextFolderTest {
 
     @Test
     void aSplitColumnNamesTheSplit() throws Exception {
-        TestFiles.write(root.resolve("s.jsonl"), "{\"image\": \"img/1.png\", \"caption\": \"a\", \"split\": \"val\"}\n"
-                + "{\"image\": \"img/2.png\", \"caption\": \"b\", \"split\": \"train\"}\n"
-                + "{\"image\": \"img/3.png\", \"caption\": \"c\", \"split\": \"val\"}\n");
+        TestFiles.write(
+                root.resolve("s.jsonl"),
+                "{\"image\": \"img/1.png\", \"caption\": \"a\", \"split\": \"val\"}\n"
+                        + "{\"image\": \"img/2.png\", \"caption\": \"b\", \"split\": \"train\"}\n"
+                        + "{\"image\": \"img/3.png\", \"caption\": \"c\", \"split\": \"val\"}\n");
         Dataset d = factory.open(Map.of("root", root.toString(), "captions", "s.jsonl"));
         assertThat(d.splits()).containsExactly("train", "test", "val");
         assertThat(ids(d.split("val"))).containsExactly("img/1.png", "img/3.png");
@@ -144,18 +149,20 @@ class ImageTextFolderTest {
 
     @Test
     void aMalformedLineFailsOpenNamingFileAndLine() throws Exception {
-        TestFiles.write(root.resolve("bad.jsonl"), "{\"image\": \"img/1.png\", \"caption\": \"a\"}\n"
-                + "{\"image\": \"img/2.png\", \"caption\": \"b\"}\n{\"image\": \"img/3.png\", \"caption\": \n");
-        assertBadConfigOf(() -> factory.open(Map.of("root", root.toString(), "captions", "bad.jsonl")),
-                "bad.jsonl:3");
+        TestFiles.write(
+                root.resolve("bad.jsonl"),
+                "{\"image\": \"img/1.png\", \"caption\": \"a\"}\n"
+                        + "{\"image\": \"img/2.png\", \"caption\": \"b\"}\n{\"image\": \"img/3.png\", \"caption\": \n");
+        assertBadConfigOf(() -> factory.open(Map.of("root", root.toString(), "captions", "bad.jsonl")), "bad.jsonl:3");
         TestFiles.write(root.resolve("nocap.jsonl"), "{\"image\": \"img/1.png\"}\n");
-        assertBadConfigOf(() -> factory.open(Map.of("root", root.toString(), "captions", "nocap.jsonl")),
+        assertBadConfigOf(
+                () -> factory.open(Map.of("root", root.toString(), "captions", "nocap.jsonl")),
                 "nocap.jsonl:1: has no 'caption'");
         TestFiles.write(root.resolve("bad.tsv"), "img/1.png only-one-column-here\n");
         assertBadConfigOf(() -> factory.open(Map.of("root", root.toString(), "captions", "bad.tsv")), "bad.tsv:1");
         TestFiles.write(root.resolve("escape.jsonl"), "{\"image\": \"../secret.png\", \"caption\": \"x\"}\n");
-        assertBadConfigOf(() -> factory.open(Map.of("root", root.toString(), "captions", "escape.jsonl")),
-                "outside the folder");
+        assertBadConfigOf(
+                () -> factory.open(Map.of("root", root.toString(), "captions", "escape.jsonl")), "outside the folder");
     }
 
     @Test
@@ -170,14 +177,13 @@ class ImageTextFolderTest {
     void optionErrorsNameTheOption() {
         assertBadConfigOf(() -> factory.open(Map.of()), "'root'");
         assertBadConfigOf(() -> factory.open(Map.of("root", root.resolve("nope").toString())), "'root'");
-        assertBadConfigOf(() -> factory.open(Map.of("root", root.toString(), "captions", "x.jsonl")),
-                "'captions'");
+        assertBadConfigOf(() -> factory.open(Map.of("root", root.toString(), "captions", "x.jsonl")), "'captions'");
         assertBadConfigOf(() -> factory.open(Map.of("root", root.toString(), "on_error", "ignore")), "'on_error'");
-        assertBadConfigOf(() -> factory.open(Map.of("root", root.toString(), "test_fraction", 1.5)),
-                "'test_fraction'");
+        assertBadConfigOf(() -> factory.open(Map.of("root", root.toString(), "test_fraction", 1.5)), "'test_fraction'");
         assertBadConfigOf(() -> factory.open(Map.of("root", root.toString(), "caption", "x")), "'caption'");
         assertThatThrownBy(() -> factory.open(Map.of("root", root.toString())).split("val"))
-                .isInstanceOf(StoaException.class).hasMessageContaining("[train, test]");
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("[train, test]");
     }
 
     static List<String> ids(Dataset.Split split) {

@@ -26,12 +26,12 @@ class ShapesDatasetTest {
 
     @Test
     void sameOptionsGiveIdenticalPixelsAndOtherSeedsDiffer() {
-        Map<String, Object> options = Map.of("seed", 7, "image_size", 48, "background", "noise", "max_count", 3,
-                "text_probability", 0.5);
+        Map<String, Object> options =
+                Map.of("seed", 7, "image_size", 48, "background", "noise", "max_count", 3, "text_probability", 0.5);
         Dataset a = factory.open(options);
         Dataset b = factory.open(options);
-        Dataset c = factory.open(Map.of("seed", 8, "image_size", 48, "background", "noise", "max_count", 3,
-                "text_probability", 0.5));
+        Dataset c = factory.open(
+                Map.of("seed", 8, "image_size", 48, "background", "noise", "max_count", 3, "text_probability", 0.5));
         int differing = 0;
         for (int i = 0; i < 50; i++) {
             Example x = a.split("train").get(i);
@@ -50,10 +50,15 @@ class ShapesDatasetTest {
     void readsInAnyOrderAndFromManyThreadsGiveTheSameExamples() {
         Dataset d = factory.open(Map.of("max_count", 4, "background", "noise"));
         Dataset.Split train = d.split("train");
-        List<Image> sequential = IntStream.range(0, 200).mapToObj(i -> train.get(i).image()).toList();
-        List<Image> parallel = IntStream.range(0, 200).parallel().map(i -> 199 - i)
-                .mapToObj(i -> Map.entry(i, train.get(i).image())).sorted(Map.Entry.comparingByKey())
-                .map(Map.Entry::getValue).toList();
+        List<Image> sequential =
+                IntStream.range(0, 200).mapToObj(i -> train.get(i).image()).toList();
+        List<Image> parallel = IntStream.range(0, 200)
+                .parallel()
+                .map(i -> 199 - i)
+                .mapToObj(i -> Map.entry(i, train.get(i).image()))
+                .sorted(Map.Entry.comparingByKey())
+                .map(Map.Entry::getValue)
+                .toList();
         assertThat(parallel).isEqualTo(sequential);
     }
 
@@ -94,7 +99,10 @@ class ShapesDatasetTest {
     @Test
     void labelsAreThirtyColourShapePairsInAFixedOrder() {
         List<String> labels = factory.open(Map.of()).labels();
-        assertThat(labels).hasSize(30).doesNotHaveDuplicates().startsWith("red circle", "red square")
+        assertThat(labels)
+                .hasSize(30)
+                .doesNotHaveDuplicates()
+                .startsWith("red circle", "red square")
                 .contains("orange cross", "purple star", "yellow triangle");
         assertThat(factory.open(Map.of("seed", 3)).labels()).isEqualTo(labels);
         assertThat(factory.open(Map.of()).promptTemplates()).isNotEmpty().allMatch(t -> t.contains("{}"));
@@ -110,8 +118,9 @@ class ShapesDatasetTest {
             assertThat(exact).as("pixels of %s in %s", named, e.id()).isGreaterThanOrEqualTo(4);
             for (ShapeColour other : ShapeColour.values()) {
                 if (other != named) {
-                    assertThat(pixelsNear(e.image(), other.rgb(), 12)).as("pixels of %s in %s (%s)", other,
-                            e.id(), e.caption()).isLessThan(exact);
+                    assertThat(pixelsNear(e.image(), other.rgb(), 12))
+                            .as("pixels of %s in %s (%s)", other, e.id(), e.caption())
+                            .isLessThan(exact);
                 }
             }
         }
@@ -130,14 +139,19 @@ class ShapesDatasetTest {
             ShapeKind kind = ShapeKind.valueOf(shape.toUpperCase());
             assertThat(e.label()).isEqualTo(a.get("colour") + " " + shape);
             assertThat(a.get("size")).isIn("small", "large");
-            firstCaptions.add(e.caption().replace(a.get("colour"), "C").replace(kind.plural(), "S")
+            firstCaptions.add(e.caption()
+                    .replace(a.get("colour"), "C")
+                    .replace(kind.plural(), "S")
                     .replace(shape, "S"));
             for (String caption : e.captions()) {
                 assertThat(caption).contains(a.get("colour"));
                 assertThat(caption).contains(count == 1 ? shape : kind.plural());
-                List<String> words = List.of(caption.replaceAll("[^a-zA-Z ]", "").split(" "));
+                List<String> words =
+                        List.of(caption.replaceAll("[^a-zA-Z ]", "").split(" "));
                 for (int n = 2; n < ShapeCaptions.NUMBERS.size(); n++) {
-                    assertThat(words.contains(ShapeCaptions.NUMBERS.get(n))).as(caption).isEqualTo(n == count);
+                    assertThat(words.contains(ShapeCaptions.NUMBERS.get(n)))
+                            .as(caption)
+                            .isEqualTo(n == count);
                 }
             }
             if (count == 1) {
@@ -181,14 +195,17 @@ class ShapesDatasetTest {
         assertBadConfig(Map.of("holdout", List.of("pink circle")), "'holdout'");
         assertBadConfig(Map.of("train_size", -1), "'train_size'");
         // numbers as strings are accepted, as a YAML file may give them
-        assertThat(factory.open(Map.of("image_size", "16", "train_size", "1_000")).split("train").size())
+        assertThat(factory.open(Map.of("image_size", "16", "train_size", "1_000"))
+                        .split("train")
+                        .size())
                 .isEqualTo(1000);
     }
 
     @Test
     void unknownSplitAndIndexOutOfRangeAreClear() {
         Dataset d = factory.open(Map.of("test_size", 5));
-        assertThatThrownBy(() -> d.split("validation")).isInstanceOf(StoaException.class)
+        assertThatThrownBy(() -> d.split("validation"))
+                .isInstanceOf(StoaException.class)
                 .hasMessageContaining("test-unseen");
         assertThatThrownBy(() -> d.split("test").get(5)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThat(d.describe()).containsEntry("seed", 0L).containsKey("splits");
@@ -197,15 +214,20 @@ class ShapesDatasetTest {
     /** Not asserted beyond existence: a picture of 64 examples, for people to look at. */
     @Test
     void writesAContactSheet() throws Exception {
-        Dataset d = factory.open(Map.of("image_size", 64, "background", "noise", "max_count", 3,
-                "text_probability", 0.25));
+        Dataset d =
+                factory.open(Map.of("image_size", 64, "background", "noise", "max_count", 3, "text_probability", 0.25));
         BufferedImage sheet = new BufferedImage(8 * 64, 8 * 64, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = sheet.createGraphics();
         StringBuilder captions = new StringBuilder();
         for (int i = 0; i < 64; i++) {
             Example e = d.split("train").get(i);
             g.drawImage(e.image().toBufferedImage(), (i % 8) * 64, (i / 8) * 64, null);
-            captions.append(i).append('\t').append(e.caption()).append('\t').append(e.attributes()).append('\n');
+            captions.append(i)
+                    .append('\t')
+                    .append(e.caption())
+                    .append('\t')
+                    .append(e.attributes())
+                    .append('\n');
         }
         g.dispose();
         Path png = Path.of("target", "shapes-contact-sheet.png");
@@ -216,7 +238,8 @@ class ShapesDatasetTest {
     }
 
     static void assertBadConfigOf(Runnable open, String named) {
-        assertThatThrownBy(open::run).isInstanceOf(StoaException.class)
+        assertThatThrownBy(open::run)
+                .isInstanceOf(StoaException.class)
                 .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.BAD_CONFIG))
                 .hasMessageContaining(named);
     }

@@ -17,8 +17,7 @@ import org.slf4j.LoggerFactory;
 /** Files the dataset tests write: small images, a minimal tar writer, and a log capture. */
 final class TestFiles {
 
-    private TestFiles() {
-    }
+    private TestFiles() {}
 
     /** @return a {@code w x h} image whose pixels depend on {@code seed}, so two images differ */
     static Image image(int w, int h, int seed) {
@@ -60,7 +59,8 @@ final class TestFiles {
                 // a pax record is "LEN path=NAME\n", LEN counting its own digits
                 String rec = " path=" + name + "\n";
                 int len = rec.length() + Integer.toString(rec.length()).length();
-                if (Integer.toString(len).length() > Integer.toString(rec.length()).length()) {
+                if (Integer.toString(len).length()
+                        > Integer.toString(rec.length()).length()) {
                     len++;
                 }
                 String record = len + rec;
@@ -129,7 +129,9 @@ final class TestFiles {
 
         /** @return how many logged messages contain the text */
         long count(String text) {
-            return appender.list.stream().filter(e -> e.getFormattedMessage().contains(text)).count();
+            return appender.list.stream()
+                    .filter(e -> e.getFormattedMessage().contains(text))
+                    .count();
         }
 
         @Override

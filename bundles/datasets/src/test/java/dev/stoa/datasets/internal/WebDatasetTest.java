@@ -58,7 +58,8 @@ class WebDatasetTest {
             tar.add("s1/broken.png", TestFiles.corruptPng()).add("s1/broken.txt", "a broken one");
             Image deep = TestFiles.image(4, 4, 42);
             written.put(LONG_DIR + "deep", deep);
-            tar.add(LONG_DIR + "deep.png", deep.encodePng()).add(LONG_DIR + "deep.cls", "7")
+            tar.add(LONG_DIR + "deep.png", deep.encodePng())
+                    .add(LONG_DIR + "deep.cls", "7")
                     .add(LONG_DIR + "deep.txt", "deep down");
         }
     }
@@ -68,7 +69,9 @@ class WebDatasetTest {
         Dataset d = factory.open(Map.of("shards", dir + "/shards/train-{000000..000001}.tar", "test_fraction", 0));
         Dataset.Split train = d.split("train");
         assertThat(train.size()).isEqualTo(9);
-        assertThat(d.describe()).containsEntry("shards", 2).containsEntry("uncaptioned", 1)
+        assertThat(d.describe())
+                .containsEntry("shards", 2)
+                .containsEntry("uncaptioned", 1)
                 .containsEntry("without_image", 1);
         int nulls = 0;
         for (int i = train.size() - 1; i >= 0; i--) {
@@ -91,7 +94,8 @@ class WebDatasetTest {
         assertThat(nulls).isEqualTo(1);
         assertThat(train.skipped()).isEqualTo(1);
         Example deep = ImageTextFolderTest.ids(train).contains(LONG_DIR + "deep")
-                ? train.get(ImageTextFolderTest.ids(train).indexOf(LONG_DIR + "deep")) : null;
+                ? train.get(ImageTextFolderTest.ids(train).indexOf(LONG_DIR + "deep"))
+                : null;
         assertThat(deep).isNotNull();
         assertThat(deep.caption()).isEqualTo("deep down");
         assertThat(deep.label()).isEqualTo("7");
@@ -101,12 +105,16 @@ class WebDatasetTest {
 
     @Test
     void parallelReadsGiveWhatSequentialReadsGive() {
-        Dataset.Split train = factory.open(Map.of("shards", dir + "/shards", "test_fraction", 0)).split("train");
+        Dataset.Split train = factory.open(Map.of("shards", dir + "/shards", "test_fraction", 0))
+                .split("train");
         List<Image> sequential = IntStream.range(0, train.size())
-                .mapToObj(i -> train.get(i) == null ? null : train.get(i).image()).toList();
+                .mapToObj(i -> train.get(i) == null ? null : train.get(i).image())
+                .toList();
         for (int round = 0; round < 20; round++) {
-            List<Image> parallel = IntStream.range(0, train.size()).parallel()
-                    .mapToObj(i -> train.get(i) == null ? null : train.get(i).image()).toList();
+            List<Image> parallel = IntStream.range(0, train.size())
+                    .parallel()
+                    .mapToObj(i -> train.get(i) == null ? null : train.get(i).image())
+                    .toList();
             assertThat(parallel).isEqualTo(sequential);
         }
         assertThat(train.skipped()).isEqualTo(1);
@@ -114,14 +122,18 @@ class WebDatasetTest {
 
     @Test
     void folderGlobAndListFindTheSameSamples() {
-        List<String> byBrace = ImageTextFolderTest.ids(
-                factory.open(Map.of("shards", dir + "/shards/train-{000000..000001}.tar")).split("train"));
-        assertThat(ImageTextFolderTest.ids(factory.open(Map.of("shards", dir + "/shards")).split("train")))
+        List<String> byBrace =
+                ImageTextFolderTest.ids(factory.open(Map.of("shards", dir + "/shards/train-{000000..000001}.tar"))
+                        .split("train"));
+        assertThat(ImageTextFolderTest.ids(
+                        factory.open(Map.of("shards", dir + "/shards")).split("train")))
                 .isEqualTo(byBrace);
-        assertThat(ImageTextFolderTest.ids(factory.open(Map.of("shards", dir + "/shards/*.tar")).split("train")))
+        assertThat(ImageTextFolderTest.ids(
+                        factory.open(Map.of("shards", dir + "/shards/*.tar")).split("train")))
                 .isEqualTo(byBrace);
-        assertThat(ImageTextFolderTest.ids(factory.open(Map.of("shards", List.of(
-                dir + "/shards/train-000000.tar", dir + "/shards/train-000001.tar"))).split("train")))
+        assertThat(ImageTextFolderTest.ids(factory.open(Map.of(
+                                "shards", List.of(dir + "/shards/train-000000.tar", dir + "/shards/train-000001.tar")))
+                        .split("train")))
                 .isEqualTo(byBrace);
     }
 
@@ -152,8 +164,8 @@ class WebDatasetTest {
     @Test
     void optionErrorsNameTheOption() {
         assertBadConfigOf(() -> factory.open(Map.of()), "'shards'");
-        assertBadConfigOf(() -> factory.open(Map.of("shards", dir + "/shards/train-{000000..000003}.tar")),
-                "train-000002.tar");
+        assertBadConfigOf(
+                () -> factory.open(Map.of("shards", dir + "/shards/train-{000000..000003}.tar")), "train-000002.tar");
         assertBadConfigOf(() -> factory.open(Map.of("shards", dir + "/shards/train-{0..x}.tar")), "'shards'");
         assertBadConfigOf(() -> factory.open(Map.of("shards", dir + "/shards/*.zip")), "'shards'");
         assertBadConfigOf(() -> factory.open(Map.of("shards", dir + "/shards", "root", "x")), "'root'");

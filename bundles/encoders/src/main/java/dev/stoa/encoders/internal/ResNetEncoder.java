@@ -39,8 +39,10 @@ final class ResNetEncoder extends AbstractBlock {
         super(VERSION);
         this.tokens = tokens;
         this.width = widths[widths.length - 1];
-        SequentialBlock b = new SequentialBlock().add(ResidualBlock.conv(widths[0], 3, 2))
-                .add(BatchNorm.builder().build()).add(Activation::relu);
+        SequentialBlock b = new SequentialBlock()
+                .add(ResidualBlock.conv(widths[0], 3, 2))
+                .add(BatchNorm.builder().build())
+                .add(Activation::relu);
         int in = widths[0];
         for (int k = 0; k < widths.length; k++) {
             for (int i = 0; i < blocksPerStage; i++) {
@@ -52,8 +54,8 @@ final class ResNetEncoder extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         checkImages(inputs.singletonOrThrow().getShape());
         NDArray map = body.forward(ps, inputs, training, params).head(); // (B, C, h, w)
         if (!tokens) {
@@ -68,8 +70,9 @@ final class ResNetEncoder extends AbstractBlock {
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         checkImages(inputShapes[0]);
         Shape map = body.getOutputShapes(inputShapes)[0];
-        return new Shape[] {tokens ? new Shape(map.get(0), map.get(2) * map.get(3), width)
-                : new Shape(map.get(0), width)};
+        return new Shape[] {
+            tokens ? new Shape(map.get(0), map.get(2) * map.get(3), width) : new Shape(map.get(0), width)
+        };
     }
 
     @Override

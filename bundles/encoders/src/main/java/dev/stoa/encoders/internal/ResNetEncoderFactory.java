@@ -35,7 +35,9 @@ public final class ResNetEncoderFactory implements EncoderFactory {
     @Override
     public Block create(Map<String, ?> hyperparameters) {
         Hyperparameters h = new Hyperparameters(ID, defaults(), hyperparameters);
-        return new ResNetEncoder(h.integers("widths"), h.integer("blocks_per_stage", 1),
+        return new ResNetEncoder(
+                h.integers("widths"),
+                h.integer("blocks_per_stage", 1),
                 h.choice("output", "pooled", "tokens").equals("tokens"));
     }
 

@@ -31,26 +31,41 @@ final class ResidualBlock extends AbstractBlock {
 
     ResidualBlock(int inChannels, int outChannels, int stride) {
         super(VERSION);
-        residual = addChildBlock("residual", new SequentialBlock()
-                .add(conv(outChannels, 3, stride)).add(BatchNorm.builder().build()).add(Activation::relu)
-                .add(conv(outChannels, 3, 1)).add(BatchNorm.builder().build()));
-        shortcut = stride == 1 && inChannels == outChannels ? null
-                : addChildBlock("shortcut", new SequentialBlock().add(conv(outChannels, 1, stride))
+        residual = addChildBlock(
+                "residual",
+                new SequentialBlock()
+                        .add(conv(outChannels, 3, stride))
+                        .add(BatchNorm.builder().build())
+                        .add(Activation::relu)
+                        .add(conv(outChannels, 3, 1))
                         .add(BatchNorm.builder().build()));
+        shortcut = stride == 1 && inChannels == outChannels
+                ? null
+                : addChildBlock(
+                        "shortcut",
+                        new SequentialBlock()
+                                .add(conv(outChannels, 1, stride))
+                                .add(BatchNorm.builder().build()));
     }
 
     /** A bias-free conv (the BN after it has one), padded to keep the size at stride 1. */
     static Block conv(int filters, int kernel, int stride) {
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
-                .optStride(new Shape(stride, stride)).optPadding(new Shape(kernel / 2, kernel / 2)).optBias(false)
+        return Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(kernel / 2, kernel / 2))
+                .optBias(false)
                 .build();
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray y = residual.forward(ps, inputs, training, params).head();
-        NDArray skip = shortcut == null ? inputs.head() : shortcut.forward(ps, inputs, training, params).head();
+        NDArray skip = shortcut == null
+                ? inputs.head()
+                : shortcut.forward(ps, inputs, training, params).head();
         return new NDList(Activation.relu(y.add(skip)));
     }
 

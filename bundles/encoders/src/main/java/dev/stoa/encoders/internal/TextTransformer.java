@@ -50,19 +50,33 @@ final class TextTransformer extends AbstractBlock {
     private final EndOfTextPooler endOfText;
     private final ClsPooler cls;
 
-    TextTransformer(int vocabularySize, int contextLength, int width, int layers, int heads, float mlpRatio,
-            boolean causal) {
+    TextTransformer(
+            int vocabularySize, int contextLength, int width, int layers, int heads, float mlpRatio, boolean causal) {
         super(VERSION);
         this.vocabularySize = vocabularySize;
         this.contextLength = contextLength;
         this.width = width;
         this.causal = causal;
-        tokenEmbedding = addParameter(Parameter.builder().setName("token_embedding").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(vocabularySize, width)).optInitializer(new NormalInitializer(0.02f)).build());
-        positions = addChildBlock("positions", PositionalEmbedding.builder().setMaxLength(contextLength)
-                .setEmbeddingSize(width).build());
-        transformer = addChildBlock("transformer", TransformerStack.builder().setLayerCount(layers)
-                .setEmbeddingSize(width).setHeadCount(heads).optMlpRatio(mlpRatio).build());
+        tokenEmbedding = addParameter(Parameter.builder()
+                .setName("token_embedding")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(vocabularySize, width))
+                .optInitializer(new NormalInitializer(0.02f))
+                .build());
+        positions = addChildBlock(
+                "positions",
+                PositionalEmbedding.builder()
+                        .setMaxLength(contextLength)
+                        .setEmbeddingSize(width)
+                        .build());
+        transformer = addChildBlock(
+                "transformer",
+                TransformerStack.builder()
+                        .setLayerCount(layers)
+                        .setEmbeddingSize(width)
+                        .setHeadCount(heads)
+                        .optMlpRatio(mlpRatio)
+                        .build());
         // axis 2 of (B, T, D): per token (DJL's LayerNorm would normalise the whole sequence)
         finalNorm = addChildBlock("ln_final", LayerNorm.builder().axis(2).build());
         endOfText = addChildBlock("end_of_text", new EndOfTextPooler());
@@ -70,14 +84,15 @@ final class TextTransformer extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         getOutputShapes(inputs.getShapes());
         NDArray ids = inputs.get(0).toType(DataType.INT64, false);
         NDManager manager = ids.getManager();
         long batch = ids.getShape().get(0);
         int length = (int) ids.getShape().get(1);
-        NDArray lengths = inputs.size() > 1 ? inputs.get(1).toType(DataType.INT64, false)
+        NDArray lengths = inputs.size() > 1
+                ? inputs.get(1).toType(DataType.INT64, false)
                 : manager.full(new Shape(batch), length, DataType.INT64);
         if (ids.max().getLong() >= vocabularySize || ids.min().getLong() < 0) {
             throw new IllegalArgumentException("token ids must be in [0, " + vocabularySize + "), got ["
@@ -85,23 +100,28 @@ final class TextTransformer extends AbstractBlock {
         }
         NDArray table = ps.getValue(tokenEmbedding, ids.getDevice(), training);
         // one-hot (B, T, V) @ E (V, D): starts from the batch, so the result lives in the batch's manager
-        NDArray x = ids.oneHot(vocabularySize).toType(table.getDataType(), false).matMul(table);
+        NDArray x =
+                ids.oneHot(vocabularySize).toType(table.getDataType(), false).matMul(table);
         x = positions.forward(ps, new NDList(x), training, params).head();
-        NDArray mask = causal ? AttentionMasks.causal(manager, length)
+        NDArray mask = causal
+                ? AttentionMasks.causal(manager, length)
                 : AttentionMasks.padding(manager.arange(length).expandDims(0).lt(lengths.expandDims(1)));
         x = transformer.forward(ps, new NDList(x, mask), training, params).head();
         x = finalNorm.forward(ps, new NDList(x), training, params).head();
-        return causal ? endOfText.forward(ps, new NDList(x, lengths.sub(1)), training, params)
+        return causal
+                ? endOfText.forward(ps, new NDList(x, lengths.sub(1)), training, params)
                 : cls.forward(ps, new NDList(x), training, params);
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape ids = inputShapes[0];
-        if (ids.dimension() != 2 || ids.get(1) > contextLength || inputShapes.length > 2
+        if (ids.dimension() != 2
+                || ids.get(1) > contextLength
+                || inputShapes.length > 2
                 || inputShapes.length == 2 && !inputShapes[1].equals(new Shape(ids.get(0)))) {
-            throw new IllegalArgumentException("expected [ids (B, T)] or [ids, lengths (B)] with T <= "
-                    + contextLength + ", got " + Arrays.toString(inputShapes));
+            throw new IllegalArgumentException("expected [ids (B, T)] or [ids, lengths (B)] with T <= " + contextLength
+                    + ", got " + Arrays.toString(inputShapes));
         }
         return new Shape[] {new Shape(ids.get(0), width)};
     }

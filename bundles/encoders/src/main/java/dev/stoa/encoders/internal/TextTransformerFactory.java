@@ -45,8 +45,14 @@ public final class TextTransformerFactory implements EncoderFactory {
         if (width % heads != 0) {
             throw h.bad("heads", heads, "a divisor of width " + width);
         }
-        return new TextTransformer(h.integer("vocab_size", 1), h.integer("context_length", 2), width,
-                h.integer("layers", 1), heads, h.positive("mlp_ratio"), h.flag("causal"));
+        return new TextTransformer(
+                h.integer("vocab_size", 1),
+                h.integer("context_length", 2),
+                width,
+                h.integer("layers", 1),
+                heads,
+                h.positive("mlp_ratio"),
+                h.flag("causal"));
     }
 
     @Override

@@ -46,28 +46,45 @@ final class VisionTransformer extends AbstractBlock {
     VisionTransformer(int imageSize, int patchSize, int width, int layers, int heads, float mlpRatio) {
         super(VERSION);
         if (imageSize % patchSize != 0) {
-            throw new IllegalArgumentException("image size " + imageSize + " is not a multiple of patch size "
-                    + patchSize);
+            throw new IllegalArgumentException(
+                    "image size " + imageSize + " is not a multiple of patch size " + patchSize);
         }
         this.imageSize = imageSize;
         this.width = width;
         int tokens = (imageSize / patchSize) * (imageSize / patchSize) + 1;
-        patches = addChildBlock("patches", PatchEmbedding.builder().setPatchSize(patchSize).setEmbeddingSize(width)
-                .optBias(false).build());
-        classToken = addChildBlock("class_token", ClassToken.builder().setEmbeddingSize(width).build());
-        positions = addChildBlock("positions", PositionalEmbedding.builder().setMaxLength(tokens)
-                .setEmbeddingSize(width).optInitialStd((float) Math.pow(width, -0.5)).build());
+        patches = addChildBlock(
+                "patches",
+                PatchEmbedding.builder()
+                        .setPatchSize(patchSize)
+                        .setEmbeddingSize(width)
+                        .optBias(false)
+                        .build());
+        classToken = addChildBlock(
+                "class_token", ClassToken.builder().setEmbeddingSize(width).build());
+        positions = addChildBlock(
+                "positions",
+                PositionalEmbedding.builder()
+                        .setMaxLength(tokens)
+                        .setEmbeddingSize(width)
+                        .optInitialStd((float) Math.pow(width, -0.5))
+                        .build());
         // axis 2 of (B, T, D): per token, not over the whole sequence (DJL's LayerNorm default)
         preNorm = addChildBlock("ln_pre", LayerNorm.builder().axis(2).build());
-        transformer = addChildBlock("transformer", TransformerStack.builder().setLayerCount(layers)
-                .setEmbeddingSize(width).setHeadCount(heads).optMlpRatio(mlpRatio).build());
+        transformer = addChildBlock(
+                "transformer",
+                TransformerStack.builder()
+                        .setLayerCount(layers)
+                        .setEmbeddingSize(width)
+                        .setHeadCount(heads)
+                        .optMlpRatio(mlpRatio)
+                        .build());
         pooler = addChildBlock("pooler", new ClsPooler());
         postNorm = addChildBlock("ln_post", LayerNorm.builder().build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         checkImages(inputs.singletonOrThrow().getShape());
         NDList x = patches.forward(ps, inputs, training, params);
         x = classToken.forward(ps, x, training, params);
@@ -99,8 +116,7 @@ final class VisionTransformer extends AbstractBlock {
     }
 
     private void checkImages(Shape images) {
-        if (images.dimension() != 4 || images.get(1) != 3 || images.get(2) != imageSize
-                || images.get(3) != imageSize) {
+        if (images.dimension() != 4 || images.get(1) != 3 || images.get(2) != imageSize || images.get(3) != imageSize) {
             throw new IllegalArgumentException("expected images (B, 3, " + imageSize + ", " + imageSize + "), got "
                     + images + "; resize and center-crop them to the configured image_size first");
         }

@@ -48,8 +48,8 @@ public final class VitEncoderFactory implements EncoderFactory {
         if (width % heads != 0) {
             throw h.bad("heads", heads, "a divisor of width " + width);
         }
-        return new VisionTransformer(imageSize, patchSize, width, h.integer("layers", 1), heads,
-                h.positive("mlp_ratio"));
+        return new VisionTransformer(
+                imageSize, patchSize, width, h.integer("layers", 1), heads, h.positive("mlp_ratio"));
     }
 
     @Override

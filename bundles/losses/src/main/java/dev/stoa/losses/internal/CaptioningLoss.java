@@ -44,8 +44,8 @@ final class CaptioningLoss extends AbstractBlock implements TrainingLoss {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         getOutputShapes(inputs.getShapes());
         NDArray logits = inputs.get(0);
         NDArray targets = inputs.get(1).toType(DataType.INT64, false);
@@ -57,7 +57,8 @@ final class CaptioningLoss extends AbstractBlock implements TrainingLoss {
         NDArray mask = targets.neq(ignoreId).toType(logits.getDataType(), false);
         // an ignored target may be any id, even out of range: pick with a safe id, then mask
         NDArray safe = targets.mul(targets.neq(ignoreId).toType(DataType.INT64, false));
-        NDArray picked = logits.logSoftmax(-1).mul(safe.oneHot((int) vocabulary).toType(logits.getDataType(), false))
+        NDArray picked = logits.logSoftmax(-1)
+                .mul(safe.oneHot((int) vocabulary).toType(logits.getDataType(), false))
                 .sum(new int[] {-1});
         NDArray count = mask.sum().maximum(1f);
         NDArray loss = picked.mul(mask).sum().neg().div(count);
@@ -66,8 +67,11 @@ final class CaptioningLoss extends AbstractBlock implements TrainingLoss {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        if (inputShapes.length != 2 || inputShapes[0].dimension() != 3 || inputShapes[1].dimension() != 2
-                || inputShapes[0].get(0) != inputShapes[1].get(0) || inputShapes[0].get(1) != inputShapes[1].get(1)
+        if (inputShapes.length != 2
+                || inputShapes[0].dimension() != 3
+                || inputShapes[1].dimension() != 2
+                || inputShapes[0].get(0) != inputShapes[1].get(0)
+                || inputShapes[0].get(1) != inputShapes[1].get(1)
                 || shift && inputShapes[0].get(1) < 2) {
             throw new IllegalArgumentException("the captioning loss takes [logits (B, T, V), ids (B, T)]"
                     + (shift ? " with T >= 2" : "") + ", got " + Arrays.toString(inputShapes));

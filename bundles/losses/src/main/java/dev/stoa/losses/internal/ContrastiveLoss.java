@@ -49,10 +49,13 @@ final class ContrastiveLoss extends AbstractBlock implements TrainingLoss {
         labelled = builder.labelled;
         // CLIP's logit_scale: a log-parameterised inverse temperature, so it stays positive while learning.
         // Type OTHER keeps a trainer's weight-wide initializer off it.
-        logScale = addParameter(Parameter.builder().setName("logit_scale").setType(Parameter.Type.OTHER)
+        logScale = addParameter(Parameter.builder()
+                .setName("logit_scale")
+                .setType(Parameter.Type.OTHER)
                 .optShape(new Shape(1))
                 .optInitializer(new ConstantInitializer((float) Math.log(1 / builder.initialTemperature)))
-                .optRequiresGrad(builder.learnTemperature).build());
+                .optRequiresGrad(builder.learnTemperature)
+                .build());
     }
 
     static Builder builder() {
@@ -65,8 +68,8 @@ final class ContrastiveLoss extends AbstractBlock implements TrainingLoss {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         getOutputShapes(inputs.getShapes());
         NDArray images = normalise(inputs.get(0));
         NDArray texts = normalise(inputs.get(1));
@@ -74,8 +77,11 @@ final class ContrastiveLoss extends AbstractBlock implements TrainingLoss {
         NDArray t = parameterStore.getValue(logScale, images.getDevice(), training);
         // zeros + t first: every result then joins the batch's manager and is freed with it, instead of piling up
         // in the parameter's manager every step (a DJL pitfall: an array lives in the manager of its first operand)
-        NDArray scale = images.getManager().zeros(new Shape(1), images.getDataType()).add(t)
-                .clip(0f, MAX_LOG_SCALE).exp();
+        NDArray scale = images.getManager()
+                .zeros(new Shape(1), images.getDataType())
+                .add(t)
+                .clip(0f, MAX_LOG_SCALE)
+                .exp();
         NDArray logits = images.matMul(texts.transpose()).mul(scale);
         NDArray targets = labelled ? sameLabel(inputs.get(2), images.getDataType()) : identity(n, images);
         NDArray imageToText = crossEntropy(logits, targets);
@@ -109,12 +115,16 @@ final class ContrastiveLoss extends AbstractBlock implements TrainingLoss {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         // labels are required by UniCL and ignored by CLIP and ALIGN, so one model can feed any of the three
-        boolean ok = inputShapes.length == (labelled ? 3 : inputShapes.length) && inputShapes.length >= 2
-                && inputShapes.length <= 3 && inputShapes[0].dimension() == 2 && inputShapes[0].equals(inputShapes[1])
+        boolean ok = inputShapes.length == (labelled ? 3 : inputShapes.length)
+                && inputShapes.length >= 2
+                && inputShapes.length <= 3
+                && inputShapes[0].dimension() == 2
+                && inputShapes[0].equals(inputShapes[1])
                 && (inputShapes.length == 2 || inputShapes[2].equals(new Shape(inputShapes[0].get(0))));
         if (!ok) {
-            throw new IllegalArgumentException("expected [images (N, E), texts (N, E)" + (labelled ? ", labels (N)"
-                    : ", labels (N), optional") + "], got " + Arrays.toString(inputShapes));
+            throw new IllegalArgumentException(
+                    "expected [images (N, E), texts (N, E)" + (labelled ? ", labels (N)" : ", labels (N), optional")
+                            + "], got " + Arrays.toString(inputShapes));
         }
         return new Shape[] {new Shape(), new Shape()};
     }
@@ -132,8 +142,7 @@ final class ContrastiveLoss extends AbstractBlock implements TrainingLoss {
         private float labelSmoothing;
         private boolean labelled;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** @param temperature τ₀, the initial temperature (default 0.07, CLIP's) */
         Builder optInitialTemperature(float temperature) {

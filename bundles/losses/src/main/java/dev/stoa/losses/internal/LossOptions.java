@@ -27,8 +27,9 @@ final class LossOptions {
         this.given = given;
         for (String key : given.keySet()) {
             if (!defaults.containsKey(key)) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "loss '" + lossId + "' has no option '" + key
-                        + "'; use one of " + defaults.keySet());
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "loss '" + lossId + "' has no option '" + key + "'; use one of " + defaults.keySet());
             }
         }
     }
@@ -58,8 +59,9 @@ final class LossOptions {
     }
 
     StoaException bad(String key, Object value, String expected) {
-        return new StoaException(FailureCode.BAD_CONFIG, "loss '" + lossId + "' option '" + key + "' is '" + value
-                + "'; use " + expected);
+        return new StoaException(
+                FailureCode.BAD_CONFIG,
+                "loss '" + lossId + "' option '" + key + "' is '" + value + "'; use " + expected);
     }
 
     /** The temperature and whether it learns, shared by every contrastive loss. */
@@ -68,7 +70,8 @@ final class LossOptions {
         if (!(temperature > 0)) {
             throw bad(TEMPERATURE, temperature, "a temperature above 0, e.g. 0.07 (CLIP's initial value)");
         }
-        return ContrastiveLoss.builder().optInitialTemperature(temperature)
+        return ContrastiveLoss.builder()
+                .optInitialTemperature(temperature)
                 .optLearnTemperature(flag(LEARN_TEMPERATURE));
     }
 }

@@ -27,6 +27,9 @@ public final class UniClLossFactory implements LossFactory {
 
     @Override
     public TrainingLoss create(Map<String, ?> options) {
-        return new LossOptions(ID, defaults(), options).contrastive().optLabelled(true).build();
+        return new LossOptions(ID, defaults(), options)
+                .contrastive()
+                .optLabelled(true)
+                .build();
     }
 }

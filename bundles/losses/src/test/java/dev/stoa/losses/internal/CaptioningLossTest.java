@@ -28,7 +28,8 @@ class CaptioningLossTest {
     /** (B = 2, T = 3, V = 4). */
     private static final float[][][] LOGITS = {
         {{1, 2, 0, -1}, {0.5f, 0.5f, 3, 0}, {2, -1, 0, 1}},
-        {{0, 0, 0, 0}, {1, -2, 0.3f, 2}, {-1, 4, 0, 0}}};
+        {{0, 0, 0, 0}, {1, -2, 0.3f, 2}, {-1, 4, 0, 0}}
+    };
 
     private NDManager manager;
     private ParameterStore store;
@@ -75,10 +76,10 @@ class CaptioningLossTest {
         TrainingLoss loss = new CaptioningLossFactory().create(Map.of("shift", false));
         // targets; 0 is padding: row 0 has 3 real targets, row 1 has 1
         long[][] targets = {{1, 2, 3}, {3, 0, 0}};
-        LossTerms terms = loss.evaluate(store, new NDList(logits(), manager.create(new long[] {1, 2, 3, 3, 0, 0},
-                new Shape(2, 3))), false);
-        double expected = (nll(LOGITS[0][0], 1) + nll(LOGITS[0][1], 2) + nll(LOGITS[0][2], 3) + nll(LOGITS[1][0], 3))
-                / 4;
+        LossTerms terms = loss.evaluate(
+                store, new NDList(logits(), manager.create(new long[] {1, 2, 3, 3, 0, 0}, new Shape(2, 3))), false);
+        double expected =
+                (nll(LOGITS[0][0], 1) + nll(LOGITS[0][1], 2) + nll(LOGITS[0][2], 3) + nll(LOGITS[1][0], 3)) / 4;
         assertThat((double) terms.total().getFloat()).isCloseTo(expected, within(1e-5));
         assertThat(terms.parts()).containsOnlyKeys("caption_loss");
         assertThat(terms.total().getShape()).isEqualTo(new Shape());
@@ -111,7 +112,8 @@ class CaptioningLossTest {
         TrainingLoss loss = new CaptioningLossFactory().create(Map.of());
         // ids [SOT=1, 2, 3] and [1, 3, PAD]: logits[:, 0] -> ids[:, 1], logits[:, 1] -> ids[:, 2]
         NDArray ids = manager.create(new long[] {1, 2, 3, 1, 3, 0}, new Shape(2, 3));
-        float total = loss.evaluate(store, new NDList(logits(), ids), false).total().getFloat();
+        float total =
+                loss.evaluate(store, new NDList(logits(), ids), false).total().getFloat();
         double expected = (nll(LOGITS[0][0], 2) + nll(LOGITS[0][1], 3) + nll(LOGITS[1][0], 3)) / 3;
         assertThat((double) total).isCloseTo(expected, within(1e-5));
     }
@@ -119,20 +121,24 @@ class CaptioningLossTest {
     @Test
     void allPaddingGivesZeroNotNaN() {
         TrainingLoss loss = new CaptioningLossFactory().create(Map.of("shift", false));
-        float total = loss.evaluate(store, new NDList(logits(), manager.zeros(new Shape(2, 3), DataType.INT64)),
-                false).total().getFloat();
+        float total = loss.evaluate(store, new NDList(logits(), manager.zeros(new Shape(2, 3), DataType.INT64)), false)
+                .total()
+                .getFloat();
         assertThat(total).isEqualTo(0f);
     }
 
     @Test
     void badOptionsAndShapesNameTheFix() {
         assertThatThrownBy(() -> new CaptioningLossFactory().create(Map.of("ignore_index", 0)))
-                .isInstanceOf(StoaException.class).hasMessageContaining("ignore_index").hasMessageContaining("ignore_id")
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("ignore_index")
+                .hasMessageContaining("ignore_id")
                 .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.BAD_CONFIG));
         assertThatThrownBy(() -> new CaptioningLossFactory().create(Map.of("ignore_id", -1)))
                 .hasMessageContaining("ignore_id");
         TrainingLoss loss = new CaptioningLossFactory().create(Map.of());
         assertThatThrownBy(() -> loss.evaluate(store, new NDList(logits(), manager.zeros(new Shape(2, 4))), false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[logits (B, T, V), ids (B, T)]");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[logits (B, T, V), ids (B, T)]");
     }
 }

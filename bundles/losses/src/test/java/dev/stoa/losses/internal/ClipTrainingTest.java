@@ -45,7 +45,9 @@ class ClipTrainingTest {
             imageTower.getParameters().forEach(p -> parameters.add(new Pair<>("image_" + p.getKey(), p.getValue())));
             textTower.getParameters().forEach(p -> parameters.add(new Pair<>("text_" + p.getKey(), p.getValue())));
             loss.getParameters().forEach(p -> parameters.add(new Pair<>("loss_" + p.getKey(), p.getValue())));
-            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build();
+            Optimizer adam = Optimizer.adam()
+                    .optLearningRateTracker(Tracker.fixed(0.01f))
+                    .build();
             ParameterStore store = new ParameterStore(manager, false);
 
             float first = Float.NaN;
@@ -57,9 +59,12 @@ class ClipTrainingTest {
                     x.attach(batch);
                     y.attach(batch);
                     try (GradientCollector collector = engine.newGradientCollector()) {
-                        NDArray zi = imageTower.forward(store, new NDList(x), true).head();
-                        NDArray zt = textTower.forward(store, new NDList(y), true).head();
-                        NDArray total = loss.evaluate(store, new NDList(zi, zt), true).total();
+                        NDArray zi =
+                                imageTower.forward(store, new NDList(x), true).head();
+                        NDArray zt =
+                                textTower.forward(store, new NDList(y), true).head();
+                        NDArray total =
+                                loss.evaluate(store, new NDList(zi, zt), true).total();
                         collector.backward(total);
                         last = total.getFloat();
                         if (step == 0) {

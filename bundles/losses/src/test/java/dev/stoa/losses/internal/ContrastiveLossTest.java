@@ -27,6 +27,7 @@ class ContrastiveLossTest {
 
     /** Three image and three text embeddings, deliberately not unit length. */
     private static final double[][] IMAGES = {{1, 0}, {0, 2}, {1, 1}};
+
     private static final double[][] TEXTS = {{2, 0.2}, {0.1, 1}, {-1, 1}};
 
     private NDManager manager;
@@ -51,7 +52,8 @@ class ContrastiveLossTest {
         double expected = symmetricCrossEntropy(logits(IMAGES, TEXTS, 1 / 0.07), identityTargets(3, 0));
         assertThat((double) terms.total().getFloat()).isCloseTo(expected, within(1e-4));
         assertThat(terms.parts()).containsOnlyKeys("contrastive_loss");
-        assertThat(terms.parts().get("contrastive_loss").getFloat()).isEqualTo(terms.total().getFloat());
+        assertThat(terms.parts().get("contrastive_loss").getFloat())
+                .isEqualTo(terms.total().getFloat());
         assertThat(terms.total().getShape()).isEqualTo(new Shape());
     }
 
@@ -74,7 +76,8 @@ class ContrastiveLossTest {
         }
         double h = 1e-5;
         double finite = (symmetricCrossEntropy(logits(IMAGES, TEXTS, Math.exp(t + h)), y)
-                - symmetricCrossEntropy(logits(IMAGES, TEXTS, Math.exp(t - h)), y)) / (2 * h);
+                        - symmetricCrossEntropy(logits(IMAGES, TEXTS, Math.exp(t - h)), y))
+                / (2 * h);
         assertThat(analytic).isCloseTo(finite, within(1e-6));
         assertThat(analytic).isNotCloseTo(0, within(1e-3));
         assertThat((double) gradient.getFloat()).isCloseTo(analytic, within(1e-5));
@@ -85,7 +88,8 @@ class ContrastiveLossTest {
         // τ = 1/200 starts t at ln 200, above the cap ln 100
         TrainingLoss loss = new ClipLossFactory().create(Map.of("temperature", 0.005));
         NDArray gradient = temperatureGradient(loss, IMAGES, TEXTS);
-        float total = loss.evaluate(store, embeddings(IMAGES, TEXTS), false).total().getFloat();
+        float total =
+                loss.evaluate(store, embeddings(IMAGES, TEXTS), false).total().getFloat();
         double capped = symmetricCrossEntropy(logits(IMAGES, TEXTS, 100), identityTargets(3, 0));
         double uncapped = symmetricCrossEntropy(logits(IMAGES, TEXTS, 200), identityTargets(3, 0));
         assertThat((double) total).isCloseTo(capped, within(1e-4));
@@ -112,8 +116,9 @@ class ContrastiveLossTest {
         assertThat(Math.abs(expected - unsmoothed)).isGreaterThan(0.1);
 
         TrainingLoss strong = new AlignLossFactory().create(Map.of("label_smoothing", 0.5));
-        assertThat((double) evaluate(strong, IMAGES, TEXTS).total().getFloat()).isCloseTo(
-                symmetricCrossEntropy(logits(IMAGES, TEXTS, 1 / 0.07), identityTargets(3, 0.5)), within(1e-4));
+        assertThat((double) evaluate(strong, IMAGES, TEXTS).total().getFloat())
+                .isCloseTo(
+                        symmetricCrossEntropy(logits(IMAGES, TEXTS, 1 / 0.07), identityTargets(3, 0.5)), within(1e-4));
     }
 
     @Test
@@ -135,22 +140,26 @@ class ContrastiveLossTest {
         // with distinct labels it is CLIP's loss
         NDList distinct = embeddings(images, texts);
         distinct.add(manager.create(new int[] {4, 5, 6, 7}));
-        assertThat((double) loss.evaluate(store, distinct, false).total().getFloat()).isCloseTo(
-                symmetricCrossEntropy(logits(images, texts, 1 / 0.07), identityTargets(4, 0)), within(1e-4));
+        assertThat((double) loss.evaluate(store, distinct, false).total().getFloat())
+                .isCloseTo(symmetricCrossEntropy(logits(images, texts, 1 / 0.07), identityTargets(4, 0)), within(1e-4));
     }
 
     @Test
     void badOptionsAndInputsAreReportedByName() {
         assertThatThrownBy(() -> new ClipLossFactory().create(Map.of("temprature", 0.1)))
-                .isInstanceOf(StoaException.class).hasMessageContaining("'temprature'")
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("'temprature'")
                 .hasMessageContaining("temperature")
                 .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.BAD_CONFIG));
         assertThatThrownBy(() -> new ClipLossFactory().create(Map.of("temperature", -1)))
-                .isInstanceOf(StoaException.class).hasMessageContaining("above 0");
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("above 0");
         assertThatThrownBy(() -> new AlignLossFactory().create(Map.of("label_smoothing", "lots")))
-                .isInstanceOf(StoaException.class).hasMessageContaining("a number");
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("a number");
         assertThatThrownBy(() -> new AlignLossFactory().create(Map.of("label_smoothing", 1)))
-                .isInstanceOf(StoaException.class).hasMessageContaining("[0, 1)");
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("[0, 1)");
         TrainingLoss unicl = new UniClLossFactory().create(Map.of());
         assertThatThrownBy(() -> unicl.initialize(manager, DataType.FLOAT32, new Shape(3, 2), new Shape(3, 2)))
                 .hasMessageContaining("labels (N)");

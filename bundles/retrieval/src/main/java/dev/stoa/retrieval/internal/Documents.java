@@ -27,20 +27,18 @@ final class Documents {
     static final String LINE = "line";
     private static final Set<String> RESERVED = Set.of(SOURCE, TEXT, LINE);
 
-    private Documents() {
-    }
+    private Documents() {}
 
     /**
      * @param request an index request
      * @return its {@code metadata}, checked, without the keys retrieval keeps for itself
      */
     static Map<String, String> metadata(JsonObject request) {
-        Map<String, String> metadata = VectorChecks.metadata(RequestFields.strings(request, "metadata"),
-                "metadata");
+        Map<String, String> metadata = VectorChecks.metadata(RequestFields.strings(request, "metadata"), "metadata");
         for (String key : metadata.keySet()) {
             if (RESERVED.contains(key)) {
-                throw StoaException.badInput("metadata." + key, "is set by retrieval itself (" + RESERVED
-                        + "); use another key");
+                throw StoaException.badInput(
+                        "metadata." + key, "is set by retrieval itself (" + RESERVED + "); use another key");
             }
         }
         return metadata;
@@ -53,13 +51,15 @@ final class Documents {
      */
     static List<String> lines(JsonObject request) {
         if (!(request.getValue("lines") instanceof JsonArray array)) {
-            throw StoaException.badInput("lines", "must be an array of strings or of {\"text\": ...} objects (the"
-                    + " lines of an OCR answer)");
+            throw StoaException.badInput(
+                    "lines",
+                    "must be an array of strings or of {\"text\": ...} objects (the" + " lines of an OCR answer)");
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             Object item = array.getValue(i);
-            String text = item instanceof String s ? s
+            String text = item instanceof String s
+                    ? s
                     : item instanceof JsonObject o && o.getValue(TEXT) instanceof String s ? s : null;
             if (text == null) {
                 throw StoaException.badInput("lines[" + i + "]", "must be a string or an object with 'text'");
@@ -76,8 +76,11 @@ final class Documents {
         Map<String, String> out = new LinkedHashMap<>(metadata);
         out.put(SOURCE, source);
         if (text != null) {
-            out.put(TEXT, text.length() > VectorChecks.MAX_METADATA_VALUE
-                    ? text.substring(0, VectorChecks.MAX_METADATA_VALUE) : text);
+            out.put(
+                    TEXT,
+                    text.length() > VectorChecks.MAX_METADATA_VALUE
+                            ? text.substring(0, VectorChecks.MAX_METADATA_VALUE)
+                            : text);
         }
         if (line != null) {
             out.put(LINE, line.toString());

@@ -47,9 +47,13 @@ final class Retrieval {
     static final int OVERSAMPLE = 4;
 
     /** A collection's settings, checked. */
-    record Settings(String collection, String textEncoder, String imageEncoder, String recognizer,
-            VectorMetric metric, int k) {
-    }
+    record Settings(
+            String collection,
+            String textEncoder,
+            String imageEncoder,
+            String recognizer,
+            VectorMetric metric,
+            int k) {}
 
     private final Vertx vertx;
     private final ServiceCalls calls;
@@ -68,11 +72,12 @@ final class Retrieval {
         Map<String, String> metadata = Documents.metadata(request);
         if (request.getValue("text") != null) {
             String text = RequestFields.string(request, "text");
-            return embedText(text).compose(e -> blocking(() -> {
-                VectorStore store = stores.open(settings.collection(), e.dimension(), settings.metric());
-                store.upsert(id, e.vector(), Documents.stored(id, metadata, text, null));
-                return answer(id, 1, store);
-            }));
+            return embedText(text)
+                    .compose(e -> blocking(() -> {
+                        VectorStore store = stores.open(settings.collection(), e.dimension(), settings.metric());
+                        store.upsert(id, e.vector(), Documents.stored(id, metadata, text, null));
+                        return answer(id, 1, store);
+                    }));
         }
         if (request.getValue("lines") != null) {
             return indexLines(id, metadata, Documents.lines(request));
@@ -89,12 +94,19 @@ final class Retrieval {
             }
             if (!settings.recognizer().isEmpty()) {
                 return calls.call("recognizer", settings.recognizer(), image, RecognizedText.class)
-                        .compose(read -> indexLines(id, metadata, read.lines().stream().map(TextLine::text)
-                                .filter(t -> !t.isBlank()).toList()));
+                        .compose(read -> indexLines(
+                                id,
+                                metadata,
+                                read.lines().stream()
+                                        .map(TextLine::text)
+                                        .filter(t -> !t.isBlank())
+                                        .toList()));
             }
-            throw StoaException.badInput("image", "collection '" + settings.collection() + "' has neither an"
-                    + " imageEncoder nor a recognizer (etc/dev.stoa.retrieval-*.cfg); send 'text' or 'lines', or"
-                    + " configure one");
+            throw StoaException.badInput(
+                    "image",
+                    "collection '" + settings.collection() + "' has neither an"
+                            + " imageEncoder nor a recognizer (etc/dev.stoa.retrieval-*.cfg); send 'text' or 'lines', or"
+                            + " configure one");
         }
         throw StoaException.badInput("text", "is missing; send 'text', 'lines' or 'image' to index");
     }
@@ -105,39 +117,46 @@ final class Retrieval {
         for (String line : lines) {
             embedded.add(embedText(line));
         }
-        return Future.all(embedded).compose(all -> blocking(() -> {
-            Optional<VectorStore> existing = lines.isEmpty() ? stores.find(settings.collection())
-                    : Optional.of(stores.open(settings.collection(), embedded.get(0).result().dimension(),
-                            settings.metric()));
-            if (existing.isEmpty()) {
-                return new JsonObject().put("id", id).put("indexed", 0).put("size", 0);
-            }
-            VectorStore store = existing.get();
-            store.deleteMatching(Map.of(Documents.SOURCE, id));
-            List<VectorDocument> docs = new ArrayList<>();
-            for (int i = 0; i < lines.size(); i++) {
-                docs.add(new VectorDocument(id + "#" + i, embedded.get(i).result().vector(),
-                        Documents.stored(id, metadata, lines.get(i), i)));
-            }
-            store.upsertAll(docs);
-            return answer(id, docs.size(), store);
-        }));
+        return Future.all(embedded)
+                .compose(all -> blocking(() -> {
+                    Optional<VectorStore> existing = lines.isEmpty()
+                            ? stores.find(settings.collection())
+                            : Optional.of(stores.open(
+                                    settings.collection(),
+                                    embedded.get(0).result().dimension(),
+                                    settings.metric()));
+                    if (existing.isEmpty()) {
+                        return new JsonObject().put("id", id).put("indexed", 0).put("size", 0);
+                    }
+                    VectorStore store = existing.get();
+                    store.deleteMatching(Map.of(Documents.SOURCE, id));
+                    List<VectorDocument> docs = new ArrayList<>();
+                    for (int i = 0; i < lines.size(); i++) {
+                        docs.add(new VectorDocument(
+                                id + "#" + i,
+                                embedded.get(i).result().vector(),
+                                Documents.stored(id, metadata, lines.get(i), i)));
+                    }
+                    store.upsertAll(docs);
+                    return answer(id, docs.size(), store);
+                }));
     }
 
     Future<JsonObject> search(JsonObject request) {
         String text = RequestFields.string(request, "text");
         int k = VectorChecks.k(RequestFields.integer(request, "k", settings.k()));
         Map<String, String> filter = VectorChecks.metadata(RequestFields.strings(request, "filter"), "filter");
-        return embedText(text).compose(e -> blocking(() -> {
-            Optional<VectorStore> store = stores.find(settings.collection());
-            JsonArray hits = new JsonArray();
-            if (store.isPresent()) {
-                List<VectorHit> found = store.get().query(e.vector(), Math.min(VectorChecks.MAX_K, k * OVERSAMPLE),
-                        filter);
-                hits = Documents.bestPerSource(found, k);
-            }
-            return new JsonObject().put("hits", hits);
-        }));
+        return embedText(text)
+                .compose(e -> blocking(() -> {
+                    Optional<VectorStore> store = stores.find(settings.collection());
+                    JsonArray hits = new JsonArray();
+                    if (store.isPresent()) {
+                        List<VectorHit> found =
+                                store.get().query(e.vector(), Math.min(VectorChecks.MAX_K, k * OVERSAMPLE), filter);
+                        hits = Documents.bestPerSource(found, k);
+                    }
+                    return new JsonObject().put("hits", hits);
+                }));
     }
 
     private Future<Embedding> embedText(String text) {

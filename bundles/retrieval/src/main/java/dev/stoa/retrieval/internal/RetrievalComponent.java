@@ -37,8 +37,11 @@ import org.slf4j.LoggerFactory;
  * {@code stoa.id} and called over the bus, so they may come, go and be replaced while this serves: a call made while
  * one is missing fails with {@code UNAVAILABLE} naming it.
  */
-@Component(immediate = true, configurationPid = RetrievalConfig.FACTORY_PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(
+        immediate = true,
+        configurationPid = RetrievalConfig.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
 @Designate(ocd = RetrievalConfig.class, factory = true)
 public final class RetrievalComponent {
 
@@ -56,8 +59,13 @@ public final class RetrievalComponent {
      * @param properties the same, untyped, for the file they came from
      */
     @Activate
-    public RetrievalComponent(BundleContext context, @Reference Vertx vertx, @Reference ServiceDirectory directory,
-            @Reference VectorStores stores, RetrievalConfig config, Map<String, Object> properties) {
+    public RetrievalComponent(
+            BundleContext context,
+            @Reference Vertx vertx,
+            @Reference ServiceDirectory directory,
+            @Reference VectorStores stores,
+            RetrievalConfig config,
+            Map<String, Object> properties) {
         Retrieval.Settings settings;
         try {
             settings = settings(config);
@@ -66,36 +74,51 @@ public final class RetrievalComponent {
             }
         } catch (StoaException e) {
             Object file = properties.get(FILEINSTALL_FILENAME);
-            throw new StoaException(FailureCode.BAD_CONFIG, "retrieval configuration "
-                    + (file != null ? file : properties.get("service.pid")) + ": " + e.getMessage(), e);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "retrieval configuration " + (file != null ? file : properties.get("service.pid")) + ": "
+                            + e.getMessage(),
+                    e);
         }
         if (config.timeoutMs() < 1) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "'timeoutMs' is " + config.timeoutMs()
-                    + "; use a positive number of ms");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG, "'timeoutMs' is " + config.timeoutMs() + "; use a positive number of ms");
         }
-        Retrieval retrieval = new Retrieval(vertx, new ServiceCalls(vertx, directory, config.timeoutMs()), stores,
-                settings);
+        Retrieval retrieval =
+                new Retrieval(vertx, new ServiceCalls(vertx, directory, config.timeoutMs()), stores, settings);
         register(context, settings, "index", retrieval::index);
         register(context, settings, "search", retrieval::search);
-        LOG.info("Retrieval '{}': {}.index and {}.search (texts: {}, images: {})", settings.collection(),
-                settings.collection(), settings.collection(), settings.textEncoder(),
-                !settings.imageEncoder().isEmpty() ? settings.imageEncoder()
+        LOG.info(
+                "Retrieval '{}': {}.index and {}.search (texts: {}, images: {})",
+                settings.collection(),
+                settings.collection(),
+                settings.collection(),
+                settings.textEncoder(),
+                !settings.imageEncoder().isEmpty()
+                        ? settings.imageEncoder()
                         : !settings.recognizer().isEmpty() ? "read by " + settings.recognizer() : "not indexed");
     }
 
     static Retrieval.Settings settings(RetrievalConfig config) {
-        String collection = VectorChecks.name(config.collection() == null ? null : config.collection().trim());
+        String collection = VectorChecks.name(
+                config.collection() == null ? null : config.collection().trim());
         String text = config.textEncoder() == null ? "" : config.textEncoder().trim();
         if (text.isEmpty()) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "'textEncoder' is missing; name the stoa.id of a text"
-                    + " encoder, e.g. all-minilm-l6-v2");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "'textEncoder' is missing; name the stoa.id of a text" + " encoder, e.g. all-minilm-l6-v2");
         }
         if (config.k() < 1 || config.k() > VectorChecks.MAX_K) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "'k' is " + config.k() + "; use 1 to " + VectorChecks.MAX_K);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG, "'k' is " + config.k() + "; use 1 to " + VectorChecks.MAX_K);
         }
-        return new Retrieval.Settings(collection, serviceId("textEncoder", text),
-                serviceId("imageEncoder", config.imageEncoder()), serviceId("recognizer", config.recognizer()),
-                VectorMetric.parse(config.metric()), config.k());
+        return new Retrieval.Settings(
+                collection,
+                serviceId("textEncoder", text),
+                serviceId("imageEncoder", config.imageEncoder()),
+                serviceId("recognizer", config.recognizer()),
+                VectorMetric.parse(config.metric()),
+                config.k());
     }
 
     /** @return the trimmed service id a setting names, or "" when it names none */
@@ -106,20 +129,27 @@ public final class RetrievalComponent {
         try {
             return ServiceProperties.requireValidId(id.trim());
         } catch (StoaException e) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "'" + setting + "' is '" + id + "', which is no service"
-                    + " id; use the stoa.id of a running service (lower-case letters, digits, '.', '_' or '-')");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "'" + setting + "' is '" + id + "', which is no service"
+                            + " id; use the stoa.id of a running service (lower-case letters, digits, '.', '_' or '-')");
         }
     }
 
-    private void register(BundleContext context, Retrieval.Settings settings, String operation,
+    private void register(
+            BundleContext context,
+            Retrieval.Settings settings,
+            String operation,
             Function<JsonObject, Future<JsonObject>> call) {
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(ServiceProperties.ID, settings.collection() + "." + operation);
         p.put(ServiceProperties.KIND, ServiceKind.SERVICE.id());
         p.put("retrieval.collection", settings.collection());
         p.put("retrieval.textEncoder", settings.textEncoder());
-        registrations.add(context.registerService(new String[] {StoaService.class.getName(),
-            AsyncStoaService.class.getName()}, AsyncJsonService.of(call), p));
+        registrations.add(context.registerService(
+                new String[] {StoaService.class.getName(), AsyncStoaService.class.getName()},
+                AsyncJsonService.of(call),
+                p));
     }
 
     @Deactivate

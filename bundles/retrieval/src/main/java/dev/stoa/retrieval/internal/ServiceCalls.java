@@ -45,11 +45,14 @@ final class ServiceCalls {
             }
         }
         if (address == null) {
-            return Future.failedFuture(new StoaException(FailureCode.UNAVAILABLE, "service '" + id + "' (the "
-                    + setting + " of this collection) is not running; install or configure it (GET /v1/services"
-                    + " lists what runs), or name another in etc/"));
+            return Future.failedFuture(new StoaException(
+                    FailureCode.UNAVAILABLE,
+                    "service '" + id + "' (the "
+                            + setting + " of this collection) is not running; install or configure it (GET /v1/services"
+                            + " lists what runs), or name another in etc/"));
         }
-        return vertx.eventBus().request(address, input, new DeliveryOptions().setSendTimeout(timeoutMs))
+        return vertx.eventBus()
+                .request(address, input, new DeliveryOptions().setSendTimeout(timeoutMs))
                 .map(m -> m.body() instanceof JsonObject json ? Payloads.fromJson(json, answer) : answer.cast(m.body()))
                 .recover(e -> Future.failedFuture(failure(setting, id, e)));
     }

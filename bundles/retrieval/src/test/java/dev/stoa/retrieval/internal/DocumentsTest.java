@@ -38,8 +38,13 @@ class DocumentsTest {
 
     @Test
     void linesComeAsStringsOrAsAnOcrAnswersLineObjects() {
-        JsonObject ocr = new JsonObject().put("lines", new JsonArray().add(new JsonObject().put("text", "first")
-                .put("confidence", 0.9)).add(new JsonObject().put("text", "  ")).add("third"));
+        JsonObject ocr = new JsonObject()
+                .put(
+                        "lines",
+                        new JsonArray()
+                                .add(new JsonObject().put("text", "first").put("confidence", 0.9))
+                                .add(new JsonObject().put("text", "  "))
+                                .add("third"));
         assertThat(Documents.lines(ocr)).containsExactly("first", "third");
         assertThatThrownBy(() -> Documents.lines(new JsonObject().put("lines", new JsonArray().add(3))))
                 .hasMessageStartingWith("'lines[0]'");
@@ -51,16 +56,19 @@ class DocumentsTest {
     void callersMayNotSetTheKeysRetrievalKeepsForItself() {
         assertThat(Documents.metadata(new JsonObject().put("metadata", new JsonObject().put("lang", "en"))))
                 .containsExactly(Map.entry("lang", "en"));
-        assertThatThrownBy(() -> Documents.metadata(new JsonObject().put("metadata",
-                new JsonObject().put("source", "x")))).hasMessageStartingWith("'metadata.source'");
-        assertThatThrownBy(() -> Documents.metadata(new JsonObject().put("metadata",
-                new JsonObject().put("year", 2024)))).hasMessageStartingWith("'year'");
+        assertThatThrownBy(() ->
+                        Documents.metadata(new JsonObject().put("metadata", new JsonObject().put("source", "x"))))
+                .hasMessageStartingWith("'metadata.source'");
+        assertThatThrownBy(() ->
+                        Documents.metadata(new JsonObject().put("metadata", new JsonObject().put("year", 2024))))
+                .hasMessageStartingWith("'year'");
     }
 
     @Test
     void storedMetadataNamesTheSourceAndTheLine() {
-        assertThat(Documents.stored("img-1", Map.of("lang", "en"), "Invoice", 2)).containsExactlyInAnyOrderEntriesOf(
-                Map.of("lang", "en", "source", "img-1", "text", "Invoice", "line", "2"));
+        assertThat(Documents.stored("img-1", Map.of("lang", "en"), "Invoice", 2))
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("lang", "en", "source", "img-1", "text", "Invoice", "line", "2"));
         assertThat(Documents.stored("img-1", Map.of(), null, null)).containsExactly(Map.entry("source", "img-1"));
     }
 }

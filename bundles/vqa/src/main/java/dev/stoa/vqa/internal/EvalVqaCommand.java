@@ -46,8 +46,8 @@ public final class EvalVqaCommand implements StoaCommand {
      * @param caller calls the pipelines
      */
     @Activate
-    public EvalVqaCommand(@Reference(target = "(stoa.id=shapes)") DatasetFactory shapes,
-            @Reference ServiceCaller caller) {
+    public EvalVqaCommand(
+            @Reference(target = "(stoa.id=shapes)") DatasetFactory shapes, @Reference ServiceCaller caller) {
         this(shapes, (pipeline, request) -> {
             JsonObject a = caller.call(pipeline, request, JsonObject.class);
             return a.getValue("text") instanceof String text ? text : a.encode();
@@ -100,12 +100,14 @@ public final class EvalVqaCommand implements StoaCommand {
         return OK;
     }
 
-    private Map<String, Object> answer(ExecutorService pool, String pipeline, List<VqaEvalSet.Item> set,
-            PrintStream err) throws InterruptedException, ExecutionException {
+    private Map<String, Object> answer(
+            ExecutorService pool, String pipeline, List<VqaEvalSet.Item> set, PrintStream err)
+            throws InterruptedException, ExecutionException {
         List<Future<String>> calls = new ArrayList<>();
         for (VqaEvalSet.Item item : set) {
             Map<String, Object> json = VqaEvalSet.json(item);
-            JsonObject request = new JsonObject().put("image", json.get("image")).put("question", json.get("question"));
+            JsonObject request =
+                    new JsonObject().put("image", json.get("image")).put("question", json.get("question"));
             calls.add(pool.submit(() -> pipelines.answer(pipeline, request)));
         }
         Map<String, Object> answers = new LinkedHashMap<>();
@@ -136,8 +138,8 @@ public final class EvalVqaCommand implements StoaCommand {
         if (wrong != null && !wrong.isEmpty()) {
             out.println(pipeline + ": some wrong answers:");
             wrong.forEach(w -> out.println("  " + w.get("id") + "  " + w.get("question") + "  expected "
-                    + w.get("expected") + ", got " + (w.get("got") != null ? "'" + w.get("got").toString().strip()
-                    + "'" : "no answer")));
+                    + w.get("expected") + ", got "
+                    + (w.get("got") != null ? "'" + w.get("got").toString().strip() + "'" : "no answer")));
         }
     }
 
@@ -152,7 +154,8 @@ public final class EvalVqaCommand implements StoaCommand {
                 }
             });
         }
-        int width = Math.max(18, pipelines.stream().mapToInt(String::length).max().orElse(0) + 2);
+        int width =
+                Math.max(18, pipelines.stream().mapToInt(String::length).max().orElse(0) + 2);
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%-10s", "question"));
         pipelines.forEach(p -> b.append(String.format(Locale.ROOT, "%" + width + "s", p)));
@@ -166,16 +169,22 @@ public final class EvalVqaCommand implements StoaCommand {
             b.append('\n');
         }
         b.append(String.format(Locale.ROOT, "%-10s", "overall"));
-        scores.forEach(s -> b.append(String.format(Locale.ROOT, "%" + width + "s",
-                cell((Map<String, Object>) s.get("overall")))));
+        scores.forEach(s ->
+                b.append(String.format(Locale.ROOT, "%" + width + "s", cell((Map<String, Object>) s.get("overall")))));
         b.append('\n').append(String.format(Locale.ROOT, "%-10s", "seconds"));
-        scores.forEach(s -> b.append(String.format(Locale.ROOT, "%" + width + ".1f",
+        scores.forEach(s -> b.append(String.format(
+                Locale.ROOT,
+                "%" + width + ".1f",
                 s.get("seconds") instanceof Number n ? n.doubleValue() : Double.NaN)));
         return b.append('\n').toString();
     }
 
     private static String cell(Map<String, Object> c) {
-        return String.format(Locale.ROOT, "%.1f%% (%d/%d)", 100 * ((Number) c.get("accuracy")).doubleValue(),
-                ((Number) c.get("correct")).intValue(), ((Number) c.get("total")).intValue());
+        return String.format(
+                Locale.ROOT,
+                "%.1f%% (%d/%d)",
+                100 * ((Number) c.get("accuracy")).doubleValue(),
+                ((Number) c.get("correct")).intValue(),
+                ((Number) c.get("total")).intValue());
     }
 }

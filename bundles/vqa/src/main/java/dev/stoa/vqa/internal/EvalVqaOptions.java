@@ -38,8 +38,9 @@ record EvalVqaOptions(List<String> pipelines, int n, long seed, int imageSize, i
                 case "--seed" -> seed = number(a, v, 0, Integer.MAX_VALUE);
                 case "--image-size" -> imageSize = number(a, v, 16, 512);
                 case "--parallel" -> parallel = number(a, v, 1, 64);
-                default -> throw new IllegalArgumentException("unknown option '" + a + "'; use --pipeline, --n,"
-                        + " --seed, --image-size or --parallel");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown option '" + a + "'; use --pipeline, --n," + " --seed, --image-size or --parallel");
             }
         }
         return new EvalVqaOptions(pipelines, n, seed, imageSize, parallel);

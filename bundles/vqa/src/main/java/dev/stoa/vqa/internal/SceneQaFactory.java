@@ -56,29 +56,34 @@ public final class SceneQaFactory implements TrainableModelFactory {
         Map<String, Object> o = new LinkedHashMap<>(defaults());
         for (Map.Entry<String, ?> e : options.entrySet()) {
             if (!o.containsKey(e.getKey()) && !e.getKey().equals("variant")) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "model '" + ID + "': option '" + e.getKey()
-                        + "' is not known; use one of " + o.keySet());
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "model '" + ID + "': option '" + e.getKey() + "' is not known; use one of " + o.keySet());
             }
             o.put(e.getKey(), e.getValue());
         }
         double fewShot;
         try {
-            fewShot = Double.parseDouble(String.valueOf(o.remove("few_shot_probability")).trim());
+            fewShot = Double.parseDouble(
+                    String.valueOf(o.remove("few_shot_probability")).trim());
         } catch (NumberFormatException e) {
             fewShot = -1;
         }
         if (!(fewShot >= 0 && fewShot <= 1)) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "model '" + ID + "': option 'few_shot_probability'"
-                    + " must be a number from 0 to 1");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "model '" + ID + "': option 'few_shot_probability'" + " must be a number from 0 to 1");
         }
         o.remove("variant");
         Object caption = o.remove("caption");
         if (!"true".equals(String.valueOf(caption)) && !"false".equals(String.valueOf(caption))) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "model '" + ID + "': option 'caption' is '" + caption
-                    + "'; write true (descriptions carry a ClipCap caption) or false");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "model '" + ID + "': option 'caption' is '" + caption
+                            + "'; write true (descriptions carry a ClipCap caption) or false");
         }
-        SceneWriter writer = new SceneWriter(Boolean.parseBoolean(String.valueOf(caption)),
-                StageErrors.parse(o.remove("stage_errors")));
+        SceneWriter writer = new SceneWriter(
+                Boolean.parseBoolean(String.valueOf(caption)), StageErrors.parse(o.remove("stage_errors")));
         Map<String, Object> hyperparameters = new LinkedHashMap<>(o);
         hyperparameters.put("vocab_size", 260);
         hyperparameters.put("tie_embeddings", true);

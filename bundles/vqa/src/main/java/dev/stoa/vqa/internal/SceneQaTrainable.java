@@ -47,8 +47,12 @@ final class SceneQaTrainable extends BaseTrainableModel<LanguageModel> {
     /** The ids of the current step: the trainer calls inputs() then lossInputs() on one thread, step by step. */
     private NDArray stepIds;
 
-    SceneQaTrainable(String modelId, Map<String, Object> hyperparameters, LanguageModel model,
-            double fewShotProbability, SceneWriter writer) {
+    SceneQaTrainable(
+            String modelId,
+            Map<String, Object> hyperparameters,
+            LanguageModel model,
+            double fewShotProbability,
+            SceneWriter writer) {
         super(modelId, model);
         this.hyperparameters = hyperparameters;
         this.tokenizer = new ByteTokenizer(model.maxSequenceLength());
@@ -109,7 +113,10 @@ final class SceneQaTrainable extends BaseTrainableModel<LanguageModel> {
                 long[] seq = ids.stream().mapToLong(Long::longValue).toArray();
                 NDArray logits = block().forward(ps, new NDList(m.create(seq, new Shape(1, seq.length))), false)
                         .head();
-                long next = logits.get(0, seq.length - 1).argMax().toType(DataType.INT64, false).getLong();
+                long next = logits.get(0, seq.length - 1)
+                        .argMax()
+                        .toType(DataType.INT64, false)
+                        .getLong();
                 if (next == SpecialTokens.END || next == SpecialTokens.COUNT + '\n') {
                     break;
                 }
@@ -125,8 +132,10 @@ final class SceneQaTrainable extends BaseTrainableModel<LanguageModel> {
         ModelFiles.saveParameters(block(), dir.resolve("gpt.params"));
         Map<String, Object> variant = new LinkedHashMap<>(hyperparameters);
         variant.put("tokenizer", "bytes");
-        ModelFiles.writeProperties(dir.resolve(ModelFiles.VARIANT), variant, "GPT trained on scene descriptions with"
-                + " questions and answers, as " + modelId());
+        ModelFiles.writeProperties(
+                dir.resolve(ModelFiles.VARIANT),
+                variant,
+                "GPT trained on scene descriptions with" + " questions and answers, as " + modelId());
     }
 
     @Override

@@ -17,19 +17,24 @@ final class SceneQuestions {
     static final List<String> TYPES = List.of("colour", "shape", "count", "text");
 
     /** Number words for counts (index = count), as the shapes dataset's captions write them. */
-    static final List<String> NUMBERS = List.of("zero", "one", "two", "three", "four", "five", "six", "seven",
-            "eight", "nine");
+    static final List<String> NUMBERS =
+            List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
 
     private static final Map<String, List<String>> WORDINGS = Map.of(
             "colour", List.of("What colour is the shape?", "What color are the shapes?", "Which colour is it?"),
             "shape", List.of("What shape is in the image?", "Which shape is drawn?", "What kind of shape is it?"),
-            "count", List.of("How many shapes are there?", "How many shapes are in the image?",
-                    "What is the number of shapes?"),
-            "text", List.of("What word is written in the image?", "What does the text say?",
-                    "Which word is in the picture?"));
+            "count",
+                    List.of(
+                            "How many shapes are there?",
+                            "How many shapes are in the image?",
+                            "What is the number of shapes?"),
+            "text",
+                    List.of(
+                            "What word is written in the image?",
+                            "What does the text say?",
+                            "Which word is in the picture?"));
 
-    private SceneQuestions() {
-    }
+    private SceneQuestions() {}
 
     /**
      * @param example a shapes example

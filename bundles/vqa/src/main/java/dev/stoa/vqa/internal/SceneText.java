@@ -20,8 +20,7 @@ import java.util.Locale;
  */
 final class SceneText {
 
-    private SceneText() {
-    }
+    private SceneText() {}
 
     /**
      * @param tags the colour and shape, e.g. {@code red circle}
@@ -48,8 +47,10 @@ final class SceneText {
 
     /** @return the description of a shapes example as the pipeline would write it with every stage right */
     static String description(Example e) {
-        return description(e.attributes().get("colour") + " " + e.attributes().get("shape"),
-                SceneQuestions.NUMBERS.get(Integer.parseInt(e.attributes().get("count"))), e.attributes().get("text"));
+        return description(
+                e.attributes().get("colour") + " " + e.attributes().get("shape"),
+                SceneQuestions.NUMBERS.get(Integer.parseInt(e.attributes().get("count"))),
+                e.attributes().get("text"));
     }
 
     /** @return the prompt the model continues: the description and the question, up to {@code a:} */
@@ -82,6 +83,8 @@ final class SceneText {
         if (newline >= 0) {
             end = Math.min(end, newline);
         }
-        return t.substring(0, end).replaceAll("^[\\p{Punct}]+|[\\p{Punct}]+$", "").toLowerCase(Locale.ROOT);
+        return t.substring(0, end)
+                .replaceAll("^[\\p{Punct}]+|[\\p{Punct}]+$", "")
+                .toLowerCase(Locale.ROOT);
     }
 }

@@ -22,16 +22,35 @@ final class SceneWriter {
 
     // the shapes dataset's caption forms ({z} small/large, {w} where), so the model reads what ClipCap, trained on
     // them, writes
-    private static final List<String> SINGLE = List.of("a {c} {s}", "a photo of a {c} {s}.", "a {z} {c} {s}",
-            "a {c} {s} {w}", "a {z} {c} {s} {w}", "there is one {c} {s}", "a drawing of a {c} {s}.");
-    private static final List<String> SEVERAL = List.of("{n} {c} {p}", "a photo of {n} {c} {p}.", "{n} {z} {c} {p}",
-            "there are {n} {c} {p}", "a drawing of {n} {c} {p}.");
-    private static final List<String> SINGLE_TEXT = List.of("a {c} {s} and the word {t}",
-            "a {c} {s} with the text \"{t}\"");
-    private static final List<String> SEVERAL_TEXT = List.of("{n} {c} {p} and the word {t}",
-            "{n} {c} {p} with the text \"{t}\"");
-    private static final Map<String, String> WHERE = Map.of("left", "on the left", "right", "on the right",
-            "top", "at the top", "bottom", "at the bottom", "center", "in the center");
+    private static final List<String> SINGLE = List.of(
+            "a {c} {s}",
+            "a photo of a {c} {s}.",
+            "a {z} {c} {s}",
+            "a {c} {s} {w}",
+            "a {z} {c} {s} {w}",
+            "there is one {c} {s}",
+            "a drawing of a {c} {s}.");
+    private static final List<String> SEVERAL = List.of(
+            "{n} {c} {p}",
+            "a photo of {n} {c} {p}.",
+            "{n} {z} {c} {p}",
+            "there are {n} {c} {p}",
+            "a drawing of {n} {c} {p}.");
+    private static final List<String> SINGLE_TEXT =
+            List.of("a {c} {s} and the word {t}", "a {c} {s} with the text \"{t}\"");
+    private static final List<String> SEVERAL_TEXT =
+            List.of("{n} {c} {p} and the word {t}", "{n} {c} {p} with the text \"{t}\"");
+    private static final Map<String, String> WHERE = Map.of(
+            "left",
+            "on the left",
+            "right",
+            "on the right",
+            "top",
+            "at the top",
+            "bottom",
+            "at the bottom",
+            "center",
+            "in the center");
 
     /** What a stage sees of a scene. */
     record Scene(String colour, String shape, int count, String text, String size, String position) {
@@ -39,8 +58,13 @@ final class SceneWriter {
         static Scene of(Example e) {
             Map<String, String> a = e.attributes();
             String text = a.get("text");
-            return new Scene(a.get("colour"), a.get("shape"), Integer.parseInt(a.get("count")),
-                    text == null || text.isBlank() ? null : text, a.getOrDefault("size", "small"), a.get("position"));
+            return new Scene(
+                    a.get("colour"),
+                    a.get("shape"),
+                    Integer.parseInt(a.get("count")),
+                    text == null || text.isBlank() ? null : text,
+                    a.getOrDefault("size", "small"),
+                    a.get("position"));
         }
     }
 
@@ -68,8 +92,8 @@ final class SceneWriter {
     String clean(Example e, SplittableRandom random) {
         Scene s = Scene.of(e);
         observe(s);
-        return SceneText.description(s.colour() + " " + s.shape(), number(s.count()),
-                caption ? captionOf(s, random) : null, s.text());
+        return SceneText.description(
+                s.colour() + " " + s.shape(), number(s.count()), caption ? captionOf(s, random) : null, s.text());
     }
 
     /** @return the description with each stage's errors drawn at its rates (for training) */
@@ -84,14 +108,19 @@ final class SceneWriter {
             if (random.nextDouble() < errors.rate("caption", "missing")) {
                 captionText = "";
             } else {
-                captionText = captionOf(new Scene(maybe("caption", "colour", truth.colour(), colours, random),
-                        maybe("caption", "shape", truth.shape(), shapes, random),
-                        maybeCount("caption", truth.count(), random),
-                        maybeWord("caption", truth.text(), random), truth.size(), truth.position()), random);
+                captionText = captionOf(
+                        new Scene(
+                                maybe("caption", "colour", truth.colour(), colours, random),
+                                maybe("caption", "shape", truth.shape(), shapes, random),
+                                maybeCount("caption", truth.count(), random),
+                                maybeWord("caption", truth.text(), random),
+                                truth.size(),
+                                truth.position()),
+                        random);
             }
         }
-        String text = random.nextDouble() < errors.rate("ocr", "missing") ? null
-                : maybeWord("ocr", truth.text(), random);
+        String text =
+                random.nextDouble() < errors.rate("ocr", "missing") ? null : maybeWord("ocr", truth.text(), random);
         return SceneText.description(colour + " " + shape, number(count), captionText, text);
     }
 
@@ -104,8 +133,7 @@ final class SceneWriter {
         }
     }
 
-    private String maybe(String stage, String attribute, String right, TreeSet<String> seen,
-            SplittableRandom random) {
+    private String maybe(String stage, String attribute, String right, TreeSet<String> seen, SplittableRandom random) {
         return random.nextDouble() >= errors.rate(stage, attribute) ? right : other(right, seen, random);
     }
 
@@ -152,7 +180,8 @@ final class SceneWriter {
 
     /** English plural of a shape word: {@code cross} gives {@code crosses}, {@code circle} gives {@code circles}. */
     static String plural(String word) {
-        return word.endsWith("s") || word.endsWith("x") || word.endsWith("ch") || word.endsWith("sh") ? word + "es"
+        return word.endsWith("s") || word.endsWith("x") || word.endsWith("ch") || word.endsWith("sh")
+                ? word + "es"
                 : word + "s";
     }
 

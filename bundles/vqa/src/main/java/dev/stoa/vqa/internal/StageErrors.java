@@ -41,8 +41,10 @@ record StageErrors(Map<String, Map<String, Double>> rates) {
             return NONE;
         }
         if (!(value instanceof Map<?, ?> stages)) {
-            throw bad("stage_errors", "is '" + value + "'; write a map of stage to rates, e.g."
-                    + " {tags: {shape: 0.3}, count: {count: 0.3}}");
+            throw bad(
+                    "stage_errors",
+                    "is '" + value + "'; write a map of stage to rates, e.g."
+                            + " {tags: {shape: 0.3}, count: {count: 0.3}}");
         }
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> s : stages.entrySet()) {
@@ -52,8 +54,10 @@ record StageErrors(Map<String, Map<String, Double>> rates) {
                 throw bad("stage_errors." + stage, "is not a stage; use " + STAGES.keySet());
             }
             if (!(s.getValue() instanceof Map<?, ?> given)) {
-                throw bad("stage_errors." + stage, "is '" + s.getValue() + "'; write a map of attribute to rate, e.g. {"
-                        + attributes.get(0) + ": 0.1}");
+                throw bad(
+                        "stage_errors." + stage,
+                        "is '" + s.getValue() + "'; write a map of attribute to rate, e.g. {" + attributes.get(0)
+                                + ": 0.1}");
             }
             Map<String, Double> r = new LinkedHashMap<>();
             for (Map.Entry<?, ?> a : given.entrySet()) {

@@ -30,11 +30,9 @@ final class VqaEvalSet {
     }
 
     /** One question of the set. */
-    record Item(String id, Example example, SceneQuestion question) {
-    }
+    record Item(String id, Example example, SceneQuestion question) {}
 
-    private VqaEvalSet() {
-    }
+    private VqaEvalSet() {}
 
     /**
      * @param shapes the shapes dataset factory

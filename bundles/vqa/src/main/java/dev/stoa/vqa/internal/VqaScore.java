@@ -14,8 +14,7 @@ final class VqaScore {
     /** How many wrong answers the report lists, for a reader to see what goes wrong. */
     static final int SHOWN_WRONG = 12;
 
-    private VqaScore() {
-    }
+    private VqaScore() {}
 
     /**
      * @param set the evaluation set

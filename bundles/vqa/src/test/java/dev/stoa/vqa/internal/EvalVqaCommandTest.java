@@ -31,15 +31,19 @@ class EvalVqaCommandTest {
         Map<String, String> answers = new HashMap<>();
         for (int i = 0; i < set.size(); i++) {
             Map<String, Object> json = VqaEvalSet.json(set.get(i));
-            answers.put(json.get("image") + "|" + json.get("question"), i % 2 == 0 ? set.get(i).question().answer()
-                    : "zebra");
+            answers.put(
+                    json.get("image") + "|" + json.get("question"),
+                    i % 2 == 0 ? set.get(i).question().answer() : "zebra");
         }
         EvalVqaCommand.Pipelines pipelines = (pipeline, request) -> switch (pipeline) {
             case "oracle" -> " " + answers.get(request.getString("image") + "|" + request.getString("question"));
             default -> throw new StoaException(FailureCode.UNAVAILABLE, "clip-tiny is training");
         };
-        return new EvalVqaCommand(new ShapesDatasetFactory(), pipelines).run(List.of(args),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new EvalVqaCommand(new ShapesDatasetFactory(), pipelines)
+                .run(
+                        List.of(args),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     @Test
@@ -47,11 +51,14 @@ class EvalVqaCommandTest {
         assertThat(run("--n", "8", "--seed", "3", "--image-size", "48", "--pipeline", "oracle,broken"))
                 .isEqualTo(StoaCommand.OK);
         String printed = out.toString(StandardCharsets.UTF_8);
-        assertThat(printed).startsWith("eval-vqa: 8 questions (seed 3, 48 px)\n")
+        assertThat(printed)
+                .startsWith("eval-vqa: 8 questions (seed 3, 48 px)\n")
                 .containsPattern("overall\\s+50\\.0% \\(4/8\\)\\s+0\\.0% \\(0/8\\)")
-                .contains("oracle: some wrong answers:").contains("got 'zebra'")
+                .contains("oracle: some wrong answers:")
+                .contains("got 'zebra'")
                 .containsPattern("question\\s+oracle\\s+broken");
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("broken: 8 of 8 calls failed (counted wrong)")
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("broken: 8 of 8 calls failed (counted wrong)")
                 .contains("UNAVAILABLE: clip-tiny is training");
     }
 
@@ -59,19 +66,22 @@ class EvalVqaCommandTest {
     void theRequestIsWhatAnHttpClientSends() throws Exception {
         List<JsonObject> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         new EvalVqaCommand(new ShapesDatasetFactory(), (pipeline, request) -> {
-            seen.add(request);
-            return "red";
-        }).run(List.of("--n", "2", "--parallel", "1"), new PrintStream(out, true), new PrintStream(err, true));
+                    seen.add(request);
+                    return "red";
+                })
+                .run(List.of("--n", "2", "--parallel", "1"), new PrintStream(out, true), new PrintStream(err, true));
         assertThat(seen).hasSize(2).allSatisfy(r -> {
             assertThat(r.fieldNames()).containsExactlyInAnyOrder("image", "question");
-            assertThat(java.util.Base64.getDecoder().decode(r.getString("image"))).startsWith(0x89, 'P', 'N', 'G');
+            assertThat(java.util.Base64.getDecoder().decode(r.getString("image")))
+                    .startsWith(0x89, 'P', 'N', 'G');
         });
     }
 
     @Test
     void badOptionIsAUsageError() throws Exception {
         assertThat(run("--n", "zero")).isEqualTo(StoaCommand.USAGE_ERROR);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--n is 'zero'; use a whole number from 1 to 10000")
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--n is 'zero'; use a whole number from 1 to 10000")
                 .contains("usage: eval-vqa [--pipeline");
     }
 }

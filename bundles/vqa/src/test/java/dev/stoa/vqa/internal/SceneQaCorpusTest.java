@@ -20,13 +20,16 @@ class SceneQaCorpusTest {
             Map<String, String> a = examples.get(i).attributes();
             String t = texts.get(i);
             String count = SceneQuestions.NUMBERS.get(Integer.parseInt(a.get("count")));
-            assertThat(t).startsWith("scene: " + a.get("colour") + " " + a.get("shape") + ". count: " + count
-                    + ". text: " + a.getOrDefault("text", "") + ".\nq: ");
+            assertThat(t)
+                    .startsWith("scene: " + a.get("colour") + " " + a.get("shape") + ". count: " + count + ". text: "
+                            + a.getOrDefault("text", "") + ".\nq: ");
             String question = t.substring(t.indexOf("q: ") + 3, t.indexOf("\na: "));
             String answer = t.substring(t.indexOf("\na: ") + 4);
-            String expected = question.contains("colo") ? a.get("colour") : question.contains("many")
-                    || question.contains("number") ? count : question.contains("shape") && !question.contains("text")
-                    ? a.get("shape") : a.get("text");
+            String expected = question.contains("colo")
+                    ? a.get("colour")
+                    : question.contains("many") || question.contains("number")
+                            ? count
+                            : question.contains("shape") && !question.contains("text") ? a.get("shape") : a.get("text");
             assertThat(answer).as(t).isEqualTo(expected);
         }
         // the corpus has words and several counts to learn from
@@ -37,7 +40,8 @@ class SceneQaCorpusTest {
     void sameSeedSameTextAndFewShotBlocksComeFromOtherScenes() throws Exception {
         List<Example> examples = ShapesScenes.examples(20);
         List<String> a = new SceneQaCorpus(1).texts(examples, new SplittableRandom(9));
-        assertThat(new SceneQaCorpus(1).texts(examples, new SplittableRandom(9))).isEqualTo(a);
+        assertThat(new SceneQaCorpus(1).texts(examples, new SplittableRandom(9)))
+                .isEqualTo(a);
         for (String t : a) {
             long blocks = t.lines().filter(l -> l.startsWith("scene: ")).count();
             assertThat(blocks).as(t).isBetween(2L, 3L);
@@ -53,6 +57,7 @@ class SceneQaCorpusTest {
         assertThat(SceneText.prompt(d, q.question()))
                 .isEqualTo("scene: red circle. count: two. text: STOP.\nq: What colour is the shape?\na:");
         assertThat(SceneText.solved(d, q)).isEqualTo(SceneText.prompt(d, q.question()) + " red\n");
-        assertThat(SceneText.description("red circle", "one", null)).isEqualTo("scene: red circle. count: one. text: .\n");
+        assertThat(SceneText.description("red circle", "one", null))
+                .isEqualTo("scene: red circle. count: one. text: .\n");
     }
 }

@@ -29,10 +29,10 @@ class SceneQaFactoryTest {
 
     @Test
     void inputsAreTheCorpusTokensAndTheLossGetsLogitsWithThem(@TempDir Path dir) throws Exception {
-        try (Dataset d = new ShapesDatasetFactory().open(Map.of("image_size", 16, "max_count", 3,
-                "text_probability", 0.5));
-                TrainableModel m = factory.create(Map.of("context_length", 128, "width", 32, "few_shot_probability",
-                        0));
+        try (Dataset d = new ShapesDatasetFactory()
+                        .open(Map.of("image_size", 16, "max_count", 3, "text_probability", 0.5));
+                TrainableModel m =
+                        factory.create(Map.of("context_length", 128, "width", 32, "few_shot_probability", 0));
                 NDManager manager = NDManager.newBaseManager("PyTorch")) {
             assertThat(m.modelId()).isEqualTo("gpt-scene-qa");
             m.initialize(manager);
@@ -43,7 +43,10 @@ class SceneQaFactoryTest {
             NDList in = m.inputs(manager, batch, new SplittableRandom(2));
             assertThat(in.head().getShape().getShape()).containsExactly(4, 128);
             String first = new ByteTokenizer(128).toText(in.head().get(0).toLongArray());
-            assertThat(first).isEqualTo(new SceneQaCorpus(0).texts(batch, new SplittableRandom(2)).get(0));
+            assertThat(first)
+                    .isEqualTo(new SceneQaCorpus(0)
+                            .texts(batch, new SplittableRandom(2))
+                            .get(0));
             NDList out = m.block().forward(new ParameterStore(manager, false), in, false);
             NDList lossIn = m.lossInputs(out, batch, manager);
             assertThat(lossIn.get(0).getShape().getShape()).containsExactly(4, 128, 260);
@@ -57,7 +60,9 @@ class SceneQaFactoryTest {
             try (var r = Files.newInputStream(dir.resolve("variant.properties"))) {
                 p.load(r);
             }
-            assertThat(p).containsEntry("tokenizer", "bytes").containsEntry("width", "32")
+            assertThat(p)
+                    .containsEntry("tokenizer", "bytes")
+                    .containsEntry("width", "32")
                     .containsEntry("context_length", "128");
             assertThat(Files.size(dir.resolve("gpt.params"))).isGreaterThan(1000);
         }
@@ -65,7 +70,8 @@ class SceneQaFactoryTest {
 
     @Test
     void unknownOptionAndBadProbabilityAreNamed() {
-        assertThatThrownBy(() -> factory.create(Map.of("widht", 3))).hasMessageContaining("'widht'")
+        assertThatThrownBy(() -> factory.create(Map.of("widht", 3)))
+                .hasMessageContaining("'widht'")
                 .hasMessageContaining("width");
         assertThatThrownBy(() -> factory.create(Map.of("few_shot_probability", 2)))
                 .hasMessageContaining("few_shot_probability");

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class SceneQuestionsTest {
 
     private static Example scene(String colour, String shape, int count, String text) {
-        Map<String, String> a = new java.util.LinkedHashMap<>(Map.of("colour", colour, "shape", shape, "count",
-                Integer.toString(count)));
+        Map<String, String> a = new java.util.LinkedHashMap<>(
+                Map.of("colour", colour, "shape", shape, "count", Integer.toString(count)));
         if (text != null) {
             a.put("text", text);
         }
@@ -33,7 +33,8 @@ class SceneQuestionsTest {
     @Test
     void sceneWithoutAWordGetsNoTextQuestion() {
         assertThat(SceneQuestions.of(scene("blue", "star", 1, null), new SplittableRandom(1)))
-                .extracting(SceneQuestion::type).containsExactly("colour", "shape", "count");
+                .extracting(SceneQuestion::type)
+                .containsExactly("colour", "shape", "count");
     }
 
     @Test
@@ -49,7 +50,8 @@ class SceneQuestionsTest {
     void exampleWithoutShapeAttributesIsRefusedWithTheFix() {
         Example bare = new Example("x/1", new Image(1, 1, new byte[3]), List.of("a cat"), null, Map.of());
         assertThatThrownBy(() -> SceneQuestions.of(bare, new SplittableRandom(0)))
-                .hasMessageContaining("'colour'").hasMessageContaining("'shapes' dataset");
+                .hasMessageContaining("'colour'")
+                .hasMessageContaining("'shapes' dataset");
     }
 
     @Test
@@ -59,6 +61,7 @@ class SceneQuestionsTest {
         assertThat(q.isAnsweredBy("Stop.\nq: more")).isTrue();
         assertThat(q.isAnsweredBy("stops")).isFalse();
         assertThat(q.isAnsweredBy("")).isFalse();
-        assertThat(new SceneQuestion("count", "How many?", "two").isAnsweredBy("two red circles")).isTrue();
+        assertThat(new SceneQuestion("count", "How many?", "two").isAnsweredBy("two red circles"))
+                .isTrue();
     }
 }

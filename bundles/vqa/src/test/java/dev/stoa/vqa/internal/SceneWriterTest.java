@@ -22,7 +22,9 @@ class SceneWriterTest {
             String d = writer.noisy(e, random);
             String caption = d.substring(d.indexOf("caption: ") + 9, d.indexOf(". text: "));
             int count = Integer.parseInt(a.get("count"));
-            assertThat(caption).as(d).contains(a.get("colour"))
+            assertThat(caption)
+                    .as(d)
+                    .contains(a.get("colour"))
                     .contains(count == 1 ? a.get("shape") : SceneWriter.plural(a.get("shape")));
             if (count > 1) {
                 assertThat(caption).as(d).contains(SceneQuestions.NUMBERS.get(count));
@@ -36,15 +38,16 @@ class SceneWriterTest {
             } else {
                 assertThat(caption).as(d).doesNotContain("word").doesNotContain("text");
             }
-            assertThat(d).startsWith("scene: " + a.get("colour") + " " + a.get("shape") + ". count: "
-                    + SceneQuestions.NUMBERS.get(count) + ". caption: ");
+            assertThat(d)
+                    .startsWith("scene: " + a.get("colour") + " " + a.get("shape") + ". count: "
+                            + SceneQuestions.NUMBERS.get(count) + ". caption: ");
         }
     }
 
     @Test
     void errorsComeAtTheirRatesAndOnlyWhereAsked() throws Exception {
-        SceneWriter writer = new SceneWriter(false, StageErrors.parse(Map.of("tags", Map.of("shape", 0.3),
-                "count", Map.of("count", 1.0))));
+        SceneWriter writer = new SceneWriter(
+                false, StageErrors.parse(Map.of("tags", Map.of("shape", 0.3), "count", Map.of("count", 1.0))));
         SplittableRandom random = new SplittableRandom(2);
         List<Example> examples = ShapesScenes.examples(2000);
         int wrongShape = 0;
@@ -57,8 +60,9 @@ class SceneWriterTest {
             wrongShape += shape.equals(a.get("shape")) ? 0 : 1;
             assertThat(d).as("colour has no error rate").startsWith("scene: " + a.get("colour") + " ");
             if (++seen > 20) { // by then the writer has seen every count to draw a wrong one from
-                assertThat(count).as("count is always wrong").isNotEqualTo(SceneQuestions.NUMBERS.get(
-                        Integer.parseInt(a.get("count"))));
+                assertThat(count)
+                        .as("count is always wrong")
+                        .isNotEqualTo(SceneQuestions.NUMBERS.get(Integer.parseInt(a.get("count"))));
             }
         }
         // the first scenes cannot be wrong yet (no other shape seen); 0.3 of 2000 is 600 +- 3 sigma (62)
@@ -76,7 +80,8 @@ class SceneWriterTest {
     @Test
     void badRatesNameTheField() {
         assertThatThrownBy(() -> StageErrors.parse(Map.of("tag", Map.of("shape", 0.1))))
-                .isInstanceOf(StoaException.class).hasMessageContaining("stage_errors.tag is not a stage");
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("stage_errors.tag is not a stage");
         assertThatThrownBy(() -> StageErrors.parse(Map.of("count", Map.of("shape", 0.1))))
                 .hasMessageContaining("stage_errors.count.shape is not something stage 'count' reports");
         assertThatThrownBy(() -> StageErrors.parse(Map.of("ocr", Map.of("text", 1.5))))

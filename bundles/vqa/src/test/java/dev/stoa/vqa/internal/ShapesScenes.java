@@ -10,13 +10,12 @@ import java.util.Map;
 /** Real shapes scenes with counts and words, as the VQA tests read them. */
 final class ShapesScenes {
 
-    private ShapesScenes() {
-    }
+    private ShapesScenes() {}
 
     /** @return the first {@code n} training scenes: one to three copies, a word in about half */
     static List<Example> examples(int n) throws Exception {
-        try (Dataset d = new ShapesDatasetFactory().open(Map.of("image_size", 16, "max_count", 3,
-                "text_probability", 0.5))) {
+        try (Dataset d =
+                new ShapesDatasetFactory().open(Map.of("image_size", 16, "max_count", 3, "text_probability", 0.5))) {
             List<Example> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 out.add(d.split("train").get(i));

@@ -35,12 +35,18 @@ class VqaEvalSetTest {
             };
             assertThat(i.question().answer()).isEqualTo(expected);
         }
-        assertThat(set).anyMatch(i -> !i.question().answer().equals("one") && i.question().type().equals("count"));
+        assertThat(set)
+                .anyMatch(i -> !i.question().answer().equals("one")
+                        && i.question().type().equals("count"));
         List<VqaEvalSet.Item> again = VqaEvalSet.make(new ShapesDatasetFactory(), 120, 5, 32);
-        assertThat(again).extracting(VqaEvalSet.Item::id).isEqualTo(set.stream().map(VqaEvalSet.Item::id).toList());
-        assertThat(again).extracting(VqaEvalSet.Item::question)
+        assertThat(again)
+                .extracting(VqaEvalSet.Item::id)
+                .isEqualTo(set.stream().map(VqaEvalSet.Item::id).toList());
+        assertThat(again)
+                .extracting(VqaEvalSet.Item::question)
                 .isEqualTo(set.stream().map(VqaEvalSet.Item::question).toList());
-        assertThat(VqaEvalSet.make(new ShapesDatasetFactory(), 120, 6, 32)).extracting(VqaEvalSet.Item::question)
+        assertThat(VqaEvalSet.make(new ShapesDatasetFactory(), 120, 6, 32))
+                .extracting(VqaEvalSet.Item::question)
                 .isNotEqualTo(set.stream().map(VqaEvalSet.Item::question).toList());
     }
 
@@ -48,14 +54,17 @@ class VqaEvalSetTest {
     void serviceSendsImagesAsPngOfTheAskedSize() {
         List<Map<String, Object>> items = items(Map.of("n", 6, "seed", 1, "image_size", 48));
         assertThat(items).hasSize(6);
-        Image img = Image.decode(Base64.getDecoder().decode((String) items.get(0).get("image")));
+        Image img =
+                Image.decode(Base64.getDecoder().decode((String) items.get(0).get("image")));
         assertThat(img.width()).isEqualTo(48);
         assertThat(items.get(0)).containsKeys("id", "type", "question", "answer");
     }
 
     @Test
     void badSizeNamesTheField() {
-        assertThatThrownBy(() -> items(Map.of("n", 0))).isInstanceOf(StoaException.class).hasMessageContaining("n")
+        assertThatThrownBy(() -> items(Map.of("n", 0)))
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("n")
                 .hasMessageContaining("1 to 10000");
         assertThatThrownBy(() -> items(Map.of("image_size", 2.5))).hasMessageContaining("image_size");
     }

@@ -23,9 +23,11 @@ class VqaScoreTest {
             VqaEvalSet.Item item = set.get(i);
             // every colour and shape question right (in upper case with a full stop), every other one wrong,
             // except that one in three items gets no answer at all
-            boolean answerRight = item.question().type().equals("colour") || item.question().type().equals("shape");
+            boolean answerRight = item.question().type().equals("colour")
+                    || item.question().type().equals("shape");
             if (i % 3 != 0 || answerRight) {
-                answers.put(item.id(), answerRight ? " " + item.question().answer().toUpperCase() + "." : "purple");
+                answers.put(
+                        item.id(), answerRight ? " " + item.question().answer().toUpperCase() + "." : "purple");
             }
             right += answerRight ? 1 : 0;
             if (item.question().type().equals("colour")) {
@@ -35,8 +37,10 @@ class VqaScoreTest {
         }
         Map<String, Object> s = VqaScore.score(set, answers);
         Map<String, Map<String, Object>> byType = (Map<String, Map<String, Object>>) s.get("by_type");
-        assertThat(byType.get("colour")).containsEntry("correct", expectedColour[0])
-                .containsEntry("total", expectedColour[1]).containsEntry("accuracy", 1.0);
+        assertThat(byType.get("colour"))
+                .containsEntry("correct", expectedColour[0])
+                .containsEntry("total", expectedColour[1])
+                .containsEntry("accuracy", 1.0);
         assertThat(byType.get("count")).containsEntry("correct", 0).containsEntry("accuracy", 0.0);
         Map<String, Object> overall = (Map<String, Object>) s.get("overall");
         assertThat(overall).containsEntry("correct", right).containsEntry("total", 60);
@@ -58,8 +62,10 @@ class VqaScoreTest {
         assertThat(service.call(Map.of("n", 8, "answers", entries)).get("overall"))
                 .isEqualTo(Map.of("correct", 8, "total", 8, "accuracy", 1.0));
         Assertions.assertThatThrownBy(() -> service.call(Map.of("n", 8, "answers", List.of("red"))))
-                .isInstanceOf(StoaException.class).hasMessageContaining("answers");
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("answers");
         Assertions.assertThatThrownBy(() -> service.call(Map.of("n", 8, "answers", "red")))
-                .isInstanceOf(StoaException.class).hasMessageContaining("answers");
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("answers");
     }
 }

@@ -51,18 +51,16 @@ public final class RenderedLines {
     public static final Color[][] COLOURS = {
         {Color.BLACK, Color.WHITE},
         {Color.WHITE, new Color(20, 40, 110)},
-        {new Color(150, 20, 20), new Color(255, 245, 190)}};
+        {new Color(150, 20, 20), new Color(255, 245, 190)}
+    };
 
     /** A drawn line: its text, the rows of its font's ascent to descent, and where it starts. */
-    public record Line(String text, int top, int bottom, int left) {
-    }
+    public record Line(String text, int top, int bottom, int left) {}
 
     /** An image and the lines drawn on it, top to bottom. */
-    public record Sample(Image image, List<Line> lines, String description) {
-    }
+    public record Sample(Image image, List<Line> lines, String description) {}
 
-    private RenderedLines() {
-    }
+    private RenderedLines() {}
 
     /** @return {@code count} images of three lines each, cycling through the fonts, sizes, colours and phrases */
     public static List<Sample> samples(int count) {
@@ -70,8 +68,10 @@ public final class RenderedLines {
         for (int i = 0; i < count; i++) {
             Font font = FONTS.get(i % FONTS.size()).deriveFont((float) SIZES[i % SIZES.length]);
             Color[] colours = COLOURS[i % COLOURS.length];
-            List<String> texts = List.of(PHRASES.get((3 * i) % PHRASES.size()),
-                    PHRASES.get((3 * i + 1) % PHRASES.size()), PHRASES.get((3 * i + 2) % PHRASES.size()));
+            List<String> texts = List.of(
+                    PHRASES.get((3 * i) % PHRASES.size()),
+                    PHRASES.get((3 * i + 1) % PHRASES.size()),
+                    PHRASES.get((3 * i + 2) % PHRASES.size()));
             samples.add(render(texts, font, colours[0], colours[1], 0, 0));
         }
         return samples;
@@ -81,7 +81,8 @@ public final class RenderedLines {
      * Draws lines on a canvas with a margin of one line height, at an offset inside a larger canvas when
      * {@code canvasWidth}/{@code canvasHeight} are positive.
      */
-    public static Sample render(List<String> texts, Font font, Color ink, Color paper, int canvasWidth, int canvasHeight) {
+    public static Sample render(
+            List<String> texts, Font font, Color ink, Color paper, int canvasWidth, int canvasHeight) {
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         Graphics2D pg = probe.createGraphics();
         FontMetrics metrics = pg.getFontMetrics(font);
@@ -106,8 +107,10 @@ public final class RenderedLines {
             y += 2 * lineHeight;
         }
         g.dispose();
-        return new Sample(Image.fromBufferedImage(img), lines, font.getFontName() + " " + font.getSize() + "px "
-                + hex(ink) + " on " + hex(paper));
+        return new Sample(
+                Image.fromBufferedImage(img),
+                lines,
+                font.getFontName() + " " + font.getSize() + "px " + hex(ink) + " on " + hex(paper));
     }
 
     private static String hex(Color c) {

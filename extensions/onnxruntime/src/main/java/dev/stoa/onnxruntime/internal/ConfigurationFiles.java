@@ -9,13 +9,14 @@ final class ConfigurationFiles {
     /** The property FileInstall adds to the configurations it reads from etc/: the file's URL. */
     static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
 
-    private ConfigurationFiles() {
-    }
+    private ConfigurationFiles() {}
 
     /** A relative folder is resolved against the installation, so configs do not depend on the working directory. */
     static Path resolve(String home, String folder) {
         Path path = Path.of(folder.trim());
-        return path.isAbsolute() || home == null ? path : Path.of(home).resolve(path).normalize();
+        return path.isAbsolute() || home == null
+                ? path
+                : Path.of(home).resolve(path).normalize();
     }
 
     /**

@@ -40,12 +40,26 @@ import java.util.Locale;
  * @param channelsFirst {@code true} for {@code NCHW}, {@code false} for {@code NHWC}
  * @param pad value of the positions {@code fit-height} leaves empty, after normalisation
  */
-record ImagePreprocessing(Mode mode, int width, int height, int size, int cropWidth, int cropHeight, float scale,
-        float[] mean, float[] std, Channels channels, boolean channelsFirst, float pad) {
+record ImagePreprocessing(
+        Mode mode,
+        int width,
+        int height,
+        int size,
+        int cropWidth,
+        int cropHeight,
+        float scale,
+        float[] mean,
+        float[] std,
+        Channels channels,
+        boolean channelsFirst,
+        float pad) {
 
     /** How the image is resized; see the class comment. */
     enum Mode {
-        NONE, STRETCH, SHORTER_SIDE, FIT_HEIGHT;
+        NONE,
+        STRETCH,
+        SHORTER_SIDE,
+        FIT_HEIGHT;
 
         /** @return the mode written {@code fit-height} (any case), or {@code null} */
         static Mode find(String name) {
@@ -61,7 +75,9 @@ record ImagePreprocessing(Mode mode, int width, int height, int size, int cropWi
 
     /** Channel order of the tensor. */
     enum Channels {
-        RGB(3), BGR(3), GRAY(1);
+        RGB(3),
+        BGR(3),
+        GRAY(1);
 
         final int count;
 
@@ -103,9 +119,12 @@ record ImagePreprocessing(Mode mode, int width, int height, int size, int cropWi
             if (first == null) {
                 first = s;
             } else if (s[0] != first[0] || s[1] != first[1]) {
-                throw StoaException.badInput(field + "[" + i + "]", "comes out " + s[0] + "x" + s[1]
-                        + " after preprocessing, the first image " + first[0] + "x" + first[1] + "; a batch needs"
-                        + " images of one size (send them one at a time, or resize them alike)");
+                throw StoaException.badInput(
+                        field + "[" + i + "]",
+                        "comes out " + s[0] + "x" + s[1]
+                                + " after preprocessing, the first image " + first[0] + "x" + first[1]
+                                + "; a batch needs"
+                                + " images of one size (send them one at a time, or resize them alike)");
             }
         }
         int w = first[0];
@@ -127,20 +146,23 @@ record ImagePreprocessing(Mode mode, int width, int height, int size, int cropWi
         return switch (mode) {
             case NONE -> new int[] {w, h};
             case STRETCH -> new int[] {width, height};
-            case SHORTER_SIDE -> w <= h ? new int[] {size, (int) ((long) size * h / w)}
-                    : new int[] {(int) ((long) size * w / h), size};
+            case SHORTER_SIDE ->
+                w <= h ? new int[] {size, (int) ((long) size * h / w)} : new int[] {(int) ((long) size * w / h), size};
             // PaddleOCR's resize_norm_img: ceil(H * w / h), at most the width
-            case FIT_HEIGHT -> new int[] {(int) Math.min(width, Math.max(1, Math.ceil(height * (double) w / h))),
-                    height};
+            case FIT_HEIGHT ->
+                new int[] {(int) Math.min(width, Math.max(1, Math.ceil(height * (double) w / h))), height};
         };
     }
 
     private int[] outputSize(Image image, String field) {
         int[] r = resized(image);
         if (cropWidth > 0 && (r[0] < cropWidth || r[1] < cropHeight)) {
-            throw StoaException.badInput(field, "is " + image.width() + "x" + image.height() + ", " + r[0] + "x"
-                    + r[1] + " after resizing, smaller than the " + cropWidth + "x" + cropHeight + " crop; send an"
-                    + " image at least that large");
+            throw StoaException.badInput(
+                    field,
+                    "is " + image.width() + "x" + image.height() + ", " + r[0] + "x"
+                            + r[1] + " after resizing, smaller than the " + cropWidth + "x" + cropHeight
+                            + " crop; send an"
+                            + " image at least that large");
         }
         int[] fixed = fixedSize();
         return fixed != null ? fixed : r;

@@ -59,8 +59,10 @@ final class InputReader {
         }
         if (!given.isEmpty()) {
             String name = given.keySet().iterator().next();
-            throw StoaException.badInput("inputs." + name, "is not an input of model '" + model + "'; its inputs are "
-                    + inputs.stream().map(InputSpec::name).toList());
+            throw StoaException.badInput(
+                    "inputs." + name,
+                    "is not an input of model '" + model + "'; its inputs are "
+                            + inputs.stream().map(InputSpec::name).toList());
         }
         return out;
     }
@@ -71,20 +73,26 @@ final class InputReader {
         Object inputsField = request.get("inputs");
         boolean shorthand = request.containsKey("image") || request.containsKey("images");
         if (inputsField == null && shorthand) {
-            List<InputSpec> images = inputs.stream().filter(i -> i.image() != null).toList();
+            List<InputSpec> images =
+                    inputs.stream().filter(i -> i.image() != null).toList();
             if (images.size() != 1 || inputs.size() != 1) {
-                throw StoaException.badInput("image", "can stand alone only for a model with one input, an image;"
-                        + " model '" + model + "' takes " + describeAll() + ": send {\"inputs\": {...}}");
+                throw StoaException.badInput(
+                        "image",
+                        "can stand alone only for a model with one input, an image;" + " model '" + model + "' takes "
+                                + describeAll() + ": send {\"inputs\": {...}}");
             }
             Map<String, Object> value = new LinkedHashMap<>();
-            value.put(request.containsKey("image") ? "image" : "images",
+            value.put(
+                    request.containsKey("image") ? "image" : "images",
                     request.get(request.containsKey("image") ? "image" : "images"));
             given.put(images.get(0).name(), value);
             return given;
         }
         if (inputsField == null) {
-            throw StoaException.badInput("inputs", "is missing; model '" + model + "' takes " + describeAll()
-                    + ", sent as {\"inputs\": {\"name\": {\"shape\": [...], \"data\": [...]}}}");
+            throw StoaException.badInput(
+                    "inputs",
+                    "is missing; model '" + model + "' takes " + describeAll()
+                            + ", sent as {\"inputs\": {\"name\": {\"shape\": [...], \"data\": [...]}}}");
         }
         List<?> list = asList(inputsField);
         if (list != null) {
@@ -104,11 +112,13 @@ final class InputReader {
     private Tensor tensor(InputSpec spec, Map<String, Object> value, String field) {
         if (value.containsKey("image") || value.containsKey("images")) {
             if (spec.image() == null) {
-                throw StoaException.badInput(field + ".image", "input '" + spec.name() + "' takes tensors, not"
-                        + " images (its descriptor sets no 'image' preprocessing); send shape and data");
+                throw StoaException.badInput(
+                        field + ".image",
+                        "input '" + spec.name() + "' takes tensors, not"
+                                + " images (its descriptor sets no 'image' preprocessing); send shape and data");
             }
-            Tensor t = imageTensor(spec, images(value, field), field + (value.containsKey("image") ? ".image"
-                    : ".images"));
+            Tensor t = imageTensor(
+                    spec, images(value, field), field + (value.containsKey("image") ? ".image" : ".images"));
             checkShape(spec, t.shape(), field + " (after image preprocessing)");
             return t;
         }
@@ -116,14 +126,16 @@ final class InputReader {
         if (declared != null) {
             DType dtype = DType.parse(String.valueOf(declared), field + ".dtype", FailureCode.BAD_INPUT);
             if (dtype != spec.dtype()) {
-                throw StoaException.badInput(field + ".dtype", "is " + dtype.id() + "; input '" + spec.name()
-                        + "' takes " + describe(spec));
+                throw StoaException.badInput(
+                        field + ".dtype", "is " + dtype.id() + "; input '" + spec.name() + "' takes " + describe(spec));
             }
         }
         Object data = value.get("data");
         if (data == null) {
-            throw StoaException.badInput(field + ".data", "is missing; send the values, flat with 'shape' or nested,"
-                    + " for " + describe(spec) + (spec.image() != null ? ", or 'image'" : ""));
+            throw StoaException.badInput(
+                    field + ".data",
+                    "is missing; send the values, flat with 'shape' or nested," + " for " + describe(spec)
+                            + (spec.image() != null ? ", or 'image'" : ""));
         }
         if (data.getClass().isArray()) {
             return fromArray(spec, data, shape(value, field, data), field);
@@ -137,13 +149,17 @@ final class InputReader {
         long[] nestedShape = dims.stream().mapToLong(Long::longValue).toArray();
         long[] shape = value.get("shape") != null ? shape(value, field, null) : nestedShape;
         if (value.get("shape") != null && nestedShape.length > 1 && !Arrays.equals(nestedShape, shape)) {
-            throw StoaException.badInput(field + ".shape", "is " + Arrays.toString(shape) + " but the nested data is "
-                    + Arrays.toString(nestedShape) + "; send one or make them agree");
+            throw StoaException.badInput(
+                    field + ".shape",
+                    "is " + Arrays.toString(shape) + " but the nested data is " + Arrays.toString(nestedShape)
+                            + "; send one or make them agree");
         }
         checkShape(spec, shape, field + ".shape");
         if (Tensor.elements(shape) != flat.size()) {
-            throw StoaException.badInput(field + ".data", "has " + flat.size() + " values; shape "
-                    + Arrays.toString(shape) + " needs " + Tensor.elements(shape));
+            throw StoaException.badInput(
+                    field + ".data",
+                    "has " + flat.size() + " values; shape " + Arrays.toString(shape) + " needs "
+                            + Tensor.elements(shape));
         }
         Tensor t = Tensor.zeros(spec.dtype(), shape);
         for (int i = 0; i < flat.size(); i++) {
@@ -167,8 +183,9 @@ final class InputReader {
         long[] shape = new long[list.size()];
         for (int i = 0; i < shape.length; i++) {
             if (!(list.get(i) instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 0) {
-                throw StoaException.badInput(field + ".shape[" + i + "]", "is " + list.get(i) + "; a dimension is a"
-                        + " whole number, 0 or more");
+                throw StoaException.badInput(
+                        field + ".shape[" + i + "]",
+                        "is " + list.get(i) + "; a dimension is a" + " whole number, 0 or more");
             }
             shape[i] = n.longValue();
         }
@@ -183,19 +200,24 @@ final class InputReader {
             fits = want[i] == -1 || want[i] == shape[i];
         }
         if (!fits) {
-            throw StoaException.badInput(field, "is " + Arrays.toString(shape) + "; input '" + spec.name()
-                    + "' takes " + describe(spec) + " (-1: any size)");
+            throw StoaException.badInput(
+                    field,
+                    "is " + Arrays.toString(shape) + "; input '" + spec.name() + "' takes " + describe(spec)
+                            + " (-1: any size)");
         }
         if (maxBatch > 0 && want.length > 0 && want[0] == -1 && shape[0] > maxBatch) {
-            throw new StoaException(FailureCode.TOO_LARGE, "'" + field + "': batch of " + shape[0] + " is over"
-                    + " model '" + model + "''s maxBatch of " + maxBatch + "; send at most " + maxBatch
-                    + " at a time, or raise maxBatch in its " + ModelDescriptor.FILE);
+            throw new StoaException(
+                    FailureCode.TOO_LARGE,
+                    "'" + field + "': batch of " + shape[0] + " is over"
+                            + " model '" + model + "''s maxBatch of " + maxBatch + "; send at most " + maxBatch
+                            + " at a time, or raise maxBatch in its " + ModelDescriptor.FILE);
         }
         try {
             Tensor.elements(shape);
         } catch (ArithmeticException e) {
-            throw new StoaException(FailureCode.TOO_LARGE, "'" + field + "': " + Arrays.toString(shape)
-                    + " has more elements than fit in memory");
+            throw new StoaException(
+                    FailureCode.TOO_LARGE,
+                    "'" + field + "': " + Arrays.toString(shape) + " has more elements than fit in memory");
         }
     }
 
@@ -204,22 +226,28 @@ final class InputReader {
         List<?> list = asList(node);
         if (list == null) {
             if (depth != dims.size()) {
-                throw StoaException.badInput(field, "mixes numbers and arrays at depth " + depth + "; nest every"
-                        + " value equally deep, or send it flat with 'shape'");
+                throw StoaException.badInput(
+                        field,
+                        "mixes numbers and arrays at depth " + depth + "; nest every"
+                                + " value equally deep, or send it flat with 'shape'");
             }
             flat.add(node);
             return;
         }
         if (depth == dims.size()) {
             if (!flat.isEmpty()) {
-                throw StoaException.badInput(field, "mixes numbers and arrays at depth " + depth + "; nest every"
-                        + " value equally deep, or send it flat with 'shape'");
+                throw StoaException.badInput(
+                        field,
+                        "mixes numbers and arrays at depth " + depth + "; nest every"
+                                + " value equally deep, or send it flat with 'shape'");
             }
             dims.add((long) list.size());
         } else if (depth > dims.size() || dims.get(depth) != list.size()) {
-            throw StoaException.badInput(field, "is ragged: an array at depth " + depth + " has " + list.size()
-                    + " items where another has " + (depth < dims.size() ? dims.get(depth) : "none")
-                    + "; every row needs the same length");
+            throw StoaException.badInput(
+                    field,
+                    "is ragged: an array at depth " + depth + " has " + list.size()
+                            + " items where another has " + (depth < dims.size() ? dims.get(depth) : "none")
+                            + "; every row needs the same length");
         }
         for (Object item : list) {
             flatten(item, depth + 1, dims, flat, field);
@@ -246,13 +274,15 @@ final class InputReader {
             return;
         }
         if (!(v instanceof Number n)) {
-            throw StoaException.badInput(field, "is " + (v instanceof String ? "\"" + v + "\"" : v) + "; input '"
-                    + spec.name() + "' takes " + dtype.id() + " numbers");
+            throw StoaException.badInput(
+                    field,
+                    "is " + (v instanceof String ? "\"" + v + "\"" : v) + "; input '" + spec.name() + "' takes "
+                            + dtype.id() + " numbers");
         }
         double d = n.doubleValue();
         if (dtype.integral() && (d != Math.rint(d) || Double.isInfinite(d))) {
-            throw StoaException.badInput(field, "is " + n + ", not a whole number; input '" + spec.name() + "' takes "
-                    + dtype.id());
+            throw StoaException.badInput(
+                    field, "is " + n + ", not a whole number; input '" + spec.name() + "' takes " + dtype.id());
         }
         long l = n.longValue();
         switch (dtype) {
@@ -268,8 +298,10 @@ final class InputReader {
 
     private static long inRange(long v, long min, long max, InputSpec spec, String field) {
         if (v < min || v > max) {
-            throw StoaException.badInput(field, "is " + v + ", outside " + min + ".." + max + " of input '"
-                    + spec.name() + "''s " + spec.dtype().id());
+            throw StoaException.badInput(
+                    field,
+                    "is " + v + ", outside " + min + ".." + max + " of input '" + spec.name() + "''s "
+                            + spec.dtype().id());
         }
         return v;
     }
@@ -289,18 +321,23 @@ final class InputReader {
             // bytes are the storage of all three one-byte types
             given = spec.dtype() == DType.INT8 || spec.dtype() == DType.BOOL ? spec.dtype() : DType.UINT8;
         } else {
-            throw StoaException.badInput(field + ".data", "is a " + array.getClass().getSimpleName()
-                    + "; send a list of numbers or a float[], double[], long[], int[] or byte[]");
+            throw StoaException.badInput(
+                    field + ".data",
+                    "is a " + array.getClass().getSimpleName()
+                            + "; send a list of numbers or a float[], double[], long[], int[] or byte[]");
         }
         if (given != spec.dtype()) {
-            throw StoaException.badInput(field + ".data", "is " + given.id() + " (" + array.getClass().getSimpleName()
-                    + "); input '" + spec.name() + "' takes " + describe(spec));
+            throw StoaException.badInput(
+                    field + ".data",
+                    "is " + given.id() + " (" + array.getClass().getSimpleName() + "); input '" + spec.name()
+                            + "' takes " + describe(spec));
         }
         int length = Array.getLength(array);
         checkShape(spec, shape, field + ".shape");
         if (Tensor.elements(shape) != length) {
-            throw StoaException.badInput(field + ".data", "has " + length + " values; shape " + Arrays.toString(shape)
-                    + " needs " + Tensor.elements(shape));
+            throw StoaException.badInput(
+                    field + ".data",
+                    "has " + length + " values; shape " + Arrays.toString(shape) + " needs " + Tensor.elements(shape));
         }
         return new Tensor(given, shape, array);
     }
@@ -362,15 +399,18 @@ final class InputReader {
                 throw StoaException.badInput(field, "is not valid base64 (" + e.getMessage() + ")");
             }
         } else {
-            throw StoaException.badInput(field, value == null ? "is missing; send the base64 of a PNG or JPEG file"
-                    : "must be the base64 of a PNG or JPEG file");
+            throw StoaException.badInput(
+                    field,
+                    value == null
+                            ? "is missing; send the base64 of a PNG or JPEG file"
+                            : "must be the base64 of a PNG or JPEG file");
         }
         try {
             return Image.decode(bytes);
         } catch (StoaException e) {
             // Image names the field 'image': say which one it is in this request
-            throw new StoaException(e.code(), "'" + field + "': " + e.getMessage().replaceFirst("^'image':? ?", ""),
-                    e);
+            throw new StoaException(
+                    e.code(), "'" + field + "': " + e.getMessage().replaceFirst("^'image':? ?", ""), e);
         }
     }
 

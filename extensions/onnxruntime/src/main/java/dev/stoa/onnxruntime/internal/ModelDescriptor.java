@@ -46,18 +46,25 @@ import java.util.Set;
  * @param outputs the declared outputs, or {@code null} to return every output of the model as it is
  * @param warmup shapes to warm up with, by input name; inputs not named here warm up with every {@code -1} as 1
  */
-record ModelDescriptor(Path folder, String name, String version, Path model, int maxBatch, List<InputSpec> inputs,
-        List<OutputSpec> outputs, Map<String, long[]> warmup) {
+record ModelDescriptor(
+        Path folder,
+        String name,
+        String version,
+        Path model,
+        int maxBatch,
+        List<InputSpec> inputs,
+        List<OutputSpec> outputs,
+        Map<String, long[]> warmup) {
 
     /** The descriptor's file name. */
     static final String FILE = "stoa-model.json";
 
-    private static final Set<String> FIELDS = Set.of("name", "version", "model", "maxBatch", "inputs", "outputs",
-            "warmup", "description");
+    private static final Set<String> FIELDS =
+            Set.of("name", "version", "model", "maxBatch", "inputs", "outputs", "warmup", "description");
     private static final Set<String> INPUT_FIELDS = Set.of("name", "dtype", "shape", "image", "description");
     private static final Set<String> OUTPUT_FIELDS = Set.of("name", "dtype", "shape", "postprocess", "description");
-    private static final Set<String> IMAGE_FIELDS = Set.of("resize", "width", "height", "size", "crop", "scale",
-            "mean", "std", "channels", "layout", "pad");
+    private static final Set<String> IMAGE_FIELDS =
+            Set.of("resize", "width", "height", "size", "crop", "scale", "mean", "std", "channels", "layout", "pad");
     private static final Set<String> POST_FIELDS = Set.of("softmax", "topK", "labels");
 
     /**
@@ -68,8 +75,7 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
      * @param shape the shape with {@code -1} for varying dimensions, or {@code null} for the model's
      * @param image how an image becomes this input, or {@code null} when it takes tensors only
      */
-    record InputSpec(String name, DType dtype, long[] shape, ImagePreprocessing image) {
-    }
+    record InputSpec(String name, DType dtype, long[] shape, ImagePreprocessing image) {}
 
     /**
      * An output as the descriptor declares it.
@@ -79,8 +85,7 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
      * @param shape the shape, or {@code null} for the model's
      * @param post what to do with it before answering
      */
-    record OutputSpec(String name, DType dtype, long[] shape, Postprocessing post) {
-    }
+    record OutputSpec(String name, DType dtype, long[] shape, Postprocessing post) {}
 
     /**
      * Reads a folder's descriptor; without one, the folder must hold exactly one {@code .onnx} file, served with the
@@ -92,8 +97,10 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
      */
     static ModelDescriptor read(Path folder) {
         if (!Files.isDirectory(folder)) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "model folder " + folder + " does not exist; set 'folder'"
-                    + " to a folder holding an .onnx file and " + FILE);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "model folder " + folder + " does not exist; set 'folder'"
+                            + " to a folder holding an .onnx file and " + FILE);
         }
         Path file = folder.resolve(FILE);
         String where = file.toString();
@@ -118,7 +125,10 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
     static ModelDescriptor parse(Path folder, JsonObject d, String where) {
         Fields f = new Fields(where);
         f.known(d, "", FIELDS);
-        String name = f.string(d, "name", folder.getFileName() == null ? "model" : folder.getFileName().toString());
+        String name = f.string(
+                d,
+                "name",
+                folder.getFileName() == null ? "model" : folder.getFileName().toString());
         String version = f.string(d, "version", null);
         Path model = modelFile(folder, f.string(d, "model", null), where);
         int maxBatch = f.integer(d, "maxBatch", 0, 0);
@@ -142,12 +152,14 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
         }
         Map<String, long[]> warmup = new LinkedHashMap<>();
         if (d.has("warmup")) {
-            for (Map.Entry<String, JsonElement> e : f.object(d.get("warmup"), "warmup").entrySet()) {
+            for (Map.Entry<String, JsonElement> e :
+                    f.object(d.get("warmup"), "warmup").entrySet()) {
                 long[] shape = f.shape(e.getValue(), "warmup." + e.getKey());
                 for (long dim : shape) {
                     if (dim < 1) {
-                        throw f.error("warmup." + e.getKey(), "has " + dim + "; a warm-up shape needs every"
-                                + " dimension 1 or more");
+                        throw f.error(
+                                "warmup." + e.getKey(),
+                                "has " + dim + "; a warm-up shape needs every" + " dimension 1 or more");
                     }
                 }
                 warmup.put(e.getKey(), shape);
@@ -160,23 +172,30 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
         if (named != null) {
             Path file = folder.resolve(named);
             if (!Files.isRegularFile(file)) {
-                throw new StoaException(FailureCode.BAD_CONFIG, where + ": 'model' names " + named + ", which is not"
-                        + " a file in " + folder + "; put the ONNX file there or fix the name");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        where + ": 'model' names " + named + ", which is not" + " a file in " + folder
+                                + "; put the ONNX file there or fix the name");
             }
             return file;
         }
         List<Path> onnx;
         try (var files = Files.list(folder)) {
-            onnx = files.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")).sorted()
+            onnx = files.filter(p ->
+                            p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx"))
+                    .sorted()
                     .toList();
         } catch (IOException e) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "model folder " + folder + " cannot be listed: "
-                    + e.getMessage(), e);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG, "model folder " + folder + " cannot be listed: " + e.getMessage(), e);
         }
         if (onnx.size() != 1) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "model folder " + folder + " holds " + onnx.size()
-                    + " .onnx files " + onnx.stream().map(p -> p.getFileName().toString()).toList() + "; name the"
-                    + " one to serve as 'model' in " + where);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "model folder " + folder + " holds " + onnx.size()
+                            + " .onnx files "
+                            + onnx.stream().map(p -> p.getFileName().toString()).toList() + "; name the"
+                            + " one to serve as 'model' in " + where);
         }
         return onnx.get(0);
     }
@@ -186,8 +205,8 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
         String name = f.requiredString(o, "name", path);
         DType dtype = o.has("dtype") ? f.dtype(o, path) : null;
         long[] shape = o.has("shape") ? f.shape(o.get("shape"), path + ".shape") : null;
-        ImagePreprocessing image = o.has("image") ? image(f, f.object(o.get("image"), path + ".image"),
-                path + ".image") : null;
+        ImagePreprocessing image =
+                o.has("image") ? image(f, f.object(o.get("image"), path + ".image"), path + ".image") : null;
         return new InputSpec(name, dtype, shape, image);
     }
 
@@ -238,8 +257,10 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
                 }
                 return List.copyOf(lines);
             } catch (IOException x) {
-                throw f.error(path + ".labels", "names " + e.getAsString() + ", which cannot be read in " + folder
-                        + " (" + x + "); put a file with one label per line there");
+                throw f.error(
+                        path + ".labels",
+                        "names " + e.getAsString() + ", which cannot be read in " + folder + " (" + x
+                                + "); put a file with one label per line there");
             }
         }
         throw f.error(path + ".labels", "must be an array of strings or the name of a file in the folder");
@@ -249,8 +270,9 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
         f.known(o, path + ".", IMAGE_FIELDS);
         ImagePreprocessing.Mode mode = ImagePreprocessing.Mode.find(f.string(o, "resize", "none"));
         if (mode == null) {
-            throw f.error(path + ".resize", "is '" + f.string(o, "resize", "") + "'; use stretch, shorter-side,"
-                    + " fit-height or none");
+            throw f.error(
+                    path + ".resize",
+                    "is '" + f.string(o, "resize", "") + "'; use stretch, shorter-side," + " fit-height or none");
         }
         int width = 0;
         int height = 0;
@@ -269,7 +291,7 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
                     throw f.error(path, "resize 'shorter-side' needs 'size', the shorter side in pixels");
                 }
             }
-            case NONE -> { }
+            case NONE -> {}
         }
         int cropWidth = 0;
         int cropHeight = 0;
@@ -301,8 +323,19 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
                 throw f.error(path + ".std", "has a 0; every channel's std must be non-zero");
             }
         }
-        return new ImagePreprocessing(mode, width, height, size, cropWidth, cropHeight, scale, mean, std, channels,
-                layout.equals("NCHW"), (float) f.number(o, "pad", 0, path));
+        return new ImagePreprocessing(
+                mode,
+                width,
+                height,
+                size,
+                cropWidth,
+                cropHeight,
+                scale,
+                mean,
+                std,
+                channels,
+                layout.equals("NCHW"),
+                (float) f.number(o, "pad", 0, path));
     }
 
     /** Typed field access with messages that name the descriptor, the field's path and what to write. */
@@ -315,7 +348,10 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
         void known(JsonObject o, String prefix, Set<String> fields) {
             for (String key : o.keySet()) {
                 if (!fields.contains(key)) {
-                    throw error(prefix + key, "is not a known field; use " + fields.stream().sorted().toList());
+                    throw error(
+                            prefix + key,
+                            "is not a known field; use "
+                                    + fields.stream().sorted().toList());
                 }
             }
         }
@@ -363,9 +399,13 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
 
         String requiredString(JsonObject o, String field, String path) {
             JsonElement e = o.get(field);
-            if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString() || e.getAsString().isBlank()) {
-                throw error(path + "." + field, "is missing; name the model's " + (path.startsWith("in") ? "input"
-                        : "output"));
+            if (e == null
+                    || !e.isJsonPrimitive()
+                    || !e.getAsJsonPrimitive().isString()
+                    || e.getAsString().isBlank()) {
+                throw error(
+                        path + "." + field,
+                        "is missing; name the model's " + (path.startsWith("in") ? "input" : "output"));
             }
             return e.getAsString();
         }
@@ -415,9 +455,13 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
             JsonArray a = e.getAsJsonArray();
             long[] shape = new long[a.size()];
             for (int i = 0; i < shape.length; i++) {
-                if (!isInteger(a.get(i)) || a.get(i).getAsLong() < -1 || a.get(i).getAsLong() == 0) {
-                    throw error(path + "[" + i + "]", "is " + a.get(i) + "; a dimension is a positive whole number,"
-                            + " or -1 for one that varies");
+                if (!isInteger(a.get(i))
+                        || a.get(i).getAsLong() < -1
+                        || a.get(i).getAsLong() == 0) {
+                    throw error(
+                            path + "[" + i + "]",
+                            "is " + a.get(i) + "; a dimension is a positive whole number,"
+                                    + " or -1 for one that varies");
                 }
                 shape[i] = a.get(i).getAsLong();
             }
@@ -432,8 +476,10 @@ record ModelDescriptor(Path folder, String name, String version, Path model, int
                 return out;
             }
             if (!e.isJsonArray() || e.getAsJsonArray().size() != channels) {
-                throw error(path + "." + field, "must be an array of " + channels + " numbers, one per channel in"
-                        + " the tensor's channel order");
+                throw error(
+                        path + "." + field,
+                        "must be an array of " + channels + " numbers, one per channel in"
+                                + " the tensor's channel order");
             }
             for (int i = 0; i < channels; i++) {
                 JsonElement v = e.getAsJsonArray().get(i);

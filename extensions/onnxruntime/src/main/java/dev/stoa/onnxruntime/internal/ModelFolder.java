@@ -42,8 +42,18 @@ import java.nio.file.Path;
  * @param maxTokens the descriptor's window, or 0 when it names none
  * @param maxPositions {@code config.json}'s {@code max_position_embeddings}, or 0 when unknown
  */
-record ModelFolder(Path folder, Path model, Path tokenizer, String idsInput, String maskInput, String typeIdsInput,
-        String output, Pooling pooling, boolean normalize, int maxTokens, int maxPositions) {
+record ModelFolder(
+        Path folder,
+        Path model,
+        Path tokenizer,
+        String idsInput,
+        String maskInput,
+        String typeIdsInput,
+        String output,
+        Pooling pooling,
+        boolean normalize,
+        int maxTokens,
+        int maxPositions) {
 
     /** The descriptor's file name. */
     static final String DESCRIPTOR = "stoa-encoder.json";
@@ -57,8 +67,10 @@ record ModelFolder(Path folder, Path model, Path tokenizer, String idsInput, Str
      */
     static ModelFolder read(Path folder) {
         if (!Files.isDirectory(folder)) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "model folder " + folder + " does not exist; set 'folder'"
-                    + " to a folder holding model.onnx and tokenizer.json");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "model folder " + folder + " does not exist; set 'folder'"
+                            + " to a folder holding model.onnx and tokenizer.json");
         }
         JsonObject d = json(folder.resolve(DESCRIPTOR));
         String where = folder.resolve(DESCRIPTOR).toString();
@@ -66,8 +78,11 @@ record ModelFolder(Path folder, Path model, Path tokenizer, String idsInput, Str
             return read(folder, d, where);
         } catch (ClassCastException | IllegalStateException | UnsupportedOperationException | NumberFormatException e) {
             // Gson's getAsX on a value of the wrong JSON type
-            throw new StoaException(FailureCode.BAD_CONFIG, where + " or config.json has a field of the wrong type ("
-                    + e.getMessage() + "); see the field list in the extension's README", e);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    where + " or config.json has a field of the wrong type (" + e.getMessage()
+                            + "); see the field list in the extension's README",
+                    e);
         }
     }
 
@@ -77,22 +92,35 @@ record ModelFolder(Path folder, Path model, Path tokenizer, String idsInput, Str
         Path tokenizer = existing(folder, string(d, "tokenizer", "tokenizer.json"));
         int maxTokens = d.has("maxTokens") ? d.get("maxTokens").getAsInt() : 0;
         if (maxTokens < 0) {
-            throw new StoaException(FailureCode.BAD_CONFIG, where + ": maxTokens is " + maxTokens
-                    + "; use 0 (the tokenizer's) or a positive window");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    where + ": maxTokens is " + maxTokens + "; use 0 (the tokenizer's) or a positive window");
         }
         JsonObject config = json(folder.resolve("config.json"));
-        int maxPositions = config.has("max_position_embeddings") ? config.get("max_position_embeddings").getAsInt() : 0;
-        return new ModelFolder(folder, model, tokenizer, string(inputs, "ids", "input_ids"),
-                string(inputs, "mask", "attention_mask"), string(inputs, "typeIds", "token_type_ids"),
-                string(d, "output", "last_hidden_state"), Pooling.parse(string(d, "pooling", "mean"), where),
-                !d.has("normalize") || d.get("normalize").getAsBoolean(), maxTokens, maxPositions);
+        int maxPositions = config.has("max_position_embeddings")
+                ? config.get("max_position_embeddings").getAsInt()
+                : 0;
+        return new ModelFolder(
+                folder,
+                model,
+                tokenizer,
+                string(inputs, "ids", "input_ids"),
+                string(inputs, "mask", "attention_mask"),
+                string(inputs, "typeIds", "token_type_ids"),
+                string(d, "output", "last_hidden_state"),
+                Pooling.parse(string(d, "pooling", "mean"), where),
+                !d.has("normalize") || d.get("normalize").getAsBoolean(),
+                maxTokens,
+                maxPositions);
     }
 
     private static Path existing(Path folder, String name) {
         Path file = folder.resolve(name);
         if (!Files.isRegularFile(file)) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "model folder " + folder + " has no " + name
-                    + "; put the file there or name another in " + DESCRIPTOR);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "model folder " + folder + " has no " + name + "; put the file there or name another in "
+                            + DESCRIPTOR);
         }
         return file;
     }
@@ -110,8 +138,8 @@ record ModelFolder(Path folder, Path model, Path tokenizer, String idsInput, Str
         try {
             return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
         } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw new StoaException(FailureCode.BAD_CONFIG, file + " is not a readable JSON object: " + e.getMessage(),
-                    e);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG, file + " is not a readable JSON object: " + e.getMessage(), e);
         }
     }
 }

@@ -58,8 +58,13 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed; // guarded by lock
 
-    private OnnxModel(String name, ModelDescriptor descriptor, OrtEnvironment environment, OrtSession session,
-            List<InputSpec> inputs, List<OutputSpec> outputs) {
+    private OnnxModel(
+            String name,
+            ModelDescriptor descriptor,
+            OrtEnvironment environment,
+            OrtSession session,
+            List<InputSpec> inputs,
+            List<OutputSpec> outputs) {
         this.name = name;
         this.descriptor = descriptor;
         this.environment = environment;
@@ -87,18 +92,26 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
             try {
                 session = environment.createSession(descriptor.model().toString(), options);
             } catch (OrtException e) {
-                throw new StoaException(FailureCode.BAD_CONFIG, descriptor.model() + " cannot be loaded by ONNX"
-                        + " Runtime (" + e.getMessage() + "); check that it is an intact ONNX file", e);
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        descriptor.model() + " cannot be loaded by ONNX" + " Runtime (" + e.getMessage()
+                                + "); check that it is an intact ONNX file",
+                        e);
             }
             String where = descriptor.folder().resolve(ModelDescriptor.FILE).toString();
             List<InputSpec> inputs = resolveInputs(descriptor, session.getInputInfo(), where);
             List<OutputSpec> outputs = resolveOutputs(descriptor, session.getOutputInfo(), where);
             OnnxModel model = new OnnxModel(name, descriptor, environment, session, inputs, outputs);
             long warmUp = model.warmUp(where);
-            LOG.info("Loaded model '{}' from {} in {} ms (warm-up pass {} ms): inputs {}, outputs {}", name,
-                    descriptor.model(), (System.nanoTime() - start) / 1_000_000, warmUp,
+            LOG.info(
+                    "Loaded model '{}' from {} in {} ms (warm-up pass {} ms): inputs {}, outputs {}",
+                    name,
+                    descriptor.model(),
+                    (System.nanoTime() - start) / 1_000_000,
+                    warmUp,
                     inputs.stream().map(InputReader::describe).toList(),
-                    outputs.stream().map(o -> o.name() + ": " + o.dtype().id() + " " + Arrays.toString(o.shape()))
+                    outputs.stream()
+                            .map(o -> o.name() + ": " + o.dtype().id() + " " + Arrays.toString(o.shape()))
                             .toList());
             return model;
         } catch (OrtException | RuntimeException e) {
@@ -112,8 +125,10 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
             if (e instanceof StoaException se) {
                 throw se;
             }
-            throw new StoaException(FailureCode.BAD_CONFIG, "model '" + name + "' from " + descriptor.model()
-                    + " failed to load: " + e, e);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "model '" + name + "' from " + descriptor.model() + " failed to load: " + e,
+                    e);
         }
     }
 
@@ -121,7 +136,9 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
     private static List<InputSpec> resolveInputs(ModelDescriptor d, Map<String, NodeInfo> model, String where) {
         List<InputSpec> declared = d.inputs();
         if (declared == null) {
-            declared = model.keySet().stream().map(n -> new InputSpec(n, null, null, null)).toList();
+            declared = model.keySet().stream()
+                    .map(n -> new InputSpec(n, null, null, null))
+                    .toList();
         }
         List<InputSpec> out = new ArrayList<>();
         for (int i = 0; i < declared.size(); i++) {
@@ -129,8 +146,10 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
             String path = where + ": 'inputs[" + i + "]";
             NodeInfo info = model.get(spec.name());
             if (info == null) {
-                throw new StoaException(FailureCode.BAD_CONFIG, path + "' names '" + spec.name() + "', which "
-                        + d.model().getFileName() + " does not have; its inputs are " + model.keySet());
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        path + "' names '" + spec.name() + "', which "
+                                + d.model().getFileName() + " does not have; its inputs are " + model.keySet());
             }
             TensorInfo t = tensorInfo(info, path);
             DType dtype = dtype(spec.dtype(), t, path);
@@ -143,8 +162,11 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
         LinkedHashSet<String> missing = new LinkedHashSet<>(model.keySet());
         out.forEach(s -> missing.remove(s.name()));
         if (!missing.isEmpty()) {
-            throw new StoaException(FailureCode.BAD_CONFIG, where + ": 'inputs' does not list " + missing + ", which "
-                    + d.model().getFileName() + " needs; list every input (or none, to take them from the model)");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    where + ": 'inputs' does not list " + missing + ", which "
+                            + d.model().getFileName()
+                            + " needs; list every input (or none, to take them from the model)");
         }
         return List.copyOf(out);
     }
@@ -152,7 +174,8 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
     private static List<OutputSpec> resolveOutputs(ModelDescriptor d, Map<String, NodeInfo> model, String where) {
         List<OutputSpec> declared = d.outputs();
         if (declared == null) {
-            declared = model.keySet().stream().map(n -> new OutputSpec(n, null, null, Postprocessing.IDENTITY))
+            declared = model.keySet().stream()
+                    .map(n -> new OutputSpec(n, null, null, Postprocessing.IDENTITY))
                     .toList();
         }
         List<OutputSpec> out = new ArrayList<>();
@@ -161,8 +184,10 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
             String path = where + ": 'outputs[" + i + "]";
             NodeInfo info = model.get(spec.name());
             if (info == null) {
-                throw new StoaException(FailureCode.BAD_CONFIG, path + "' names '" + spec.name() + "', which "
-                        + d.model().getFileName() + " does not have; its outputs are " + model.keySet());
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        path + "' names '" + spec.name() + "', which "
+                                + d.model().getFileName() + " does not have; its outputs are " + model.keySet());
             }
             TensorInfo t = tensorInfo(info, path);
             DType dtype = dtype(spec.dtype(), t, path);
@@ -170,14 +195,20 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
             Postprocessing post = spec.post();
             if (post != Postprocessing.IDENTITY) {
                 if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64) {
-                    throw new StoaException(FailureCode.BAD_CONFIG, path + ".postprocess': softmax and topK need a"
-                            + " float output; '" + spec.name() + "' is " + dtype.id() + " (use \"identity\")");
+                    throw new StoaException(
+                            FailureCode.BAD_CONFIG,
+                            path + ".postprocess': softmax and topK need a" + " float output; '" + spec.name() + "' is "
+                                    + dtype.id() + " (use \"identity\")");
                 }
                 long classes = shape.length == 0 ? 1 : shape[shape.length - 1];
-                if (!post.labels().isEmpty() && classes > 0 && classes != post.labels().size()) {
-                    throw new StoaException(FailureCode.BAD_CONFIG, path + ".postprocess.labels' has "
-                            + post.labels().size() + " labels but '" + spec.name() + "' has " + classes
-                            + " classes (its last dimension); give one label per class");
+                if (!post.labels().isEmpty()
+                        && classes > 0
+                        && classes != post.labels().size()) {
+                    throw new StoaException(
+                            FailureCode.BAD_CONFIG,
+                            path + ".postprocess.labels' has "
+                                    + post.labels().size() + " labels but '" + spec.name() + "' has " + classes
+                                    + " classes (its last dimension); give one label per class");
                 }
             }
             out.add(new OutputSpec(spec.name(), dtype, shape, post));
@@ -187,8 +218,10 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
 
     private static TensorInfo tensorInfo(NodeInfo info, String path) {
         if (!(info.getInfo() instanceof TensorInfo t)) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + "': '" + info.getName() + "' is "
-                    + info.getInfo() + "; model-folder services exchange tensors only");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    path + "': '" + info.getName() + "' is " + info.getInfo()
+                            + "; model-folder services exchange tensors only");
         }
         return t;
     }
@@ -196,12 +229,16 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
     private static DType dtype(DType declared, TensorInfo model, String path) {
         DType actual = DType.of(model.type);
         if (actual == null) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + "': the model's element type is " + model.type
-                    + "; model-folder services handle " + DType.supported());
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    path + "': the model's element type is " + model.type + "; model-folder services handle "
+                            + DType.supported());
         }
         if (declared != null && declared != actual) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ".dtype' is " + declared.id() + " but the model's"
-                    + " is " + actual.id() + "; write " + actual.id());
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    path + ".dtype' is " + declared.id() + " but the model's" + " is " + actual.id() + "; write "
+                            + actual.id());
         }
         return actual;
     }
@@ -217,9 +254,14 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
             fits = actual[i] <= 0 || declared[i] == -1 || declared[i] == actual[i];
         }
         if (!fits) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ".shape' is " + Arrays.toString(declared)
-                    + " but the model's is " + Arrays.toString(Arrays.stream(actual).map(d -> d > 0 ? d : -1)
-                            .toArray()) + "; a declared shape may only fix dimensions the model leaves free (-1)");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    path + ".shape' is " + Arrays.toString(declared)
+                            + " but the model's is "
+                            + Arrays.toString(Arrays.stream(actual)
+                                    .map(d -> d > 0 ? d : -1)
+                                    .toArray())
+                            + "; a declared shape may only fix dimensions the model leaves free (-1)");
         }
         long[] shape = declared.clone();
         for (int i = 0; i < shape.length; i++) {
@@ -232,30 +274,41 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
 
     private static void checkImage(ImagePreprocessing image, DType dtype, long[] shape, String path) {
         if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64 && dtype != DType.UINT8 && dtype != DType.INT8) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image': the input is " + dtype.id() + "; images"
-                    + " feed float32, float64, uint8 or int8 inputs");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    path + ".image': the input is " + dtype.id() + "; images"
+                            + " feed float32, float64, uint8 or int8 inputs");
         }
         if (shape.length != 4) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image': the input's shape is "
-                    + Arrays.toString(shape) + "; images feed rank-4 inputs, (N, C, H, W) or (N, H, W, C)");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    path + ".image': the input's shape is " + Arrays.toString(shape)
+                            + "; images feed rank-4 inputs, (N, C, H, W) or (N, H, W, C)");
         }
         int c = image.channelsFirst() ? 1 : 3;
         int h = image.channelsFirst() ? 2 : 1;
         int w = image.channelsFirst() ? 3 : 2;
         if (shape[c] != -1 && shape[c] != image.channelCount()) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image': the input has " + shape[c] + " channels"
-                    + " at axis " + c + " (" + (image.channelsFirst() ? "NCHW" : "NHWC") + ") but channels '"
-                    + image.channels() + "' makes " + image.channelCount() + "; fix 'channels' or 'layout'");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    path + ".image': the input has " + shape[c] + " channels"
+                            + " at axis " + c + " (" + (image.channelsFirst() ? "NCHW" : "NHWC") + ") but channels '"
+                            + image.channels() + "' makes " + image.channelCount() + "; fix 'channels' or 'layout'");
         }
         int[] size = image.fixedSize();
         if (size == null && (shape[h] != -1 || shape[w] != -1)) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image': the input is " + shape[h] + " high and "
-                    + shape[w] + " wide, but resize '" + image.mode().name().toLowerCase().replace('_', '-')
-                    + "' without a crop keeps each image's own size; add a crop or resize 'stretch'");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    path + ".image': the input is " + shape[h] + " high and "
+                            + shape[w] + " wide, but resize '"
+                            + image.mode().name().toLowerCase().replace('_', '-')
+                            + "' without a crop keeps each image's own size; add a crop or resize 'stretch'");
         }
         if (size != null && ((shape[h] != -1 && shape[h] != size[1]) || (shape[w] != -1 && shape[w] != size[0]))) {
-            throw new StoaException(FailureCode.BAD_CONFIG, path + ".image': makes " + size[0] + "x" + size[1]
-                    + " images but the input is " + shape[w] + " wide and " + shape[h] + " high; make them agree");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    path + ".image': makes " + size[0] + "x" + size[1] + " images but the input is " + shape[w]
+                            + " wide and " + shape[h] + " high; make them agree");
         }
     }
 
@@ -279,8 +332,10 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
         try {
             run(feed);
         } catch (StoaException e) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "model '" + name + "' failed its warm-up pass on "
-                    + feed.values() + ": " + e.getMessage() + "; set shapes it can run under 'warmup' in " + where,
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "model '" + name + "' failed its warm-up pass on " + feed.values() + ": " + e.getMessage()
+                            + "; set shapes it can run under 'warmup' in " + where,
                     e);
         }
         return (System.nanoTime() - start) / 1_000_000;
@@ -355,8 +410,11 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
             // ONNX Runtime checks what the descriptor leaves free (-1): dimensions that must agree across inputs,
             // sizes a layer cannot take. Its message names the node; the caller can act on it.
             boolean callers = e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT;
-            throw new StoaException(callers ? FailureCode.SHAPE_MISMATCH : FailureCode.INTERNAL, "ONNX Runtime"
-                    + " could not run model '" + name + "' on inputs " + feed.values() + ": " + e.getMessage(), e);
+            throw new StoaException(
+                    callers ? FailureCode.SHAPE_MISMATCH : FailureCode.INTERNAL,
+                    "ONNX Runtime" + " could not run model '" + name + "' on inputs " + feed.values() + ": "
+                            + e.getMessage(),
+                    e);
         } finally {
             tensors.values().forEach(OnnxTensor::close);
             lock.readLock().unlock();

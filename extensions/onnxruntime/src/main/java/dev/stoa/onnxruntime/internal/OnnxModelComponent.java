@@ -34,8 +34,11 @@ import org.osgi.service.metatype.annotations.Designate;
  * <p>Waits for {@link DjlRuntime} with ONNX Runtime loaded: DJL's engine creates the process's one ONNX Runtime
  * environment (platform/djl's README).
  */
-@Component(immediate = true, configurationPid = ModelConfig.FACTORY_PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(
+        immediate = true,
+        configurationPid = ModelConfig.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
 @Designate(ocd = ModelConfig.class, factory = true)
 public final class OnnxModelComponent {
 
@@ -65,18 +68,20 @@ public final class OnnxModelComponent {
         String id;
         try {
             if (config.folder() == null || config.folder().isBlank()) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "'folder' is missing; set it to a model folder such"
-                        + " as models/my-model, holding an .onnx file and " + ModelDescriptor.FILE);
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "'folder' is missing; set it to a model folder such"
+                                + " as models/my-model, holding an .onnx file and " + ModelDescriptor.FILE);
             }
             Path folder = ConfigurationFiles.resolve(context.getProperty("stoa.home"), config.folder());
             descriptor = ModelDescriptor.read(folder);
             id = id(config, descriptor);
-            SessionSettings settings = new SessionSettings(config.intraOpThreads(), config.interOpThreads(),
-                    config.optimization(), config.spinning());
+            SessionSettings settings = new SessionSettings(
+                    config.intraOpThreads(), config.interOpThreads(), config.optimization(), config.spinning());
             this.model = djl.withEngineClassLoader(() -> OnnxModel.load(id, descriptor, settings));
         } catch (StoaException e) {
-            throw new StoaException(e.code(), ConfigurationFiles.source("model", properties) + ": " + e.getMessage(),
-                    e);
+            throw new StoaException(
+                    e.code(), ConfigurationFiles.source("model", properties) + ": " + e.getMessage(), e);
         }
         Dictionary<String, Object> service = new Hashtable<>();
         service.put(ServiceProperties.ID, id);
@@ -102,9 +107,12 @@ public final class OnnxModelComponent {
         try {
             return ServiceProperties.requireValidId(descriptor.name());
         } catch (StoaException e) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "the model's name '" + descriptor.name() + "' (from "
-                    + ModelDescriptor.FILE + " or the folder) is not a service id: " + e.getMessage()
-                    + "; or set stoa.id in the configuration", e);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "the model's name '" + descriptor.name() + "' (from "
+                            + ModelDescriptor.FILE + " or the folder) is not a service id: " + e.getMessage()
+                            + "; or set stoa.id in the configuration",
+                    e);
         }
     }
 

@@ -57,6 +57,7 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
 
     /** Texts of different lengths and vocabularies, so that a batch-dependent model shows it at warm-up. */
     private static final String WARM_UP = "Warm-up sentence for the encoder.";
+
     private static final String WARM_UP_COMPANION = "A longer companion: 42 numbers, punctuation (!?), Ünïcödé and"
             + " several more words, so that the batch is padded and its activations span a wider range.";
 
@@ -78,13 +79,15 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
      * @param maxChars longest text accepted, in characters; longer ones fail with {@link FailureCode#TOO_LARGE}
      * @param session ONNX Runtime session options
      */
-    record Options(String pooling, Boolean normalize, int maxTokens, int maxBatch, int maxChars,
-            SessionSettings session) {
+    record Options(
+            String pooling, Boolean normalize, int maxTokens, int maxBatch, int maxChars, SessionSettings session) {
 
         Options {
             if (maxTokens < 0 || maxBatch < 1 || maxChars < 1) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "maxTokens must be 0 or more (was " + maxTokens
-                        + "), maxBatch and maxChars 1 or more (were " + maxBatch + " and " + maxChars + ")");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "maxTokens must be 0 or more (was " + maxTokens + "), maxBatch and maxChars 1 or more (were "
+                                + maxBatch + " and " + maxChars + ")");
             }
         }
 
@@ -110,9 +113,17 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed; // guarded by lock
 
-    private OnnxSentenceEncoder(String name, OrtEnvironment environment, OrtSession session,
-            HuggingFaceTokenizer tokenizer, ModelFolder folder, Pooling pooling, boolean normalize, int maxTokens,
-            Options options) throws OrtException {
+    private OnnxSentenceEncoder(
+            String name,
+            OrtEnvironment environment,
+            OrtSession session,
+            HuggingFaceTokenizer tokenizer,
+            ModelFolder folder,
+            Pooling pooling,
+            boolean normalize,
+            int maxTokens,
+            Options options)
+            throws OrtException {
         this.name = name;
         this.environment = environment;
         this.session = session;
@@ -131,12 +142,16 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
         // Dynamically quantised models (the -q files) quantise activations with one scale per tensor, so a text's
         // embedding shifts with its batch companions and padding (cosine 0.98 seen here). An embedding must not
         // depend on what else was in the batch, so such models run one text per forward pass.
-        float[] inBatch = forward(tokenizer.batchEncode(List.of(WARM_UP_COMPANION, WARM_UP))).get(1);
+        float[] inBatch = forward(tokenizer.batchEncode(List.of(WARM_UP_COMPANION, WARM_UP)))
+                .get(1);
         double cosine = new Embedding(alone).cosine(new Embedding(inBatch));
         this.batchInvariant = cosine > BATCH_INVARIANCE;
         if (!batchInvariant) {
-            LOG.info("Sentence encoder '{}' gives a text different embeddings alone and in a batch (cosine {}),"
-                    + " as dynamically quantised models do: it encodes one text per forward pass", name, cosine);
+            LOG.info(
+                    "Sentence encoder '{}' gives a text different embeddings alone and in a batch (cosine {}),"
+                            + " as dynamically quantised models do: it encodes one text per forward pass",
+                    name,
+                    cosine);
         }
     }
 
@@ -154,22 +169,31 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
     static OnnxSentenceEncoder load(String name, ModelFolder folder, Options options) throws OrtException, IOException {
         long start = System.nanoTime();
         Pooling pooling = options.pooling() == null || options.pooling().isBlank()
-                ? folder.pooling() : Pooling.parse(options.pooling(), "configuration of '" + name + "'");
+                ? folder.pooling()
+                : Pooling.parse(options.pooling(), "configuration of '" + name + "'");
         boolean normalize = options.normalize() == null ? folder.normalize() : options.normalize();
         int window = window(name, folder, options.maxTokens());
-        HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(folder.tokenizer(), Map.of(
-                // padding is done per batch here; the file may ask for a fixed length (MiniLM's pads to 128)
-                "padding", "false", "truncation", "true", "maxLength", Integer.toString(window)));
+        HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(
+                folder.tokenizer(),
+                Map.of(
+                        // padding is done per batch here; the file may ask for a fixed length (MiniLM's pads to 128)
+                        "padding", "false", "truncation", "true", "maxLength", Integer.toString(window)));
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session = null;
         try (OrtSession.SessionOptions sessionOptions = options.session().toOptions()) {
             session = environment.createSession(folder.model().toString(), sessionOptions);
             checkInputsAndOutput(folder, session);
-            OnnxSentenceEncoder encoder = new OnnxSentenceEncoder(name, environment, session, tokenizer, folder,
-                    pooling, normalize, window, options);
-            LOG.info("Loaded sentence encoder '{}' from {} in {} ms: D={}, window {} tokens, {} pooling{}", name,
-                    folder.folder(), (System.nanoTime() - start) / 1_000_000, encoder.dimension, window,
-                    pooling.name().toLowerCase(Locale.ROOT), normalize ? ", L2-normalised" : "");
+            OnnxSentenceEncoder encoder = new OnnxSentenceEncoder(
+                    name, environment, session, tokenizer, folder, pooling, normalize, window, options);
+            LOG.info(
+                    "Loaded sentence encoder '{}' from {} in {} ms: D={}, window {} tokens, {} pooling{}",
+                    name,
+                    folder.folder(),
+                    (System.nanoTime() - start) / 1_000_000,
+                    encoder.dimension,
+                    window,
+                    pooling.name().toLowerCase(Locale.ROOT),
+                    normalize ? ", L2-normalised" : "");
             return encoder;
         } catch (OrtException | RuntimeException e) {
             if (session != null) {
@@ -194,9 +218,11 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
         }
         int limit = folder.maxPositions() > 0 ? folder.maxPositions() : Integer.MAX_VALUE;
         if (window < 3 || window > limit) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "maxTokens of '" + name + "' is " + window
-                    + "; use 3 to " + (limit == Integer.MAX_VALUE ? "the model's position count" : limit)
-                    + " (config.json's max_position_embeddings), or 0 for the model's own");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "maxTokens of '" + name + "' is " + window
+                            + "; use 3 to " + (limit == Integer.MAX_VALUE ? "the model's position count" : limit)
+                            + " (config.json's max_position_embeddings), or 0 for the model's own");
         }
         return window;
     }
@@ -204,15 +230,19 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
     private static void checkInputsAndOutput(ModelFolder folder, OrtSession session) throws OrtException {
         for (String input : List.of(folder.idsInput(), folder.maskInput())) {
             if (!session.getInputNames().contains(input)) {
-                throw new StoaException(FailureCode.BAD_CONFIG, folder.model() + " has no input '" + input
-                        + "' (it has " + session.getInputNames() + "); name the right one under 'inputs' in "
-                        + ModelFolder.DESCRIPTOR);
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        folder.model() + " has no input '" + input
+                                + "' (it has " + session.getInputNames() + "); name the right one under 'inputs' in "
+                                + ModelFolder.DESCRIPTOR);
             }
         }
         if (!session.getOutputNames().contains(folder.output())) {
-            throw new StoaException(FailureCode.BAD_CONFIG, folder.model() + " has no output '" + folder.output()
-                    + "' (it has " + session.getOutputNames() + "); name the right one as 'output' in "
-                    + ModelFolder.DESCRIPTOR);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    folder.model() + " has no output '" + folder.output()
+                            + "' (it has " + session.getOutputNames() + "); name the right one as 'output' in "
+                            + ModelFolder.DESCRIPTOR);
         }
     }
 
@@ -244,8 +274,8 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
     @Override
     public List<Embedding> encodeBatch(List<Text> texts) {
         if (texts == null || texts.isEmpty()) {
-            throw StoaException.badInput("texts", "is " + (texts == null ? "missing" : "empty")
-                    + "; send at least one text");
+            throw StoaException.badInput(
+                    "texts", "is " + (texts == null ? "missing" : "empty") + "; send at least one text");
         }
         List<String> values = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
@@ -279,13 +309,17 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
 
     private void check(String v, String field) {
         if (v.isBlank()) {
-            throw StoaException.badInput(field, v.isEmpty() ? "is empty; send at least one word"
-                    : "holds only whitespace; send at least one word");
+            throw StoaException.badInput(
+                    field,
+                    v.isEmpty() ? "is empty; send at least one word" : "holds only whitespace; send at least one word");
         }
         if (v.length() > maxChars) {
-            throw new StoaException(FailureCode.TOO_LARGE, "'" + field + "': has " + v.length() + " characters; send"
-                    + " at most " + maxChars + " (only the first " + maxTokens + " tokens are read anyway), or raise"
-                    + " maxChars in the encoder's configuration");
+            throw new StoaException(
+                    FailureCode.TOO_LARGE,
+                    "'" + field + "': has " + v.length() + " characters; send"
+                            + " at most " + maxChars + " (only the first " + maxTokens
+                            + " tokens are read anyway), or raise"
+                            + " maxChars in the encoder's configuration");
         }
     }
 
@@ -322,8 +356,10 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
             }
             return List.of(out);
         } catch (OrtException e) {
-            throw new StoaException(FailureCode.INTERNAL, "ONNX Runtime failed in sentence encoder '" + name + "': "
-                    + e.getMessage(), e);
+            throw new StoaException(
+                    FailureCode.INTERNAL,
+                    "ONNX Runtime failed in sentence encoder '" + name + "': " + e.getMessage(),
+                    e);
         } finally {
             lock.readLock().unlock();
         }
@@ -385,10 +421,11 @@ final class OnnxSentenceEncoder implements TextEncoder, AutoCloseable {
             }
             try (OrtSession.Result result = session.run(inputs, Set.of(folder.output()))) {
                 OnnxValue value = result.get(folder.output()).orElseThrow();
-                if (!(value instanceof OnnxTensor hidden)
-                        || ((TensorInfo) hidden.getInfo()).getShape().length != 3) {
-                    throw new StoaException(FailureCode.SHAPE_MISMATCH, "output '" + folder.output() + "' of "
-                            + folder.model() + " is " + value.getInfo() + "; a sentence encoder needs float (B, S, D)");
+                if (!(value instanceof OnnxTensor hidden) || ((TensorInfo) hidden.getInfo()).getShape().length != 3) {
+                    throw new StoaException(
+                            FailureCode.SHAPE_MISMATCH,
+                            "output '" + folder.output() + "' of " + folder.model() + " is " + value.getInfo()
+                                    + "; a sentence encoder needs float (B, S, D)");
                 }
                 int dim = (int) ((TensorInfo) hidden.getInfo()).getShape()[2];
                 FloatBuffer states = hidden.getFloatBuffer();

@@ -32,9 +32,12 @@ import org.osgi.service.metatype.annotations.Designate;
  * <p>Waits for {@link DjlRuntime} with ONNX Runtime loaded: the tokenizer's and ONNX Runtime's native libraries are
  * then in place, and are found through DJL's class loader.
  */
-@Component(immediate = true, configurationPid = TextEncoderConfig.FACTORY_PID,
+@Component(
+        immediate = true,
+        configurationPid = TextEncoderConfig.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {TextEncoder.class, StoaService.class}, property = ServiceProperties.KIND + "=encoder")
+        service = {TextEncoder.class, StoaService.class},
+        property = ServiceProperties.KIND + "=encoder")
 @Designate(ocd = TextEncoderConfig.class, factory = true)
 public final class OnnxTextEncoderComponent implements TextEncoder {
 
@@ -60,20 +63,28 @@ public final class OnnxTextEncoderComponent implements TextEncoder {
         try {
             String id = ServiceProperties.requireValidId(config.stoa_id());
             if (config.folder() == null || config.folder().isBlank()) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "'folder' is missing; set it to a model folder such"
-                        + " as models/all-minilm-l6-v2");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "'folder' is missing; set it to a model folder such" + " as models/all-minilm-l6-v2");
             }
             Path folder = ConfigurationFiles.resolve(context.getProperty("stoa.home"), config.folder());
-            OnnxSentenceEncoder.Options options = new OnnxSentenceEncoder.Options(config.pooling(),
-                    parseBoolean(config.normalize()), config.maxTokens(), config.maxBatch(), config.maxChars(),
-                    new SessionSettings(config.intraOpThreads(), config.interOpThreads(), config.optimization(),
+            OnnxSentenceEncoder.Options options = new OnnxSentenceEncoder.Options(
+                    config.pooling(),
+                    parseBoolean(config.normalize()),
+                    config.maxTokens(),
+                    config.maxBatch(),
+                    config.maxChars(),
+                    new SessionSettings(
+                            config.intraOpThreads(),
+                            config.interOpThreads(),
+                            config.optimization(),
                             config.spinning()));
-            this.encoder = djl.withEngineClassLoader(
-                    () -> OnnxSentenceEncoder.load(id, ModelFolder.read(folder), options));
+            this.encoder =
+                    djl.withEngineClassLoader(() -> OnnxSentenceEncoder.load(id, ModelFolder.read(folder), options));
         } catch (StoaException e) {
             // SCR logs only that activation failed: say which configuration, so the user knows what to fix
-            throw new StoaException(e.code(), ConfigurationFiles.source("sentence encoder", properties) + ": "
-                    + e.getMessage(), e);
+            throw new StoaException(
+                    e.code(), ConfigurationFiles.source("sentence encoder", properties) + ": " + e.getMessage(), e);
         }
     }
 
@@ -89,8 +100,11 @@ public final class OnnxTextEncoderComponent implements TextEncoder {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> Boolean.TRUE;
             case "false" -> Boolean.FALSE;
-            default -> throw new StoaException(FailureCode.BAD_CONFIG, "'normalize' is '" + value
-                    + "'; use true, false, or leave it empty for the model folder's choice");
+            default ->
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "'normalize' is '" + value
+                                + "'; use true, false, or leave it empty for the model folder's choice");
         };
     }
 

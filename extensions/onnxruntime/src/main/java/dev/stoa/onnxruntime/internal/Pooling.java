@@ -74,8 +74,8 @@ enum Pooling {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new StoaException(FailureCode.BAD_CONFIG,
-                    where + ": pooling is '" + value + "'; use 'mean' or 'cls'");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG, where + ": pooling is '" + value + "'; use 'mean' or 'cls'");
         }
     }
 

@@ -81,7 +81,9 @@ record Postprocessing(boolean softmax, int topK, List<String> labels) {
             order[i] = i;
         }
         // best first; equal scores keep the lower index first, so argmax is the first maximum as NumPy's
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -scores[from + i]).thenComparingInt(i -> i));
+        Arrays.sort(
+                order,
+                Comparator.comparingDouble((Integer i) -> -scores[from + i]).thenComparingInt(i -> i));
         List<Map<String, Object>> best = new ArrayList<>();
         for (int j = 0; j < Math.min(topK, n); j++) {
             int k = order[j];

@@ -18,8 +18,10 @@ record SessionSettings(int intraOpThreads, int interOpThreads, String optimizati
 
     SessionSettings {
         if (intraOpThreads < 0 || interOpThreads < 0) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "intraOpThreads and interOpThreads must be 0 (ONNX Runtime"
-                    + " chooses) or more, were " + intraOpThreads + " and " + interOpThreads);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "intraOpThreads and interOpThreads must be 0 (ONNX Runtime" + " chooses) or more, were "
+                            + intraOpThreads + " and " + interOpThreads);
         }
         level(optimization);
     }
@@ -58,8 +60,9 @@ record SessionSettings(int intraOpThreads, int interOpThreads, String optimizati
             case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
             case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
             case "none" -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-            default -> throw new StoaException(FailureCode.BAD_CONFIG, "optimization is '" + name
-                    + "'; use all, extended, basic or none");
+            default ->
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG, "optimization is '" + name + "'; use all, extended, basic or none");
         };
     }
 }

@@ -68,8 +68,8 @@ record Tensor(DType dtype, long[] shape, Object data) {
             case INT64 -> OnnxTensor.createTensor(environment, LongBuffer.wrap((long[]) data), shape);
             case INT32 -> OnnxTensor.createTensor(environment, IntBuffer.wrap((int[]) data), shape);
             case INT8 -> OnnxTensor.createTensor(environment, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.INT8);
-            case UINT8 -> OnnxTensor.createTensor(environment, ByteBuffer.wrap((byte[]) data), shape,
-                    OnnxJavaType.UINT8);
+            case UINT8 ->
+                OnnxTensor.createTensor(environment, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.UINT8);
             case BOOL -> OnnxTensor.createTensor(environment, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.BOOL);
         };
     }
@@ -86,9 +86,12 @@ record Tensor(DType dtype, long[] shape, Object data) {
         TensorInfo info = value.getInfo();
         DType dtype = DType.of(info.type);
         if (dtype == null) {
-            throw new StoaException(FailureCode.INTERNAL, "output '" + name + "' is of type " + info.type
-                    + ", which model-folder services do not return; list only outputs of type " + DType.supported()
-                    + " under 'outputs' in " + ModelDescriptor.FILE);
+            throw new StoaException(
+                    FailureCode.INTERNAL,
+                    "output '" + name + "' is of type " + info.type
+                            + ", which model-folder services do not return; list only outputs of type "
+                            + DType.supported()
+                            + " under 'outputs' in " + ModelDescriptor.FILE);
         }
         long[] shape = info.getShape();
         Tensor out = zeros(dtype, shape);
@@ -149,7 +152,9 @@ record Tensor(DType dtype, long[] shape, Object data) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Tensor t && dtype == t.dtype && Arrays.equals(shape, t.shape)
+        return o instanceof Tensor t
+                && dtype == t.dtype
+                && Arrays.equals(shape, t.shape)
                 && Objects.deepEquals(data, t.data);
     }
 

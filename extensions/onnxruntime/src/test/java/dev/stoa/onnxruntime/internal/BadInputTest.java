@@ -92,9 +92,10 @@ class BadInputTest {
     void hugeTextIsTooLarge() {
         String huge = "a".repeat(100_001);
         assertThatThrownBy(() -> encoder.call(new Text(huge)))
-                .isInstanceOfSatisfying(StoaException.class,
-                        e -> assertThat(e.code()).isEqualTo(FailureCode.TOO_LARGE))
-                .hasMessageContaining("'text'").hasMessageContaining("maxChars");
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.TOO_LARGE))
+                .hasMessageContaining("'text'")
+                .hasMessageContaining("maxChars");
     }
 
     @Test
@@ -103,15 +104,15 @@ class BadInputTest {
         other.close();
         other.close(); // twice is harmless
         assertThatThrownBy(() -> other.call(new Text("hello")))
-                .isInstanceOfSatisfying(StoaException.class,
-                        e -> assertThat(e.code()).isEqualTo(FailureCode.UNAVAILABLE));
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.UNAVAILABLE));
     }
 
-    private static void assertBadInput(ThrowableAssert.ThrowingCallable call, String field,
-            String problem) {
+    private static void assertBadInput(ThrowableAssert.ThrowingCallable call, String field, String problem) {
         assertThatThrownBy(call)
-                .isInstanceOfSatisfying(StoaException.class,
-                        e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
-                .hasMessageContaining(field).hasMessageContaining(problem);
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
+                .hasMessageContaining(field)
+                .hasMessageContaining(problem);
     }
 }

@@ -40,12 +40,20 @@ class EncoderSpeedTest {
                 batched = encoder.encodeBatch(texts);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("[measure] %s batch 1: mean %.1f ms, p50 %.1f ms, p90 %.1f ms a sentence (%d calls);"
-                    + " encodeBatch of 50, %d per pass: %.0f sentences/s (%d threads available)%n", name, meanMs,
-                    single[single.length / 2] / 1e6, single[single.length * 9 / 10] / 1e6, single.length,
-                    encoder.batchSize(), texts.size() * ROUNDS / seconds, Runtime.getRuntime().availableProcessors());
+            System.out.printf(
+                    "[measure] %s batch 1: mean %.1f ms, p50 %.1f ms, p90 %.1f ms a sentence (%d calls);"
+                            + " encodeBatch of 50, %d per pass: %.0f sentences/s (%d threads available)%n",
+                    name,
+                    meanMs,
+                    single[single.length / 2] / 1e6,
+                    single[single.length * 9 / 10] / 1e6,
+                    single.length,
+                    encoder.batchSize(),
+                    texts.size() * ROUNDS / seconds,
+                    Runtime.getRuntime().availableProcessors());
             for (int i = 0; i < texts.size(); i++) {
-                assertThat(batched.get(i).cosine(one[i])).as("sentence %d alone and in a batch", i)
+                assertThat(batched.get(i).cosine(one[i]))
+                        .as("sentence %d alone and in a batch", i)
                         .isGreaterThan(0.9999);
             }
         }

@@ -50,7 +50,8 @@ class ImageInputTest {
         String pre = "{\"channels\": \"BGR\", \"scale\": 1, \"mean\": [10, 20, 30], \"std\": [2, 4, 5]}";
         try (OnnxModel model = load(pre, -1, 3, -1, -1)) {
             List<Float> y = run(model, twoPixels(100, 60, 40, 200, 120, 80), List.of(1L, 3L, 1L, 2L));
-            // (N, C, H, W): channel 0 is blue: (40 - 10) / 2, (80 - 10) / 2; green (60 - 20) / 4 ...; red (100 - 30) / 5
+            // (N, C, H, W): channel 0 is blue: (40 - 10) / 2, (80 - 10) / 2; green (60 - 20) / 4 ...; red (100 - 30) /
+            // 5
             assertThat(y).containsExactly(15f, 35f, 10f, 25f, 14f, 34f);
         }
     }
@@ -60,7 +61,8 @@ class ImageInputTest {
         try (OnnxModel model = load("{\"layout\": \"NHWC\"}", -1, -1, -1, 3)) {
             List<Float> y = run(model, twoPixels(255, 0, 51, 0, 255, 102), List.of(1L, 1L, 2L, 3L));
             // scale 1/255, mean 0, std 1; pixel by pixel, R G B
-            assertThat(y).usingElementComparator((a, b) -> Math.abs(a - b) < 1e-6 ? 0 : 1)
+            assertThat(y)
+                    .usingElementComparator((a, b) -> Math.abs(a - b) < 1e-6 ? 0 : 1)
                     .containsExactly(1f, 0f, 0.2f, 0f, 1f, 0.4f);
         }
     }
@@ -72,7 +74,8 @@ class ImageInputTest {
             // grey 0 and 200 (R = G = B); output pixel centres at 0.5, 1.5, 2.5, 3.5 map to source -0.25 (clamped
             // to 0), 0.25, 0.75, 1.25 (clamped to 1): 0, 50, 150, 200
             List<Float> y = run(model, twoPixels(0, 0, 0, 200, 200, 200), List.of(1L, 1L, 1L, 4L));
-            assertThat(y).usingElementComparator((a, b) -> Math.abs(a - b) < 1e-3 ? 0 : 1)
+            assertThat(y)
+                    .usingElementComparator((a, b) -> Math.abs(a - b) < 1e-3 ? 0 : 1)
                     .containsExactly(0f, 50f, 150f, 200f);
         }
     }
@@ -105,7 +108,8 @@ class ImageInputTest {
             }
             // output column 0 of the crop is resized column 1, centre 1.5 * 2 - 0.5 = 2.5 in the source: 25
             List<Float> y = run(model, new Image(8, 4, rgb), List.of(1L, 1L, 2L, 2L));
-            assertThat(y).usingElementComparator((a, b) -> Math.abs(a - b) < 1e-3 ? 0 : 1)
+            assertThat(y)
+                    .usingElementComparator((a, b) -> Math.abs(a - b) < 1e-3 ? 0 : 1)
                     .containsExactly(25f, 45f, 25f, 45f);
         }
     }
@@ -115,10 +119,21 @@ class ImageInputTest {
         String pre = "{\"resize\": \"stretch\", \"width\": 1, \"height\": 1, \"channels\": \"GRAY\", \"scale\": 1}";
         try (OnnxModel model = load(pre, -1, 1, 1, 1)) {
             String png = Base64.getEncoder().encodeToString(new Image(3, 3, filled(9, 90)).encodePng());
-            Map<?, ?> y = output(model.call(Map.of("inputs", Map.of("x", Map.of("images",
-                    List.of(png, "data:image/png;base64," + png, new Image(1, 1, filled(1, 30))))))), "y");
+            Map<?, ?> y = output(
+                    model.call(Map.of(
+                            "inputs",
+                            Map.of(
+                                    "x",
+                                    Map.of(
+                                            "images",
+                                            List.of(
+                                                    png,
+                                                    "data:image/png;base64," + png,
+                                                    new Image(1, 1, filled(1, 30))))))),
+                    "y");
             assertThat(y.get("shape")).isEqualTo(List.of(3L, 1L, 1L, 1L));
-            assertThat((List<Float>) y.get("data")).usingElementComparator((a, b) -> Math.abs(a - b) < 1e-3 ? 0 : 1)
+            assertThat((List<Float>) y.get("data"))
+                    .usingElementComparator((a, b) -> Math.abs(a - b) < 1e-3 ? 0 : 1)
                     .containsExactly(90f, 90f, 30f);
         }
     }
@@ -134,25 +149,35 @@ class ImageInputTest {
             // a 20000 x 20000 PNG header: refused from the header, before any pixel memory is taken
             String huge = Base64.getEncoder().encodeToString(pngClaiming(20_000, 20_000));
             assertThatThrownBy(() -> model.call(Map.of("image", huge)))
-                    .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code())
-                            .isEqualTo(FailureCode.TOO_LARGE))
-                    .hasMessageContaining("'inputs.x.image'").hasMessageContaining("20000x20000");
+                    .isInstanceOfSatisfying(
+                            StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.TOO_LARGE))
+                    .hasMessageContaining("'inputs.x.image'")
+                    .hasMessageContaining("20000x20000");
         }
     }
 
     @Test
     void imagesSentToATensorInputOrTooSmallForTheCropAreBadInput() throws Exception {
         try (OnnxModel model = load("{\"crop\": {\"width\": 4, \"height\": 4}}", -1, 3, 4, 4)) {
-            assertBadInput(() -> model.call(Map.of("image", new Image(3, 8, filled(24, 1)))), "'inputs.x.image'",
-                    "3x8", "smaller than the 4x4 crop");
+            assertBadInput(
+                    () -> model.call(Map.of("image", new Image(3, 8, filled(24, 1)))),
+                    "'inputs.x.image'",
+                    "3x8",
+                    "smaller than the 4x4 crop");
             // the tensor form still works beside the image form, and is checked against the shape
-            assertBadInput(() -> model.call(Map.of("inputs", Map.of("x", Map.of("shape", List.of(1, 3, 2, 2),
-                    "data", new float[12])))), "'inputs.x.shape'", "x: float32 [-1, 3, 4, 4]");
+            assertBadInput(
+                    () -> model.call(Map.of(
+                            "inputs", Map.of("x", Map.of("shape", List.of(1, 3, 2, 2), "data", new float[12])))),
+                    "'inputs.x.shape'",
+                    "x: float32 [-1, 3, 4, 4]");
         }
         Path folder = TestModelFolders.linear(dir.resolve("linear"), null);
         try (OnnxModel linear = OnnxModel.load("linear", ModelDescriptor.read(folder), SessionSettings.defaults())) {
-            assertBadInput(() -> linear.call(Map.of("inputs", Map.of("x", Map.of("image", "abc"), "ids",
-                    Map.of("data", List.of(List.of(1)))))), "'inputs.x.image'", "takes tensors, not images");
+            assertBadInput(
+                    () -> linear.call(Map.of(
+                            "inputs", Map.of("x", Map.of("image", "abc"), "ids", Map.of("data", List.of(List.of(1)))))),
+                    "'inputs.x.image'",
+                    "takes tensors, not images");
             assertBadInput(() -> linear.call(Map.of("image", "abc")), "'image'", "one input, an image");
         }
     }

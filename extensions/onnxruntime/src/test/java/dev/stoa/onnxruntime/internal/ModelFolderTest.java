@@ -32,9 +32,11 @@ class ModelFolderTest {
     void descriptorOverridesTheLayout(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("encoder.onnx"), "x");
         Files.writeString(dir.resolve("vocab.json"), "{}");
-        Files.writeString(dir.resolve(ModelFolder.DESCRIPTOR), "{\"model\": \"encoder.onnx\", \"tokenizer\":"
-                + " \"vocab.json\", \"inputs\": {\"ids\": \"ids\"}, \"output\": \"hidden\", \"pooling\": \"cls\","
-                + " \"normalize\": false, \"maxTokens\": 256}");
+        Files.writeString(
+                dir.resolve(ModelFolder.DESCRIPTOR),
+                "{\"model\": \"encoder.onnx\", \"tokenizer\":"
+                        + " \"vocab.json\", \"inputs\": {\"ids\": \"ids\"}, \"output\": \"hidden\", \"pooling\": \"cls\","
+                        + " \"normalize\": false, \"maxTokens\": 256}");
         ModelFolder folder = ModelFolder.read(dir);
         assertThat(folder.model()).isEqualTo(dir.resolve("encoder.onnx"));
         assertThat(folder.idsInput()).isEqualTo("ids");
@@ -61,8 +63,8 @@ class ModelFolderTest {
 
     private static void assertBadConfig(ThrowableAssert.ThrowingCallable call, String text) {
         assertThatThrownBy(call)
-                .isInstanceOfSatisfying(StoaException.class,
-                        e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
                 .hasMessageContaining(text);
     }
 }

@@ -17,6 +17,7 @@ final class OnnxFile {
 
     /** ONNX element types (TensorProto.DataType). */
     static final int FLOAT = 1;
+
     static final int INT64 = 7;
 
     private final Proto graph = new Proto();

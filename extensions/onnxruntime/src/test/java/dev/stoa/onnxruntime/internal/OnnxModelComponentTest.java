@@ -39,15 +39,16 @@ class OnnxModelComponentTest {
         StoaService<Map<String, Object>, Map<String, Object>> service =
                 (StoaService<Map<String, Object>, Map<String, Object>>) r.service;
         assertThat(service.inputType()).isEqualTo(Map.class);
-        Map<String, Object> answer = service.call(Map.of("inputs", Map.of("x", Map.of("data", List.of(List.of(1, 2,
-                3))), "ids", Map.of("data", List.of(List.of(5))))));
+        Map<String, Object> answer = service.call(Map.of(
+                "inputs",
+                Map.of("x", Map.of("data", List.of(List.of(1, 2, 3))), "ids", Map.of("data", List.of(List.of(5))))));
         float[] expected = TestModelFolders.linear(new float[] {1, 2, 3});
         assertThat(OnnxModelTest.output(answer, "y").get("data")).isEqualTo(List.of(expected[0], expected[1]));
         component.deactivate();
         assertThat(r.unregistered).isTrue();
         assertThatThrownBy(() -> service.call(Map.of()))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code())
-                        .isEqualTo(FailureCode.UNAVAILABLE));
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.UNAVAILABLE));
     }
 
     @Test
@@ -70,16 +71,20 @@ class OnnxModelComponentTest {
         Map<String, Object> properties = properties(dir.toString());
         int before = ScrDoubles.REGISTRATIONS.size();
         assertThatThrownBy(() -> activate(properties))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code())
-                        .isEqualTo(FailureCode.BAD_CONFIG))
-                .hasMessageContaining(FILE).hasMessageContaining(ModelDescriptor.FILE)
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
+                .hasMessageContaining(FILE)
+                .hasMessageContaining(ModelDescriptor.FILE)
                 .hasMessageContaining("'outputs[0].postprocess.topk' is not a known field");
         Map<String, Object> noFolder = properties(" ");
         assertThatThrownBy(() -> activate(noFolder))
-                .hasMessageContaining(FILE).hasMessageContaining("'folder' is missing");
+                .hasMessageContaining(FILE)
+                .hasMessageContaining("'folder' is missing");
         Files.writeString(dir.resolve(ModelDescriptor.FILE), "{\"name\": \"Not An Id\"}");
         assertThatThrownBy(() -> activate(properties))
-                .hasMessageContaining(FILE).hasMessageContaining("'Not An Id'").hasMessageContaining("stoa.id");
+                .hasMessageContaining(FILE)
+                .hasMessageContaining("'Not An Id'")
+                .hasMessageContaining("stoa.id");
         assertThat(ScrDoubles.REGISTRATIONS).hasSize(before);
     }
 

@@ -27,31 +27,36 @@ class OnnxTextEncoderComponentTest {
 
     @Test
     void configuredModelIsServedAndClosedOnDeactivation() throws Exception {
-        Map<String, Object> properties = properties(TestModels.folder(TestModels.MINILM_Q).toString());
+        Map<String, Object> properties =
+                properties(TestModels.folder(TestModels.MINILM_Q).toString());
         OnnxTextEncoderComponent component = activate(properties);
         assertThat(component.dimension()).isEqualTo(384);
         assertThat(component.call(new Text("hello")).dimension()).isEqualTo(384);
         component.deactivate();
         assertThatThrownBy(() -> component.call(new Text("hello")))
-                .isInstanceOfSatisfying(StoaException.class,
-                        e -> assertThat(e.code()).isEqualTo(FailureCode.UNAVAILABLE));
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.UNAVAILABLE));
     }
 
     @Test
     void badConfigurationNamesItsFileAndTheSetting() {
         Map<String, Object> missing = properties("models/not-there");
         assertThatThrownBy(() -> activate(missing))
-                .isInstanceOfSatisfying(StoaException.class,
-                        e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
-                .hasMessageContaining(FILE).hasMessageContaining("not-there").hasMessageContaining("does not exist");
-        Map<String, Object> normalize = properties(TestModels.folder(TestModels.MINILM_Q).toString());
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
+                .hasMessageContaining(FILE)
+                .hasMessageContaining("not-there")
+                .hasMessageContaining("does not exist");
+        Map<String, Object> normalize =
+                properties(TestModels.folder(TestModels.MINILM_Q).toString());
         normalize.put("normalize", "yes");
         assertThatThrownBy(() -> activate(normalize))
-                .hasMessageContaining(FILE).hasMessageContaining("'normalize' is 'yes'");
-        Map<String, Object> id = properties(TestModels.folder(TestModels.MINILM_Q).toString());
+                .hasMessageContaining(FILE)
+                .hasMessageContaining("'normalize' is 'yes'");
+        Map<String, Object> id =
+                properties(TestModels.folder(TestModels.MINILM_Q).toString());
         id.put("stoa.id", "Not An Id");
-        assertThatThrownBy(() -> activate(id))
-                .hasMessageContaining(FILE).hasMessageContaining("stoa.id");
+        assertThatThrownBy(() -> activate(id)).hasMessageContaining(FILE).hasMessageContaining("stoa.id");
     }
 
     /** Activates a component as SCR does: references set, then the activate method. */
@@ -69,5 +74,4 @@ class OnnxTextEncoderComponentTest {
         p.put("felix.fileinstall.filename", FILE);
         return p;
     }
-
 }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PaddleOrientationTest {
 
     /** The model folder the distribution ships beside models/paddleocr, whose descriptor this test checks. */
-    static final Path SHIPPED = Path.of(System.getProperty("stoa.dist.models",
-            "../../distribution/src/main/dist/models"), "ppocr-orientation");
+    static final Path SHIPPED = Path.of(
+            System.getProperty("stoa.dist.models", "../../distribution/src/main/dist/models"), "ppocr-orientation");
 
     private static OnnxModel model;
 
@@ -52,7 +52,8 @@ class PaddleOrientationTest {
     /** @return the classifier's file, where ocr-paddle's build put it */
     static Path paddleModel() {
         Path file = Path.of(System.getProperty("paddleocr.models", "../ocr-paddle/target/models/paddleocr"))
-                .resolve("ch_ppocr_mobile_v2.0_cls_infer.onnx").toAbsolutePath();
+                .resolve("ch_ppocr_mobile_v2.0_cls_infer.onnx")
+                .toAbsolutePath();
         assertThat(file).as("built by extensions/ocr-paddle (mvn -am)").isRegularFile();
         return file;
     }
@@ -65,11 +66,14 @@ class PaddleOrientationTest {
         List<Object> batch = new ArrayList<>();
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 15; i++) {
-            RenderedLines.Sample s = RenderedLines.render(List.of(RenderedLines.PHRASES.get(i)),
-                    RenderedLines.FONTS.get(i % RenderedLines.FONTS.size())
-                            .deriveFont((float) RenderedLines.SIZES[i % RenderedLines.SIZES.length]),
+            RenderedLines.Sample s = RenderedLines.render(
+                    List.of(RenderedLines.PHRASES.get(i)),
+                    RenderedLines.FONTS.get(i % RenderedLines.FONTS.size()).deriveFont((float)
+                            RenderedLines.SIZES[i % RenderedLines.SIZES.length]),
                     RenderedLines.COLOURS[i % RenderedLines.COLOURS.length][0],
-                    RenderedLines.COLOURS[i % RenderedLines.COLOURS.length][1], 0, 0);
+                    RenderedLines.COLOURS[i % RenderedLines.COLOURS.length][1],
+                    0,
+                    0);
             Image line = lineCrop(s);
             batch.add(line);
             expected.add("0");
@@ -79,8 +83,8 @@ class PaddleOrientationTest {
         long start = System.nanoTime();
         Map<String, Object> answer = model.call(Map.of("images", batch));
         double ms = (System.nanoTime() - start) / 1e6;
-        List<List<Map<String, Object>>> rows = (List<List<Map<String, Object>>>) OnnxModelTest.output(answer,
-                "softmax_0.tmp_0").get("classes");
+        List<List<Map<String, Object>>> rows = (List<List<Map<String, Object>>>)
+                OnnxModelTest.output(answer, "softmax_0.tmp_0").get("classes");
         assertThat(rows).hasSize(batch.size());
         for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> best = rows.get(i).get(0);
@@ -92,15 +96,22 @@ class PaddleOrientationTest {
             }
             assertThat(((Number) best.get("score")).doubleValue()).isBetween(0.5, 1.0);
         }
-        System.out.printf("[measure] ppocr-orientation through stoa-model.json: %d of %d lines right, %d images in"
-                + " %.0f ms (one batch)%n", right, samples, samples, ms);
+        System.out.printf(
+                "[measure] ppocr-orientation through stoa-model.json: %d of %d lines right, %d images in"
+                        + " %.0f ms (one batch)%n",
+                right, samples, samples, ms);
         assertThat(wrong).as("misclassified lines").isEmpty();
     }
 
     @Test
     void oneImageAtTheTopOfTheRequest() {
-        RenderedLines.Sample s = RenderedLines.render(List.of("Stoa reads text in images"),
-                RenderedLines.FONTS.get(0).deriveFont(32f), Color.BLACK, Color.WHITE, 0, 0);
+        RenderedLines.Sample s = RenderedLines.render(
+                List.of("Stoa reads text in images"),
+                RenderedLines.FONTS.get(0).deriveFont(32f),
+                Color.BLACK,
+                Color.WHITE,
+                0,
+                0);
         Image line = lineCrop(s);
         Map<String, Object> upright = model.call(Map.of("image", line));
         System.out.println("[measure] ppocr-orientation answer for an upright line: " + upright);
@@ -110,8 +121,8 @@ class PaddleOrientationTest {
     }
 
     private static String label(Map<String, Object> answer) {
-        List<List<Map<String, Object>>> rows = (List<List<Map<String, Object>>>) OnnxModelTest.output(answer,
-                "softmax_0.tmp_0").get("classes");
+        List<List<Map<String, Object>>> rows = (List<List<Map<String, Object>>>)
+                OnnxModelTest.output(answer, "softmax_0.tmp_0").get("classes");
         return (String) rows.get(0).get(0).get("label");
     }
 

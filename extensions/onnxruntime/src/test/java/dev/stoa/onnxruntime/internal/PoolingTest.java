@@ -14,7 +14,8 @@ class PoolingTest {
     // (B=2, S=3, D=2): row 0 has three real tokens, row 1 two real tokens and one padding position
     private static final FloatBuffer HIDDEN = FloatBuffer.wrap(new float[] {
         1, 2, 3, 4, 5, 6,
-        10, 20, 30, 40, 999, 999});
+        10, 20, 30, 40, 999, 999
+    });
     private static final long[] MASK = {1, 1, 1, 1, 1, 0};
 
     @Test
@@ -43,8 +44,9 @@ class PoolingTest {
     void unknownPoolingNamesTheAcceptedValues() {
         assertThat(Pooling.parse(" CLS ", "x")).isEqualTo(Pooling.CLS);
         assertThatThrownBy(() -> Pooling.parse("max", "etc/x.cfg"))
-                .isInstanceOfSatisfying(StoaException.class,
-                        e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
-                .hasMessageContaining("etc/x.cfg").hasMessageContaining("'mean' or 'cls'");
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
+                .hasMessageContaining("etc/x.cfg")
+                .hasMessageContaining("'mean' or 'cls'");
     }
 }

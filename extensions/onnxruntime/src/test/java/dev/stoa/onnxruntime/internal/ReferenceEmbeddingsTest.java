@@ -26,11 +26,11 @@ class ReferenceEmbeddingsTest {
     static List<Arguments> models() {
         return List.of(
                 Arguments.of(TestModels.MINILM, "mean", (Supplier<EmbeddingModel>) AllMiniLmL6V2EmbeddingModel::new),
-                Arguments.of(TestModels.MINILM_Q, "mean",
-                        (Supplier<EmbeddingModel>) AllMiniLmL6V2QuantizedEmbeddingModel::new),
+                Arguments.of(TestModels.MINILM_Q, "mean", (Supplier<EmbeddingModel>)
+                        AllMiniLmL6V2QuantizedEmbeddingModel::new),
                 Arguments.of(TestModels.BGE, "cls", (Supplier<EmbeddingModel>) BgeSmallEnV15EmbeddingModel::new),
-                Arguments.of(TestModels.BGE_Q, "cls",
-                        (Supplier<EmbeddingModel>) BgeSmallEnV15QuantizedEmbeddingModel::new));
+                Arguments.of(
+                        TestModels.BGE_Q, "cls", (Supplier<EmbeddingModel>) BgeSmallEnV15QuantizedEmbeddingModel::new));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -39,20 +39,24 @@ class ReferenceEmbeddingsTest {
             throws Exception {
         EmbeddingModel langchain4j = reference.get();
         try (OnnxSentenceEncoder stoa = TestModels.load(name, pooling)) {
-            List<Embedding> ours = stoa.encodeBatch(TestModels.SENTENCES.stream().map(Text::new).toList());
+            List<Embedding> ours = stoa.encodeBatch(
+                    TestModels.SENTENCES.stream().map(Text::new).toList());
             double worst = 1;
             for (int i = 0; i < TestModels.SENTENCES.size(); i++) {
                 String sentence = TestModels.SENTENCES.get(i);
-                Embedding theirs = new Embedding(langchain4j.embed(sentence).content().vector());
+                Embedding theirs =
+                        new Embedding(langchain4j.embed(sentence).content().vector());
                 double cosine = ours.get(i).cosine(theirs);
                 worst = Math.min(worst, cosine);
                 assertThat(ours.get(i).dimension()).isEqualTo(384);
                 assertThat(ours.get(i).norm()).isCloseTo(1.0, Offset.offset(1e-5));
-                assertThat(cosine).as("cosine with LangChain4j for sentence %d: %s", i, sentence)
+                assertThat(cosine)
+                        .as("cosine with LangChain4j for sentence %d: %s", i, sentence)
                         .isGreaterThanOrEqualTo(0.9999);
             }
-            System.out.printf("[measure] %s: worst cosine with LangChain4j over %d sentences %.7f%n", name,
-                    TestModels.SENTENCES.size(), worst);
+            System.out.printf(
+                    "[measure] %s: worst cosine with LangChain4j over %d sentences %.7f%n",
+                    name, TestModels.SENTENCES.size(), worst);
         }
     }
 }

@@ -40,7 +40,9 @@ class ReloadMemoryTest {
     void twentySentenceEncoderReloadsLeaveResidentMemoryFlat() throws Exception {
         assertFlat("sentence encoder " + TestModels.MINILM, () -> {
             try (OnnxSentenceEncoder encoder = TestModels.load(TestModels.MINILM, "mean")) {
-                assertThat(encoder.encodeBatch(TestModels.SENTENCES.subList(0, 8).stream().map(Text::new).toList()))
+                assertThat(encoder.encodeBatch(TestModels.SENTENCES.subList(0, 8).stream()
+                                .map(Text::new)
+                                .toList()))
                         .hasSize(8);
             }
         });
@@ -49,7 +51,8 @@ class ReloadMemoryTest {
     @Test
     void twentyModelFolderReloadsLeaveResidentMemoryFlat(@TempDir Path dir) throws Exception {
         // the same ONNX file served through a model folder with no descriptor: inputs and outputs from the model
-        Files.createSymbolicLink(dir.resolve("model.onnx"),
+        Files.createSymbolicLink(
+                dir.resolve("model.onnx"),
                 TestModels.folder(TestModels.MINILM).resolve("model.onnx").toAbsolutePath());
         long[] ids = new long[8 * 16];
         for (int i = 0; i < ids.length; i++) {
@@ -57,13 +60,16 @@ class ReloadMemoryTest {
         }
         long[] ones = new long[ids.length];
         Arrays.fill(ones, 1);
-        Map<String, Object> request = Map.of("inputs", Map.of(
-                "input_ids", Map.of("shape", List.of(8, 16), "data", ids),
-                "attention_mask", Map.of("shape", List.of(8, 16), "data", ones),
-                "token_type_ids", Map.of("shape", List.of(8, 16), "data", new long[ids.length])));
+        Map<String, Object> request = Map.of(
+                "inputs",
+                Map.of(
+                        "input_ids", Map.of("shape", List.of(8, 16), "data", ids),
+                        "attention_mask", Map.of("shape", List.of(8, 16), "data", ones),
+                        "token_type_ids", Map.of("shape", List.of(8, 16), "data", new long[ids.length])));
         assertFlat("model folder " + TestModels.MINILM, () -> {
             try (OnnxModel model = OnnxModel.load("minilm", ModelDescriptor.read(dir), SessionSettings.defaults())) {
-                assertThat(OnnxModelTest.output(model.call(request), "last_hidden_state").get("shape"))
+                assertThat(OnnxModelTest.output(model.call(request), "last_hidden_state")
+                                .get("shape"))
                         .isEqualTo(List.of(8L, 16L, 384L));
             }
         });
@@ -89,11 +95,23 @@ class ReloadMemoryTest {
         double first = median(mb.subList(0, WINDOW));
         double last = median(mb.subList(CYCLES - WINDOW, CYCLES));
         double change = (last - first) / first;
-        System.out.printf("[measure] %s: RSS after %d warm-up cycles %d MB; after each of %d load/use/unload cycles"
-                + " %s MB; median of the last %d %.0f MB vs the first %d %.0f MB: %+.1f%%; %.0f ms a cycle%n", what,
-                WARM_UP, warm, CYCLES, mb, WINDOW, last, WINDOW, first, change * 100,
+        System.out.printf(
+                "[measure] %s: RSS after %d warm-up cycles %d MB; after each of %d load/use/unload cycles"
+                        + " %s MB; median of the last %d %.0f MB vs the first %d %.0f MB: %+.1f%%; %.0f ms a cycle%n",
+                what,
+                WARM_UP,
+                warm,
+                CYCLES,
+                mb,
+                WINDOW,
+                last,
+                WINDOW,
+                first,
+                change * 100,
                 (System.nanoTime() - start) / 1e6 / CYCLES);
-        assertThat(Math.abs(change)).as("relative RSS change over %d reloads of %s", CYCLES, what).isLessThan(0.10);
+        assertThat(Math.abs(change))
+                .as("relative RSS change over %d reloads of %s", CYCLES, what)
+                .isLessThan(0.10);
     }
 
     private static double median(List<Long> values) {

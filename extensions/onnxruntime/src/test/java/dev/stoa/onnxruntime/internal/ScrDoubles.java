@@ -35,22 +35,20 @@ final class ScrDoubles {
     /** Every registration made through a {@link #context()}, oldest first. */
     static final List<Registration> REGISTRATIONS = Collections.synchronizedList(new ArrayList<>());
 
-    private ScrDoubles() {
-    }
+    private ScrDoubles() {}
 
     /** The typed configuration as SCR builds it: a property when set, else the attribute's default. */
     static <T> T config(Class<T> type, Map<String, Object> properties) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, args) -> {
-                    Object value = properties.get(method.getName().replace('_', '.'));
-                    return value != null ? value : method.getDefaultValue();
-                }));
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            Object value = properties.get(method.getName().replace('_', '.'));
+            return value != null ? value : method.getDefaultValue();
+        }));
     }
 
     /** A context with {@code stoa.home=/opt/stoa} that records {@code registerService} in {@link #REGISTRATIONS}. */
     static BundleContext context() {
-        return (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(),
-                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
+        return (BundleContext) Proxy.newProxyInstance(
+                BundleContext.class.getClassLoader(), new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getProperty") && "stoa.home".equals(args[0])) {
                         return "/opt/stoa";
                     }
@@ -58,8 +56,10 @@ final class ScrDoubles {
                         @SuppressWarnings("unchecked")
                         Registration r = new Registration(args[1], (Dictionary<String, ?>) p);
                         REGISTRATIONS.add(r);
-                        return Proxy.newProxyInstance(ServiceRegistration.class.getClassLoader(),
-                                new Class<?>[] {ServiceRegistration.class}, (rp, rm, ra) -> {
+                        return Proxy.newProxyInstance(
+                                ServiceRegistration.class.getClassLoader(),
+                                new Class<?>[] {ServiceRegistration.class},
+                                (rp, rm, ra) -> {
                                     if (rm.getName().equals("unregister")) {
                                         r.unregistered = true;
                                         return null;

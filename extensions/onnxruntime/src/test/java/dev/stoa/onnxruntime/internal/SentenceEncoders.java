@@ -21,8 +21,7 @@ import java.util.Map;
  */
 public final class SentenceEncoders {
 
-    private SentenceEncoders() {
-    }
+    private SentenceEncoders() {}
 
     /**
      * Loads Stoa's encoder as {@code OnnxTextEncoderComponent} does.
@@ -33,8 +32,10 @@ public final class SentenceEncoders {
      * @return the encoder; {@link #close} it
      */
     public static TextEncoder load(String name, Path folder, int intraOpThreads) throws OrtException, IOException {
-        return OnnxSentenceEncoder.load(name, ModelFolder.read(folder), new OnnxSentenceEncoder.Options(null, null, 0,
-                32, 100_000, settings(intraOpThreads)));
+        return OnnxSentenceEncoder.load(
+                name,
+                ModelFolder.read(folder),
+                new OnnxSentenceEncoder.Options(null, null, 0, 32, 100_000, settings(intraOpThreads)));
     }
 
     /** Releases an encoder from {@link #load}. */
@@ -54,7 +55,8 @@ public final class SentenceEncoders {
      */
     public static OrtSession session(Path folder, int intraOpThreads) throws OrtException {
         try (OrtSession.SessionOptions options = settings(intraOpThreads).toOptions()) {
-            return OrtEnvironment.getEnvironment().createSession(folder.resolve("model.onnx").toString(), options);
+            return OrtEnvironment.getEnvironment()
+                    .createSession(folder.resolve("model.onnx").toString(), options);
         }
     }
 
@@ -74,8 +76,9 @@ public final class SentenceEncoders {
          * @param window the token window (128 for MiniLM)
          */
         public Raw(Path folder, int intraOpThreads, int window) throws OrtException, IOException {
-            this.tokenizer = HuggingFaceTokenizer.newInstance(folder.resolve("tokenizer.json"), Map.of("padding",
-                    "false", "truncation", "true", "maxLength", Integer.toString(window)));
+            this.tokenizer = HuggingFaceTokenizer.newInstance(
+                    folder.resolve("tokenizer.json"),
+                    Map.of("padding", "false", "truncation", "true", "maxLength", Integer.toString(window)));
             this.session = session(folder, intraOpThreads);
         }
 
@@ -98,8 +101,8 @@ public final class SentenceEncoders {
             try (OnnxTensor idsT = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
                     OnnxTensor maskT = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
                     OnnxTensor typesT = OnnxTensor.createTensor(environment, LongBuffer.wrap(e.getTypeIds()), shape);
-                    OrtSession.Result r = session.run(Map.of("input_ids", idsT, "attention_mask", maskT,
-                            "token_type_ids", typesT))) {
+                    OrtSession.Result r =
+                            session.run(Map.of("input_ids", idsT, "attention_mask", maskT, "token_type_ids", typesT))) {
                 OnnxTensor hidden = (OnnxTensor) r.get(0);
                 FloatBuffer states = hidden.getFloatBuffer();
                 int dim = (int) hidden.getInfo().getShape()[2];

@@ -9,10 +9,10 @@ final class TestModelFolders {
 
     /** The linear model's weights, row-major (3, 2), and bias. */
     static final float[] W = {1, 2, 3, 4, 5, 6};
+
     static final float[] B = {0.5f, -1};
 
-    private TestModelFolders() {
-    }
+    private TestModelFolders() {}
 
     /**
      * A folder with {@code model.onnx}: {@code y = x W + b}, x float32 (-1, 3), y (-1, 2); and

@@ -67,12 +67,11 @@ final class TestModels {
             "The committee, having reviewed the proposal in detail over the course of several meetings, concluded that"
                     + " although the budget was reasonable, the timeline was too ambitious, and it recommended that the"
                     + " applicants resubmit with a phased plan, clearer milestones, and an independent evaluation.",
-            String.join(" ", Collections.nCopies(20,
-                    "Long inputs repeat this clause to fill a good part of the window.")),
+            String.join(
+                    " ", Collections.nCopies(20, "Long inputs repeat this clause to fill a good part of the window.")),
             String.join(" ", Collections.nCopies(60, "tokens beyond the window are cut at the right;")));
 
-    private TestModels() {
-    }
+    private TestModels() {}
 
     /** @return the unpacked folder of one of the four models */
     static Path folder(String name) {
@@ -82,7 +81,10 @@ final class TestModels {
     /** Loads a model with the folder's settings and the given pooling, as its shipped descriptor says. */
     static OnnxSentenceEncoder load(String name, String pooling) throws Exception {
         OnnxSentenceEncoder.Options d = OnnxSentenceEncoder.Options.defaults();
-        return OnnxSentenceEncoder.load(name, ModelFolder.read(folder(name)), new OnnxSentenceEncoder.Options(pooling,
-                d.normalize(), d.maxTokens(), d.maxBatch(), d.maxChars(), d.session()));
+        return OnnxSentenceEncoder.load(
+                name,
+                ModelFolder.read(folder(name)),
+                new OnnxSentenceEncoder.Options(
+                        pooling, d.normalize(), d.maxTokens(), d.maxBatch(), d.maxChars(), d.session()));
     }
 }

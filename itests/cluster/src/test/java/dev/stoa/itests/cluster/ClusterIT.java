@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterIT {
 
-    private static final String PIPELINE = String.join("\n",
+    private static final String PIPELINE = String.join(
+            "\n",
             "input: Text",
             "stages:",
             "  loud:",
@@ -41,7 +42,8 @@ class ClusterIT {
             "    retries: 2",
             "  chorus:",
             "    template: \"{{loud.text}}! (you said: {{input.text}})\"",
-            "output: $chorus", "");
+            "output: $chorus",
+            "");
     private static final int START_SECONDS = 180;
 
     private final List<StoaNode> nodes = new ArrayList<>();
@@ -73,8 +75,10 @@ class ClusterIT {
         await("A serves pipeline 'relay' through B's shout", START_SECONDS, () -> "serving".equals(state(a)));
         long serving = System.nanoTime();
         String bId = b.nodeId();
-        System.out.printf("[measure] 2 JVMs started to A's pipeline serving through B: %d ms; join times logged by"
-                + " A, B: %d, %d ms%n", (serving - started) / 1_000_000, a.joinMillis(), b.joinMillis());
+        System.out.printf(
+                "[measure] 2 JVMs started to A's pipeline serving through B: %d ms; join times logged by"
+                        + " A, B: %d, %d ms%n",
+                (serving - started) / 1_000_000, a.joinMillis(), b.joinMillis());
 
         // A's directory lists B's instance with B's node id, and none of its own
         assertThat(a.service("shout", null)).isNull();
@@ -89,20 +93,27 @@ class ClusterIT {
         double[] stageMs = new double[calls];
         double[] httpMs = new double[calls];
         for (int i = 0; i < calls; i++) {
-            StoaNode.Answer answer = a.post("/v1/pipelines/relay", new JsonObject().put("text", "hello " + i)
-                    .put("_trace", true));
+            StoaNode.Answer answer = a.post(
+                    "/v1/pipelines/relay",
+                    new JsonObject().put("text", "hello " + i).put("_trace", true));
             assertThat(answer.status()).as(answer.body()).isEqualTo(200);
             JsonObject json = answer.json();
             assertThat(json.getString("text")).isEqualTo("HELLO " + i + "! (you said: hello " + i + ")");
             stageMs[i] = json.getJsonObject("_trace").getJsonArray("stages").stream()
-                    .map(JsonObject.class::cast).filter(st -> st.getString("stage").equals("loud"))
-                    .findFirst().orElseThrow().getDouble("ms");
+                    .map(JsonObject.class::cast)
+                    .filter(st -> st.getString("stage").equals("loud"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getDouble("ms");
             httpMs[i] = answer.nanos() / 1e6;
         }
-        System.out.printf("[measure] %d sequential pipeline calls on A, stage 'loud' on B: p50 %.2f ms, p90 %.2f ms;"
-                + " whole HTTP call p50 %.2f ms%n", calls, percentile(stageMs, 50), percentile(stageMs, 90),
-                percentile(httpMs, 50));
-        assertThat(b.service("shout", null).getLong("calls")).as("calls B's shout answered").isEqualTo(calls);
+        System.out.printf(
+                "[measure] %d sequential pipeline calls on A, stage 'loud' on B: p50 %.2f ms, p90 %.2f ms;"
+                        + " whole HTTP call p50 %.2f ms%n",
+                calls, percentile(stageMs, 50), percentile(stageMs, 90), percentile(httpMs, 50));
+        assertThat(b.service("shout", null).getLong("calls"))
+                .as("calls B's shout answered")
+                .isEqualTo(calls);
 
         // B dies: nothing serves shout any more; calls fail fast with a clear code
         b.kill();
@@ -122,8 +133,10 @@ class ClusterIT {
         assertThat(failed.json().getString("message")).contains("no node serves service 'shout'");
         StoaNode.Answer again = a.post("/v1/pipelines/relay", new JsonObject().put("text", "still?"));
         assertThat(again.status()).isEqualTo(410);
-        System.out.printf("[measure] B killed: first SERVICE_GONE answer %d ms after the kill (answers before it: %s);"
-                + " a failing call then takes %.1f ms%n", firstFailureMs, before, again.nanos() / 1e6);
+        System.out.printf(
+                "[measure] B killed: first SERVICE_GONE answer %d ms after the kill (answers before it: %s);"
+                        + " a failing call then takes %.1f ms%n",
+                firstFailureMs, before, again.nanos() / 1e6);
         assertThat(firstFailureMs).as("time from B's death to a clear failure").isLessThan(5_000);
         assertThat(again.nanos() / 1_000_000).isLessThan(1_000);
         await("A lists its pipeline as waiting for shout", 15, () -> "waiting".equals(state(a)));
@@ -132,12 +145,15 @@ class ClusterIT {
         // failover: B comes back, A deploys shout too; calls are spread over both, and survive B's death
         b.start();
         a.deploy(shout);
-        await("A lists shout here and on the restarted B", START_SECONDS, () -> a.service("shout", null) != null
-                && b.nodeId() != null && a.service("shout", b.nodeId()) != null);
+        await(
+                "A lists shout here and on the restarted B",
+                START_SECONDS,
+                () -> a.service("shout", null) != null && b.nodeId() != null && a.service("shout", b.nodeId()) != null);
         System.out.printf("[measure] B restarted: joined the running cluster in %d ms (logged by B)%n", b.joinMillis());
         long localBefore = a.service("shout", null).getLong("calls");
         for (int i = 0; i < 20; i++) {
-            assertThat(a.post("/v1/pipelines/relay", new JsonObject().put("text", "spread " + i)).status())
+            assertThat(a.post("/v1/pipelines/relay", new JsonObject().put("text", "spread " + i))
+                            .status())
                     .isEqualTo(200);
         }
         long servedHere = a.service("shout", null).getLong("calls") - localBefore;
@@ -165,8 +181,10 @@ class ClusterIT {
         }
         assertThat(b.alive()).isFalse();
         assertThat(afterKillMs).isNotEmpty();
-        System.out.printf("[measure] failover: %d calls after B's kill, all answered (by A); slowest %d ms, p50 %d ms%n",
-                afterKillMs.size(), afterKillMs.stream().mapToLong(Long::longValue).max().orElse(-1),
+        System.out.printf(
+                "[measure] failover: %d calls after B's kill, all answered (by A); slowest %d ms, p50 %d ms%n",
+                afterKillMs.size(),
+                afterKillMs.stream().mapToLong(Long::longValue).max().orElse(-1),
                 afterKillMs.stream().sorted().toList().get(afterKillMs.size() / 2));
     }
 
@@ -208,7 +226,9 @@ class ClusterIT {
         StringBuilder logs = new StringBuilder();
         for (StoaNode n : nodes) {
             String console = n.console();
-            logs.append("\n--- node ").append(n.name).append(" ---\n")
+            logs.append("\n--- node ")
+                    .append(n.name)
+                    .append(" ---\n")
                     .append(console.substring(Math.max(0, console.length() - 4000)));
         }
         throw new AssertionError("timed out after " + seconds + " s waiting until " + what + logs);

@@ -32,9 +32,16 @@ import java.util.stream.Stream;
 final class StoaNode implements AutoCloseable {
 
     /** system/ bundles that serve models; none of them takes part in clustering. */
-    private static final Set<String> MODEL_BUNDLES = Set.of("dev.stoa.djl", "dev.stoa.nn", "dev.stoa.losses",
-            "dev.stoa.encoders", "dev.stoa.models.clip", "dev.stoa.onnxruntime", "dev.stoa.ocr.paddle",
+    private static final Set<String> MODEL_BUNDLES = Set.of(
+            "dev.stoa.djl",
+            "dev.stoa.nn",
+            "dev.stoa.losses",
+            "dev.stoa.encoders",
+            "dev.stoa.models.clip",
+            "dev.stoa.onnxruntime",
+            "dev.stoa.ocr.paddle",
             "dev.stoa.ocr.tesseract");
+
     private static final Pattern JOINED = Pattern.compile("Joined cluster '[^']+' as \\S+ in (\\d+) ms");
     private static final Pattern NODE_ID = Pattern.compile("node ([0-9a-f-]{36}) of cluster");
 
@@ -42,8 +49,10 @@ final class StoaNode implements AutoCloseable {
     final Path home;
     final int httpPort;
     final int clusterPort;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
     private Process process;
 
     /**
@@ -91,14 +100,19 @@ final class StoaNode implements AutoCloseable {
 
     /** Makes this node a cluster member that contacts {@code members} to join. */
     void cluster(String clusterName, List<StoaNode> members) throws IOException {
-        String list = String.join(",", members.stream().map(m -> "127.0.0.1:" + m.clusterPort).toList());
-        Files.writeString(home.resolve("etc/dev.stoa.vertx.cfg"), String.join("\n",
-                "clustered = true",
-                "cluster.name = " + clusterName,
-                "cluster.host = 127.0.0.1",
-                "cluster.port = " + clusterPort,
-                "cluster.members = " + list,
-                "cluster.joinTimeoutMs = 60000", ""));
+        String list = String.join(
+                ",", members.stream().map(m -> "127.0.0.1:" + m.clusterPort).toList());
+        Files.writeString(
+                home.resolve("etc/dev.stoa.vertx.cfg"),
+                String.join(
+                        "\n",
+                        "clustered = true",
+                        "cluster.name = " + clusterName,
+                        "cluster.host = 127.0.0.1",
+                        "cluster.port = " + clusterPort,
+                        "cluster.members = " + list,
+                        "cluster.joinTimeoutMs = 60000",
+                        ""));
     }
 
     void deploy(Path bundle) throws IOException {
@@ -111,7 +125,8 @@ final class StoaNode implements AutoCloseable {
 
     void start() throws IOException {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/stoa").toString())
-                .redirectErrorStream(true).redirectOutput(home.resolve("data/console.log").toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("data/console.log").toFile());
         pb.environment().put("STOA_HTTP_PORT", Integer.toString(httpPort));
         // small heaps and the serial collector: three JVMs share a small machine in this test
         pb.environment().put("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
@@ -165,13 +180,18 @@ final class StoaNode implements AutoCloseable {
     }
 
     Answer get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
+        return send(HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build());
     }
 
     Answer post(String path, JsonObject body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        return send(HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build());
     }
 
     private Answer send(HttpRequest request) throws IOException, InterruptedException {

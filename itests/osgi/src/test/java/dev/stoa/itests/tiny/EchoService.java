@@ -10,7 +10,8 @@ import org.osgi.framework.FrameworkUtil;
  */
 public final class EchoService implements StoaService<Text, Text> {
 
-    private final String version = FrameworkUtil.getBundle(EchoService.class).getVersion().toString();
+    private final String version =
+            FrameworkUtil.getBundle(EchoService.class).getVersion().toString();
 
     @Override
     public Class<Text> inputType() {

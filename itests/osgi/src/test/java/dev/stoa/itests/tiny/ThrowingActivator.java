@@ -12,6 +12,5 @@ public final class ThrowingActivator implements BundleActivator {
     }
 
     @Override
-    public void stop(BundleContext context) {
-    }
+    public void stop(BundleContext context) {}
 }

@@ -26,12 +26,14 @@ public record Audio(float[] samples, int sampleRate, int channels) {
             throw StoaException.badInput("channels", "is " + channels + "; use 1 to 16");
         }
         if (samples.length % channels != 0) {
-            throw StoaException.badInput("samples", "has " + samples.length + " values, not a multiple of "
-                    + channels + " channels");
+            throw StoaException.badInput(
+                    "samples", "has " + samples.length + " values, not a multiple of " + channels + " channels");
         }
         if (samples.length > MAX_SAMPLES) {
-            throw StoaException.badInput("samples", "has " + samples.length + " values; at most " + MAX_SAMPLES
-                    + " (one hour at 48 kHz stereo) are accepted: split the clip");
+            throw StoaException.badInput(
+                    "samples",
+                    "has " + samples.length + " values; at most " + MAX_SAMPLES
+                            + " (one hour at 48 kHz stereo) are accepted: split the clip");
         }
     }
 
@@ -42,7 +44,9 @@ public record Audio(float[] samples, int sampleRate, int channels) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Audio a && sampleRate == a.sampleRate && channels == a.channels
+        return o instanceof Audio a
+                && sampleRate == a.sampleRate
+                && channels == a.channels
                 && Arrays.equals(samples, a.samples);
     }
 

@@ -58,8 +58,10 @@ public record Embedding(float[] vector) {
      */
     public double cosine(Embedding other) {
         if (other.vector.length != vector.length) {
-            throw new StoaException(FailureCode.SHAPE_MISMATCH, "cannot compare embeddings of dimension "
-                    + vector.length + " and " + other.vector.length + "; both must come from the same model");
+            throw new StoaException(
+                    FailureCode.SHAPE_MISMATCH,
+                    "cannot compare embeddings of dimension " + vector.length + " and " + other.vector.length
+                            + "; both must come from the same model");
         }
         double dot = 0;
         for (int i = 0; i < vector.length; i++) {

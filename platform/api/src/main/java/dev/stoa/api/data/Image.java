@@ -37,12 +37,16 @@ public record Image(int width, int height, byte[] rgb) {
             throw StoaException.badInput("width/height", "are " + width + "x" + height + "; both must be positive");
         }
         if ((long) width * height > MAX_PIXELS) {
-            throw new StoaException(FailureCode.TOO_LARGE, "image is " + width + "x" + height + " = "
-                    + ((long) width * height) + " pixels; at most " + MAX_PIXELS + " are accepted: resize it first");
+            throw new StoaException(
+                    FailureCode.TOO_LARGE,
+                    "image is " + width + "x" + height + " = " + ((long) width * height) + " pixels; at most "
+                            + MAX_PIXELS + " are accepted: resize it first");
         }
         if (rgb == null || rgb.length != width * height * 3) {
-            throw StoaException.badInput("rgb", "must have width*height*3 = " + (width * height * 3)
-                    + " bytes, has " + (rgb == null ? 0 : rgb.length));
+            throw StoaException.badInput(
+                    "rgb",
+                    "must have width*height*3 = " + (width * height * 3) + " bytes, has "
+                            + (rgb == null ? 0 : rgb.length));
         }
     }
 
@@ -62,8 +66,10 @@ public record Image(int width, int height, byte[] rgb) {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw StoaException.badInput("image", "is not a PNG, JPEG, BMP or GIF file (" + encoded.length
-                        + " bytes, starting " + hexPrefix(encoded) + ")");
+                throw StoaException.badInput(
+                        "image",
+                        "is not a PNG, JPEG, BMP or GIF file (" + encoded.length + " bytes, starting "
+                                + hexPrefix(encoded) + ")");
             }
             ImageReader reader = readers.next();
             try {
@@ -71,8 +77,10 @@ public record Image(int width, int height, byte[] rgb) {
                 int w = reader.getWidth(0);
                 int h = reader.getHeight(0);
                 if ((long) w * h > MAX_PIXELS) {
-                    throw new StoaException(FailureCode.TOO_LARGE, "image header says " + w + "x" + h + " = "
-                            + ((long) w * h) + " pixels; at most " + MAX_PIXELS + " are accepted: resize it first");
+                    throw new StoaException(
+                            FailureCode.TOO_LARGE,
+                            "image header says " + w + "x" + h + " = " + ((long) w * h) + " pixels; at most "
+                                    + MAX_PIXELS + " are accepted: resize it first");
                 }
                 return fromBufferedImage(reader.read(0));
             } finally {
@@ -82,8 +90,10 @@ public record Image(int width, int height, byte[] rgb) {
             if (e instanceof StoaException se) {
                 throw se;
             }
-            throw new StoaException(FailureCode.BAD_INPUT, "'image' could not be decoded (" + e.getMessage()
-                    + "); send an intact PNG or JPEG file", e);
+            throw new StoaException(
+                    FailureCode.BAD_INPUT,
+                    "'image' could not be decoded (" + e.getMessage() + "); send an intact PNG or JPEG file",
+                    e);
         }
     }
 

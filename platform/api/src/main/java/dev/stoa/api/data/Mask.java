@@ -18,8 +18,10 @@ public record Mask(int width, int height, byte[] bits) {
             throw StoaException.badInput("width/height", "are " + width + "x" + height + "; both must be positive");
         }
         if (bits == null || bits.length != (long) width * height) {
-            throw StoaException.badInput("bits", "must have width*height = " + ((long) width * height)
-                    + " entries, has " + (bits == null ? 0 : bits.length));
+            throw StoaException.badInput(
+                    "bits",
+                    "must have width*height = " + ((long) width * height) + " entries, has "
+                            + (bits == null ? 0 : bits.length));
         }
     }
 

@@ -17,8 +17,10 @@ public record Tokens(long[] ids, int[] attentionMask) {
             throw StoaException.badInput("ids", "is missing; send an array of token ids");
         }
         if (attentionMask != null && attentionMask.length != ids.length) {
-            throw StoaException.badInput("attentionMask", "has " + attentionMask.length + " entries but ids has "
-                    + ids.length + "; they must be the same length");
+            throw StoaException.badInput(
+                    "attentionMask",
+                    "has " + attentionMask.length + " entries but ids has " + ids.length
+                            + "; they must be the same length");
         }
     }
 

@@ -18,8 +18,8 @@ import java.util.List;
  * @param stop stop sequences: generation ends before the first one, which is not part of the text; at most 8
  * @param seed the sampling seed, for reproducible output; {@code null} draws a fresh one each call
  */
-public record GenerationOptions(int maxTokens, double temperature, int topK, double topP, int beamSize,
-        List<String> stop, Long seed) {
+public record GenerationOptions(
+        int maxTokens, double temperature, int topK, double topP, int beamSize, List<String> stop, Long seed) {
 
     /** The default of {@link #maxTokens()}. */
     public static final int DEFAULT_MAX_TOKENS = 32;
@@ -27,8 +27,8 @@ public record GenerationOptions(int maxTokens, double temperature, int topK, dou
     public static final int MAX_STOP_SEQUENCES = 8;
 
     /** Greedy decoding of up to {@link #DEFAULT_MAX_TOKENS} tokens. */
-    public static final GenerationOptions GREEDY = new GenerationOptions(DEFAULT_MAX_TOKENS, 0, 0, 1, 1, List.of(),
-            null);
+    public static final GenerationOptions GREEDY =
+            new GenerationOptions(DEFAULT_MAX_TOKENS, 0, 0, 1, 1, List.of(), null);
 
     /**
      * @throws StoaException {@code BAD_INPUT} naming the field (as in JSON) and its valid range
@@ -51,8 +51,8 @@ public record GenerationOptions(int maxTokens, double temperature, int topK, dou
         }
         stop = stop == null ? List.of() : List.copyOf(stop);
         if (stop.size() > MAX_STOP_SEQUENCES) {
-            throw StoaException.badInput("stop", "has " + stop.size() + " sequences; send at most "
-                    + MAX_STOP_SEQUENCES);
+            throw StoaException.badInput(
+                    "stop", "has " + stop.size() + " sequences; send at most " + MAX_STOP_SEQUENCES);
         }
         for (int i = 0; i < stop.size(); i++) {
             if (stop.get(i).isEmpty()) {

@@ -9,7 +9,7 @@ package dev.stoa.api.generation;
 public interface TokenListener {
 
     /** A listener that ignores every piece. */
-    TokenListener NONE = piece -> { };
+    TokenListener NONE = piece -> {};
 
     /** @param piece the next piece of text, never empty */
     void onToken(String piece);

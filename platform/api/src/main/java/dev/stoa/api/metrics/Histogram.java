@@ -25,8 +25,8 @@ public final class Histogram {
         }
         for (int i = 1; i < bounds.length; i++) {
             if (!(bounds[i] > bounds[i - 1])) {
-                throw new IllegalArgumentException("bucket bounds must ascend, but " + bounds[i] + " follows "
-                        + bounds[i - 1]);
+                throw new IllegalArgumentException(
+                        "bucket bounds must ascend, but " + bounds[i] + " follows " + bounds[i - 1]);
             }
         }
         this.bounds = bounds.clone();

@@ -7,8 +7,7 @@ package dev.stoa.api.metrics;
 public final class LatencyHistogram {
 
     /** Upper bounds in seconds, as Prometheus {@code le} labels. */
-    static final double[] BOUNDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-        30};
+    static final double[] BOUNDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
     private final Histogram seconds = new Histogram(BOUNDS);
 

@@ -20,7 +20,11 @@ public final class PrometheusText {
      */
     public PrometheusText describe(String name, String type, String help) {
         if (described.add(name)) {
-            out.append("# HELP ").append(name).append(' ').append(help.replace("\n", " ")).append('\n');
+            out.append("# HELP ")
+                    .append(name)
+                    .append(' ')
+                    .append(help.replace("\n", " "))
+                    .append('\n');
             out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
         }
         return this;
@@ -42,7 +46,10 @@ public final class PrometheusText {
                 if (i > 0) {
                     out.append(',');
                 }
-                out.append(labels[i]).append("=\"").append(escape(labels[i + 1])).append('"');
+                out.append(labels[i])
+                        .append("=\"")
+                        .append(escape(labels[i + 1]))
+                        .append('"');
             }
             out.append('}');
         }

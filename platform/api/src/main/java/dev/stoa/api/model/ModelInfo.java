@@ -12,8 +12,13 @@ import java.util.List;
  * @param services the service ids it serves (or would serve once trained), e.g. {@code clip-tiny-image}
  * @param bundle symbolic name of the bundle that opens it, or {@code null} when none does
  */
-public record ModelInfo(String id, ModelStatus status, VersionPolicy policy, List<ModelVersionInfo> versions,
-        List<String> services, String bundle) {
+public record ModelInfo(
+        String id,
+        ModelStatus status,
+        VersionPolicy policy,
+        List<ModelVersionInfo> versions,
+        List<String> services,
+        String bundle) {
 
     public ModelInfo {
         versions = List.copyOf(versions);
@@ -22,7 +27,10 @@ public record ModelInfo(String id, ModelStatus status, VersionPolicy policy, Lis
 
     /** @return the version that serves the plain service ids, or 0 when none does */
     public int servingVersion() {
-        return versions.stream().filter(ModelVersionInfo::serving).mapToInt(ModelVersionInfo::number).findFirst()
+        return versions.stream()
+                .filter(ModelVersionInfo::serving)
+                .mapToInt(ModelVersionInfo::number)
+                .findFirst()
                 .orElse(0);
     }
 }

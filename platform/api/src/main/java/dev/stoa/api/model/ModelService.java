@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param warmUpInput an input the repository calls the service with once before registering it, so the first real
  *     call does not pay for lazy initialisation (PyTorch's first forward pass); {@code null} for none
  */
-public record ModelService(String id, String kind, StoaService<?, ?> service, Map<String, Object> properties,
-        Object warmUpInput) {
+public record ModelService(
+        String id, String kind, StoaService<?, ?> service, Map<String, Object> properties, Object warmUpInput) {
 
     public ModelService {
         Objects.requireNonNull(id, "id");

@@ -61,8 +61,8 @@ public record ModelStatus(ModelState state, String message, String trainingFile,
                         + trainingFile + "\"})"
                 : "no training file in etc/train/ has 'output: " + modelId + "'; write one (see"
                         + " etc/train/clip-shapes.yaml) and run bin/stoa train on it";
-        return new ModelStatus(ModelState.UNTRAINED, modelId + " has no trained version yet; " + how, trainingFile,
-                null);
+        return new ModelStatus(
+                ModelState.UNTRAINED, modelId + " has no trained version yet; " + how, trainingFile, null);
     }
 
     /**
@@ -72,9 +72,12 @@ public record ModelStatus(ModelState state, String message, String trainingFile,
      * @return {@code TRAINING}
      */
     public static ModelStatus training(String modelId, String trainingFile, TrainingProgress progress) {
-        return new ModelStatus(ModelState.TRAINING, modelId + " is being trained (" + progress.describe() + "); it"
-                + " serves as soon as the run publishes it. Progress: GET /v1/trainings/" + progress.runId(),
-                trainingFile, progress);
+        return new ModelStatus(
+                ModelState.TRAINING,
+                modelId + " is being trained (" + progress.describe() + "); it"
+                        + " serves as soon as the run publishes it. Progress: GET /v1/trainings/" + progress.runId(),
+                trainingFile,
+                progress);
     }
 
     /**
@@ -84,7 +87,8 @@ public record ModelStatus(ModelState state, String message, String trainingFile,
      *     other states, with {@link #message()} as the text
      */
     public StoaException toFailure() {
-        FailureCode code = state == ModelState.UNTRAINED || state == ModelState.TRAINING ? FailureCode.UNTRAINED
+        FailureCode code = state == ModelState.UNTRAINED || state == ModelState.TRAINING
+                ? FailureCode.UNTRAINED
                 : FailureCode.UNAVAILABLE;
         return new StoaException(code, message.isEmpty() ? state.name() : message);
     }

@@ -57,7 +57,8 @@ public record ModelStore(Path root) {
             return children.filter(Files::isDirectory)
                     .filter(p -> VERSION.matcher(p.getFileName().toString()).matches())
                     .map(p -> new Version(id, Integer.parseInt(p.getFileName().toString()), p))
-                    .sorted(Comparator.comparingInt(Version::number)).toList();
+                    .sorted(Comparator.comparingInt(Version::number))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
@@ -99,7 +100,8 @@ public record ModelStore(Path root) {
 
     private static String checkId(String id) {
         if (id == null || !ID.matcher(id).matches()) {
-            throw StoaException.badInput("model id", "is '" + id + "'; use lower-case letters, digits, '.', '_' or '-'");
+            throw StoaException.badInput(
+                    "model id", "is '" + id + "'; use lower-case letters, digits, '.', '_' or '-'");
         }
         return id;
     }
@@ -111,6 +113,5 @@ public record ModelStore(Path root) {
      * @param number the version number, from 1
      * @param path its folder
      */
-    public record Version(String id, int number, Path path) {
-    }
+    public record Version(String id, int number, Path path) {}
 }

@@ -17,8 +17,7 @@ import java.util.function.BiConsumer;
  */
 public final class ShippedVariants {
 
-    private ShippedVariants() {
-    }
+    private ShippedVariants() {}
 
     /**
      * Parses one variant file.

@@ -38,8 +38,10 @@ public sealed interface VersionPolicy {
     record Latest(int count) implements VersionPolicy {
         public Latest {
             if (count < 1) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "version policy 'latest:" + count + "': keep at least"
-                        + " one version, e.g. latest or latest:2");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "version policy 'latest:" + count + "': keep at least"
+                                + " one version, e.g. latest or latest:2");
             }
         }
 
@@ -84,8 +86,9 @@ public sealed interface VersionPolicy {
         public Specific {
             versions = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(versions));
             if (versions.isEmpty()) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "version policy 'specific:' lists no version; write"
-                        + " e.g. specific:1,3");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "version policy 'specific:' lists no version; write" + " e.g. specific:1,3");
             }
         }
 
@@ -98,7 +101,8 @@ public sealed interface VersionPolicy {
 
         @Override
         public String spec() {
-            return "specific:" + String.join(",", versions.stream().map(String::valueOf).toList());
+            return "specific:"
+                    + String.join(",", versions.stream().map(String::valueOf).toList());
         }
     }
 
@@ -124,7 +128,8 @@ public sealed interface VersionPolicy {
                 return new All();
             }
             if (s.startsWith("latest:")) {
-                return new Latest(Integer.parseInt(s.substring("latest:".length()).trim()));
+                return new Latest(
+                        Integer.parseInt(s.substring("latest:".length()).trim()));
             }
             if (s.startsWith("specific:")) {
                 TreeSet<Integer> versions = new TreeSet<>();
@@ -138,7 +143,8 @@ public sealed interface VersionPolicy {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new StoaException(FailureCode.BAD_CONFIG, "version policy is '" + spec + "'; use one of " + List.of(
-                "latest", "latest:2", "all", "specific:1,3"));
+        throw new StoaException(
+                FailureCode.BAD_CONFIG,
+                "version policy is '" + spec + "'; use one of " + List.of("latest", "latest:2", "all", "specific:1,3"));
     }
 }

@@ -25,8 +25,7 @@ public final class ServiceSchema {
     /** Service property: the fields a JSON service's answer has. */
     public static final String OUTPUT_FIELDS = "stoa.output.fields";
 
-    private ServiceSchema() {
-    }
+    private ServiceSchema() {}
 
     /**
      * @param property the property's value: a comma-separated string or a string array, or {@code null}
@@ -37,7 +36,8 @@ public final class ServiceSchema {
         if (property == null) {
             return null;
         }
-        String[] entries = property instanceof String[] array ? array : property.toString().split(",");
+        String[] entries =
+                property instanceof String[] array ? array : property.toString().split(",");
         Map<String, String> fields = new LinkedHashMap<>();
         for (String entry : entries) {
             String e = entry.trim();

@@ -24,8 +24,7 @@ public sealed interface SpecNode permits SpecNode.Scalar, SpecNode.Sequence, Spe
      * @param text the value as written
      * @param quoted whether it was quoted (then it is a string, never a number or a reference)
      */
-    record Scalar(String file, int line, String path, String text, boolean quoted) implements SpecNode {
-    }
+    record Scalar(String file, int line, String path, String text, boolean quoted) implements SpecNode {}
 
     /** A list. */
     record Sequence(String file, int line, String path, List<SpecNode> items) implements SpecNode {

@@ -28,11 +28,40 @@ public record ValueType(String name, Map<String, String> fields) {
             Map.entry("Audio", Map.of("samples", "List", "sampleRate", "Number", "channels", "Number")),
             Map.entry("Mask", Map.of("width", "Number", "height", "Number", "bits", "String")),
             Map.entry("RecognizedText", Map.of("text", "String", "lines", "List")),
-            Map.entry("GenerationRequest", Map.of("prompt", "String", "text", "String", "max_tokens", "Number",
-                    "temperature", "Number", "top_k", "Number", "top_p", "Number", "beam_size", "Number",
-                    "stop", "List", "seed", "Number")),
-            Map.entry("Generation", Map.of("text", "String", "tokens", "Number", "finish_reason", "String",
-                    "model", "String", "trained", "Boolean")));
+            Map.entry(
+                    "GenerationRequest",
+                    Map.of(
+                            "prompt",
+                            "String",
+                            "text",
+                            "String",
+                            "max_tokens",
+                            "Number",
+                            "temperature",
+                            "Number",
+                            "top_k",
+                            "Number",
+                            "top_p",
+                            "Number",
+                            "beam_size",
+                            "Number",
+                            "stop",
+                            "List",
+                            "seed",
+                            "Number")),
+            Map.entry(
+                    "Generation",
+                    Map.of(
+                            "text",
+                            "String",
+                            "tokens",
+                            "Number",
+                            "finish_reason",
+                            "String",
+                            "model",
+                            "String",
+                            "trained",
+                            "Boolean")));
 
     /** Values with no fields. */
     private static final Set<String> SCALARS = Set.of("String", "Number", "Boolean", "List");

@@ -10,8 +10,8 @@ package dev.stoa.api.runtime;
  * @param problem why it is not running, naming the fix; {@code null} when {@link Status#ACTIVE}
  * @param handledAt when the deployer last acted on the file (install, update), epoch milliseconds
  */
-public record DeployedArtifact(String file, String location, long bundleId, Status status, String problem,
-        long handledAt) {
+public record DeployedArtifact(
+        String file, String location, long bundleId, Status status, String problem, long handledAt) {
 
     /** The outcome of deploying a file. */
     public enum Status {

@@ -20,14 +20,48 @@ package dev.stoa.api.runtime;
  *        node's Vert.x node id (calls to {@link #address()} reach it over the clustered event bus, and its counters
  *        are that node's)
  */
-public record ExportedService(String id, String kind, String version, String address, String inputType,
-        String outputType, String bundle, long bundleId, String state, long inFlight, long calls, long failures,
+public record ExportedService(
+        String id,
+        String kind,
+        String version,
+        String address,
+        String inputType,
+        String outputType,
+        String bundle,
+        long bundleId,
+        String state,
+        long inFlight,
+        long calls,
+        long failures,
         String node) {
 
     /** A service of this node. */
-    public ExportedService(String id, String kind, String version, String address, String inputType,
-            String outputType, String bundle, long bundleId, String state, long inFlight, long calls, long failures) {
-        this(id, kind, version, address, inputType, outputType, bundle, bundleId, state, inFlight, calls, failures,
+    public ExportedService(
+            String id,
+            String kind,
+            String version,
+            String address,
+            String inputType,
+            String outputType,
+            String bundle,
+            long bundleId,
+            String state,
+            long inFlight,
+            long calls,
+            long failures) {
+        this(
+                id,
+                kind,
+                version,
+                address,
+                inputType,
+                outputType,
+                bundle,
+                bundleId,
+                state,
+                inFlight,
+                calls,
+                failures,
                 null);
     }
 

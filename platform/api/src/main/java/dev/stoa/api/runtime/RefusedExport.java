@@ -11,5 +11,4 @@ package dev.stoa.api.runtime;
  * @param bundleId that bundle's id
  * @param reason what happened and the fix, naming both bundles
  */
-public record RefusedExport(String id, String kind, String bundle, long bundleId, String reason) {
-}
+public record RefusedExport(String id, String kind, String bundle, long bundleId, String reason) {}

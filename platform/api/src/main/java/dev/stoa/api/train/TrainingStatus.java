@@ -20,9 +20,20 @@ import java.util.Map;
  * @param runDir the run folder: metrics.jsonl, checkpoints, report
  * @param message what happened last, in words: the reason for a failure, or the published model version
  */
-public record TrainingStatus(String id, String name, String file, String modelId, String state, long step,
-        long totalSteps, double samplesPerSecond, long etaSeconds, Map<String, Double> metrics,
-        Map<String, Double> evaluation, String runDir, String message) {
+public record TrainingStatus(
+        String id,
+        String name,
+        String file,
+        String modelId,
+        String state,
+        long step,
+        long totalSteps,
+        double samplesPerSecond,
+        long etaSeconds,
+        Map<String, Double> metrics,
+        Map<String, Double> evaluation,
+        String runDir,
+        String message) {
 
     public TrainingStatus {
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);

@@ -21,8 +21,7 @@ public final class VectorChecks {
 
     private static final String NAME_PATTERN = "[a-z0-9][a-z0-9_-]{0,63}";
 
-    private VectorChecks() {
-    }
+    private VectorChecks() {}
 
     /**
      * @param name a collection name
@@ -32,8 +31,10 @@ public final class VectorChecks {
      */
     public static String name(String name) {
         if (name == null || !name.matches(NAME_PATTERN)) {
-            throw StoaException.badInput("collection", "is '" + name + "'; use 1 to 64 lower-case letters, digits,"
-                    + " '_' or '-', starting with a letter or digit, e.g. 'sentences'");
+            throw StoaException.badInput(
+                    "collection",
+                    "is '" + name + "'; use 1 to 64 lower-case letters, digits,"
+                            + " '_' or '-', starting with a letter or digit, e.g. 'sentences'");
         }
         return name;
     }
@@ -73,9 +74,11 @@ public final class VectorChecks {
      */
     public static float[] vector(float[] vector, int dimension) {
         if (vector == null || vector.length != dimension) {
-            throw StoaException.badInput("vector", "has " + (vector == null ? "no" : vector.length)
-                    + " components; this collection holds vectors of dimension " + dimension
-                    + ": embed with the model the collection was made with, or use another collection");
+            throw StoaException.badInput(
+                    "vector",
+                    "has " + (vector == null ? "no" : vector.length)
+                            + " components; this collection holds vectors of dimension " + dimension
+                            + ": embed with the model the collection was made with, or use another collection");
         }
         return finite(vector, "vector");
     }
@@ -92,8 +95,8 @@ public final class VectorChecks {
         }
         for (int i = 0; i < vector.length; i++) {
             if (!Float.isFinite(vector[i])) {
-                throw StoaException.badInput(field + "[" + i + "]", "is " + vector[i]
-                        + "; every component must be a finite number");
+                throw StoaException.badInput(
+                        field + "[" + i + "]", "is " + vector[i] + "; every component must be a finite number");
             }
         }
         return vector;
@@ -130,12 +133,15 @@ public final class VectorChecks {
                 throw StoaException.badInput(field, "has the key " + e.getKey() + "; keys must be non-empty strings");
             }
             if (!(e.getValue() instanceof String value)) {
-                throw StoaException.badInput(field + "." + key, "is " + e.getValue()
-                        + "; values must be strings (write numbers and booleans as text)");
+                throw StoaException.badInput(
+                        field + "." + key,
+                        "is " + e.getValue() + "; values must be strings (write numbers and booleans as text)");
             }
             if (value.length() > MAX_METADATA_VALUE) {
-                throw StoaException.badInput(field + "." + key, "has " + value.length() + " characters; at most "
-                        + MAX_METADATA_VALUE + " are kept: store a shorter value or a reference to the text");
+                throw StoaException.badInput(
+                        field + "." + key,
+                        "has " + value.length() + " characters; at most " + MAX_METADATA_VALUE
+                                + " are kept: store a shorter value or a reference to the text");
             }
             out.put(key, value);
         }

@@ -37,7 +37,9 @@ public enum VectorMetric {
                 return m;
             }
         }
-        throw StoaException.badInput("metric", "is '" + value + "'; use one of "
-                + Arrays.stream(values()).map(VectorMetric::id).collect(Collectors.joining(", ")));
+        throw StoaException.badInput(
+                "metric",
+                "is '" + value + "'; use one of "
+                        + Arrays.stream(values()).map(VectorMetric::id).collect(Collectors.joining(", ")));
     }
 }

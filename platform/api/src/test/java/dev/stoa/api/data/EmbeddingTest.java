@@ -25,8 +25,8 @@ class EmbeddingTest {
         Embedding a = new Embedding(new float[] {1, 2});
         Embedding b = new Embedding(new float[] {1, 2, 3});
         assertThatThrownBy(() -> a.cosine(b))
-                .isInstanceOfSatisfying(StoaException.class,
-                        e -> assertThat(e.code()).isEqualTo(FailureCode.SHAPE_MISMATCH));
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.SHAPE_MISMATCH));
     }
 
     @Test

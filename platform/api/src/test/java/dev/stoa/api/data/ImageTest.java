@@ -40,36 +40,43 @@ class ImageTest {
     void corruptFileIsBadInputNamingTheField() {
         byte[] notAnImage = "this is not a png".getBytes();
         assertThatThrownBy(() -> Image.decode(notAnImage))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
                 .hasMessageContaining("'image'");
     }
 
     @Test
     void truncatedPngIsBadInput() {
-        byte[] png = Image.fromBufferedImage(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB)).encodePng();
+        byte[] png = Image.fromBufferedImage(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB))
+                .encodePng();
         byte[] cut = java.util.Arrays.copyOf(png, png.length / 2);
         assertThatThrownBy(() -> Image.decode(cut))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT));
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT));
     }
 
     @Test
     void hugeHeaderIsRefusedBeforeDecoding() throws IOException {
         byte[] header = pngHeaderOnly(20_000, 20_000);
         assertThatThrownBy(() -> Image.decode(header))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.TOO_LARGE))
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.TOO_LARGE))
                 .hasMessageContaining("20000x20000");
     }
 
     @Test
     void emptyInputIsBadInput() {
         assertThatThrownBy(() -> Image.decode(new byte[0]))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
                 .hasMessageContaining("empty");
     }
 
     @Test
     void wrongBufferSizeNamesTheField() {
-        assertThatThrownBy(() -> new Image(2, 2, new byte[11])).hasMessageContaining("'rgb'").hasMessageContaining("12");
+        assertThatThrownBy(() -> new Image(2, 2, new byte[11]))
+                .hasMessageContaining("'rgb'")
+                .hasMessageContaining("12");
     }
 
     /** A PNG signature and IHDR chunk (valid CRC) and nothing else: all a reader needs to learn the size. */

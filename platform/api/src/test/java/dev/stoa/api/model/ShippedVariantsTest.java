@@ -24,14 +24,17 @@ class ShippedVariantsTest {
             files.add(dir.resolve(name + ".properties").toUri().toURL());
         }
         List<String> skipped = new ArrayList<>();
-        List<String> read = ShippedVariants.read(Collections.enumeration(files), (name, in) -> {
-            Properties p = new Properties();
-            p.load(in);
-            return name + "=" + Integer.parseInt(p.getProperty("width"));
-        }, (file, why) -> skipped.add(file + ": " + why));
+        List<String> read = ShippedVariants.read(
+                Collections.enumeration(files),
+                (name, in) -> {
+                    Properties p = new Properties();
+                    p.load(in);
+                    return name + "=" + Integer.parseInt(p.getProperty("width"));
+                },
+                (file, why) -> skipped.add(file + ": " + why));
 
         assertThat(read).containsExactly("small=128", "tiny=64");
         assertThat(skipped).containsExactly("broken.properties: For input string: \"wide\"");
-        assertThat(ShippedVariants.read(null, (name, in) -> name, (f, w) -> { })).isEmpty();
+        assertThat(ShippedVariants.read(null, (name, in) -> name, (f, w) -> {})).isEmpty();
     }
 }

@@ -11,7 +11,9 @@ class ServiceSchemaTest {
     @Test
     void readsCommaSeparatedAndArrayFormsAndDropsTheOptionalMark() {
         assertThat(ServiceSchema.parse("image:Image, labels:List?, templates : List?"))
-                .containsExactly(java.util.Map.entry("image", "Image"), java.util.Map.entry("labels", "List"),
+                .containsExactly(
+                        java.util.Map.entry("image", "Image"),
+                        java.util.Map.entry("labels", "List"),
                         java.util.Map.entry("templates", "List"));
         assertThat(ServiceSchema.parse(new String[] {"label:String", "scores:JsonObject"}))
                 .containsOnlyKeys("label", "scores");
@@ -20,19 +22,24 @@ class ServiceSchemaTest {
 
     @Test
     void anEntryThatIsNotNameColonTypeIsNamed() {
-        assertThatThrownBy(() -> ServiceSchema.parse("label:String, scores")).isInstanceOf(
-                IllegalArgumentException.class).hasMessage("'scores' is not a field; write name:Type, e.g. label:String");
+        assertThatThrownBy(() -> ServiceSchema.parse("label:String, scores"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'scores' is not a field; write name:Type, e.g. label:String");
         assertThatThrownBy(() -> ServiceSchema.parse("label:string")).hasMessageContaining("'label:string'");
     }
 
     @Test
     void valueTypesKnowTheFieldsOfTheRecordsJsonForms() {
         assertThat(ValueType.of("Text").field("text")).isEqualTo(ValueType.of("String"));
-        assertThat(ValueType.of("Text").field("label")).as("a field a Text cannot have").isNull();
+        assertThat(ValueType.of("Text").field("label"))
+                .as("a field a Text cannot have")
+                .isNull();
         assertThat(ValueType.of("RecognizedText").fields()).containsOnlyKeys("text", "lines");
         assertThat(ValueType.of("Image").field("image").name()).isEqualTo("Image");
         assertThat(ValueType.of("Map")).isEqualTo(ValueType.UNKNOWN);
-        assertThat(ValueType.UNKNOWN.field("anything")).as("unknown fields may be read").isEqualTo(ValueType.UNKNOWN);
+        assertThat(ValueType.UNKNOWN.field("anything"))
+                .as("unknown fields may be read")
+                .isEqualTo(ValueType.UNKNOWN);
         assertThat(ValueType.of("Embedding").withArticle()).isEqualTo("an Embedding");
     }
 

@@ -13,9 +13,11 @@ class VectorChecksTest {
 
     @Test
     void aVectorOfTheWrongLengthNamesTheFieldAndTheExpectedDimension() {
-        assertThatThrownBy(() -> VectorChecks.vector(new float[3], 384)).isInstanceOf(StoaException.class)
+        assertThatThrownBy(() -> VectorChecks.vector(new float[3], 384))
+                .isInstanceOf(StoaException.class)
                 .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.BAD_INPUT))
-                .hasMessageStartingWith("'vector': has 3 components").hasMessageContaining("dimension 384");
+                .hasMessageStartingWith("'vector': has 3 components")
+                .hasMessageContaining("dimension 384");
         assertThat(VectorChecks.vector(new float[] {1, 2}, 2)).containsExactly(1, 2);
     }
 
@@ -41,7 +43,8 @@ class VectorChecksTest {
         nullValue.put("k", null);
         assertThatThrownBy(() -> VectorChecks.metadata(nullValue, "filter")).hasMessageStartingWith("'filter.k'");
         assertThatThrownBy(() -> VectorChecks.metadata(Map.of("k", "x".repeat(8001)), "metadata"))
-                .hasMessageStartingWith("'metadata.k'").hasMessageContaining("8000");
+                .hasMessageStartingWith("'metadata.k'")
+                .hasMessageContaining("8000");
         assertThat(VectorChecks.metadata(null, "metadata")).isEmpty();
     }
 
@@ -56,7 +59,8 @@ class VectorChecksTest {
     void metricsParseAsWrittenInConfigs() {
         assertThat(VectorMetric.parse("dot-product")).isEqualTo(VectorMetric.DOT_PRODUCT);
         assertThat(VectorMetric.parse(null)).isEqualTo(VectorMetric.COSINE);
-        assertThatThrownBy(() -> VectorMetric.parse("euclid")).hasMessageStartingWith("'metric'")
+        assertThatThrownBy(() -> VectorMetric.parse("euclid"))
+                .hasMessageStartingWith("'metric'")
                 .hasMessageContaining("cosine, dot_product");
     }
 }

@@ -33,8 +33,8 @@ record BatchSettings(int maxBatchSize, long maxQueueDelayNanos, int maxQueueSize
 
     static final int DEFAULT_QUEUE_SIZE = 1024;
 
-    private static final List<String> FIELDS = List.of("max_batch_size", "max_queue_delay_us", "max_queue_size",
-            "instances");
+    private static final List<String> FIELDS =
+            List.of("max_batch_size", "max_queue_delay_us", "max_queue_size", "instances");
 
     /**
      * Reads every {@code batching.<id>.<field>} entry of the bus configuration.
@@ -74,10 +74,14 @@ record BatchSettings(int maxBatchSize, long maxQueueDelayNanos, int maxQueueSize
             byId.computeIfAbsent(id, k -> new HashMap<>()).put(field, value);
         }
         Map<String, BatchSettings> out = new TreeMap<>();
-        byId.forEach((id, f) -> out.put(id, new BatchSettings(f.getOrDefault("max_batch_size", 0L).intValue(),
-                f.getOrDefault("max_queue_delay_us", 0L) * 1_000,
-                f.getOrDefault("max_queue_size", (long) DEFAULT_QUEUE_SIZE).intValue(),
-                f.getOrDefault("instances", 1L).intValue())));
+        byId.forEach((id, f) -> out.put(
+                id,
+                new BatchSettings(
+                        f.getOrDefault("max_batch_size", 0L).intValue(),
+                        f.getOrDefault("max_queue_delay_us", 0L) * 1_000,
+                        f.getOrDefault("max_queue_size", (long) DEFAULT_QUEUE_SIZE)
+                                .intValue(),
+                        f.getOrDefault("instances", 1L).intValue())));
         return out;
     }
 

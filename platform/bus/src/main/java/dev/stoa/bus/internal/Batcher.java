@@ -35,8 +35,9 @@ final class Batcher {
     static final double[] BATCH_SIZE_BOUNDS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
 
     /** Queue delays from 10 us (a call that found an instance free) to 1 s, in seconds. */
-    static final double[] QUEUE_DELAY_BOUNDS = {0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-        0.01, 0.025, 0.05, 0.1, 0.25, 1};
+    static final double[] QUEUE_DELAY_BOUNDS = {
+        0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1
+    };
 
     private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
 
@@ -71,8 +72,8 @@ final class Batcher {
         this.vertx = vertx;
         this.endpoint = endpoint;
         this.provider = provider;
-        this.batching = provider.service instanceof BatchingService<?, ?> b ? (BatchingService<Object, Object>) b
-                : null;
+        this.batching =
+                provider.service instanceof BatchingService<?, ?> b ? (BatchingService<Object, Object>) b : null;
         this.maxBatchSize = settings.batchSizeFor(batching == null ? 1 : batching.maxBatchSize());
         this.maxQueueDelayNanos = settings.maxQueueDelayNanos();
         this.maxQueueSize = settings.maxQueueSize();
@@ -103,9 +104,11 @@ final class Batcher {
                 throw new StoaException(FailureCode.UNAVAILABLE, "the event bus is shutting down");
             }
             if (queue.size() >= maxQueueSize) {
-                throw new StoaException(FailureCode.OVERLOADED, "service '" + endpoint.id + "' has " + queue.size()
-                        + " calls queued, its bound; retry with backoff, or raise batching." + endpoint.id
-                        + ".max_queue_size (or instances) in etc/dev.stoa.bus.cfg");
+                throw new StoaException(
+                        FailureCode.OVERLOADED,
+                        "service '" + endpoint.id + "' has " + queue.size()
+                                + " calls queued, its bound; retry with backoff, or raise batching." + endpoint.id
+                                + ".max_queue_size (or instances) in etc/dev.stoa.bus.cfg");
             }
             queue.addLast(call);
         }
@@ -151,12 +154,13 @@ final class Batcher {
                 if (queue.size() < maxBatchSize && waited < maxQueueDelayNanos) {
                     if (!timerPending) {
                         timerPending = true;
-                        vertx.timer(maxQueueDelayNanos - waited, TimeUnit.NANOSECONDS).onComplete(t -> {
-                            synchronized (this) {
-                                timerPending = false;
-                            }
-                            dispatch();
-                        });
+                        vertx.timer(maxQueueDelayNanos - waited, TimeUnit.NANOSECONDS)
+                                .onComplete(t -> {
+                                    synchronized (this) {
+                                        timerPending = false;
+                                    }
+                                    dispatch();
+                                });
                     }
                     break;
                 }
@@ -169,10 +173,12 @@ final class Batcher {
             }
         }
         for (List<Call> batch : batches) {
-            vertx.executeBlocking(() -> {
-                run(batch);
-                return null;
-            }, false);
+            vertx.executeBlocking(
+                    () -> {
+                        run(batch);
+                        return null;
+                    },
+                    false);
         }
     }
 
@@ -221,9 +227,11 @@ final class Batcher {
         try {
             outputs = batching != null ? batching.callBatch(inputs) : List.of(provider.service.call(inputs.get(0)));
             if (outputs == null || outputs.size() != inputs.size()) {
-                throw new StoaException(FailureCode.INTERNAL, "service '" + endpoint.id + "' returned "
-                        + (outputs == null ? "nothing" : outputs.size() + " results") + " for a batch of "
-                        + inputs.size() + "; " + FailureCode.INTERNAL.fix());
+                throw new StoaException(
+                        FailureCode.INTERNAL,
+                        "service '" + endpoint.id + "' returned "
+                                + (outputs == null ? "nothing" : outputs.size() + " results") + " for a batch of "
+                                + inputs.size() + "; " + FailureCode.INTERNAL.fix());
             }
         } catch (StoaException e) {
             if (inputs.size() > 1 && causedByAnInput(e.code())) {

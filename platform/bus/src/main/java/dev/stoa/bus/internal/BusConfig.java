@@ -7,18 +7,20 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(name = "Stoa event-bus exporter")
 public @interface BusConfig {
 
-    @AttributeDefinition(description = "Longest a call may run before the caller gets TIMEOUT, in ms;"
-            + " a service may lower or raise it with the service property stoa.timeout.ms")
+    @AttributeDefinition(
+            description = "Longest a call may run before the caller gets TIMEOUT, in ms;"
+                    + " a service may lower or raise it with the service property stoa.timeout.ms")
     long callTimeoutMs() default 30_000;
 
-    @AttributeDefinition(description = "Longest a call waits for a service that is being replaced"
-            + " (hot swap) before it fails, in ms")
+    @AttributeDefinition(
+            description =
+                    "Longest a call waits for a service that is being replaced" + " (hot swap) before it fails, in ms")
     long swapWaitMs() default 10_000;
 
     @AttributeDefinition(description = "Longest an unregistering service is kept alive for its in-flight calls, in ms")
     long drainTimeoutMs() default 60_000;
 
-    @AttributeDefinition(description = "Most calls that may wait for one service during a swap; more fail with"
-            + " OVERLOADED")
+    @AttributeDefinition(
+            description = "Most calls that may wait for one service during a swap; more fail with" + " OVERLOADED")
     int maxWaiting() default 10_000;
 }

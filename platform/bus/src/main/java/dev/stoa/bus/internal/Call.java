@@ -29,6 +29,7 @@ abstract class Call implements Dispatch.Waiter {
     long started;
     /** Its timeout's timer, or -1 when it has none. */
     long timer = -1;
+
     @SuppressWarnings("unused") // through ANSWERED
     private volatile int answered;
 

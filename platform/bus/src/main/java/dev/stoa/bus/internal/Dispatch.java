@@ -36,8 +36,7 @@ final class Dispatch {
     private static final Comparator<Provider> BEST_FIRST = (a, b) -> b.reference.compareTo(a.reference);
 
     /** A parked call, the context to wake it on and its deadline's timer. */
-    private record Parked(Waiter waiter, Context context, long timerId) {
-    }
+    private record Parked(Waiter waiter, Context context, long timerId) {}
 
     private final Vertx vertx;
     private final BusConfig config;
@@ -78,9 +77,12 @@ final class Dispatch {
                 throw goneFailure();
             }
             if (parked.size() >= config.maxWaiting()) {
-                throw new StoaException(FailureCode.OVERLOADED, "service '" + id + "' is being replaced and "
-                        + config.maxWaiting() + " calls already wait for it; retry shortly, or raise maxWaiting in"
-                        + " etc/dev.stoa.bus.cfg");
+                throw new StoaException(
+                        FailureCode.OVERLOADED,
+                        "service '" + id + "' is being replaced and "
+                                + config.maxWaiting()
+                                + " calls already wait for it; retry shortly, or raise maxWaiting in"
+                                + " etc/dev.stoa.bus.cfg");
             }
             Context context = vertx.getOrCreateContext();
             long timer = vertx.setTimer(config.swapWaitMs(), t -> expire(waiter));
@@ -172,9 +174,14 @@ final class Dispatch {
     }
 
     /** What the directory shows of this service. */
-    record State(String state, long inFlight, String version, String bundle, long bundleId, String inputType,
-            String outputType) {
-    }
+    record State(
+            String state,
+            long inFlight,
+            String version,
+            String bundle,
+            long bundleId,
+            String inputType,
+            String outputType) {}
 
     synchronized State state() {
         long inFlight = providers.stream().mapToLong(Provider::inFlight).sum();
@@ -184,15 +191,20 @@ final class Dispatch {
 
     /** @return the failure of a call whose wait for a replacement ran out */
     StoaException noReplacementFailure() {
-        return new StoaException(FailureCode.SERVICE_GONE, "service '" + id + "' at " + address + " went away and no"
-                + " replacement appeared within " + config.swapWaitMs() + " ms; install a bundle that provides it, or"
-                + " raise swapWaitMs in etc/dev.stoa.bus.cfg");
+        return new StoaException(
+                FailureCode.SERVICE_GONE,
+                "service '" + id + "' at " + address + " went away and no"
+                        + " replacement appeared within " + config.swapWaitMs()
+                        + " ms; install a bundle that provides it, or"
+                        + " raise swapWaitMs in etc/dev.stoa.bus.cfg");
     }
 
     private StoaException goneFailure() {
-        return new StoaException(FailureCode.SERVICE_GONE, "service '" + id + "' at " + address
-                + " is gone: its bundle " + (lastBundleName == null ? "" : lastBundleName + " ")
-                + "was uninstalled; install it again or call another service (GET /v1/services lists them)");
+        return new StoaException(
+                FailureCode.SERVICE_GONE,
+                "service '" + id + "' at " + address
+                        + " is gone: its bundle " + (lastBundleName == null ? "" : lastBundleName + " ")
+                        + "was uninstalled; install it again or call another service (GET /v1/services lists them)");
     }
 
     private void expire(Waiter waiter) {

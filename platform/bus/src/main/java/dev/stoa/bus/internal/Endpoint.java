@@ -10,7 +10,6 @@ import dev.stoa.vertx.BusFailures;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +76,10 @@ final class Endpoint {
 
     void close() {
         dispatch.close();
-        dispatch.providers().stream().map(Provider::batcher).filter(Objects::nonNull).forEach(Batcher::close);
+        dispatch.providers().stream()
+                .map(Provider::batcher)
+                .filter(Objects::nonNull)
+                .forEach(Batcher::close);
         if (consumer != null) {
             consumer.unregister();
         }
@@ -87,11 +89,17 @@ final class Endpoint {
     void add(Provider provider) {
         if (batching != null && !(provider.service instanceof AsyncStoaService)) {
             provider.batcher(new Batcher(vertx, this, provider, batching, batchMetrics));
-            LOG.info("Service '{}' queues its calls: {} (batches of at most {})", id, batching.describe(id),
+            LOG.info(
+                    "Service '{}' queues its calls: {} (batches of at most {})",
+                    id,
+                    batching.describe(id),
                     provider.batcher().maxBatchSize());
         } else if (batching != null) {
-            LOG.warn("Service '{}' answers asynchronously, so {} does not apply to it; remove those entries from"
-                    + " etc/dev.stoa.bus.cfg", id, batching.describe(id));
+            LOG.warn(
+                    "Service '{}' answers asynchronously, so {} does not apply to it; remove those entries from"
+                            + " etc/dev.stoa.bus.cfg",
+                    id,
+                    batching.describe(id));
         }
         dispatch.add(provider);
     }
@@ -125,14 +133,28 @@ final class Endpoint {
 
     /** @return calls queued in front of this endpoint's instances, not yet running */
     int queued() {
-        return dispatch.providers().stream().map(Provider::batcher).filter(Objects::nonNull)
-                .mapToInt(Batcher::queued).sum();
+        return dispatch.providers().stream()
+                .map(Provider::batcher)
+                .filter(Objects::nonNull)
+                .mapToInt(Batcher::queued)
+                .sum();
     }
 
     ExportedService describe() {
         Dispatch.State s = dispatch.state();
-        return new ExportedService(id, kind, s.version(), address, s.inputType(), s.outputType(), s.bundle(),
-                s.bundleId(), s.state(), s.inFlight(), metrics.calls(), metrics.failures());
+        return new ExportedService(
+                id,
+                kind,
+                s.version(),
+                address,
+                s.inputType(),
+                s.outputType(),
+                s.bundle(),
+                s.bundleId(),
+                s.state(),
+                s.inFlight(),
+                metrics.calls(),
+                metrics.failures());
     }
 
     /** @return the codec of this endpoint's calls, which {@link Batcher} converts each call's input and output with */
@@ -222,8 +244,9 @@ final class Endpoint {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 dispatch.withdraw(call);
-                throw new StoaException(FailureCode.UNAVAILABLE, "the call to service '" + id
-                        + "' was interrupted while it waited for an instance");
+                throw new StoaException(
+                        FailureCode.UNAVAILABLE,
+                        "the call to service '" + id + "' was interrupted while it waited for an instance");
             }
         }
     }

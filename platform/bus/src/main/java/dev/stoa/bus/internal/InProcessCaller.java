@@ -51,17 +51,22 @@ final class InProcessCaller implements ServiceCaller {
         Endpoint endpoint = local.get(id);
         Object out = endpoint != null ? endpoint.callHere(input) : callRemote(id, input);
         if (!outputType.isInstance(out)) {
-            throw StoaException.badInput("outputType", "service '" + id + "' answers "
-                    + out.getClass().getSimpleName() + ", not " + outputType.getSimpleName()
-                    + "; ask for that type (GET /v1/services lists each service's output type)");
+            throw StoaException.badInput(
+                    "outputType",
+                    "service '" + id + "' answers "
+                            + out.getClass().getSimpleName() + ", not " + outputType.getSimpleName()
+                            + "; ask for that type (GET /v1/services lists each service's output type)");
         }
         return outputType.cast(out);
     }
 
     private Object callRemote(String id, Object input) {
-        ExportedService service = remote.get().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow(
-                () -> new StoaException(FailureCode.UNKNOWN_SERVICE, "no service has id '" + id + "'; "
-                        + FailureCode.UNKNOWN_SERVICE.fix()));
+        ExportedService service = remote.get().stream()
+                .filter(s -> s.id().equals(id))
+                .findFirst()
+                .orElseThrow(() -> new StoaException(
+                        FailureCode.UNKNOWN_SERVICE,
+                        "no service has id '" + id + "'; " + FailureCode.UNKNOWN_SERVICE.fix()));
         try {
             return vertx.eventBus().request(service.address(), input).await().body();
         } catch (RuntimeException e) {

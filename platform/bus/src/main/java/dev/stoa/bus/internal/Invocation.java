@@ -24,10 +24,12 @@ final class Invocation {
 
     /** A plain service, on a worker thread; the answer leaves from that thread. */
     void onWorker(Call call) {
-        vertx.executeBlocking(() -> {
-            here(call);
-            return null;
-        }, false);
+        vertx.executeBlocking(
+                () -> {
+                    here(call);
+                    return null;
+                },
+                false);
     }
 
     /** A plain service, on the current thread. */

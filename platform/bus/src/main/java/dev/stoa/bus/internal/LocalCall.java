@@ -14,6 +14,7 @@ final class LocalCall extends Call {
     private boolean waiting;
     /** Volatile so that a plain call, answered on the caller's own thread, is read back without a lock. */
     private volatile boolean done;
+
     private Object output;
     private StoaException failure;
 

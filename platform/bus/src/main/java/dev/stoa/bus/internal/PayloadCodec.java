@@ -52,7 +52,8 @@ final class PayloadCodec {
      * @return {@code {"index": i, "text": piece}} for text, the record's JSON form with {@code index} otherwise
      */
     JsonObject piece(int index, Object piece) {
-        return piece instanceof String text ? new JsonObject().put("index", index).put("text", text)
+        return piece instanceof String text
+                ? new JsonObject().put("index", index).put("text", text)
                 : Payloads.toJson(piece).put("index", index);
     }
 
@@ -65,8 +66,10 @@ final class PayloadCodec {
             return Payloads.toJson(body);
         }
         if (!expected.isInstance(body)) {
-            throw StoaException.badInput("body", "is a " + body.getClass().getSimpleName() + " but service '" + id
-                    + "' expects " + expected.getSimpleName() + " (or its JSON form)");
+            throw StoaException.badInput(
+                    "body",
+                    "is a " + body.getClass().getSimpleName() + " but service '" + id + "' expects "
+                            + expected.getSimpleName() + " (or its JSON form)");
         }
         return body;
     }

@@ -54,6 +54,7 @@ final class RemoteServices {
     private final long timer;
     /** What this node last wrote to the map, by key; touched by one sync at a time. */
     private final Map<String, String> published = new HashMap<>();
+
     private volatile List<ExportedService> remote = List.of();
     /** What pipelines care about (who serves what, with which types), to tell a change from a counter tick. */
     private Set<String> lastShape = Set.of();
@@ -86,9 +87,13 @@ final class RemoteServices {
     void close() {
         vertx.cancelTimer(timer);
         try {
-            vertx.sharedData().<String, String>getAsyncMap(MAP)
-                    .compose(map -> Future.all(published.keySet().stream().map(map::remove).toList()))
-                    .toCompletionStage().toCompletableFuture().get(3, TimeUnit.SECONDS);
+            vertx.sharedData()
+                    .<String, String>getAsyncMap(MAP)
+                    .compose(map -> Future.all(
+                            published.keySet().stream().map(map::remove).toList()))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(3, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.debug("This node's services stay in the cluster map until the others see it leave: {}", e.toString());
         }
@@ -98,12 +103,15 @@ final class RemoteServices {
         if (!syncing.compareAndSet(false, true)) {
             return;
         }
-        vertx.sharedData().<String, String>getAsyncMap(MAP)
+        vertx.sharedData()
+                .<String, String>getAsyncMap(MAP)
                 .compose(map -> publish(map).compose(v -> map.entries()).compose(entries -> read(map, entries)))
                 .onComplete(ar -> {
                     syncing.set(false);
                     if (ar.failed()) {
-                        LOG.warn("Could not sync the cluster's service directory: {}", ar.cause().toString());
+                        LOG.warn(
+                                "Could not sync the cluster's service directory: {}",
+                                ar.cause().toString());
                     }
                 });
     }
@@ -151,29 +159,50 @@ final class RemoteServices {
         others.sort(BY_ADDRESS_THEN_NODE);
         remote = List.copyOf(others);
         Set<String> shape = new HashSet<>();
-        others.forEach(s -> shape.add(s.node() + " " + s.address() + " " + s.state() + " " + s.inputType() + " "
-                + s.outputType()));
+        others.forEach(s ->
+                shape.add(s.node() + " " + s.address() + " " + s.state() + " " + s.inputType() + " " + s.outputType()));
         if (!shape.equals(lastShape)) {
             lastShape = shape;
-            LOG.info("Services on other nodes: {}", others.stream().map(s -> s.id() + "@" + s.node()).toList());
-            vertx.eventBus().publish(ServiceDirectory.REMOTE_CHANGED_ADDRESS, null,
-                    new DeliveryOptions().setLocalOnly(true));
+            LOG.info(
+                    "Services on other nodes: {}",
+                    others.stream().map(s -> s.id() + "@" + s.node()).toList());
+            vertx.eventBus()
+                    .publish(ServiceDirectory.REMOTE_CHANGED_ADDRESS, null, new DeliveryOptions().setLocalOnly(true));
         }
         return Future.all(removals);
     }
 
     static JsonObject toJson(ExportedService s, String node) {
-        return new JsonObject().put("id", s.id()).put("kind", s.kind()).put("version", s.version())
-                .put("address", s.address()).put("inputType", s.inputType()).put("outputType", s.outputType())
-                .put("bundle", s.bundle()).put("bundleId", s.bundleId()).put("state", s.state())
-                .put("inFlight", s.inFlight()).put("calls", s.calls()).put("failures", s.failures())
+        return new JsonObject()
+                .put("id", s.id())
+                .put("kind", s.kind())
+                .put("version", s.version())
+                .put("address", s.address())
+                .put("inputType", s.inputType())
+                .put("outputType", s.outputType())
+                .put("bundle", s.bundle())
+                .put("bundleId", s.bundleId())
+                .put("state", s.state())
+                .put("inFlight", s.inFlight())
+                .put("calls", s.calls())
+                .put("failures", s.failures())
                 .put("node", node);
     }
 
     static ExportedService fromJson(JsonObject o) {
-        return new ExportedService(o.getString("id"), o.getString("kind"), o.getString("version"),
-                o.getString("address"), o.getString("inputType"), o.getString("outputType"), o.getString("bundle"),
-                o.getLong("bundleId", -1L), o.getString("state"), o.getLong("inFlight", 0L), o.getLong("calls", 0L),
-                o.getLong("failures", 0L), o.getString("node"));
+        return new ExportedService(
+                o.getString("id"),
+                o.getString("kind"),
+                o.getString("version"),
+                o.getString("address"),
+                o.getString("inputType"),
+                o.getString("outputType"),
+                o.getString("bundle"),
+                o.getLong("bundleId", -1L),
+                o.getString("state"),
+                o.getLong("inFlight", 0L),
+                o.getLong("calls", 0L),
+                o.getLong("failures", 0L),
+                o.getString("node"));
     }
 }

@@ -22,13 +22,13 @@ import org.osgi.framework.BundleListener;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
-import org.osgi.util.tracker.ServiceTracker;
-import org.osgi.util.tracker.ServiceTrackerCustomizer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * <p>On a clustered Vert.x the directory also lists the other nodes' services ({@link RemoteServices}); calls to
  * their addresses reach them over the clustered event bus.
  */
-@Component(immediate = true, configurationPid = "dev.stoa.bus",
+@Component(
+        immediate = true,
+        configurationPid = "dev.stoa.bus",
         service = {ServiceDirectory.class, ServiceCaller.class, MetricsSource.class})
 @Designate(ocd = BusConfig.class)
 public final class ServiceExporter implements ServiceDirectory, ServiceCaller, MetricsSource {
@@ -73,12 +75,12 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
      * What the tracker remembers per registration: the instance and the endpoint it serves, or why it was refused
      * (then both are {@code null}).
      */
-    private record Tracked(Provider provider, Endpoint endpoint, RefusedExport refusal) {
-    }
+    private record Tracked(Provider provider, Endpoint endpoint, RefusedExport refusal) {}
 
     @Activate
-    public ServiceExporter(BundleContext context, @Reference Vertx vertx, BusConfig config,
-            Map<String, Object> properties) throws InvalidSyntaxException {
+    public ServiceExporter(
+            BundleContext context, @Reference Vertx vertx, BusConfig config, Map<String, Object> properties)
+            throws InvalidSyntaxException {
         this.context = context;
         this.vertx = vertx;
         this.config = config;
@@ -158,7 +160,8 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
         for (Endpoint e : all) {
             e.latency().writeTo(out, "stoa_service_latency_seconds", "id", e.id, "kind", e.kind);
         }
-        List<Endpoint> batched = all.stream().filter(e -> e.batchMetrics() != null).toList();
+        List<Endpoint> batched =
+                all.stream().filter(e -> e.batchMetrics() != null).toList();
         if (batched.isEmpty()) {
             return;
         }
@@ -170,11 +173,12 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
         for (Endpoint e : batched) {
             e.batchMetrics().batchSize().writeTo(out, "stoa_service_batch_size", "id", e.id, "kind", e.kind);
         }
-        out.describe("stoa_service_queue_delay_seconds", "histogram",
+        out.describe(
+                "stoa_service_queue_delay_seconds",
+                "histogram",
                 "Time a call waited in a batching service's queue before its batch started");
         for (Endpoint e : batched) {
-            e.batchMetrics().queueDelay().writeTo(out, "stoa_service_queue_delay_seconds", "id", e.id, "kind",
-                    e.kind);
+            e.batchMetrics().queueDelay().writeTo(out, "stoa_service_queue_delay_seconds", "id", e.id, "kind", e.kind);
         }
     }
 
@@ -198,8 +202,10 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
      */
     private Endpoint endpointFor(String kind, String id) {
         synchronized (endpoints) {
-            Endpoint other = endpoints.values().stream().filter(e -> e.id.equals(id) && !e.kind.equals(kind))
-                    .findFirst().orElse(null);
+            Endpoint other = endpoints.values().stream()
+                    .filter(e -> e.id.equals(id) && !e.kind.equals(kind))
+                    .findFirst()
+                    .orElse(null);
             if (other != null) {
                 if (!"gone".equals(other.describe().state())) {
                     return null;
@@ -222,11 +228,16 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
     private RefusedExport refuse(ServiceReference<?> reference, String kind, String id) {
         ExportedService holder;
         synchronized (endpoints) {
-            holder = endpoints.values().stream().filter(e -> e.id.equals(id)).findFirst().map(Endpoint::describe)
+            holder = endpoints.values().stream()
+                    .filter(e -> e.id.equals(id))
+                    .findFirst()
+                    .map(Endpoint::describe)
                     .orElse(null);
         }
-        String bundle = reference.getBundle() == null ? "?" : reference.getBundle().getSymbolicName();
-        long bundleId = reference.getBundle() == null ? -1 : reference.getBundle().getBundleId();
+        String bundle =
+                reference.getBundle() == null ? "?" : reference.getBundle().getSymbolicName();
+        long bundleId =
+                reference.getBundle() == null ? -1 : reference.getBundle().getBundleId();
         String reason = "the " + kind + " '" + id + "' of bundle " + bundle + " is not exported: id '" + id
                 + "' is already the " + (holder == null ? "?" : holder.kind()) + " of bundle "
                 + (holder == null ? "?" : holder.bundle()) + " (at " + (holder == null ? "?" : holder.address())
@@ -246,13 +257,17 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
                 id = ServiceProperties.requireValidId(reference.getProperty(ServiceProperties.ID));
                 kind = ServiceKind.parse(reference.getProperty(ServiceProperties.KIND));
             } catch (StoaException e) {
-                LOG.error("Not exporting a service of bundle {}: {}", reference.getBundle().getSymbolicName(),
+                LOG.error(
+                        "Not exporting a service of bundle {}: {}",
+                        reference.getBundle().getSymbolicName(),
                         e.getMessage());
                 return null;
             }
             StoaService<Object, Object> service = context.getService(reference);
             if (service == null) {
-                LOG.error("Service '{}' of bundle {} could not be obtained (its component failed to activate?)", id,
+                LOG.error(
+                        "Service '{}' of bundle {} could not be obtained (its component failed to activate?)",
+                        id,
                         reference.getBundle().getSymbolicName());
                 return null;
             }
@@ -275,10 +290,13 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
                 return;
             }
             Object id = reference.getProperty(ServiceProperties.ID);
-            String kind = ServiceKind.parse(reference.getProperty(ServiceProperties.KIND)).id();
+            String kind = ServiceKind.parse(reference.getProperty(ServiceProperties.KIND))
+                    .id();
             if (!tracked.endpoint.id.equals(id) || !tracked.endpoint.kind.equals(kind)) {
-                LOG.warn("Service '{}' changed its id or kind; re-register it instead: it stays at {}",
-                        tracked.endpoint.id, tracked.endpoint.address);
+                LOG.warn(
+                        "Service '{}' changed its id or kind; re-register it instead: it stays at {}",
+                        tracked.endpoint.id,
+                        tracked.endpoint.address);
             }
         }
 
@@ -294,8 +312,11 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
                 int left = tracked.provider.drain(config.drainTimeoutMs());
                 long ms = (System.nanoTime() - started) / 1_000_000;
                 if (left > 0) {
-                    LOG.warn("Service '{}' unregistered with {} calls still running after {} ms", tracked.endpoint.id,
-                            left, ms);
+                    LOG.warn(
+                            "Service '{}' unregistered with {} calls still running after {} ms",
+                            tracked.endpoint.id,
+                            left,
+                            ms);
                 } else if (ms > 0) {
                     LOG.info("Service '{}' drained in {} ms", tracked.endpoint.id, ms);
                 }

@@ -49,9 +49,14 @@ final class Timeouts {
         if (queue != null) {
             queue.withdraw(call);
         }
-        call.endpoint.refused(call, new StoaException(FailureCode.TIMEOUT, "service '" + id + "' did not answer"
-                + " within " + timeoutMs + " ms; retry, or raise callTimeoutMs in etc/dev.stoa.bus.cfg (or the service"
-                + " property " + PROPERTY + ")"));
+        call.endpoint.refused(
+                call,
+                new StoaException(
+                        FailureCode.TIMEOUT,
+                        "service '" + id + "' did not answer"
+                                + " within " + timeoutMs
+                                + " ms; retry, or raise callTimeoutMs in etc/dev.stoa.bus.cfg (or the service"
+                                + " property " + PROPERTY + ")"));
     }
 
     private long timeoutMs(Provider provider) {
@@ -60,7 +65,11 @@ final class Timeouts {
             try {
                 return Long.parseLong(v.toString().trim());
             } catch (NumberFormatException e) {
-                LOG.warn("Service '{}' has {}={} which is not a number; using {}", id, PROPERTY, v,
+                LOG.warn(
+                        "Service '{}' has {}={} which is not a number; using {}",
+                        id,
+                        PROPERTY,
+                        v,
                         config.callTimeoutMs());
             }
         }

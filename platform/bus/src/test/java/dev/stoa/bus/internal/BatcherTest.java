@@ -64,8 +64,9 @@ class BatcherTest {
         for (int i = 0; i < calls.size(); i++) {
             assertThat(((Text) calls.get(i).await()).value()).startsWith("T" + i + "/");
         }
-        assertThat(service.batches).containsExactly(List.of("t0"), List.of("t1", "t2", "t3", "t4"),
-                List.of("t5", "t6", "t7", "t8"), List.of("t9"));
+        assertThat(service.batches)
+                .containsExactly(
+                        List.of("t0"), List.of("t1", "t2", "t3", "t4"), List.of("t5", "t6", "t7", "t8"), List.of("t9"));
         assertThat(endpoint.batchMetrics().batchSize().count()).isEqualTo(4);
         assertThat(endpoint.batchMetrics().batchSize().sum()).isEqualTo(10);
     }
@@ -80,7 +81,8 @@ class BatcherTest {
             f.await();
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
-        assertThat(service.batches).as("three calls within the delay share one batch")
+        assertThat(service.batches)
+                .as("three calls within the delay share one batch")
                 .containsExactly(List.of("a", "b", "c"));
         assertThat(ms).as("the batch waited for the delay").isGreaterThanOrEqualTo(250);
     }
@@ -147,7 +149,9 @@ class BatcherTest {
         awaitQueued(2);
         release.countDown();
         first.await();
-        assertThat(((Text) good.await()).value()).as("answered by the one-at-a-time retry").isEqualTo("GOOD/1");
+        assertThat(((Text) good.await()).value())
+                .as("answered by the one-at-a-time retry")
+                .isEqualTo("GOOD/1");
         ReplyException e = failure(poison);
         assertThat(FailureCode.of(e.failureCode())).isEqualTo(FailureCode.BAD_INPUT);
         assertThat(e.getMessage()).contains("poison");
@@ -193,7 +197,8 @@ class BatcherTest {
         open(new BatchSettings(8, 0, 100, 1), service);
         Future<Object> first = call("first");
         awaitBatches(service, 1);
-        Future<Object> json = vertx.eventBus().request(endpoint.address, new JsonObject().put("text", "js"))
+        Future<Object> json = vertx.eventBus()
+                .request(endpoint.address, new JsonObject().put("text", "js"))
                 .map(m -> m.body());
         Future<Object> record = call("rec");
         awaitQueued(2);
@@ -207,8 +212,8 @@ class BatcherTest {
     void aCallTimingOutInTheQueueIsAnsweredAndReleasesItsInstance() throws Exception {
         Tagger service = new Tagger();
         CountDownLatch release = service.blockFirstBatch();
-        endpoint = new Endpoint(vertx, new StandInConfig(300, 500), "service", "upper",
-                new BatchSettings(8, 0, 100, 1));
+        endpoint =
+                new Endpoint(vertx, new StandInConfig(300, 500), "service", "upper", new BatchSettings(8, 0, 100, 1));
         endpoint.open();
         Provider provider = StandInReference.provider(1, "upper", service);
         endpoint.add(provider);
@@ -239,7 +244,9 @@ class BatcherTest {
         Tagger newService = new Tagger("new");
         endpoint.add(StandInReference.provider(2, "upper", newService));
         assertThat(((Text) call("n").await()).value()).isEqualTo("N/1new");
-        assertThat(old.drain(100)).as("the old instance still holds its running and queued calls").isEqualTo(3);
+        assertThat(old.drain(100))
+                .as("the old instance still holds its running and queued calls")
+                .isEqualTo(3);
 
         release.countDown();
         assertThat(old.drain(5_000)).isZero();
@@ -256,7 +263,8 @@ class BatcherTest {
         PrometheusText out = new PrometheusText();
         endpoint.batchMetrics().batchSize().writeTo(out, "stoa_service_batch_size", "id", "upper");
         endpoint.batchMetrics().queueDelay().writeTo(out, "stoa_service_queue_delay_seconds", "id", "upper");
-        assertThat(out.toString()).contains("stoa_service_batch_size_bucket{id=\"upper\",le=\"1.0\"} 1\n")
+        assertThat(out.toString())
+                .contains("stoa_service_batch_size_bucket{id=\"upper\",le=\"1.0\"} 1\n")
                 .contains("stoa_service_queue_delay_seconds_count{id=\"upper\"} 1\n");
     }
 
@@ -276,10 +284,16 @@ class BatcherTest {
         assertThat(settings.get("all-minilm-l6-v2"))
                 .isEqualTo(new BatchSettings(16, 500_000, BatchSettings.DEFAULT_QUEUE_SIZE, 1));
         assertThat(settings.get("a.b").instances()).isEqualTo(3);
-        assertThat(settings.get("a.b").batchSizeFor(32)).as("the service's own maximum").isEqualTo(32);
-        assertThat(settings.get("all-minilm-l6-v2").batchSizeFor(8)).as("never above the service's").isEqualTo(8);
+        assertThat(settings.get("a.b").batchSizeFor(32))
+                .as("the service's own maximum")
+                .isEqualTo(32);
+        assertThat(settings.get("all-minilm-l6-v2").batchSizeFor(8))
+                .as("never above the service's")
+                .isEqualTo(8);
         assertThat(problems).hasSize(3);
-        assertThat(problems).anySatisfy(p -> assertThat(p).contains("'batching.x.max_batch'").contains("max_batch_size"));
+        assertThat(problems)
+                .anySatisfy(
+                        p -> assertThat(p).contains("'batching.x.max_batch'").contains("max_batch_size"));
         assertThat(problems).anySatisfy(p -> assertThat(p).contains("'batching.y.instances' is 0"));
         assertThat(problems).anySatisfy(p -> assertThat(p).contains("'batching.z.max_queue_size' is 'many'"));
     }
@@ -331,7 +345,7 @@ class BatcherTest {
 
         final List<List<String>> batches = new CopyOnWriteArrayList<>();
         private final String name;
-        private volatile Consumer<List<Text>> firstBatchHook = b -> { };
+        private volatile Consumer<List<Text>> firstBatchHook = b -> {};
 
         Tagger() {
             this("");
@@ -345,7 +359,7 @@ class BatcherTest {
         CountDownLatch blockFirstBatch() {
             CountDownLatch release = new CountDownLatch(1);
             firstBatchHook = b -> {
-                firstBatchHook = x -> { };
+                firstBatchHook = x -> {};
                 try {
                     release.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -389,7 +403,9 @@ class BatcherTest {
                     throw new IllegalStateException("engine crashed");
                 }
             }
-            return inputs.stream().map(t -> new Text(t.value().toUpperCase() + "/" + inputs.size() + name)).toList();
+            return inputs.stream()
+                    .map(t -> new Text(t.value().toUpperCase() + "/" + inputs.size() + name))
+                    .toList();
         }
     }
 }

@@ -92,27 +92,34 @@ class EndpointTest {
                 listener.onToken(piece);
                 text.append(piece);
             }
-            return new dev.stoa.api.generation.Generation(text.toString(), text.length(),
-                    dev.stoa.api.generation.FinishReason.STOP, "echo", true);
+            return new dev.stoa.api.generation.Generation(
+                    text.toString(), text.length(), dev.stoa.api.generation.FinishReason.STOP, "echo", true);
         };
         endpoint.add(StandInReference.provider(1, "upper", generator));
         List<JsonObject> pieces = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
-        vertx.eventBus().<JsonObject>consumer("stoa.test.stream", m -> {
-            pieces.add(m.body());
-            order.add("piece");
-        }).completion().await();
+        vertx.eventBus()
+                .<JsonObject>consumer("stoa.test.stream", m -> {
+                    pieces.add(m.body());
+                    order.add("piece");
+                })
+                .completion()
+                .await();
         String prompt = "one two three four five six seven eight nine ten";
-        JsonObject reply = (JsonObject) vertx.eventBus().request(endpoint.address,
-                new JsonObject().put("prompt", prompt), new DeliveryOptions()
-                        .addHeader(StreamingService.STREAM_HEADER, "stoa.test.stream"))
+        JsonObject reply = (JsonObject) vertx.eventBus()
+                .request(
+                        endpoint.address,
+                        new JsonObject().put("prompt", prompt),
+                        new DeliveryOptions().addHeader(StreamingService.STREAM_HEADER, "stoa.test.stream"))
                 .map(m -> {
                     order.add("reply");
                     return m.body();
-                }).await();
+                })
+                .await();
         assertThat(reply.getString("text")).isEqualTo(prompt);
         assertThat(pieces).extracting(p -> p.getInteger("index")).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
-        assertThat(String.join("", pieces.stream().map(p -> p.getString("text")).toList())).isEqualTo(prompt);
+        assertThat(String.join("", pieces.stream().map(p -> p.getString("text")).toList()))
+                .isEqualTo(prompt);
         assertThat(order).endsWith("reply").containsOnlyOnce("reply");
         // without the header, nothing is streamed
         pieces.clear();
@@ -144,19 +151,28 @@ class EndpointTest {
         };
         endpoint.add(StandInReference.provider(1, "upper", lines));
         List<JsonObject> pieces = new java.util.concurrent.CopyOnWriteArrayList<>();
-        vertx.eventBus().<JsonObject>consumer("stoa.test.lines", m -> pieces.add(m.body())).completion().await();
-        Text reply = (Text) vertx.eventBus().request(endpoint.address, new Text("a\nb\nc"),
-                new DeliveryOptions().addHeader(StreamingService.STREAM_HEADER,
-                        "stoa.test.lines")).await().body();
+        vertx.eventBus()
+                .<JsonObject>consumer("stoa.test.lines", m -> pieces.add(m.body()))
+                .completion()
+                .await();
+        Text reply = (Text) vertx.eventBus()
+                .request(
+                        endpoint.address,
+                        new Text("a\nb\nc"),
+                        new DeliveryOptions().addHeader(StreamingService.STREAM_HEADER, "stoa.test.lines"))
+                .await()
+                .body();
         assertThat(reply.value()).isEqualTo("A\nB\nC");
-        assertThat(pieces).extracting(p -> p.getInteger("index") + ":" + p.getString("text"))
+        assertThat(pieces)
+                .extracting(p -> p.getInteger("index") + ":" + p.getString("text"))
                 .containsExactly("0:a", "1:b", "2:c");
     }
 
     @Test
     void jsonCallIsConvertedBothWays() {
         endpoint.add(provider(1, t -> new Text(t.value() + "!")));
-        JsonObject out = (JsonObject) request(new JsonObject().put("text", "hi")).await().body();
+        JsonObject out =
+                (JsonObject) request(new JsonObject().put("text", "hi")).await().body();
         assertThat(out.getString("text")).isEqualTo("hi!");
     }
 

@@ -58,7 +58,11 @@ class InProcessCallerTest {
         assertThat(upper.describe().calls()).isEqualTo(1);
         assertThat(upper.latency().count()).isEqualTo(1);
         // the event bus still reaches the same endpoint
-        assertThat(((Text) vertx.eventBus().request(upper.address, new Text("bus")).await().body()).value())
+        assertThat(((Text) vertx.eventBus()
+                                .request(upper.address, new Text("bus"))
+                                .await()
+                                .body())
+                        .value())
                 .isEqualTo("BUS");
     }
 
@@ -77,7 +81,8 @@ class InProcessCallerTest {
         endpoint("upper", null, 2_000).add(provider(1, t -> {
             throw new IllegalStateException("model not loaded");
         }));
-        assertThatThrownBy(() -> caller.call("upper", new Text("x"), Text.class)).isInstanceOf(StoaException.class)
+        assertThatThrownBy(() -> caller.call("upper", new Text("x"), Text.class))
+                .isInstanceOf(StoaException.class)
                 .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.INTERNAL))
                 .hasMessageContaining("model not loaded");
         assertThatThrownBy(() -> caller.call("upper", "a plain string", Text.class))
@@ -118,8 +123,8 @@ class InProcessCallerTest {
         upper.add(old);
         upper.remove(old);
         assertThat(old.drain(1_000)).isZero();
-        CompletableFuture<Text> waiting = CompletableFuture.supplyAsync(() -> caller.call("upper", new Text("x"),
-                Text.class));
+        CompletableFuture<Text> waiting =
+                CompletableFuture.supplyAsync(() -> caller.call("upper", new Text("x"), Text.class));
         Thread.sleep(150);
         assertThat(waiting).isNotDone();
         upper.add(provider(2, t -> new Text("new")));
@@ -133,15 +138,17 @@ class InProcessCallerTest {
         upper.add(old);
         upper.remove(old);
         assertThat(old.drain(1_000)).isZero();
-        CompletableFuture<Text> fromCaller = CompletableFuture.supplyAsync(() -> caller.call("upper", new Text("x"),
-                Text.class));
-        io.vertx.core.Future<Object> fromBus = vertx.eventBus().request(upper.address, new Text("y"))
-                .map(m -> m.body());
+        CompletableFuture<Text> fromCaller =
+                CompletableFuture.supplyAsync(() -> caller.call("upper", new Text("x"), Text.class));
+        io.vertx.core.Future<Object> fromBus =
+                vertx.eventBus().request(upper.address, new Text("y")).map(m -> m.body());
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (upper.waitingCount() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(upper.waitingCount()).as("one queue holds both kinds of call").isEqualTo(2);
+        assertThat(upper.waitingCount())
+                .as("one queue holds both kinds of call")
+                .isEqualTo(2);
         upper.add(provider(2, t -> new Text("new:" + t.value())));
         assertThat(fromCaller.get(5, TimeUnit.SECONDS).value()).isEqualTo("new:x");
         assertThat(((Text) fromBus.await()).value()).isEqualTo("new:y");
@@ -158,7 +165,9 @@ class InProcessCallerTest {
         assertThatThrownBy(() -> caller.call("upper", new Text("x"), Text.class))
                 .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.SERVICE_GONE))
                 .hasMessageContaining("swapWaitMs");
-        assertThat((System.nanoTime() - started) / 1e6).as("waited out swapWaitMs").isGreaterThanOrEqualTo(190);
+        assertThat((System.nanoTime() - started) / 1e6)
+                .as("waited out swapWaitMs")
+                .isGreaterThanOrEqualTo(190);
     }
 
     @Test
@@ -167,7 +176,9 @@ class InProcessCallerTest {
         List<List<String>> batches = new CopyOnWriteArrayList<>();
         upper.add(StandInReference.provider(1, "upper", new Batched(inputs -> {
             batches.add(inputs.stream().map(Text::value).toList());
-            return inputs.stream().map(t -> new Text(t.value().toUpperCase() + "/" + inputs.size())).toList();
+            return inputs.stream()
+                    .map(t -> new Text(t.value().toUpperCase() + "/" + inputs.size()))
+                    .toList();
         })));
         var overBus = vertx.eventBus().request(upper.address, new Text("bus")).map(m -> (Text) m.body());
         Text direct = caller.call("upper", new Text("direct"), Text.class);
@@ -212,7 +223,10 @@ class InProcessCallerTest {
 
     /** An instance mapping each text; on an endpoint without batching entries it is called one input at a time. */
     private static Provider provider(long serviceId, Function<Text, Text> fn) {
-        return StandInReference.provider(serviceId, "upper", new Batched(inputs -> inputs.stream().map(fn).toList()));
+        return StandInReference.provider(
+                serviceId,
+                "upper",
+                new Batched(inputs -> inputs.stream().map(fn).toList()));
     }
 
     /** A batching service of texts: {@code batch} maps a batch, a single call is a batch of one. */

@@ -35,8 +35,9 @@ record JsonConfigFile(String pid, String name, Dictionary<String, Object> proper
         try {
             json = new JsonObject(content);
         } catch (DecodeException | ClassCastException e) {
-            throw new IllegalArgumentException("etc/" + fileName + " is not a JSON object (" + e.getMessage()
-                    + "); write {\"key\": value, ...}", e);
+            throw new IllegalArgumentException(
+                    "etc/" + fileName + " is not a JSON object (" + e.getMessage() + "); write {\"key\": value, ...}",
+                    e);
         }
         Hashtable<String, Object> props = new Hashtable<>();
         for (Map.Entry<String, Object> e : json) {
@@ -60,14 +61,18 @@ record JsonConfigFile(String pid, String name, Dictionary<String, Object> proper
                 return new String[0];
             }
             Object first = a.getValue(0);
-            Object[] out = first instanceof String ? new String[a.size()]
-                    : first instanceof Boolean ? new Boolean[a.size()]
-                    : first instanceof Double || first instanceof Float ? new Double[a.size()] : new Long[a.size()];
+            Object[] out = first instanceof String
+                    ? new String[a.size()]
+                    : first instanceof Boolean
+                            ? new Boolean[a.size()]
+                            : first instanceof Double || first instanceof Float
+                                    ? new Double[a.size()]
+                                    : new Long[a.size()];
             for (int i = 0; i < a.size(); i++) {
                 Object v = convert(file, key + "[" + i + "]", a.getValue(i));
                 if (!out.getClass().getComponentType().isInstance(v)) {
-                    throw new IllegalArgumentException("etc/" + file + ": '" + key + "' mixes types (item " + i
-                            + " is " + v.getClass().getSimpleName() + "); give all items one type");
+                    throw new IllegalArgumentException("etc/" + file + ": '" + key + "' mixes types (item " + i + " is "
+                            + v.getClass().getSimpleName() + "); give all items one type");
                 }
                 out[i] = v;
             }

@@ -44,7 +44,8 @@ public final class JsonConfigInstaller implements ArtifactInstaller {
 
     @Override
     public boolean canHandle(File artifact) {
-        return etc != null && artifact.getName().endsWith(".json")
+        return etc != null
+                && artifact.getName().endsWith(".json")
                 && etc.equals(artifact.toPath().toAbsolutePath().normalize().getParent());
     }
 
@@ -71,21 +72,25 @@ public final class JsonConfigInstaller implements ArtifactInstaller {
     private void apply(File artifact) throws IOException {
         JsonConfigFile file;
         try {
-            file = JsonConfigFile.parse(artifact.getName(),
-                    Files.readString(artifact.toPath(), StandardCharsets.UTF_8));
+            file = JsonConfigFile.parse(
+                    artifact.getName(), Files.readString(artifact.toPath(), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             LOG.error("{}; the previous configuration stays in force", e.getMessage());
             return;
         }
         Configuration c = byFile.get(artifact.getName());
         if (c == null) {
-            c = file.name() == null ? configAdmin.getConfiguration(file.pid(), "?")
+            c = file.name() == null
+                    ? configAdmin.getConfiguration(file.pid(), "?")
                     : configAdmin.getFactoryConfiguration(file.pid(), file.name(), "?");
             Object other = c.getProperties() == null ? null : c.getProperties().get(FILEINSTALL_FILE);
             if (other != null) {
                 // two files for one PID would overwrite each other at every edit: refuse the newcomer
-                LOG.error("etc/{} configures {}, which {} already configures; keep one of the two files",
-                        artifact.getName(), c.getPid(), other);
+                LOG.error(
+                        "etc/{} configures {}, which {} already configures; keep one of the two files",
+                        artifact.getName(),
+                        c.getPid(),
+                        other);
                 return;
             }
         }

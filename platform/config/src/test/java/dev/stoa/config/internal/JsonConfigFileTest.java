@@ -9,7 +9,8 @@ class JsonConfigFileTest {
 
     @Test
     void flatObjectBecomesTypedProperties() {
-        JsonConfigFile f = JsonConfigFile.parse("dev.stoa.gateway.json",
+        JsonConfigFile f = JsonConfigFile.parse(
+                "dev.stoa.gateway.json",
                 "{\"port\": 9090, \"host\": \"127.0.0.1\", \"ratio\": 0.5, \"on\": true,"
                         + " \"requiredServices\": [\"a\", \"b\"], \"skipped\": null}");
         assertThat(f.pid()).isEqualTo("dev.stoa.gateway");
@@ -31,13 +32,16 @@ class JsonConfigFileTest {
     @Test
     void nestedObjectNamesTheKeyAndTheFix() {
         assertThatThrownBy(() -> JsonConfigFile.parse("x.json", "{\"pool\": {\"size\": 2}}"))
-                .hasMessageContaining("etc/x.json").hasMessageContaining("'pool'").hasMessageContaining("pool.field");
+                .hasMessageContaining("etc/x.json")
+                .hasMessageContaining("'pool'")
+                .hasMessageContaining("pool.field");
     }
 
     @Test
     void mixedArrayNamesTheItem() {
         assertThatThrownBy(() -> JsonConfigFile.parse("x.json", "{\"ids\": [\"a\", 2]}"))
-                .hasMessageContaining("'ids'").hasMessageContaining("item 1");
+                .hasMessageContaining("'ids'")
+                .hasMessageContaining("item 1");
     }
 
     @Test

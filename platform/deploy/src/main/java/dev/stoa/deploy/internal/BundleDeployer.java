@@ -67,7 +67,8 @@ final class BundleDeployer implements ArtifactInstaller, DeploymentReport {
 
     @Override
     public boolean canHandle(File artifact) {
-        return artifact.getName().endsWith(".jar") && directory.equals(artifact.toPath().toAbsolutePath().getParent());
+        return artifact.getName().endsWith(".jar")
+                && directory.equals(artifact.toPath().toAbsolutePath().getParent());
     }
 
     @Override
@@ -88,8 +89,11 @@ final class BundleDeployer implements ArtifactInstaller, DeploymentReport {
         try (InputStream in = Files.newInputStream(artifact.toPath())) {
             bundle = context.installBundle(location, in);
         } catch (BundleException | IOException | RuntimeException e) {
-            fail(artifact, -1, Status.INSTALL_FAILED, "could not be installed: " + reason(e)
-                    + "; fix the bundle's manifest and copy it again");
+            fail(
+                    artifact,
+                    -1,
+                    Status.INSTALL_FAILED,
+                    "could not be installed: " + reason(e) + "; fix the bundle's manifest and copy it again");
             return;
         }
         LOG.info("Installed {} from deploy/{}", describe(bundle), artifact.getName());
@@ -106,20 +110,31 @@ final class BundleDeployer implements ArtifactInstaller, DeploymentReport {
         String notABundle = checkManifest(artifact);
         if (notABundle != null) {
             // keep the running version: a broken update must not take down what works
-            fail(artifact, bundle.getBundleId(), Status.INSTALL_FAILED, notABundle + " (the previous version keeps running)");
+            fail(
+                    artifact,
+                    bundle.getBundleId(),
+                    Status.INSTALL_FAILED,
+                    notABundle + " (the previous version keeps running)");
             return;
         }
         long started = System.nanoTime();
         try (InputStream in = Files.newInputStream(artifact.toPath())) {
             bundle.update(in);
         } catch (BundleException | IOException | RuntimeException e) {
-            fail(artifact, bundle.getBundleId(), Status.INSTALL_FAILED, "could not be updated: " + reason(e)
-                    + "; fix the bundle and copy it again (the previous version keeps running)");
+            fail(
+                    artifact,
+                    bundle.getBundleId(),
+                    Status.INSTALL_FAILED,
+                    "could not be updated: " + reason(e)
+                            + "; fix the bundle and copy it again (the previous version keeps running)");
             return;
         }
         refreshIfPending(bundle);
         start(artifact, bundle);
-        LOG.info("Updated {} from deploy/{} in {} ms", describe(bundle), artifact.getName(),
+        LOG.info(
+                "Updated {} from deploy/{} in {} ms",
+                describe(bundle),
+                artifact.getName(),
                 (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -149,14 +164,22 @@ final class BundleDeployer implements ArtifactInstaller, DeploymentReport {
             record(artifact, bundle, Status.ACTIVE, null);
         } catch (BundleException | IllegalStateException e) {
             if (bundle.getState() == Bundle.INSTALLED) {
-                fail(artifact, bundle.getBundleId(), Status.UNRESOLVED, "cannot resolve: "
-                        + Requirements.describeUnresolved(context, bundle, e.getMessage())
-                        + "; install a bundle that exports what is missing, or mark the import optional");
+                fail(
+                        artifact,
+                        bundle.getBundleId(),
+                        Status.UNRESOLVED,
+                        "cannot resolve: "
+                                + Requirements.describeUnresolved(context, bundle, e.getMessage())
+                                + "; install a bundle that exports what is missing, or mark the import optional");
             } else {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                fail(artifact, bundle.getBundleId(), Status.START_FAILED, "failed to start: "
-                        + cause.getClass().getSimpleName() + ": " + cause.getMessage()
-                        + "; see data/log/stoa.log for the stack trace");
+                fail(
+                        artifact,
+                        bundle.getBundleId(),
+                        Status.START_FAILED,
+                        "failed to start: "
+                                + cause.getClass().getSimpleName() + ": " + cause.getMessage()
+                                + "; see data/log/stoa.log for the stack trace");
             }
         }
     }
@@ -206,15 +229,28 @@ final class BundleDeployer implements ArtifactInstaller, DeploymentReport {
     }
 
     private void record(File artifact, Bundle bundle, Status status, String problem) {
-        byFile.put(artifact.getName(),
-                new DeployedArtifact(artifact.getName(), location(artifact), bundle.getBundleId(), status, problem,
+        byFile.put(
+                artifact.getName(),
+                new DeployedArtifact(
+                        artifact.getName(),
+                        location(artifact),
+                        bundle.getBundleId(),
+                        status,
+                        problem,
                         System.currentTimeMillis()));
     }
 
     private void fail(File artifact, long bundleId, Status status, String problem) {
         LOG.error("deploy/{} {}", artifact.getName(), problem);
-        byFile.put(artifact.getName(), new DeployedArtifact(artifact.getName(), location(artifact), bundleId, status,
-                "deploy/" + artifact.getName() + " " + problem, System.currentTimeMillis()));
+        byFile.put(
+                artifact.getName(),
+                new DeployedArtifact(
+                        artifact.getName(),
+                        location(artifact),
+                        bundleId,
+                        status,
+                        "deploy/" + artifact.getName() + " " + problem,
+                        System.currentTimeMillis()));
     }
 
     /** The framework wraps the useful message (which header, what is wrong with it) in causes: show them all. */

@@ -38,8 +38,9 @@ public final class DeployFolder {
     /** Settings of the deploy folder. */
     @ObjectClassDefinition(name = "Stoa deploy folder")
     public @interface Config {
-        @AttributeDefinition(description = "Folder watched for bundle jars; empty means the framework property"
-                + " stoa.deploy.dir, else ${stoa.home}/deploy")
+        @AttributeDefinition(
+                description = "Folder watched for bundle jars; empty means the framework property"
+                        + " stoa.deploy.dir, else ${stoa.home}/deploy")
         String dir() default "";
 
         @AttributeDefinition(description = "How often the folder is scanned, in milliseconds")
@@ -56,7 +57,8 @@ public final class DeployFolder {
         Files.createDirectories(dir);
         BundleDeployer deployer = new BundleDeployer(context, dir);
         registration = context.registerService(
-                new String[] {ArtifactInstaller.class.getName(), DeploymentReport.class.getName()}, deployer,
+                new String[] {ArtifactInstaller.class.getName(), DeploymentReport.class.getName()},
+                deployer,
                 new Hashtable<>());
         watcher = configAdmin.getFactoryConfiguration(FILEINSTALL_FACTORY_PID, "stoa-deploy", "?");
         Hashtable<String, Object> props = new Hashtable<>();

@@ -13,8 +13,7 @@ import org.osgi.resource.Namespace;
 /** Explains why a bundle does not resolve, in terms a person can act on. */
 final class Requirements {
 
-    private Requirements() {
-    }
+    private Requirements() {}
 
     /**
      * Lists the mandatory requirements of a bundle that no installed bundle provides.

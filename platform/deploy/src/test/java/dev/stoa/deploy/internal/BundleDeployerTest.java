@@ -21,13 +21,15 @@ class BundleDeployerTest {
 
     @Test
     void jarWithSymbolicNameIsABundle() throws IOException {
-        assertThat(BundleDeployer.checkManifest(jar("ok.jar", "com.example.ok"))).isNull();
+        assertThat(BundleDeployer.checkManifest(jar("ok.jar", "com.example.ok")))
+                .isNull();
     }
 
     @Test
     void plainJarIsReportedWithTheFix() throws IOException {
         assertThat(BundleDeployer.checkManifest(jar("plain.jar", null)))
-                .contains("no Bundle-SymbolicName").contains("bnd");
+                .contains("no Bundle-SymbolicName")
+                .contains("bnd");
     }
 
     @Test
@@ -39,8 +41,8 @@ class BundleDeployerTest {
 
     @Test
     void reasonShowsTheCausesTheFrameworkWrapped() {
-        Exception e = new Exception("Could not create bundle object.",
-                new IllegalArgumentException("Invalid version range: [1,"));
+        Exception e = new Exception(
+                "Could not create bundle object.", new IllegalArgumentException("Invalid version range: [1,"));
         assertThat(BundleDeployer.reason(e)).isEqualTo("Could not create bundle object.: Invalid version range: [1,");
     }
 
@@ -58,7 +60,8 @@ class BundleDeployerTest {
             m.getMainAttributes().putValue("Bundle-SymbolicName", symbolicName);
         }
         Path f = dir.resolve(name);
-        try (OutputStream out = Files.newOutputStream(f); JarOutputStream jar = new JarOutputStream(out, m)) {
+        try (OutputStream out = Files.newOutputStream(f);
+                JarOutputStream jar = new JarOutputStream(out, m)) {
             jar.flush();
         }
         return f.toFile();

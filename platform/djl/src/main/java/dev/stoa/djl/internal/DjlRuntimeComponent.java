@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * <p>The engines load with the thread's context class loader set to DJL's: DJL reads the native-library resources
  * through it, and a bundle's class loader cannot see them.
  */
-@Component(immediate = true, service = {})
+@Component(
+        immediate = true,
+        service = {})
 public final class DjlRuntimeComponent {
 
     /** The engines the distribution ships: PyTorch for training, ONNX Runtime for CPU inference. */
@@ -69,10 +71,17 @@ public final class DjlRuntimeComponent {
             LOG.error("No DJL engine loaded: DjlRuntime is not registered, and bundles that need it will not start");
             return;
         }
-        DjlRuntime runtime = new LoadedDjlRuntime(loaded, defaultEngine(loaded), Engine.class.getClassLoader(),
-                Utils.getCacheDir(), Utils.getEngineCacheDir());
+        DjlRuntime runtime = new LoadedDjlRuntime(
+                loaded,
+                defaultEngine(loaded),
+                Engine.class.getClassLoader(),
+                Utils.getCacheDir(),
+                Utils.getEngineCacheDir());
         if (register(runtime)) {
-            LOG.info("DJL ready in {} ms: engines {}, default {}", (System.nanoTime() - start) / 1_000_000, loaded,
+            LOG.info(
+                    "DJL ready in {} ms: engines {}, default {}",
+                    (System.nanoTime() - start) / 1_000_000,
+                    loaded,
                     runtime.defaultEngine());
         }
     }

@@ -17,13 +17,14 @@ final class EngineLoader {
 
     /** What each engine needs in lib/, for the error message when it is missing. */
     private static final Map<String, String> REQUIRED_JARS = Map.of(
-            "PyTorch", "ai.djl.pytorch:pytorch-engine, ai.djl.pytorch:pytorch-jni and "
-                    + "ai.djl.pytorch:pytorch-native-cpu (classifier linux-x86_64)",
-            "OnnxRuntime", "ai.djl.onnxruntime:onnxruntime-engine and com.microsoft.onnxruntime:onnxruntime "
-                    + "(with ai/onnxruntime/native/linux-x64)");
+            "PyTorch",
+                    "ai.djl.pytorch:pytorch-engine, ai.djl.pytorch:pytorch-jni and "
+                            + "ai.djl.pytorch:pytorch-native-cpu (classifier linux-x86_64)",
+            "OnnxRuntime",
+                    "ai.djl.onnxruntime:onnxruntime-engine and com.microsoft.onnxruntime:onnxruntime "
+                            + "(with ai/onnxruntime/native/linux-x64)");
 
-    private EngineLoader() {
-    }
+    private EngineLoader() {}
 
     /**
      * @param name the engine's DJL name, e.g. {@code PyTorch}
@@ -31,20 +32,30 @@ final class EngineLoader {
      */
     static boolean load(String name) {
         if (!Engine.hasEngine(name)) {
-            LOG.error("DJL engine {} not found: lib/ must hold {} (engines found: {})", name, requiredJars(name),
+            LOG.error(
+                    "DJL engine {} not found: lib/ must hold {} (engines found: {})",
+                    name,
+                    requiredJars(name),
                     new TreeSet<>(Engine.getAllEngines()));
             return false;
         }
         long start = System.nanoTime();
         try {
             Engine engine = Engine.getEngine(name);
-            LOG.info("DJL engine {} {} loaded in {} ms", name, engine.getVersion(),
+            LOG.info(
+                    "DJL engine {} {} loaded in {} ms",
+                    name,
+                    engine.getVersion(),
                     (System.nanoTime() - start) / 1_000_000);
             return true;
         } catch (RuntimeException | LinkageError e) {
             // LinkageError: UnsatisfiedLinkError from a native library that is missing or built for another platform
-            LOG.error("DJL engine {} failed to load: {}. It needs {} in lib/; DJL runs offline and will not download"
-                    + " them.", name, e, requiredJars(name));
+            LOG.error(
+                    "DJL engine {} failed to load: {}. It needs {} in lib/; DJL runs offline and will not download"
+                            + " them.",
+                    name,
+                    e,
+                    requiredJars(name));
             LOG.debug("DJL engine {} failure", name, e);
             return false;
         }

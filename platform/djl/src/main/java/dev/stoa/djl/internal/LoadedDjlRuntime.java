@@ -16,8 +16,9 @@ import java.util.concurrent.Callable;
  * @param cacheDir DJL's cache
  * @param engineCacheDir where the native libraries were extracted
  */
-record LoadedDjlRuntime(Set<String> engines, String defaultEngine, ClassLoader engineClassLoader, Path cacheDir,
-                        Path engineCacheDir) implements DjlRuntime {
+record LoadedDjlRuntime(
+        Set<String> engines, String defaultEngine, ClassLoader engineClassLoader, Path cacheDir, Path engineCacheDir)
+        implements DjlRuntime {
 
     LoadedDjlRuntime {
         engines = Collections.unmodifiableSet(new TreeSet<>(engines)); // sorted: logs and service property agree

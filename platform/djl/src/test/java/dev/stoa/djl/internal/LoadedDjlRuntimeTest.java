@@ -12,14 +12,15 @@ import org.junit.jupiter.api.Test;
 class LoadedDjlRuntimeTest {
 
     private final ClassLoader djlLoader = new URLClassLoader(new URL[0], null);
-    private final LoadedDjlRuntime runtime = new LoadedDjlRuntime(Set.of("PyTorch"), "PyTorch", djlLoader,
-            Path.of("cache"), Path.of("engines"));
+    private final LoadedDjlRuntime runtime =
+            new LoadedDjlRuntime(Set.of("PyTorch"), "PyTorch", djlLoader, Path.of("cache"), Path.of("engines"));
 
     @Test
     void runsTaskWithDjlsClassLoaderAndRestoresTheCallers() throws Exception {
         ClassLoader callers = Thread.currentThread().getContextClassLoader();
 
-        ClassLoader seen = runtime.withEngineClassLoader(() -> Thread.currentThread().getContextClassLoader());
+        ClassLoader seen =
+                runtime.withEngineClassLoader(() -> Thread.currentThread().getContextClassLoader());
 
         assertThat(seen).isSameAs(djlLoader);
         assertThat(Thread.currentThread().getContextClassLoader()).isSameAs(callers);
@@ -30,8 +31,9 @@ class LoadedDjlRuntimeTest {
         ClassLoader callers = Thread.currentThread().getContextClassLoader();
 
         assertThatThrownBy(() -> runtime.withEngineClassLoader(() -> {
-            throw new IllegalStateException("model not found");
-        })).hasMessage("model not found");
+                    throw new IllegalStateException("model not found");
+                }))
+                .hasMessage("model not found");
         assertThat(Thread.currentThread().getContextClassLoader()).isSameAs(callers);
     }
 }

@@ -3,7 +3,6 @@ package dev.stoa.gateway.internal;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.runtime.DeployedArtifact;
 import dev.stoa.api.runtime.DeploymentReport;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.json.JsonObject;
@@ -44,22 +43,30 @@ final class BundleManagement {
     /** Checks the bearer token; answers and returns false when the request may not proceed. */
     boolean authorised(RoutingContext rc) {
         if (token.isEmpty()) {
-            HttpGateway.error(rc, FailureCode.FORBIDDEN, "bundle management is off; set managementToken in"
-                    + " etc/dev.stoa.gateway.cfg to turn it on, or copy jars into deploy/ directly");
+            HttpGateway.error(
+                    rc,
+                    FailureCode.FORBIDDEN,
+                    "bundle management is off; set managementToken in"
+                            + " etc/dev.stoa.gateway.cfg to turn it on, or copy jars into deploy/ directly");
             return false;
         }
         String header = rc.request().getHeader("Authorization");
         if (header == null || !header.startsWith("Bearer ")) {
             rc.response().putHeader("WWW-Authenticate", "Bearer");
-            HttpGateway.error(rc, FailureCode.UNAUTHORIZED, "bundle management needs 'Authorization: Bearer <token>'"
-                    + " with the managementToken of etc/dev.stoa.gateway.cfg");
+            HttpGateway.error(
+                    rc,
+                    FailureCode.UNAUTHORIZED,
+                    "bundle management needs 'Authorization: Bearer <token>'"
+                            + " with the managementToken of etc/dev.stoa.gateway.cfg");
             return false;
         }
         byte[] given = header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
         // constant time: the comparison must not tell an attacker how many leading characters were right
         if (!MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8))) {
-            HttpGateway.error(rc, FailureCode.FORBIDDEN, "the bearer token is not the managementToken of"
-                    + " etc/dev.stoa.gateway.cfg");
+            HttpGateway.error(
+                    rc,
+                    FailureCode.FORBIDDEN,
+                    "the bearer token is not the managementToken of" + " etc/dev.stoa.gateway.cfg");
             return false;
         }
         return true;
@@ -73,18 +80,24 @@ final class BundleManagement {
         }
         boolean exists = Files.exists(target.get());
         if (replace && !exists) {
-            HttpGateway.error(rc, FailureCode.UNKNOWN_SERVICE, "deploy/" + file + " does not exist; upload it with"
-                    + " POST /v1/bundles?file=" + file);
+            HttpGateway.error(
+                    rc,
+                    FailureCode.UNKNOWN_SERVICE,
+                    "deploy/" + file + " does not exist; upload it with" + " POST /v1/bundles?file=" + file);
             return;
         }
         if (!replace && exists) {
-            HttpGateway.error(rc, 409, "CONFLICT", "deploy/" + file + " exists already; replace it with PUT"
-                    + " /v1/bundles/" + file);
+            HttpGateway.error(
+                    rc,
+                    409,
+                    "CONFLICT",
+                    "deploy/" + file + " exists already; replace it with PUT" + " /v1/bundles/" + file);
             return;
         }
         Path tmp = target.get().resolveSibling("." + file + ".upload");
         rc.request().pause();
-        vertx.fileSystem().open(tmp.toString(), new OpenOptions().setTruncateExisting(true))
+        vertx.fileSystem()
+                .open(tmp.toString(), new OpenOptions().setTruncateExisting(true))
                 .compose(out -> rc.request().pipeTo(out))
                 .compose(v -> vertx.executeBlocking(() -> {
                     long movedAt = System.currentTimeMillis();
@@ -107,19 +120,23 @@ final class BundleManagement {
             return;
         }
         vertx.executeBlocking(() -> {
-            if (!Files.deleteIfExists(target.get())) {
-                return false;
-            }
-            awaitGone(file);
-            return true;
-        }).onSuccess(deleted -> {
-            if (deleted) {
-                rc.response().setStatusCode(204).end();
-            } else {
-                HttpGateway.error(rc, FailureCode.UNKNOWN_SERVICE, "deploy/" + file + " does not exist; GET /v1/bundles"
-                        + " lists the deployed files");
-            }
-        }).onFailure(e -> HttpGateway.error(rc, FailureCode.INTERNAL, "could not delete " + file + ": " + e));
+                    if (!Files.deleteIfExists(target.get())) {
+                        return false;
+                    }
+                    awaitGone(file);
+                    return true;
+                })
+                .onSuccess(deleted -> {
+                    if (deleted) {
+                        rc.response().setStatusCode(204).end();
+                    } else {
+                        HttpGateway.error(
+                                rc,
+                                FailureCode.UNKNOWN_SERVICE,
+                                "deploy/" + file + " does not exist; GET /v1/bundles" + " lists the deployed files");
+                    }
+                })
+                .onFailure(e -> HttpGateway.error(rc, FailureCode.INTERNAL, "could not delete " + file + ": " + e));
     }
 
     private Optional<Path> target(RoutingContext rc, String file) {
@@ -129,8 +146,11 @@ final class BundleManagement {
             return Optional.empty();
         }
         if (file == null || !file.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.jar")) {
-            HttpGateway.error(rc, FailureCode.BAD_INPUT, "'file' is '" + file + "'; name the jar, e.g."
-                    + " ?file=my-encoder-1.0.jar (letters, digits, '.', '_', '-', ending in .jar)");
+            HttpGateway.error(
+                    rc,
+                    FailureCode.BAD_INPUT,
+                    "'file' is '" + file + "'; name the jar, e.g."
+                            + " ?file=my-encoder-1.0.jar (letters, digits, '.', '_', '-', ending in .jar)");
             return Optional.empty();
         }
         return Optional.of(r.directory().resolve(file));
@@ -159,15 +179,25 @@ final class BundleManagement {
 
     private DeployedArtifact find(String file) {
         DeploymentReport r = report.get();
-        return r == null ? null : r.artifacts().stream().filter(a -> a.file().equals(file)).findFirst().orElse(null);
+        return r == null
+                ? null
+                : r.artifacts().stream()
+                        .filter(a -> a.file().equals(file))
+                        .findFirst()
+                        .orElse(null);
     }
 
     private static JsonObject describe(DeployedArtifact a, String file) {
         if (a == null) {
-            return new JsonObject().put("file", file).put("status", "PENDING")
+            return new JsonObject()
+                    .put("file", file)
+                    .put("status", "PENDING")
                     .put("problem", "the deployer has not handled it yet; GET /v1/bundles shows the outcome");
         }
-        return new JsonObject().put("file", a.file()).put("bundleId", a.bundleId()).put("status", a.status().name())
+        return new JsonObject()
+                .put("file", a.file())
+                .put("bundleId", a.bundleId())
+                .put("status", a.status().name())
                 .put("problem", a.problem());
     }
 }

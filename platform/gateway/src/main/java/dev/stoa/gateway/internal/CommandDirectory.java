@@ -13,14 +13,13 @@ import org.osgi.framework.ServiceReference;
  */
 final class CommandDirectory {
 
-    private CommandDirectory() {
-    }
+    private CommandDirectory() {}
 
     static List<StoaCommand> commands(BundleContext context) {
         List<StoaCommand> out = new ArrayList<>();
         try {
-            List<ServiceReference<StoaCommand>> refs = new ArrayList<>(context.getServiceReferences(StoaCommand.class,
-                    null));
+            List<ServiceReference<StoaCommand>> refs =
+                    new ArrayList<>(context.getServiceReferences(StoaCommand.class, null));
             refs.sort(java.util.Collections.reverseOrder()); // highest ranking first
             for (ServiceReference<StoaCommand> ref : refs) {
                 StoaCommand command = context.getService(ref);

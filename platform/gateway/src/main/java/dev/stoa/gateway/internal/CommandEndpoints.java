@@ -55,23 +55,28 @@ final class CommandEndpoints {
     /** Registers {@code GET /v1/commands} and {@code POST /v1/commands/{name}} on the gateway's router. */
     static void route(Router router, CommandEndpoints commands) {
         router.get("/v1/commands").handler(commands::list);
-        router.post("/v1/commands/:name").handler(BodyHandler.create(false).setBodyLimit(64 * 1024))
+        router.post("/v1/commands/:name")
+                .handler(BodyHandler.create(false).setBodyLimit(64 * 1024))
                 .handler(commands::run);
     }
 
     void list(RoutingContext rc) {
         JsonArray out = new JsonArray();
-        commands.get().stream().sorted(Comparator.comparing(StoaCommand::name)).forEach(c -> out.add(
-                new JsonObject().put("name", c.name()).put("summary", c.summary())));
+        commands.get().stream()
+                .sorted(Comparator.comparing(StoaCommand::name))
+                .forEach(c -> out.add(new JsonObject().put("name", c.name()).put("summary", c.summary())));
         HttpGateway.json(rc, 200, new JsonObject().put("commands", out));
     }
 
     void run(RoutingContext rc) {
         String name = rc.pathParam("name");
-        Optional<StoaCommand> found = commands.get().stream().filter(c -> c.name().equals(name)).findFirst();
+        Optional<StoaCommand> found =
+                commands.get().stream().filter(c -> c.name().equals(name)).findFirst();
         if (found.isEmpty()) {
-            HttpGateway.error(rc, FailureCode.UNKNOWN_SERVICE, "no command '" + name + "'; GET /v1/commands lists"
-                    + " the commands of the installed bundles");
+            HttpGateway.error(
+                    rc,
+                    FailureCode.UNKNOWN_SERVICE,
+                    "no command '" + name + "'; GET /v1/commands lists" + " the commands of the installed bundles");
             return;
         }
         if (!access.allowed(rc, "running a command")) {
@@ -85,8 +90,10 @@ final class CommandEndpoints {
             body = null;
         }
         if (body == null || body.containsKey("args") && !(body.getValue("args") instanceof JsonArray)) {
-            HttpGateway.error(rc, FailureCode.BAD_INPUT, "'args': send {\"args\": [\"--n\", \"200\"]}, the command's"
-                    + " arguments as strings");
+            HttpGateway.error(
+                    rc,
+                    FailureCode.BAD_INPUT,
+                    "'args': send {\"args\": [\"--n\", \"200\"]}, the command's" + " arguments as strings");
             return;
         }
         body.getJsonArray("args", new JsonArray()).forEach(a -> args.add(String.valueOf(a)));
@@ -94,35 +101,41 @@ final class CommandEndpoints {
     }
 
     private void stream(RoutingContext rc, StoaCommand command, List<String> args) {
-        HttpServerResponse response = rc.response().setStatusCode(200).setChunked(true)
-                .putHeader("Content-Type", "application/x-ndjson").putHeader("Cache-Control", "no-cache");
+        HttpServerResponse response = rc.response()
+                .setStatusCode(200)
+                .setChunked(true)
+                .putHeader("Content-Type", "application/x-ndjson")
+                .putHeader("Cache-Control", "no-cache");
         Context context = vertx.getOrCreateContext();
         LineSink sink = line -> context.runOnContext(v -> {
             if (!response.closed() && !response.ended()) {
                 response.write(line.encode() + "\n");
             }
         });
-        Thread thread = new Thread(() -> {
-            int status;
-            try (PrintStream out = new PrintStream(new LineOutput("out", sink), true, StandardCharsets.UTF_8);
-                    PrintStream err = new PrintStream(new LineOutput("err", sink), true, StandardCharsets.UTF_8)) {
-                try {
-                    status = command.run(args, out, err);
-                } catch (Exception | LinkageError e) {
-                    if (!(e instanceof InterruptedException)) {
-                        LOG.warn("command {} failed", command.name(), e);
+        Thread thread = new Thread(
+                () -> {
+                    int status;
+                    try (PrintStream out = new PrintStream(new LineOutput("out", sink), true, StandardCharsets.UTF_8);
+                            PrintStream err =
+                                    new PrintStream(new LineOutput("err", sink), true, StandardCharsets.UTF_8)) {
+                        try {
+                            status = command.run(args, out, err);
+                        } catch (Exception | LinkageError e) {
+                            if (!(e instanceof InterruptedException)) {
+                                LOG.warn("command {} failed", command.name(), e);
+                            }
+                            err.println(e.getMessage() != null ? e.getMessage() : e.toString());
+                            status = StoaCommand.FAILED;
+                        }
                     }
-                    err.println(e.getMessage() != null ? e.getMessage() : e.toString());
-                    status = StoaCommand.FAILED;
-                }
-            }
-            int exit = status;
-            context.runOnContext(v -> {
-                if (!response.closed() && !response.ended()) {
-                    response.end(new JsonObject().put("exit", exit).encode() + "\n");
-                }
-            });
-        }, "stoa-command-" + command.name());
+                    int exit = status;
+                    context.runOnContext(v -> {
+                        if (!response.closed() && !response.ended()) {
+                            response.end(new JsonObject().put("exit", exit).encode() + "\n");
+                        }
+                    });
+                },
+                "stoa-command-" + command.name());
         thread.setDaemon(true);
         response.closeHandler(v -> thread.interrupt());
         thread.start();

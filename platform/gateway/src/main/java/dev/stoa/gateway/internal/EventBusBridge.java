@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * can call Stoa's pipelines and services. Deny by default: it listens only when {@link Config#permitted()} names
  * addresses, and a frame to any other address is refused with {@code access_denied}.
  */
-@Component(immediate = true, configurationPid = "dev.stoa.bridge", service = {})
+@Component(
+        immediate = true,
+        configurationPid = "dev.stoa.bridge",
+        service = {})
 @Designate(ocd = EventBusBridge.Config.class)
 public final class EventBusBridge {
 
@@ -38,8 +41,9 @@ public final class EventBusBridge {
         @AttributeDefinition(description = "TCP port; 0 picks a free one")
         int port() default 7000;
 
-        @AttributeDefinition(description = "Regular expressions of the addresses clients may send to, e.g."
-                + " stoa\\.pipeline\\..* ; none means the bridge is off")
+        @AttributeDefinition(
+                description = "Regular expressions of the addresses clients may send to, e.g."
+                        + " stoa\\.pipeline\\..* ; none means the bridge is off")
         String[] permitted() default {};
     }
 
@@ -57,8 +61,10 @@ public final class EventBusBridge {
             try {
                 Pattern.compile(regex);
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("permitted=" + regex + " in etc/dev.stoa.bridge.cfg is not a"
-                        + " regular expression (" + e.getDescription() + "); escape dots as \\\\.", e);
+                throw new IllegalArgumentException(
+                        "permitted=" + regex + " in etc/dev.stoa.bridge.cfg is not a" + " regular expression ("
+                                + e.getDescription() + "); escape dots as \\\\.",
+                        e);
             }
             options.addInboundPermitted(new PermittedOptions().setAddressRegex(regex));
         }
@@ -67,11 +73,16 @@ public final class EventBusBridge {
             bridge = created.listen(config.port(), config.host()).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             created.close();
-            throw new IllegalStateException("the TCP event-bus bridge could not listen on " + config.host() + ":"
-                    + config.port() + " (" + e.getMessage() + "); free the port or set port= in"
-                    + " etc/dev.stoa.bridge.cfg", e);
+            throw new IllegalStateException(
+                    "the TCP event-bus bridge could not listen on " + config.host() + ":"
+                            + config.port() + " (" + e.getMessage() + "); free the port or set port= in"
+                            + " etc/dev.stoa.bridge.cfg",
+                    e);
         }
-        LOG.info("TCP event-bus bridge on {}:{}, permitting {}", config.host(), config.port(),
+        LOG.info(
+                "TCP event-bus bridge on {}:{}, permitting {}",
+                config.host(),
+                config.port(),
                 String.join(", ", config.permitted()));
     }
 

@@ -47,7 +47,8 @@ final class EventStreamCall {
     static boolean requested(RoutingContext rc) {
         String stream = rc.request().getParam("stream");
         String accept = rc.request().getHeader("Accept");
-        return "true".equalsIgnoreCase(stream) || stream != null && stream.isEmpty()
+        return "true".equalsIgnoreCase(stream)
+                || stream != null && stream.isEmpty()
                 || accept != null && accept.contains("text/event-stream");
     }
 
@@ -70,11 +71,14 @@ final class EventStreamCall {
         MessageConsumer<JsonObject> pieces = vertx.eventBus().consumer(streamAddress, m -> event("token", m.body()));
         pieces.completion().onComplete(registered -> {
             if (registered.failed()) {
-                HttpGateway.error(rc, FailureCode.INTERNAL, "cannot open a stream for service '" + id + "': "
-                        + registered.cause());
+                HttpGateway.error(
+                        rc,
+                        FailureCode.INTERNAL,
+                        "cannot open a stream for service '" + id + "': " + registered.cause());
                 return;
             }
-            DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs)
+            DeliveryOptions options = new DeliveryOptions()
+                    .setSendTimeout(timeoutMs)
                     .addHeader(StreamingService.STREAM_HEADER, streamAddress);
             vertx.eventBus().<Object>request(address, body, options).onComplete(ar -> {
                 pieces.unregister();
@@ -83,8 +87,9 @@ final class EventStreamCall {
                 }
                 if (ar.succeeded()) {
                     Object reply = ar.result().body();
-                    event("done", reply instanceof JsonObject o ? o : new JsonObject().put("result",
-                            String.valueOf(reply)));
+                    event(
+                            "done",
+                            reply instanceof JsonObject o ? o : new JsonObject().put("result", String.valueOf(reply)));
                     rc.response().end();
                 } else if (!started) {
                     ServiceCallHandler.fail(rc, id, ar.cause());
@@ -105,7 +110,9 @@ final class EventStreamCall {
         }
         if (!started) {
             started = true;
-            response.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/event-stream")
+            response.setStatusCode(200)
+                    .setChunked(true)
+                    .putHeader("Content-Type", "text/event-stream")
                     .putHeader("Cache-Control", "no-cache");
         }
         response.write("event: " + name + "\ndata: " + data.encode() + "\n\n");

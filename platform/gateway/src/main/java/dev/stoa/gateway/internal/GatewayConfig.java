@@ -10,8 +10,9 @@ public @interface GatewayConfig {
     @AttributeDefinition(description = "Address to bind; 127.0.0.1 keeps the API on this machine")
     String host() default "127.0.0.1";
 
-    @AttributeDefinition(description = "TCP port; 0 picks a free one, -1 means 8080. The environment variable"
-            + " STOA_HTTP_PORT, then the framework property stoa.http.port, win over this when set")
+    @AttributeDefinition(
+            description = "TCP port; 0 picks a free one, -1 means 8080. The environment variable"
+                    + " STOA_HTTP_PORT, then the framework property stoa.http.port, win over this when set")
     int port() default -1;
 
     @AttributeDefinition(description = "Service ids that must be available before /health/ready answers 200")
@@ -20,11 +21,14 @@ public @interface GatewayConfig {
     @AttributeDefinition(description = "Largest request body accepted, in bytes; larger ones get 413")
     long maxBodyBytes() default 16L * 1024 * 1024;
 
-    @AttributeDefinition(description = "Longest the gateway waits for a service's answer, in ms (the bus's own"
-            + " call timeout usually answers first)")
+    @AttributeDefinition(
+            description = "Longest the gateway waits for a service's answer, in ms (the bus's own"
+                    + " call timeout usually answers first)")
     long callTimeoutMs() default 60_000;
 
-    @AttributeDefinition(description = "Bearer token for bundle management (POST, PUT, DELETE /v1/bundles); empty"
-            + " turns management off", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+    @AttributeDefinition(
+            description = "Bearer token for bundle management (POST, PUT, DELETE /v1/bundles); empty"
+                    + " turns management off",
+            type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
     String managementToken() default "";
 }

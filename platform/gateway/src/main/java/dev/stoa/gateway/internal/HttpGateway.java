@@ -58,7 +58,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Errors are JSON: {@code {"error": "<FailureCode>", "code": n, "message": "..."}}.
  */
-@Component(immediate = true, configurationPid = "dev.stoa.gateway", service = {})
+@Component(
+        immediate = true,
+        configurationPid = "dev.stoa.gateway",
+        service = {})
 @Designate(ocd = GatewayConfig.class)
 public final class HttpGateway {
 
@@ -107,8 +110,10 @@ public final class HttpGateway {
         router.get("/v1/pipelines").handler(this::pipelines);
         router.get("/metrics").handler(this::metrics);
         String openApi = openApiDocument();
-        router.get("/openapi.json").handler(rc -> rc.response().putHeader("content-type", "application/json")
-                .end(openApi));
+        router.get("/openapi.json")
+                .handler(rc -> rc.response()
+                        .putHeader("content-type", "application/json")
+                        .end(openApi));
         ServiceCallHandler calls = new ServiceCallHandler(vertx, () -> directory, config.callTimeoutMs());
         BundleManagement management = new BundleManagement(vertx, config.managementToken(), () -> deploymentReport);
         router.post("/v1/bundles").handler(rc -> {
@@ -126,12 +131,14 @@ public final class HttpGateway {
                 management.delete(rc);
             }
         });
-        ManagementAccess access = new ManagementAccess(management, !config.managementToken().isEmpty());
-        TrainingEndpoints trainings = new TrainingEndpoints(vertx, () -> trainer, access,
-                context.getProperty("stoa.home"));
+        ManagementAccess access =
+                new ManagementAccess(management, !config.managementToken().isEmpty());
+        TrainingEndpoints trainings =
+                new TrainingEndpoints(vertx, () -> trainer, access, context.getProperty("stoa.home"));
         router.get("/v1/trainings").handler(trainings::list);
         router.get("/v1/trainings/:id").handler(trainings::get);
-        router.post("/v1/trainings").handler(BodyHandler.create(false).setBodyLimit(64 * 1024))
+        router.post("/v1/trainings")
+                .handler(BodyHandler.create(false).setBodyLimit(64 * 1024))
                 .handler(trainings::start);
         router.delete("/v1/trainings/:id").handler(trainings::cancel);
         CommandEndpoints.route(router, new CommandEndpoints(vertx, () -> CommandDirectory.commands(context), access));
@@ -141,16 +148,26 @@ public final class HttpGateway {
         router.post("/v1/models/:id/load").handler(repository::load);
         router.post("/v1/models/:id/unload").handler(repository::unload);
         routeCalls(router, calls, config.maxBodyBytes());
-        router.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "no route for " + rc.request().method() + " "
-                + rc.request().path() + "; the API has GET /health/live, /health/ready, /v1/services, /v1/bundles,"
-                + " /v1/pipelines, /v1/models, /v1/models/{id}, /v1/commands; POST /v1/services/{id},"
-                + " /v1/pipelines/{name}; and, with the management token, POST /v1/bundles?file=F, PUT and DELETE"
-                + " /v1/bundles/{file}, POST /v1/models/{id}/load and /unload; GET, POST /v1/trainings, GET and DELETE"
-                + " /v1/trainings/{id}; POST /v1/commands/{name}; GET /openapi.json describes them"));
+        router.route()
+                .last()
+                .handler(rc -> error(
+                        rc,
+                        404,
+                        "NOT_FOUND",
+                        "no route for " + rc.request().method() + " "
+                                + rc.request().path()
+                                + "; the API has GET /health/live, /health/ready, /v1/services, /v1/bundles,"
+                                + " /v1/pipelines, /v1/models, /v1/models/{id}, /v1/commands; POST /v1/services/{id},"
+                                + " /v1/pipelines/{name}; and, with the management token, POST /v1/bundles?file=F, PUT and DELETE"
+                                + " /v1/bundles/{file}, POST /v1/models/{id}/load and /unload; GET, POST /v1/trainings, GET and DELETE"
+                                + " /v1/trainings/{id}; POST /v1/commands/{name}; GET /openapi.json describes them"));
         router.route().failureHandler(rc -> {
             if (rc.statusCode() == 413) {
-                error(rc, FailureCode.TOO_LARGE, "the request body is over " + config.maxBodyBytes() + " bytes;"
-                        + " send less, or raise maxBodyBytes in etc/dev.stoa.gateway.cfg");
+                error(
+                        rc,
+                        FailureCode.TOO_LARGE,
+                        "the request body is over " + config.maxBodyBytes() + " bytes;"
+                                + " send less, or raise maxBodyBytes in etc/dev.stoa.gateway.cfg");
                 return;
             }
             LOG.error("HTTP {} {} failed", rc.request().method(), rc.request().path(), rc.failure());
@@ -166,8 +183,11 @@ public final class HttpGateway {
      * @return the service ids, trimmed, without empty entries
      */
     static List<String> requiredServices(String[] configured) {
-        return Arrays.stream(configured).flatMap(entry -> Arrays.stream(entry.split(","))).map(String::trim)
-                .filter(id -> !id.isEmpty()).toList();
+        return Arrays.stream(configured)
+                .flatMap(entry -> Arrays.stream(entry.split(",")))
+                .map(String::trim)
+                .filter(id -> !id.isEmpty())
+                .toList();
     }
 
     /**
@@ -184,7 +204,9 @@ public final class HttpGateway {
                     bodyIsJson(rc);
                 }
             });
-            router.post(path).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(calls::handle);
+            router.post(path)
+                    .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+                    .handler(calls::handle);
         }
     }
 
@@ -217,8 +239,9 @@ public final class HttpGateway {
     private static HttpServer listen(Vertx vertx, Router router, String host, int port, long maxBodyBytes) {
         Exception last = null;
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-            HttpServer created = vertx.createHttpServer(formOptions(new HttpServerOptions().setHost(host)
-                    .setPort(port), maxBodyBytes)).requestHandler(router);
+            HttpServer created = vertx.createHttpServer(
+                            formOptions(new HttpServerOptions().setHost(host).setPort(port), maxBodyBytes))
+                    .requestHandler(router);
             try {
                 return created.listen().await(30, TimeUnit.SECONDS);
             } catch (Exception e) {
@@ -235,9 +258,12 @@ public final class HttpGateway {
                 }
             }
         }
-        throw new IllegalStateException("the HTTP gateway could not listen on " + host + ":" + port + " ("
-                + (last == null ? "interrupted" : last.getMessage()) + "); free the port, or set another with port= in"
-                + " etc/dev.stoa.gateway.cfg or the environment variable " + PORT_ENV, last);
+        throw new IllegalStateException(
+                "the HTTP gateway could not listen on " + host + ":" + port + " ("
+                        + (last == null ? "interrupted" : last.getMessage())
+                        + "); free the port, or set another with port= in"
+                        + " etc/dev.stoa.gateway.cfg or the environment variable " + PORT_ENV,
+                last);
     }
 
     /**
@@ -296,23 +322,35 @@ public final class HttpGateway {
     private void services(RoutingContext rc) {
         ServiceDirectory d = directory;
         if (d == null) {
-            error(rc, FailureCode.UNAVAILABLE, "the event-bus exporter (dev.stoa.bus) is not running; "
-                    + FailureCode.UNAVAILABLE.fix());
+            error(
+                    rc,
+                    FailureCode.UNAVAILABLE,
+                    "the event-bus exporter (dev.stoa.bus) is not running; " + FailureCode.UNAVAILABLE.fix());
             return;
         }
         JsonArray out = new JsonArray();
         ModelRepository repository = models;
         for (ExportedService s : d.services()) {
             // built by hand: JsonObject.mapFrom needs jackson-databind, which the platform does not ship
-            JsonObject o = new JsonObject().put("id", s.id()).put("kind", s.kind()).put("version", s.version())
-                    .put("address", s.address()).put("inputType", s.inputType()).put("outputType", s.outputType())
-                    .put("bundle", s.bundle()).put("bundleId", s.bundleId())
-                    .put("state", s.state()).put("inFlight", s.inFlight()).put("calls", s.calls())
-                    .put("failures", s.failures()).put("node", s.node());
+            JsonObject o = new JsonObject()
+                    .put("id", s.id())
+                    .put("kind", s.kind())
+                    .put("version", s.version())
+                    .put("address", s.address())
+                    .put("inputType", s.inputType())
+                    .put("outputType", s.outputType())
+                    .put("bundle", s.bundle())
+                    .put("bundleId", s.bundleId())
+                    .put("state", s.state())
+                    .put("inFlight", s.inFlight())
+                    .put("calls", s.calls())
+                    .put("failures", s.failures())
+                    .put("node", s.node());
             // a model's service: the model and its status (UNTRAINED, TRAINING with the run's progress, READY, ...)
             if (repository != null && !s.remote()) {
-                repository.modelOfService(s.id()).ifPresent(m -> o.put("model", m.id())
-                        .put("modelStatus", ModelJson.status(m.status())));
+                repository
+                        .modelOfService(s.id())
+                        .ifPresent(m -> o.put("model", m.id()).put("modelStatus", ModelJson.status(m.status())));
             }
             out.add(o);
         }
@@ -324,7 +362,9 @@ public final class HttpGateway {
         for (MetricsSource source : metrics) {
             source.writeTo(out);
         }
-        rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(out.toString());
+        rc.response()
+                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(out.toString());
     }
 
     private void pipelines(RoutingContext rc) {
@@ -332,8 +372,12 @@ public final class HttpGateway {
         JsonArray out = new JsonArray();
         if (p != null) {
             for (PipelineInfo i : p.pipelines()) {
-                out.add(new JsonObject().put("name", i.name()).put("file", i.file()).put("state", i.state())
-                        .put("address", "stoa.pipeline." + i.name()).put("errors", new JsonArray(i.errors()))
+                out.add(new JsonObject()
+                        .put("name", i.name())
+                        .put("file", i.file())
+                        .put("state", i.state())
+                        .put("address", "stoa.pipeline." + i.name())
+                        .put("errors", new JsonArray(i.errors()))
                         .put("missingServices", new JsonArray(i.missingServices())));
             }
         }
@@ -346,12 +390,17 @@ public final class HttpGateway {
     }
 
     static void json(RoutingContext rc, int status, Object body) {
-        rc.response().setStatusCode(status).putHeader("content-type", "application/json")
+        rc.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/json")
                 .end(body instanceof JsonObject o ? o.encodePrettily() : ((JsonArray) body).encodePrettily());
     }
 
     static void error(RoutingContext rc, int status, String error, String message) {
-        json(rc, status, new JsonObject().put("error", error).put("code", status).put("message", message));
+        json(
+                rc,
+                status,
+                new JsonObject().put("error", error).put("code", status).put("message", message));
     }
 
     static void error(RoutingContext rc, FailureCode code, String message) {

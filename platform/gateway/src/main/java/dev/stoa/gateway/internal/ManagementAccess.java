@@ -30,16 +30,22 @@ final class ManagementAccess {
         if (tokenSet) {
             return management.authorised(rc);
         }
-        if (rc.request().remoteAddress() != null && isLoopback(rc.request().remoteAddress().host())) {
+        if (rc.request().remoteAddress() != null
+                && isLoopback(rc.request().remoteAddress().host())) {
             return true;
         }
-        HttpGateway.error(rc, FailureCode.FORBIDDEN, what + " from another machine needs managementToken in"
-                + " etc/dev.stoa.gateway.cfg and 'Authorization: Bearer <token>'");
+        HttpGateway.error(
+                rc,
+                FailureCode.FORBIDDEN,
+                what + " from another machine needs managementToken in"
+                        + " etc/dev.stoa.gateway.cfg and 'Authorization: Bearer <token>'");
         return false;
     }
 
     static boolean isLoopback(String host) {
-        return host.equals("127.0.0.1") || host.equals("0:0:0:0:0:0:0:1") || host.equals("::1")
+        return host.equals("127.0.0.1")
+                || host.equals("0:0:0:0:0:0:0:1")
+                || host.equals("::1")
                 || host.startsWith("127.");
     }
 }

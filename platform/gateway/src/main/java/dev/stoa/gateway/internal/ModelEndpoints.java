@@ -38,8 +38,10 @@ final class ModelEndpoints {
     private ModelRepository repository(RoutingContext rc) {
         ModelRepository r = repository.get();
         if (r == null) {
-            HttpGateway.error(rc, FailureCode.UNAVAILABLE, "the model repository (dev.stoa.repository) is not running;"
-                    + " GET /v1/bundles says why");
+            HttpGateway.error(
+                    rc,
+                    FailureCode.UNAVAILABLE,
+                    "the model repository (dev.stoa.repository) is not running;" + " GET /v1/bundles says why");
         }
         return r;
     }
@@ -57,9 +59,13 @@ final class ModelEndpoints {
         ModelRepository r = repository(rc);
         if (r != null) {
             String id = rc.pathParam("id");
-            r.model(id).ifPresentOrElse(m -> HttpGateway.json(rc, 200, ModelJson.model(m)),
-                    () -> HttpGateway.error(rc, FailureCode.UNKNOWN_SERVICE, "no model '" + id + "'; GET /v1/models"
-                            + " lists them"));
+            r.model(id)
+                    .ifPresentOrElse(
+                            m -> HttpGateway.json(rc, 200, ModelJson.model(m)),
+                            () -> HttpGateway.error(
+                                    rc,
+                                    FailureCode.UNKNOWN_SERVICE,
+                                    "no model '" + id + "'; GET /v1/models" + " lists them"));
         }
     }
 
@@ -82,20 +88,23 @@ final class ModelEndpoints {
         try {
             version = v == null || v.isBlank() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(v.trim()));
         } catch (NumberFormatException e) {
-            HttpGateway.error(rc, FailureCode.BAD_INPUT, "'version' is '" + v + "'; send a version number, e.g."
-                    + " ?version=2, or leave it out");
+            HttpGateway.error(
+                    rc,
+                    FailureCode.BAD_INPUT,
+                    "'version' is '" + v + "'; send a version number, e.g." + " ?version=2, or leave it out");
             return;
         }
         // opening a version reads weights and warms it up: off the event loop
-        vertx.<ModelInfo>executeBlocking(() -> operation.apply(r, id, version), false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                HttpGateway.json(rc, 200, ModelJson.model(ar.result()));
-            } else if (ar.cause() instanceof StoaException e) {
-                HttpGateway.error(rc, e.code(), e.getMessage());
-            } else {
-                HttpGateway.error(rc, FailureCode.INTERNAL, String.valueOf(ar.cause()));
-            }
-        });
+        vertx.<ModelInfo>executeBlocking(() -> operation.apply(r, id, version), false)
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        HttpGateway.json(rc, 200, ModelJson.model(ar.result()));
+                    } else if (ar.cause() instanceof StoaException e) {
+                        HttpGateway.error(rc, e.code(), e.getMessage());
+                    } else {
+                        HttpGateway.error(rc, FailureCode.INTERNAL, String.valueOf(ar.cause()));
+                    }
+                });
     }
 
     /** A repository operation on one model. */

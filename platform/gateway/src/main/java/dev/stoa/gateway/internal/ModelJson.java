@@ -10,8 +10,7 @@ import io.vertx.core.json.JsonObject;
 /** The JSON of models and their status, the same in {@code /v1/models}, {@code /v1/services} and readiness. */
 final class ModelJson {
 
-    private ModelJson() {
-    }
+    private ModelJson() {}
 
     /**
      * @param s a status
@@ -25,9 +24,14 @@ final class ModelJson {
         }
         TrainingProgress t = s.training();
         if (t != null) {
-            o.put("training", new JsonObject().put("run", t.runId()).put("step", t.step()).put("steps", t.steps())
-                    .put("progress", t.steps() <= 0 ? 0.0 : Math.min(1.0, (double) t.step() / t.steps()))
-                    .put("eta_s", t.etaSeconds()));
+            o.put(
+                    "training",
+                    new JsonObject()
+                            .put("run", t.runId())
+                            .put("step", t.step())
+                            .put("steps", t.steps())
+                            .put("progress", t.steps() <= 0 ? 0.0 : Math.min(1.0, (double) t.step() / t.steps()))
+                            .put("eta_s", t.etaSeconds()));
         }
         return o;
     }
@@ -40,11 +44,19 @@ final class ModelJson {
     static JsonObject model(ModelInfo m) {
         JsonArray versions = new JsonArray();
         for (ModelVersionInfo v : m.versions()) {
-            versions.add(new JsonObject().put("version", v.number()).put("status", status(v.status()))
-                    .put("serving", v.serving()).put("services", new JsonArray(v.services())));
+            versions.add(new JsonObject()
+                    .put("version", v.number())
+                    .put("status", status(v.status()))
+                    .put("serving", v.serving())
+                    .put("services", new JsonArray(v.services())));
         }
-        return new JsonObject().put("id", m.id()).put("status", status(m.status())).put("policy", m.policy().spec())
-                .put("serving_version", m.servingVersion()).put("versions", versions)
-                .put("services", new JsonArray(m.services())).put("bundle", m.bundle());
+        return new JsonObject()
+                .put("id", m.id())
+                .put("status", status(m.status()))
+                .put("policy", m.policy().spec())
+                .put("serving_version", m.servingVersion())
+                .put("versions", versions)
+                .put("services", new JsonArray(m.services()))
+                .put("bundle", m.bundle());
     }
 }

@@ -46,8 +46,7 @@ final class MultipartInput {
     /** The JSON field that holds an object merged into the input. */
     static final String JSON_FIELD = "json";
 
-    private MultipartInput() {
-    }
+    private MultipartInput() {}
 
     /** @return whether {@code contentType} announces a multipart form */
     static boolean isMultipart(String contentType) {
@@ -65,8 +64,10 @@ final class MultipartInput {
         String type = request.getHeader("Content-Type");
         if (type == null || !type.toLowerCase(Locale.ROOT).contains("boundary=")) {
             // without one Vert.x would read the body as a URL-encoded form and make nonsense fields of it
-            result.fail(StoaException.badInput("Content-Type", "is '" + type + "', with no boundary; a multipart"
-                    + " body needs 'multipart/form-data; boundary=...' (curl -F and browsers send it)"));
+            result.fail(StoaException.badInput(
+                    "Content-Type",
+                    "is '" + type + "', with no boundary; a multipart"
+                            + " body needs 'multipart/form-data; boundary=...' (curl -F and browsers send it)"));
             return result.future();
         }
         String length = request.getHeader("Content-Length");
@@ -135,7 +136,9 @@ final class MultipartInput {
                 if (input.containsKey("samples")) {
                     throw StoaException.badInput(file.getKey(), "is a second audio part; send one audio file per call");
                 }
-                input.put("samples", audio.samples).put("sampleRate", audio.sampleRate).put("channels", audio.channels);
+                input.put("samples", audio.samples)
+                        .put("sampleRate", audio.sampleRate)
+                        .put("channels", audio.channels);
             } else if (input.containsKey(file.getKey())) {
                 throw repeated(file.getKey());
             } else {
@@ -143,8 +146,8 @@ final class MultipartInput {
             }
         }
         if (input.isEmpty()) {
-            throw StoaException.badInput("body", "is a multipart form with no fields; send e.g. -F image=@photo.png"
-                    + " -F text=hello");
+            throw StoaException.badInput(
+                    "body", "is a multipart form with no fields; send e.g. -F image=@photo.png" + " -F text=hello");
         }
         return input;
     }
@@ -154,8 +157,10 @@ final class MultipartInput {
         try {
             fields = new JsonObject(value);
         } catch (DecodeException e) {
-            throw StoaException.badInput(JSON_FIELD, "is not a JSON object (" + e.getMessage() + "); send e.g."
-                    + " json={\"labels\": [\"cat\", \"dog\"]}");
+            throw StoaException.badInput(
+                    JSON_FIELD,
+                    "is not a JSON object (" + e.getMessage() + "); send e.g."
+                            + " json={\"labels\": [\"cat\", \"dog\"]}");
         }
         for (String key : fields.fieldNames()) {
             if (input.containsKey(key)) {
@@ -179,53 +184,60 @@ final class MultipartInput {
             try {
                 return Json.decodeValue(Buffer.buffer(bytes));
             } catch (DecodeException e) {
-                throw StoaException.badInput(name, "is an application/json part that is not JSON (" + e.getMessage()
-                        + ")");
+                throw StoaException.badInput(
+                        name, "is an application/json part that is not JSON (" + e.getMessage() + ")");
             }
         }
         if (type.startsWith("text/")) {
             return new String(bytes, StandardCharsets.UTF_8);
         }
-        throw StoaException.badInput(name, "is a file of type '" + upload.contentType() + "'; send images as image/png"
-                + " or image/jpeg, audio as audio/wav, or text/plain or application/json parts (curl: -F"
-                + " " + name + "=@file.png;type=image/png)");
+        throw StoaException.badInput(
+                name,
+                "is a file of type '" + upload.contentType() + "'; send images as image/png"
+                        + " or image/jpeg, audio as audio/wav, or text/plain or application/json parts (curl: -F"
+                        + " " + name + "=@file.png;type=image/png)");
     }
 
     /** The JSON shape of an Audio: samples as floats in [-1, 1], interleaved. */
-    private record AudioFields(JsonArray samples, int sampleRate, int channels) {
-    }
+    private record AudioFields(JsonArray samples, int sampleRate, int channels) {}
 
     private static AudioFields audio(String name, byte[] bytes) {
         try (AudioInputStream in = AudioSystem.getAudioInputStream(new ByteArrayInputStream(bytes))) {
             AudioFormat f = in.getFormat();
             boolean signed = f.getEncoding() == AudioFormat.Encoding.PCM_SIGNED;
-            if (!signed && f.getEncoding() != AudioFormat.Encoding.PCM_UNSIGNED || f.getSampleSizeInBits() != 8
-                    && f.getSampleSizeInBits() != 16) {
-                throw StoaException.badInput(name, "is audio encoded as " + f.getEncoding() + " with "
-                        + f.getSampleSizeInBits() + "-bit samples; send a WAV file of 8- or 16-bit PCM");
+            if (!signed && f.getEncoding() != AudioFormat.Encoding.PCM_UNSIGNED
+                    || f.getSampleSizeInBits() != 8 && f.getSampleSizeInBits() != 16) {
+                throw StoaException.badInput(
+                        name,
+                        "is audio encoded as " + f.getEncoding() + " with " + f.getSampleSizeInBits()
+                                + "-bit samples; send a WAV file of 8- or 16-bit PCM");
             }
             byte[] pcm = in.readAllBytes();
             int width = f.getSampleSizeInBits() / 8;
-            ByteBuffer buffer = ByteBuffer.wrap(pcm).order(f.isBigEndian() ? ByteOrder.BIG_ENDIAN
-                    : ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer buffer =
+                    ByteBuffer.wrap(pcm).order(f.isBigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
             JsonArray samples = new JsonArray();
             for (int i = 0; i + width <= pcm.length; i += width) {
-                float v = width == 2 ? buffer.getShort(i) / 32768f
+                float v = width == 2
+                        ? buffer.getShort(i) / 32768f
                         : signed ? buffer.get(i) / 128f : ((buffer.get(i) & 0xff) - 128) / 128f;
                 samples.add(v);
             }
             return new AudioFields(samples, Math.round(f.getSampleRate()), f.getChannels());
         } catch (UnsupportedAudioFileException e) {
-            throw StoaException.badInput(name, "is not an audio file Java can read (" + e.getMessage() + "); send a"
-                    + " WAV file of PCM samples");
+            throw StoaException.badInput(
+                    name,
+                    "is not an audio file Java can read (" + e.getMessage() + "); send a" + " WAV file of PCM samples");
         } catch (IOException e) {
             throw StoaException.badInput(name, "could not be read as audio: " + e.getMessage());
         }
     }
 
     private static void tooLarge(Promise<JsonObject> result, HttpServerRequest request, long maxBytes) {
-        if (result.tryFail(new StoaException(FailureCode.TOO_LARGE, "the multipart body is over " + maxBytes
-                + " bytes; send smaller files, or raise maxBodyBytes in etc/dev.stoa.gateway.cfg"))) {
+        if (result.tryFail(new StoaException(
+                FailureCode.TOO_LARGE,
+                "the multipart body is over " + maxBytes
+                        + " bytes; send smaller files, or raise maxBodyBytes in etc/dev.stoa.gateway.cfg"))) {
             // stop reading: the answer goes out now, and the connection closes after it
             request.pause();
         }
@@ -239,8 +251,10 @@ final class MultipartInput {
         if (e instanceof StoaException se) {
             return se;
         }
-        return StoaException.badInput("body", "is not a well-formed multipart/form-data body (" + e.getMessage()
-                + "); send parts with Content-Disposition: form-data; name=\"...\", e.g. curl -F text=hello -F"
-                + " image=@photo.png");
+        return StoaException.badInput(
+                "body",
+                "is not a well-formed multipart/form-data body (" + e.getMessage()
+                        + "); send parts with Content-Disposition: form-data; name=\"...\", e.g. curl -F text=hello -F"
+                        + " image=@photo.png");
     }
 }

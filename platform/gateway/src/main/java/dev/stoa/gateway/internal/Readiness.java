@@ -70,23 +70,32 @@ final class Readiness {
                 ExportedService s = byId.get(id);
                 boolean available = s != null && "available".equals(s.state());
                 Optional<ModelInfo> model = models == null ? Optional.empty() : models.modelOfService(id);
-                boolean modelReady = model.map(m -> m.status().state() == ModelState.READY).orElse(true);
+                boolean modelReady =
+                        model.map(m -> m.status().state() == ModelState.READY).orElse(true);
                 String whyDown = s == null
                         ? "required service '" + id + "' is not installed; drop its bundle into deploy/"
-                        : !available ? "required service '" + id + "' is " + s.state()
-                        : model.map(m -> "required service '" + id + "' belongs to model " + m.id() + ", which is "
-                                + m.status().state() + ": " + m.status().message()).orElse("");
+                        : !available
+                                ? "required service '" + id + "' is " + s.state()
+                                : model.map(m -> "required service '" + id + "' belongs to model " + m.id()
+                                                + ", which is " + m.status().state() + ": "
+                                                + m.status().message())
+                                        .orElse("");
                 up &= add(checks, "service:" + id, available && modelReady, whyDown);
             }
         }
         JsonArray listed = new JsonArray();
         if (models != null) {
             for (ModelInfo m : models.models()) {
-                listed.add(new JsonObject().put("id", m.id()).put("state", m.status().state().name())
+                listed.add(new JsonObject()
+                        .put("id", m.id())
+                        .put("state", m.status().state().name())
                         .put("message", m.status().message()));
             }
         }
-        return new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks).put("models", listed);
+        return new JsonObject()
+                .put("status", up ? "UP" : "DOWN")
+                .put("checks", checks)
+                .put("models", listed);
     }
 
     private static boolean add(JsonArray checks, String name, boolean ok, String whyDown) {

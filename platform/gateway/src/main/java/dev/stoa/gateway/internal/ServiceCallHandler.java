@@ -44,13 +44,18 @@ final class ServiceCallHandler {
         try {
             body = rc.body().asJsonObject();
         } catch (DecodeException | ClassCastException e) {
-            HttpGateway.error(rc, FailureCode.BAD_INPUT, "the request body is not a JSON object (" + e.getMessage()
-                    + "); send e.g. {\"text\": \"hello\"} with Content-Type: application/json");
+            HttpGateway.error(
+                    rc,
+                    FailureCode.BAD_INPUT,
+                    "the request body is not a JSON object (" + e.getMessage()
+                            + "); send e.g. {\"text\": \"hello\"} with Content-Type: application/json");
             return;
         }
         if (body == null) {
-            HttpGateway.error(rc, FailureCode.BAD_INPUT, "the request body is empty; send a JSON object such as"
-                    + " {\"text\": \"hello\"}");
+            HttpGateway.error(
+                    rc,
+                    FailureCode.BAD_INPUT,
+                    "the request body is empty; send a JSON object such as" + " {\"text\": \"hello\"}");
             return;
         }
         call(rc, service, body);
@@ -86,8 +91,10 @@ final class ServiceCallHandler {
         String id = rc.pathParam("id");
         ServiceDirectory d = directory.get();
         if (d == null) {
-            HttpGateway.error(rc, FailureCode.UNAVAILABLE, "the event-bus exporter (dev.stoa.bus) is not running; "
-                    + FailureCode.UNAVAILABLE.fix());
+            HttpGateway.error(
+                    rc,
+                    FailureCode.UNAVAILABLE,
+                    "the event-bus exporter (dev.stoa.bus) is not running; " + FailureCode.UNAVAILABLE.fix());
             return null;
         }
         boolean pipelineDoor = rc.request().path().startsWith(PIPELINES_PATH);
@@ -101,8 +108,9 @@ final class ServiceCallHandler {
             }
         }
         String what = pipelineDoor ? "no pipeline is named '" + id + "'" : "no service has id '" + id + "'";
-        String fix = other != null ? "'" + id + "' is a " + other.kind() + "; call it with POST "
-                + (isPipeline(other) ? PIPELINES_PATH : SERVICES_PATH) + id
+        String fix = other != null
+                ? "'" + id + "' is a " + other.kind() + "; call it with POST "
+                        + (isPipeline(other) ? PIPELINES_PATH : SERVICES_PATH) + id
                 : pipelineDoor ? "check the name against GET /v1/pipelines" : FailureCode.UNKNOWN_SERVICE.fix();
         HttpGateway.error(rc, FailureCode.UNKNOWN_SERVICE, what + "; " + fix);
         return null;
@@ -118,15 +126,20 @@ final class ServiceCallHandler {
             EventStreamCall.start(vertx, rc, id, service.address(), body, timeoutMs);
             return;
         }
-        vertx.eventBus().<Object>request(service.address(), body, new DeliveryOptions().setSendTimeout(timeoutMs))
+        vertx.eventBus()
+                .<Object>request(service.address(), body, new DeliveryOptions().setSendTimeout(timeoutMs))
                 .onComplete(ar -> {
                     if (rc.response().closed()) {
                         return; // the client went away; the service's answer has nowhere to go
                     }
                     if (ar.succeeded()) {
                         Object reply = ar.result().body();
-                        HttpGateway.json(rc, 200, reply instanceof JsonObject o ? o : new JsonObject().put("result",
-                                String.valueOf(reply)));
+                        HttpGateway.json(
+                                rc,
+                                200,
+                                reply instanceof JsonObject o
+                                        ? o
+                                        : new JsonObject().put("result", String.valueOf(reply)));
                     } else {
                         fail(rc, id, ar.cause());
                     }
@@ -145,7 +158,9 @@ final class ServiceCallHandler {
     static JsonObject errorBody(String id, Throwable cause) {
         StoaException failure = BusFailures.toStoaException(cause, id);
         FailureCode code = failure.code();
-        return new JsonObject().put("error", code.name()).put("code", code.httpStatus())
+        return new JsonObject()
+                .put("error", code.name())
+                .put("code", code.httpStatus())
                 .put("message", failure.getMessage());
     }
 }

@@ -46,8 +46,11 @@ final class TrainingEndpoints {
     private TrainingService trainer(RoutingContext rc) {
         TrainingService t = trainer.get();
         if (t == null) {
-            HttpGateway.error(rc, FailureCode.UNAVAILABLE, "no trainer is running; the dev.stoa.train bundle is not"
-                    + " installed or not started (GET /v1/bundles says why)");
+            HttpGateway.error(
+                    rc,
+                    FailureCode.UNAVAILABLE,
+                    "no trainer is running; the dev.stoa.train bundle is not"
+                            + " installed or not started (GET /v1/bundles says why)");
         }
         return t;
     }
@@ -65,9 +68,13 @@ final class TrainingEndpoints {
         TrainingService t = trainer(rc);
         if (t != null) {
             String id = rc.pathParam("id");
-            t.run(id).ifPresentOrElse(s -> HttpGateway.json(rc, 200, json(s)),
-                    () -> HttpGateway.error(rc, FailureCode.UNKNOWN_SERVICE, "no training run '" + id
-                            + "'; GET /v1/trainings lists them"));
+            t.run(id)
+                    .ifPresentOrElse(
+                            s -> HttpGateway.json(rc, 200, json(s)),
+                            () -> HttpGateway.error(
+                                    rc,
+                                    FailureCode.UNKNOWN_SERVICE,
+                                    "no training run '" + id + "'; GET /v1/trainings lists them"));
         }
     }
 
@@ -83,8 +90,11 @@ final class TrainingEndpoints {
             body = null;
         }
         if (body == null || !(body.getValue("file") instanceof String file) || file.isBlank()) {
-            HttpGateway.error(rc, FailureCode.BAD_INPUT, "'file': send {\"file\": \"etc/train/NAME.yaml\"}, the path"
-                    + " of a training file on the server (relative to its stoa.home)");
+            HttpGateway.error(
+                    rc,
+                    FailureCode.BAD_INPUT,
+                    "'file': send {\"file\": \"etc/train/NAME.yaml\"}, the path"
+                            + " of a training file on the server (relative to its stoa.home)");
             return;
         }
         Path path = home.resolve(file).normalize();
@@ -106,8 +116,10 @@ final class TrainingEndpoints {
             if (t.cancel(id)) {
                 HttpGateway.json(rc, 202, json(t.run(id).orElseThrow()));
             } else {
-                HttpGateway.error(rc, FailureCode.UNKNOWN_SERVICE, "no queued or running training '" + id
-                        + "'; GET /v1/trainings lists them");
+                HttpGateway.error(
+                        rc,
+                        FailureCode.UNKNOWN_SERVICE,
+                        "no queued or running training '" + id + "'; GET /v1/trainings lists them");
             }
         }
     }

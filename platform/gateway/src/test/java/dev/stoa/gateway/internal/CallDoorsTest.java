@@ -35,13 +35,38 @@ class CallDoorsTest {
         vertx.eventBus().consumer("stoa.service.shout", m -> m.reply(new JsonObject().put("from", "service")));
         vertx.eventBus().consumer("stoa.pipeline.chorus", m -> m.reply(new JsonObject().put("from", "pipeline")));
         ServiceDirectory directory = () -> List.of(
-                new ExportedService("chorus", "pipeline", null, "stoa.pipeline.chorus", "JsonObject", "JsonObject",
-                        "dev.stoa.pipeline", 1, "available", 0, 0, 0),
-                new ExportedService("shout", "service", null, "stoa.service.shout", "Text", "Text", "shout", 2,
-                        "available", 0, 0, 0));
+                new ExportedService(
+                        "chorus",
+                        "pipeline",
+                        null,
+                        "stoa.pipeline.chorus",
+                        "JsonObject",
+                        "JsonObject",
+                        "dev.stoa.pipeline",
+                        1,
+                        "available",
+                        0,
+                        0,
+                        0),
+                new ExportedService(
+                        "shout",
+                        "service",
+                        null,
+                        "stoa.service.shout",
+                        "Text",
+                        "Text",
+                        "shout",
+                        2,
+                        "available",
+                        0,
+                        0,
+                        0));
         Router router = Router.router(vertx);
         HttpGateway.routeCalls(router, new ServiceCallHandler(vertx, () -> directory, 5_000), 1 << 20);
-        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+        server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .await();
     }
 
     @AfterEach
@@ -61,14 +86,18 @@ class CallDoorsTest {
         assertThat(response.statusCode()).isEqualTo(FailureCode.UNKNOWN_SERVICE.httpStatus());
         JsonObject error = new JsonObject(response.body());
         assertThat(error.getString("error")).isEqualTo("UNKNOWN_SERVICE");
-        assertThat(error.getString("message")).contains("no pipeline is named 'shout'")
+        assertThat(error.getString("message"))
+                .contains("no pipeline is named 'shout'")
                 .contains("call it with POST /v1/services/shout");
         assertThat(post("/v1/services/chorus").statusCode()).isEqualTo(404);
     }
 
     private HttpResponse<String> post(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

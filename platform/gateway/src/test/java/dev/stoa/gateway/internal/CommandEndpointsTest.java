@@ -75,9 +75,11 @@ class CommandEndpointsTest {
         }));
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
-        CommandEndpoints.route(router, new CommandEndpoints(vertx, () -> commands, new ManagementAccess(null,
-                false)));
-        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+        CommandEndpoints.route(router, new CommandEndpoints(vertx, () -> commands, new ManagementAccess(null, false)));
+        server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .await();
     }
 
     @AfterEach
@@ -92,7 +94,9 @@ class CommandEndpointsTest {
     private int stoa(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--url", url()));
-        return Main.execute(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return Main.execute(
+                all.toArray(String[]::new),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -107,16 +111,21 @@ class CommandEndpointsTest {
     void helpListsTheServersCommandsAfterItsOwn() {
         assertThat(stoa("help")).isZero();
         String printed = out.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains("  train ").contains("Commands of the server's bundles (" + url() + "):")
-                .contains("  greet      greet things: greet [--name N]").contains("  explode ");
+        assertThat(printed)
+                .contains("  train ")
+                .contains("Commands of the server's bundles (" + url() + "):")
+                .contains("  greet      greet things: greet [--name N]")
+                .contains("  explode ");
         assertThat(printed.indexOf("  train ")).isLessThan(printed.indexOf("  greet "));
     }
 
     @Test
     void aCommandNobodyHasIsAUsageError() {
         assertThat(stoa("frobnicate")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("stoa: unknown command 'frobnicate': neither the"
-                + " command line nor the server at " + url() + " has it").contains("Usage: stoa");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("stoa: unknown command 'frobnicate': neither the" + " command line nor the server at " + url()
+                        + " has it")
+                .contains("Usage: stoa");
     }
 
     @Test
@@ -128,16 +137,20 @@ class CommandEndpointsTest {
     @Test
     void theCommandIsInterruptedWhenTheCallerGoesAway() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
-            socket.getOutputStream().write(("POST /v1/commands/sleep HTTP/1.1\r\nHost: x\r\nContent-Type:"
-                    + " application/json\r\nContent-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
-            BufferedReader lines = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.UTF_8));
+            socket.getOutputStream()
+                    .write(("POST /v1/commands/sleep HTTP/1.1\r\nHost: x\r\nContent-Type:"
+                                    + " application/json\r\nContent-Length: 2\r\n\r\n{}")
+                            .getBytes(StandardCharsets.US_ASCII));
+            BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             List<String> head = new ArrayList<>();
             for (String line = lines.readLine(); line != null && !line.contains("sleeping"); line = lines.readLine()) {
                 head.add(line);
             }
             assertThat(head).contains("HTTP/1.1 200 OK", "Content-Type: application/x-ndjson");
         } // closed: what Ctrl-C on bin/stoa amounts to for the server
-        assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("the command's thread was interrupted").isTrue();
+        assertThat(interrupted.await(10, TimeUnit.SECONDS))
+                .as("the command's thread was interrupted")
+                .isTrue();
     }
 }

@@ -42,16 +42,33 @@ class EventStreamCallTest {
         vertx = Vertx.vertx();
         vertx.eventBus().<JsonObject>consumer("stoa.model.echo", m -> streamThen(m, PIECES.size(), false));
         vertx.eventBus().<JsonObject>consumer("stoa.model.broken", m -> streamThen(m, 2, true));
-        vertx.eventBus().<JsonObject>consumer("stoa.model.refuses", m -> m.fail(FailureCode.BAD_INPUT.code(),
-                "'top_p': is 3.0; use a number in (0, 1]"));
+        vertx.eventBus()
+                .<JsonObject>consumer(
+                        "stoa.model.refuses",
+                        m -> m.fail(FailureCode.BAD_INPUT.code(), "'top_p': is 3.0; use a number in (0, 1]"));
         vertx.eventBus().<JsonObject>consumer("stoa.model.plain", m -> m.reply(new JsonObject().put("text", "x")));
         ServiceDirectory directory = () -> Stream.of("echo", "broken", "refuses", "plain")
-                .map(id -> new ExportedService(id, "model", "1", "stoa.model." + id, "GenerationRequest",
-                        "Generation", "test", 1, "available", 0, 0, 0)).toList();
+                .map(id -> new ExportedService(
+                        id,
+                        "model",
+                        "1",
+                        "stoa.model." + id,
+                        "GenerationRequest",
+                        "Generation",
+                        "test",
+                        1,
+                        "available",
+                        0,
+                        0,
+                        0))
+                .toList();
         ServiceCallHandler calls = new ServiceCallHandler(vertx, () -> directory, 5_000);
         Router router = Router.router(vertx);
         router.post("/v1/services/:id").handler(BodyHandler.create(false)).handler(calls::handle);
-        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+        server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .await();
     }
 
     @AfterEach
@@ -65,8 +82,8 @@ class EventStreamCallTest {
         long[] sent = {0};
         vertx.setPeriodic(5, timer -> {
             if (sent[0] < count && to != null) {
-                vertx.eventBus().send(to, new JsonObject().put("index", sent[0]).put("text",
-                        PIECES.get((int) sent[0])));
+                vertx.eventBus().send(to, new JsonObject().put("index", sent[0]).put("text", PIECES.get((int)
+                                sent[0])));
                 sent[0]++;
                 return;
             }
@@ -74,14 +91,17 @@ class EventStreamCallTest {
             if (failAtEnd) {
                 m.fail(FailureCode.TIMEOUT.code(), "remote LLM did not answer within 100 ms");
             } else {
-                m.reply(new JsonObject().put("text", String.join("", PIECES)).put("tokens", PIECES.size())
-                        .put("finish_reason", "stop").put("model", "echo").put("trained", true));
+                m.reply(new JsonObject()
+                        .put("text", String.join("", PIECES))
+                        .put("tokens", PIECES.size())
+                        .put("finish_reason", "stop")
+                        .put("model", "echo")
+                        .put("trained", true));
             }
         });
     }
 
-    private record Event(String name, JsonObject data) {
-    }
+    private record Event(String name, JsonObject data) {}
 
     private HttpResponse<Stream<String>> post(String path, String accept) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
@@ -122,7 +142,8 @@ class EventStreamCallTest {
 
     @Test
     void theAcceptHeaderAsksForEventsToo() throws Exception {
-        List<Event> events = events(post("/v1/services/echo", "text/event-stream").body());
+        List<Event> events =
+                events(post("/v1/services/echo", "text/event-stream").body());
         assertThat(events).hasSize(PIECES.size() + 1);
         // and without either, the answer is the plain JSON
         HttpResponse<Stream<String>> plain = post("/v1/services/echo", null);

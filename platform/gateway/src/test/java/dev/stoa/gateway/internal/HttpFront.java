@@ -14,8 +14,7 @@ import io.vertx.ext.web.Router;
  */
 public final class HttpFront {
 
-    private HttpFront() {
-    }
+    private HttpFront() {}
 
     /**
      * Starts an HTTP server on 127.0.0.1 and a free port.
@@ -27,7 +26,10 @@ public final class HttpFront {
     public static HttpServer start(Vertx vertx, ServiceDirectory directory) {
         Router router = Router.router(vertx);
         HttpGateway.routeCalls(router, new ServiceCallHandler(vertx, () -> directory, 30_000), 16L * 1024 * 1024);
-        return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-                .requestHandler(router).listen().await();
+        return vertx.createHttpServer(
+                        new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                .requestHandler(router)
+                .listen()
+                .await();
     }
 }

@@ -19,7 +19,9 @@ class HttpGatewayTest {
     @Test
     void badValueNamesItsSourceAndTheFix() {
         assertThatThrownBy(() -> HttpGateway.port("80a", null, -1))
-                .hasMessageContaining("STOA_HTTP_PORT").hasMessageContaining("'80a'").hasMessageContaining("0 and 65535");
+                .hasMessageContaining("STOA_HTTP_PORT")
+                .hasMessageContaining("'80a'")
+                .hasMessageContaining("0 and 65535");
         assertThatThrownBy(() -> HttpGateway.port(null, "70000", -1)).hasMessageContaining("stoa.http.port");
     }
 }

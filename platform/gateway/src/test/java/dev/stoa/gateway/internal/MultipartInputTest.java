@@ -37,22 +37,27 @@ class MultipartInputTest {
     private Vertx vertx;
     private HttpServer server;
     // HTTP/1.1 as curl and browsers send forms; the JDK client's default h2c upgrade is not what is tested here
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
-        router.post("/call").handler(rc -> MultipartInput.read(rc.request(), MAX_BYTES).onComplete(ar -> {
-            if (ar.succeeded()) {
-                HttpGateway.json(rc, 200, ar.result());
-            } else {
-                StoaException e = (StoaException) ar.cause();
-                HttpGateway.error(rc, e.code(), e.getMessage());
-            }
-        }));
-        server = vertx.createHttpServer(HttpGateway.formOptions(new HttpServerOptions().setHost("127.0.0.1")
-                .setPort(0), MAX_BYTES)).requestHandler(router).listen().await(10, TimeUnit.SECONDS);
+        router.post("/call")
+                .handler(rc -> MultipartInput.read(rc.request(), MAX_BYTES).onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        HttpGateway.json(rc, 200, ar.result());
+                    } else {
+                        StoaException e = (StoaException) ar.cause();
+                        HttpGateway.error(rc, e.code(), e.getMessage());
+                    }
+                }));
+        server = vertx.createHttpServer(HttpGateway.formOptions(
+                        new HttpServerOptions().setHost("127.0.0.1").setPort(0), MAX_BYTES))
+                .requestHandler(router)
+                .listen()
+                .await(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -68,7 +73,8 @@ class MultipartInputTest {
                 .field("text", "what is in the picture?")
                 .field("prompt", longPrompt)
                 .field("json", "{\"labels\": [\"cat\", \"dog\"], \"k\": 2}")
-                .file("image", "photo.png", "image/png", png).end());
+                .file("image", "photo.png", "image/png", png)
+                .end());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonObject input = new JsonObject(r.body());
         assertThat(input.getString("text")).isEqualTo("what is in the picture?");
@@ -88,22 +94,29 @@ class MultipartInputTest {
         }
         AudioFormat format = new AudioFormat(16_000, 16, 2, true, false);
         ByteArrayOutputStream wav = new ByteArrayOutputStream();
-        AudioSystem.write(new AudioInputStream(new ByteArrayInputStream(raw), format, pcm.length / 2),
-                AudioFileFormat.Type.WAVE, wav);
+        AudioSystem.write(
+                new AudioInputStream(new ByteArrayInputStream(raw), format, pcm.length / 2),
+                AudioFileFormat.Type.WAVE,
+                wav);
 
-        HttpResponse<String> r = post(new Form().file("audio", "clip.wav", "audio/wav", wav.toByteArray()).end());
+        HttpResponse<String> r = post(new Form()
+                .file("audio", "clip.wav", "audio/wav", wav.toByteArray())
+                .end());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonObject input = new JsonObject(r.body());
         assertThat(input.getInteger("sampleRate")).isEqualTo(16_000);
         assertThat(input.getInteger("channels")).isEqualTo(2);
-        assertThat(input.getJsonArray("samples").stream().map(v -> ((Number) v).floatValue()).toList())
+        assertThat(input.getJsonArray("samples").stream()
+                        .map(v -> ((Number) v).floatValue())
+                        .toList())
                 .containsExactly(0f, 0.5f, -0.5f, 32767 / 32768f, -1f, 0.25f);
     }
 
     @Test
     void malformedBodyIsBadInput() throws Exception {
         byte[] noDisposition = ("--" + BOUNDARY + "\r\nContent-Type: text/plain\r\n\r\nhello\r\n--" + BOUNDARY
-                + "--\r\n").getBytes(StandardCharsets.UTF_8);
+                        + "--\r\n")
+                .getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> r = post(noDisposition, "multipart/form-data; boundary=" + BOUNDARY);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("BAD_INPUT");
@@ -116,15 +129,20 @@ class MultipartInputTest {
 
     @Test
     void unsupportedFileTypeNamesThePart() throws Exception {
-        HttpResponse<String> r = post(new Form().file("weights", "w.bin", "application/octet-stream", new byte[4]).end());
+        HttpResponse<String> r = post(new Form()
+                .file("weights", "w.bin", "application/octet-stream", new byte[4])
+                .end());
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(new JsonObject(r.body()).getString("message")).startsWith("'weights': ")
-                .contains("image/png").contains("audio/wav");
+        assertThat(new JsonObject(r.body()).getString("message"))
+                .startsWith("'weights': ")
+                .contains("image/png")
+                .contains("audio/wav");
     }
 
     @Test
     void repeatedNameAndEmptyFormAreBadInput() throws Exception {
-        HttpResponse<String> twice = post(new Form().field("text", "a").field("text", "b").end());
+        HttpResponse<String> twice =
+                post(new Form().field("text", "a").field("text", "b").end());
         assertThat(twice.statusCode()).isEqualTo(400);
         assertThat(twice.body()).contains("'text': is sent twice");
         HttpResponse<String> empty = post(new Form().end());
@@ -134,7 +152,8 @@ class MultipartInputTest {
 
     @Test
     void bodyOverTheLimitIsTooLarge() throws Exception {
-        HttpResponse<String> r = post(new Form().file("image", "big.png", "image/png", new byte[(int) MAX_BYTES + 1])
+        HttpResponse<String> r = post(new Form()
+                .file("image", "big.png", "image/png", new byte[(int) MAX_BYTES + 1])
                 .end());
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("TOO_LARGE");
@@ -146,9 +165,13 @@ class MultipartInputTest {
     }
 
     private HttpResponse<String> post(byte[] body, String contentType) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/call"))
-                .header("Content-Type", contentType).timeout(java.time.Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/call"))
+                        .header("Content-Type", contentType)
+                        .timeout(java.time.Duration.ofSeconds(20))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** A multipart/form-data body, written by hand as a browser or curl -F would send it. */

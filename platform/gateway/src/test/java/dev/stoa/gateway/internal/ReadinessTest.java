@@ -33,8 +33,12 @@ class ReadinessTest {
 
     @BeforeEach
     void start() throws Exception {
-        felix = new FrameworkFactory().newFramework(Map.of(Constants.FRAMEWORK_STORAGE, cache.toString(),
-                Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT));
+        felix = new FrameworkFactory()
+                .newFramework(Map.of(
+                        Constants.FRAMEWORK_STORAGE,
+                        cache.toString(),
+                        Constants.FRAMEWORK_STORAGE_CLEAN,
+                        Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT));
         felix.start();
     }
 
@@ -52,33 +56,56 @@ class ReadinessTest {
     void untrainedAndTrainingModelsAreListedButOnlyRequiredServicesHoldReadiness() {
         Readiness readiness = new Readiness(felix.getBundleContext(), List.of("all-minilm-l6-v2", "ocr-paddle"));
         ModelRepository models = new Models(List.of(
-                new ModelInfo("clip-tiny", ModelStatus.training("clip-tiny", "etc/train/clip-shapes.yaml",
-                        new TrainingProgress("clip-shapes-1", 170, 3000, 420)), VersionPolicy.latest(), List.of(),
-                        List.of("clip-tiny-image"), "dev.stoa.models.clip"),
-                new ModelInfo("gpt-tiny", ModelStatus.untrained("gpt-tiny", null), VersionPolicy.latest(), List.of(),
-                        List.of("gpt-tiny"), "dev.stoa.models.gpt")));
-        ServiceDirectory onlyEncoder = () -> List.of(service("all-minilm-l6-v2", "available"),
-                service("clip-tiny-image", "available"));
+                new ModelInfo(
+                        "clip-tiny",
+                        ModelStatus.training(
+                                "clip-tiny",
+                                "etc/train/clip-shapes.yaml",
+                                new TrainingProgress("clip-shapes-1", 170, 3000, 420)),
+                        VersionPolicy.latest(),
+                        List.of(),
+                        List.of("clip-tiny-image"),
+                        "dev.stoa.models.clip"),
+                new ModelInfo(
+                        "gpt-tiny",
+                        ModelStatus.untrained("gpt-tiny", null),
+                        VersionPolicy.latest(),
+                        List.of(),
+                        List.of("gpt-tiny"),
+                        "dev.stoa.models.gpt")));
+        ServiceDirectory onlyEncoder =
+                () -> List.of(service("all-minilm-l6-v2", "available"), service("clip-tiny-image", "available"));
 
         JsonObject down = readiness.check(onlyEncoder, null, models);
         assertThat(down.getString("status")).isEqualTo("DOWN");
-        assertThat(down.encode()).contains("required service 'ocr-paddle' is not installed")
+        assertThat(down.encode())
+                .contains("required service 'ocr-paddle' is not installed")
                 .doesNotContain("service:clip-tiny-image");
 
-        ServiceDirectory both = () -> List.of(service("all-minilm-l6-v2", "available"),
-                service("ocr-paddle", "available"), service("clip-tiny-image", "available"));
+        ServiceDirectory both = () -> List.of(
+                service("all-minilm-l6-v2", "available"),
+                service("ocr-paddle", "available"),
+                service("clip-tiny-image", "available"));
         JsonObject up = readiness.check(both, null, models);
         assertThat(up.getString("status")).isEqualTo("UP");
-        assertThat(up.getJsonArray("models").getJsonObject(0).getString("state")).isEqualTo("TRAINING");
-        assertThat(up.getJsonArray("models").getJsonObject(0).getString("message")).contains("step 170 of 3000");
-        assertThat(up.getJsonArray("models").getJsonObject(1).getString("state")).isEqualTo("UNTRAINED");
+        assertThat(up.getJsonArray("models").getJsonObject(0).getString("state"))
+                .isEqualTo("TRAINING");
+        assertThat(up.getJsonArray("models").getJsonObject(0).getString("message"))
+                .contains("step 170 of 3000");
+        assertThat(up.getJsonArray("models").getJsonObject(1).getString("state"))
+                .isEqualTo("UNTRAINED");
     }
 
     @Test
     void aRequiredServiceOfAModelThatIsNotReadyHoldsReadinessNamingTheModel() {
         Readiness readiness = new Readiness(felix.getBundleContext(), List.of("gpt-tiny"));
-        ModelRepository models = new Models(List.of(new ModelInfo("gpt-tiny", ModelStatus.untrained("gpt-tiny",
-                null), VersionPolicy.latest(), List.of(), List.of("gpt-tiny"), "dev.stoa.models.gpt")));
+        ModelRepository models = new Models(List.of(new ModelInfo(
+                "gpt-tiny",
+                ModelStatus.untrained("gpt-tiny", null),
+                VersionPolicy.latest(),
+                List.of(),
+                List.of("gpt-tiny"),
+                "dev.stoa.models.gpt")));
         JsonObject down = readiness.check(() -> List.of(service("gpt-tiny", "available")), null, models);
         assertThat(down.getString("status")).isEqualTo("DOWN");
         assertThat(down.encode()).contains("belongs to model gpt-tiny, which is UNTRAINED");

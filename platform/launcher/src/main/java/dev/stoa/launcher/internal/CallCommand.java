@@ -92,16 +92,25 @@ public final class CallCommand implements Command {
         if (answer.isJsonObject() && answer.getAsJsonObject().has("_trace")) {
             trace = answer.getAsJsonObject().remove("_trace").getAsJsonObject();
         }
-        out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(answer));
+        out.println(new GsonBuilder()
+                .setPrettyPrinting()
+                .disableHtmlEscaping()
+                .create()
+                .toJson(answer));
         if (trace != null) {
             out.println();
             out.printf("%-24s %-8s %10s%n", "stage", "outcome", "ms");
             for (JsonElement s : trace.getAsJsonArray("stages")) {
                 JsonObject o = s.getAsJsonObject();
-                out.printf("%-24s %-8s %10.1f%n", o.get("stage").getAsString(), o.get("outcome").getAsString(),
+                out.printf(
+                        "%-24s %-8s %10.1f%n",
+                        o.get("stage").getAsString(),
+                        o.get("outcome").getAsString(),
                         o.get("ms").getAsDouble());
             }
-            out.printf("%-24s %-8s %10d   (trace %s)%n", "total (client)", "", totalMs, trace.get("id").getAsString());
+            out.printf(
+                    "%-24s %-8s %10d   (trace %s)%n",
+                    "total (client)", "", totalMs, trace.get("id").getAsString());
         }
     }
 
@@ -149,13 +158,14 @@ public final class CallCommand implements Command {
                             throw new IllegalArgumentException("--json is not a JSON object: " + value);
                         }
                     }
-                    default -> throw new IllegalArgumentException("unknown option " + a
-                            + "; the options are --text, --image, --field, --json and --url");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "unknown option " + a + "; the options are --text, --image, --field, --json and --url");
                 }
             }
             if (name == null) {
-                throw new IllegalArgumentException("name the pipeline or service to call (GET /v1/pipelines and"
-                        + " /v1/services list them)");
+                throw new IllegalArgumentException(
+                        "name the pipeline or service to call (GET /v1/pipelines and" + " /v1/services list them)");
             }
             return new Request(name, text, image, fields, json, url);
         }

@@ -17,8 +17,7 @@ final class DjlSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger(DjlSetup.class);
 
-    private DjlSetup() {
-    }
+    private DjlSetup() {}
 
     /**
      * Sets DJL's defaults as system properties. Must run before the first use of {@link Engine}: its static
@@ -32,7 +31,10 @@ final class DjlSetup {
         defaultTo("OPT_OUT_TRACKING", "OPT_OUT_TRACKING", "true");
         // Not ~/.djl.ai: models and extracted natives belong to this installation
         defaultTo("DJL_CACHE_DIR", "DJL_CACHE_DIR", home.data().resolve("djl").toString());
-        defaultTo("ENGINE_CACHE_DIR", "ENGINE_CACHE_DIR", home.data().resolve("djl").resolve("engines").toString());
+        defaultTo(
+                "ENGINE_CACHE_DIR",
+                "ENGINE_CACHE_DIR",
+                home.data().resolve("djl").resolve("engines").toString());
     }
 
     /**

@@ -35,8 +35,7 @@ final class FrameworkConfig {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrameworkConfig.class);
 
-    private FrameworkConfig() {
-    }
+    private FrameworkConfig() {}
 
     /**
      * @param home the installation
@@ -44,11 +43,14 @@ final class FrameworkConfig {
      * @throws IOException when config.properties or a jar in lib/ cannot be read
      */
     static Map<String, Object> load(StoaHome home) throws IOException {
-        Map<String, Object> config = new HashMap<>(PropertiesFile.load(home.etc().resolve(CONFIG_FILE),
-                PropertiesFile::systemPropertyOrEnvironment));
-        config.putIfAbsent(Constants.FRAMEWORK_STORAGE, home.data().resolve("cache").toString());
+        Map<String, Object> config = new HashMap<>(
+                PropertiesFile.load(home.etc().resolve(CONFIG_FILE), PropertiesFile::systemPropertyOrEnvironment));
+        config.putIfAbsent(
+                Constants.FRAMEWORK_STORAGE, home.data().resolve("cache").toString());
         config.putIfAbsent(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.merge(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, libraryPackages(home),
+        config.merge(
+                Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
+                libraryPackages(home),
                 (fromFile, scanned) -> fromFile + "," + scanned);
         config.put(FelixConstants.LOG_LOGGER_PROP, new FelixLogger());
         return config;
@@ -58,7 +60,9 @@ final class FrameworkConfig {
         long start = System.nanoTime();
         List<Path> jars = libraryJars(home.lib());
         String packages = SystemPackages.forJars(jars);
-        LOG.debug("Scanned {} jars in lib/ for system packages in {} ms", jars.size(),
+        LOG.debug(
+                "Scanned {} jars in lib/ for system packages in {} ms",
+                jars.size(),
                 (System.nanoTime() - start) / 1_000_000);
         return packages;
     }
@@ -77,7 +81,8 @@ final class FrameworkConfig {
 
     private static Path jarOf(Class<?> type) {
         try {
-            return realPath(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()));
+            return realPath(Path.of(
+                    type.getProtectionDomain().getCodeSource().getLocation().toURI()));
         } catch (URISyntaxException e) {
             throw new IllegalStateException("Cannot locate the jar of " + type.getName(), e);
         }

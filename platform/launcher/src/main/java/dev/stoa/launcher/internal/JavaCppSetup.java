@@ -10,8 +10,7 @@ final class JavaCppSetup {
 
     static final String CACHE_DIR = "org.bytedeco.javacpp.cachedir";
 
-    private JavaCppSetup() {
-    }
+    private JavaCppSetup() {}
 
     /** @param home the installation whose {@code data/javacpp} becomes the cache */
     static void configure(StoaHome home) {

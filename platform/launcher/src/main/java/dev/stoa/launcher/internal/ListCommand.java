@@ -33,8 +33,8 @@ public final class ListCommand implements Command {
     static List<Command> all(Function<String, String> env) {
         return List.of(
                 new ListCommand("bundles", List.of("id", "symbolicName", "version", "state"), "problem", env),
-                new ListCommand("services", List.of("id", "kind", "state", "inputType", "outputType", "bundle"),
-                        null, env),
+                new ListCommand(
+                        "services", List.of("id", "kind", "state", "inputType", "outputType", "bundle"), null, env),
                 new ListCommand("pipelines", List.of("name", "state", "missingServices"), "errors", env));
     }
 
@@ -97,7 +97,9 @@ public final class ListCommand implements Command {
     private static String text(JsonElement e, JsonObject row, String column) {
         if (e == null || e.isJsonNull()) {
             // a deployed file that never became a bundle has no symbolic name: show the file
-            return column.equals("symbolicName") && row.has("file") ? row.get("file").getAsString() : "";
+            return column.equals("symbolicName") && row.has("file")
+                    ? row.get("file").getAsString()
+                    : "";
         }
         if (e.isJsonArray()) {
             List<String> items = new ArrayList<>();

@@ -12,8 +12,7 @@ final class LoggingSetup {
 
     private static final String LOGBACK_CONFIG = "logback.configurationFile";
 
-    private LoggingSetup() {
-    }
+    private LoggingSetup() {}
 
     /**
      * Must run before the first {@code LoggerFactory.getLogger}: logback reads its configuration once.

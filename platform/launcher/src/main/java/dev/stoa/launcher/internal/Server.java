@@ -60,13 +60,17 @@ final class Server {
                 .filter(b -> b.getBundleId() != Constants.SYSTEM_BUNDLE_ID && !isFragment(b))
                 .filter(b -> b.getState() != Bundle.ACTIVE)
                 .collect(Collectors.toList());
-        inactive.forEach(b -> LOG.warn("Bundle {} {} is {}, not ACTIVE", b.getSymbolicName(), b.getVersion(),
-                stateName(b.getState())));
+        inactive.forEach(b -> LOG.warn(
+                "Bundle {} {} is {}, not ACTIVE", b.getSymbolicName(), b.getVersion(), stateName(b.getState())));
         long active = Arrays.stream(bundles)
-                .filter(b -> b.getBundleId() != Constants.SYSTEM_BUNDLE_ID && b.getState() == Bundle.ACTIVE).count();
+                .filter(b -> b.getBundleId() != Constants.SYSTEM_BUNDLE_ID && b.getState() == Bundle.ACTIVE)
+                .count();
         // JVM uptime: what the user waited, JVM start included
         long millis = ManagementFactory.getRuntimeMXBean().getUptime();
-        LOG.info("Stoa ready in {} ms ({} bundles active{})", millis, active,
+        LOG.info(
+                "Stoa ready in {} ms ({} bundles active{})",
+                millis,
+                active,
                 inactive.isEmpty() ? "" : ", " + inactive.size() + " not");
     }
 

@@ -23,8 +23,10 @@ import java.util.stream.Stream;
 final class ServerClient {
 
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     ServerClient(URI base) {
         this.base = base;
@@ -51,13 +53,18 @@ final class ServerClient {
     }
 
     JsonElement get(String path) throws IOException, InterruptedException, ServerError {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build());
     }
 
     JsonElement post(String path, JsonObject body) throws IOException, InterruptedException, ServerError {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(10))
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofMinutes(10))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build());
     }
 
     /**
@@ -66,10 +73,12 @@ final class ServerClient {
      * @param lines told each line, in order, as it arrives
      * @throws ServerError the server's error answer (before any line), or no server answering
      */
-    void postLines(String path, JsonObject body, Consumer<JsonObject> lines) throws IOException,
-            InterruptedException, ServerError {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+    void postLines(String path, JsonObject body, Consumer<JsonObject> lines)
+            throws IOException, InterruptedException, ServerError {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
         HttpResponse<Stream<String>> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofLines());
@@ -95,7 +104,10 @@ final class ServerClient {
      * @return the answer of a GET
      */
     JsonElement get(String path, Duration timeout) throws IOException, InterruptedException, ServerError {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build());
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .timeout(timeout)
+                .GET()
+                .build());
     }
 
     private ServerError notAnswering() {

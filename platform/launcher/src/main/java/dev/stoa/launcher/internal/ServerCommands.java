@@ -95,7 +95,8 @@ final class ServerCommands {
     void describe(String url, PrintStream out) {
         ServerClient server = new ServerClient(ServerClient.locate(url, env));
         try {
-            JsonArray commands = server.get("/v1/commands", Duration.ofSeconds(3)).getAsJsonObject()
+            JsonArray commands = server.get("/v1/commands", Duration.ofSeconds(3))
+                    .getAsJsonObject()
                     .getAsJsonArray("commands");
             out.println("Commands of the server's bundles (" + server.base() + "):");
             if (commands.isEmpty()) {
@@ -103,7 +104,9 @@ final class ServerCommands {
             }
             commands.forEach(c -> {
                 JsonObject o = c.getAsJsonObject();
-                out.printf("  %-10s %s%n", o.get("name").getAsString(), o.get("summary").getAsString());
+                out.printf(
+                        "  %-10s %s%n",
+                        o.get("name").getAsString(), o.get("summary").getAsString());
             });
         } catch (Exception e) {
             out.println("Bundles add commands (such as eval-vqa) that run in the server; none answers at "

@@ -27,8 +27,8 @@ public record StoaHome(Path root) {
     public static StoaHome locate() {
         String value = Optional.ofNullable(System.getProperty(PROPERTY)).orElse(System.getenv(ENVIRONMENT));
         if (value == null || value.isBlank()) {
-            throw new IllegalStateException("STOA_HOME is not set: start Stoa with bin/stoa, or pass -D"
-                    + PROPERTY + "=<installation directory>");
+            throw new IllegalStateException("STOA_HOME is not set: start Stoa with bin/stoa, or pass -D" + PROPERTY
+                    + "=<installation directory>");
         }
         Path root = Path.of(value).toAbsolutePath().normalize();
         if (!Files.isDirectory(root)) {

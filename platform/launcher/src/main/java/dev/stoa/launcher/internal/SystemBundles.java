@@ -30,8 +30,7 @@ final class SystemBundles {
 
     private static final Logger LOG = LoggerFactory.getLogger(SystemBundles.class);
 
-    private SystemBundles() {
-    }
+    private SystemBundles() {}
 
     /**
      * Installs every jar; one that is not a valid bundle is logged and skipped, so the others still boot.
@@ -49,7 +48,8 @@ final class SystemBundles {
                 if (bundle.getSymbolicName() == null) {
                     // Felix would run it as a legacy R3 bundle that exports nothing
                     bundle.uninstall();
-                    LOG.error("{} is not an OSGi bundle (no Bundle-SymbolicName): libraries go in lib/",
+                    LOG.error(
+                            "{} is not an OSGi bundle (no Bundle-SymbolicName): libraries go in lib/",
                             jar.getFileName());
                     continue;
                 }
@@ -68,7 +68,9 @@ final class SystemBundles {
 
     private static List<Path> jars(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().collect(Collectors.toList());
+            return files.filter(f -> f.getFileName().toString().endsWith(".jar"))
+                    .sorted()
+                    .collect(Collectors.toList());
         }
     }
 
@@ -89,7 +91,7 @@ final class SystemBundles {
         } catch (NumberFormatException e) {
             // reported below, with the file and the bundle
         }
-        throw new IllegalArgumentException(file + ": start level of " + bundle + " must be a positive integer, not '"
-                + value + "'");
+        throw new IllegalArgumentException(
+                file + ": start level of " + bundle + " must be a positive integer, not '" + value + "'");
     }
 }

@@ -101,8 +101,13 @@ public final class TrainCommand implements Command {
                 err.println();
                 out.println(state + ": " + status.get("message").getAsString());
                 JsonObject evaluation = status.getAsJsonObject("evaluation");
-                evaluation.entrySet().forEach(m -> out.printf(Locale.ROOT, "  %-28s %.4f%n", m.getKey(),
-                        m.getValue().getAsDouble()));
+                evaluation
+                        .entrySet()
+                        .forEach(m -> out.printf(
+                                Locale.ROOT,
+                                "  %-28s %.4f%n",
+                                m.getKey(),
+                                m.getValue().getAsDouble()));
                 return state.equals("succeeded") ? 0 : 1;
             }
             Thread.sleep(POLL_MS);
@@ -115,18 +120,27 @@ public final class TrainCommand implements Command {
      *     run waits for
      */
     static String progressLine(JsonObject s) {
-        if ("queued".equals(s.get("state").getAsString()) && s.has("message") && !s.get("message").isJsonNull()) {
+        if ("queued".equals(s.get("state").getAsString())
+                && s.has("message")
+                && !s.get("message").isJsonNull()) {
             // what it waits for: the trainer's current run, or a run that outputs a model it needs
             return "queued: " + s.get("message").getAsString() + "   ";
         }
         double progress = s.get("progress").getAsDouble();
         int filled = (int) Math.round(progress * BAR);
-        StringBuilder line = new StringBuilder("[").append("#".repeat(filled)).append(".".repeat(BAR - filled))
-                .append(String.format(Locale.ROOT, "] %3.0f%% step %d/%d", progress * 100, s.get("step").getAsLong(),
+        StringBuilder line = new StringBuilder("[")
+                .append("#".repeat(filled))
+                .append(".".repeat(BAR - filled))
+                .append(String.format(
+                        Locale.ROOT,
+                        "] %3.0f%% step %d/%d",
+                        progress * 100,
+                        s.get("step").getAsLong(),
                         s.get("steps").getAsLong()));
         JsonObject metrics = s.getAsJsonObject("metrics");
         if (metrics.has("loss") && !metrics.get("loss").isJsonNull()) {
-            line.append(String.format(Locale.ROOT, " loss %.4f", metrics.get("loss").getAsDouble()));
+            line.append(
+                    String.format(Locale.ROOT, " loss %.4f", metrics.get("loss").getAsDouble()));
         }
         if (metrics.has("lr") && !metrics.get("lr").isJsonNull()) {
             line.append(String.format(Locale.ROOT, " lr %.2e", metrics.get("lr").getAsDouble()));
@@ -139,6 +153,9 @@ public final class TrainCommand implements Command {
         if (eta >= 0) {
             line.append(String.format(Locale.ROOT, " ETA %dm%02ds", eta / 60, eta % 60));
         }
-        return line.append(' ').append(s.get("state").getAsString()).append("   ").toString();
+        return line.append(' ')
+                .append(s.get("state").getAsString())
+                .append("   ")
+                .toString();
     }
 }

@@ -23,13 +23,15 @@ public final class VersionCommand implements Command {
             err.println("stoa version: takes no arguments");
             return CommandLine.USAGE_ERROR;
         }
-        out.printf("Stoa %s (Java %s, %s)%n", version(), System.getProperty("java.version"),
-                System.getProperty("java.vm.name"));
+        out.printf(
+                "Stoa %s (Java %s, %s)%n",
+                version(), System.getProperty("java.version"), System.getProperty("java.vm.name"));
         return 0;
     }
 
     /** @return the launcher jar's Implementation-Version, or {@code dev} when run from classes (an IDE, tests) */
     static String version() {
-        return Optional.ofNullable(VersionCommand.class.getPackage().getImplementationVersion()).orElse("dev");
+        return Optional.ofNullable(VersionCommand.class.getPackage().getImplementationVersion())
+                .orElse("dev");
     }
 }

@@ -78,7 +78,9 @@ class CallCommandTest {
         assertThat(lastBody.get()).contains("\"text\":\"hi\"").contains("\"_trace\":true");
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains("\"text\": \"HI! HI!\"").doesNotContain("_trace");
-        assertThat(printed).containsPattern("loud\\s+ok\\s+12.5").containsPattern("chorus\\s+ok\\s+0.3")
+        assertThat(printed)
+                .containsPattern("loud\\s+ok\\s+12.5")
+                .containsPattern("chorus\\s+ok\\s+0.3")
                 .contains("(trace t-1)");
     }
 
@@ -92,8 +94,11 @@ class CallCommandTest {
 
     @Test
     void noServerIsExplained() throws Exception {
-        int code = new CallCommand(name -> null).run(List.of("x", "--url", "http://127.0.0.1:1"),
-                new PrintStream(out, true), new PrintStream(err, true));
+        int code = new CallCommand(name -> null)
+                .run(
+                        List.of("x", "--url", "http://127.0.0.1:1"),
+                        new PrintStream(out, true),
+                        new PrintStream(err, true));
         assertThat(code).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no Stoa server answers at http://127.0.0.1:1");
     }
@@ -102,9 +107,10 @@ class CallCommandTest {
     void imageIsSentAsBase64AndJsonFieldsAreMerged(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("x.png");
         Files.write(png, new byte[] {1, 2, 3});
-        Map<String, com.google.gson.JsonElement> body = CallCommand.bodyOf(
-                List.of("p", "--image", png.toString(), "--json", "{\"question\": \"what?\"}"));
-        assertThat(body.get("image").getAsString()).isEqualTo(Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}));
+        Map<String, com.google.gson.JsonElement> body =
+                CallCommand.bodyOf(List.of("p", "--image", png.toString(), "--json", "{\"question\": \"what?\"}"));
+        assertThat(body.get("image").getAsString())
+                .isEqualTo(Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}));
         assertThat(body.get("question").getAsString()).isEqualTo("what?");
     }
 
@@ -112,22 +118,29 @@ class CallCommandTest {
     void fieldsAreStringsBesideTextAndImage(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("x.png");
         Files.write(png, new byte[] {9, 8});
-        Map<String, com.google.gson.JsonElement> body = CallCommand.bodyOf(List.of("p", "--image", png.toString(),
-                "--text", "hi", "--field", "question=what = this?", "--field", "k=3"));
+        Map<String, com.google.gson.JsonElement> body = CallCommand.bodyOf(List.of(
+                "p", "--image", png.toString(), "--text", "hi", "--field", "question=what = this?", "--field", "k=3"));
         assertThat(body.get("question").getAsString()).isEqualTo("what = this?");
         assertThat(body.get("k").getAsJsonPrimitive().isString()).isTrue();
         assertThat(body.get("k").getAsString()).isEqualTo("3");
         assertThat(body.get("text").getAsString()).isEqualTo("hi");
-        assertThat(body.get("image").getAsString()).isEqualTo(Base64.getEncoder().encodeToString(new byte[] {9, 8}));
+        assertThat(body.get("image").getAsString())
+                .isEqualTo(Base64.getEncoder().encodeToString(new byte[] {9, 8}));
     }
 
     @Test
     void malformedOrRepeatedFieldIsAUsageError() throws Exception {
-        assertThat(new CallCommand(n -> null).run(List.of("p", "--field", "novalue"), new PrintStream(out),
-                new PrintStream(err))).isEqualTo(CommandLine.USAGE_ERROR);
-        assertThat(new CallCommand(n -> null).run(List.of("p", "--field", "a=1", "--field", "a=2"), new PrintStream(out),
-                new PrintStream(err))).isEqualTo(CommandLine.USAGE_ERROR);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--field novalue: write it as KEY=VALUE")
+        assertThat(new CallCommand(n -> null)
+                        .run(List.of("p", "--field", "novalue"), new PrintStream(out), new PrintStream(err)))
+                .isEqualTo(CommandLine.USAGE_ERROR);
+        assertThat(new CallCommand(n -> null)
+                        .run(
+                                List.of("p", "--field", "a=1", "--field", "a=2"),
+                                new PrintStream(out),
+                                new PrintStream(err)))
+                .isEqualTo(CommandLine.USAGE_ERROR);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--field novalue: write it as KEY=VALUE")
                 .contains("--field a is given twice");
     }
 
@@ -135,19 +148,25 @@ class CallCommandTest {
     void badArgumentsAreUsageErrors() throws Exception {
         assertThat(new CallCommand(n -> null).run(List.of("--text"), new PrintStream(out), new PrintStream(err)))
                 .isEqualTo(CommandLine.USAGE_ERROR);
-        assertThat(new CallCommand(n -> null).run(List.of("p", "--imgae", "x"), new PrintStream(out),
-                new PrintStream(err))).isEqualTo(CommandLine.USAGE_ERROR);
-        assertThat(new CallCommand(n -> null).run(List.of("p", "--image", "/no/such.png"), new PrintStream(out),
-                new PrintStream(err))).isEqualTo(CommandLine.USAGE_ERROR);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --imgae")
+        assertThat(new CallCommand(n -> null)
+                        .run(List.of("p", "--imgae", "x"), new PrintStream(out), new PrintStream(err)))
+                .isEqualTo(CommandLine.USAGE_ERROR);
+        assertThat(new CallCommand(n -> null)
+                        .run(List.of("p", "--image", "/no/such.png"), new PrintStream(out), new PrintStream(err)))
+                .isEqualTo(CommandLine.USAGE_ERROR);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("unknown option --imgae")
                 .contains("--image /no/such.png: no such file");
     }
 
     @Test
     void serverIsFoundFromTheEnvironment() {
-        assertThat(ServerClient.locate(null, Map.of("STOA_HTTP_PORT", "9000")::get).toString())
+        assertThat(ServerClient.locate(null, Map.of("STOA_HTTP_PORT", "9000")::get)
+                        .toString())
                 .isEqualTo("http://127.0.0.1:9000");
-        assertThat(ServerClient.locate(null, Map.of("STOA_URL", "http://h:1")::get).toString()).isEqualTo("http://h:1");
+        assertThat(ServerClient.locate(null, Map.of("STOA_URL", "http://h:1")::get)
+                        .toString())
+                .isEqualTo("http://h:1");
         assertThat(ServerClient.locate(null, k -> null).toString()).isEqualTo("http://127.0.0.1:8080");
     }
 }

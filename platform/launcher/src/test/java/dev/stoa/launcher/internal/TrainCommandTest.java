@@ -16,7 +16,8 @@ class TrainCommandTest {
         String line = TrainCommand.progressLine(JsonParser.parseString("""
                 {"progress": 0.5, "step": 1500, "steps": 3000, "state": "running", "samples_per_s": 612.4,
                  "eta_s": 125, "metrics": {"loss": 1.23456, "lr": 0.00081}}""").getAsJsonObject());
-        assertThat(line).startsWith("[###############...............]  50% step 1500/3000")
+        assertThat(line)
+                .startsWith("[###############...............]  50% step 1500/3000")
                 .contains("loss 1.2346", "lr 8.10e-04", "612 samples/s", "ETA 2m05s", "running");
     }
 
@@ -32,8 +33,8 @@ class TrainCommandTest {
     @Test
     void aMissingFileIsAUsageErrorThatSaysWhereTrainingFilesLive() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new TrainCommand(name -> null).run(List.of("no/such.yaml"), System.out,
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = new TrainCommand(name -> null)
+                .run(List.of("no/such.yaml"), System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(status).isEqualTo(CommandLine.USAGE_ERROR);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("is not a file; training files live in etc/train/");
     }
@@ -42,8 +43,11 @@ class TrainCommandTest {
     void noServerIsAFailureThatSaysHowToStartOne() throws Exception {
         java.nio.file.Path f = java.nio.file.Files.createTempFile("t", ".yaml");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new TrainCommand(name -> null).run(List.of(f.toString(), "--url", "http://127.0.0.1:1"),
-                System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = new TrainCommand(name -> null)
+                .run(
+                        List.of(f.toString(), "--url", "http://127.0.0.1:1"),
+                        System.out,
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(status).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no Stoa server answers at http://127.0.0.1:1");
     }

@@ -36,8 +36,8 @@ public final class OsgiLogBridge implements LogListener {
     /** Settings of the bridge. */
     @ObjectClassDefinition(name = "Stoa OSGi log bridge")
     public @interface Config {
-        @AttributeDefinition(description = "Lowest level the OSGi log records and forwards: ERROR, WARN, INFO,"
-                + " DEBUG or TRACE")
+        @AttributeDefinition(
+                description = "Lowest level the OSGi log records and forwards: ERROR, WARN, INFO," + " DEBUG or TRACE")
         String level() default "INFO";
     }
 
@@ -49,8 +49,15 @@ public final class OsgiLogBridge implements LogListener {
         LoggerContext root = admin.getLoggerContext(null);
         // the framework logs every bundle and service event at INFO (OSGi log spec, "Events.*" loggers): too much
         // for a console; their errors and warnings still come through
-        root.setLogLevels(Map.of(org.osgi.service.log.Logger.ROOT_LOGGER_NAME, parseLevel(config.level()),
-                "Events.Bundle", LogLevel.WARN, "Events.Service", LogLevel.WARN, "Events.Framework", LogLevel.WARN));
+        root.setLogLevels(Map.of(
+                org.osgi.service.log.Logger.ROOT_LOGGER_NAME,
+                parseLevel(config.level()),
+                "Events.Bundle",
+                LogLevel.WARN,
+                "Events.Service",
+                LogLevel.WARN,
+                "Events.Framework",
+                LogLevel.WARN));
         replayHistory(reader.getLog());
         reader.addLogListener(this);
     }
@@ -98,8 +105,10 @@ public final class OsgiLogBridge implements LogListener {
         try {
             return LogLevel.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("level=" + value + " in etc/dev.stoa.logging.cfg is not a level; use"
-                    + " ERROR, WARN, INFO, DEBUG or TRACE", e);
+            throw new IllegalArgumentException(
+                    "level=" + value + " in etc/dev.stoa.logging.cfg is not a level; use"
+                            + " ERROR, WARN, INFO, DEBUG or TRACE",
+                    e);
         }
     }
 }

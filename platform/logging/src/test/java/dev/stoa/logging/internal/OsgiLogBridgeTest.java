@@ -17,6 +17,7 @@ class OsgiLogBridgeTest {
     @Test
     void unknownLevelNamesTheFileAndTheChoices() {
         assertThatThrownBy(() -> OsgiLogBridge.parseLevel("loud"))
-                .hasMessageContaining("etc/dev.stoa.logging.cfg").hasMessageContaining("ERROR, WARN");
+                .hasMessageContaining("etc/dev.stoa.logging.cfg")
+                .hasMessageContaining("ERROR, WARN");
     }
 }

@@ -14,8 +14,7 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class AttentionMasks {
 
-    private AttentionMasks() {
-    }
+    private AttentionMasks() {}
 
     /**
      * A key-padding mask: every query may attend to the keys that are real tokens.
@@ -71,8 +70,7 @@ public final class AttentionMasks {
      */
     public static NDArray prefix(NDManager manager, int length, int prefixLength) {
         if (length < 1 || prefixLength < 0 || prefixLength > length) {
-            throw new IllegalArgumentException(
-                    "need 1 <= T and 0 <= P <= T, got T=" + length + ", P=" + prefixLength);
+            throw new IllegalArgumentException("need 1 <= T and 0 <= P <= T, got T=" + length + ", P=" + prefixLength);
         }
         NDArray positions = manager.arange(length);
         NDArray queries = positions.maximum(prefixLength - 1).reshape(length, 1);

@@ -9,5 +9,4 @@ import ai.djl.ndarray.NDArray;
  * @param output {@code (B, T, D)} for the T new positions
  * @param cache the keys and values of all {@code S + T} positions
  */
-public record AttentionStep(NDArray output, KeyValueCache cache) {
-}
+public record AttentionStep(NDArray output, KeyValueCache cache) {}

@@ -15,8 +15,8 @@ public record KeyValueCache(NDArray keys, NDArray values) {
 
     public KeyValueCache {
         if (!keys.getShape().equals(values.getShape()) || keys.getShape().dimension() != 4) {
-            throw new IllegalArgumentException("keys and values must both be (B, H, S, d), got " + keys.getShape()
-                    + " and " + values.getShape());
+            throw new IllegalArgumentException(
+                    "keys and values must both be (B, H, S, d), got " + keys.getShape() + " and " + values.getShape());
         }
     }
 

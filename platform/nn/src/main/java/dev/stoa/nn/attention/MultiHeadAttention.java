@@ -53,7 +53,10 @@ public final class MultiHeadAttention extends AbstractBlock {
     }
 
     private static Linear projection(Builder builder) {
-        return Linear.builder().setUnits(builder.embeddingSize).optBias(builder.bias).build();
+        return Linear.builder()
+                .setUnits(builder.embeddingSize)
+                .optBias(builder.bias)
+                .build();
     }
 
     /** @return a builder; {@link Builder#setEmbeddingSize} and {@link Builder#setHeadCount} are required */
@@ -72,8 +75,8 @@ public final class MultiHeadAttention extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(attend(parameterStore, inputs, training, params).get(0));
     }
 
@@ -86,17 +89,23 @@ public final class MultiHeadAttention extends AbstractBlock {
         return attend(parameterStore, inputs, training, null).get(1);
     }
 
-    private NDList attend(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    private NDList attend(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray context = inputs.size() > 1 ? inputs.get(1) : x;
         NDArray mask = inputs.size() > 2 ? inputs.get(2) : null;
         long batch = x.getShape().get(0);
         long queries = x.getShape().get(1);
         long keys = context.getShape().get(1);
-        NDArray q = heads(queryProjection.forward(parameterStore, new NDList(x), training, params).head());
-        NDArray k = heads(keyProjection.forward(parameterStore, new NDList(context), training, params).head());
-        NDArray v = heads(valueProjection.forward(parameterStore, new NDList(context), training, params).head());
+        NDArray q = heads(queryProjection
+                .forward(parameterStore, new NDList(x), training, params)
+                .head());
+        NDArray k = heads(keyProjection
+                .forward(parameterStore, new NDList(context), training, params)
+                .head());
+        NDArray v = heads(valueProjection
+                .forward(parameterStore, new NDList(context), training, params)
+                .head());
         if (mask != null) {
             AttentionMasks.checkShape(mask.getShape(), batch, queries, keys);
         }
@@ -105,11 +114,17 @@ public final class MultiHeadAttention extends AbstractBlock {
     }
 
     /** {@code concat_h(A_h V_h) Wo + bo}: {@code (B, H, T, S), (B, H, S, d) -> (B, T, D)}. */
-    private NDArray mergeHeads(ParameterStore parameterStore, NDArray weights, NDArray v, boolean training,
+    private NDArray mergeHeads(
+            ParameterStore parameterStore,
+            NDArray weights,
+            NDArray v,
+            boolean training,
             PairList<String, Object> params) {
         Shape w = weights.getShape();
         NDArray merged = weights.matMul(v).transpose(0, 2, 1, 3).reshape(w.get(0), w.get(2), embeddingSize);
-        return outputProjection.forward(parameterStore, new NDList(merged), training, params).head();
+        return outputProjection
+                .forward(parameterStore, new NDList(merged), training, params)
+                .head();
     }
 
     /**
@@ -126,18 +141,25 @@ public final class MultiHeadAttention extends AbstractBlock {
      * @param training whether gradients are recorded
      * @return the output for the new positions and the extended cache
      */
-    public AttentionStep forwardWithCache(ParameterStore parameterStore, NDArray x, NDArray mask, KeyValueCache past,
-            boolean training) {
+    public AttentionStep forwardWithCache(
+            ParameterStore parameterStore, NDArray x, NDArray mask, KeyValueCache past, boolean training) {
         NDList in = new NDList(x);
-        NDArray k = heads(keyProjection.forward(parameterStore, in, training, null).head());
-        NDArray v = heads(valueProjection.forward(parameterStore, in, training, null).head());
+        NDArray k =
+                heads(keyProjection.forward(parameterStore, in, training, null).head());
+        NDArray v = heads(
+                valueProjection.forward(parameterStore, in, training, null).head());
         if (past != null) {
             k = past.keys().concat(k, 2);
             v = past.values().concat(v, 2);
         }
-        NDArray q = heads(queryProjection.forward(parameterStore, in, training, null).head());
+        NDArray q = heads(
+                queryProjection.forward(parameterStore, in, training, null).head());
         if (mask != null) {
-            AttentionMasks.checkShape(mask.getShape(), x.getShape().get(0), x.getShape().get(1), k.getShape().get(2));
+            AttentionMasks.checkShape(
+                    mask.getShape(),
+                    x.getShape().get(0),
+                    x.getShape().get(1),
+                    k.getShape().get(2));
         }
         NDArray weights = scaledDotProductWeights(q, k, mask);
         return new AttentionStep(mergeHeads(parameterStore, weights, v, training, null), new KeyValueCache(k, v));
@@ -146,7 +168,9 @@ public final class MultiHeadAttention extends AbstractBlock {
     /** {@code (B, L, D) -> (B, H, L, d)}. */
     private NDArray heads(NDArray projected) {
         Shape s = projected.getShape();
-        return projected.reshape(s.get(0), s.get(1), headCount, embeddingSize / headCount).transpose(0, 2, 1, 3);
+        return projected
+                .reshape(s.get(0), s.get(1), headCount, embeddingSize / headCount)
+                .transpose(0, 2, 1, 3);
     }
 
     /**
@@ -199,8 +223,7 @@ public final class MultiHeadAttention extends AbstractBlock {
         private int headCount;
         private boolean bias = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param embeddingSize D, the width of queries, keys, values and output; a multiple of the head count
@@ -235,12 +258,12 @@ public final class MultiHeadAttention extends AbstractBlock {
          */
         public MultiHeadAttention build() {
             if (embeddingSize <= 0 || headCount <= 0) {
-                throw new IllegalArgumentException("set a positive embedding size and head count, got D="
-                        + embeddingSize + ", H=" + headCount);
+                throw new IllegalArgumentException(
+                        "set a positive embedding size and head count, got D=" + embeddingSize + ", H=" + headCount);
             }
             if (embeddingSize % headCount != 0) {
-                throw new IllegalArgumentException("embedding size " + embeddingSize
-                        + " is not a multiple of the head count " + headCount);
+                throw new IllegalArgumentException(
+                        "embedding size " + embeddingSize + " is not a multiple of the head count " + headCount);
             }
             return new MultiHeadAttention(this);
         }

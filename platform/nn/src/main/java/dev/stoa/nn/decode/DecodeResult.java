@@ -9,5 +9,4 @@ import dev.stoa.api.generation.FinishReason;
  * @param text the generated text, cut before the first stop sequence
  * @param finishReason {@code STOP} (end-of-text token or stop sequence) or {@code LENGTH}
  */
-public record DecodeResult(long[] tokens, String text, FinishReason finishReason) {
-}
+public record DecodeResult(long[] tokens, String text, FinishReason finishReason) {}

@@ -59,28 +59,32 @@ public final class Decoding {
      * @param <S> the model's state type
      * @return the generated ids and text, and why it ended
      */
-    public <S> DecodeResult generate(StepFunction<S> model, long[] prompt, GenerationOptions options,
-            TextCodec codec, TokenListener listener) {
+    public <S> DecodeResult generate(
+            StepFunction<S> model, long[] prompt, GenerationOptions options, TextCodec codec, TokenListener listener) {
         if (prompt.length < 1 || prompt.length > model.maxSequenceLength()) {
-            throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens; the model takes 1 to "
-                    + model.maxSequenceLength());
+            throw new IllegalArgumentException(
+                    "the prompt has " + prompt.length + " tokens; the model takes 1 to " + model.maxSequenceLength());
         }
-        return options.beamSize() > 1 ? beamSearch(model, prompt, options, codec, listener)
+        return options.beamSize() > 1
+                ? beamSearch(model, prompt, options, codec, listener)
                 : stepwise(model, prompt, options, codec, listener);
     }
 
-    private <S> DecodeResult stepwise(StepFunction<S> model, long[] prompt, GenerationOptions options,
-            TextCodec codec, TokenListener listener) {
-        SplittableRandom random = options.seed() == null ? new SplittableRandom() : new SplittableRandom(options.seed());
+    private <S> DecodeResult stepwise(
+            StepFunction<S> model, long[] prompt, GenerationOptions options, TextCodec codec, TokenListener listener) {
+        SplittableRandom random =
+                options.seed() == null ? new SplittableRandom() : new SplittableRandom(options.seed());
         TextEmitter text = new TextEmitter(codec, options.stop(), listener);
         S state = model.start(prompt);
         int room = model.maxSequenceLength() - prompt.length;
         FinishReason reason = FinishReason.LENGTH;
         for (int produced = 0; produced < options.maxTokens(); produced++) {
             float[] logits = model.logits(state);
-            long token = options.temperature() == 0 ? SamplingFilters.argmax(logits)
-                    : SamplingFilters.sample(SamplingFilters.distribution(logits, options.temperature(),
-                            options.topK(), options.topP()), random);
+            long token = options.temperature() == 0
+                    ? SamplingFilters.argmax(logits)
+                    : SamplingFilters.sample(
+                            SamplingFilters.distribution(logits, options.temperature(), options.topK(), options.topP()),
+                            random);
             if (token == endToken) {
                 reason = FinishReason.STOP;
                 break;
@@ -103,15 +107,13 @@ public final class Decoding {
     }
 
     /** A live beam. */
-    private record Beam<S>(S state, long[] tokens, double logProbability) {
-    }
+    private record Beam<S>(S state, long[] tokens, double logProbability) {}
 
     /** An ended hypothesis. */
-    private record Hypothesis(long[] tokens, String text, double score, FinishReason reason) {
-    }
+    private record Hypothesis(long[] tokens, String text, double score, FinishReason reason) {}
 
-    private <S> DecodeResult beamSearch(StepFunction<S> model, long[] prompt, GenerationOptions options,
-            TextCodec codec, TokenListener listener) {
+    private <S> DecodeResult beamSearch(
+            StepFunction<S> model, long[] prompt, GenerationOptions options, TextCodec codec, TokenListener listener) {
         int width = options.beamSize();
         int room = Math.min(options.maxTokens(), model.maxSequenceLength() - prompt.length);
         List<Beam<S>> beams = List.of(new Beam<>(model.start(prompt), new long[0], 0));
@@ -123,15 +125,19 @@ public final class Decoding {
                 long[] tokens = Arrays.copyOf(parent.tokens, parent.tokens.length + 1);
                 tokens[tokens.length - 1] = c.token;
                 if (c.token == endToken) {
-                    ended.add(hypothesis(parent.tokens, codec.toText(parent.tokens), c.logProbability,
-                            tokens.length, FinishReason.STOP));
+                    ended.add(hypothesis(
+                            parent.tokens,
+                            codec.toText(parent.tokens),
+                            c.logProbability,
+                            tokens.length,
+                            FinishReason.STOP));
                     continue;
                 }
                 String text = codec.toText(tokens);
                 int cut = TextEmitter.firstStop(text, options.stop());
                 if (cut >= 0) {
-                    ended.add(hypothesis(tokens, text.substring(0, cut), c.logProbability, tokens.length,
-                            FinishReason.STOP));
+                    ended.add(hypothesis(
+                            tokens, text.substring(0, cut), c.logProbability, tokens.length, FinishReason.STOP));
                 } else if (next.size() < width) {
                     next.add(new Beam<>(parent.state, tokens, c.logProbability));
                 }
@@ -148,15 +154,15 @@ public final class Decoding {
             }
             if (step + 1 == room) {
                 for (Beam<S> b : next) {
-                    ended.add(hypothesis(b.tokens, codec.toText(b.tokens), b.logProbability, b.tokens.length,
-                            FinishReason.LENGTH));
+                    ended.add(hypothesis(
+                            b.tokens, codec.toText(b.tokens), b.logProbability, b.tokens.length, FinishReason.LENGTH));
                 }
                 next = List.of();
             }
             List<Beam<S>> advanced = new ArrayList<>(next.size());
             for (Beam<S> b : next) {
-                advanced.add(new Beam<>(model.next(b.state, b.tokens[b.tokens.length - 1]), b.tokens,
-                        b.logProbability));
+                advanced.add(
+                        new Beam<>(model.next(b.state, b.tokens[b.tokens.length - 1]), b.tokens, b.logProbability));
             }
             for (Beam<S> b : beams) {
                 model.release(b.state);
@@ -166,7 +172,8 @@ public final class Decoding {
         for (Beam<S> b : beams) {
             model.release(b.state);
         }
-        Hypothesis best = ended.stream().max(Comparator.comparingDouble(Hypothesis::score))
+        Hypothesis best = ended.stream()
+                .max(Comparator.comparingDouble(Hypothesis::score))
                 .orElseThrow(() -> new IllegalStateException("beam search ended no hypothesis"));
         if (!best.text.isEmpty()) {
             listener.onToken(best.text);
@@ -174,13 +181,11 @@ public final class Decoding {
         return new DecodeResult(best.tokens, best.text, best.reason);
     }
 
-    private Hypothesis hypothesis(long[] tokens, String text, double logProbability, int length,
-            FinishReason reason) {
+    private Hypothesis hypothesis(long[] tokens, String text, double logProbability, int length, FinishReason reason) {
         return new Hypothesis(tokens, text, logProbability / Math.pow(length, lengthPenalty), reason);
     }
 
-    private record Candidate(int beam, long token, double logProbability) {
-    }
+    private record Candidate(int beam, long token, double logProbability) {}
 
     /** The {@code count} best one-token extensions of all beams, best first. */
     private static <S> List<Candidate> candidates(StepFunction<S> model, List<Beam<S>> beams, int count) {
@@ -192,8 +197,10 @@ public final class Decoding {
                 all.add(new Candidate(b, order[i], beams.get(b).logProbability + logp[order[i]]));
             }
         }
-        all.sort(Comparator.comparingDouble(Candidate::logProbability).reversed()
-                .thenComparingInt(Candidate::beam).thenComparingLong(Candidate::token));
+        all.sort(Comparator.comparingDouble(Candidate::logProbability)
+                .reversed()
+                .thenComparingInt(Candidate::beam)
+                .thenComparingLong(Candidate::token));
         return all.subList(0, Math.min(count, all.size()));
     }
 }

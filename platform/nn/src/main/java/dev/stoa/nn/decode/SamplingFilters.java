@@ -12,8 +12,7 @@ import java.util.stream.IntStream;
  */
 public final class SamplingFilters {
 
-    private SamplingFilters() {
-    }
+    private SamplingFilters() {}
 
     /**
      * {@code p_i = exp(l_i / T - m) / Σ_j exp(l_j / T - m)} with {@code m} the largest scaled logit, in double.
@@ -44,9 +43,12 @@ public final class SamplingFilters {
      * @return the ids from most to least likely, ties by lower id
      */
     static int[] byProbability(double[] probabilities) {
-        return IntStream.range(0, probabilities.length).boxed()
-                .sorted(Comparator.<Integer>comparingDouble(i -> -probabilities[i]).thenComparingInt(i -> i))
-                .mapToInt(Integer::intValue).toArray();
+        return IntStream.range(0, probabilities.length)
+                .boxed()
+                .sorted(Comparator.<Integer>comparingDouble(i -> -probabilities[i])
+                        .thenComparingInt(i -> i))
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     /**

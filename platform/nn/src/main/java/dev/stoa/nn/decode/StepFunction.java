@@ -41,6 +41,5 @@ public interface StepFunction<S> {
      *
      * @param state a state no longer needed
      */
-    default void release(S state) {
-    }
+    default void release(S state) {}
 }

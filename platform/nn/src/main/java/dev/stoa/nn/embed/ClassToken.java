@@ -29,9 +29,12 @@ public final class ClassToken extends AbstractBlock {
         embeddingSize = builder.embeddingSize;
         // type OTHER, not WEIGHT: a trainer that sets one initializer for all weights would otherwise replace
         // CLIP's scale with one meant for matrices
-        token = addParameter(Parameter.builder().setName("token").setType(Parameter.Type.OTHER)
+        token = addParameter(Parameter.builder()
+                .setName("token")
+                .setType(Parameter.Type.OTHER)
                 .optShape(new Shape(1, 1, embeddingSize))
-                .optInitializer(new NormalInitializer((float) Math.pow(embeddingSize, -0.5))).build());
+                .optInitializer(new NormalInitializer((float) Math.pow(embeddingSize, -0.5)))
+                .build());
     }
 
     /** @return a builder; {@link Builder#setEmbeddingSize} is required */
@@ -40,12 +43,13 @@ public final class ClassToken extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray c = parameterStore.getValue(token, x.getDevice(), training);
         // zeros + c rather than c.broadcast(...): the result joins the batch's manager, not the parameter's
-        NDArray tokens = x.getManager().zeros(new Shape(x.getShape().get(0), 1, embeddingSize), x.getDataType())
+        NDArray tokens = x.getManager()
+                .zeros(new Shape(x.getShape().get(0), 1, embeddingSize), x.getDataType())
                 .add(c);
         return new NDList(NDArrays.concat(new NDList(tokens, x), 1));
     }
@@ -69,8 +73,7 @@ public final class ClassToken extends AbstractBlock {
 
         private int embeddingSize;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param embeddingSize D

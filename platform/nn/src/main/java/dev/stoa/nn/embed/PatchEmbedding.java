@@ -34,8 +34,14 @@ public final class PatchEmbedding extends AbstractBlock {
         patchSize = builder.patchSize;
         embeddingSize = builder.embeddingSize;
         Shape patch = new Shape(patchSize, patchSize);
-        projection = addChildBlock("projection", Conv2d.builder().setKernelShape(patch).optStride(patch)
-                .setFilters(embeddingSize).optBias(builder.bias).build());
+        projection = addChildBlock(
+                "projection",
+                Conv2d.builder()
+                        .setKernelShape(patch)
+                        .optStride(patch)
+                        .setFilters(embeddingSize)
+                        .optBias(builder.bias)
+                        .build());
     }
 
     /** @return a builder; {@link Builder#setPatchSize} and {@link Builder#setEmbeddingSize} are required */
@@ -49,11 +55,12 @@ public final class PatchEmbedding extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray image = inputs.singletonOrThrow();
         Shape out = getOutputShapes(new Shape[] {image.getShape()})[0];
-        NDArray grid = projection.forward(parameterStore, inputs, training, params).head(); // (B, D, H/p, W/p)
+        NDArray grid =
+                projection.forward(parameterStore, inputs, training, params).head(); // (B, D, H/p, W/p)
         return new NDList(grid.reshape(out.get(0), embeddingSize, out.get(1)).transpose(0, 2, 1));
     }
 
@@ -81,8 +88,7 @@ public final class PatchEmbedding extends AbstractBlock {
         private int embeddingSize;
         private boolean bias = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param patchSize p, the side of a square patch in pixels (ViT-B/32: 32)
@@ -117,8 +123,8 @@ public final class PatchEmbedding extends AbstractBlock {
          */
         public PatchEmbedding build() {
             if (patchSize <= 0 || embeddingSize <= 0) {
-                throw new IllegalArgumentException("set a positive patch size and embedding size, got p=" + patchSize
-                        + ", D=" + embeddingSize);
+                throw new IllegalArgumentException(
+                        "set a positive patch size and embedding size, got p=" + patchSize + ", D=" + embeddingSize);
             }
             return new PatchEmbedding(this);
         }

@@ -29,9 +29,12 @@ public final class PositionalEmbedding extends AbstractBlock {
         maxLength = builder.maxLength;
         embeddingSize = builder.embeddingSize;
         // type OTHER, not WEIGHT: keeps its own initial scale when a trainer sets one initializer for all weights
-        positions = addParameter(Parameter.builder().setName("positions").setType(Parameter.Type.OTHER)
+        positions = addParameter(Parameter.builder()
+                .setName("positions")
+                .setType(Parameter.Type.OTHER)
                 .optShape(new Shape(maxLength, embeddingSize))
-                .optInitializer(new NormalInitializer(builder.initialStd)).build());
+                .optInitializer(new NormalInitializer(builder.initialStd))
+                .build());
     }
 
     /** @return a builder; {@link Builder#setMaxLength} and {@link Builder#setEmbeddingSize} are required */
@@ -45,8 +48,8 @@ public final class PositionalEmbedding extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         getOutputShapes(new Shape[] {x.getShape()});
         NDArray p = parameterStore.getValue(positions, x.getDevice(), training);
@@ -67,7 +70,9 @@ public final class PositionalEmbedding extends AbstractBlock {
      */
     public NDArray forwardAt(ParameterStore parameterStore, NDArray x, int offset, boolean training) {
         long length = x.getShape().get(1);
-        if (offset < 0 || offset + length > maxLength || x.getShape().dimension() != 3
+        if (offset < 0
+                || offset + length > maxLength
+                || x.getShape().dimension() != 3
                 || x.getShape().get(2) != embeddingSize) {
             throw new IllegalArgumentException("expected (B, T, " + embeddingSize + ") at positions " + offset + ".."
                     + (offset + length - 1) + " within L = " + maxLength + ", got " + x.getShape());
@@ -80,8 +85,8 @@ public final class PositionalEmbedding extends AbstractBlock {
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape x = inputShapes[0];
         if (x.dimension() != 3 || x.get(1) > maxLength || x.get(2) != embeddingSize) {
-            throw new IllegalArgumentException("expected (B, T, " + embeddingSize + ") with T <= " + maxLength
-                    + ", got " + x);
+            throw new IllegalArgumentException(
+                    "expected (B, T, " + embeddingSize + ") with T <= " + maxLength + ", got " + x);
         }
         return new Shape[] {x};
     }
@@ -98,8 +103,7 @@ public final class PositionalEmbedding extends AbstractBlock {
         private int embeddingSize;
         private float initialStd = 0.01f;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param maxLength L, the number of positions (CLIP's text context: 77)

@@ -28,8 +28,10 @@ public final class Hyperparameters {
         this.given = given;
         for (String key : given.keySet()) {
             if (!defaults.containsKey(key)) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "encoder '" + encoderId + "' has no hyperparameter '"
-                        + key + "'; use one of " + defaults.keySet());
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "encoder '" + encoderId + "' has no hyperparameter '" + key + "'; use one of "
+                                + defaults.keySet());
             }
         }
     }
@@ -117,7 +119,11 @@ public final class Hyperparameters {
     public int[] integers(String key) {
         Object value = value(key);
         String text = value instanceof Iterable<?> list
-                ? String.join(",", StreamSupport.stream(list.spliterator(), false).map(String::valueOf).toList())
+                ? String.join(
+                        ",",
+                        StreamSupport.stream(list.spliterator(), false)
+                                .map(String::valueOf)
+                                .toList())
                 : String.valueOf(value);
         String[] parts = text.split(",");
         int[] out = new int[parts.length];
@@ -141,8 +147,9 @@ public final class Hyperparameters {
      * @return a {@code BAD_CONFIG} failure naming them
      */
     public StoaException bad(String key, Object value, String expected) {
-        return new StoaException(FailureCode.BAD_CONFIG, "encoder '" + encoderId + "' hyperparameter '" + key
-                + "' is '" + value + "'; use " + expected);
+        return new StoaException(
+                FailureCode.BAD_CONFIG,
+                "encoder '" + encoderId + "' hyperparameter '" + key + "' is '" + value + "'; use " + expected);
     }
 
     private Object value(String key) {

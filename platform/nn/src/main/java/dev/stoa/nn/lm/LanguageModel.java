@@ -39,6 +39,6 @@ public interface LanguageModel extends Block {
      * @param training whether gradients are recorded
      * @return {@code logits (B, T, V)} of the new tokens and the extended caches
      */
-    TransformerStack.CachedOutput forwardWithCache(ParameterStore parameterStore, NDArray ids, NDArray prefix,
-            List<KeyValueCache> past, boolean training);
+    TransformerStack.CachedOutput forwardWithCache(
+            ParameterStore parameterStore, NDArray ids, NDArray prefix, List<KeyValueCache> past, boolean training);
 }

@@ -29,8 +29,7 @@ public final class LanguageModelSteps implements StepFunction<LanguageModelSteps
      * @param logits the next token's logits {@code (V)}
      * @param arrays where this state's arrays live; closed by {@link #release}
      */
-    public record State(long[] tokens, List<KeyValueCache> caches, float[] logits, NDManager arrays) {
-    }
+    public record State(long[] tokens, List<KeyValueCache> caches, float[] logits, NDManager arrays) {}
 
     private final LanguageModel model;
     private final NDManager manager;
@@ -50,10 +49,12 @@ public final class LanguageModelSteps implements StepFunction<LanguageModelSteps
         this.parameters = new ParameterStore(manager, false);
         this.prefix = prefix;
         this.cached = cached;
-        if (prefix != null && (prefix.getShape().dimension() != 3 || prefix.getShape().get(0) != 1
-                || prefix.getShape().get(2) != model.embeddingSize())) {
-            throw new IllegalArgumentException("prefix must be (1, K, " + model.embeddingSize() + "), got "
-                    + prefix.getShape());
+        if (prefix != null
+                && (prefix.getShape().dimension() != 3
+                        || prefix.getShape().get(0) != 1
+                        || prefix.getShape().get(2) != model.embeddingSize())) {
+            throw new IllegalArgumentException(
+                    "prefix must be (1, K, " + model.embeddingSize() + "), got " + prefix.getShape());
         }
     }
 
@@ -101,7 +102,7 @@ public final class LanguageModelSteps implements StepFunction<LanguageModelSteps
 
     @Override
     public int maxSequenceLength() {
-        return model.maxSequenceLength() - (prefix == null ? 0 : (int) prefix.getShape().get(1));
+        return model.maxSequenceLength()
+                - (prefix == null ? 0 : (int) prefix.getShape().get(1));
     }
-
 }

@@ -31,8 +31,8 @@ public interface TrainingLoss extends Block {
         NDList out = forward(parameterStore, inputs, training);
         List<String> names = partNames();
         if (out.size() != names.size() + 1) {
-            throw new IllegalStateException(getClass().getSimpleName() + " returned " + out.size()
-                    + " arrays for a total and parts " + names);
+            throw new IllegalStateException(
+                    getClass().getSimpleName() + " returned " + out.size() + " arrays for a total and parts " + names);
         }
         Map<String, NDArray> parts = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {

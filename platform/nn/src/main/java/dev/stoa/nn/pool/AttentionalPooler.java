@@ -42,13 +42,21 @@ public final class AttentionalPooler extends AbstractBlock {
         queryCount = builder.queryCount;
         // N(0, 1) as open_clip's torch.randn(n_queries, d_model); type OTHER keeps it from a trainer's weight-wide
         // initializer
-        queries = addParameter(Parameter.builder().setName("queries").setType(Parameter.Type.OTHER)
-                .optShape(new Shape(1, queryCount, embeddingSize)).optInitializer(new NormalInitializer(1f)).build());
+        queries = addParameter(Parameter.builder()
+                .setName("queries")
+                .setType(Parameter.Type.OTHER)
+                .optShape(new Shape(1, queryCount, embeddingSize))
+                .optInitializer(new NormalInitializer(1f))
+                .build());
         // axis 2 of (B, L, D): normalise each token, not the whole sequence (DJL's LayerNorm default)
         queryNorm = addChildBlock("query_norm", LayerNorm.builder().axis(2).build());
         contextNorm = addChildBlock("context_norm", LayerNorm.builder().axis(2).build());
-        attention = addChildBlock("attention", MultiHeadAttention.builder().setEmbeddingSize(embeddingSize)
-                .setHeadCount(builder.headCount).build());
+        attention = addChildBlock(
+                "attention",
+                MultiHeadAttention.builder()
+                        .setEmbeddingSize(embeddingSize)
+                        .setHeadCount(builder.headCount)
+                        .build());
     }
 
     /** @return a builder; the embedding size, head count and query count are required */
@@ -57,16 +65,20 @@ public final class AttentionalPooler extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         getOutputShapes(inputs.getShapes());
         NDArray context = inputs.get(0);
         long batch = context.getShape().get(0);
         NDArray q = parameterStore.getValue(queries, context.getDevice(), training);
         // zeros + q: one copy per batch entry, in the batch's manager rather than the parameter's
-        q = context.getManager().zeros(new Shape(batch, queryCount, embeddingSize), context.getDataType()).add(q);
+        q = context.getManager()
+                .zeros(new Shape(batch, queryCount, embeddingSize), context.getDataType())
+                .add(q);
         q = queryNorm.forward(parameterStore, new NDList(q), training, params).head();
-        NDArray c = contextNorm.forward(parameterStore, new NDList(context), training, params).head();
+        NDArray c = contextNorm
+                .forward(parameterStore, new NDList(context), training, params)
+                .head();
         NDList attentionInputs = inputs.size() > 1 ? new NDList(q, c, inputs.get(1)) : new NDList(q, c);
         return attention.forward(parameterStore, attentionInputs, training, params);
     }
@@ -74,10 +86,11 @@ public final class AttentionalPooler extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape c = inputShapes[0];
-        if (c.dimension() != 3 || inputShapes.length > 2
+        if (c.dimension() != 3
+                || inputShapes.length > 2
                 || inputShapes.length == 2 && !inputShapes[1].equals(new Shape(c.get(0), c.get(1)))) {
-            throw new IllegalArgumentException("expected [context (B, S, C)] or [context, mask (B, S)], got "
-                    + Arrays.toString(inputShapes));
+            throw new IllegalArgumentException(
+                    "expected [context (B, S, C)] or [context, mask (B, S)], got " + Arrays.toString(inputShapes));
         }
         return new Shape[] {new Shape(c.get(0), queryCount, embeddingSize)};
     }
@@ -98,8 +111,7 @@ public final class AttentionalPooler extends AbstractBlock {
         private int headCount;
         private int queryCount;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param embeddingSize D, the width of the queries and the output
@@ -134,8 +146,8 @@ public final class AttentionalPooler extends AbstractBlock {
          */
         public AttentionalPooler build() {
             if (queryCount <= 0 || embeddingSize <= 0 || headCount <= 0 || embeddingSize % headCount != 0) {
-                throw new IllegalArgumentException("need n > 0 and D a multiple of H > 0, got n=" + queryCount
-                        + ", D=" + embeddingSize + ", H=" + headCount);
+                throw new IllegalArgumentException("need n > 0 and D a multiple of H > 0, got n=" + queryCount + ", D="
+                        + embeddingSize + ", H=" + headCount);
             }
             return new AttentionalPooler(this);
         }

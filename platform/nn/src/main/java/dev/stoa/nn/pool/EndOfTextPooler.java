@@ -27,15 +27,18 @@ public final class EndOfTextPooler extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         getOutputShapes(inputs.getShapes());
         NDArray x = inputs.get(0);
         NDArray index = inputs.get(1);
         NDArray positions = index.getShape().dimension() == 2 ? index.argMax(1) : index;
         long length = x.getShape().get(1);
         // one-hot (B, 1, T) @ x (B, T, D) selects a row per batch entry and keeps the graph differentiable
-        NDArray select = positions.toType(DataType.INT64, false).oneHot((int) length).toType(x.getDataType(), false)
+        NDArray select = positions
+                .toType(DataType.INT64, false)
+                .oneHot((int) length)
+                .toType(x.getDataType(), false)
                 .expandDims(1);
         return new NDList(select.matMul(x).squeeze(1));
     }
@@ -43,12 +46,13 @@ public final class EndOfTextPooler extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape x = inputShapes.length == 2 ? inputShapes[0] : null;
-        boolean ok = x != null && x.dimension() == 3
-                && (inputShapes[1].equals(new Shape(x.get(0), x.get(1)))
-                        || inputShapes[1].equals(new Shape(x.get(0))));
+        boolean ok = x != null
+                && x.dimension() == 3
+                && (inputShapes[1].equals(new Shape(x.get(0), x.get(1))) || inputShapes[1].equals(new Shape(x.get(0))));
         if (!ok) {
-            throw new IllegalArgumentException("expected [x (B, T, D), ids (B, T)] or [x (B, T, D), positions (B)], got "
-                    + Arrays.toString(inputShapes));
+            throw new IllegalArgumentException(
+                    "expected [x (B, T, D), ids (B, T)] or [x (B, T, D), positions (B)], got "
+                            + Arrays.toString(inputShapes));
         }
         return new Shape[] {new Shape(x.get(0), x.get(2))};
     }

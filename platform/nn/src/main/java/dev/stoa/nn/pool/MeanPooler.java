@@ -28,8 +28,8 @@ public final class MeanPooler extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         getOutputShapes(inputs.getShapes());
         NDArray x = inputs.get(0);
         if (inputs.size() == 1) {
@@ -43,10 +43,11 @@ public final class MeanPooler extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape x = inputShapes[0];
-        if (x.dimension() != 3 || inputShapes.length > 2
+        if (x.dimension() != 3
+                || inputShapes.length > 2
                 || inputShapes.length == 2 && !inputShapes[1].equals(new Shape(x.get(0), x.get(1)))) {
-            throw new IllegalArgumentException("expected [x (B, T, D)] or [x, mask (B, T)], got "
-                    + Arrays.toString(inputShapes));
+            throw new IllegalArgumentException(
+                    "expected [x (B, T, D)] or [x, mask (B, T)], got " + Arrays.toString(inputShapes));
         }
         return new Shape[] {new Shape(x.get(0), x.get(2))};
     }

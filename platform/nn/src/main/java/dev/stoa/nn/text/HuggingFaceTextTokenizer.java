@@ -21,8 +21,8 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoClosea
     private final int vocabularySize;
     private final long padId;
 
-    private HuggingFaceTextTokenizer(HuggingFaceTokenizer tokenizer, int contextLength, int vocabularySize,
-            long padId) {
+    private HuggingFaceTextTokenizer(
+            HuggingFaceTokenizer tokenizer, int contextLength, int vocabularySize, long padId) {
         this.tokenizer = tokenizer;
         this.contextLength = contextLength;
         this.vocabularySize = vocabularySize;
@@ -43,8 +43,8 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoClosea
             throw new IllegalArgumentException("context length must be at least 1, got " + contextLength);
         }
         // padding and truncation are done here, to T, so that the last real token survives truncation
-        HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file,
-                Map.of("padding", "false", "truncation", "false"));
+        HuggingFaceTokenizer hf =
+                HuggingFaceTokenizer.newInstance(file, Map.of("padding", "false", "truncation", "false"));
         return new HuggingFaceTextTokenizer(hf, contextLength, vocabularySize, padId);
     }
 

@@ -18,8 +18,7 @@ public final class SpecialTokens {
     /** How many ids are reserved. */
     public static final int COUNT = 4;
 
-    private SpecialTokens() {
-    }
+    private SpecialTokens() {}
 
     /**
      * Frames one text's ids as {@code [SOT, ids..., EOT]} padded to {@code contextLength}, truncating the text so the

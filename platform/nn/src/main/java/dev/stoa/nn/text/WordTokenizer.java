@@ -74,8 +74,11 @@ public final class WordTokenizer implements TextTokenizer, TextCodec {
      * @throws IOException if the file cannot be read
      */
     public static WordTokenizer load(Path file, int contextLength) throws IOException {
-        return new WordTokenizer(Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                .filter(l -> !l.isEmpty()).toList(), contextLength);
+        return new WordTokenizer(
+                Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                        .filter(l -> !l.isEmpty())
+                        .toList(),
+                contextLength);
     }
 
     /**
@@ -113,7 +116,9 @@ public final class WordTokenizer implements TextTokenizer, TextCodec {
 
     @Override
     public long[] toIds(String text) {
-        return split(text).stream().mapToLong(w -> ids.getOrDefault(w, SpecialTokens.UNKNOWN)).toArray();
+        return split(text).stream()
+                .mapToLong(w -> ids.getOrDefault(w, SpecialTokens.UNKNOWN))
+                .toArray();
     }
 
     /** {@inheritDoc} Unknown words are written as {@code <unk>}. */
@@ -121,9 +126,11 @@ public final class WordTokenizer implements TextTokenizer, TextCodec {
     public String toText(long[] tokenIds) {
         StringBuilder out = new StringBuilder();
         for (long id : tokenIds) {
-            String word = id == SpecialTokens.UNKNOWN ? "<unk>"
+            String word = id == SpecialTokens.UNKNOWN
+                    ? "<unk>"
                     : id >= SpecialTokens.COUNT && id < SpecialTokens.COUNT + words.size()
-                            ? words.get((int) (id - SpecialTokens.COUNT)) : null;
+                            ? words.get((int) (id - SpecialTokens.COUNT))
+                            : null;
             if (word != null) {
                 out.append(out.length() == 0 ? "" : " ").append(word);
             }

@@ -25,8 +25,8 @@ public record EvaluationOptions(Map<String, ?> values) {
         try {
             return Integer.parseInt(v.toString().trim());
         } catch (NumberFormatException e) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "evaluate." + key + " is '" + v + "'; use a whole"
-                    + " number");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG, "evaluate." + key + " is '" + v + "'; use a whole" + " number");
         }
     }
 

@@ -24,8 +24,7 @@ public final class ModelFiles {
     /** The name serving bundles read a version's hyperparameters from. */
     public static final String VARIANT = "variant.properties";
 
-    private ModelFiles() {
-    }
+    private ModelFiles() {}
 
     /**
      * @param block an initialised block
@@ -45,8 +44,8 @@ public final class ModelFiles {
      * @throws IOException if the file cannot be read
      * @throws MalformedModelException if it does not fit the block
      */
-    public static void loadParameters(Block block, NDManager manager, Path file) throws IOException,
-            MalformedModelException {
+    public static void loadParameters(Block block, NDManager manager, Path file)
+            throws IOException, MalformedModelException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             block.loadParameters(manager, in);
         }

@@ -12,8 +12,7 @@ public final class TrainingExamples {
     /** The split the trainer trains on; evaluation reads the others. */
     public static final String TRAIN_SPLIT = "train";
 
-    private TrainingExamples() {
-    }
+    private TrainingExamples() {}
 
     /**
      * @param examples a batch

@@ -58,8 +58,10 @@ public final class TransformerLayer extends AbstractBlock {
             crossAttentionBlock = null;
         }
         mlpNorm = addChildBlock("mlp_norm", norm(builder));
-        mlpIn = addChildBlock("mlp_in", Linear.builder().setUnits(builder.hiddenSize()).build());
-        mlpOut = addChildBlock("mlp_out", Linear.builder().setUnits(embeddingSize).build());
+        mlpIn = addChildBlock(
+                "mlp_in", Linear.builder().setUnits(builder.hiddenSize()).build());
+        mlpOut = addChildBlock(
+                "mlp_out", Linear.builder().setUnits(embeddingSize).build());
     }
 
     private static LayerNorm norm(Builder builder) {
@@ -69,7 +71,9 @@ public final class TransformerLayer extends AbstractBlock {
     }
 
     private static MultiHeadAttention attention(Builder builder) {
-        return MultiHeadAttention.builder().setEmbeddingSize(builder.embeddingSize).setHeadCount(builder.headCount)
+        return MultiHeadAttention.builder()
+                .setEmbeddingSize(builder.embeddingSize)
+                .setHeadCount(builder.headCount)
                 .build();
     }
 
@@ -84,21 +88,27 @@ public final class TransformerLayer extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         checkInputCount(inputs.size());
         NDArray x = inputs.get(0);
         NDArray mask = inputs.size() > 1 ? inputs.get(1) : null;
 
-        NDArray h = attentionNorm.forward(parameterStore, new NDList(x), training, params).head();
+        NDArray h = attentionNorm
+                .forward(parameterStore, new NDList(x), training, params)
+                .head();
         NDList self = mask == null ? new NDList(h, h) : new NDList(h, h, mask);
         x = x.add(attention.forward(parameterStore, self, training, params).head());
 
         if (crossAttention) {
             NDArray context = inputs.get(2);
-            h = crossAttentionNorm.forward(parameterStore, new NDList(x), training, params).head();
+            h = crossAttentionNorm
+                    .forward(parameterStore, new NDList(x), training, params)
+                    .head();
             NDList cross = inputs.size() > 3 ? new NDList(h, context, inputs.get(3)) : new NDList(h, context);
-            x = x.add(crossAttentionBlock.forward(parameterStore, cross, training, params).head());
+            x = x.add(crossAttentionBlock
+                    .forward(parameterStore, cross, training, params)
+                    .head());
         }
 
         return new NDList(mlp(parameterStore, x, training, params));
@@ -106,9 +116,12 @@ public final class TransformerLayer extends AbstractBlock {
 
     /** {@code x + W₂ GELU(W₁ LN₂(x) + b₁) + b₂}. */
     private NDArray mlp(ParameterStore parameterStore, NDArray x, boolean training, PairList<String, Object> params) {
-        NDArray h = mlpNorm.forward(parameterStore, new NDList(x), training, params).head();
-        h = Activation.gelu(mlpIn.forward(parameterStore, new NDList(h), training, params).head());
-        return x.add(mlpOut.forward(parameterStore, new NDList(h), training, params).head());
+        NDArray h =
+                mlpNorm.forward(parameterStore, new NDList(x), training, params).head();
+        h = Activation.gelu(
+                mlpIn.forward(parameterStore, new NDList(h), training, params).head());
+        return x.add(
+                mlpOut.forward(parameterStore, new NDList(h), training, params).head());
     }
 
     /**
@@ -124,13 +137,15 @@ public final class TransformerLayer extends AbstractBlock {
      * @return the new positions' output {@code (B, T, D)} and the extended cache
      * @throws IllegalStateException if the layer has a cross-attention sublayer
      */
-    public AttentionStep forwardWithCache(ParameterStore parameterStore, NDArray x, NDArray mask, KeyValueCache past,
-            boolean training) {
+    public AttentionStep forwardWithCache(
+            ParameterStore parameterStore, NDArray x, NDArray mask, KeyValueCache past, boolean training) {
         if (crossAttention) {
             throw new IllegalStateException("the cache-aware forward is for layers without cross-attention; call"
                     + " forward with the whole sequence and the context instead");
         }
-        NDArray h = attentionNorm.forward(parameterStore, new NDList(x), training, null).head();
+        NDArray h = attentionNorm
+                .forward(parameterStore, new NDList(x), training, null)
+                .head();
         AttentionStep self = attention.forwardWithCache(parameterStore, h, mask, past, training);
         return new AttentionStep(mlp(parameterStore, x.add(self.output()), training, null), self.cache());
     }
@@ -138,10 +153,11 @@ public final class TransformerLayer extends AbstractBlock {
     private void checkInputCount(int count) {
         boolean ok = crossAttention ? count == 3 || count == 4 : count == 1 || count == 2;
         if (!ok) {
-            throw new IllegalArgumentException(crossAttention
-                    ? "a cross-attention layer takes [x, mask, context] or [x, mask, context, contextMask], got "
-                            + count + " arrays"
-                    : "a transformer layer takes [x] or [x, mask], got " + count + " arrays");
+            throw new IllegalArgumentException(
+                    crossAttention
+                            ? "a cross-attention layer takes [x, mask, context] or [x, mask, context, contextMask], got "
+                                    + count + " arrays"
+                            : "a transformer layer takes [x] or [x, mask], got " + count + " arrays");
         }
     }
 
@@ -177,8 +193,7 @@ public final class TransformerLayer extends AbstractBlock {
         private boolean crossAttention;
         private float layerNormEpsilon = 1e-5f;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param embeddingSize D, the width of the residual stream
@@ -237,8 +252,8 @@ public final class TransformerLayer extends AbstractBlock {
          */
         public TransformerLayer build() {
             if (!(mlpRatio > 0) || !(layerNormEpsilon > 0)) {
-                throw new IllegalArgumentException("MLP ratio and layer-norm epsilon must be positive, got "
-                        + mlpRatio + " and " + layerNormEpsilon);
+                throw new IllegalArgumentException("MLP ratio and layer-norm epsilon must be positive, got " + mlpRatio
+                        + " and " + layerNormEpsilon);
             }
             if (embeddingSize <= 0 || headCount <= 0 || embeddingSize % headCount != 0) {
                 throw new IllegalArgumentException("need a positive embedding size that is a multiple of a positive"

@@ -49,8 +49,8 @@ public final class TransformerStack extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList current = inputs;
         for (TransformerLayer layer : layers) {
             NDList next = layer.forward(parameterStore, current, training, params);
@@ -67,8 +67,7 @@ public final class TransformerStack extends AbstractBlock {
      * @param output {@code (B, T, D)} for the new positions
      * @param caches one cache per layer, first to last, each holding all {@code S + T} positions
      */
-    public record CachedOutput(NDArray output, List<KeyValueCache> caches) {
-    }
+    public record CachedOutput(NDArray output, List<KeyValueCache> caches) {}
 
     /**
      * The stack over T new positions after S cached ones, for incremental decoding: each layer reads and extends its
@@ -81,15 +80,15 @@ public final class TransformerStack extends AbstractBlock {
      * @param training whether gradients are recorded
      * @return the output for the new positions and the extended caches
      */
-    public CachedOutput forwardWithCache(ParameterStore parameterStore, NDArray x, NDArray mask,
-            List<KeyValueCache> past, boolean training) {
+    public CachedOutput forwardWithCache(
+            ParameterStore parameterStore, NDArray x, NDArray mask, List<KeyValueCache> past, boolean training) {
         if (past != null && past.size() != layers.size()) {
             throw new IllegalArgumentException("got " + past.size() + " caches for " + layers.size() + " layers");
         }
         List<KeyValueCache> caches = new ArrayList<>(layers.size());
         for (int i = 0; i < layers.size(); i++) {
-            AttentionStep step = layers.get(i).forwardWithCache(parameterStore, x, mask,
-                    past == null ? null : past.get(i), training);
+            AttentionStep step = layers.get(i)
+                    .forwardWithCache(parameterStore, x, mask, past == null ? null : past.get(i), training);
             x = step.output();
             caches.add(step.cache());
         }
@@ -114,8 +113,7 @@ public final class TransformerStack extends AbstractBlock {
         private final TransformerLayer.Builder layer = TransformerLayer.builder();
         private int layerCount;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param layerCount L, at least 1

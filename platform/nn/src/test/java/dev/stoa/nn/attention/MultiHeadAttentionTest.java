@@ -53,13 +53,18 @@ class MultiHeadAttentionTest {
     void crossAttentionOutputMatchesPlainJavaFromTheBlocksOwnParameters() {
         int d = 4;
         int h = 2;
-        MultiHeadAttention attention = MultiHeadAttention.builder().setEmbeddingSize(d).setHeadCount(h).build();
+        MultiHeadAttention attention =
+                MultiHeadAttention.builder().setEmbeddingSize(d).setHeadCount(h).build();
         // queries of width 4, a context of width 3 (projected to 4)
         float[] x = {0.5f, -1f, 2f, 0f, 1f, 1f, -0.5f, 0.25f};
         float[] c = {1f, 0f, -1f, 0.5f, 0.5f, 0.5f, -2f, 1f, 0f};
         attention.initialize(manager, DataType.FLOAT32, new Shape(1, 2, d), new Shape(1, 3, 3));
-        NDArray out = attention.forward(store, new NDList(manager.create(x, new Shape(1, 2, d)),
-                manager.create(c, new Shape(1, 3, 3))), false).head();
+        NDArray out = attention
+                .forward(
+                        store,
+                        new NDList(manager.create(x, new Shape(1, 2, d)), manager.create(c, new Shape(1, 3, 3))),
+                        false)
+                .head();
         assertThat(out.getShape()).isEqualTo(new Shape(1, 2, d));
 
         double[][] q = linear(rows(x, 2, d), attention, "query", d);
@@ -98,7 +103,8 @@ class MultiHeadAttentionTest {
         MultiHeadAttention attention = selfAttention(8, 2);
         NDArray x = manager.randomNormal(new Shape(2, 4, 8));
         NDArray keep = manager.create(new int[] {1, 1, 1, 1, 1, 1, 0, 0}, new Shape(2, 4));
-        float[] w = attention.attentionWeights(store, new NDList(x, x, keep), false).toFloatArray(); // (2, 2, 4, 4)
+        float[] w =
+                attention.attentionWeights(store, new NDList(x, x, keep), false).toFloatArray(); // (2, 2, 4, 4)
         for (int b = 0; b < 2; b++) {
             for (int head = 0; head < 2; head++) {
                 for (int i = 0; i < 4; i++) {
@@ -123,7 +129,8 @@ class MultiHeadAttentionTest {
         int t = 5;
         MultiHeadAttention attention = selfAttention(8, 2);
         NDArray x = manager.randomNormal(new Shape(1, t, 8));
-        float[] w = attention.attentionWeights(store, new NDList(x, x, AttentionMasks.causal(manager, t)), false)
+        float[] w = attention
+                .attentionWeights(store, new NDList(x, x, AttentionMasks.causal(manager, t)), false)
                 .toFloatArray();
         for (int head = 0; head < 2; head++) {
             for (int i = 0; i < t; i++) {
@@ -145,8 +152,9 @@ class MultiHeadAttentionTest {
         int p = 2;
         MultiHeadAttention attention = selfAttention(8, 2);
         NDArray x = manager.randomNormal(new Shape(1, t, 8));
-        float[] w = attention.attentionWeights(store,
-                new NDList(x, x, AttentionMasks.prefix(manager, t, p)), false).toFloatArray();
+        float[] w = attention
+                .attentionWeights(store, new NDList(x, x, AttentionMasks.prefix(manager, t, p)), false)
+                .toFloatArray();
         for (int i = 0; i < t; i++) {
             for (int j = 0; j < t; j++) {
                 boolean bothInPrefix = i < p && j < p;
@@ -163,13 +171,16 @@ class MultiHeadAttentionTest {
 
     @Test
     void crossAttentionContextMaskGivesExactlyZeroWeightToPaddedContext() {
-        MultiHeadAttention attention = MultiHeadAttention.builder().setEmbeddingSize(8).setHeadCount(4).build();
+        MultiHeadAttention attention =
+                MultiHeadAttention.builder().setEmbeddingSize(8).setHeadCount(4).build();
         NDArray x = manager.randomNormal(new Shape(2, 3, 8));
         NDArray context = manager.randomNormal(new Shape(2, 5, 6));
         attention.initialize(manager, DataType.FLOAT32, x.getShape(), context.getShape());
-        NDArray keep = manager.create(new boolean[] {true, true, true, false, false, true, false, true, false, true},
-                new Shape(2, 5));
-        float[] w = attention.attentionWeights(store, new NDList(x, context, keep), false).toFloatArray();
+        NDArray keep = manager.create(
+                new boolean[] {true, true, true, false, false, true, false, true, false, true}, new Shape(2, 5));
+        float[] w = attention
+                .attentionWeights(store, new NDList(x, context, keep), false)
+                .toFloatArray();
         boolean[] allowed = keep.toBooleanArray();
         for (int b = 0; b < 2; b++) {
             for (int row = 0; row < 4 * 3; row++) {
@@ -190,26 +201,40 @@ class MultiHeadAttentionTest {
         MultiHeadAttention attention = selfAttention(4, 1);
         NDArray x = manager.randomNormal(new Shape(1, 3, 4));
         // query 2 may attend to nothing (a padded query row in a (B, T, S) mask)
-        NDArray mask = manager.create(new boolean[] {true, false, false, true, true, false, false, false, false},
-                new Shape(1, 3, 3));
-        float[] w = attention.attentionWeights(store, new NDList(x, x, mask), false).toFloatArray();
+        NDArray mask = manager.create(
+                new boolean[] {true, false, false, true, true, false, false, false, false}, new Shape(1, 3, 3));
+        float[] w =
+                attention.attentionWeights(store, new NDList(x, x, mask), false).toFloatArray();
         assertThat(new float[] {w[6], w[7], w[8]}).containsOnly(0f);
         assertThat((double) w[0]).isCloseTo(1, within(1e-6));
 
         ParameterStore training = new ParameterStore(manager, false);
         try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray y = attention.forward(training, new NDList(x, x, mask), true).head();
+            NDArray y =
+                    attention.forward(training, new NDList(x, x, mask), true).head();
             assertThat(y.isNaN().any().getBoolean()).isFalse();
             collector.backward(y.sum());
         }
-        attention.getParameters().forEach(p -> assertThat(p.getValue().getArray().getGradient().isNaN().any()
-                .getBoolean()).as(p.getKey()).isFalse());
+        attention
+                .getParameters()
+                .forEach(p -> assertThat(p.getValue()
+                                .getArray()
+                                .getGradient()
+                                .isNaN()
+                                .any()
+                                .getBoolean())
+                        .as(p.getKey())
+                        .isFalse());
     }
 
     @Test
     void builderRejectsAnEmbeddingSizeThatHeadsDoNotDivide() {
-        assertThatThrownBy(() -> MultiHeadAttention.builder().setEmbeddingSize(10).setHeadCount(4).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiple");
+        assertThatThrownBy(() -> MultiHeadAttention.builder()
+                        .setEmbeddingSize(10)
+                        .setHeadCount(4)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("multiple");
         assertThatThrownBy(() -> MultiHeadAttention.builder().setHeadCount(4).build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -220,11 +245,13 @@ class MultiHeadAttentionTest {
         NDArray x = manager.randomNormal(new Shape(1, 3, 4));
         NDArray mask = manager.ones(new Shape(1, 4), DataType.BOOLEAN);
         assertThatThrownBy(() -> attention.forward(store, new NDList(x, x, mask), false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not fit");
     }
 
     private MultiHeadAttention selfAttention(int d, int h) {
-        MultiHeadAttention attention = MultiHeadAttention.builder().setEmbeddingSize(d).setHeadCount(h).build();
+        MultiHeadAttention attention =
+                MultiHeadAttention.builder().setEmbeddingSize(d).setHeadCount(h).build();
         attention.initialize(manager, DataType.FLOAT32, new Shape(1, 1, d));
         return attention;
     }
@@ -249,8 +276,13 @@ class MultiHeadAttentionTest {
 
     /** DJL names a child's parameters {@code <two-digit index><child>_<name>}. */
     private static float[] parameter(MultiHeadAttention block, String suffix) {
-        return block.getParameters().stream().filter(p -> p.getKey().matches("\\d\\d" + suffix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no parameter " + suffix)).getValue().getArray().toFloatArray();
+        return block.getParameters().stream()
+                .filter(p -> p.getKey().matches("\\d\\d" + suffix))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no parameter " + suffix))
+                .getValue()
+                .getArray()
+                .toFloatArray();
     }
 
     private static double[][] rows(float[] flat, int count, int width) {

@@ -26,6 +26,7 @@ class DecodingTest {
 
     /** Ids: 0 start, 1 end, 2 'a', 3 'b', 4 'c', 5 'd'. */
     private static final long START = 0;
+
     private static final long END = 1;
     private static final int VOCABULARY = 6;
 
@@ -138,10 +139,11 @@ class DecodingTest {
 
     @Test
     void everyStateIsReleasedOnceAndNeverUsedAfterwards() {
-        for (GenerationOptions options : List.of(GenerationOptions.GREEDY.withMaxTokens(6),
-                options(6, 1.0, 0, 1, 1, List.of(), 1L), options(6, 0, 0, 1, 3, List.of(), null))) {
-            ReleaseCheckingModel model = new ReleaseCheckingModel(new TableModel(s -> p(0.1, 0.3, 0.3, 0.2, 0.1),
-                    64));
+        for (GenerationOptions options : List.of(
+                GenerationOptions.GREEDY.withMaxTokens(6),
+                options(6, 1.0, 0, 1, 1, List.of(), 1L),
+                options(6, 0, 0, 1, 3, List.of(), null))) {
+            ReleaseCheckingModel model = new ReleaseCheckingModel(new TableModel(s -> p(0.1, 0.3, 0.3, 0.2, 0.1), 64));
             run(model, options, new ArrayList<>());
             assertThat(model.live).isEmpty();
             assertThat(model.released).isPositive();
@@ -169,8 +171,8 @@ class DecodingTest {
         return new Decoding(END).generate(model, new long[] {START}, options, LETTERS, pieces::add);
     }
 
-    private static GenerationOptions options(int maxTokens, double temperature, int topK, double topP, int beams,
-            List<String> stop, Long seed) {
+    private static GenerationOptions options(
+            int maxTokens, double temperature, int topK, double topP, int beams, List<String> stop, Long seed) {
         return new GenerationOptions(maxTokens, temperature, topK, topP, beams, stop, seed);
     }
 
@@ -200,10 +202,10 @@ class DecodingTest {
                 "bc", p(1e-9, 1e-9, 1e-9, 0.1, 0.9),
                 "bcd", p(0.9, 0.1, 1e-9, 1e-9, 1e-9));
         TableModel model = new TableModel(s -> table.getOrDefault(s, p(1, 1e-9, 1e-9, 1e-9, 1e-9)), 16);
-        DecodeResult mean = new Decoding(END, 1.0).generate(model, new long[] {START},
-                options(8, 0, 0, 1, 3, List.of(), null), LETTERS, piece -> { });
-        DecodeResult sum = new Decoding(END, 0.0).generate(model, new long[] {START},
-                options(8, 0, 0, 1, 3, List.of(), null), LETTERS, piece -> { });
+        DecodeResult mean = new Decoding(END, 1.0)
+                .generate(model, new long[] {START}, options(8, 0, 0, 1, 3, List.of(), null), LETTERS, piece -> {});
+        DecodeResult sum = new Decoding(END, 0.0)
+                .generate(model, new long[] {START}, options(8, 0, 0, 1, 3, List.of(), null), LETTERS, piece -> {});
         assertThat(mean.text()).isEqualTo("bcd");
         assertThat(sum.text()).isEqualTo("a");
     }
@@ -259,14 +261,14 @@ class DecodingTest {
         float[] logits = {0f, (float) Math.log(2), (float) Math.log(4)};
         // T = 2: p ∝ sqrt(1), sqrt(2), sqrt(4)
         double z = 1 + Math.sqrt(2) + 2;
-        assertThat(SamplingFilters.softmax(logits, 2.0)).containsExactly(new double[] {1 / z, Math.sqrt(2) / z,
-            2 / z}, within(1e-6));
+        assertThat(SamplingFilters.softmax(logits, 2.0))
+                .containsExactly(new double[] {1 / z, Math.sqrt(2) / z, 2 / z}, within(1e-6));
     }
 
     @Test
     void temperatureZeroIsGreedy() {
-        Map<String, double[]> table = Map.of("", p(0.1, 0.2, 0.3, 0.4, 1e-9), "c", p(0.1, 0.5, 0.2, 0.1, 0.1),
-                "ca", p(0.7, 0.1, 0.1, 0.05, 0.05));
+        Map<String, double[]> table = Map.of(
+                "", p(0.1, 0.2, 0.3, 0.4, 1e-9), "c", p(0.1, 0.5, 0.2, 0.1, 0.1), "ca", p(0.7, 0.1, 0.1, 0.05, 0.05));
         TableModel model = new TableModel(s -> table.getOrDefault(s, p(1, 1e-9, 1e-9, 1e-9, 1e-9)), 16);
         DecodeResult zero = run(model, options(8, 0, 5, 0.3, 1, List.of(), 3L), new ArrayList<>());
         DecodeResult greedy = run(model, GenerationOptions.GREEDY, new ArrayList<>());
@@ -283,7 +285,8 @@ class DecodingTest {
         assertThat(again).isEqualTo(first);
         List<String> others = new ArrayList<>();
         for (long seed = 0; seed < 5; seed++) {
-            others.add(run(model, options(30, 1.0, 0, 1, 1, List.of(), seed), new ArrayList<>()).text());
+            others.add(run(model, options(30, 1.0, 0, 1, 1, List.of(), seed), new ArrayList<>())
+                    .text());
         }
         assertThat(others).anyMatch(o -> !o.equals(first));
     }

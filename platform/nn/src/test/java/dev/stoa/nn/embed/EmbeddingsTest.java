@@ -39,7 +39,8 @@ class EmbeddingsTest {
         int d = 3;
         int h = 4;
         int w = 6;
-        PatchEmbedding patches = PatchEmbedding.builder().setPatchSize(p).setEmbeddingSize(d).build();
+        PatchEmbedding patches =
+                PatchEmbedding.builder().setPatchSize(p).setEmbeddingSize(d).build();
         NDArray image = manager.randomNormal(new Shape(2, c, h, w));
         patches.initialize(manager, DataType.FLOAT32, image.getShape());
         assertThat(patches.getOutputShapes(new Shape[] {image.getShape()})).containsExactly(new Shape(2, 6, d));
@@ -65,7 +66,8 @@ class EmbeddingsTest {
                             }
                         }
                     }
-                    assertThat((double) actual[(b * 6 + n) * d + k]).as("b %d patch %d dim %d", b, n, k)
+                    assertThat((double) actual[(b * 6 + n) * d + k])
+                            .as("b %d patch %d dim %d", b, n, k)
                             .isCloseTo(s, within(1e-5));
                 }
             }
@@ -74,7 +76,8 @@ class EmbeddingsTest {
 
     @Test
     void patchEmbeddingRejectsImagesNotAMultipleOfThePatch() {
-        PatchEmbedding patches = PatchEmbedding.builder().setPatchSize(4).setEmbeddingSize(8).build();
+        PatchEmbedding patches =
+                PatchEmbedding.builder().setPatchSize(4).setEmbeddingSize(8).build();
         assertThatThrownBy(() -> patches.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 10, 8)))
                 .hasMessageContaining("multiples of the patch size 4");
         assertThatThrownBy(() -> PatchEmbedding.builder().setEmbeddingSize(8).build())
@@ -101,7 +104,10 @@ class EmbeddingsTest {
 
     @Test
     void positionalEmbeddingAddsTheFirstTPositions() {
-        PositionalEmbedding positions = PositionalEmbedding.builder().setMaxLength(5).setEmbeddingSize(2).build();
+        PositionalEmbedding positions = PositionalEmbedding.builder()
+                .setMaxLength(5)
+                .setEmbeddingSize(2)
+                .build();
         positions.initialize(manager, DataType.FLOAT32, new Shape(1, 5, 2));
         float[] p = positions.getParameters().valueAt(0).getArray().toFloatArray(); // (5, 2)
         NDArray x = manager.ones(new Shape(2, 3, 2));

@@ -66,7 +66,8 @@ class PoolersTest {
         assertThat(pooler.forward(store, new NDList(x), false).head().toFloatArray())
                 .containsExactly(15, 16, 17, 115, 116, 117);
         NDArray none = manager.zeros(new Shape(2, 4), DataType.INT32);
-        assertThat(pooler.forward(store, new NDList(x, none), false).head().toFloatArray()).containsOnly(0f);
+        assertThat(pooler.forward(store, new NDList(x, none), false).head().toFloatArray())
+                .containsOnly(0f);
     }
 
     @Test
@@ -84,7 +85,10 @@ class PoolersTest {
 
     @Test
     void attentionalPoolerGivesNVectorsIgnoresMaskedContextAndLearnsItsQueries() {
-        AttentionalPooler pooler = AttentionalPooler.builder().setEmbeddingSize(8).setHeadCount(2).setQueryCount(3)
+        AttentionalPooler pooler = AttentionalPooler.builder()
+                .setEmbeddingSize(8)
+                .setHeadCount(2)
+                .setQueryCount(3)
                 .build();
         NDArray context = manager.randomNormal(new Shape(2, 5, 6));
         NDArray keep = manager.create(new int[] {1, 1, 1, 1, 1, 1, 1, 0, 0, 0}, new Shape(2, 5));
@@ -103,7 +107,8 @@ class PoolersTest {
             collector.backward(y.mul(manager.randomNormal(y.getShape())).sum());
         }
         for (Pair<String, Parameter> p : pooler.getParameters()) {
-            assertThat(p.getValue().getArray().getGradient().abs().sum().getFloat()).as(p.getKey())
+            assertThat(p.getValue().getArray().getGradient().abs().sum().getFloat())
+                    .as(p.getKey())
                     .isGreaterThan(0f);
         }
     }

@@ -36,7 +36,12 @@ class TextCodecTest {
         long[] ids = words.toIds("A red, green circle");
         assertThat(ids).contains(SpecialTokens.UNKNOWN);
         assertThat(words.toText(ids)).isEqualTo("a red <unk> circle");
-        assertThat(words.encode(List.of("a red circle")).ids()[0]).startsWith(SpecialTokens.START,
-                words.toIds("a")[0], words.toIds("red")[0], words.toIds("circle")[0], SpecialTokens.END);
+        assertThat(words.encode(List.of("a red circle")).ids()[0])
+                .startsWith(
+                        SpecialTokens.START,
+                        words.toIds("a")[0],
+                        words.toIds("red")[0],
+                        words.toIds("circle")[0],
+                        SpecialTokens.END);
     }
 }

@@ -30,8 +30,8 @@ class TokenizersTest {
 
     @Test
     void wordVocabularyIsOrderedByCountThenAlphabetically(@TempDir Path dir) throws Exception {
-        WordTokenizer words = WordTokenizer.fromCorpus(List.of("A red circle.", "a blue square", "A red square"),
-                100, 8);
+        WordTokenizer words =
+                WordTokenizer.fromCorpus(List.of("A red circle.", "a blue square", "A red square"), 100, 8);
         // a x3, red x2, square x2, blue x1, circle x1
         assertThat(words.words()).containsExactly("a", "red", "square", "blue", "circle");
         TokenBatch batch = words.encode(List.of("a green circle"));

@@ -46,7 +46,10 @@ class KeyValueCacheTest {
 
     @Test
     void stackStepByStepEqualsTheWholeSequence() {
-        TransformerStack stack = TransformerStack.builder().setLayerCount(3).setEmbeddingSize(16).setHeadCount(4)
+        TransformerStack stack = TransformerStack.builder()
+                .setLayerCount(3)
+                .setEmbeddingSize(16)
+                .setHeadCount(4)
                 .build();
         int length = 7;
         NDArray x = manager.randomNormal(new Shape(2, length, 16));
@@ -55,8 +58,8 @@ class KeyValueCacheTest {
         NDArray full = stack.forward(store, new NDList(x, causal), false).head();
 
         // three positions at once, then one at a time
-        TransformerStack.CachedOutput out = stack.forwardWithCache(store, x.get(":, 0:3, :"),
-                AttentionMasks.causal(manager, 3, 0), null, false);
+        TransformerStack.CachedOutput out =
+                stack.forwardWithCache(store, x.get(":, 0:3, :"), AttentionMasks.causal(manager, 3, 0), null, false);
         assertThat(out.caches()).hasSize(3).allMatch(c -> c.length() == 3);
         NDArray steps = out.output();
         List<KeyValueCache> caches = out.caches();
@@ -76,9 +79,13 @@ class KeyValueCacheTest {
 
     @Test
     void crossAttentionLayersRefuseTheCache() {
-        TransformerLayer layer = TransformerLayer.builder().setEmbeddingSize(8).setHeadCount(2)
-                .optCrossAttention(true).build();
+        TransformerLayer layer = TransformerLayer.builder()
+                .setEmbeddingSize(8)
+                .setHeadCount(2)
+                .optCrossAttention(true)
+                .build();
         assertThatThrownBy(() -> layer.forwardWithCache(store, manager.zeros(new Shape(1, 1, 8)), null, null, false))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("without cross-attention");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("without cross-attention");
     }
 }

@@ -44,12 +44,17 @@ class TransformerLayerTest {
 
     @Test
     void stackKeepsTheShapeAndEveryParameterGetsAGradient() {
-        TransformerStack stack = TransformerStack.builder().setLayerCount(2).setEmbeddingSize(8).setHeadCount(2)
-                .optMlpRatio(2f).build();
+        TransformerStack stack = TransformerStack.builder()
+                .setLayerCount(2)
+                .setEmbeddingSize(8)
+                .setHeadCount(2)
+                .optMlpRatio(2f)
+                .build();
         NDArray x = manager.randomNormal(new Shape(3, 5, 8));
-        NDArray mask = AttentionMasks.and(AttentionMasks.causal(manager, 5),
-                AttentionMasks.padding(manager.create(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1},
-                        new Shape(3, 5))));
+        NDArray mask = AttentionMasks.and(
+                AttentionMasks.causal(manager, 5),
+                AttentionMasks.padding(
+                        manager.create(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1}, new Shape(3, 5))));
         stack.initialize(manager, DataType.FLOAT32, x.getShape(), mask.getShape());
         assertThat(stack.getOutputShapes(new Shape[] {x.getShape(), mask.getShape()}))
                 .containsExactly(new Shape(3, 5, 8));
@@ -61,39 +66,48 @@ class TransformerLayerTest {
 
     @Test
     void crossAttentionLayerReadsTheContextAndEveryParameterGetsAGradient() {
-        TransformerLayer layer = TransformerLayer.builder().setEmbeddingSize(8).setHeadCount(4)
-                .optCrossAttention(true).build();
+        TransformerLayer layer = TransformerLayer.builder()
+                .setEmbeddingSize(8)
+                .setHeadCount(4)
+                .optCrossAttention(true)
+                .build();
         NDArray x = manager.randomNormal(new Shape(2, 4, 8));
         NDArray context = manager.randomNormal(new Shape(2, 6, 12));
         NDArray contextKeep = manager.create(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0}, new Shape(2, 6));
         NDArray causal = AttentionMasks.causal(manager, 4);
-        layer.initialize(manager, DataType.FLOAT32, x.getShape(), causal.getShape(), context.getShape(),
-                contextKeep.getShape());
+        layer.initialize(
+                manager, DataType.FLOAT32, x.getShape(), causal.getShape(), context.getShape(), contextKeep.getShape());
         assertThat(layer.hasCrossAttention()).isTrue();
 
         assertEveryParameterLearns(layer, new NDList(x, causal, context, contextKeep), new Shape(2, 4, 8));
 
         // a different (unmasked) context changes the output; masked context positions do not
-        NDArray before = layer.forward(store, new NDList(x, causal, context, contextKeep), false).head();
+        NDArray before = layer.forward(store, new NDList(x, causal, context, contextKeep), false)
+                .head();
         NDArray other = context.duplicate();
         other.set(new NDIndex("1, 3:"), 100f);
-        NDArray maskedChange = layer.forward(store, new NDList(x, causal, other, contextKeep), false).head();
+        NDArray maskedChange = layer.forward(store, new NDList(x, causal, other, contextKeep), false)
+                .head();
         assertThat(maskedChange.sub(before).abs().max().getFloat()).isEqualTo(0f);
         other.set(new NDIndex("1, 0"), 100f);
-        NDArray visibleChange = layer.forward(store, new NDList(x, causal, other, contextKeep), false).head();
+        NDArray visibleChange = layer.forward(store, new NDList(x, causal, other, contextKeep), false)
+                .head();
         assertThat(visibleChange.sub(before).abs().max().getFloat()).isGreaterThan(1e-3f);
     }
 
     @Test
     void causalLayerOutputAtAPositionIgnoresLaterTokens() {
-        TransformerLayer layer = TransformerLayer.builder().setEmbeddingSize(8).setHeadCount(2).build();
+        TransformerLayer layer =
+                TransformerLayer.builder().setEmbeddingSize(8).setHeadCount(2).build();
         NDArray x = manager.randomNormal(new Shape(1, 4, 8));
         NDArray causal = AttentionMasks.causal(manager, 4);
         layer.initialize(manager, DataType.FLOAT32, x.getShape(), causal.getShape());
-        float[] before = layer.forward(store, new NDList(x, causal), false).head().toFloatArray();
+        float[] before =
+                layer.forward(store, new NDList(x, causal), false).head().toFloatArray();
         NDArray changed = x.duplicate();
         changed.set(new NDIndex("0, 3"), 5f);
-        float[] after = layer.forward(store, new NDList(changed, causal), false).head().toFloatArray();
+        float[] after =
+                layer.forward(store, new NDList(changed, causal), false).head().toFloatArray();
         for (int i = 0; i < 3 * 8; i++) {
             assertThat(after[i]).as("position %d", i / 8).isEqualTo(before[i]);
         }
@@ -104,7 +118,8 @@ class TransformerLayerTest {
     void layerIsTheIdentityWhenBothSublayersOutputZero() {
         // pre-LN residual form: x + f(LN(x)) + g(LN(·)); zero output projections leave x unchanged, whereas a
         // post-LN layer (DJL's TransformerEncoderBlock) would return LN(x)
-        TransformerLayer layer = TransformerLayer.builder().setEmbeddingSize(4).setHeadCount(1).build();
+        TransformerLayer layer =
+                TransformerLayer.builder().setEmbeddingSize(4).setHeadCount(1).build();
         NDArray x = manager.create(new float[] {3, -1, 2, 7, 0.5f, 0.5f, 9, -4}, new Shape(1, 2, 4));
         layer.initialize(manager, DataType.FLOAT32, x.getShape());
         for (Pair<String, Parameter> p : layer.getParameters()) {
@@ -122,8 +137,12 @@ class TransformerLayerTest {
 
     @Test
     void savedParametersLoadIntoAFreshStackAndGiveTheSameOutput() throws Exception {
-        TransformerStack saved = TransformerStack.builder().setLayerCount(2).setEmbeddingSize(4).setHeadCount(2)
-                .optCrossAttention(true).build();
+        TransformerStack saved = TransformerStack.builder()
+                .setLayerCount(2)
+                .setEmbeddingSize(4)
+                .setHeadCount(2)
+                .optCrossAttention(true)
+                .build();
         NDArray x = manager.randomNormal(new Shape(1, 3, 4));
         NDArray mask = AttentionMasks.causal(manager, 3);
         NDArray context = manager.randomNormal(new Shape(1, 2, 5));
@@ -132,8 +151,12 @@ class TransformerLayerTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         saved.saveParameters(new DataOutputStream(bytes));
 
-        TransformerStack loaded = TransformerStack.builder().setLayerCount(2).setEmbeddingSize(4).setHeadCount(2)
-                .optCrossAttention(true).build();
+        TransformerStack loaded = TransformerStack.builder()
+                .setLayerCount(2)
+                .setEmbeddingSize(4)
+                .setHeadCount(2)
+                .optCrossAttention(true)
+                .build();
         loaded.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         assertThat(loaded.forward(store, inputs, false).head().toFloatArray())
                 .containsExactly(saved.forward(store, inputs, false).head().toFloatArray());
@@ -141,13 +164,22 @@ class TransformerLayerTest {
 
     @Test
     void wrongInputsAreRejectedWithTheExpectedForm() {
-        TransformerLayer cross = TransformerLayer.builder().setEmbeddingSize(4).setHeadCount(2)
-                .optCrossAttention(true).build();
+        TransformerLayer cross = TransformerLayer.builder()
+                .setEmbeddingSize(4)
+                .setHeadCount(2)
+                .optCrossAttention(true)
+                .build();
         assertThatThrownBy(() -> cross.initialize(manager, DataType.FLOAT32, new Shape(1, 2, 4)))
                 .hasMessageContaining("[x, mask, context]");
-        assertThatThrownBy(() -> TransformerStack.builder().setEmbeddingSize(4).setHeadCount(2).build())
+        assertThatThrownBy(() -> TransformerStack.builder()
+                        .setEmbeddingSize(4)
+                        .setHeadCount(2)
+                        .build())
                 .hasMessageContaining("layer count");
-        assertThatThrownBy(() -> TransformerLayer.builder().setEmbeddingSize(6).setHeadCount(4).build())
+        assertThatThrownBy(() -> TransformerLayer.builder()
+                        .setEmbeddingSize(6)
+                        .setHeadCount(4)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -56,17 +56,22 @@ final class CallKind implements StageKind {
         } else if (withNode != null) {
             spec.problem(withNode, "must map field names to values, e.g. '{prompt: $describe.text, max_tokens: 8}'");
         }
-        Ref input = spec.field("input") != null ? spec.ref(spec.field("input"))
+        Ref input = spec.field("input") != null
+                ? spec.ref(spec.field("input"))
                 : with.isEmpty() ? new Ref(Ref.INPUT, List.of()) : null; // 'with' alone is the request
-        return service == null ? null : new CallStage(spec.id(), service, input,
-                Collections.unmodifiableMap(with));
+        return service == null ? null : new CallStage(spec.id(), service, input, Collections.unmodifiableMap(with));
     }
 
     /** @return whether a value of type {@code from} can be sent to a service that takes {@code to} */
     static boolean compatible(ValueType from, String to) {
-        return !from.known() || from.name().equals(to) || to.equals("JsonObject") || to.equals("Map")
+        return !from.known()
+                || from.name().equals(to)
+                || to.equals("JsonObject")
+                || to.equals("Map")
                 || from.name().equals("String") && to.equals("Text")
-                || to.equals("Image") && from.field("image") != null && from.field("image").name().equals("Image");
+                || to.equals("Image")
+                        && from.field("image") != null
+                        && from.field("image").name().equals("Image");
     }
 
     /**
@@ -102,9 +107,12 @@ final class CallKind implements StageKind {
             if (input != null && with.isEmpty()) {
                 ValueType from = types.typeOf(input);
                 if (!compatible(from, to)) {
-                    types.problem("input", "'$" + input + "' is " + from.withArticle() + " but service '" + service
-                            + "' takes " + ValueType.of(to).withArticle() + "; wire it to a stage that produces "
-                            + ValueType.of(to).withArticle() + " (a template produces Text)");
+                    types.problem(
+                            "input",
+                            "'$" + input + "' is " + from.withArticle() + " but service '" + service
+                                    + "' takes " + ValueType.of(to).withArticle()
+                                    + "; wire it to a stage that produces "
+                                    + ValueType.of(to).withArticle() + " (a template produces Text)");
                 }
             }
             ValueType target = types.inputOf(service);
@@ -112,17 +120,22 @@ final class CallKind implements StageKind {
                 for (Map.Entry<String, Object> e : with.entrySet()) {
                     ValueType field = target.field(e.getKey());
                     if (field == null) {
-                        String near = Suggestions.closest(e.getKey(), target.fields().keySet());
-                        types.problem("with." + e.getKey(), "service '" + service + "' takes "
-                                + target.withArticle() + ", which has no field '" + e.getKey() + "'"
-                                + (near == null ? "" : "; did you mean '" + near + "'?") + " (fields: "
-                                + new TreeSet<>(target.fields().keySet()) + ")");
+                        String near =
+                                Suggestions.closest(e.getKey(), target.fields().keySet());
+                        types.problem(
+                                "with." + e.getKey(),
+                                "service '" + service + "' takes "
+                                        + target.withArticle() + ", which has no field '" + e.getKey() + "'"
+                                        + (near == null ? "" : "; did you mean '" + near + "'?") + " (fields: "
+                                        + new TreeSet<>(target.fields().keySet()) + ")");
                     } else if (e.getValue() instanceof Ref r && field.name().equals("Image")) {
                         ValueType from = types.typeOf(r);
                         if (from.known() && !from.name().equals("Image")) {
-                            types.problem("with." + e.getKey(), "'$" + r + "' is " + from.withArticle() + " but"
-                                    + " service '" + service + "' reads an Image there; send an image, e.g."
-                                    + " '$input.image' with 'input: {image: Image}'");
+                            types.problem(
+                                    "with." + e.getKey(),
+                                    "'$" + r + "' is " + from.withArticle() + " but"
+                                            + " service '" + service + "' reads an Image there; send an image, e.g."
+                                            + " '$input.image' with 'input: {image: Image}'");
                         }
                     }
                 }
@@ -165,12 +178,19 @@ final class CallKind implements StageKind {
         }
 
         private void checkSendable(Values values, Object value) {
-            if (value == null || value instanceof List<?> || value instanceof JsonArray || value instanceof Number
+            if (value == null
+                    || value instanceof List<?>
+                    || value instanceof JsonArray
+                    || value instanceof Number
                     || value instanceof Boolean) {
-                throw new StoaException(FailureCode.BAD_INPUT, "pipeline '" + values.pipeline() + "', stage '" + id
-                        + "': its input '$" + input + "' is " + (value == null
-                        ? "absent (a skipped stage, or a field the request lacks)"
-                        : "a " + value.getClass().getSimpleName()) + "; it needs an object or a string");
+                throw new StoaException(
+                        FailureCode.BAD_INPUT,
+                        "pipeline '" + values.pipeline() + "', stage '" + id
+                                + "': its input '$" + input + "' is "
+                                + (value == null
+                                        ? "absent (a skipped stage, or a field the request lacks)"
+                                        : "a " + value.getClass().getSimpleName())
+                                + "; it needs an object or a string");
             }
         }
     }

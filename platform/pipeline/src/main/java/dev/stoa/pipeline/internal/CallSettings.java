@@ -9,5 +9,4 @@ package dev.stoa.pipeline.internal;
  * @param optional the pipeline serves without the stage's service, and the stage is skipped (its output absent)
  *     while the service is not installed
  */
-record CallSettings(long timeoutMs, int retries, int maxInFlight, boolean optional) {
-}
+record CallSettings(long timeoutMs, int retries, int maxInFlight, boolean optional) {}

@@ -53,7 +53,9 @@ record Condition(Ref ref, String op, Object literal) {
     boolean test(Values values) {
         Object v = values.get(ref);
         if (op == null) {
-            return v != null && !Boolean.FALSE.equals(v) && !"".equals(v)
+            return v != null
+                    && !Boolean.FALSE.equals(v)
+                    && !"".equals(v)
                     && !(v instanceof JsonArray a && a.isEmpty())
                     && !(v instanceof Collection<?> c && c.isEmpty());
         }

@@ -29,12 +29,24 @@ import java.util.TreeSet;
 record InputSchema(String type, Map<String, Field> fields) {
 
     /** The types a whole request may have. */
-    static final Map<String, Class<?>> TYPES = Map.of("Text", Text.class, "Image", Image.class, "Audio",
-            Audio.class, "Embedding", Embedding.class, "Tokens", Tokens.class, "Mask", Mask.class, "JsonObject",
+    static final Map<String, Class<?>> TYPES = Map.of(
+            "Text",
+            Text.class,
+            "Image",
+            Image.class,
+            "Audio",
+            Audio.class,
+            "Embedding",
+            Embedding.class,
+            "Tokens",
+            Tokens.class,
+            "Mask",
+            Mask.class,
+            "JsonObject",
             JsonObject.class);
     /** The types a declared field may have. */
-    static final Set<String> FIELD_TYPES = new TreeSet<>(Set.of("Image", "String", "Number", "Boolean", "List",
-            "Object"));
+    static final Set<String> FIELD_TYPES =
+            new TreeSet<>(Set.of("Image", "String", "Number", "Boolean", "List", "Object"));
 
     /** A request of any JSON object, read by no one before the stages: today's {@code input: JsonObject}. */
     static final InputSchema ANY = new InputSchema("JsonObject", null);
@@ -43,8 +55,7 @@ record InputSchema(String type, Map<String, Field> fields) {
      * @param type one of {@link #FIELD_TYPES}
      * @param optional whether a request may leave it out
      */
-    record Field(String type, boolean optional) {
-    }
+    record Field(String type, boolean optional) {}
 
     /** @return the type the validator checks {@code $input} against */
     ValueType valueType() {
@@ -77,8 +88,8 @@ record InputSchema(String type, Map<String, Field> fields) {
             Object v = json.getValue(name);
             if (v == null) {
                 if (!f.optional()) {
-                    throw StoaException.badInput(name, "is missing; this pipeline's input declares it (" + f.type()
-                            + ")");
+                    throw StoaException.badInput(
+                            name, "is missing; this pipeline's input declares it (" + f.type() + ")");
                 }
                 return;
             }
@@ -96,8 +107,13 @@ record InputSchema(String type, Map<String, Field> fields) {
             default -> v instanceof JsonObject || v instanceof Map<?, ?>;
         };
         if (!fits) {
-            throw StoaException.badInput(name, "must be " + (type.equals("Image") ? "the base64 of a PNG or JPEG"
-                    + " file" : ValueType.of(type).withArticle()) + ", not " + v.getClass().getSimpleName());
+            throw StoaException.badInput(
+                    name,
+                    "must be "
+                            + (type.equals("Image")
+                                    ? "the base64 of a PNG or JPEG" + " file"
+                                    : ValueType.of(type).withArticle())
+                            + ", not " + v.getClass().getSimpleName());
         }
         // the one decode of the request's image: every stage reads this record
         return type.equals("Image") ? Payloads.fromJson(new JsonObject().put("image", v), Image.class) : v;

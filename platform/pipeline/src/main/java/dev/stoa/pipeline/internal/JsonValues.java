@@ -19,8 +19,7 @@ import java.util.Map;
  */
 final class JsonValues {
 
-    private JsonValues() {
-    }
+    private JsonValues() {}
 
     /**
      * @param value a value between stages
@@ -41,8 +40,12 @@ final class JsonValues {
             // the JSON form of an image is {"image": ...}: the field is the image itself, never its base64
             return name.equals("image") ? image : null;
         }
-        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean
-                || value instanceof List<?> || value instanceof JsonArray) {
+        if (value == null
+                || value instanceof String
+                || value instanceof Number
+                || value instanceof Boolean
+                || value instanceof List<?>
+                || value instanceof JsonArray) {
             return null;
         }
         try {
@@ -58,14 +61,19 @@ final class JsonValues {
      *     base64 of a PNG), JSON and scalars as they are
      */
     static Object toJson(Object value) {
-        if (value == null || value instanceof JsonObject || value instanceof JsonArray || value instanceof String
-                || value instanceof Number || value instanceof Boolean) {
+        if (value == null
+                || value instanceof JsonObject
+                || value instanceof JsonArray
+                || value instanceof String
+                || value instanceof Number
+                || value instanceof Boolean) {
             return value;
         }
         if (value instanceof Map<?, ?> m) {
             JsonObject out = new JsonObject();
-            m.forEach((k, v) -> out.put(String.valueOf(k), v instanceof Image image
-                    ? Base64.getEncoder().encodeToString(image.encodePng()) : toJson(v)));
+            m.forEach((k, v) -> out.put(
+                    String.valueOf(k),
+                    v instanceof Image image ? Base64.getEncoder().encodeToString(image.encodePng()) : toJson(v)));
             return out;
         }
         if (value instanceof List<?> l) {

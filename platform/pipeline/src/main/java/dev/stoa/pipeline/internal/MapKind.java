@@ -73,21 +73,24 @@ final class MapKind implements StageKind {
         public CompletionStage<Object> run(Values values, ServiceCalls calls) {
             Object list = values.get(input);
             if (!JsonValues.isList(list)) {
-                return CompletableFuture.failedFuture(new StoaException(FailureCode.BAD_INPUT, "pipeline '"
-                        + values.pipeline() + "', stage '" + id + "': '$" + input + "' is "
-                        + (list == null ? "absent" : "not a list") + "; 'map' needs a list"));
+                return CompletableFuture.failedFuture(new StoaException(
+                        FailureCode.BAD_INPUT,
+                        "pipeline '"
+                                + values.pipeline() + "', stage '" + id + "': '$" + input + "' is "
+                                + (list == null ? "absent" : "not a list") + "; 'map' needs a list"));
             }
             List<CompletableFuture<Object>> each = new ArrayList<>();
             for (Object item : (Iterable<?>) list) {
                 each.add(calls.call(service, item).toCompletableFuture());
             }
-            return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                List<Object> out = new ArrayList<>(each.size());
-                each.forEach(f -> out.add(f.join()));
-                StageRequest answer = new StageRequest(1);
-                answer.put("items", out);
-                return answer;
-            });
+            return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                    .thenApply(done -> {
+                        List<Object> out = new ArrayList<>(each.size());
+                        each.forEach(f -> out.add(f.join()));
+                        StageRequest answer = new StageRequest(1);
+                        answer.put("items", out);
+                        return answer;
+                    });
         }
     }
 }

@@ -26,6 +26,10 @@ import java.util.Set;
  * @param output the value the pipeline answers with
  * @param includes every stage file it includes, directly or through another included file (relative to etc/)
  */
-record PipelineDefinition(String name, String file, InputSchema input, Map<String, StageEntry> stages, Ref output,
-        Set<String> includes) {
-}
+record PipelineDefinition(
+        String name,
+        String file,
+        InputSchema input,
+        Map<String, StageEntry> stages,
+        Ref output,
+        Set<String> includes) {}

@@ -73,19 +73,34 @@ public final class PipelineFolder {
     private final StageKinds kinds = new StageKinds();
 
     @Activate
-    public PipelineFolder(BundleContext context, Config config, @Reference Vertx vertx,
-            @Reference ServiceDirectory services, @Reference ConfigurationAdmin configAdmin) throws Exception {
+    public PipelineFolder(
+            BundleContext context,
+            Config config,
+            @Reference Vertx vertx,
+            @Reference ServiceDirectory services,
+            @Reference ConfigurationAdmin configAdmin)
+            throws Exception {
         this.context = context;
         this.vertx = vertx;
         String etc = context.getProperty("felix.fileinstall.dir");
-        Path dir = !config.dir().isBlank() ? Path.of(config.dir())
+        Path dir = !config.dir().isBlank()
+                ? Path.of(config.dir())
                 : Path.of(etc == null ? "etc" : etc).resolve("pipelines");
         Files.createDirectories(dir);
-        registry = new PipelineRegistry(context, vertx, dir, dir.getFileName().toString(), services,
-                config.defaultTimeoutMs(), config.defaultMaxInFlight(), kinds);
+        registry = new PipelineRegistry(
+                context,
+                vertx,
+                dir,
+                dir.getFileName().toString(),
+                services,
+                config.defaultTimeoutMs(),
+                config.defaultMaxInFlight(),
+                kinds);
         registration = context.registerService(
-                new String[] {ArtifactInstaller.class.getName(), PipelineDirectory.class.getName(),
-                    MetricsSource.class.getName()}, registry,
+                new String[] {
+                    ArtifactInstaller.class.getName(), PipelineDirectory.class.getName(), MetricsSource.class.getName()
+                },
+                registry,
                 new Hashtable<>());
         servicesChanged = event -> {
             if (event.getType() != ServiceEvent.MODIFIED) {
@@ -130,11 +145,13 @@ public final class PipelineFolder {
 
     private void recheckSoon() {
         if (recheckPending.compareAndSet(false, true)) {
-            vertx.setTimer(RECHECK_DELAY_MS, t -> vertx.executeBlocking(() -> {
-                recheckPending.set(false);
-                registry.servicesChanged();
-                return null;
-            }));
+            vertx.setTimer(
+                    RECHECK_DELAY_MS,
+                    t -> vertx.executeBlocking(() -> {
+                        recheckPending.set(false);
+                        registry.servicesChanged();
+                        return null;
+                    }));
         }
     }
 

@@ -44,13 +44,11 @@ final class PipelineParser {
     private final Set<String> included = new LinkedHashSet<>();
 
     /** What parsing produced: a definition when there were no errors. */
-    record Result(PipelineDefinition definition, List<PipelineError> errors) {
-    }
+    record Result(PipelineDefinition definition, List<PipelineError> errors) {}
 
     /** The settings a parse needs besides the text. */
-    record Settings(long defaultTimeoutMs, int defaultMaxInFlight, StageKinds kinds,
-            Function<String, String> includes) {
-    }
+    record Settings(
+            long defaultTimeoutMs, int defaultMaxInFlight, StageKinds kinds, Function<String, String> includes) {}
 
     private PipelineParser(String file, Settings settings) {
         this.folder = file.contains("/") ? file.substring(0, file.lastIndexOf('/') + 1) : "";
@@ -73,8 +71,8 @@ final class PipelineParser {
 
     /** Parses with the built-in kinds and no included files: for tests and the benchmarks. */
     static Result parse(String file, String name, String text, long defaultTimeoutMs, int defaultMaxInFlight) {
-        return parse(file, name, text, new Settings(defaultTimeoutMs, defaultMaxInFlight, StageKinds.builtIn(),
-                n -> null));
+        return parse(
+                file, name, text, new Settings(defaultTimeoutMs, defaultMaxInFlight, StageKinds.builtIn(), n -> null));
     }
 
     private Result parse(String name, String file, String text) {
@@ -93,8 +91,8 @@ final class PipelineParser {
         }
         SpecNode stagesNode = fields.get("stages");
         if (stagesNode == null && stages.isEmpty()) {
-            errors.add(new PipelineError(file, top.line(), "stages", "is missing; add 'stages:' with at least one"
-                    + " stage"));
+            errors.add(new PipelineError(
+                    file, top.line(), "stages", "is missing; add 'stages:' with at least one" + " stage"));
         } else if (stagesNode != null) {
             stages(stagesNode);
         }
@@ -104,8 +102,13 @@ final class PipelineParser {
         } else if (!stages.isEmpty()) {
             output = new Ref(List.copyOf(stages.keySet()).get(stages.size() - 1), List.of());
         }
-        return result(new PipelineDefinition(name, file, input, Collections.unmodifiableMap(new LinkedHashMap<>(stages)),
-                output, Set.copyOf(included)));
+        return result(new PipelineDefinition(
+                name,
+                file,
+                input,
+                Collections.unmodifiableMap(new LinkedHashMap<>(stages)),
+                output,
+                Set.copyOf(included)));
     }
 
     private Result result(PipelineDefinition definition) {
@@ -113,8 +116,8 @@ final class PipelineParser {
         Map<String, Integer> fileOrder = new HashMap<>();
         errors.forEach(e -> fileOrder.putIfAbsent(e.file(), fileOrder.size()));
         List<PipelineError> sorted = new ArrayList<>(errors);
-        sorted.sort(Comparator.comparing((PipelineError e) -> fileOrder.get(e.file())).thenComparingInt(
-                PipelineError::line));
+        sorted.sort(Comparator.comparing((PipelineError e) -> fileOrder.get(e.file()))
+                .thenComparingInt(PipelineError::line));
         return new Result(sorted.isEmpty() ? definition : null, List.copyOf(sorted));
     }
 
@@ -130,9 +133,12 @@ final class PipelineParser {
                 String bare = optional ? type.substring(0, type.length() - 1).trim() : type.trim();
                 if (!InputSchema.FIELD_TYPES.contains(bare)) {
                     String near = Suggestions.closest(bare, InputSchema.FIELD_TYPES);
-                    reader.problem(typeNode, "is '" + type + "'; use one of " + InputSchema.FIELD_TYPES
-                            + (near == null ? "" : " (did you mean '" + near + "'?)") + ", with '?' for an optional"
-                            + " field");
+                    reader.problem(
+                            typeNode,
+                            "is '" + type + "'; use one of " + InputSchema.FIELD_TYPES
+                                    + (near == null ? "" : " (did you mean '" + near + "'?)")
+                                    + ", with '?' for an optional"
+                                    + " field");
                     return;
                 }
                 declared.put(field, new InputSchema.Field(bare, optional));
@@ -141,8 +147,10 @@ final class PipelineParser {
         }
         String type = reader.scalar(node);
         if (type != null && !InputSchema.TYPES.containsKey(type)) {
-            reader.problem(node, "is '" + type + "'; use one of " + new TreeSet<>(InputSchema.TYPES.keySet())
-                    + ", or list the request's fields, e.g. '{image: Image, question: String}'");
+            reader.problem(
+                    node,
+                    "is '" + type + "'; use one of " + new TreeSet<>(InputSchema.TYPES.keySet())
+                            + ", or list the request's fields, e.g. '{image: Image, question: String}'");
             return InputSchema.ANY;
         }
         return type == null ? InputSchema.ANY : new InputSchema(type, null);
@@ -157,16 +165,20 @@ final class PipelineParser {
                 continue;
             }
             if (!name.endsWith(STAGE_FILE_SUFFIX) || name.contains("..") || name.startsWith("/")) {
-                reader.problem(n, "is '" + name + "'; include a file of shared stages in this folder, whose name ends"
-                        + " in " + STAGE_FILE_SUFFIX + " (so it is not loaded as a pipeline itself)");
+                reader.problem(
+                        n,
+                        "is '" + name + "'; include a file of shared stages in this folder, whose name ends" + " in "
+                                + STAGE_FILE_SUFFIX + " (so it is not loaded as a pipeline itself)");
                 continue;
             }
             String file = folder + name;
             if (chain.contains(file)) {
                 List<String> cycle = new ArrayList<>(chain.subList(chain.indexOf(file), chain.size()));
                 cycle.add(file);
-                reader.problem(n, "includes '" + name + "', which is a cycle: " + String.join(" -> ", cycle)
-                        + "; remove one of these includes");
+                reader.problem(
+                        n,
+                        "includes '" + name + "', which is a cycle: " + String.join(" -> ", cycle)
+                                + "; remove one of these includes");
                 continue;
             }
             if (included.contains(file)) {
@@ -174,8 +186,10 @@ final class PipelineParser {
             }
             String text = includes.apply(name);
             if (text == null) {
-                reader.problem(n, "names '" + name + "', which is not in " + (folder.isEmpty() ? "the folder"
-                        : folder) + "; create it or fix the name");
+                reader.problem(
+                        n,
+                        "names '" + name + "', which is not in " + (folder.isEmpty() ? "the folder" : folder)
+                                + "; create it or fix the name");
                 continue;
             }
             included.add(file);
@@ -208,14 +222,19 @@ final class PipelineParser {
         }
         map.entries().forEach((id, body) -> {
             if (!id.matches("[A-Za-z][A-Za-z0-9_-]*") || id.equals(Ref.INPUT)) {
-                reader.problem(body, "is not a usable stage name; start with a letter, use letters, digits, '_' or"
-                        + " '-', and do not use 'input'");
+                reader.problem(
+                        body,
+                        "is not a usable stage name; start with a letter, use letters, digits, '_' or"
+                                + " '-', and do not use 'input'");
                 return;
             }
             StageEntry first = stages.get(id);
             if (first != null) {
-                reader.problem(body, "is defined twice (first " + (first.file().equals(body.file()) ? "" : "in "
-                        + first.file() + " ") + "on line " + first.line() + "); give each stage its own name");
+                reader.problem(
+                        body,
+                        "is defined twice (first "
+                                + (first.file().equals(body.file()) ? "" : "in " + first.file() + " ") + "on line "
+                                + first.line() + "); give each stage its own name");
                 return;
             }
             StageEntry stage = stage(id, body);
@@ -233,8 +252,11 @@ final class PipelineParser {
         Set<String> present = new TreeSet<>(map.entries().keySet());
         present.retainAll(kinds.names());
         if (present.size() != 1) {
-            reader.problem(node, present.isEmpty() ? "says nothing to do; add one of " + kinds.names()
-                    + unknownKindHint(map) : "has " + present + "; a stage does one thing: keep one and split the rest");
+            reader.problem(
+                    node,
+                    present.isEmpty()
+                            ? "says nothing to do; add one of " + kinds.names() + unknownKindHint(map)
+                            : "has " + present + "; a stage does one thing: keep one and split the rest");
             return null;
         }
         String kindName = present.iterator().next();
@@ -249,22 +271,28 @@ final class PipelineParser {
             String text = reader.scalar(fields.get("when"));
             when = text == null ? null : Condition.parse(text);
             if (text != null && when == null) {
-                reader.problem(fields.get("when"), "is '" + text + "'; write '$stage.field' or '$stage.field > 0.5'"
-                        + " (== != > >= < <= with a number, a quoted string, true or false)");
+                reader.problem(
+                        fields.get("when"),
+                        "is '" + text + "'; write '$stage.field' or '$stage.field > 0.5'"
+                                + " (== != > >= < <= with a number, a quoted string, true or false)");
             }
         }
-        long timeout = fields.containsKey("timeout") ? reader.duration(fields.get("timeout"), defaultTimeoutMs)
+        long timeout = fields.containsKey("timeout")
+                ? reader.duration(fields.get("timeout"), defaultTimeoutMs)
                 : defaultTimeoutMs;
         int retries = fields.containsKey("retries") ? reader.integer(fields.get("retries"), 0, 10) : 0;
         int maxInFlight = fields.containsKey("maxInFlight")
-                ? reader.integer(fields.get("maxInFlight"), 1, 100_000) : defaultMaxInFlight;
+                ? reader.integer(fields.get("maxInFlight"), 1, 100_000)
+                : defaultMaxInFlight;
         boolean optional = fields.containsKey("optional") && reader.bool(fields.get("optional"));
         Stage stage;
         try {
             stage = kind.parse(new StageSource(id, fields.get(kindName), fields, reader));
         } catch (RuntimeException e) {
-            reader.problem(node, "could not be read by the '" + kindName + "' stage kind (" + e + "); report this to"
-                    + " the bundle that provides it");
+            reader.problem(
+                    node,
+                    "could not be read by the '" + kindName + "' stage kind (" + e + "); report this to"
+                            + " the bundle that provides it");
             return null;
         }
         if (stage == null) {
@@ -276,8 +304,10 @@ final class PipelineParser {
         } else {
             for (String f : CALLING_STAGE) {
                 if (fields.containsKey(f)) {
-                    reader.problem(fields.get(f), "applies only to stages that call a service; a '" + kindName
-                            + "' stage calls none: remove it");
+                    reader.problem(
+                            fields.get(f),
+                            "applies only to stages that call a service; a '" + kindName
+                                    + "' stage calls none: remove it");
                 }
             }
         }
@@ -302,8 +332,15 @@ final class PipelineParser {
             if (allowed.contains(key)) {
                 out.put(key, value);
             } else if (owners.containsKey(key)) {
-                reader.problem(value, "only " + String.join(", ", owners.get(key).stream().map(k -> "'" + k + "'")
-                        .toList()) + " stages take '" + key + "'; a '" + kindName + "' stage does not: remove it");
+                reader.problem(
+                        value,
+                        "only "
+                                + String.join(
+                                        ", ",
+                                        owners.get(key).stream()
+                                                .map(k -> "'" + k + "'")
+                                                .toList()) + " stages take '" + key + "'; a '" + kindName
+                                + "' stage does not: remove it");
             } else {
                 unknown(value, key, allowed);
             }
@@ -325,7 +362,9 @@ final class PipelineParser {
 
     private void unknown(SpecNode at, String key, Set<String> allowed) {
         String near = Suggestions.closest(key, allowed);
-        reader.problem(at, "is not a known field" + (near == null ? "" : "; did you mean '" + near + "'?")
-                + " (known: " + new TreeSet<>(allowed) + ")");
+        reader.problem(
+                at,
+                "is not a known field" + (near == null ? "" : "; did you mean '" + near + "'?") + " (known: "
+                        + new TreeSet<>(allowed) + ")");
     }
 }

@@ -69,8 +69,15 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
         ServiceRegistration<?> registration;
     }
 
-    PipelineRegistry(BundleContext context, Vertx vertx, Path directory, String relativeTo, ServiceDirectory services,
-            long defaultTimeoutMs, int defaultMaxInFlight, StageKinds kinds) {
+    PipelineRegistry(
+            BundleContext context,
+            Vertx vertx,
+            Path directory,
+            String relativeTo,
+            ServiceDirectory services,
+            long defaultTimeoutMs,
+            int defaultMaxInFlight,
+            StageKinds kinds) {
         this.context = context;
         this.vertx = vertx;
         this.directory = directory.toAbsolutePath().normalize();
@@ -85,7 +92,8 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
     public boolean canHandle(File artifact) {
         String n = artifact.getName();
         return (n.endsWith(".yaml") || n.endsWith(".yml"))
-                && directory.equals(artifact.toPath().toAbsolutePath().normalize().getParent());
+                && directory.equals(
+                        artifact.toPath().toAbsolutePath().normalize().getParent());
     }
 
     @Override
@@ -114,9 +122,12 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
     @Override
     public synchronized List<PipelineInfo> pipelines() {
         List<PipelineInfo> out = new ArrayList<>();
-        byName.forEach((name, e) -> out.add(new PipelineInfo(name, e.file,
-                !e.errors.isEmpty() ? "invalid" : e.registration != null && e.missing.isEmpty() ? "serving"
-                        : "waiting", e.errors, e.missing)));
+        byName.forEach((name, e) -> out.add(new PipelineInfo(
+                name,
+                e.file,
+                !e.errors.isEmpty() ? "invalid" : e.registration != null && e.missing.isEmpty() ? "serving" : "waiting",
+                e.errors,
+                e.missing)));
         return out;
     }
 
@@ -130,18 +141,35 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
                 }
             });
         }
-        out.describe("stoa_pipeline_stage_total", "counter", "Stage runs of the serving version of each pipeline,"
-                + " by outcome (ok, failed, skipped)");
+        out.describe(
+                "stoa_pipeline_stage_total",
+                "counter",
+                "Stage runs of the serving version of each pipeline," + " by outcome (ok, failed, skipped)");
         serving.forEach((name, p) -> p.stats().forEach((stage, st) -> {
             out.sample("stoa_pipeline_stage_total", st.ok().get(), "pipeline", name, "stage", stage, "outcome", "ok");
-            out.sample("stoa_pipeline_stage_total", st.failed().get(), "pipeline", name, "stage", stage, "outcome",
+            out.sample(
+                    "stoa_pipeline_stage_total",
+                    st.failed().get(),
+                    "pipeline",
+                    name,
+                    "stage",
+                    stage,
+                    "outcome",
                     "failed");
-            out.sample("stoa_pipeline_stage_total", st.skipped().get(), "pipeline", name, "stage", stage, "outcome",
+            out.sample(
+                    "stoa_pipeline_stage_total",
+                    st.skipped().get(),
+                    "pipeline",
+                    name,
+                    "stage",
+                    stage,
+                    "outcome",
                     "skipped");
         }));
         out.describe("stoa_pipeline_stage_latency_seconds", "histogram", "Time a pipeline stage took");
-        serving.forEach((name, p) -> p.stats().forEach((stage, st) ->
-                st.latency().writeTo(out, "stoa_pipeline_stage_latency_seconds", "pipeline", name, "stage", stage)));
+        serving.forEach((name, p) -> p.stats()
+                .forEach((stage, st) -> st.latency()
+                        .writeTo(out, "stoa_pipeline_stage_latency_seconds", "pipeline", name, "stage", stage)));
     }
 
     /**
@@ -152,8 +180,10 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
     synchronized void servicesChanged() {
         for (Map.Entry<String, Entry> me : byName.entrySet()) {
             Entry e = me.getValue();
-            if (e.candidate != null && (e.serving == null || e.serving.definition() != e.candidate
-                    || optionalServicesChanged(e.serving))) {
+            if (e.candidate != null
+                    && (e.serving == null
+                            || e.serving.definition() != e.candidate
+                            || optionalServicesChanged(e.serving))) {
                 activate(me.getKey(), e);
             } else if (e.serving != null) {
                 e.missing = List.copyOf(PipelineValidator.validate(e.serving.definition(), runningServices()::get)
@@ -165,7 +195,8 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
     /** @return whether an optional stage's service came or went since this version started serving */
     private boolean optionalServicesChanged(PipelineService serving) {
         Map<String, ExportedService> running = runningServices();
-        return serving.definition().stages().values().stream().filter(StageEntry::optional)
+        return serving.definition().stages().values().stream()
+                .filter(StageEntry::optional)
                 .flatMap(s -> s.services().stream())
                 .anyMatch(id -> serving.targets().containsKey(id) != present(running.get(id)));
     }
@@ -177,8 +208,8 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
     synchronized void kindsChanged() {
         for (Map.Entry<String, Entry> me : new ArrayList<>(byName.entrySet())) {
             Entry e = me.getValue();
-            if (e.serving != null && e.serving.definition().stages().values().stream()
-                    .anyMatch(s -> kinds.get(s.kind()) == null)) {
+            if (e.serving != null
+                    && e.serving.definition().stages().values().stream().anyMatch(s -> kinds.get(s.kind()) == null)) {
                 e.registration.unregister();
                 e.registration = null;
                 e.serving = null;
@@ -192,7 +223,9 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
     private void stageFileChanged(File stageFile) {
         String file = relativeTo + "/" + stageFile.getName();
         for (Entry e : new ArrayList<>(byName.values())) {
-            if (!e.errors.isEmpty() || e.candidate == null || e.candidate.includes().contains(file)) {
+            if (!e.errors.isEmpty()
+                    || e.candidate == null
+                    || e.candidate.includes().contains(file)) {
                 reload(e);
             }
         }
@@ -212,17 +245,20 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
      */
     private PipelineValidator.Schema schemaOf(String id) {
         try {
-            ServiceReference<?>[] refs = context.getServiceReferences(StoaService.class.getName(),
-                    "(" + ServiceProperties.ID + "=" + escape(id) + ")");
+            ServiceReference<?>[] refs = context.getServiceReferences(
+                    StoaService.class.getName(), "(" + ServiceProperties.ID + "=" + escape(id) + ")");
             if (refs == null) {
                 return null;
             }
             Object in = refs[0].getProperty(ServiceSchema.INPUT_FIELDS);
             Object out = refs[0].getProperty(ServiceSchema.OUTPUT_FIELDS);
-            return in == null && out == null ? null
+            return in == null && out == null
+                    ? null
                     : new PipelineValidator.Schema(ServiceSchema.parse(in), ServiceSchema.parse(out));
         } catch (InvalidSyntaxException | IllegalArgumentException | IllegalStateException e) {
-            LOG.warn("Service '{}' publishes a schema the pipelines cannot read ({}); its fields are not checked", id,
+            LOG.warn(
+                    "Service '{}' publishes a schema the pipelines cannot read ({}); its fields are not checked",
+                    id,
                     e.getMessage());
             return null;
         }
@@ -261,8 +297,9 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
      * against.
      */
     private Map<String, ExportedService> runningServices() {
-        return services.services().stream().collect(Collectors.toMap(ExportedService::id, Function.identity(),
-                (a, b) -> rank(b) > rank(a) ? b : a));
+        return services.services().stream()
+                .collect(Collectors.toMap(
+                        ExportedService::id, Function.identity(), (a, b) -> rank(b) > rank(a) ? b : a));
     }
 
     private static int rank(ExportedService s) {
@@ -292,8 +329,11 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
             return;
         }
         String text = Files.readString(artifact.toPath(), StandardCharsets.UTF_8);
-        PipelineParser.Result parsed = PipelineParser.parse(file, name, text, new PipelineParser.Settings(
-                defaultTimeoutMs, defaultMaxInFlight, kinds, this::readIncluded));
+        PipelineParser.Result parsed = PipelineParser.parse(
+                file,
+                name,
+                text,
+                new PipelineParser.Settings(defaultTimeoutMs, defaultMaxInFlight, kinds, this::readIncluded));
         if (parsed.definition() == null) {
             e.candidate = null;
             reject(name, e, parsed.errors());
@@ -322,9 +362,15 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
         }
         Map<String, PipelineService.Target> targets = new HashMap<>();
         // an optional stage's absent service gets no target: the stage is skipped until it comes
-        e.candidate.stages().values().stream().flatMap(s -> s.services().stream())
-                .filter(id -> present(running.get(id))).forEach(id -> targets.put(id, new PipelineService.Target(
-                        running.get(id).address(), running.get(id).inputType(), running.get(id).remote())));
+        e.candidate.stages().values().stream()
+                .flatMap(s -> s.services().stream())
+                .filter(id -> present(running.get(id)))
+                .forEach(id -> targets.put(
+                        id,
+                        new PipelineService.Target(
+                                running.get(id).address(),
+                                running.get(id).inputType(),
+                                running.get(id).remote())));
         PipelineService next = new PipelineService(vertx, e.candidate, targets);
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(ServiceProperties.ID, name);
@@ -338,7 +384,11 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
         if (previous != null) {
             previous.unregister();
         }
-        LOG.info("Pipeline '{}' {} from {} ({} stages)", name, previous == null ? "serving" : "reloaded", e.file,
+        LOG.info(
+                "Pipeline '{}' {} from {} ({} stages)",
+                name,
+                previous == null ? "serving" : "reloaded",
+                e.file,
                 e.candidate.stages().size());
     }
 

@@ -9,8 +9,8 @@ import dev.stoa.api.pipeline.Ref;
 import dev.stoa.api.pipeline.ServiceCalls;
 import dev.stoa.api.pipeline.ServiceStage;
 import dev.stoa.api.pipeline.Values;
-import dev.stoa.vertx.LocalCodecs;
 import dev.stoa.vertx.BusFailures;
+import dev.stoa.vertx.LocalCodecs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -67,12 +67,13 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
     }
 
     /** What a stage did, over all requests to this version of the pipeline. */
-    record StageStats(LatencyHistogram latency, AtomicLong ok, AtomicLong failed, AtomicLong skipped) {
-    }
+    record StageStats(LatencyHistogram latency, AtomicLong ok, AtomicLong failed, AtomicLong skipped) {}
 
     /** How a stage ended for one request. */
     enum Outcome {
-        OK, FAILED, SKIPPED;
+        OK,
+        FAILED,
+        SKIPPED;
 
         String jsonName() {
             return name().toLowerCase(Locale.ROOT);
@@ -107,10 +108,15 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
      * @return the pipeline, ready to call
      * @throws IllegalArgumentException listing the file's errors, each with its line and field
      */
-    public static PipelineService fromYaml(Vertx vertx, String name, String yaml, Map<String, Target> targets,
-            long defaultTimeoutMs, int defaultMaxInFlight) {
-        PipelineParser.Result parsed = PipelineParser.parse("pipelines/" + name + ".yaml", name, yaml,
-                defaultTimeoutMs, defaultMaxInFlight);
+    public static PipelineService fromYaml(
+            Vertx vertx,
+            String name,
+            String yaml,
+            Map<String, Target> targets,
+            long defaultTimeoutMs,
+            int defaultMaxInFlight) {
+        PipelineParser.Result parsed =
+                PipelineParser.parse("pipelines/" + name + ".yaml", name, yaml, defaultTimeoutMs, defaultMaxInFlight);
         if (parsed.definition() == null) {
             throw new IllegalArgumentException(parsed.errors().toString());
         }
@@ -147,8 +153,8 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
         try {
             run = new Run(input);
         } catch (StoaException e) {
-            return CompletableFuture.failedFuture(new StoaException(e.code(), "pipeline '" + definition.name()
-                    + "': " + e.getMessage(), e));
+            return CompletableFuture.failedFuture(
+                    new StoaException(e.code(), "pipeline '" + definition.name() + "': " + e.getMessage(), e));
         }
         Map<String, Future<Void>> done = new HashMap<>();
         for (StageEntry stage : definition.stages().values()) {
@@ -173,9 +179,11 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
                 before.add(schedule(definition.stages().get(d), run, done));
             }
         }
-        Future<Void> f = before.isEmpty() ? run.stage(stage)
-                : before.size() == 1 ? before.get(0).compose(v -> run.stage(stage))
-                : Future.all(before).compose(v -> run.stage(stage));
+        Future<Void> f = before.isEmpty()
+                ? run.stage(stage)
+                : before.size() == 1
+                        ? before.get(0).compose(v -> run.stage(stage))
+                        : Future.all(before).compose(v -> run.stage(stage));
         done.put(stage.id(), f);
         return f;
     }
@@ -225,7 +233,8 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
                 }
             } else {
                 ServiceStage calling = (ServiceStage) stage.stage();
-                ServiceCalls calls = (service, request) -> call(stage, service, request).toCompletionStage();
+                ServiceCalls calls =
+                        (service, request) -> call(stage, service, request).toCompletionStage();
                 try {
                     result = Future.fromCompletionStage(calling.run(this, calls));
                 } catch (RuntimeException e) {
@@ -233,12 +242,13 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
                 }
             }
             return result.<Void>map(out -> {
-                if (out != null) {
-                    values.put(stage.id(), out);
-                }
-                record(stage, start, Outcome.OK);
-                return null;
-            }).onFailure(e -> record(stage, start, Outcome.FAILED));
+                        if (out != null) {
+                            values.put(stage.id(), out);
+                        }
+                        record(stage, start, Outcome.OK);
+                        return null;
+                    })
+                    .onFailure(e -> record(stage, start, Outcome.FAILED));
         }
 
         private Future<Object> call(StageEntry stage, String service, Object request) {
@@ -246,16 +256,22 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
             AtomicInteger running = inFlight.get(stage.id());
             if (running.incrementAndGet() > settings.maxInFlight()) {
                 running.decrementAndGet();
-                return Future.failedFuture(new StoaException(FailureCode.OVERLOADED, "pipeline '" + definition.name()
-                        + "', stage '" + stage.id() + "' already has " + settings.maxInFlight() + " calls in flight;"
-                        + " retry with backoff, or raise its maxInFlight"));
+                return Future.failedFuture(new StoaException(
+                        FailureCode.OVERLOADED,
+                        "pipeline '" + definition.name()
+                                + "', stage '" + stage.id() + "' already has " + settings.maxInFlight()
+                                + " calls in flight;"
+                                + " retry with backoff, or raise its maxInFlight"));
             }
             Target target = targets.get(service);
             if (target == null) {
                 running.decrementAndGet();
-                return Future.failedFuture(new StoaException(FailureCode.UNKNOWN_SERVICE, "pipeline '"
-                        + definition.name() + "', stage '" + stage.id() + "' calls service '" + service + "', which"
-                        + " its stage kind does not list among the services it calls; list it in services()"));
+                return Future.failedFuture(new StoaException(
+                        FailureCode.UNKNOWN_SERVICE,
+                        "pipeline '"
+                                + definition.name() + "', stage '" + stage.id() + "' calls service '" + service
+                                + "', which"
+                                + " its stage kind does not list among the services it calls; list it in services()"));
             }
             Object body;
             try {
@@ -271,9 +287,12 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
         }
 
         private Future<Object> attempt(StageEntry stage, String service, Target target, Object body, int attempt) {
-            DeliveryOptions options = new DeliveryOptions().setSendTimeout(stage.calls().timeoutMs())
+            DeliveryOptions options = new DeliveryOptions()
+                    .setSendTimeout(stage.calls().timeoutMs())
                     .addHeader("stoa.trace", traceId);
-            return vertx.eventBus().<Object>request(target.address(), body, options).map(m -> m.body())
+            return vertx.eventBus()
+                    .<Object>request(target.address(), body, options)
+                    .map(m -> m.body())
                     .recover(e -> retryable(e) && attempt < stage.calls().retries()
                             ? attempt(stage, service, target, body, attempt + 1)
                             : Future.failedFuture(failure(stage, service, e)));
@@ -282,8 +301,11 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
         private StoaException failure(StageEntry stage, String service, Throwable e) {
             // the code comes from the platform's one failure table, as at every other door
             StoaException f = BusFailures.toStoaException(e, service);
-            return new StoaException(f.code(), "pipeline '" + definition.name() + "', stage '" + stage.id()
-                    + "' (service '" + service + "'): " + f.getMessage(), e);
+            return new StoaException(
+                    f.code(),
+                    "pipeline '" + definition.name() + "', stage '" + stage.id() + "' (service '" + service + "'): "
+                            + f.getMessage(),
+                    e);
         }
 
         private void record(StageEntry stage, long start, Outcome outcome) {
@@ -298,7 +320,9 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
                 st.latency().record(took);
             }
             if (traced) {
-                timings.add(new JsonObject().put("stage", stage.id()).put("outcome", outcome.jsonName())
+                timings.add(new JsonObject()
+                        .put("stage", stage.id())
+                        .put("outcome", outcome.jsonName())
                         .put("ms", took / 1_000_000.0));
             }
         }
@@ -306,8 +330,12 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
         JsonObject answer() {
             JsonObject out = JsonValues.answer(get(definition.output()));
             if (traced) {
-                out = out.copy().put("_trace", new JsonObject().put("id", traceId)
-                        .put("stages", new JsonArray(new ArrayList<>(timings))));
+                out = out.copy()
+                        .put(
+                                "_trace",
+                                new JsonObject()
+                                        .put("id", traceId)
+                                        .put("stages", new JsonArray(new ArrayList<>(timings))));
             }
             return out;
         }

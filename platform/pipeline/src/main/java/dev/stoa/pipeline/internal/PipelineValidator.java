@@ -23,8 +23,7 @@ import java.util.function.Function;
 final class PipelineValidator {
 
     /** The outcome: errors in the file, services it needs that are not installed, and what was left unchecked. */
-    record Result(List<PipelineError> errors, Set<String> missingServices, List<String> notes) {
-    }
+    record Result(List<PipelineError> errors, Set<String> missingServices, List<String> notes) {}
 
     /**
      * What a JSON service publishes about its fields ({@link dev.stoa.api.pipeline.ServiceSchema}).
@@ -32,11 +31,9 @@ final class PipelineValidator {
      * @param input the request's fields and their types, or {@code null} when not published
      * @param output the answer's fields and their types, or {@code null} when not published
      */
-    record Schema(Map<String, String> input, Map<String, String> output) {
-    }
+    record Schema(Map<String, String> input, Map<String, String> output) {}
 
-    private PipelineValidator() {
-    }
+    private PipelineValidator() {}
 
     /**
      * @param p the pipeline
@@ -51,8 +48,8 @@ final class PipelineValidator {
      * @param services finds a running service by id, or answers {@code null}
      * @param schemas finds what a service publishes about its JSON fields, or answers {@code null}
      */
-    static Result validate(PipelineDefinition p, Function<String, ExportedService> services,
-            Function<String, Schema> schemas) {
+    static Result validate(
+            PipelineDefinition p, Function<String, ExportedService> services, Function<String, Schema> schemas) {
         List<PipelineError> errors = new ArrayList<>();
         Set<String> missing = new TreeSet<>();
         List<String> notes = new ArrayList<>();
@@ -62,8 +59,12 @@ final class PipelineValidator {
         List<String> cycle = findCycle(p);
         if (!cycle.isEmpty()) {
             StageEntry first = p.stages().get(cycle.get(0));
-            errors.add(new PipelineError(first.file(), first.line(), "stages." + first.id(), "is part of a cycle: "
-                    + String.join(" -> ", cycle) + "; a stage can only read stages that do not read it"));
+            errors.add(new PipelineError(
+                    first.file(),
+                    first.line(),
+                    "stages." + first.id(),
+                    "is part of a cycle: " + String.join(" -> ", cycle)
+                            + "; a stage can only read stages that do not read it"));
         }
         for (StageEntry s : order(p)) {
             String at = "stages." + s.id();
@@ -75,8 +76,9 @@ final class PipelineValidator {
                 ExportedService svc = present(services.apply(id));
                 if (svc == null && !s.optional()) {
                     missing.add(id);
-                } else if (svc != null && json(svc.inputType()) && (schemas.apply(id) == null
-                        || schemas.apply(id).input() == null)) {
+                } else if (svc != null
+                        && json(svc.inputType())
+                        && (schemas.apply(id) == null || schemas.apply(id).input() == null)) {
                     notes.add(at + ": service '" + id + "' takes " + svc.inputType() + " and publishes no schema: what"
                             + " the stage sends it is checked by the service, at the first request");
                 }
@@ -89,10 +91,16 @@ final class PipelineValidator {
             if (out == null) {
                 out = ValueType.UNKNOWN;
             }
-            if (s.when() != null && s.when().op() != null && !(s.when().literal() instanceof Double)
-                    && !s.when().op().equals("==") && !s.when().op().equals("!=")) {
-                errors.add(new PipelineError(s.file(), s.line(), at + ".when", "'" + s.when().op() + "' compares"
-                        + " numbers only; use == or != for strings and booleans"));
+            if (s.when() != null
+                    && s.when().op() != null
+                    && !(s.when().literal() instanceof Double)
+                    && !s.when().op().equals("==")
+                    && !s.when().op().equals("!=")) {
+                errors.add(new PipelineError(
+                        s.file(),
+                        s.line(),
+                        at + ".when",
+                        "'" + s.when().op() + "' compares" + " numbers only; use == or != for strings and booleans"));
             }
             types.put(s.id(), out);
             if (!s.services().isEmpty()) {
@@ -101,9 +109,14 @@ final class PipelineValidator {
         }
         if (p.output() == null) {
             errors.add(new PipelineError(p.file(), 0, "output", "is missing; add 'output: $<stage>'"));
-        } else if (!p.output().source().equals(Ref.INPUT) && !p.stages().containsKey(p.output().source())) {
-            errors.add(new PipelineError(p.file(), 0, "output", "'$" + p.output() + "' names no stage; use one of "
-                    + p.stages().keySet()));
+        } else if (!p.output().source().equals(Ref.INPUT)
+                && !p.stages().containsKey(p.output().source())) {
+            errors.add(new PipelineError(
+                    p.file(),
+                    0,
+                    "output",
+                    "'$" + p.output() + "' names no stage; use one of "
+                            + p.stages().keySet()));
         }
         return new Result(errors, missing, notes);
     }
@@ -127,8 +140,8 @@ final class PipelineValidator {
         return out;
     }
 
-    private static void place(PipelineDefinition p, String id, Set<String> placed, Set<String> visiting,
-            List<StageEntry> out) {
+    private static void place(
+            PipelineDefinition p, String id, Set<String> placed, Set<String> visiting, List<StageEntry> out) {
         if (placed.contains(id) || !visiting.add(id)) {
             return;
         }
@@ -143,13 +156,24 @@ final class PipelineValidator {
     }
 
     /** @return whether the reference can be read; reports why not */
-    private static boolean checkRef(PipelineDefinition p, StageEntry s, Ref r, String at, Map<String, ValueType> types,
-            Map<String, String> producedBy, List<PipelineError> errors, List<String> notes) {
+    private static boolean checkRef(
+            PipelineDefinition p,
+            StageEntry s,
+            Ref r,
+            String at,
+            Map<String, ValueType> types,
+            Map<String, String> producedBy,
+            List<PipelineError> errors,
+            List<String> notes) {
         if (!r.source().equals(Ref.INPUT) && !p.stages().containsKey(r.source())) {
             String near = Suggestions.closest(r.source(), p.stages().keySet());
-            errors.add(new PipelineError(s.file(), s.line(), at, "reads '" + r.source() + "', which is neither"
-                    + " 'input' nor a stage" + (near == null ? "" : "; did you mean '" + near + "'?")
-                    + " (stages: " + p.stages().keySet() + ")"));
+            errors.add(new PipelineError(
+                    s.file(),
+                    s.line(),
+                    at,
+                    "reads '" + r.source() + "', which is neither"
+                            + " 'input' nor a stage" + (near == null ? "" : "; did you mean '" + near + "'?")
+                            + " (stages: " + p.stages().keySet() + ")"));
             return false;
         }
         if (r.source().equals(s.id())) {
@@ -170,11 +194,17 @@ final class PipelineValidator {
             ValueType next = type.field(field);
             if (next == null) {
                 String near = Suggestions.closest(field, type.fields().keySet());
-                errors.add(new PipelineError(s.file(), s.line(), at, "reads '" + r + "', but '" + walked + "' is "
-                        + type.withArticle() + " with fields " + new TreeSet<>(type.fields().keySet())
-                        + (near == null ? "; use one of those" : "; did you mean '" + near + "'?")
-                        + (walked.equals(Ref.INPUT) && type.name().equals("JsonObject")
-                                ? ", or declare it under 'input:'" : "")));
+                errors.add(new PipelineError(
+                        s.file(),
+                        s.line(),
+                        at,
+                        "reads '" + r + "', but '" + walked + "' is "
+                                + type.withArticle() + " with fields "
+                                + new TreeSet<>(type.fields().keySet())
+                                + (near == null ? "; use one of those" : "; did you mean '" + near + "'?")
+                                + (walked.equals(Ref.INPUT) && type.name().equals("JsonObject")
+                                        ? ", or declare it under 'input:'"
+                                        : "")));
                 return false;
             }
             type = next;
@@ -222,8 +252,13 @@ final class PipelineValidator {
     }
 
     /** What one stage's kind sees while it checks itself. */
-    private record Types(PipelineDefinition p, StageEntry stage, Function<String, ExportedService> services,
-            Function<String, Schema> schemas, Map<String, ValueType> types, List<PipelineError> errors)
+    private record Types(
+            PipelineDefinition p,
+            StageEntry stage,
+            Function<String, ExportedService> services,
+            Function<String, Schema> schemas,
+            Map<String, ValueType> types,
+            List<PipelineError> errors)
             implements StageTypes {
 
         @Override
@@ -245,17 +280,22 @@ final class PipelineValidator {
         public ValueType inputOf(String id) {
             ExportedService svc = service(id);
             Schema schema = svc == null ? null : schemas.apply(id);
-            return svc == null ? ValueType.UNKNOWN : json(svc.inputType()) && schema != null && schema.input() != null
-                    ? new ValueType("JsonObject", schema.input()) : ValueType.of(svc.inputType());
+            return svc == null
+                    ? ValueType.UNKNOWN
+                    : json(svc.inputType()) && schema != null && schema.input() != null
+                            ? new ValueType("JsonObject", schema.input())
+                            : ValueType.of(svc.inputType());
         }
 
         @Override
         public ValueType outputOf(String id) {
             ExportedService svc = service(id);
             Schema schema = svc == null ? null : schemas.apply(id);
-            return svc == null ? ValueType.UNKNOWN : json(svc.outputType()) && schema != null
-                    && schema.output() != null ? new ValueType("JsonObject", schema.output())
-                    : ValueType.of(svc.outputType());
+            return svc == null
+                    ? ValueType.UNKNOWN
+                    : json(svc.outputType()) && schema != null && schema.output() != null
+                            ? new ValueType("JsonObject", schema.output())
+                            : ValueType.of(svc.outputType());
         }
 
         @Override

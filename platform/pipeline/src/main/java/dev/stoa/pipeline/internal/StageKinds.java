@@ -18,8 +18,8 @@ final class StageKinds {
 
     private static final Logger LOG = LoggerFactory.getLogger(StageKinds.class);
     /** The built-in kinds, written against the same interface as a bundle's. */
-    static final List<StageKind> BUILT_IN = List.of(new CallKind(), new MapKind(), new TemplateKind(),
-            new MergeKind(), new TopKind());
+    static final List<StageKind> BUILT_IN =
+            List.of(new CallKind(), new MapKind(), new TemplateKind(), new MergeKind(), new TopKind());
 
     private final Map<String, StageKind> byName = new ConcurrentHashMap<>();
 
@@ -39,13 +39,18 @@ final class StageKinds {
     boolean add(StageKind kind) {
         String name = kind.name();
         if (name == null || !name.matches("[a-z][a-z0-9]*")) {
-            LOG.error("Stage kind {} ignored: its name '{}' must be lower-case letters and digits",
-                    kind.getClass().getName(), name);
+            LOG.error(
+                    "Stage kind {} ignored: its name '{}' must be lower-case letters and digits",
+                    kind.getClass().getName(),
+                    name);
             return false;
         }
         StageKind before = byName.putIfAbsent(name, kind);
         if (before != null) {
-            LOG.error("Stage kind '{}' of {} ignored: {} already serves that key", name, kind.getClass().getName(),
+            LOG.error(
+                    "Stage kind '{}' of {} ignored: {} already serves that key",
+                    name,
+                    kind.getClass().getName(),
                     before.getClass().getName());
             return false;
         }
@@ -69,8 +74,10 @@ final class StageKinds {
     /** @return for each field some kind reads, the kinds that read it (for "only 'top' stages take 'by'") */
     Map<String, Set<String>> fieldOwners() {
         Map<String, Set<String>> out = new TreeMap<>();
-        byName.values().forEach(k -> k.fields().forEach(f -> out.computeIfAbsent(f, x -> new TreeSet<>())
-                .add(k.name())));
+        byName.values()
+                .forEach(k -> k.fields()
+                        .forEach(f ->
+                                out.computeIfAbsent(f, x -> new TreeSet<>()).add(k.name())));
         return out;
     }
 }

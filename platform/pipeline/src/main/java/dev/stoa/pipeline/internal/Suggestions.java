@@ -5,8 +5,7 @@ import java.util.Collection;
 /** "Did you mean ...?" for typos in field names and service ids. */
 final class Suggestions {
 
-    private Suggestions() {
-    }
+    private Suggestions() {}
 
     /** @return the candidate within edit distance 2 of {@code word} (the closest), or {@code null} */
     static String closest(String word, Collection<String> candidates) {

@@ -69,8 +69,10 @@ final class TopKind implements StageKind {
         public ValueType check(StageTypes types) {
             ValueType in = types.typeOf(input);
             if (in.known() && !in.name().equals("List") && in.field("items") == null) {
-                types.problem("input", "'$" + input + "' is " + in.withArticle() + "; 'top' ranks a list (or an"
-                        + " object with 'items')");
+                types.problem(
+                        "input",
+                        "'$" + input + "' is " + in.withArticle() + "; 'top' ranks a list (or an"
+                                + " object with 'items')");
             }
             return new ValueType("JsonObject", Map.of("items", "List"));
         }
@@ -82,9 +84,11 @@ final class TopKind implements StageKind {
                 value = JsonValues.field(value, "items");
             }
             if (!JsonValues.isList(value)) {
-                throw new StoaException(FailureCode.BAD_INPUT, "pipeline '" + values.pipeline() + "', stage '" + id
-                        + "': '$" + input + "' is " + (value == null ? "absent" : "not a list")
-                        + "; 'top' ranks a list (or an object with 'items')");
+                throw new StoaException(
+                        FailureCode.BAD_INPUT,
+                        "pipeline '" + values.pipeline() + "', stage '" + id
+                                + "': '$" + input + "' is " + (value == null ? "absent" : "not a list")
+                                + "; 'top' ranks a list (or an object with 'items')");
             }
             List<Object> ranked = new ArrayList<>();
             ((Iterable<?>) value).forEach(ranked::add);
@@ -107,9 +111,11 @@ final class TopKind implements StageKind {
             if (v instanceof Number n) {
                 return n.doubleValue();
             }
-            throw new StoaException(FailureCode.BAD_INPUT, "pipeline '" + values.pipeline() + "', stage '" + id
-                    + "': an item has no number" + (by == null ? "" : " in '" + by + "'") + ": " + item
-                    + "; set 'by:' to the field to rank by");
+            throw new StoaException(
+                    FailureCode.BAD_INPUT,
+                    "pipeline '" + values.pipeline() + "', stage '" + id
+                            + "': an item has no number" + (by == null ? "" : " in '" + by + "'") + ": " + item
+                            + "; set 'by:' to the field to rank by");
         }
     }
 }

@@ -24,8 +24,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class YamlNodes {
 
-    private YamlNodes() {
-    }
+    private YamlNodes() {}
 
     /**
      * @param file the file, relative to etc/
@@ -41,8 +40,11 @@ final class YamlNodes {
             root = new Yaml(options).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            errors.add(new PipelineError(file, line, "", "is not valid YAML: " + e.getProblem()
-                    + "; check the indentation and quoting near this line"));
+            errors.add(new PipelineError(
+                    file,
+                    line,
+                    "",
+                    "is not valid YAML: " + e.getProblem() + "; check the indentation and quoting near this line"));
             return null;
         } catch (YAMLException e) {
             errors.add(new PipelineError(file, 0, "", "is not valid YAML: " + e.getMessage()));
@@ -58,8 +60,8 @@ final class YamlNodes {
     private static SpecNode convert(String file, Node node, String path, List<PipelineError> errors) {
         int line = node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
         if (node instanceof ScalarNode s) {
-            return new SpecNode.Scalar(file, line, path, s.getValue(),
-                    s.getScalarStyle() != DumperOptions.ScalarStyle.PLAIN);
+            return new SpecNode.Scalar(
+                    file, line, path, s.getValue(), s.getScalarStyle() != DumperOptions.ScalarStyle.PLAIN);
         }
         if (node instanceof SequenceNode seq) {
             List<SpecNode> items = new ArrayList<>();
@@ -72,17 +74,22 @@ final class YamlNodes {
         Map<String, SpecNode> entries = new LinkedHashMap<>();
         Map<String, Integer> lines = new java.util.HashMap<>();
         for (NodeTuple t : map.getValue()) {
-            int keyLine = t.getKeyNode().getStartMark() == null ? 0 : t.getKeyNode().getStartMark().getLine() + 1;
+            int keyLine = t.getKeyNode().getStartMark() == null
+                    ? 0
+                    : t.getKeyNode().getStartMark().getLine() + 1;
             if (!(t.getKeyNode() instanceof ScalarNode key)) {
-                errors.add(new PipelineError(file, keyLine, path, "has a key that is a list or mapping; keys are"
-                        + " names"));
+                errors.add(new PipelineError(
+                        file, keyLine, path, "has a key that is a list or mapping; keys are" + " names"));
                 continue;
             }
             String child = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
             Integer first = lines.putIfAbsent(key.getValue(), keyLine);
             if (first != null) {
-                errors.add(new PipelineError(file, keyLine, child, "is defined twice (first on line " + first
-                        + "); keep one, or give each its own name"));
+                errors.add(new PipelineError(
+                        file,
+                        keyLine,
+                        child,
+                        "is defined twice (first on line " + first + "); keep one, or give each its own name"));
                 continue;
             }
             // a mapping entry is located at its key: that is the line a reader looks for
@@ -94,7 +101,6 @@ final class YamlNodes {
 
     /** @return the node placed at {@code line} when it is a mapping (a stage starts at its key, not its body) */
     private static SpecNode at(SpecNode node, int line) {
-        return node instanceof SpecNode.Mapping m ? new SpecNode.Mapping(m.file(), line, m.path(), m.entries())
-                : node;
+        return node instanceof SpecNode.Mapping m ? new SpecNode.Mapping(m.file(), line, m.path(), m.entries()) : node;
     }
 }

@@ -48,10 +48,14 @@ class ImageDecodedOnceTest {
                     out.put("label", ((List<?>) request.get("labels")).get(1) + " " + image.width());
                     return out;
                 })
-                .serve("captioner", Image.class, image -> new Text("a " + image.width() + "x" + image.height()
-                        + " picture"))
-                .serve("ocr", Image.class, image -> new RecognizedText(List.of(new TextLine("STOP", 0.9, 0, 0,
-                        image.width(), 8))));
+                .serve(
+                        "captioner",
+                        Image.class,
+                        image -> new Text("a " + image.width() + "x" + image.height() + " picture"))
+                .serve(
+                        "ocr",
+                        Image.class,
+                        image -> new RecognizedText(List.of(new TextLine("STOP", 0.9, 0, 0, image.width(), 8))));
     }
 
     @AfterEach
@@ -67,12 +71,16 @@ class ImageDecodedOnceTest {
         PipelineParser.Result parsed = PipelineParser.parse("pipelines/vqa.yaml", "vqa", yaml, 5_000, 64);
         assertThat(parsed.errors()).isEmpty();
         PipelineService p = new PipelineService(vertx, parsed.definition(), services.targets());
-        return p.callAsync(request).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        return p.callAsync(request)
+                .toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
     }
 
     private static JsonObject request() {
         Image picture = new Image(24, 16, new byte[24 * 16 * 3]);
-        return new JsonObject().put("image", Base64.getEncoder().encodeToString(picture.encodePng()))
+        return new JsonObject()
+                .put("image", Base64.getEncoder().encodeToString(picture.encodePng()))
                 .put("question", "what is it?");
     }
 
@@ -83,8 +91,8 @@ class ImageDecodedOnceTest {
         long before = Image.decodeCount();
         JsonObject out = run(yaml, request());
         assertThat(Image.decodeCount() - before).isEqualTo(1);
-        assertThat(out.getString("text")).isEqualTo("scene: blue 24. count: two 24. caption: a 24x16 picture."
-                + " text: STOP. q: what is it?");
+        assertThat(out.getString("text"))
+                .isEqualTo("scene: blue 24. count: two 24. caption: a 24x16 picture." + " text: STOP. q: what is it?");
     }
 
     @Test
@@ -95,7 +103,7 @@ class ImageDecodedOnceTest {
         String undeclared = STAGES.replace("input: $input.image}", "with: {image: $input.image}}");
         JsonObject out = run("input: JsonObject\n" + undeclared, request());
         assertThat(Image.decodeCount() - before).isEqualTo(4);
-        assertThat(out.getString("text")).isEqualTo("scene: blue 24. count: two 24. caption: a 24x16 picture."
-                + " text: STOP. q: what is it?");
+        assertThat(out.getString("text"))
+                .isEqualTo("scene: blue 24. count: two 24. caption: a 24x16 picture." + " text: STOP. q: what is it?");
     }
 }

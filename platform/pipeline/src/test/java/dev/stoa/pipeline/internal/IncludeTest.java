@@ -10,12 +10,17 @@ import org.junit.jupiter.api.Test;
 class IncludeTest {
 
     private static PipelineParser.Result parse(String yaml, Map<String, String> folder) {
-        return PipelineParser.parse("pipelines/p.yaml", "p", yaml, new PipelineParser.Settings(30_000, 64,
-                StageKinds.builtIn(), folder::get));
+        return PipelineParser.parse(
+                "pipelines/p.yaml",
+                "p",
+                yaml,
+                new PipelineParser.Settings(30_000, 64, StageKinds.builtIn(), folder::get));
     }
 
     private static List<String> errors(String yaml, Map<String, String> folder) {
-        return parse(yaml, folder).errors().stream().map(PipelineError::toString).toList();
+        return parse(yaml, folder).errors().stream()
+                .map(PipelineError::toString)
+                .toList();
     }
 
     @Test
@@ -49,7 +54,8 @@ class IncludeTest {
                   count:
                     call: counter
                     tiemout: 5s
-                """))).containsExactly("pipelines/shared.stages.yaml:4: stages.count.tiemout: is not a known field;"
+                """)))
+                .containsExactly("pipelines/shared.stages.yaml:4: stages.count.tiemout: is not a known field;"
                         + " did you mean 'timeout'? (known: [call, description, input, maxInFlight, optional, retries,"
                         + " timeout, when, with])");
     }
@@ -65,19 +71,26 @@ class IncludeTest {
                 stages:
                   count: {call: counter, with: {image: $input.imgae}}
                 """)).definition();
-        assertThat(PipelineValidator.validate(p, id -> null).errors()).singleElement().asString()
+        assertThat(PipelineValidator.validate(p, id -> null).errors())
+                .singleElement()
+                .asString()
                 .startsWith("pipelines/shared.stages.yaml:2: stages.count: reads 'input.imgae', but 'input' is a"
                         + " JsonObject with fields [image]; did you mean 'image'?");
     }
 
     @Test
     void anIncludeCycleIsAnError() {
-        assertThat(errors("""
+        assertThat(errors(
+                        """
                 include: [a.stages.yaml]
                 stages:
                   say: {template: "x"}
-                """, Map.of("a.stages.yaml", "include: b.stages.yaml\nstages:\n  a: {template: a}\n",
-                "b.stages.yaml", "include: [a.stages.yaml]\nstages:\n  b: {template: b}\n")))
+                """,
+                        Map.of(
+                                "a.stages.yaml",
+                                "include: b.stages.yaml\nstages:\n  a: {template: a}\n",
+                                "b.stages.yaml",
+                                "include: [a.stages.yaml]\nstages:\n  b: {template: b}\n")))
                 .containsExactly("pipelines/b.stages.yaml:1: include: includes 'a.stages.yaml', which is a cycle:"
                         + " pipelines/a.stages.yaml -> pipelines/b.stages.yaml ->"
                         + " pipelines/a.stages.yaml; remove one of these includes");
@@ -102,13 +115,18 @@ class IncludeTest {
                   say: {template: "x"}
                 """, Map.of("other.yaml", "stages:\n  a: {template: a}\n")))
                 .satisfiesExactly(
-                        e -> assertThat(e).startsWith("pipelines/p.yaml:1: include: is 'other.yaml'; include a file of"
-                                + " shared stages in this folder, whose name ends in .stages.yaml"),
+                        e -> assertThat(e)
+                                .startsWith("pipelines/p.yaml:1: include: is 'other.yaml'; include a file of"
+                                        + " shared stages in this folder, whose name ends in .stages.yaml"),
                         e -> assertThat(e).contains("include: is '../x.stages.yaml'"),
-                        e -> assertThat(e).contains("include: names 'missing.stages.yaml', which is not in"
-                                + " pipelines/; create it or fix the name"));
-        assertThat(errors("include: [a.stages.yaml]\nstages:\n  s: {template: x}\n",
-                Map.of("a.stages.yaml", "input: Text\nstages:\n  a: {template: a}\n"))).singleElement().asString()
+                        e -> assertThat(e)
+                                .contains("include: names 'missing.stages.yaml', which is not in"
+                                        + " pipelines/; create it or fix the name"));
+        assertThat(errors(
+                        "include: [a.stages.yaml]\nstages:\n  s: {template: x}\n",
+                        Map.of("a.stages.yaml", "input: Text\nstages:\n  a: {template: a}\n")))
+                .singleElement()
+                .asString()
                 .startsWith("pipelines/a.stages.yaml:1: input: is not a known field");
     }
 }

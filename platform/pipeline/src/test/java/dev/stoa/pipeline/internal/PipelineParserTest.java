@@ -49,9 +49,12 @@ class PipelineParserTest {
         assertThat(caption.line()).isEqualTo(3);
         assertThat(p.stages().get("tags").reads()).containsExactly(new Ref("caption", List.of("words")));
         assertThat(p.stages().get("tags").calls().maxInFlight()).isEqualTo(4);
-        assertThat(p.stages().get("prompt").reads()).extracting(Ref::toString)
+        assertThat(p.stages().get("prompt").reads())
+                .extracting(Ref::toString)
                 .containsExactly("caption.text", "tags.items");
-        assertThat(p.stages().get("prompt").calls()).as("a template calls no service").isNull();
+        assertThat(p.stages().get("prompt").calls())
+                .as("a template calls no service")
+                .isNull();
         assertThat(p.stages().get("both").when().op()).isEqualTo(">");
         assertThat(p.output().source()).isEqualTo("both");
     }
@@ -63,14 +66,17 @@ class PipelineParserTest {
                   a:
                     call: x
                     tiemout: 5s
-                """)).containsExactly("pipelines/p.yaml:4: stages.a.tiemout: is not a known field; did you mean"
+                """))
+                .containsExactly("pipelines/p.yaml:4: stages.a.tiemout: is not a known field; did you mean"
                         + " 'timeout'? (known: [call, description, input, maxInFlight, optional, retries, timeout, when,"
                         + " with])");
     }
 
     @Test
     void brokenYamlNamesTheLine() {
-        assertThat(errors("stages:\n  a:\n    call: [x\n")).singleElement().asString()
+        assertThat(errors("stages:\n  a:\n    call: [x\n"))
+                .singleElement()
+                .asString()
                 .startsWith("pipelines/p.yaml:4: is not valid YAML");
     }
 
@@ -104,7 +110,10 @@ class PipelineParserTest {
                   a:
                     call: x
                     when: tags > 1
-                """)).singleElement().asString().contains(":4: stages.a.when: is 'tags > 1'; write '$stage.field'");
+                """))
+                .singleElement()
+                .asString()
+                .contains(":4: stages.a.when: is 'tags > 1'; write '$stage.field'");
     }
 
     @Test
@@ -112,13 +121,16 @@ class PipelineParserTest {
         assertThat(errors("""
                 stages:
                   a: {template: "x", with: {n: 1}, optional: maybe}
-                """)).anySatisfy(e -> assertThat(e).contains("stages.a.with: only 'call' stages take 'with'"))
+                """))
+                .anySatisfy(e -> assertThat(e).contains("stages.a.with: only 'call' stages take 'with'"))
                 .anySatisfy(e -> assertThat(e).contains("stages.a.optional: is 'maybe'; write true or false"));
         assertThat(errors("""
                 stages:
                   a: {template: "x", optional: true, by: score}
-                """)).anySatisfy(e -> assertThat(e).contains("stages.a.optional: applies only to stages that call a"
-                        + " service; a 'template' stage calls none"))
+                """))
+                .anySatisfy(e -> assertThat(e)
+                        .contains("stages.a.optional: applies only to stages that call a"
+                                + " service; a 'template' stage calls none"))
                 .anySatisfy(e -> assertThat(e).contains("stages.a.by: only 'top' stages take 'by'"));
         assertThat(errors("""
                 stages:
@@ -138,7 +150,9 @@ class PipelineParserTest {
 
     @Test
     void duplicateStageNameIsAnError() {
-        assertThat(errors("stages:\n  a: {call: x}\n  a: {call: y}\n")).singleElement().asString()
+        assertThat(errors("stages:\n  a: {call: x}\n  a: {call: y}\n"))
+                .singleElement()
+                .asString()
                 .contains("pipelines/p.yaml:3: stages.a: is defined twice (first on line 2)");
     }
 }

@@ -29,13 +29,17 @@ class PipelineServiceTest {
     void setUp() {
         vertx = Vertx.vertx();
         // shout: {"text": t} -> {"text": T}
-        vertx.eventBus().<JsonObject>consumer("stoa.service.shout",
-                m -> m.reply(new JsonObject().put("text", m.body().getString("text").toUpperCase())));
+        vertx.eventBus()
+                .<JsonObject>consumer(
+                        "stoa.service.shout",
+                        m -> m.reply(new JsonObject()
+                                .put("text", m.body().getString("text").toUpperCase())));
         // count: {"text": t} -> {"length": n, "words": [...]}
         vertx.eventBus().<JsonObject>consumer("stoa.service.count", m -> {
             String t = m.body().getString("text");
-            m.reply(new JsonObject().put("length", t.length()).put("words", new JsonArray(java.util.List.of(
-                    t.split(" ")))));
+            m.reply(new JsonObject()
+                    .put("length", t.length())
+                    .put("words", new JsonArray(java.util.List.of(t.split(" ")))));
         });
     }
 
@@ -47,9 +51,20 @@ class PipelineServiceTest {
     private PipelineService pipeline(String yaml) {
         PipelineParser.Result parsed = PipelineParser.parse("pipelines/t.yaml", "t", yaml, 2_000, 64);
         assertThat(parsed.errors()).isEmpty();
-        return new PipelineService(vertx, parsed.definition(), targets("shout", "stoa.service.shout", "count",
-                "stoa.service.count", "slow", "stoa.service.slow", "flaky", "stoa.service.flaky", "broken",
-                "stoa.service.broken"));
+        return new PipelineService(
+                vertx,
+                parsed.definition(),
+                targets(
+                        "shout",
+                        "stoa.service.shout",
+                        "count",
+                        "stoa.service.count",
+                        "slow",
+                        "stoa.service.slow",
+                        "flaky",
+                        "stoa.service.flaky",
+                        "broken",
+                        "stoa.service.broken"));
     }
 
     /** Services that take JSON, as the plain consumers here do: id, address, id, address, ... */
@@ -62,7 +77,10 @@ class PipelineServiceTest {
     }
 
     private static JsonObject run(PipelineService p, JsonObject input) {
-        return p.callAsync(input).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        return p.callAsync(input)
+                .toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
     }
 
     @Test
@@ -86,8 +104,8 @@ class PipelineServiceTest {
         for (String id : new String[] {"a", "b"}) {
             vertx.eventBus().<JsonObject>consumer("stoa.service." + id, m -> {
                 bothCalled.countDown();
-                vertx.executeBlocking(() -> bothCalled.await(5, TimeUnit.SECONDS)).onSuccess(ok ->
-                        m.reply(new JsonObject().put("text", id + ok)));
+                vertx.executeBlocking(() -> bothCalled.await(5, TimeUnit.SECONDS))
+                        .onSuccess(ok -> m.reply(new JsonObject().put("text", id + ok)));
             });
         }
         PipelineParser.Result parsed = PipelineParser.parse("pipelines/t.yaml", "t", """
@@ -96,8 +114,8 @@ class PipelineServiceTest {
                   b: {call: b}
                   both: {merge: [$a, $b]}
                 """, 10_000, 64);
-        PipelineService p = new PipelineService(vertx, parsed.definition(),
-                targets("a", "stoa.service.a", "b", "stoa.service.b"));
+        PipelineService p =
+                new PipelineService(vertx, parsed.definition(), targets("a", "stoa.service.a", "b", "stoa.service.b"));
         JsonObject out = run(p, new JsonObject());
         assertThat(out.getJsonObject("a").getString("text")).isEqualTo("atrue");
         assertThat(out.getJsonObject("b").getString("text")).isEqualTo("btrue");
@@ -130,10 +148,22 @@ class PipelineServiceTest {
 
     @Test
     void topKeepsTheHighestRankedItems() {
-        vertx.eventBus().<JsonObject>consumer("stoa.service.scores", m -> m.reply(new JsonObject().put("items",
-                new JsonArray().add(new JsonObject().put("label", "cat").put("score", 0.2))
-                        .add(new JsonObject().put("label", "dog").put("score", 0.7))
-                        .add(new JsonObject().put("label", "cow").put("score", 0.1)))));
+        vertx.eventBus()
+                .<JsonObject>consumer(
+                        "stoa.service.scores",
+                        m -> m.reply(new JsonObject()
+                                .put(
+                                        "items",
+                                        new JsonArray()
+                                                .add(new JsonObject()
+                                                        .put("label", "cat")
+                                                        .put("score", 0.2))
+                                                .add(new JsonObject()
+                                                        .put("label", "dog")
+                                                        .put("score", 0.7))
+                                                .add(new JsonObject()
+                                                        .put("label", "cow")
+                                                        .put("score", 0.1)))));
         PipelineParser.Result parsed = PipelineParser.parse("pipelines/t.yaml", "t", """
                 stages:
                   scores: {call: scores}
@@ -153,7 +183,8 @@ class PipelineServiceTest {
                   stats: {call: count}
                   best: {top: 1, input: $stats.words}
                 """);
-        assertThatThrownBy(() -> run(p, new JsonObject().put("text", "a b"))).cause()
+        assertThatThrownBy(() -> run(p, new JsonObject().put("text", "a b")))
+                .cause()
                 .isInstanceOfSatisfying(StoaException.class, e -> {
                     assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT);
                     assertThat(e.getMessage()).contains("stage 'best'").contains("set 'by:'");
@@ -178,15 +209,17 @@ class PipelineServiceTest {
 
     @Test
     void failingStageKeepsItsCodeAndNamesStageAndService() {
-        vertx.eventBus().<JsonObject>consumer("stoa.service.broken",
-                m -> m.fail(FailureCode.BAD_INPUT.code(), "'text': too long"));
+        vertx.eventBus()
+                .<JsonObject>consumer(
+                        "stoa.service.broken", m -> m.fail(FailureCode.BAD_INPUT.code(), "'text': too long"));
         PipelineService p = pipeline("""
                 stages:
                   b: {call: broken}
                 """);
         assertThatThrownBy(() -> run(p, new JsonObject().put("text", "x")))
                 .isInstanceOf(CompletionException.class)
-                .cause().isInstanceOfSatisfying(StoaException.class, e -> {
+                .cause()
+                .isInstanceOfSatisfying(StoaException.class, e -> {
                     assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT);
                     assertThat(e.getMessage()).contains("pipeline 't', stage 'b' (service 'broken'): 'text': too long");
                 });
@@ -194,17 +227,21 @@ class PipelineServiceTest {
 
     @Test
     void inFlightBoundFailsFastWithOverloaded() {
-        vertx.eventBus().<JsonObject>consumer("stoa.service.slow", m -> vertx.setTimer(300,
-                t -> m.reply(new JsonObject().put("text", "done"))));
+        vertx.eventBus()
+                .<JsonObject>consumer(
+                        "stoa.service.slow",
+                        m -> vertx.setTimer(300, t -> m.reply(new JsonObject().put("text", "done"))));
         PipelineService p = pipeline("""
                 stages:
                   s: {call: slow, maxInFlight: 1}
                 """);
         var first = p.callAsync(new JsonObject().put("text", "1")).toCompletableFuture();
-        assertThatThrownBy(() -> run(p, new JsonObject().put("text", "2"))).cause()
-                .isInstanceOfSatisfying(StoaException.class,
-                        e -> assertThat(e.code()).isEqualTo(FailureCode.OVERLOADED));
-        assertThat(first.orTimeout(5, TimeUnit.SECONDS).join().getString("text")).isEqualTo("done");
+        assertThatThrownBy(() -> run(p, new JsonObject().put("text", "2")))
+                .cause()
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.OVERLOADED));
+        assertThat(first.orTimeout(5, TimeUnit.SECONDS).join().getString("text"))
+                .isEqualTo("done");
     }
 
     @Test
@@ -216,13 +253,15 @@ class PipelineServiceTest {
                 """);
         JsonObject out = run(p, new JsonObject().put("text", "x").put("_trace", true));
         JsonArray stages = out.getJsonObject("_trace").getJsonArray("stages");
-        assertThat(stages.stream().map(o -> ((JsonObject) o).getString("stage") + "=" + ((JsonObject) o)
-                .getString("outcome"))).containsExactlyInAnyOrder("loud=ok", "skipped=skipped");
+        assertThat(stages.stream()
+                        .map(o -> ((JsonObject) o).getString("stage") + "=" + ((JsonObject) o).getString("outcome")))
+                .containsExactlyInAnyOrder("loud=ok", "skipped=skipped");
     }
 
     @Test
     void withAddsLiteralsAndReferencesToTheRequest() {
-        vertx.eventBus().<JsonObject>consumer("stoa.service.echo", m -> m.reply(m.body().copy()));
+        vertx.eventBus()
+                .<JsonObject>consumer("stoa.service.echo", m -> m.reply(m.body().copy()));
         PipelineParser.Result parsed = PipelineParser.parse("pipelines/t.yaml", "t", """
                 stages:
                   loud: {call: shout}
@@ -233,8 +272,8 @@ class PipelineServiceTest {
                   both: {merge: [$ask, $labelled]}
                 """, 2_000, 64);
         assertThat(parsed.errors()).isEmpty();
-        PipelineService p = new PipelineService(vertx, parsed.definition(),
-                targets("shout", "stoa.service.shout", "echo", "stoa.service.echo"));
+        PipelineService p = new PipelineService(
+                vertx, parsed.definition(), targets("shout", "stoa.service.shout", "echo", "stoa.service.echo"));
         JsonObject out = run(p, new JsonObject().put("text", "hi"));
         // without 'input:' the 'with' fields are the whole request
         assertThat(out.getJsonObject("ask").getMap()).containsOnlyKeys("prompt", "max_tokens", "labels", "greedy");
@@ -264,12 +303,15 @@ class PipelineServiceTest {
         JsonObject out = run(p, new JsonObject().put("text", "hi").put("_trace", true));
         assertThat(out.getString("text")).isEqualTo("HI reads []");
         assertThat(out.getJsonObject("_trace").getJsonArray("stages").stream()
-                .map(o -> (JsonObject) o).filter(o -> o.getString("stage").equals("ocr"))
-                .map(o -> o.getString("outcome"))).containsExactly("skipped");
+                        .map(o -> (JsonObject) o)
+                        .filter(o -> o.getString("stage").equals("ocr"))
+                        .map(o -> o.getString("outcome")))
+                .containsExactly("skipped");
         // with its service present the same stage runs
         vertx.eventBus().<JsonObject>consumer("stoa.service.ocr", m -> m.reply(new JsonObject().put("text", "STOP")));
-        PipelineService withOcr = new PipelineService(vertx, parsed.definition(),
-                targets("shout", "stoa.service.shout", "ocr-paddle", "stoa.service.ocr"));
-        assertThat(run(withOcr, new JsonObject().put("text", "hi")).getString("text")).isEqualTo("HI reads [STOP]");
+        PipelineService withOcr = new PipelineService(
+                vertx, parsed.definition(), targets("shout", "stoa.service.shout", "ocr-paddle", "stoa.service.ocr"));
+        assertThat(run(withOcr, new JsonObject().put("text", "hi")).getString("text"))
+                .isEqualTo("HI reads [STOP]");
     }
 }

@@ -54,7 +54,10 @@ class PipelineValidatorTest {
                   loud:
                     call: shout
                     input: $vector
-                """)).singleElement().asString().isEqualTo("pipelines/p.yaml:5: stages.loud.input: '$vector' is an"
+                """))
+                .singleElement()
+                .asString()
+                .isEqualTo("pipelines/p.yaml:5: stages.loud.input: '$vector' is an"
                         + " Embedding but service 'shout' takes a Text; wire it to a stage that produces a Text (a"
                         + " template produces Text)");
     }
@@ -65,7 +68,10 @@ class PipelineValidatorTest {
                 stages:
                   caption: {call: shout}
                   prompt: {template: "{{captoin.text}}"}
-                """)).singleElement().asString().contains(":3: stages.prompt: reads 'captoin', which is neither"
+                """))
+                .singleElement()
+                .asString()
+                .contains(":3: stages.prompt: reads 'captoin', which is neither"
                         + " 'input' nor a stage; did you mean 'caption'?");
     }
 
@@ -76,8 +82,10 @@ class PipelineValidatorTest {
                 stages:
                   loud: {call: shout}
                   prompt: {template: "{{loud.label}}"}
-                """)).singleElement().asString().contains("reads 'loud.label', but 'loud' is a Text with fields"
-                        + " [text]");
+                """))
+                .singleElement()
+                .asString()
+                .contains("reads 'loud.label', but 'loud' is a Text with fields" + " [text]");
     }
 
     @Test
@@ -126,7 +134,10 @@ class PipelineValidatorTest {
                 input: Text
                 stages:
                   ask: {call: llm, with: {prompt: $input.text, max_tokns: 8}}
-                """)).singleElement().asString().isEqualTo("pipelines/p.yaml:3: stages.ask.with.max_tokns: service"
+                """))
+                .singleElement()
+                .asString()
+                .isEqualTo("pipelines/p.yaml:3: stages.ask.with.max_tokns: service"
                         + " 'llm' takes a GenerationRequest, which has no field 'max_tokns'; did you mean"
                         + " 'max_tokens'? (fields: [beam_size, max_tokens, prompt, seed, stop, temperature, text, top_k,"
                         + " top_p])");
@@ -138,7 +149,10 @@ class PipelineValidatorTest {
                 input: {image: Image, question: String}
                 stages:
                   caption: {call: captioner, with: {image: $input.question}}
-                """)).singleElement().asString().contains("stages.caption.with.image: '$input.question' is a String"
+                """))
+                .singleElement()
+                .asString()
+                .contains("stages.caption.with.image: '$input.question' is a String"
                         + " but service 'captioner' reads an Image there");
         assertThat(errors("""
                 input: {image: Image, question: String}
@@ -155,11 +169,21 @@ class PipelineValidatorTest {
                 input: {image: Image, question: String}
                 stages:
                   caption: {call: captioner, input: $input.imgae}
-                """)).singleElement().asString().contains("reads 'input.imgae', but 'input' is a JsonObject with"
+                """))
+                .singleElement()
+                .asString()
+                .contains("reads 'input.imgae', but 'input' is a JsonObject with"
                         + " fields [image, question]; did you mean 'image'?");
-        assertThat(PipelineParser.parse("pipelines/p.yaml", "p", "input: {image: Picture}\nstages:\n  a: {template: x}\n",
-                30_000, 64).errors()).singleElement().asString().contains("input.image: is 'Picture'; use one of"
-                        + " [Boolean, Image, List, Number, Object, String]");
+        assertThat(PipelineParser.parse(
+                                "pipelines/p.yaml",
+                                "p",
+                                "input: {image: Picture}\nstages:\n  a: {template: x}\n",
+                                30_000,
+                                64)
+                        .errors())
+                .singleElement()
+                .asString()
+                .contains("input.image: is 'Picture'; use one of" + " [Boolean, Image, List, Number, Object, String]");
     }
 
     @Test
@@ -171,11 +195,12 @@ class PipelineValidatorTest {
                   say: {template: "{{tags.label}}"}
                 """);
         assertThat(r.errors()).isEmpty();
-        assertThat(r.notes()).containsExactly(
-                "stages.tags: service 'zero-shot' takes Map and publishes no schema: what the stage sends it is"
-                        + " checked by the service, at the first request",
-                "stages.say: reads '$tags.label' from service 'zero-shot', which answers JSON without a schema:"
-                        + " 'label' is checked only when it answers");
+        assertThat(r.notes())
+                .containsExactly(
+                        "stages.tags: service 'zero-shot' takes Map and publishes no schema: what the stage sends it is"
+                                + " checked by the service, at the first request",
+                        "stages.say: reads '$tags.label' from service 'zero-shot', which answers JSON without a schema:"
+                                + " 'label' is checked only when it answers");
     }
 
     @Test
@@ -186,7 +211,10 @@ class PipelineValidatorTest {
                   loud: {call: shout}
                   both: {merge: [$loud.text, $input]}
                   say: {template: "{{both.txet}}"}
-                """)).singleElement().asString().contains("reads 'both.txet', but 'both' is a JsonObject with fields"
+                """))
+                .singleElement()
+                .asString()
+                .contains("reads 'both.txet', but 'both' is a JsonObject with fields"
                         + " [input, text]; did you mean 'text'?");
     }
 
@@ -201,13 +229,15 @@ class PipelineValidatorTest {
         PipelineValidator.Schema schema = new PipelineValidator.Schema(
                 ServiceSchema.parse("image:Image, labels:List?, templates:List?"),
                 ServiceSchema.parse(new String[] {"label:String", "scores:JsonObject"}));
-        PipelineValidator.Result r = PipelineValidator.validate(parsed.definition(), SERVICES::get,
-                id -> id.equals("zero-shot") ? schema : null);
-        assertThat(r.errors()).extracting(PipelineError::toString).containsExactly(
-                "pipelines/p.yaml:3: stages.tags.with.labelz: service 'zero-shot' takes a JsonObject, which has no"
-                        + " field 'labelz'; did you mean 'labels'? (fields: [image, labels, templates])",
-                "pipelines/p.yaml:4: stages.say: reads 'tags.lable', but 'tags' is a JsonObject with fields [label,"
-                        + " scores]; did you mean 'label'?");
+        PipelineValidator.Result r = PipelineValidator.validate(
+                parsed.definition(), SERVICES::get, id -> id.equals("zero-shot") ? schema : null);
+        assertThat(r.errors())
+                .extracting(PipelineError::toString)
+                .containsExactly(
+                        "pipelines/p.yaml:3: stages.tags.with.labelz: service 'zero-shot' takes a JsonObject, which has no"
+                                + " field 'labelz'; did you mean 'labels'? (fields: [image, labels, templates])",
+                        "pipelines/p.yaml:4: stages.say: reads 'tags.lable', but 'tags' is a JsonObject with fields [label,"
+                                + " scores]; did you mean 'label'?");
         assertThat(r.notes()).as("nothing left unchecked").isEmpty();
     }
 }

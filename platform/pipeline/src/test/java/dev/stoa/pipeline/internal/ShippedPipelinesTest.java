@@ -27,14 +27,19 @@ class ShippedPipelinesTest {
             Map.entry("shout", PipelineValidatorTest.service("shout", "Text", "Text")),
             Map.entry("all-minilm-l6-v2", PipelineValidatorTest.service("all-minilm-l6-v2", "Text", "Embedding")),
             Map.entry("ocr-paddle", PipelineValidatorTest.service("ocr-paddle", "Image", "RecognizedText")),
-            Map.entry("vectors.texts.query", PipelineValidatorTest.service("vectors.texts.query", "JsonObject", "JsonObject")),
+            Map.entry(
+                    "vectors.texts.query",
+                    PipelineValidatorTest.service("vectors.texts.query", "JsonObject", "JsonObject")),
             Map.entry("ocr.index", PipelineValidatorTest.service("ocr.index", "JsonObject", "JsonObject")),
             Map.entry("ocr.search", PipelineValidatorTest.service("ocr.search", "JsonObject", "JsonObject")),
             Map.entry("images.search", PipelineValidatorTest.service("images.search", "JsonObject", "JsonObject")),
             Map.entry("clip-tiny-zero-shot", PipelineValidatorTest.service("clip-tiny-zero-shot", "Map", "Map")),
-            Map.entry("clip-tiny-scenes-zero-shot", PipelineValidatorTest.service("clip-tiny-scenes-zero-shot", "Map", "Map")),
+            Map.entry(
+                    "clip-tiny-scenes-zero-shot",
+                    PipelineValidatorTest.service("clip-tiny-scenes-zero-shot", "Map", "Map")),
             Map.entry("clipcap-scenes", PipelineValidatorTest.service("clipcap-scenes", "Image", "Text")),
-            Map.entry("gpt-scene-qa", PipelineValidatorTest.service("gpt-scene-qa", "GenerationRequest", "Generation")));
+            Map.entry(
+                    "gpt-scene-qa", PipelineValidatorTest.service("gpt-scene-qa", "GenerationRequest", "Generation")));
 
     /** Reads a file of the shipped folder by name, as the registry does for {@code include:}. */
     static String shippedFile(String name) {
@@ -48,27 +53,44 @@ class ShippedPipelinesTest {
 
     static PipelineParser.Result parse(Path file) throws IOException {
         String name = file.getFileName().toString().replace(".yaml", "");
-        return PipelineParser.parse("pipelines/" + file.getFileName(), name, Files.readString(file),
+        return PipelineParser.parse(
+                "pipelines/" + file.getFileName(),
+                name,
+                Files.readString(file),
                 new PipelineParser.Settings(30_000, 64, StageKinds.builtIn(), ShippedPipelinesTest::shippedFile));
     }
 
     private static List<Path> pipelines(Path folder) throws IOException {
         try (Stream<Path> all = Files.list(folder)) {
             return all.filter(f -> f.toString().endsWith(".yaml"))
-                    .filter(f -> !f.toString().endsWith(PipelineParser.STAGE_FILE_SUFFIX)).sorted().toList();
+                    .filter(f -> !f.toString().endsWith(PipelineParser.STAGE_FILE_SUFFIX))
+                    .sorted()
+                    .toList();
         }
     }
 
     @Test
     void everyShippedPipelineIsValidAndNeedsOnlyKnownServices() throws Exception {
         List<Path> files = pipelines(SHIPPED);
-        assertThat(files).extracting(f -> f.getFileName().toString())
-                .containsExactly("image-search.yaml", "ocr-index.yaml", "ocr-search.yaml", "semantic-search.yaml",
-                        "shout-chorus.yaml", "socratic-vqa.yaml", "zero-shot.yaml");
+        assertThat(files)
+                .extracting(f -> f.getFileName().toString())
+                .containsExactly(
+                        "image-search.yaml",
+                        "ocr-index.yaml",
+                        "ocr-search.yaml",
+                        "semantic-search.yaml",
+                        "shout-chorus.yaml",
+                        "socratic-vqa.yaml",
+                        "zero-shot.yaml");
         List<Path> lab = pipelines(VQA_EXAMPLES);
-        assertThat(lab).extracting(f -> f.getFileName().toString()).containsExactly(
-                "socratic-vqa-count-clip-tiny.yaml", "socratic-vqa-few-shot.yaml", "socratic-vqa-no-caption.yaml",
-                "socratic-vqa-no-ocr.yaml", "socratic-vqa-question-only.yaml");
+        assertThat(lab)
+                .extracting(f -> f.getFileName().toString())
+                .containsExactly(
+                        "socratic-vqa-count-clip-tiny.yaml",
+                        "socratic-vqa-few-shot.yaml",
+                        "socratic-vqa-no-caption.yaml",
+                        "socratic-vqa-no-ocr.yaml",
+                        "socratic-vqa-question-only.yaml");
         for (Path f : Stream.concat(files.stream(), lab.stream()).toList()) {
             PipelineParser.Result parsed = parse(f);
             assertThat(parsed.errors()).as(f.toString()).isEmpty();
@@ -84,8 +106,8 @@ class ShippedPipelinesTest {
             assertThat(parse(SHIPPED.resolve(name)).definition().includes())
                     .containsExactly("pipelines/socratic-count.stages.yaml");
         }
-        for (String name : List.of("socratic-vqa-no-caption.yaml", "socratic-vqa-no-ocr.yaml",
-                "socratic-vqa-few-shot.yaml")) {
+        for (String name :
+                List.of("socratic-vqa-no-caption.yaml", "socratic-vqa-no-ocr.yaml", "socratic-vqa-few-shot.yaml")) {
             PipelineDefinition p = parse(VQA_EXAMPLES.resolve(name)).definition();
             assertThat(p.includes()).as(name).containsExactly("pipelines/socratic-count.stages.yaml");
             assertThat(p.stages().get("count").file()).isEqualTo("pipelines/socratic-count.stages.yaml");

@@ -33,13 +33,37 @@ class SocraticVqaPromptTest {
 
     private static final String SCENE = "scene: red circle. count: two. caption: two red circles with the text"
             + " \"STOP\". text: STOP.\nq: What colour is the shape?\na:";
-    private static final List<String> COUNT_TEMPLATES = List.of("{} red circles", "{} red squares",
-            "{} red triangles", "{} red stars", "{} red crosses", "{} green circles", "{} green squares",
-            "{} green triangles", "{} green stars", "{} green crosses", "{} blue circles", "{} blue squares",
-            "{} blue triangles", "{} blue stars", "{} blue crosses", "{} yellow circles", "{} yellow squares",
-            "{} yellow triangles", "{} yellow stars", "{} yellow crosses", "{} purple circles", "{} purple squares",
-            "{} purple triangles", "{} purple stars", "{} purple crosses", "{} orange circles", "{} orange squares",
-            "{} orange triangles", "{} orange stars", "{} orange crosses");
+    private static final List<String> COUNT_TEMPLATES = List.of(
+            "{} red circles",
+            "{} red squares",
+            "{} red triangles",
+            "{} red stars",
+            "{} red crosses",
+            "{} green circles",
+            "{} green squares",
+            "{} green triangles",
+            "{} green stars",
+            "{} green crosses",
+            "{} blue circles",
+            "{} blue squares",
+            "{} blue triangles",
+            "{} blue stars",
+            "{} blue crosses",
+            "{} yellow circles",
+            "{} yellow squares",
+            "{} yellow triangles",
+            "{} yellow stars",
+            "{} yellow crosses",
+            "{} purple circles",
+            "{} purple squares",
+            "{} purple triangles",
+            "{} purple stars",
+            "{} purple crosses",
+            "{} orange circles",
+            "{} orange squares",
+            "{} orange triangles",
+            "{} orange stars",
+            "{} orange crosses");
 
     private Vertx vertx;
     private StandInServices services;
@@ -66,8 +90,10 @@ class SocraticVqaPromptTest {
                     return new LinkedHashMap<>(Map.of("label", "three"));
                 })
                 .serve("clipcap-scenes", Image.class, image -> new Text("two red circles with the text \"STOP\""))
-                .serve("ocr-paddle", Image.class, image -> new RecognizedText(List.of(new TextLine("STOP", 0.98, 10,
-                        4, 40, 12))))
+                .serve(
+                        "ocr-paddle",
+                        Image.class,
+                        image -> new RecognizedText(List.of(new TextLine("STOP", 0.98, 10, 4, 40, 12))))
                 .serve("gpt-scene-qa", GenerationRequest.class, request -> {
                     seen.put("prompt", request.prompt());
                     seen.put("options", request.options());
@@ -85,9 +111,13 @@ class SocraticVqaPromptTest {
         assertThat(parsed.errors()).isEmpty();
         PipelineService p = new PipelineService(vertx, parsed.definition(), services.targets());
         Image scene = new Image(32, 32, new byte[32 * 32 * 3]);
-        JsonObject request = new JsonObject().put("image", Base64.getEncoder().encodeToString(scene.encodePng()))
+        JsonObject request = new JsonObject()
+                .put("image", Base64.getEncoder().encodeToString(scene.encodePng()))
                 .put("question", "What colour is the shape?");
-        return p.callAsync(request).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        return p.callAsync(request)
+                .toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
     }
 
     @Test
@@ -95,7 +125,9 @@ class SocraticVqaPromptTest {
         ask(ShippedPipelinesTest.SHIPPED.resolve("socratic-vqa.yaml")); // warm
         long before = Image.decodeCount();
         JsonObject answer = ask(ShippedPipelinesTest.SHIPPED.resolve("socratic-vqa.yaml"));
-        assertThat(Image.decodeCount() - before).as("decodes of the request's image").isEqualTo(1);
+        assertThat(Image.decodeCount() - before)
+                .as("decodes of the request's image")
+                .isEqualTo(1);
         assertThat(seen.get("prompt")).isEqualTo(SCENE);
         assertThat(answer.getString("text")).isEqualTo(" red");
         assertThat(answer.getString("finish_reason")).isEqualTo("stop");
@@ -110,21 +142,22 @@ class SocraticVqaPromptTest {
     void theAblationsWriteTheirSamePrompts() throws Exception {
         Path lab = ShippedPipelinesTest.VQA_EXAMPLES;
         ask(lab.resolve("socratic-vqa-no-caption.yaml"));
-        assertThat(seen.get("prompt")).isEqualTo(SCENE.replace("caption: two red circles with the text \"STOP\".",
-                "caption: ."));
+        assertThat(seen.get("prompt"))
+                .isEqualTo(SCENE.replace("caption: two red circles with the text \"STOP\".", "caption: ."));
         ask(lab.resolve("socratic-vqa-no-ocr.yaml"));
         assertThat(seen.get("prompt")).isEqualTo(SCENE.replace("text: STOP.", "text: ."));
         ask(lab.resolve("socratic-vqa-question-only.yaml"));
-        assertThat(seen.get("prompt")).isEqualTo("scene: . count: . caption: . text: .\nq: What colour is the"
-                + " shape?\na:");
+        assertThat(seen.get("prompt"))
+                .isEqualTo("scene: . count: . caption: . text: .\nq: What colour is the" + " shape?\na:");
         ask(lab.resolve("socratic-vqa-count-clip-tiny.yaml"));
         assertThat(seen.get("prompt")).isEqualTo(SCENE.replace("count: two.", "count: three."));
         @SuppressWarnings("unchecked")
         Map<String, Object> tiny = (Map<String, Object>) seen.get("count-clip-tiny");
         assertThat(tiny.get("templates")).isEqualTo(List.of("{} shapes", "a photo of {} shapes."));
         ask(lab.resolve("socratic-vqa-few-shot.yaml"));
-        assertThat(seen.get("prompt")).isEqualTo("scene: blue square. count: three. caption: three blue squares and"
-                + " the word CAT. text: CAT.\nq: How many shapes are there?\na: three\nscene: yellow star. count:"
-                + " one. caption: a yellow star. text: .\nq: What colour is the shape?\na: yellow\n" + SCENE);
+        assertThat(seen.get("prompt"))
+                .isEqualTo("scene: blue square. count: three. caption: three blue squares and"
+                        + " the word CAT. text: CAT.\nq: How many shapes are there?\na: three\nscene: yellow star. count:"
+                        + " one. caption: a yellow star. text: .\nq: What colour is the shape?\na: yellow\n" + SCENE);
     }
 }

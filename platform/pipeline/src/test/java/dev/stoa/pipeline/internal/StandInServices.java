@@ -43,8 +43,10 @@ final class StandInServices {
                 m.fail(500, e.toString());
                 return;
             }
-            m.reply(json ? Payloads.toJson(out) : out instanceof Map map && !(out instanceof JsonObject)
-                    ? new JsonObject(map) : out);
+            m.reply(
+                    json
+                            ? Payloads.toJson(out)
+                            : out instanceof Map map && !(out instanceof JsonObject) ? new JsonObject(map) : out);
         });
         targets.put(id, new PipelineService.Target(address, type.getSimpleName()));
         return this;

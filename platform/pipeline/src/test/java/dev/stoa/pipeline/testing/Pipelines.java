@@ -14,8 +14,7 @@ import java.util.Map;
  */
 public final class Pipelines {
 
-    private Pipelines() {
-    }
+    private Pipelines() {}
 
     /**
      * A pipeline whose services take and answer JSON, as plain event-bus consumers do.
@@ -26,8 +25,8 @@ public final class Pipelines {
      * @return the pipeline as a service (JSON in, JSON out)
      * @throws IllegalArgumentException listing the file's errors
      */
-    public static AsyncStoaService<JsonObject, JsonObject> service(Vertx vertx, String yaml,
-            Map<String, String> addresses) {
+    public static AsyncStoaService<JsonObject, JsonObject> service(
+            Vertx vertx, String yaml, Map<String, String> addresses) {
         Map<String, String> json = new LinkedHashMap<>();
         addresses.keySet().forEach(id -> json.put(id, "JsonObject"));
         return service(vertx, yaml, addresses, json);
@@ -44,11 +43,11 @@ public final class Pipelines {
      * @return the pipeline as a service (JSON in, JSON out)
      * @throws IllegalArgumentException listing the file's errors
      */
-    public static AsyncStoaService<JsonObject, JsonObject> service(Vertx vertx, String yaml,
-            Map<String, String> addresses, Map<String, String> inputTypes) {
+    public static AsyncStoaService<JsonObject, JsonObject> service(
+            Vertx vertx, String yaml, Map<String, String> addresses, Map<String, String> inputTypes) {
         Map<String, PipelineService.Target> targets = new LinkedHashMap<>();
-        addresses.forEach((id, address) -> targets.put(id, new PipelineService.Target(address,
-                inputTypes.getOrDefault(id, "JsonObject"))));
+        addresses.forEach((id, address) ->
+                targets.put(id, new PipelineService.Target(address, inputTypes.getOrDefault(id, "JsonObject"))));
         return PipelineService.fromYaml(vertx, "bench", yaml, targets, 30_000, 1_000_000);
     }
 }

@@ -25,14 +25,17 @@ final class ModelEntry {
     ProviderHandle provider;
     /** The versions in the store at the last scan. */
     SortedSet<Integer> published = new TreeSet<>();
+
     final TreeMap<Integer, LoadedVersion> loaded = new TreeMap<>();
     /** The version whose services answer the plain ids, or {@code null}. */
     LoadedVersion serving;
+
     final Map<Integer, Failure> failed = new TreeMap<>();
     /** Loaded explicitly, whatever the policy says. */
     final Set<Integer> pinned = new HashSet<>();
     /** Unloaded explicitly: the policy does not load them again. */
     final Set<Integer> unloaded = new HashSet<>();
+
     boolean unloadedAll;
     /** The untrained stand-ins of a shipped model with no trained version, else empty. */
     final List<ServiceRegistration<?>> standIns = new ArrayList<>();
@@ -102,12 +105,13 @@ final class ModelEntry {
         }
         if (published.isEmpty()) {
             Failure f = failed.get(0);
-            return f != null ? ModelStatus.failed("the shipped model: " + f.reason())
+            return f != null
+                    ? ModelStatus.failed("the shipped model: " + f.reason())
                     : ModelStatus.untrained(id, trainingFile);
         }
         if (desired.isEmpty()) {
-            return ModelStatus.gone(id + " was unloaded; load it again with POST /v1/models/" + id
-                    + "/load (management token)");
+            return ModelStatus.gone(
+                    id + " was unloaded; load it again with POST /v1/models/" + id + "/load (management token)");
         }
         return ModelStatus.loading("version " + desired.last());
     }
@@ -127,8 +131,10 @@ final class ModelEntry {
             } else if (desired.contains(v)) {
                 s = ModelStatus.loading("version " + v);
             } else {
-                s = ModelStatus.gone(unloaded.contains(v) || unloadedAll ? "unloaded"
-                        : "not selected by version policy '" + policy.spec() + "'");
+                s = ModelStatus.gone(
+                        unloaded.contains(v) || unloadedAll
+                                ? "unloaded"
+                                : "not selected by version policy '" + policy.spec() + "'");
             }
             List<String> ids = new ArrayList<>();
             if (l != null) {
@@ -141,8 +147,7 @@ final class ModelEntry {
             }
             versions.add(new ModelVersionInfo(v, s, l != null && l == serving, ids));
         }
-        return new ModelInfo(id, status, policy, versions, serviceIds,
-                provider == null ? null : provider.bundle());
+        return new ModelInfo(id, status, policy, versions, serviceIds, provider == null ? null : provider.bundle());
     }
 
     boolean idle() {

@@ -29,7 +29,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * ({@code ${stoa.home}/data/models}), and reports each model's status as {@code stoa_model_status} in
  * {@code /metrics}. A configuration change applies in place: nothing that still serves is withdrawn.
  */
-@Component(immediate = true, configurationPid = "dev.stoa.repository",
+@Component(
+        immediate = true,
+        configurationPid = "dev.stoa.repository",
         service = {ModelRepository.class, MetricsSource.class})
 @Designate(ocd = RepositoryConfig.class)
 public final class ModelRepositoryComponent implements ModelRepository, MetricsSource {
@@ -47,8 +49,7 @@ public final class ModelRepositoryComponent implements ModelRepository, MetricsS
     public ModelRepositoryComponent(BundleContext context, RepositoryConfig config) {
         String home = context.getProperty("stoa.home");
         Path root = Path.of(home == null ? "." : home).toAbsolutePath();
-        this.repository = new Repository(ModelStore.at(root.toString()), root, () -> trainer,
-                Settings.from(config));
+        this.repository = new Repository(ModelStore.at(root.toString()), root, () -> trainer, Settings.from(config));
         repository.start();
     }
 
@@ -65,7 +66,8 @@ public final class ModelRepositoryComponent implements ModelRepository, MetricsS
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addProvider(ModelProvider provider, ServiceReference<ModelProvider> reference) {
         BundleContext context = reference.getBundle().getBundleContext();
-        repository.addProvider(new ProviderHandle(provider, context, reference.getBundle().getSymbolicName()));
+        repository.addProvider(
+                new ProviderHandle(provider, context, reference.getBundle().getSymbolicName()));
     }
 
     void removeProvider(ModelProvider provider) {
@@ -106,7 +108,12 @@ public final class ModelRepositoryComponent implements ModelRepository, MetricsS
         out.describe("stoa_model_status", "gauge", "1 for the state each model is in, 0 for the others");
         for (ModelInfo m : all) {
             for (ModelState s : ModelState.values()) {
-                out.sample("stoa_model_status", m.status().state() == s ? 1 : 0, "model", m.id(), "state",
+                out.sample(
+                        "stoa_model_status",
+                        m.status().state() == s ? 1 : 0,
+                        "model",
+                        m.id(),
+                        "state",
                         s.name().toLowerCase(Locale.ROOT));
             }
         }

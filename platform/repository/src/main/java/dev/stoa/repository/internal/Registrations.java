@@ -16,8 +16,7 @@ import org.osgi.framework.ServiceRegistration;
  */
 final class Registrations {
 
-    private Registrations() {
-    }
+    private Registrations() {}
 
     /**
      * Registers every service of a loaded version.

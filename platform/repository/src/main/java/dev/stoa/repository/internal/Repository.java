@@ -23,8 +23,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -68,6 +68,7 @@ final class Repository implements AutoCloseable {
     private final Map<String, ModelEntry> entries = new TreeMap<>();
     /** Owned by the repository's thread. */
     private final List<ProviderHandle> providers = new ArrayList<>();
+
     private volatile Settings settings;
     private volatile Map<String, ModelInfo> snapshot = Map.of();
     private ScheduledFuture<?> poll;
@@ -122,7 +123,10 @@ final class Repository implements AutoCloseable {
      */
     void removeProvider(Object provider) {
         run(() -> {
-            ProviderHandle gone = providers.stream().filter(h -> h.provider() == provider).findFirst().orElse(null);
+            ProviderHandle gone = providers.stream()
+                    .filter(h -> h.provider() == provider)
+                    .findFirst()
+                    .orElse(null);
             if (gone == null) {
                 return null;
             }
@@ -165,13 +169,17 @@ final class Repository implements AutoCloseable {
             e.published = published(id);
             int v = version.isPresent() ? version.getAsInt() : e.published.isEmpty() ? -1 : e.published.last();
             if (!e.published.contains(v)) {
-                throw new StoaException(FailureCode.UNKNOWN_SERVICE, id + " has no published version "
-                        + (version.isPresent() ? Integer.toString(v) : "yet") + "; its versions are " + e.published
-                        + (e.published.isEmpty() ? " (" + status(e).message() + ")" : ""));
+                throw new StoaException(
+                        FailureCode.UNKNOWN_SERVICE,
+                        id + " has no published version "
+                                + (version.isPresent() ? Integer.toString(v) : "yet") + "; its versions are "
+                                + e.published
+                                + (e.published.isEmpty() ? " (" + status(e).message() + ")" : ""));
             }
             if (e.provider == null) {
-                throw new StoaException(FailureCode.UNAVAILABLE, id + ": " + e.goneReason + "; install the bundle"
-                        + " that serves it first");
+                throw new StoaException(
+                        FailureCode.UNAVAILABLE,
+                        id + ": " + e.goneReason + "; install the bundle" + " that serves it first");
             }
             e.pinned.add(v);
             e.unloaded.remove(v);
@@ -181,8 +189,9 @@ final class Repository implements AutoCloseable {
             publish();
             if (!e.loaded.containsKey(v)) {
                 Failure f = e.failed.get(v);
-                throw f != null ? f.toException(id, v) : new StoaException(FailureCode.INTERNAL, id + " version " + v
-                        + " did not load");
+                throw f != null
+                        ? f.toException(id, v)
+                        : new StoaException(FailureCode.INTERNAL, id + " version " + v + " did not load");
             }
             return withTraining(snapshot.get(id));
         });
@@ -194,8 +203,9 @@ final class Repository implements AutoCloseable {
             if (version.isPresent()) {
                 int v = version.getAsInt();
                 if (!e.published.contains(v) && !e.loaded.containsKey(v)) {
-                    throw new StoaException(FailureCode.UNKNOWN_SERVICE, id + " has no version " + v + "; its versions"
-                            + " are " + e.published);
+                    throw new StoaException(
+                            FailureCode.UNKNOWN_SERVICE,
+                            id + " has no version " + v + "; its versions" + " are " + e.published);
                 }
                 e.unloaded.add(v);
                 e.pinned.remove(v);
@@ -250,7 +260,8 @@ final class Repository implements AutoCloseable {
             ModelEntry e = entries.computeIfAbsent(id, ModelEntry::new);
             e.published = published(id);
             if (e.provider == null || !providers.contains(e.provider)) {
-                e.provider = providers.stream().filter(p -> p.offers(id)).findFirst().orElse(null);
+                e.provider =
+                        providers.stream().filter(p -> p.offers(id)).findFirst().orElse(null);
             }
             reconcile(e);
             if (e.idle()) {
@@ -303,7 +314,11 @@ final class Repository implements AutoCloseable {
                 // the swap: the new version's services first, then the old ones go (drained by the bus), then close
                 Registrations.register(e, next, false);
                 e.serving = next;
-                LOG.info("{}: version {} serves {}{}", e.id, next.number, next.serviceIds(),
+                LOG.info(
+                        "{}: version {} serves {}{}",
+                        e.id,
+                        next.number,
+                        next.serviceIds(),
                         old != null ? " (was version " + old.number + ")" : "");
             } else {
                 e.serving = null;
@@ -324,7 +339,7 @@ final class Repository implements AutoCloseable {
                 LoadedVersion.unregister(lv.versioned);
             }
         }
-        for (Iterator<LoadedVersion> it = e.loaded.values().iterator(); it.hasNext();) {
+        for (Iterator<LoadedVersion> it = e.loaded.values().iterator(); it.hasNext(); ) {
             LoadedVersion lv = it.next();
             if (!desired.contains(lv.number)) {
                 it.remove();
@@ -343,8 +358,10 @@ final class Repository implements AutoCloseable {
         publish();
         OpenedModel opened = null;
         try {
-            opened = e.provider.provider().open(new ModelSource(e.id, version, store.root().resolve(e.id)
-                    .resolve(Integer.toString(version))));
+            opened = e.provider
+                    .provider()
+                    .open(new ModelSource(
+                            e.id, version, store.root().resolve(e.id).resolve(Integer.toString(version))));
             if (settings.warmUp()) {
                 warmUp(opened);
             }
@@ -368,8 +385,7 @@ final class Repository implements AutoCloseable {
                 try {
                     ((StoaService) s.service()).call(s.warmUpInput());
                 } catch (RuntimeException e) {
-                    throw new StoaException(FailureCode.INTERNAL, "the warm-up call of " + s.id() + " failed: " + e,
-                            e);
+                    throw new StoaException(FailureCode.INTERNAL, "the warm-up call of " + s.id() + " failed: " + e, e);
                 }
             }
         }
@@ -410,11 +426,19 @@ final class Repository implements AutoCloseable {
         if (before == null || !before.reason().equals(f.reason())) {
             String what = version == 0 ? "the shipped model" : "version " + version;
             if (f.code() == FailureCode.INTERNAL) {
-                LOG.error("{}: {} could not be opened (tried again every {} ms)", e.id, what,
-                        settings.retryFailedMs(), t);
+                LOG.error(
+                        "{}: {} could not be opened (tried again every {} ms)",
+                        e.id,
+                        what,
+                        settings.retryFailedMs(),
+                        t);
             } else {
-                LOG.warn("{}: {} could not be opened (tried again every {} ms): {}", e.id, what,
-                        settings.retryFailedMs(), f.reason());
+                LOG.warn(
+                        "{}: {} could not be opened (tried again every {} ms): {}",
+                        e.id,
+                        what,
+                        settings.retryFailedMs(),
+                        f.reason());
             }
         }
     }
@@ -455,8 +479,10 @@ final class Repository implements AutoCloseable {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(store.root())) {
-            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(n -> n.matches("[a-z0-9][a-z0-9._-]{0,99}")).toList();
+            return dirs.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("[a-z0-9][a-z0-9._-]{0,99}"))
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -467,7 +493,9 @@ final class Repository implements AutoCloseable {
     /** The model's status now, as its stand-ins answer it. */
     private ModelStatus currentStatus(String id) {
         ModelInfo m = snapshot.get(id);
-        return m == null ? ModelStatus.gone(id + " is not in the repository") : withTraining(m).status();
+        return m == null
+                ? ModelStatus.gone(id + " is not in the repository")
+                : withTraining(m).status();
     }
 
     /** Turns {@code UNTRAINED} into {@code TRAINING} while a run that publishes the model is queued or running. */
@@ -488,8 +516,8 @@ final class Repository implements AutoCloseable {
         TrainingStatus s = run.get();
         // the file as etc/train names it when known; the run's own path (possibly absolute) otherwise
         String file = m.status().trainingFile() != null ? m.status().trainingFile() : s.file();
-        ModelStatus training = ModelStatus.training(m.id(), file, new TrainingProgress(s.id(), s.step(),
-                s.totalSteps(), s.etaSeconds()));
+        ModelStatus training = ModelStatus.training(
+                m.id(), file, new TrainingProgress(s.id(), s.step(), s.totalSteps(), s.etaSeconds()));
         return new ModelInfo(m.id(), training, m.policy(), m.versions(), m.services(), m.bundle());
     }
 
@@ -511,8 +539,10 @@ final class Repository implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StoaException(FailureCode.UNAVAILABLE, "interrupted while waiting for the model repository");
         } catch (TimeoutException e) {
-            throw new StoaException(FailureCode.TIMEOUT, "the model repository is still busy after " + WAIT_SECONDS
-                    + " s (opening a large model?); GET /v1/models shows what it is doing");
+            throw new StoaException(
+                    FailureCode.TIMEOUT,
+                    "the model repository is still busy after " + WAIT_SECONDS
+                            + " s (opening a large model?); GET /v1/models shows what it is doing");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;

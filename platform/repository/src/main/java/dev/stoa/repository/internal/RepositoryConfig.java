@@ -7,12 +7,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(name = "Stoa model repository")
 public @interface RepositoryConfig {
 
-    @AttributeDefinition(description = "Version policy of every model not named in policies: latest, latest:N, all"
-            + " or specific:N,M")
+    @AttributeDefinition(
+            description =
+                    "Version policy of every model not named in policies: latest, latest:N, all" + " or specific:N,M")
     String defaultPolicy() default "latest";
 
-    @AttributeDefinition(description = "Version policy per model, as model=policy entries separated by ';',"
-            + " e.g. clip-tiny=all; gpt-scene-qa=specific:1,3")
+    @AttributeDefinition(
+            description = "Version policy per model, as model=policy entries separated by ';',"
+                    + " e.g. clip-tiny=all; gpt-scene-qa=specific:1,3")
     String[] policies() default {};
 
     @AttributeDefinition(description = "How often the model store is scanned for new versions, in ms")
@@ -21,7 +23,7 @@ public @interface RepositoryConfig {
     @AttributeDefinition(description = "How long a version that failed to open waits before it is tried again, in ms")
     long retryFailedMs() default 10_000;
 
-    @AttributeDefinition(description = "Call each newly opened version once with its services' warm-up inputs"
-            + " before it serves")
+    @AttributeDefinition(
+            description = "Call each newly opened version once with its services' warm-up inputs" + " before it serves")
     boolean warmUp() default true;
 }

@@ -10,8 +10,7 @@ import java.util.Set;
 /** The OSGi service names a model's service is registered under: every interface of it that is a StoaService. */
 final class ServiceTypes {
 
-    private ServiceTypes() {
-    }
+    private ServiceTypes() {}
 
     /**
      * @param service a service object

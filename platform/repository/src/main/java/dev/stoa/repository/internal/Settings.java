@@ -15,14 +15,20 @@ import java.util.Map;
  * @param retryFailedMs how long a failed version waits before it is tried again
  * @param warmUp whether opened versions are called once before they serve
  */
-record Settings(VersionPolicy defaultPolicy, Map<String, VersionPolicy> policies, long pollMs, long retryFailedMs,
+record Settings(
+        VersionPolicy defaultPolicy,
+        Map<String, VersionPolicy> policies,
+        long pollMs,
+        long retryFailedMs,
         boolean warmUp) {
 
     Settings {
         policies = Map.copyOf(policies);
         if (pollMs < 50) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "pollMs is " + pollMs + " in etc/dev.stoa.repository.cfg;"
-                    + " use 50 or more (1000 is the default)");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "pollMs is " + pollMs + " in etc/dev.stoa.repository.cfg;"
+                            + " use 50 or more (1000 is the default)");
         }
     }
 
@@ -33,21 +39,29 @@ record Settings(VersionPolicy defaultPolicy, Map<String, VersionPolicy> policies
     static Settings from(RepositoryConfig config) {
         Map<String, VersionPolicy> policies = new HashMap<>();
         // a .cfg file writes the entries as one string, separated by ';' (a policy itself may hold commas)
-        for (String entry : java.util.Arrays.stream(config.policies()).flatMap(e -> java.util.Arrays.stream(
-                e.split(";"))).map(String::trim).toList()) {
+        for (String entry : java.util.Arrays.stream(config.policies())
+                .flatMap(e -> java.util.Arrays.stream(e.split(";")))
+                .map(String::trim)
+                .toList()) {
             if (entry.isBlank()) {
                 continue;
             }
             int eq = entry.indexOf('=');
             if (eq <= 0) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "policies entry '" + entry + "' in"
-                        + " etc/dev.stoa.repository.cfg: write model=policy entries separated by ';', e.g."
-                        + " clip-tiny=all; gpt-scene-qa=specific:1,3");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "policies entry '" + entry + "' in"
+                                + " etc/dev.stoa.repository.cfg: write model=policy entries separated by ';', e.g."
+                                + " clip-tiny=all; gpt-scene-qa=specific:1,3");
             }
             policies.put(entry.substring(0, eq).trim(), VersionPolicy.parse(entry.substring(eq + 1)));
         }
-        return new Settings(VersionPolicy.parse(config.defaultPolicy()), policies, config.pollMs(),
-                config.retryFailedMs(), config.warmUp());
+        return new Settings(
+                VersionPolicy.parse(config.defaultPolicy()),
+                policies,
+                config.pollMs(),
+                config.retryFailedMs(),
+                config.warmUp());
     }
 
     VersionPolicy policyOf(String modelId) {

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  */
 final class TrainingFiles {
 
-    private static final Pattern OUTPUT = Pattern.compile("(?m)^output:\\s*['\"]?([a-z0-9][a-z0-9._-]*)['\"]?\\s*(#.*)?$");
+    private static final Pattern OUTPUT =
+            Pattern.compile("(?m)^output:\\s*['\"]?([a-z0-9][a-z0-9._-]*)['\"]?\\s*(#.*)?$");
     private static final long REREAD_MS = 5_000;
 
     private final Path home;
@@ -52,7 +53,9 @@ final class TrainingFiles {
         }
         Map<String, String> out = new HashMap<>();
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> sorted = files.filter(f -> f.getFileName().toString().matches(".*\\.ya?ml")).sorted().toList();
+            List<Path> sorted = files.filter(f -> f.getFileName().toString().matches(".*\\.ya?ml"))
+                    .sorted()
+                    .toList();
             for (Path f : sorted) {
                 Matcher m = OUTPUT.matcher(Files.readString(f));
                 if (m.find()) {

@@ -41,7 +41,8 @@ final class UntrainedStandIn implements InvocationHandler {
         UntrainedStandIn handler = new UntrainedStandIn("untrained stand-in for " + serviceId, status);
         for (Class<?> type : types) {
             for (Method m : type.getMethods()) {
-                if (m.getParameterCount() == 0 && m.getDeclaringClass() != Object.class
+                if (m.getParameterCount() == 0
+                        && m.getDeclaringClass() != Object.class
                         && !handler.described.containsKey(m.getName())) {
                     try {
                         handler.described.put(m.getName(), m.invoke(real));
@@ -51,8 +52,8 @@ final class UntrainedStandIn implements InvocationHandler {
                 }
             }
         }
-        return (StoaService<?, ?>) Proxy.newProxyInstance(real.getClass().getClassLoader(),
-                types.toArray(Class<?>[]::new), handler);
+        return (StoaService<?, ?>)
+                Proxy.newProxyInstance(real.getClass().getClassLoader(), types.toArray(Class<?>[]::new), handler);
     }
 
     @Override

@@ -37,8 +37,9 @@ final class EchoModels implements ModelProvider {
     @Override
     public OpenedModel open(ModelSource source) {
         if (source.trained() && Files.exists(source.folder().resolve("broken"))) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "version " + source.version() + " holds a file"
-                    + " 'broken'; publish a good version");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "version " + source.version() + " holds a file" + " 'broken'; publish a good version");
         }
         int version = source.version();
         log.add("open " + version);
@@ -61,7 +62,10 @@ final class EchoModels implements ModelProvider {
                 return "v" + version + ":" + input;
             }
         };
-        return OpenedModel.of(List.of(ModelService.of(source.modelId() + "-say", "model", say)
-                .withProperty("echo.flavour", "plain").withWarmUp("warm-up")), () -> log.add("close " + version));
+        return OpenedModel.of(
+                List.of(ModelService.of(source.modelId() + "-say", "model", say)
+                        .withProperty("echo.flavour", "plain")
+                        .withWarmUp("warm-up")),
+                () -> log.add("close " + version));
     }
 }

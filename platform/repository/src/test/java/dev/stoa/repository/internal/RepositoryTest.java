@@ -30,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceEvent;
-import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 
@@ -49,6 +48,7 @@ class RepositoryTest {
     private final EchoModels echo = new EchoModels();
     /** Service events of echo-* services, in order: {@code REGISTERED echo-tiny-say@2}, ... */
     private final List<String> events = new CopyOnWriteArrayList<>();
+
     private volatile TrainingService trainer;
     private Repository repository;
 
@@ -60,15 +60,18 @@ class RepositoryTest {
         felix = new FrameworkFactory().newFramework(config);
         felix.start();
         context = felix.getBundleContext();
-        context.addServiceListener(event -> {
-            ServiceReference<?> r = event.getServiceReference();
-            String type = switch (event.getType()) {
-                case ServiceEvent.REGISTERED -> "REGISTERED";
-                case ServiceEvent.UNREGISTERING -> "UNREGISTERING";
-                default -> "MODIFIED";
-            };
-            events.add(type + " " + r.getProperty("stoa.id") + "@" + r.getProperty(ModelRepository.MODEL_VERSION_PROPERTY));
-        }, "(stoa.id=echo-*)");
+        context.addServiceListener(
+                event -> {
+                    ServiceReference<?> r = event.getServiceReference();
+                    String type = switch (event.getType()) {
+                        case ServiceEvent.REGISTERED -> "REGISTERED";
+                        case ServiceEvent.UNREGISTERING -> "UNREGISTERING";
+                        default -> "MODIFIED";
+                    };
+                    events.add(type + " " + r.getProperty("stoa.id") + "@"
+                            + r.getProperty(ModelRepository.MODEL_VERSION_PROPERTY));
+                },
+                "(stoa.id=echo-*)");
         store = ModelStore.at(home.toString());
         Files.createDirectories(home.resolve("etc/train"));
         Files.writeString(home.resolve("etc/train/echo-words.yaml"), "name: echo-words\noutput: echo-tiny\n");
@@ -104,8 +107,8 @@ class RepositoryTest {
 
     @SuppressWarnings("unchecked")
     private String call(String serviceId, String input) throws Exception {
-        ServiceReference<?>[] refs = context.getServiceReferences(StoaService.class.getName(), "(stoa.id=" + serviceId
-                + ")");
+        ServiceReference<?>[] refs =
+                context.getServiceReferences(StoaService.class.getName(), "(stoa.id=" + serviceId + ")");
         assertThat(refs).as("registrations of " + serviceId).hasSize(1);
         StoaService<String, String> s = (StoaService<String, String>) context.getService(refs[0]);
         try {
@@ -156,8 +159,20 @@ class RepositoryTest {
 
     @Test
     void whileARunTrainsItTheStatusAndTheAnswerNameTheRunAndItsProgress() throws Exception {
-        trainer = new OneRun(new TrainingStatus("echo-words-1", "echo-words", "etc/train/echo-words.yaml",
-                "echo-tiny", "running", 170, 3000, 10, 420, Map.of(), Map.of(), "data/train/echo-words", ""));
+        trainer = new OneRun(new TrainingStatus(
+                "echo-words-1",
+                "echo-words",
+                "etc/train/echo-words.yaml",
+                "echo-tiny",
+                "running",
+                170,
+                3000,
+                10,
+                420,
+                Map.of(),
+                Map.of(),
+                "data/train/echo-words",
+                ""));
         start(policy(VersionPolicy.latest()));
         await("echo-tiny training", () -> state("echo-tiny", ModelState.TRAINING));
 
@@ -182,16 +197,22 @@ class RepositoryTest {
         await("version 2 serving", () -> serving("echo-tiny") == 2);
         assertThat(call("echo-tiny-say", "hi")).isEqualTo("v2:hi");
 
-        assertThat(events).containsSubsequence("REGISTERED echo-tiny-say@0", "REGISTERED echo-tiny-say@1",
-                "UNREGISTERING echo-tiny-say@0", "REGISTERED echo-tiny-say@2", "UNREGISTERING echo-tiny-say@1");
-        assertThat(events.indexOf("REGISTERED echo-tiny-say@1")).isLessThan(events.indexOf(
-                "UNREGISTERING echo-tiny-say@0"));
-        assertThat(events.indexOf("REGISTERED echo-tiny-say@2")).isLessThan(events.indexOf(
-                "UNREGISTERING echo-tiny-say@1"));
+        assertThat(events)
+                .containsSubsequence(
+                        "REGISTERED echo-tiny-say@0",
+                        "REGISTERED echo-tiny-say@1",
+                        "UNREGISTERING echo-tiny-say@0",
+                        "REGISTERED echo-tiny-say@2",
+                        "UNREGISTERING echo-tiny-say@1");
+        assertThat(events.indexOf("REGISTERED echo-tiny-say@1"))
+                .isLessThan(events.indexOf("UNREGISTERING echo-tiny-say@0"));
+        assertThat(events.indexOf("REGISTERED echo-tiny-say@2"))
+                .isLessThan(events.indexOf("UNREGISTERING echo-tiny-say@1"));
         // opened and warmed up before it served; the old one closed only after it was withdrawn
         assertThat(echo.log).containsSubsequence("open 1", "open 2", "close 1");
         assertThat(echo.warmUps).containsExactly(1, 2);
-        assertThat(model("echo-tiny").versions()).extracting(v -> v.status().state())
+        assertThat(model("echo-tiny").versions())
+                .extracting(v -> v.status().state())
                 .containsExactly(ModelState.GONE, ModelState.READY);
     }
 
@@ -201,7 +222,8 @@ class RepositoryTest {
         start(policy(VersionPolicy.latest()));
         await("echo-custom ready", () -> state("echo-custom", ModelState.READY));
         assertThat(call("echo-custom-say", "x")).isEqualTo("v1:x");
-        assertThat(repository.modelOfService("echo-custom-say").map(ModelInfo::id)).contains("echo-custom");
+        assertThat(repository.modelOfService("echo-custom-say").map(ModelInfo::id))
+                .contains("echo-custom");
     }
 
     @Test
@@ -209,8 +231,14 @@ class RepositoryTest {
         publish("echo-tiny", false);
         publish("echo-tiny", false);
         start(policy(new VersionPolicy.All()));
-        await("both loaded", () -> repository.model("echo-tiny").map(m -> m.versions().size() == 2
-                && m.versions().stream().allMatch(v -> v.status().state() == ModelState.READY)).orElse(false));
+        await(
+                "both loaded",
+                () -> repository
+                        .model("echo-tiny")
+                        .map(m -> m.versions().size() == 2
+                                && m.versions().stream()
+                                        .allMatch(v -> v.status().state() == ModelState.READY))
+                        .orElse(false));
 
         assertThat(call("echo-tiny-say", "a")).isEqualTo("v2:a");
         assertThat(call("echo-tiny-say.v1", "a")).isEqualTo("v1:a");
@@ -227,18 +255,20 @@ class RepositoryTest {
         ModelInfo after = repository.unload("echo-tiny", OptionalInt.of(2));
         assertThat(after.servingVersion()).isEqualTo(1);
         assertThat(call("echo-tiny-say", "a")).isEqualTo("v1:a");
-        assertThat(events.indexOf("REGISTERED echo-tiny-say@1")).isLessThan(events.indexOf(
-                "UNREGISTERING echo-tiny-say@2"));
+        assertThat(events.indexOf("REGISTERED echo-tiny-say@1"))
+                .isLessThan(events.indexOf("UNREGISTERING echo-tiny-say@2"));
 
-        assertThat(repository.load("echo-tiny", OptionalInt.of(2)).servingVersion()).isEqualTo(2);
+        assertThat(repository.load("echo-tiny", OptionalInt.of(2)).servingVersion())
+                .isEqualTo(2);
         assertThat(call("echo-tiny-say", "a")).isEqualTo("v2:a");
 
         ModelInfo none = repository.unload("echo-tiny", OptionalInt.empty());
         assertThat(none.status().state()).isEqualTo(ModelState.GONE);
-        assertThat(context.getServiceReferences(StoaService.class.getName(), "(stoa.id=echo-tiny-say)")).isNull();
+        assertThat(context.getServiceReferences(StoaService.class.getName(), "(stoa.id=echo-tiny-say)"))
+                .isNull();
         assertThatThrownBy(() -> repository.load("echo-tiny", OptionalInt.of(7)))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code())
-                        .isEqualTo(FailureCode.UNKNOWN_SERVICE));
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.UNKNOWN_SERVICE));
     }
 
     @Test
@@ -248,14 +278,16 @@ class RepositoryTest {
         await("version 1 serving", () -> serving("echo-tiny") == 1);
 
         publish("echo-tiny", true);
-        await("version 2 failed", () -> model("echo-tiny").versions().size() == 2
-                && model("echo-tiny").versions().get(1).status().state() == ModelState.FAILED);
+        await(
+                "version 2 failed",
+                () -> model("echo-tiny").versions().size() == 2
+                        && model("echo-tiny").versions().get(1).status().state() == ModelState.FAILED);
         assertThat(model("echo-tiny").versions().get(1).status().message()).contains("holds a file 'broken'");
         assertThat(model("echo-tiny").servingVersion()).isEqualTo(1);
         assertThat(call("echo-tiny-say", "a")).isEqualTo("v1:a");
         assertThatThrownBy(() -> repository.load("echo-tiny", OptionalInt.of(2)))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code())
-                        .isEqualTo(FailureCode.BAD_CONFIG));
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG));
     }
 
     @Test
@@ -267,7 +299,8 @@ class RepositoryTest {
         repository.removeProvider(echo);
         assertThat(model("echo-tiny").status().state()).isEqualTo(ModelState.GONE);
         assertThat(model("echo-tiny").status().message()).contains("echo-bundle went away");
-        assertThat(context.getServiceReferences(StoaService.class.getName(), "(stoa.id=echo-tiny-say)")).isNull();
+        assertThat(context.getServiceReferences(StoaService.class.getName(), "(stoa.id=echo-tiny-say)"))
+                .isNull();
         assertThat(echo.log).endsWith("close 1");
     }
 

@@ -32,16 +32,18 @@ class VersionPolicyTest {
     @Test
     void aTypoIsRefusedNamingTheAcceptedForms() {
         for (String bad : new String[] {"newest", "latest:0", "specific:", "latest:x"}) {
-            assertThatThrownBy(() -> VersionPolicy.parse(bad)).as(bad).isInstanceOfSatisfying(StoaException.class,
-                    e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG));
+            assertThatThrownBy(() -> VersionPolicy.parse(bad))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG));
         }
         assertThatThrownBy(() -> VersionPolicy.parse("newest")).hasMessageContaining("latest:2");
     }
 
     @Test
     void policiesPerModelComeFromConfiguration() {
-        Settings s = new Settings(VersionPolicy.latest(), java.util.Map.of("clip-tiny", VersionPolicy.parse("all")),
-                1000, 1000, true);
+        Settings s = new Settings(
+                VersionPolicy.latest(), java.util.Map.of("clip-tiny", VersionPolicy.parse("all")), 1000, 1000, true);
         assertThat(s.policyOf("clip-tiny").spec()).isEqualTo("all");
         assertThat(s.policyOf("gpt-tiny").spec()).isEqualTo("latest");
     }

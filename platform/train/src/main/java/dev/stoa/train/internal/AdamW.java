@@ -36,8 +36,7 @@ final class AdamW {
     private long t;
     private long skipped;
 
-    private record Entry(String name, Parameter parameter, boolean decay, NDArray m, NDArray v) {
-    }
+    private record Entry(String name, Parameter parameter, boolean decay, NDArray m, NDArray v) {}
 
     /**
      * @param parameters the trainable parameters by unique name, their arrays initialised
@@ -53,7 +52,11 @@ final class AdamW {
         for (Named p : parameters) {
             NDArray w = p.parameter().getArray();
             boolean decay = w.getShape().dimension() >= 2;
-            entries.add(new Entry(p.name(), p.parameter(), decay, manager.zeros(w.getShape(), w.getDataType()),
+            entries.add(new Entry(
+                    p.name(),
+                    p.parameter(),
+                    decay,
+                    manager.zeros(w.getShape(), w.getDataType()),
                     manager.zeros(w.getShape(), w.getDataType())));
         }
     }
@@ -64,8 +67,7 @@ final class AdamW {
      * @param name e.g. {@code model.visual.patch.weight}
      * @param parameter the parameter
      */
-    record Named(String name, Parameter parameter) {
-    }
+    record Named(String name, Parameter parameter) {}
 
     /**
      * Applies one update from the gradients the last backward pass left, then zeroes them.
@@ -103,9 +105,20 @@ final class AdamW {
             for (int i = 0; i < entries.size(); i++) {
                 Entry e = entries.get(i);
                 NDArray w = e.parameter().getArray();
-                w.getNDArrayInternal().adamUpdate(new NDList(w, grads.get(i), e.m(), e.v()), new NDList(w),
-                        (float) lr, lrbc, e.decay() ? (float) weightDecay : 0f, (float) clip, -1f, (float) beta1,
-                        (float) beta2, scaledEps, false, true);
+                w.getNDArrayInternal()
+                        .adamUpdate(
+                                new NDList(w, grads.get(i), e.m(), e.v()),
+                                new NDList(w),
+                                (float) lr,
+                                lrbc,
+                                e.decay() ? (float) weightDecay : 0f,
+                                (float) clip,
+                                -1f,
+                                (float) beta1,
+                                (float) beta2,
+                                scaledEps,
+                                false,
+                                true);
             }
             zero(grads);
             return norm;

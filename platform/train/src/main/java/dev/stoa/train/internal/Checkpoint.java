@@ -45,8 +45,9 @@ record Checkpoint(long step, long position, long optimizerSteps, long skippedSte
      * @param position examples read so far
      * @throws IOException if it cannot be written; the previous checkpoint is then intact
      */
-    static void write(Path runDir, String fingerprint, Block model, Block loss, AdamW optimizer, long step,
-            long position) throws IOException {
+    static void write(
+            Path runDir, String fingerprint, Block model, Block loss, AdamW optimizer, long step, long position)
+            throws IOException {
         Path tmp = runDir.resolve(FILE + ".tmp");
         try (FileOutputStream file = new FileOutputStream(tmp.toFile());
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(file))) {
@@ -82,8 +83,9 @@ record Checkpoint(long step, long position, long optimizerSteps, long skippedSte
      * @return where the run stands, or empty if there is no checkpoint
      * @throws IOException if the file is unreadable or belongs to another model (its message says what to do)
      */
-    static Optional<Checkpoint> restore(Path runDir, String fingerprint, NDManager manager, Block model, Block loss,
-            AdamW optimizer) throws IOException {
+    static Optional<Checkpoint> restore(
+            Path runDir, String fingerprint, NDManager manager, Block model, Block loss, AdamW optimizer)
+            throws IOException {
         Path file = runDir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
@@ -95,9 +97,14 @@ record Checkpoint(long step, long position, long optimizerSteps, long skippedSte
         if (!fingerprint.equals(written)) {
             Path aside = runDir.resolve(FILE + "." + System.currentTimeMillis() + ".stale");
             Files.move(file, aside);
-            LoggerFactory.getLogger(Checkpoint.class).warn("{} was written for another model, loss, dataset or batch"
-                    + " size ({}); this run is {}: starting over, the old checkpoint kept as {}", file, written,
-                    fingerprint, aside.getFileName());
+            LoggerFactory.getLogger(Checkpoint.class)
+                    .warn(
+                            "{} was written for another model, loss, dataset or batch"
+                                    + " size ({}); this run is {}: starting over, the old checkpoint kept as {}",
+                            file,
+                            written,
+                            fingerprint,
+                            aside.getFileName());
             return Optional.empty();
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
@@ -117,8 +124,10 @@ record Checkpoint(long step, long position, long optimizerSteps, long skippedSte
             }
             return Optional.of(at);
         } catch (MalformedModelException | RuntimeException e) {
-            throw new IOException(file + " does not fit this model (" + e.getMessage() + "); it was written by a"
-                    + " different model or settings: delete the run folder " + runDir + " to start over", e);
+            throw new IOException(
+                    file + " does not fit this model (" + e.getMessage() + "); it was written by a"
+                            + " different model or settings: delete the run folder " + runDir + " to start over",
+                    e);
         }
     }
 }

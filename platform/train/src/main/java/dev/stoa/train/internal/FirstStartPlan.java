@@ -45,7 +45,8 @@ record FirstStartPlan(List<TrainingFile> order, List<String> errors) {
             if (!cycle.isEmpty() && !inCycle.contains(f)) {
                 errors.add("the needs of these training files form a cycle, so none of them trains at start-up: "
                         + String.join("; ", cycle) + "; remove one of these needs");
-                files.stream().filter(g -> cycle.stream().anyMatch(e -> e.startsWith(g.file() + ":")))
+                files.stream()
+                        .filter(g -> cycle.stream().anyMatch(e -> e.startsWith(g.file() + ":")))
                         .forEach(inCycle::add);
             }
         }
@@ -73,8 +74,9 @@ record FirstStartPlan(List<TrainingFile> order, List<String> errors) {
                     TrainingFile producer = producers.get(need.modelId());
                     String why = null;
                     if (producer == null) {
-                        why = "which the model store lacks and no training file in " + f.file().getParent()
-                                + " outputs; add one with output: " + need.modelId() + ", or install the model";
+                        why = "which the model store lacks and no training file in "
+                                + f.file().getParent() + " outputs; add one with output: " + need.modelId()
+                                + ", or install the model";
                     } else if (!producer.firstStart()) {
                         why = "which " + producer.file() + " outputs but not at start-up (first_start is false);"
                                 + " train it first: bin/stoa train " + producer.file();
@@ -82,8 +84,10 @@ record FirstStartPlan(List<TrainingFile> order, List<String> errors) {
                         why = "which " + producer.file() + " would output, but it cannot train";
                     }
                     if (why != null) {
-                        dropped.put(f, f.where(need) + ": needs '" + need.modelId() + "', " + why
-                                + "; not trained at start-up");
+                        dropped.put(
+                                f,
+                                f.where(need) + ": needs '" + need.modelId() + "', " + why
+                                        + "; not trained at start-up");
                         changed = true;
                         break;
                     }
@@ -96,14 +100,16 @@ record FirstStartPlan(List<TrainingFile> order, List<String> errors) {
     }
 
     /** Kahn's algorithm; among files ready at once, the folder's order. */
-    private static List<TrainingFile> topological(List<TrainingFile> wanted, Map<String, TrainingFile> producers,
-            Predicate<String> inStore) {
+    private static List<TrainingFile> topological(
+            List<TrainingFile> wanted, Map<String, TrainingFile> producers, Predicate<String> inStore) {
         List<TrainingFile> order = new ArrayList<>();
         List<TrainingFile> left = new ArrayList<>(wanted);
         while (!left.isEmpty()) {
-            TrainingFile ready = left.stream().filter(f -> f.needs().stream().allMatch(n -> inStore.test(n.modelId())
-                    || order.contains(producers.get(n.modelId())))).findFirst().orElseThrow(() ->
-                    new IllegalStateException("a cycle survived the check: " + left));
+            TrainingFile ready = left.stream()
+                    .filter(f -> f.needs().stream()
+                            .allMatch(n -> inStore.test(n.modelId()) || order.contains(producers.get(n.modelId()))))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("a cycle survived the check: " + left));
             order.add(ready);
             left.remove(ready);
         }
@@ -120,8 +126,12 @@ record FirstStartPlan(List<TrainingFile> order, List<String> errors) {
         return walk(start, start, producers, edges, new LinkedHashSet<>()) ? edges : List.of();
     }
 
-    private static boolean walk(TrainingFile at, TrainingFile target, Map<String, TrainingFile> producers,
-            List<String> edges, Set<TrainingFile> seen) {
+    private static boolean walk(
+            TrainingFile at,
+            TrainingFile target,
+            Map<String, TrainingFile> producers,
+            List<String> edges,
+            Set<TrainingFile> seen) {
         if (!seen.add(at)) {
             return false;
         }

@@ -18,8 +18,7 @@ final class LossCurve {
     private static final int H = 480;
     private static final int PAD = 60;
 
-    private LossCurve() {
-    }
+    private LossCurve() {}
 
     /**
      * @param file where to write the PNG
@@ -31,8 +30,15 @@ final class LossCurve {
      * @param evalName the metric's name
      * @throws IOException if the file cannot be written
      */
-    static void write(Path file, String title, List<Long> steps, List<Double> losses, List<Long> evalSteps,
-            List<Double> evalValues, String evalName) throws IOException {
+    static void write(
+            Path file,
+            String title,
+            List<Long> steps,
+            List<Double> losses,
+            List<Long> evalSteps,
+            List<Double> evalValues,
+            String evalName)
+            throws IOException {
         BufferedImage image = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -47,7 +53,11 @@ final class LossCurve {
             for (long s : evalSteps) {
                 maxStep = Math.max(maxStep, s);
             }
-            double maxLoss = losses.stream().filter(Double::isFinite).mapToDouble(d -> d).max().orElse(1);
+            double maxLoss = losses.stream()
+                    .filter(Double::isFinite)
+                    .mapToDouble(d -> d)
+                    .max()
+                    .orElse(1);
             g.drawString("step " + maxStep, W - PAD - 60, H - PAD + 20);
             g.drawString("0", PAD - 10, H - PAD + 20);
             g.setColor(new Color(0x1f77b4));

@@ -23,8 +23,7 @@ final class Prefetcher implements AutoCloseable {
      * @param examples the examples, none null
      * @param end the stream position after the batch
      */
-    record Batch(List<Example> examples, long end) {
-    }
+    record Batch(List<Example> examples, long end) {}
 
     private final Dataset.Split split;
     private final DataOrder order;

@@ -27,6 +27,7 @@ final class RunQueue {
     private final List<TrainingRun> pending = new ArrayList<>();
     /** The last run per output that ended without publishing it, for the message of those that needed it. */
     private final Map<String, TrainingRun> lastFailed = new HashMap<>();
+
     private TrainingRun running;
     private boolean closed;
 
@@ -81,7 +82,7 @@ final class RunQueue {
      */
     private TrainingRun review() {
         TrainingRun first = null;
-        for (Iterator<TrainingRun> it = pending.iterator(); it.hasNext();) {
+        for (Iterator<TrainingRun> it = pending.iterator(); it.hasNext(); ) {
             TrainingRun run = it.next();
             if (run.cancelled()) {
                 it.remove();
@@ -128,9 +129,10 @@ final class RunQueue {
 
     private String unproducible(TrainingFile file, TrainingFile.Need need) {
         TrainingRun failed = lastFailed.get(need.modelId());
-        String why = failed == null ? "no queued or running training outputs it"
-                : "run " + failed.status().id() + ", which would have produced it, ended " + failed.status().state()
-                        + " (" + failed.status().message() + ")";
+        String why = failed == null
+                ? "no queued or running training outputs it"
+                : "run " + failed.status().id() + ", which would have produced it, ended "
+                        + failed.status().state() + " (" + failed.status().message() + ")";
         return file.where(need) + ": needs '" + need.modelId() + "', which the model store lacks and " + why
                 + "; train it first (bin/stoa train FILE with output: " + need.modelId() + "), then this file";
     }

@@ -20,7 +20,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -70,8 +69,8 @@ public final class Trainer implements TrainingService {
      * @param config the settings
      */
     @Activate
-    public Trainer(BundleContext context, @Reference(target = "(djl.engines=PyTorch)") DjlRuntime djl,
-            TrainerConfig config) {
+    public Trainer(
+            BundleContext context, @Reference(target = "(djl.engines=PyTorch)") DjlRuntime djl, TrainerConfig config) {
         this.context = context;
         this.djl = djl;
         this.config = config;
@@ -81,12 +80,14 @@ public final class Trainer implements TrainingService {
         this.worker = new Thread(this::work, "stoa-trainer");
         worker.setDaemon(true);
         worker.start();
-        this.runsDir = config.runs().isBlank() ? Path.of(home == null ? "." : home, "data", "train")
-                : Path.of(config.runs());
+        this.runsDir =
+                config.runs().isBlank() ? Path.of(home == null ? "." : home, "data", "train") : Path.of(config.runs());
         // the framework property turns first-start training off for a whole installation or a test container
         if (config.firstStart() && !"false".equals(context.getProperty("stoa.train.firstStart"))) {
-            firstStart(config.dir().isBlank() ? Path.of(home == null ? "." : home, "etc", "train")
-                    : Path.of(config.dir()));
+            firstStart(
+                    config.dir().isBlank()
+                            ? Path.of(home == null ? "." : home, "etc", "train")
+                            : Path.of(config.dir()));
         }
     }
 
@@ -108,7 +109,9 @@ public final class Trainer implements TrainingService {
         List<TrainingFile> files = new ArrayList<>();
         try (Stream<Path> list = Files.list(dir)) {
             // sorted only so that the log reads the same each time; the order of training follows needs:
-            for (Path f : list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted()
+            for (Path f : list.filter(
+                            p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted()
                     .toList()) {
                 try {
                     files.add(TrainingFile.read(f));
@@ -122,14 +125,28 @@ public final class Trainer implements TrainingService {
         }
         FirstStartPlan plan = FirstStartPlan.of(files, id -> store.latest(id).isPresent());
         plan.errors().forEach(e -> LOG.error("{}", e));
-        files.stream().filter(f -> f.firstStart() && f.output() != null && store.latest(f.output()).isPresent())
-                .forEach(f -> LOG.info("{}: {} is in the model store ({}); not training it again", f.file(),
-                        f.output(), store.latest(f.output()).get().path()));
+        files.stream()
+                .filter(f -> f.firstStart()
+                        && f.output() != null
+                        && store.latest(f.output()).isPresent())
+                .forEach(f -> LOG.info(
+                        "{}: {} is in the model store ({}); not training it again",
+                        f.file(),
+                        f.output(),
+                        store.latest(f.output()).get().path()));
         for (TrainingFile file : plan.order()) {
-            LOG.info("{}: the model store has no {}: training it in the background (first start{}); progress in the"
-                    + " log, GET /v1/trainings and on the bus at {}", file.file(), file.output(),
-                    file.needs().isEmpty() ? "" : ", after " + file.needs().stream().map(TrainingFile.Need::modelId)
-                            .toList(), PROGRESS_ADDRESS);
+            LOG.info(
+                    "{}: the model store has no {}: training it in the background (first start{}); progress in the"
+                            + " log, GET /v1/trainings and on the bus at {}",
+                    file.file(),
+                    file.output(),
+                    file.needs().isEmpty()
+                            ? ""
+                            : ", after "
+                                    + file.needs().stream()
+                                            .map(TrainingFile.Need::modelId)
+                                            .toList(),
+                    PROGRESS_ADDRESS);
             try {
                 submit(file);
             } catch (StoaException e) {
@@ -146,8 +163,10 @@ public final class Trainer implements TrainingService {
     private TrainingRun submit(TrainingFile file) {
         for (TrainingRun r : runs) {
             if (r.file().name().equals(file.name()) && !r.status().finished()) {
-                throw new StoaException(FailureCode.BAD_INPUT, "'" + file.name() + "' is already " + r.status()
-                        .state() + " as run " + r.status().id() + "; cancel it first or wait for it");
+                throw new StoaException(
+                        FailureCode.BAD_INPUT,
+                        "'" + file.name() + "' is already " + r.status().state() + " as run "
+                                + r.status().id() + "; cancel it first or wait for it");
             }
         }
         String id = file.name() + "-" + LocalDateTime.now().format(STAMP);
@@ -194,10 +213,12 @@ public final class Trainer implements TrainingService {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.waitSeconds());
         while (c.model(f.modelId()) == null || c.loss(f.lossId()) == null || c.dataset(f.datasetId()) == null) {
             if (run.cancelled() || System.nanoTime() > deadline) {
-                run.fail(run.cancelled() ? "cancelled" : "failed", "waited " + config.waitSeconds() + " s for model '"
-                        + f.modelId() + "' (" + present(c.model(f.modelId())) + "), loss '" + f.lossId() + "' ("
-                        + present(c.loss(f.lossId())) + ") and dataset '" + f.datasetId() + "' ("
-                        + present(c.dataset(f.datasetId())) + "); install the missing bundles");
+                run.fail(
+                        run.cancelled() ? "cancelled" : "failed",
+                        "waited " + config.waitSeconds() + " s for model '"
+                                + f.modelId() + "' (" + present(c.model(f.modelId())) + "), loss '" + f.lossId() + "' ("
+                                + present(c.loss(f.lossId())) + ") and dataset '" + f.datasetId() + "' ("
+                                + present(c.dataset(f.datasetId())) + "); install the missing bundles");
                 return false;
             }
             try {
@@ -235,8 +256,8 @@ public final class Trainer implements TrainingService {
 
     private <T> T find(Class<T> type, String id) {
         try {
-            Collection<ServiceReference<T>> refs = context.getServiceReferences(type,
-                    "(" + ServiceProperties.ID + "=" + id.replaceAll("([\\\\*()])", "\\\\$1") + ")");
+            Collection<ServiceReference<T>> refs = context.getServiceReferences(
+                    type, "(" + ServiceProperties.ID + "=" + id.replaceAll("([\\\\*()])", "\\\\$1") + ")");
             for (ServiceReference<T> ref : refs) {
                 T service = context.getService(ref);
                 if (service != null) {
@@ -265,13 +286,19 @@ public final class Trainer implements TrainingService {
 
     @Override
     public Optional<TrainingStatus> run(String id) {
-        return runs.stream().filter(r -> r.status().id().equals(id)).map(TrainingRun::status).findFirst();
+        return runs.stream()
+                .filter(r -> r.status().id().equals(id))
+                .map(TrainingRun::status)
+                .findFirst();
     }
 
     @Override
     public Optional<TrainingStatus> activeFor(String modelId) {
-        return runs.stream().map(TrainingRun::status).filter(s -> !s.finished())
-                .filter(s -> modelId.equals(s.modelId())).findFirst();
+        return runs.stream()
+                .map(TrainingRun::status)
+                .filter(s -> !s.finished())
+                .filter(s -> modelId.equals(s.modelId()))
+                .findFirst();
     }
 
     @Override
@@ -297,5 +324,4 @@ public final class Trainer implements TrainingService {
             worker.interrupt();
         }
     }
-
 }

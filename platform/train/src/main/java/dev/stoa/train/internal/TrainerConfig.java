@@ -10,12 +10,14 @@ public @interface TrainerConfig {
     @AttributeDefinition(description = "Folder of training files; empty means ${stoa.home}/etc/train")
     String dir() default "";
 
-    @AttributeDefinition(description = "Folder of run folders (checkpoints, metrics, reports); empty means"
-            + " ${stoa.home}/data/train")
+    @AttributeDefinition(
+            description =
+                    "Folder of run folders (checkpoints, metrics, reports); empty means" + " ${stoa.home}/data/train")
     String runs() default "";
 
-    @AttributeDefinition(description = "Train files marked first_start: true at start-up when the model store lacks"
-            + " their output")
+    @AttributeDefinition(
+            description =
+                    "Train files marked first_start: true at start-up when the model store lacks" + " their output")
     boolean firstStart() default true;
 
     @AttributeDefinition(description = "Seconds a run waits for the model, loss and dataset bundles it names")

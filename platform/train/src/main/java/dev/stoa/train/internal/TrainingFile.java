@@ -69,13 +69,26 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * @param stopAtLeast its threshold
  * @param evaluateOptions the evaluate section, for the model
  */
-record TrainingFile(Path file, String name, boolean firstStart, String output, List<Need> needs, String modelId,
-        Map<String, Object> modelOptions, String lossId, Map<String, Object> lossOptions, String datasetId,
-        Map<String, Object> datasetOptions, Settings train, int evaluateEvery, String stopMetric, double stopAtLeast,
+record TrainingFile(
+        Path file,
+        String name,
+        boolean firstStart,
+        String output,
+        List<Need> needs,
+        String modelId,
+        Map<String, Object> modelOptions,
+        String lossId,
+        Map<String, Object> lossOptions,
+        String datasetId,
+        Map<String, Object> datasetOptions,
+        Settings train,
+        int evaluateEvery,
+        String stopMetric,
+        double stopAtLeast,
         Map<String, Object> evaluateOptions) {
 
-    private static final Set<String> TOP = Set.of("name", "first_start", "output", "needs", "model", "loss",
-            "dataset", "train", "evaluate", "description");
+    private static final Set<String> TOP = Set.of(
+            "name", "first_start", "output", "needs", "model", "loss", "dataset", "train", "evaluate", "description");
     private static final String MODEL_ID = "[a-z0-9][a-z0-9._-]*";
 
     /**
@@ -84,8 +97,7 @@ record TrainingFile(Path file, String name, boolean firstStart, String output, L
      * @param modelId the model store id the run reads
      * @param line where the entry stands in the file (1-based), for errors about it
      */
-    record Need(String modelId, int line) {
-    }
+    record Need(String modelId, int line) {}
 
     /** @return {@code file:line}, where a message about {@code need} should point */
     String where(Need need) {
@@ -109,9 +121,20 @@ record TrainingFile(Path file, String name, boolean firstStart, String output, L
      * @param logEvery steps between metric lines
      * @param checkpointEvery steps between checkpoints
      */
-    record Settings(long seed, int steps, int batchSize, double lr, int warmupSteps, double minLr, double weightDecay,
-            double beta1, double beta2, double eps, double gradClipNorm, int logEvery, int checkpointEvery) {
-    }
+    record Settings(
+            long seed,
+            int steps,
+            int batchSize,
+            double lr,
+            int warmupSteps,
+            double minLr,
+            double weightDecay,
+            double beta1,
+            double beta2,
+            double eps,
+            double gradClipNorm,
+            int logEvery,
+            int checkpointEvery) {}
 
     /**
      * @return what a checkpoint of this file's run must match to be resumed: the model, loss and dataset with their
@@ -132,8 +155,10 @@ record TrainingFile(Path file, String name, boolean firstStart, String output, L
         try {
             text = Files.readString(file);
         } catch (IOException e) {
-            throw new StoaException(FailureCode.BAD_CONFIG, file + ": cannot be read (" + e.getMessage()
-                    + "); give the path of a training file, e.g. etc/train/clip-shapes.yaml");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    file + ": cannot be read (" + e.getMessage()
+                            + "); give the path of a training file, e.g. etc/train/clip-shapes.yaml");
         }
         return parse(file, text);
     }
@@ -161,18 +186,39 @@ record TrainingFile(Path file, String name, boolean firstStart, String output, L
         Fields dataset = top.section("dataset", true);
         dataset.onlyKeys(Set.of("id", "options"));
         Fields train = top.section("train", true);
-        train.onlyKeys(Set.of("seed", "steps", "batch_size", "lr", "warmup_steps", "min_lr", "weight_decay", "beta1",
-                "beta2", "eps", "grad_clip_norm", "log_every", "checkpoint_every"));
+        train.onlyKeys(Set.of(
+                "seed",
+                "steps",
+                "batch_size",
+                "lr",
+                "warmup_steps",
+                "min_lr",
+                "weight_decay",
+                "beta1",
+                "beta2",
+                "eps",
+                "grad_clip_norm",
+                "log_every",
+                "checkpoint_every"));
         int steps = train.integer("steps", null, 1);
-        Settings settings = new Settings(train.integer("seed", 42, 0), steps, train.integer("batch_size", null, 1),
-                train.number("lr", 1e-3, 0, 10), train.integer("warmup_steps", 0, 0),
-                train.number("min_lr", 0.0, 0, 10), train.number("weight_decay", 0.1, 0, 10),
-                train.number("beta1", 0.9, 0, 0.999999), train.number("beta2", 0.999, 0, 0.999999),
-                train.number("eps", 1e-8, 1e-12, 1), train.number("grad_clip_norm", 1.0, 0, 1e6),
-                train.integer("log_every", 10, 1), train.integer("checkpoint_every", Math.max(1, steps / 10), 1));
+        Settings settings = new Settings(
+                train.integer("seed", 42, 0),
+                steps,
+                train.integer("batch_size", null, 1),
+                train.number("lr", 1e-3, 0, 10),
+                train.integer("warmup_steps", 0, 0),
+                train.number("min_lr", 0.0, 0, 10),
+                train.number("weight_decay", 0.1, 0, 10),
+                train.number("beta1", 0.9, 0, 0.999999),
+                train.number("beta2", 0.999, 0, 0.999999),
+                train.number("eps", 1e-8, 1e-12, 1),
+                train.number("grad_clip_norm", 1.0, 0, 1e6),
+                train.integer("log_every", 10, 1),
+                train.integer("checkpoint_every", Math.max(1, steps / 10), 1));
         if (settings.warmupSteps() >= steps) {
-            throw train.error("warmup_steps", "is " + settings.warmupSteps() + " but steps is " + steps
-                    + "; make warm-up shorter than the run");
+            throw train.error(
+                    "warmup_steps",
+                    "is " + settings.warmupSteps() + " but steps is " + steps + "; make warm-up shorter than the run");
         }
         Fields evaluate = top.section("evaluate", false);
         Map<String, Object> evaluateOptions = new LinkedHashMap<>(evaluate.values);
@@ -187,10 +233,22 @@ record TrainingFile(Path file, String name, boolean firstStart, String output, L
             stopMetric = stop.string("metric", null);
             stopAtLeast = stop.number("at_least", null, -1e9, 1e9);
         }
-        return new TrainingFile(file, name, top.bool("first_start", false), top.string("output", null), needs,
-                model.string("id", null), modelOptions, loss.string("id", null),
-                loss.section("options", false).values, dataset.string("id", null),
-                dataset.section("options", false).values, settings, every, stopMetric, stopAtLeast,
+        return new TrainingFile(
+                file,
+                name,
+                top.bool("first_start", false),
+                top.string("output", null),
+                needs,
+                model.string("id", null),
+                modelOptions,
+                loss.string("id", null),
+                loss.section("options", false).values,
+                dataset.string("id", null),
+                dataset.section("options", false).values,
+                settings,
+                every,
+                stopMetric,
+                stopAtLeast,
                 evaluateOptions);
     }
 
@@ -210,12 +268,15 @@ record TrainingFile(Path file, String name, boolean firstStart, String output, L
             Object id = ids.get(i);
             int line = i < lines.size() ? lines.get(i) : 0;
             if (!(id instanceof String s) || !s.trim().matches(MODEL_ID)) {
-                throw new StoaException(FailureCode.BAD_CONFIG, file + ":" + line + ": needs has '" + id + "'; list"
-                        + " model store ids, e.g. needs: [clip-tiny-scenes]");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        file + ":" + line + ": needs has '" + id + "'; list"
+                                + " model store ids, e.g. needs: [clip-tiny-scenes]");
             }
             if (out.stream().anyMatch(n -> n.modelId().equals(s.trim()))) {
-                throw new StoaException(FailureCode.BAD_CONFIG, file + ":" + line + ": needs lists '" + s.trim()
-                        + "' twice; list it once");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        file + ":" + line + ": needs lists '" + s.trim() + "' twice; list it once");
             }
             out.add(new Need(s.trim(), line));
         }
@@ -228,10 +289,12 @@ record TrainingFile(Path file, String name, boolean firstStart, String output, L
         List<Integer> lines = new ArrayList<>();
         if (root instanceof MappingNode mapping) {
             for (NodeTuple entry : mapping.getValue()) {
-                if (entry.getKeyNode() instanceof ScalarNode key && key.getValue().equals("needs")) {
+                if (entry.getKeyNode() instanceof ScalarNode key
+                        && key.getValue().equals("needs")) {
                     Node value = entry.getValueNode();
                     if (value instanceof SequenceNode sequence) {
-                        sequence.getValue().forEach(item -> lines.add(item.getStartMark().getLine() + 1));
+                        sequence.getValue()
+                                .forEach(item -> lines.add(item.getStartMark().getLine() + 1));
                     } else {
                         lines.add(value.getStartMark().getLine() + 1);
                     }
@@ -247,8 +310,10 @@ record TrainingFile(Path file, String name, boolean firstStart, String output, L
             return new LinkedHashMap<>();
         }
         if (!(value instanceof Map<?, ?> m)) {
-            throw new StoaException(FailureCode.BAD_CONFIG, file + ": " + field + " must be a mapping (key: value"
-                    + " lines), not " + value.getClass().getSimpleName());
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    file + ": " + field + " must be a mapping (key: value" + " lines), not "
+                            + value.getClass().getSimpleName());
         }
         Map<String, Object> out = new LinkedHashMap<>();
         ((Map<Object, Object>) m).forEach((k, v) -> out.put(String.valueOf(k), v));
@@ -274,7 +339,10 @@ record TrainingFile(Path file, String name, boolean firstStart, String output, L
         void onlyKeys(Set<String> known) {
             for (String key : values.keySet()) {
                 if (!known.contains(key)) {
-                    throw error(key, "is not a known field; use one of " + known.stream().sorted().toList());
+                    throw error(
+                            key,
+                            "is not a known field; use one of "
+                                    + known.stream().sorted().toList());
                 }
             }
         }
@@ -321,7 +389,8 @@ record TrainingFile(Path file, String name, boolean firstStart, String output, L
                 return fallback;
             }
             try {
-                long n = v instanceof Number num && !(v instanceof Double || v instanceof Float) ? num.longValue()
+                long n = v instanceof Number num && !(v instanceof Double || v instanceof Float)
+                        ? num.longValue()
                         : Long.parseLong(v.toString().trim());
                 if (n >= min && n <= Integer.MAX_VALUE) {
                     return (int) n;
@@ -341,7 +410,9 @@ record TrainingFile(Path file, String name, boolean firstStart, String output, L
                 return fallback;
             }
             try {
-                double d = v instanceof Number num ? num.doubleValue() : Double.parseDouble(v.toString().trim());
+                double d = v instanceof Number num
+                        ? num.doubleValue()
+                        : Double.parseDouble(v.toString().trim());
                 if (d >= min && d <= max) {
                     return d;
                 }

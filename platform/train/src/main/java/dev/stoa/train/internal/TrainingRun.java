@@ -77,7 +77,12 @@ final class TrainingRun {
      * @param runs the folder of run folders, e.g. {@code data/train}
      * @param listener told each status change (logged steps, evaluations, the end), on the run's thread
      */
-    TrainingRun(String id, TrainingFile file, Components components, ModelStore store, Path runs,
+    TrainingRun(
+            String id,
+            TrainingFile file,
+            Components components,
+            ModelStore store,
+            Path runs,
             Consumer<TrainingStatus> listener) {
         this.id = id;
         this.file = file;
@@ -85,7 +90,14 @@ final class TrainingRun {
         this.store = store;
         this.runDir = runs.resolve(file.name());
         this.listener = listener;
-        this.status = status("queued", 0, 0, -1, Map.of(), Map.of(), "waiting for the trainer",
+        this.status = status(
+                "queued",
+                0,
+                0,
+                -1,
+                Map.of(),
+                Map.of(),
+                "waiting for the trainer",
                 file.output() == null ? "" : file.output());
     }
 
@@ -114,8 +126,7 @@ final class TrainingRun {
 
     /** Marks a run that never started (its components were missing, or it was cancelled while queued). */
     void fail(String state, String message) {
-        update(status(state, status.step(), 0, -1, status.metrics(), status.evaluation(), message,
-                status.modelId()));
+        update(status(state, status.step(), 0, -1, status.metrics(), status.evaluation(), message, status.modelId()));
     }
 
     /**
@@ -134,11 +145,11 @@ final class TrainingRun {
     }
 
     private TrainingStatus train() throws Exception {
-        TrainableModelFactory modelFactory = require(components.model(file.modelId()), "model.id", file.modelId(),
-                "model");
+        TrainableModelFactory modelFactory =
+                require(components.model(file.modelId()), "model.id", file.modelId(), "model");
         LossFactory lossFactory = require(components.loss(file.lossId()), "loss.id", file.lossId(), "loss");
-        DatasetFactory datasetFactory = require(components.dataset(file.datasetId()), "dataset.id",
-                file.datasetId(), "dataset");
+        DatasetFactory datasetFactory =
+                require(components.dataset(file.datasetId()), "dataset.id", file.datasetId(), "dataset");
         Files.createDirectories(runDir);
         TrainingFile.Settings s = file.train();
         Engine engine = Engine.getEngine(ENGINE);
@@ -172,10 +183,24 @@ final class TrainingRun {
                     data.seek(0);
                 }
                 MetricsLog metrics = new MetricsLog(runDir.resolve("metrics.jsonl"), start);
-                update(status("running", start, 0, -1, Map.of(), Map.of(), resumed.isPresent()
-                        ? "resumed at step " + start : "started", modelId));
-                LOG.info("{}: training {} ({}) on {} with loss {}, {} steps of {}, {} parameters", file.name(),
-                        modelId, model.describe(), file.datasetId(), file.lossId(), s.steps(), s.batchSize(),
+                update(status(
+                        "running",
+                        start,
+                        0,
+                        -1,
+                        Map.of(),
+                        Map.of(),
+                        resumed.isPresent() ? "resumed at step " + start : "started",
+                        modelId));
+                LOG.info(
+                        "{}: training {} ({}) on {} with loss {}, {} steps of {}, {} parameters",
+                        file.name(),
+                        modelId,
+                        model.describe(),
+                        file.datasetId(),
+                        file.lossId(),
+                        s.steps(),
+                        s.batchSize(),
                         parameters.size());
                 return loop(model, loss, dataset, data, optimizer, metrics, manager, start, modelId);
             } finally {
@@ -184,8 +209,17 @@ final class TrainingRun {
         }
     }
 
-    private TrainingStatus loop(TrainableModel model, TrainingLoss loss, Dataset dataset, Prefetcher data,
-            AdamW optimizer, MetricsLog metrics, NDManager manager, long start, String modelId) throws Exception {
+    private TrainingStatus loop(
+            TrainableModel model,
+            TrainingLoss loss,
+            Dataset dataset,
+            Prefetcher data,
+            AdamW optimizer,
+            MetricsLog metrics,
+            NDManager manager,
+            long start,
+            String modelId)
+            throws Exception {
         TrainingFile.Settings s = file.train();
         Schedule schedule = new Schedule(s.lr(), s.warmupSteps(), s.steps(), s.minLr());
         Engine engine = Engine.getEngine(ENGINE);
@@ -204,8 +238,8 @@ final class TrainingRun {
                 ParameterStore ps = new ParameterStore(scope, false);
                 LossTerms terms;
                 try (GradientCollector collector = engine.newGradientCollector()) {
-                    NDList inputs = model.inputs(scope, batch.examples(), new SplittableRandom(
-                            DataOrder.mix(s.seed(), step)));
+                    NDList inputs =
+                            model.inputs(scope, batch.examples(), new SplittableRandom(DataOrder.mix(s.seed(), step)));
                     NDList outputs = model.block().forward(ps, inputs, true);
                     terms = loss.evaluate(ps, model.lossInputs(outputs, batch.examples(), scope), true);
                     collector.backward(terms.total());
@@ -240,8 +274,12 @@ final class TrainingRun {
             if (step % file.evaluateEvery() == 0 && step < s.steps()) {
                 evaluation = evaluate(model, dataset, manager, metrics, step, modelId);
                 if (reachedTarget(evaluation)) {
-                    LOG.info("{}: {} reached {} at step {}: stopping early", file.name(), file.stopMetric(),
-                            file.stopAtLeast(), step);
+                    LOG.info(
+                            "{}: {} reached {} at step {}: stopping early",
+                            file.name(),
+                            file.stopMetric(),
+                            file.stopAtLeast(),
+                            step);
                     stoppedEarly = true;
                     break;
                 }
@@ -249,8 +287,15 @@ final class TrainingRun {
         }
         if (cancelled) {
             Checkpoint.write(runDir, file.fingerprint(), model.block(), loss, optimizer, step, data.position());
-            update(status("cancelled", step, 0, -1, status.metrics(), evaluation, "cancelled at step " + step
-                    + "; start the same file again to resume from there", modelId));
+            update(status(
+                    "cancelled",
+                    step,
+                    0,
+                    -1,
+                    status.metrics(),
+                    evaluation,
+                    "cancelled at step " + step + "; start the same file again to resume from there",
+                    modelId));
             return status;
         }
         if (!stoppedEarly) {
@@ -272,20 +317,35 @@ final class TrainingRun {
         return status;
     }
 
-    private Map<String, Double> evaluate(TrainableModel model, Dataset dataset, NDManager manager,
-            MetricsLog metrics, long step, String modelId) throws IOException {
-        update(status("evaluating", step, status.samplesPerSecond(), status.etaSeconds(), status.metrics(),
-                status.evaluation(), "evaluating", modelId));
+    private Map<String, Double> evaluate(
+            TrainableModel model, Dataset dataset, NDManager manager, MetricsLog metrics, long step, String modelId)
+            throws IOException {
+        update(status(
+                "evaluating",
+                step,
+                status.samplesPerSecond(),
+                status.etaSeconds(),
+                status.metrics(),
+                status.evaluation(),
+                "evaluating",
+                modelId));
         long t0 = System.nanoTime();
         Map<String, Double> result;
         try (NDManager scope = manager.newSubManager()) {
-            result = new LinkedHashMap<>(model.evaluate(dataset, file.evaluateOptions(),
-                    new ParameterStore(scope, false)));
+            result = new LinkedHashMap<>(
+                    model.evaluate(dataset, file.evaluateOptions(), new ParameterStore(scope, false)));
         }
         metrics.evaluation(step, result, (System.nanoTime() - t0) / 1e9);
         LOG.info("{}: step {}: {}", file.name(), step, result);
-        update(status("running", step, status.samplesPerSecond(), status.etaSeconds(), status.metrics(), result,
-                "evaluated at step " + step, modelId));
+        update(status(
+                "running",
+                step,
+                status.samplesPerSecond(),
+                status.etaSeconds(),
+                status.metrics(),
+                result,
+                "evaluated at step " + step,
+                modelId));
         return result;
     }
 
@@ -295,32 +355,53 @@ final class TrainingRun {
         }
         Double value = evaluation.get(file.stopMetric());
         if (value == null) {
-            LOG.warn("{}: evaluate.stop_when.metric '{}' is not among the evaluation's metrics {}; it never stops"
-                    + " early", file.name(), file.stopMetric(), evaluation.keySet());
+            LOG.warn(
+                    "{}: evaluate.stop_when.metric '{}' is not among the evaluation's metrics {}; it never stops"
+                            + " early",
+                    file.name(),
+                    file.stopMetric(),
+                    evaluation.keySet());
             return false;
         }
         return value >= file.stopAtLeast();
     }
 
-    private JsonObject report(TrainableModel model, Dataset dataset, long step, double seconds,
-            Map<String, Double> evaluation, AdamW optimizer) {
+    private JsonObject report(
+            TrainableModel model,
+            Dataset dataset,
+            long step,
+            double seconds,
+            Map<String, Double> evaluation,
+            AdamW optimizer) {
         JsonObject model1 = new JsonObject();
         model.describe().forEach((k, v) -> model1.put(k, String.valueOf(v)));
         JsonObject data = new JsonObject();
         dataset.describe().forEach((k, v) -> data.put(k, String.valueOf(v)));
         JsonObject eval = new JsonObject();
         evaluation.forEach(eval::put);
-        return new JsonObject().put("run", id).put("name", file.name()).put("file", file.file().toString())
-                .put("finished", Instant.now().toString()).put("steps", step).put("seconds", seconds)
-                .put("skipped_steps", optimizer.skipped()).put("model", model1).put("dataset", data)
-                .put("loss", file.lossId()).put("evaluation", eval)
-                .put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
-                        + System.getProperty("java.version"));
+        return new JsonObject()
+                .put("run", id)
+                .put("name", file.name())
+                .put("file", file.file().toString())
+                .put("finished", Instant.now().toString())
+                .put("steps", step)
+                .put("seconds", seconds)
+                .put("skipped_steps", optimizer.skipped())
+                .put("model", model1)
+                .put("dataset", data)
+                .put("loss", file.lossId())
+                .put("evaluation", eval)
+                .put(
+                        "machine",
+                        Runtime.getRuntime().availableProcessors() + " cores, Java "
+                                + System.getProperty("java.version"));
     }
 
     private void writeReports(JsonObject report, MetricsLog metrics) throws IOException {
         Files.writeString(runDir.resolve("report.json"), report.encodePrettily());
-        StringBuilder md = new StringBuilder("# Training run ").append(report.getString("name")).append("\n\n");
+        StringBuilder md = new StringBuilder("# Training run ")
+                .append(report.getString("name"))
+                .append("\n\n");
         md.append("| | |\n|---|---|\n");
         md.append("| file | ").append(report.getString("file")).append(" |\n");
         md.append("| finished | ").append(report.getString("finished")).append(" |\n");
@@ -329,20 +410,32 @@ final class TrainingRun {
         md.append("| machine | ").append(report.getString("machine")).append(" |\n");
         md.append("| published | ").append(report.getString("published")).append(" |\n\n");
         md.append("| metric | value |\n|---|---|\n");
-        report.getJsonObject("evaluation").forEach(e -> md.append("| ").append(e.getKey()).append(" | ")
-                .append(String.format("%.4f", ((Number) e.getValue()).doubleValue())).append(" |\n"));
+        report.getJsonObject("evaluation")
+                .forEach(e -> md.append("| ")
+                        .append(e.getKey())
+                        .append(" | ")
+                        .append(String.format("%.4f", ((Number) e.getValue()).doubleValue()))
+                        .append(" |\n"));
         md.append("\n![loss](loss.png)\n");
         Files.writeString(runDir.resolve("report.md"), md.toString());
-        String evalName = file.stopMetric() != null ? file.stopMetric()
+        String evalName = file.stopMetric() != null
+                ? file.stopMetric()
                 : metrics.evaluations().isEmpty() ? "" : metrics.firstEvaluationKey();
-        LossCurve.write(runDir.resolve("loss.png"), file.name() + ": loss per step", metrics.steps(),
-                metrics.losses(), metrics.evaluationSteps(), metrics.evaluationValues(evalName), evalName);
+        LossCurve.write(
+                runDir.resolve("loss.png"),
+                file.name() + ": loss per step",
+                metrics.steps(),
+                metrics.losses(),
+                metrics.evaluationSteps(),
+                metrics.evaluationValues(evalName),
+                evalName);
     }
 
     private static java.util.Optional<Double> logitScale(TrainingLoss loss) {
         for (Pair<String, Parameter> p : loss.getParameters()) {
             if (p.getKey().endsWith("logit_scale") && p.getValue().isInitialized()) {
-                return java.util.Optional.of(Math.min(100.0, Math.exp(p.getValue().getArray().getFloat())));
+                return java.util.Optional.of(
+                        Math.min(100.0, Math.exp(p.getValue().getArray().getFloat())));
             }
         }
         return java.util.Optional.empty();
@@ -369,17 +462,38 @@ final class TrainingRun {
 
     private <T> T require(T component, String field, String id, String kind) {
         if (component == null) {
-            throw new dev.stoa.api.StoaException(dev.stoa.api.FailureCode.BAD_CONFIG, file.file() + ": " + field
-                    + " is '" + id + "', which no bundle provides (stoa.kind=" + kind + "); install it or name"
-                    + " another (GET /v1/services lists what is there)");
+            throw new dev.stoa.api.StoaException(
+                    dev.stoa.api.FailureCode.BAD_CONFIG,
+                    file.file() + ": " + field
+                            + " is '" + id + "', which no bundle provides (stoa.kind=" + kind + "); install it or name"
+                            + " another (GET /v1/services lists what is there)");
         }
         return component;
     }
 
-    private TrainingStatus status(String state, long step, double rate, long eta, Map<String, Double> metrics,
-            Map<String, Double> evaluation, String message, String modelId) {
-        return new TrainingStatus(id, file.name(), file.file().toString(), modelId, state, step, file.train().steps(),
-                rate, eta, metrics, evaluation, runDir.toString(), message);
+    private TrainingStatus status(
+            String state,
+            long step,
+            double rate,
+            long eta,
+            Map<String, Double> metrics,
+            Map<String, Double> evaluation,
+            String message,
+            String modelId) {
+        return new TrainingStatus(
+                id,
+                file.name(),
+                file.file().toString(),
+                modelId,
+                state,
+                step,
+                file.train().steps(),
+                rate,
+                eta,
+                metrics,
+                evaluation,
+                runDir.toString(),
+                message);
     }
 
     private void update(TrainingStatus next) {
@@ -436,7 +550,9 @@ final class TrainingRun {
         }
 
         void step(long step, Map<String, Double> values, double elapsed) throws IOException {
-            JsonObject o = new JsonObject().put("step", step).put("time", Instant.now().toString())
+            JsonObject o = new JsonObject()
+                    .put("step", step)
+                    .put("time", Instant.now().toString())
                     .put("elapsed_s", elapsed);
             values.forEach((k, v) -> o.put(k, Double.isFinite(v) ? v : null));
             append(o);
@@ -445,13 +561,16 @@ final class TrainingRun {
         void evaluation(long step, Map<String, Double> values, double seconds) throws IOException {
             JsonObject e = new JsonObject();
             values.forEach(e::put);
-            append(new JsonObject().put("step", step).put("time", Instant.now().toString())
-                    .put("evaluation_s", seconds).put("evaluation", e));
+            append(new JsonObject()
+                    .put("step", step)
+                    .put("time", Instant.now().toString())
+                    .put("evaluation_s", seconds)
+                    .put("evaluation", e));
         }
 
         private void append(JsonObject o) throws IOException {
-            try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND,
-                    StandardOpenOption.CREATE)) {
+            try (BufferedWriter w = Files.newBufferedWriter(
+                    file, StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.CREATE)) {
                 w.write(o.encode());
                 w.write('\n');
             }
@@ -479,7 +598,9 @@ final class TrainingRun {
         }
 
         List<Double> evaluationValues(String key) {
-            return evaluations.stream().map(m -> m.getOrDefault(key, Double.NaN)).toList();
+            return evaluations.stream()
+                    .map(m -> m.getOrDefault(key, Double.NaN))
+                    .toList();
         }
     }
 }

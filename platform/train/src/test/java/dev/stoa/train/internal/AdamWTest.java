@@ -20,7 +20,8 @@ class AdamWTest {
     }
 
     private static Parameter parameter(NDManager m, String name, float[] values, Shape shape) {
-        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
+        Parameter p =
+                Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
         NDArray a = m.create(values, shape);
         a.setRequiresGradient(true);
         p.setArray(a);
@@ -46,8 +47,8 @@ class AdamWTest {
         try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
             Parameter matrix = parameter(m, "w", new float[] {1, -2, 3, 4}, new Shape(2, 2));
             Parameter bias = parameter(m, "b", new float[] {1, 1}, new Shape(2));
-            AdamW adam = new AdamW(List.of(new AdamW.Named("w", matrix), new AdamW.Named("b", bias)), m,
-                    settings(0.5, 0));
+            AdamW adam =
+                    new AdamW(List.of(new AdamW.Named("w", matrix), new AdamW.Named("b", bias)), m, settings(0.5, 0));
             gradients(m, List.of(matrix, bias), List.of(new float[] {0.3f, -0.3f, 2f, 0f}, new float[] {-1f, 5f}));
             adam.step(0.1);
             // step 1: m̂ = g, v̂ = g², so the Adam step is lr · sign(g) (0 where g = 0); decay lr·λ·w on the matrix

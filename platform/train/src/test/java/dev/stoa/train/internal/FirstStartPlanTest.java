@@ -21,7 +21,8 @@ class FirstStartPlanTest {
         FirstStartPlan plan = FirstStartPlan.of(files, id -> false);
 
         assertThat(plan.errors()).isEmpty();
-        assertThat(plan.order()).extracting(TrainingFile::name)
+        assertThat(plan.order())
+                .extracting(TrainingFile::name)
                 .containsExactly("c-clip", "d-clip-scenes", "b-captions", "a-answers");
     }
 
@@ -40,15 +41,15 @@ class FirstStartPlanTest {
 
     @Test
     void aCycleIsReportedWithEachFileAndLineAndNothingInItTrains() {
-        List<TrainingFile> files = List.of(
-                file("one", true, "m1", "m2"),
-                file("two", true, "m2", "m1"),
-                file("free", true, "m3"));
+        List<TrainingFile> files =
+                List.of(file("one", true, "m1", "m2"), file("two", true, "m2", "m1"), file("free", true, "m3"));
 
         FirstStartPlan plan = FirstStartPlan.of(files, id -> false);
 
         assertThat(plan.order()).extracting(TrainingFile::name).containsExactly("free");
-        assertThat(plan.errors()).singleElement().asString()
+        assertThat(plan.errors())
+                .singleElement()
+                .asString()
                 .contains("form a cycle")
                 .contains("etc/train/one.yaml:5 needs 'm2', which etc/train/two.yaml outputs")
                 .contains("etc/train/two.yaml:5 needs 'm1', which etc/train/one.yaml outputs");
@@ -66,12 +67,22 @@ class FirstStartPlanTest {
         FirstStartPlan plan = FirstStartPlan.of(files, id -> false);
 
         assertThat(plan.order()).extracting(TrainingFile::name).containsExactly("clip");
-        assertThat(plan.errors()).anySatisfy(e -> assertThat(e).startsWith("etc/train/captions.yaml:6: needs"
-                + " 'clip-tiny-scenes', which the model store lacks and no training file in etc/train outputs"));
-        assertThat(plan.errors()).anySatisfy(e -> assertThat(e).startsWith("etc/train/answers.yaml:5: needs"
-                + " 'clipcap-scenes', which etc/train/captions.yaml would output, but it cannot train"));
-        assertThat(plan.errors()).anySatisfy(e -> assertThat(e).startsWith("etc/train/frozen-decoder.yaml:5: needs"
-                + " 'gpt-captions', which etc/train/by-hand.yaml outputs but not at start-up")
-                .contains("bin/stoa train etc/train/by-hand.yaml"));
+        assertThat(plan.errors())
+                .anySatisfy(
+                        e -> assertThat(e)
+                                .startsWith(
+                                        "etc/train/captions.yaml:6: needs"
+                                                + " 'clip-tiny-scenes', which the model store lacks and no training file in etc/train outputs"));
+        assertThat(plan.errors())
+                .anySatisfy(
+                        e -> assertThat(e)
+                                .startsWith(
+                                        "etc/train/answers.yaml:5: needs"
+                                                + " 'clipcap-scenes', which etc/train/captions.yaml would output, but it cannot train"));
+        assertThat(plan.errors())
+                .anySatisfy(e -> assertThat(e)
+                        .startsWith("etc/train/frozen-decoder.yaml:5: needs"
+                                + " 'gpt-captions', which etc/train/by-hand.yaml outputs but not at start-up")
+                        .contains("bin/stoa train etc/train/by-hand.yaml"));
     }
 }

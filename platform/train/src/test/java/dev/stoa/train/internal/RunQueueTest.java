@@ -26,19 +26,19 @@ class RunQueueTest {
     private final RunQueue queue = new RunQueue(store::contains);
 
     private TrainingRun run(TrainingFile file) {
-        return new TrainingRun(file.name() + "-1", file, null, new ModelStore(home.resolve("models")),
-                home.resolve("runs"), s -> { });
+        return new TrainingRun(
+                file.name() + "-1", file, null, new ModelStore(home.resolve("models")), home.resolve("runs"), s -> {});
     }
 
     /** A producer whose name sorts last, a run that needs its output, and one that needs nothing. */
-    private record Three(TrainingRun base, TrainingRun captions, TrainingRun other) {
-    }
+    private record Three(TrainingRun base, TrainingRun captions, TrainingRun other) {}
 
     /** @return the three runs, queued in that order */
     private Three queueThree() {
-        Three q = new Three(run(file("z-base", false, "clip-tiny-scenes")),
-                run(file("a-captions", false, "clipcap-scenes", "clip-tiny-scenes")), run(file("b-other", false,
-                "gpt-x")));
+        Three q = new Three(
+                run(file("z-base", false, "clip-tiny-scenes")),
+                run(file("a-captions", false, "clipcap-scenes", "clip-tiny-scenes")),
+                run(file("b-other", false, "gpt-x")));
         List.of(q.base(), q.captions(), q.other()).forEach(queue::add);
         return q;
     }
@@ -47,8 +47,8 @@ class RunQueueTest {
     void aRunWaitsForTheRunThatOutputsWhatItNeedsAndSaysSo() throws Exception {
         Three q = queueThree();
         assertThat(q.captions().status().state()).isEqualTo("queued");
-        assertThat(q.captions().status().message()).isEqualTo("waiting for run z-base-1 to output 'clip-tiny-scenes',"
-                + " which it needs");
+        assertThat(q.captions().status().message())
+                .isEqualTo("waiting for run z-base-1 to output 'clip-tiny-scenes'," + " which it needs");
 
         assertThat(queue.take()).isSameAs(q.base());
         // one run at a time: nothing else starts while it runs
@@ -69,8 +69,9 @@ class RunQueueTest {
     @Test
     void aNeedNothingWillProduceFailsAtOnceNamingFileAndLine() throws InterruptedException {
         store.add("clip-tiny");
-        assertThatThrownBy(() -> queue.add(run(file("captions", false, "clipcap-scenes", "clip-tiny",
-                "clip-tiny-scenes")))).isInstanceOf(StoaException.class)
+        assertThatThrownBy(() ->
+                        queue.add(run(file("captions", false, "clipcap-scenes", "clip-tiny", "clip-tiny-scenes"))))
+                .isInstanceOf(StoaException.class)
                 .hasMessageStartingWith("etc/train/captions.yaml:6: needs 'clip-tiny-scenes', which the model store"
                         + " lacks and no queued or running training outputs it");
         store.add("clip-tiny-scenes");
@@ -88,7 +89,8 @@ class RunQueueTest {
 
         assertThat(queue.take()).isSameAs(q.other());
         assertThat(q.captions().status().state()).isEqualTo("failed");
-        assertThat(q.captions().status().message()).startsWith("etc/train/a-captions.yaml:5: needs 'clip-tiny-scenes'")
+        assertThat(q.captions().status().message())
+                .startsWith("etc/train/a-captions.yaml:5: needs 'clip-tiny-scenes'")
                 .contains("run z-base-1, which would have produced it, ended failed (out of memory)");
     }
 

@@ -36,8 +36,7 @@ final class Toy {
     static final List<String> LABELS = List.of("red", "green", "blue");
     static final int SIDE = 4;
 
-    private Toy() {
-    }
+    private Toy() {}
 
     static TrainingRun.Components components() {
         return new TrainingRun.Components() {
@@ -69,8 +68,12 @@ final class Toy {
                 rgb[p * 3 + c] = (byte) Math.max(0, Math.min(255, (int) v));
             }
         }
-        return new Example("tint-" + index, new Image(SIDE, SIDE, rgb), List.of("a " + LABELS.get(label) + " tint"),
-                LABELS.get(label), Map.of());
+        return new Example(
+                "tint-" + index,
+                new Image(SIDE, SIDE, rgb),
+                List.of("a " + LABELS.get(label) + " tint"),
+                LABELS.get(label),
+                Map.of());
     }
 
     static final class Tints implements DatasetFactory {
@@ -125,8 +128,7 @@ final class Toy {
                 }
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
         }
     }
@@ -152,9 +154,12 @@ final class Toy {
             if (hidden <= 0) {
                 block = Linear.builder().setUnits(3).build();
             } else {
-                block = new ai.djl.nn.SequentialBlock().add(Linear.builder().setUnits(hidden).build())
-                        .add(ai.djl.nn.Activation::relu).add(Linear.builder().setUnits(hidden).build())
-                        .add(ai.djl.nn.Activation::relu).add(Linear.builder().setUnits(3).build());
+                block = new ai.djl.nn.SequentialBlock()
+                        .add(Linear.builder().setUnits(hidden).build())
+                        .add(ai.djl.nn.Activation::relu)
+                        .add(Linear.builder().setUnits(hidden).build())
+                        .add(ai.djl.nn.Activation::relu)
+                        .add(Linear.builder().setUnits(3).build());
             }
         }
 
@@ -191,9 +196,14 @@ final class Toy {
                 all.add(test.get(i));
             }
             NDManager m = ps.getManager();
-            NDArray predicted = block.forward(ps, new NDList(pixels(m, all)), false).head().argMax(1);
-            float correct = predicted.toType(DataType.INT64, false).eq(labels(m, all)).sum().toType(
-                    DataType.FLOAT32, false).getFloat();
+            NDArray predicted =
+                    block.forward(ps, new NDList(pixels(m, all)), false).head().argMax(1);
+            float correct = predicted
+                    .toType(DataType.INT64, false)
+                    .eq(labels(m, all))
+                    .sum()
+                    .toType(DataType.FLOAT32, false)
+                    .getFloat();
             return Map.of("accuracy/test", (double) correct / all.size());
         }
 
@@ -210,8 +220,7 @@ final class Toy {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         private static NDArray pixels(NDManager m, List<Example> examples) {
             float[] x = new float[examples.size() * SIDE * SIDE * 3];
@@ -225,7 +234,8 @@ final class Toy {
         }
 
         private static NDArray labels(NDManager m, List<Example> examples) {
-            return m.create(examples.stream().mapToLong(e -> LABELS.indexOf(e.label())).toArray());
+            return m.create(
+                    examples.stream().mapToLong(e -> LABELS.indexOf(e.label())).toArray());
         }
     }
 

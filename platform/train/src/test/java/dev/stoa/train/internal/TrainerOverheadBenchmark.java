@@ -60,12 +60,17 @@ class TrainerOverheadBenchmark {
         double t = median(trainer);
         double p = median(plain);
         double ratio = t / p;
-        JsonObject out = new JsonObject().put("trainer_over_djl", ratio)
-                .put("trainer_ms_per_step", t).put("djl_ms_per_step", p)
-                .put("trainer_rounds_ms", trainer).put("djl_rounds_ms", plain)
+        JsonObject out = new JsonObject()
+                .put("trainer_over_djl", ratio)
+                .put("trainer_ms_per_step", t)
+                .put("djl_ms_per_step", p)
+                .put("trainer_rounds_ms", trainer)
+                .put("djl_rounds_ms", plain)
                 .put("model", "MLP 48-512-512-3, batch " + BATCH + ", " + STEPS + " steps x " + ROUNDS + " rounds")
-                .put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
-                        + System.getProperty("java.version"));
+                .put(
+                        "machine",
+                        Runtime.getRuntime().availableProcessors() + " cores, Java "
+                                + System.getProperty("java.version"));
         Path dir = Path.of(System.getProperty("bench.out", "../../itests/benchmarks/target/bench-report"));
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("trainer.json"), out.encodePrettily());
@@ -86,8 +91,13 @@ class TrainerOverheadBenchmark {
                 evaluate: {every: 100000}
                 """.formatted(name, steps, BATCH));
         List<Long> marks = new ArrayList<>();
-        TrainingRun run = new TrainingRun(name, TrainingFile.read(f), Toy.components(),
-                new ModelStore(home.resolve("models")), home.resolve("runs"), s -> {
+        TrainingRun run = new TrainingRun(
+                name,
+                TrainingFile.read(f),
+                Toy.components(),
+                new ModelStore(home.resolve("models")),
+                home.resolve("runs"),
+                s -> {
                     if (s.state().equals("running") && s.step() > 0) {
                         marks.add(System.nanoTime());
                     }
@@ -106,12 +116,17 @@ class TrainerOverheadBenchmark {
         Toy.Model model = new Toy.Model(512);
         TrainingLoss loss = new Toy.Ce();
         Dataset.Split split = new Toy.Tints().open(java.util.Map.of("seed", 3)).split("train");
-        Optimizer adam = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(0.001f)).build();
+        Optimizer adam =
+                Optimizer.adamW().optLearningRateTracker(Tracker.fixed(0.001f)).build();
         try (NDManager manager = engine.newBaseManager()) {
             model.initialize(manager);
-            loss.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(BATCH, 3),
+            loss.initialize(
+                    manager,
+                    ai.djl.ndarray.types.DataType.FLOAT32,
+                    new ai.djl.ndarray.types.Shape(BATCH, 3),
                     new ai.djl.ndarray.types.Shape(BATCH));
-            List<Pair<String, Parameter>> params = model.block().getParameters().stream().toList();
+            List<Pair<String, Parameter>> params =
+                    model.block().getParameters().stream().toList();
             long start = 0;
             for (int step = 0; step < steps; step++) {
                 if (step == 10) {
@@ -130,7 +145,10 @@ class TrainerOverheadBenchmark {
                         c.backward(lossOut.head());
                     }
                     for (Pair<String, Parameter> p : params) {
-                        adam.update(p.getKey(), p.getValue().getArray(), p.getValue().getArray().getGradient());
+                        adam.update(
+                                p.getKey(),
+                                p.getValue().getArray(),
+                                p.getValue().getArray().getGradient());
                     }
                     try (GradientCollector c = engine.newGradientCollector()) {
                         c.zeroGradients();

@@ -41,14 +41,17 @@ class TrainingFileTest {
 
     @Test
     void needsAreReadWithTheirLines() {
-        TrainingFile f = parse(GOOD.replace("first_start: true\n", "first_start: true\nneeds:\n  - clip-tiny-scenes\n"
-                + "  - gpt-captions\n"));
-        assertThat(f.needs()).containsExactly(new TrainingFile.Need("clip-tiny-scenes", 5),
-                new TrainingFile.Need("gpt-captions", 6));
+        TrainingFile f = parse(GOOD.replace(
+                "first_start: true\n", "first_start: true\nneeds:\n  - clip-tiny-scenes\n" + "  - gpt-captions\n"));
+        assertThat(f.needs())
+                .containsExactly(
+                        new TrainingFile.Need("clip-tiny-scenes", 5), new TrainingFile.Need("gpt-captions", 6));
         assertThat(f.where(f.needs().get(1))).isEqualTo("etc/train/x.yaml:6");
-        assertThat(parse(GOOD.replace("first_start: true", "first_start: true\nneeds: [clip-tiny]")).needs())
+        assertThat(parse(GOOD.replace("first_start: true", "first_start: true\nneeds: [clip-tiny]"))
+                        .needs())
                 .containsExactly(new TrainingFile.Need("clip-tiny", 4));
-        assertThat(parse(GOOD.replace("first_start: true", "first_start: true\nneeds: clip-tiny")).needs())
+        assertThat(parse(GOOD.replace("first_start: true", "first_start: true\nneeds: clip-tiny"))
+                        .needs())
                 .containsExactly(new TrainingFile.Need("clip-tiny", 4));
         assertThat(parse(GOOD).needs()).isEmpty();
         assertThatThrownBy(() -> parse(GOOD.replace("first_start: true", "first_start: true\nneeds: [ok, {a: 1}]")))
@@ -68,8 +71,7 @@ class TrainingFileTest {
                 .hasMessageContaining("train.warmup_steps is 100 but steps is 100");
         assertThatThrownBy(() -> parse(GOOD.replace("first_start: true", "first_start: yes please")))
                 .hasMessageContaining("first_start is 'yes please'; use true or false");
-        assertThatThrownBy(() -> parse("model: [1, 2"))
-                .hasMessageContaining("etc/train/x.yaml: is not valid YAML");
+        assertThatThrownBy(() -> parse("model: [1, 2")).hasMessageContaining("etc/train/x.yaml: is not valid YAML");
     }
 
     @Test
@@ -92,7 +94,9 @@ class TrainingFileTest {
         assertThat(epoch0).hasSize(50);
         DataOrder b = new DataOrder(5, 50);
         assertThat(b.index(73)).isEqualTo(a.index(73));
-        assertThat(new DataOrder(6, 50).index(3) == a.index(3) && new DataOrder(6, 50).index(4) == a.index(4)
-                && new DataOrder(6, 50).index(5) == a.index(5)).isFalse();
+        assertThat(new DataOrder(6, 50).index(3) == a.index(3)
+                        && new DataOrder(6, 50).index(4) == a.index(4)
+                        && new DataOrder(6, 50).index(5) == a.index(5))
+                .isFalse();
     }
 }

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 /** Small valid training files for the ordering tests: the fields that matter here, the rest fixed. */
 final class TrainingFiles {
 
-    private TrainingFiles() {
-    }
+    private TrainingFiles() {}
 
     /**
      * @param name the file's name (and run name), as {@code etc/train/<name>.yaml}
@@ -15,8 +14,8 @@ final class TrainingFiles {
      * @param needs its {@code needs}, one per line from line 4
      */
     static TrainingFile file(String name, boolean firstStart, String output, String... needs) {
-        StringBuilder text = new StringBuilder("name: " + name + "\nfirst_start: " + firstStart + "\noutput: "
-                + output + "\n");
+        StringBuilder text =
+                new StringBuilder("name: " + name + "\nfirst_start: " + firstStart + "\noutput: " + output + "\n");
         if (needs.length > 0) {
             text.append("needs:\n");
             for (String need : needs) {

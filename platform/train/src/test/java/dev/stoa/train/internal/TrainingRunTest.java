@@ -50,8 +50,13 @@ class TrainingRunTest {
     }
 
     private TrainingRun run(Path file, java.util.function.Consumer<TrainingStatus> listener) {
-        return new TrainingRun("r", TrainingFile.read(file), Toy.components(), new ModelStore(home.resolve("models")),
-                home.resolve("runs"), listener);
+        return new TrainingRun(
+                "r",
+                TrainingFile.read(file),
+                Toy.components(),
+                new ModelStore(home.resolve("models")),
+                home.resolve("runs"),
+                listener);
     }
 
     @Test
@@ -63,30 +68,38 @@ class TrainingRunTest {
         // chance is 1/3; the tint survives the noise well enough for a linear model
         assertThat(end.evaluation().get("accuracy/test")).isGreaterThan(0.8);
         assertThat(seen).extracting(TrainingStatus::state).contains("running", "evaluating", "succeeded");
-        assertThat(seen.stream().filter(s -> s.state().equals("running")).mapToLong(TrainingStatus::step).max()
-                .orElse(0)).isEqualTo(60);
+        assertThat(seen.stream()
+                        .filter(s -> s.state().equals("running"))
+                        .mapToLong(TrainingStatus::step)
+                        .max()
+                        .orElse(0))
+                .isEqualTo(60);
 
-        ModelStore.Version v = new ModelStore(home.resolve("models")).latest("toy-model").orElseThrow();
+        ModelStore.Version v =
+                new ModelStore(home.resolve("models")).latest("toy-model").orElseThrow();
         assertThat(v.number()).isEqualTo(1);
         assertThat(v.path().resolve("toy.params")).isRegularFile();
         assertThat(v.path().resolve("train-report.json")).isRegularFile();
 
         Path runDir = home.resolve("runs/toy");
-        List<JsonObject> lines = Files.readAllLines(runDir.resolve("metrics.jsonl")).stream().map(JsonObject::new)
+        List<JsonObject> lines = Files.readAllLines(runDir.resolve("metrics.jsonl")).stream()
+                .map(JsonObject::new)
                 .toList();
-        List<JsonObject> steps = lines.stream().filter(o -> o.containsKey("loss")).toList();
+        List<JsonObject> steps =
+                lines.stream().filter(o -> o.containsKey("loss")).toList();
         assertThat(steps).hasSize(12);
         assertThat(steps.get(0).fieldNames()).contains("step", "loss", "ce", "lr", "grad_norm", "samples_per_s");
         // the loss falls: the last logged value is well under the first
         assertThat(steps.get(11).getDouble("loss")).isLessThan(steps.get(0).getDouble("loss") * 0.8);
-        assertThat(lines.stream().filter(o -> o.containsKey("evaluation")).count()).isEqualTo(1);
+        assertThat(lines.stream().filter(o -> o.containsKey("evaluation")).count())
+                .isEqualTo(1);
         assertThat(runDir.resolve("report.md")).content().contains("accuracy/test");
         assertThat(runDir.resolve("loss.png")).isRegularFile();
     }
 
     @Test
     void aCancelledRunResumesFromItsCheckpointAndEndsWhereAnUninterruptedOneDoes() throws IOException {
-        TrainingStatus straight = run(file("straight", 40, ""), s -> { }).run();
+        TrainingStatus straight = run(file("straight", 40, ""), s -> {}).run();
         assertThat(straight.state()).isEqualTo("succeeded");
 
         AtomicReference<TrainingRun> first = new AtomicReference<>();
@@ -106,9 +119,15 @@ class TrainingRunTest {
         assertThat(end.state()).as(end.message()).isEqualTo("succeeded");
         assertThat(resumed.get(0).message()).isEqualTo("resumed at step " + stopped.step());
         // same seed, same data order, restored moments: the same parameters as the run that was never stopped
-        byte[] a = Files.readAllBytes(new ModelStore(home.resolve("models")).versions("toy-model").get(0).path()
+        byte[] a = Files.readAllBytes(new ModelStore(home.resolve("models"))
+                .versions("toy-model")
+                .get(0)
+                .path()
                 .resolve("toy.params"));
-        byte[] b = Files.readAllBytes(new ModelStore(home.resolve("models")).versions("toy-model").get(1).path()
+        byte[] b = Files.readAllBytes(new ModelStore(home.resolve("models"))
+                .versions("toy-model")
+                .get(1)
+                .path()
                 .resolve("toy.params"));
         assertThat(b).isEqualTo(a);
     }
@@ -119,7 +138,7 @@ class TrainingRunTest {
         AtomicReference<TrainingStatus> end = new AtomicReference<>();
         Thread t = new Thread(() -> {
             ai.djl.pytorch.jni.JniUtils.setGradMode(true);
-            end.set(run(uncheck(() -> file("thread", 20, "")), s -> { }).run());
+            end.set(run(uncheck(() -> file("thread", 20, "")), s -> {}).run());
         });
         t.start();
         t.join();
@@ -141,7 +160,7 @@ class TrainingRunTest {
     @Test
     void aCheckpointOfAnotherModelIsSetAsideAndTheRunStartsOver() throws IOException {
         Path f = file("changed", 20, "");
-        assertThat(run(f, s -> { }).run().state()).isEqualTo("succeeded");
+        assertThat(run(f, s -> {}).run().state()).isEqualTo("succeeded");
         Files.writeString(f, Files.readString(f).replace("batch_size: 32", "batch_size: 16"));
         List<TrainingStatus> seen = new ArrayList<>();
         TrainingStatus end = run(f, seen::add).run();
@@ -156,7 +175,7 @@ class TrainingRunTest {
     void stopsEarlyWhenTheTargetIsReached() throws IOException {
         Path f = file("early", 400, "  stop_when: {metric: accuracy/test, at_least: 0.5}");
         Files.writeString(f, Files.readString(f).replace("every: 1000", "every: 20"));
-        TrainingStatus end = run(f, s -> { }).run();
+        TrainingStatus end = run(f, s -> {}).run();
         assertThat(end.state()).as(end.message()).isEqualTo("succeeded");
         assertThat(end.step()).isLessThan(400);
     }
@@ -165,7 +184,7 @@ class TrainingRunTest {
     void aMissingComponentFailsNamingTheField() throws IOException {
         Path f = file("missing", 10, "");
         Files.writeString(f, Files.readString(f).replace("{id: ce}", "{id: nope}"));
-        TrainingStatus end = run(f, s -> { }).run();
+        TrainingStatus end = run(f, s -> {}).run();
         assertThat(end.state()).isEqualTo("failed");
         assertThat(end.message()).contains("loss.id is 'nope'", "stoa.kind=loss");
     }

@@ -15,8 +15,7 @@ import java.util.List;
  * @param eventBusPort the port of the clustered event bus; 0 picks a free one
  * @param joinTimeoutMs longest the node waits to join before activation fails
  */
-record ClusterSettings(String name, String host, int port, List<String> members, int eventBusPort,
-        long joinTimeoutMs) {
+record ClusterSettings(String name, String host, int port, List<String> members, int eventBusPort, long joinTimeoutMs) {
 
     ClusterSettings {
         members = List.copyOf(members);
@@ -32,8 +31,10 @@ record ClusterSettings(String name, String host, int port, List<String> members,
         }
         String host = config.cluster_host() == null ? "" : config.cluster_host().trim();
         if (host.isEmpty() || host.contains(":") && !host.startsWith("[")) {
-            throw bad("cluster.host", "is '" + config.cluster_host() + "'; set the IPv4 address this node is reached"
-                    + " at by the others, e.g. cluster.host = 127.0.0.1");
+            throw bad(
+                    "cluster.host",
+                    "is '" + config.cluster_host() + "'; set the IPv4 address this node is reached"
+                            + " at by the others, e.g. cluster.host = 127.0.0.1");
         }
         requirePort("cluster.port", config.cluster_port(), false);
         requirePort("cluster.eventBusPort", config.cluster_eventBusPort(), true);
@@ -49,21 +50,30 @@ record ClusterSettings(String name, String host, int port, List<String> members,
                     try {
                         requirePort("cluster.members", Integer.parseInt(member.substring(colon + 1)), false);
                     } catch (NumberFormatException e) {
-                        throw bad("cluster.members", "has '" + member + "', whose port is not a number; list members"
-                                + " as host:port, comma-separated, e.g. 127.0.0.1:5701,127.0.0.1:5702");
+                        throw bad(
+                                "cluster.members",
+                                "has '" + member + "', whose port is not a number; list members"
+                                        + " as host:port, comma-separated, e.g. 127.0.0.1:5701,127.0.0.1:5702");
                     }
                 }
                 members.add(member);
             }
         }
         if (members.isEmpty()) {
-            throw bad("cluster.members", "is empty; list at least one member as host:port (this node's own address"
-                    + " is fine for the first node), e.g. cluster.members = 127.0.0.1:5701,127.0.0.1:5702");
+            throw bad(
+                    "cluster.members",
+                    "is empty; list at least one member as host:port (this node's own address"
+                            + " is fine for the first node), e.g. cluster.members = 127.0.0.1:5701,127.0.0.1:5702");
         }
         if (config.cluster_joinTimeoutMs() < 1) {
             throw bad("cluster.joinTimeoutMs", "is " + config.cluster_joinTimeoutMs() + "; it must be at least 1");
         }
-        return new ClusterSettings(name, host, config.cluster_port(), members, config.cluster_eventBusPort(),
+        return new ClusterSettings(
+                name,
+                host,
+                config.cluster_port(),
+                members,
+                config.cluster_eventBusPort(),
                 config.cluster_joinTimeoutMs());
     }
 
@@ -74,7 +84,8 @@ record ClusterSettings(String name, String host, int port, List<String> members,
     }
 
     private static StoaException bad(String entry, String problem) {
-        return new StoaException(FailureCode.BAD_CONFIG, VertxComponent.PID + ": '" + entry + "' " + problem
-                + " (etc/" + VertxComponent.PID + ".cfg)");
+        return new StoaException(
+                FailureCode.BAD_CONFIG,
+                VertxComponent.PID + ": '" + entry + "' " + problem + " (etc/" + VertxComponent.PID + ".cfg)");
     }
 }

@@ -18,8 +18,7 @@ import java.util.List;
  */
 public final class GenerationJson {
 
-    private GenerationJson() {
-    }
+    private GenerationJson() {}
 
     /**
      * @param json a request
@@ -28,7 +27,8 @@ public final class GenerationJson {
      */
     public static GenerationRequest request(JsonObject json) {
         String prompt = json.getValue("prompt") != null || json.getValue("text") == null
-                ? JsonFields.string(json, "prompt") : JsonFields.string(json, "text");
+                ? JsonFields.string(json, "prompt")
+                : JsonFields.string(json, "text");
         GenerationOptions d = GenerationOptions.GREEDY;
         GenerationOptions options = new GenerationOptions(
                 json.getValue("max_tokens") == null ? d.maxTokens() : JsonFields.integer(json, "max_tokens"),
@@ -47,9 +47,14 @@ public final class GenerationJson {
      */
     public static JsonObject request(GenerationRequest request) {
         GenerationOptions o = request.options();
-        JsonObject json = new JsonObject().put("prompt", request.prompt()).put("max_tokens", o.maxTokens())
-                .put("temperature", o.temperature()).put("top_k", o.topK()).put("top_p", o.topP())
-                .put("beam_size", o.beamSize()).put("stop", new JsonArray(new ArrayList<>(o.stop())));
+        JsonObject json = new JsonObject()
+                .put("prompt", request.prompt())
+                .put("max_tokens", o.maxTokens())
+                .put("temperature", o.temperature())
+                .put("top_k", o.topK())
+                .put("top_p", o.topP())
+                .put("beam_size", o.beamSize())
+                .put("stop", new JsonArray(new ArrayList<>(o.stop())));
         if (o.seed() != null) {
             json.put("seed", o.seed());
         }
@@ -62,8 +67,11 @@ public final class GenerationJson {
      */
     public static Generation generation(JsonObject json) {
         Object trained = json.getValue("trained");
-        return new Generation(JsonFields.string(json, "text"), JsonFields.integer(json, "tokens"),
-                FinishReason.of(JsonFields.string(json, "finish_reason")), JsonFields.string(json, "model"),
+        return new Generation(
+                JsonFields.string(json, "text"),
+                JsonFields.integer(json, "tokens"),
+                FinishReason.of(JsonFields.string(json, "finish_reason")),
+                JsonFields.string(json, "model"),
                 !(trained instanceof Boolean b) || b);
     }
 
@@ -72,8 +80,11 @@ public final class GenerationJson {
      * @return its JSON, {@code text} first
      */
     public static JsonObject generation(Generation generation) {
-        return new JsonObject().put("text", generation.text()).put("tokens", generation.tokenCount())
-                .put("finish_reason", generation.finishReason().jsonName()).put("model", generation.model())
+        return new JsonObject()
+                .put("text", generation.text())
+                .put("tokens", generation.tokenCount())
+                .put("finish_reason", generation.finishReason().jsonName())
+                .put("model", generation.model())
                 .put("trained", generation.trained());
     }
 

@@ -28,8 +28,7 @@ final class HazelcastCluster {
     /** Partitions of the cluster's data; the same on every Stoa node, which Hazelcast requires. */
     static final int PARTITIONS = 31;
 
-    private HazelcastCluster() {
-    }
+    private HazelcastCluster() {}
 
     /**
      * @param settings the node's cluster settings, already validated
@@ -70,7 +69,8 @@ final class HazelcastCluster {
         join.getTcpIpConfig().setEnabled(true).setMembers(settings.members()).setConnectionTimeoutSeconds(2);
 
         // the data structures of vertx-hazelcast's default-cluster.xml, which this configuration replaces
-        config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
+        config.addMultiMapConfig(new MultiMapConfig("__vertx.subs")
+                .setBackupCount(1)
                 .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
         config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
         config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));

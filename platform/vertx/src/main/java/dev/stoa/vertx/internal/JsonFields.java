@@ -13,8 +13,7 @@ import java.util.Base64;
  */
 public final class JsonFields {
 
-    private JsonFields() {
-    }
+    private JsonFields() {}
 
     /** @return the string at {@code field} */
     public static String string(JsonObject json, String field) {
@@ -45,8 +44,9 @@ public final class JsonFields {
             // the MIME decoder ignores line breaks, which some encoders insert every 76 characters
             return Base64.getMimeDecoder().decode(s);
         } catch (IllegalArgumentException e) {
-            throw StoaException.badInput(field, "is not valid base64 (" + e.getMessage()
-                    + "); send the bytes base64-encoded as in RFC 4648");
+            throw StoaException.badInput(
+                    field,
+                    "is not valid base64 (" + e.getMessage() + "); send the bytes base64-encoded as in RFC 4648");
         }
     }
 

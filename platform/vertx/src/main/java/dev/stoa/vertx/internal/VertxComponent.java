@@ -38,7 +38,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@value #PID}) has no {@code @Modified} method, so DS deactivates and reactivates the component: the old
  * {@code Vertx} is unregistered and closed, a new one is published, and consumers bound to it are rebound.
  */
-@Component(service = {}, immediate = true, configurationPid = VertxComponent.PID)
+@Component(
+        service = {},
+        immediate = true,
+        configurationPid = VertxComponent.PID)
 @Designate(ocd = VertxComponent.Config.class)
 public final class VertxComponent {
 
@@ -60,33 +63,40 @@ public final class VertxComponent {
         @AttributeDefinition(description = "Event-loop threads; I/O only, so a few are enough")
         int eventLoopPoolSize() default 2;
 
-        @AttributeDefinition(description = "Seconds a worker task may run before Vert.x logs it as blocked; "
-                + "inference on large inputs takes minutes")
+        @AttributeDefinition(
+                description = "Seconds a worker task may run before Vert.x logs it as blocked; "
+                        + "inference on large inputs takes minutes")
         long maxWorkerExecuteTime() default 300;
 
         @AttributeDefinition(description = "Milliseconds between checks for blocked threads")
         long blockedThreadCheckInterval() default 1000;
 
-        @AttributeDefinition(description = "Join a Vert.x cluster of Stoa nodes through Hazelcast (the cluster.*"
-                + " entries); services of every node become callable from every node")
+        @AttributeDefinition(
+                description = "Join a Vert.x cluster of Stoa nodes through Hazelcast (the cluster.*"
+                        + " entries); services of every node become callable from every node")
         boolean clustered() default false;
 
         @AttributeDefinition(name = "cluster.name", description = "Nodes join only a cluster of the same name")
         String cluster_name() default "stoa";
 
-        @AttributeDefinition(name = "cluster.host", description = "Address this node binds and announces to the"
-                + " others, for Hazelcast and the event bus")
+        @AttributeDefinition(
+                name = "cluster.host",
+                description =
+                        "Address this node binds and announces to the" + " others, for Hazelcast and the event bus")
         String cluster_host() default "127.0.0.1";
 
         @AttributeDefinition(name = "cluster.port", description = "Hazelcast's member port on cluster.host")
         int cluster_port() default 5701;
 
-        @AttributeDefinition(name = "cluster.members", description = "host:port of the members to contact when"
-                + " joining, comma-separated (TCP-IP discovery; no multicast)")
+        @AttributeDefinition(
+                name = "cluster.members",
+                description = "host:port of the members to contact when"
+                        + " joining, comma-separated (TCP-IP discovery; no multicast)")
         String[] cluster_members() default {"127.0.0.1:5701"};
 
-        @AttributeDefinition(name = "cluster.eventBusPort", description = "Port of the clustered event bus; 0 picks"
-                + " a free one")
+        @AttributeDefinition(
+                name = "cluster.eventBusPort",
+                description = "Port of the clustered event bus; 0 picks" + " a free one")
         int cluster_eventBusPort() default 0;
 
         @AttributeDefinition(name = "cluster.joinTimeoutMs", description = "Longest the node waits to join, in ms")
@@ -119,10 +129,15 @@ public final class VertxComponent {
             throw e;
         }
         this.vertx = created;
-        LOG.log(Level.INFO, "Vert.x started: {0} event-loop and {1} worker threads{2}",
-                config.eventLoopPoolSize(), config.workerPoolSize(), config.clustered()
+        LOG.log(
+                Level.INFO,
+                "Vert.x started: {0} event-loop and {1} worker threads{2}",
+                config.eventLoopPoolSize(),
+                config.workerPoolSize(),
+                config.clustered()
                         ? ", node " + ((VertxInternal) created).clusterManager().getNodeId() + " of cluster '"
-                        + config.cluster_name() + "'" : "");
+                                + config.cluster_name() + "'"
+                        : "");
     }
 
     /** Unpublishes and closes the Vert.x instance, waiting at most {@value #CLOSE_TIMEOUT_SECONDS} seconds. */
@@ -188,34 +203,46 @@ public final class VertxComponent {
      *         {@link FailureCode#UNAVAILABLE} when the node cannot join in time
      */
     static Vertx createClustered(VertxOptions options, ClusterSettings settings) {
-        options.getEventBusOptions().setHost(settings.host()).setPort(settings.eventBusPort())
+        options.getEventBusOptions()
+                .setHost(settings.host())
+                .setPort(settings.eventBusPort())
                 .setClusterPublicHost(settings.host());
         ClusterManager manager;
         try {
             manager = HazelcastCluster.manager(settings, VertxComponent.class.getClassLoader());
         } catch (NoClassDefFoundError e) {
-            throw new StoaException(FailureCode.BAD_CONFIG, PID + ": 'clustered' is true, but the Hazelcast bundle"
-                    + " (com.hazelcast, in system/) is not installed (" + e.getMessage() + "); put it back, or set"
-                    + " clustered=false in etc/" + PID + ".cfg");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    PID + ": 'clustered' is true, but the Hazelcast bundle"
+                            + " (com.hazelcast, in system/) is not installed (" + e.getMessage()
+                            + "); put it back, or set"
+                            + " clustered=false in etc/" + PID + ".cfg");
         }
         long started = System.nanoTime();
-        Future<Vertx> joining = withBundleLoader(() -> Vertx.builder().with(options).withClusterManager(manager)
-                .buildClustered());
+        Future<Vertx> joining = withBundleLoader(
+                () -> Vertx.builder().with(options).withClusterManager(manager).buildClustered());
         try {
-            Vertx vertx = joining.toCompletionStage().toCompletableFuture()
+            Vertx vertx = joining.toCompletionStage()
+                    .toCompletableFuture()
                     .get(settings.joinTimeoutMs(), TimeUnit.MILLISECONDS);
-            LOG.log(Level.INFO, () -> "Joined cluster '" + settings.name() + "' as " + settings.host() + ":"
-                    + settings.port() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms; members now: "
-                    + manager.getNodes().size());
+            LOG.log(
+                    Level.INFO,
+                    () -> "Joined cluster '" + settings.name() + "' as " + settings.host() + ":"
+                            + settings.port() + " in " + (System.nanoTime() - started) / 1_000_000
+                            + " ms; members now: "
+                            + manager.getNodes().size());
             return vertx;
         } catch (TimeoutException | ExecutionException e) {
             // a join that completes after we gave up must not leave a node in the cluster
             joining.onSuccess(VertxComponent::close);
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new StoaException(FailureCode.UNAVAILABLE, PID + ": could not join cluster '" + settings.name()
-                    + "' as " + settings.host() + ":" + settings.port() + " within " + settings.joinTimeoutMs()
-                    + " ms (" + cause + "); check that cluster.port is free and cluster.members lists reachable"
-                    + " nodes, in etc/" + PID + ".cfg", cause);
+            throw new StoaException(
+                    FailureCode.UNAVAILABLE,
+                    PID + ": could not join cluster '" + settings.name()
+                            + "' as " + settings.host() + ":" + settings.port() + " within " + settings.joinTimeoutMs()
+                            + " ms (" + cause + "); check that cluster.port is free and cluster.members lists reachable"
+                            + " nodes, in etc/" + PID + ".cfg",
+                    cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             joining.onSuccess(VertxComponent::close);
@@ -233,7 +260,9 @@ public final class VertxComponent {
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            LOG.log(Level.WARNING, "Vert.x did not close within {0} s; its threads may linger for a while",
+            LOG.log(
+                    Level.WARNING,
+                    "Vert.x did not close within {0} s; its threads may linger for a while",
                     CLOSE_TIMEOUT_SECONDS);
         } catch (ExecutionException e) {
             LOG.log(Level.WARNING, "Vert.x failed to close cleanly", e.getCause());
@@ -244,8 +273,10 @@ public final class VertxComponent {
 
     private static void requirePositive(String name, long value) {
         if (value < 1) {
-            throw new StoaException(FailureCode.BAD_CONFIG, PID + ": '" + name + "' is " + value
-                    + "; it must be at least 1 (default: see the metatype of " + PID + ")");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    PID + ": '" + name + "' is " + value + "; it must be at least 1 (default: see the metatype of "
+                            + PID + ")");
         }
     }
 }

@@ -27,12 +27,14 @@ class ClusterTest {
 
     @Test
     void settingsNameTheBadEntry() {
-        assertThatThrownBy(() -> ClusterSettings.of(VertxComponentTest.config(Map.of("clustered", true,
-                "cluster_members", new String[] {"127.0.0.1:57x1"}))))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
-                .hasMessageContaining("'cluster.members'").hasMessageContaining("host:port");
-        assertThatThrownBy(() -> ClusterSettings.of(VertxComponentTest.config(Map.of("cluster_members",
-                new String[] {" , "}))))
+        assertThatThrownBy(() -> ClusterSettings.of(VertxComponentTest.config(
+                        Map.of("clustered", true, "cluster_members", new String[] {"127.0.0.1:57x1"}))))
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
+                .hasMessageContaining("'cluster.members'")
+                .hasMessageContaining("host:port");
+        assertThatThrownBy(() ->
+                        ClusterSettings.of(VertxComponentTest.config(Map.of("cluster_members", new String[] {" , "}))))
                 .hasMessageContaining("'cluster.members' is empty");
         assertThatThrownBy(() -> ClusterSettings.of(VertxComponentTest.config(Map.of("cluster_port", 70000))))
                 .hasMessageContaining("'cluster.port' has port 70000");
@@ -40,14 +42,20 @@ class ClusterTest {
 
     @Test
     void membersAreSplitAndDiscoveryIsTcpIpOnly() {
-        ClusterSettings settings = ClusterSettings.of(VertxComponentTest.config(Map.of("cluster_members",
-                new String[] {"127.0.0.1:5701, 127.0.0.1:5702", "127.0.0.1:5703"}, "cluster_port", 5702)));
+        ClusterSettings settings = ClusterSettings.of(VertxComponentTest.config(Map.of(
+                "cluster_members",
+                new String[] {"127.0.0.1:5701, 127.0.0.1:5702", "127.0.0.1:5703"},
+                "cluster_port",
+                5702)));
         assertThat(settings.members()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703");
         Config config = HazelcastCluster.config(settings, getClass().getClassLoader());
         assertThat(config.getNetworkConfig().getPort()).isEqualTo(5702);
-        assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
-        assertThat(config.getNetworkConfig().getJoin().getAutoDetectionConfig().isEnabled()).isFalse();
-        assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).hasSize(3);
+        assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled())
+                .isFalse();
+        assertThat(config.getNetworkConfig().getJoin().getAutoDetectionConfig().isEnabled())
+                .isFalse();
+        assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+                .hasSize(3);
         assertThat(config.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
         assertThat(config.getMultiMapConfigs()).containsKey("__vertx.subs");
         assertThat(config.getMapConfigs()).containsKeys("__vertx.haInfo", "__vertx.nodeInfo");
@@ -59,20 +67,24 @@ class ClusterTest {
         int portB = freePort();
         String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
         long start = System.nanoTime();
-        Vertx a = VertxComponent.createClustered(VertxComponent.options(VertxComponentTest.config(Map.of())),
-                settings(portA, members));
+        Vertx a = VertxComponent.createClustered(
+                VertxComponent.options(VertxComponentTest.config(Map.of())), settings(portA, members));
         Vertx b = null;
         try {
             long aUp = System.nanoTime();
-            b = VertxComponent.createClustered(VertxComponent.options(VertxComponentTest.config(Map.of())),
-                    settings(portB, members));
+            b = VertxComponent.createClustered(
+                    VertxComponent.options(VertxComponentTest.config(Map.of())), settings(portB, members));
             long bJoined = System.nanoTime();
-            System.out.printf("[measure] first node up in %d ms, second joined in %d ms%n",
+            System.out.printf(
+                    "[measure] first node up in %d ms, second joined in %d ms%n",
                     (aUp - start) / 1_000_000, (bJoined - aUp) / 1_000_000);
             assertThat(((VertxInternal) a).clusterManager().getNodes()).hasSize(2);
 
-            b.eventBus().<JsonObject>consumer("stoa.service.upper", m -> m.reply(
-                    new JsonObject().put("text", m.body().getString("text").toUpperCase())));
+            b.eventBus()
+                    .<JsonObject>consumer(
+                            "stoa.service.upper",
+                            m -> m.reply(new JsonObject()
+                                    .put("text", m.body().getString("text").toUpperCase())));
             JsonObject answer = awaitRegistrationAndCall(a, "stoa.service.upper", new JsonObject().put("text", "hi"));
             assertThat(answer.getString("text")).isEqualTo("HI");
 
@@ -83,7 +95,8 @@ class ClusterTest {
                 nanos[i] = System.nanoTime() - t;
             }
             java.util.Arrays.sort(nanos);
-            System.out.printf("[measure] cross-node request/reply, %d sequential: p50 %.3f ms, p99 %.3f ms%n",
+            System.out.printf(
+                    "[measure] cross-node request/reply, %d sequential: p50 %.3f ms, p99 %.3f ms%n",
                     nanos.length, nanos[nanos.length / 2] / 1e6, nanos[nanos.length * 99 / 100] / 1e6);
 
             VertxComponent.close(b);
@@ -103,8 +116,15 @@ class ClusterTest {
     }
 
     private static ClusterSettings settings(int port, String members) {
-        return ClusterSettings.of(VertxComponentTest.config(Map.of("clustered", true, "cluster_port", port,
-                "cluster_members", new String[] {members}, "cluster_name", "stoa-test-" + members.hashCode())));
+        return ClusterSettings.of(VertxComponentTest.config(Map.of(
+                "clustered",
+                true,
+                "cluster_port",
+                port,
+                "cluster_members",
+                new String[] {members},
+                "cluster_name",
+                "stoa-test-" + members.hashCode())));
     }
 
     /** A consumer's registration reaches the other node asynchronously: retry while it reports no handlers. */
@@ -114,7 +134,8 @@ class ClusterTest {
             try {
                 return call(from, address, body);
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof ReplyException re) || re.failureType() != ReplyFailure.NO_HANDLERS
+                if (!(e.getCause() instanceof ReplyException re)
+                        || re.failureType() != ReplyFailure.NO_HANDLERS
                         || System.nanoTime() > deadline) {
                     throw e;
                 }
@@ -124,8 +145,12 @@ class ClusterTest {
     }
 
     private static JsonObject call(Vertx from, String address, JsonObject body) throws Exception {
-        return from.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(5000))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
+        return from.eventBus()
+                .<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(5000))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .body();
     }
 
     private static int freePort() throws IOException {

@@ -3,7 +3,6 @@ package dev.stoa.vertx.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.vertx.internal.VertxComponent.Config;
 import io.vertx.core.Vertx;
@@ -23,24 +22,25 @@ class VertxComponentTest {
         VertxOptions options = VertxComponent.options(config(4, 3, 60, 500, false));
         assertThat(options.getWorkerPoolSize()).isEqualTo(4);
         assertThat(options.getEventLoopPoolSize()).isEqualTo(3);
-        assertThat(options.getMaxWorkerExecuteTimeUnit().toSeconds(options.getMaxWorkerExecuteTime())).isEqualTo(60);
+        assertThat(options.getMaxWorkerExecuteTimeUnit().toSeconds(options.getMaxWorkerExecuteTime()))
+                .isEqualTo(60);
         assertThat(options.getBlockedThreadCheckIntervalUnit().toMillis(options.getBlockedThreadCheckInterval()))
                 .isEqualTo(500);
     }
 
-
     @Test
     void nonPositiveSizesNameTheEntry() {
         assertThatThrownBy(() -> VertxComponent.options(config(0, 2, 300, 1000, false)))
-                .isInstanceOf(StoaException.class).hasMessageContaining("'workerPoolSize' is 0");
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("'workerPoolSize' is 0");
     }
 
     /** DS never deactivates a component whose activation failed, so activation must clean up itself. */
     @Test
     void failedActivationClosesTheVertx() {
         AtomicReference<Vertx> offered = new AtomicReference<>();
-        BundleContext failing = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
+        BundleContext failing = (BundleContext) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
                     if (method.getName().equals("registerService")) {
                         offered.set((Vertx) args[1]);
                         throw new IllegalStateException("bundle stopped meanwhile");
@@ -51,7 +51,8 @@ class VertxComponentTest {
         assertThatThrownBy(() -> new VertxComponent(failing, config(1, 1, 300, 1000, false)))
                 .hasMessage("bundle stopped meanwhile");
         assertThat(offered.get()).isNotNull();
-        assertThat(((VertxInternal) offered.get()).closeFuture().future().isComplete()).isTrue();
+        assertThat(((VertxInternal) offered.get()).closeFuture().future().isComplete())
+                .isTrue();
     }
 
     @Test
@@ -59,24 +60,37 @@ class VertxComponentTest {
         Vertx vertx = VertxComponent.create(VertxComponent.options(config(1, 1, 300, 1000, false)));
         try {
             vertx.eventBus().consumer("stoa.test.ping", m -> m.reply("pong"));
-            Object answer = vertx.eventBus().request("stoa.test.ping", "ping")
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
+            Object answer = vertx.eventBus()
+                    .request("stoa.test.ping", "ping")
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS)
+                    .body();
             assertThat(answer).isEqualTo("pong");
         } finally {
             VertxComponent.close(vertx);
         }
     }
 
-    private static Config config(int workers, int eventLoops, long maxWorkerSeconds, long checkMillis,
-            boolean clustered) {
-        return config(Map.of("workerPoolSize", workers, "eventLoopPoolSize", eventLoops, "maxWorkerExecuteTime",
-                maxWorkerSeconds, "blockedThreadCheckInterval", checkMillis, "clustered", clustered));
+    private static Config config(
+            int workers, int eventLoops, long maxWorkerSeconds, long checkMillis, boolean clustered) {
+        return config(Map.of(
+                "workerPoolSize",
+                workers,
+                "eventLoopPoolSize",
+                eventLoops,
+                "maxWorkerExecuteTime",
+                maxWorkerSeconds,
+                "blockedThreadCheckInterval",
+                checkMillis,
+                "clustered",
+                clustered));
     }
 
     /** The configuration as DS would hand it over: the given entries (by method name), defaults for the rest. */
     static Config config(Map<String, Object> entries) {
-        return (Config) Proxy.newProxyInstance(VertxComponentTest.class.getClassLoader(), new Class<?>[] {Config.class},
-                (proxy, method, args) -> {
+        return (Config) Proxy.newProxyInstance(
+                VertxComponentTest.class.getClassLoader(), new Class<?>[] {Config.class}, (proxy, method, args) -> {
                     if (method.getName().equals("annotationType")) {
                         return Config.class;
                     }

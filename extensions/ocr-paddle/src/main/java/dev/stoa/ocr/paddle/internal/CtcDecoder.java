@@ -86,6 +86,5 @@ final class CtcDecoder {
      * @param text the decoded text
      * @param confidence mean probability of its characters, in [0, 1]
      */
-    record Decoded(String text, double confidence) {
-    }
+    record Decoded(String text, double confidence) {}
 }

@@ -14,9 +14,11 @@ final class ImageTensors {
 
     /** Detector normalization: ImageNet mean and std, applied in BGR channel order as PaddleOCR's NormalizeImage does. */
     private static final float[] DET_MEAN = {0.485f, 0.456f, 0.406f};
+
     private static final float[] DET_STD = {0.229f, 0.224f, 0.225f};
     /** Recognizer normalization: {@code (x / 255 - 0.5) / 0.5}, PaddleOCR's {@code resize_norm_img}. */
     private static final float[] REC_MEAN = {0.5f, 0.5f, 0.5f};
+
     private static final float[] REC_STD = {0.5f, 0.5f, 0.5f};
 
     /** Height of the recognizer's input: PP-OCRv4's {@code rec_image_shape} is {@code 3, 48, 320}. */
@@ -24,8 +26,7 @@ final class ImageTensors {
     /** Narrowest recognizer input; narrower lines are padded (PaddleOCR's {@code 320 / 48} least width ratio). */
     static final int REC_MIN_WIDTH = 320;
 
-    private ImageTensors() {
-    }
+    private ImageTensors() {}
 
     /**
      * @param image the whole image
@@ -58,7 +59,17 @@ final class ImageTensors {
     static float[] recognizerInput(Image image, TextBox box, int tensorWidth) {
         float[] out = new float[3 * REC_HEIGHT * tensorWidth];
         int width = Math.min(tensorWidth, scaledWidth(box));
-        resize(image, box.x(), box.y(), box.width(), box.height(), out, width, REC_HEIGHT, tensorWidth, REC_MEAN,
+        resize(
+                image,
+                box.x(),
+                box.y(),
+                box.width(),
+                box.height(),
+                out,
+                width,
+                REC_HEIGHT,
+                tensorWidth,
+                REC_MEAN,
                 REC_STD);
         return out;
     }
@@ -71,8 +82,18 @@ final class ImageTensors {
      * Resizes the region {@code (x0, y0, w, h)} of the image to {@code (outW, outH)} into the first {@code outW}
      * columns of a {@code (3, outH, stride)} tensor, normalizing {@code (v / 255 - mean) / std} per BGR channel.
      */
-    private static void resize(Image image, int x0, int y0, int w, int h, float[] out, int outW, int outH,
-            int stride, float[] mean, float[] std) {
+    private static void resize(
+            Image image,
+            int x0,
+            int y0,
+            int w,
+            int h,
+            float[] out,
+            int outW,
+            int outH,
+            int stride,
+            float[] mean,
+            float[] std) {
         byte[] rgb = image.rgb();
         int imageWidth = image.width();
         double scaleX = (double) w / outW;

@@ -17,8 +17,7 @@ final class LineGrouper {
     /** Widest horizontal gap inside one line, in multiples of the taller box's height. */
     static final double MAX_GAP_HEIGHTS = 1.0;
 
-    private LineGrouper() {
-    }
+    private LineGrouper() {}
 
     /** @return the boxes with those of one line joined into their union (score: the lowest of the parts) */
     static List<TextBox> join(List<TextBox> boxes) {

@@ -78,19 +78,25 @@ final class PaddleOcr implements AutoCloseable {
     static PaddleOcr load(Path dir, int maxSideLength, int threads) throws IOException, OrtException {
         for (String file : new String[] {DETECTOR, RECOGNIZER, CHARACTERS}) {
             if (!Files.isRegularFile(dir.resolve(file))) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "PaddleOCR model file " + dir.resolve(file)
-                        + " is missing; set modelDir in etc/dev.stoa.ocr.paddle.cfg to the folder that holds "
-                        + DETECTOR + ", " + RECOGNIZER + " and " + CHARACTERS + " (the distribution ships them in"
-                        + " models/paddleocr)");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "PaddleOCR model file " + dir.resolve(file)
+                                + " is missing; set modelDir in etc/dev.stoa.ocr.paddle.cfg to the folder that holds "
+                                + DETECTOR + ", " + RECOGNIZER + " and " + CHARACTERS
+                                + " (the distribution ships them in"
+                                + " models/paddleocr)");
             }
         }
         if (maxSideLength < 32 || maxSideLength % 32 != 0) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "maxSideLength is " + maxSideLength
-                    + "; set it to a multiple of 32 of at least 32 (PaddleOCR uses 960)");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "maxSideLength is " + maxSideLength
+                            + "; set it to a multiple of 32 of at least 32 (PaddleOCR uses 960)");
         }
         if (threads < 0) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "threads is " + threads
-                    + "; set it to 0 (ONNX Runtime's default) or a positive count");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "threads is " + threads + "; set it to 0 (ONNX Runtime's default) or a positive count");
         }
         CtcDecoder decoder = CtcDecoder.fromFile(dir.resolve(CHARACTERS));
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -101,7 +107,8 @@ final class PaddleOcr implements AutoCloseable {
             }
             OrtSession detector = env.createSession(dir.resolve(DETECTOR).toString(), options);
             try {
-                OrtSession recognizer = env.createSession(dir.resolve(RECOGNIZER).toString(), options);
+                OrtSession recognizer =
+                        env.createSession(dir.resolve(RECOGNIZER).toString(), options);
                 return new PaddleOcr(detector, recognizer, decoder, maxSideLength);
             } catch (OrtException | RuntimeException e) {
                 detector.close();
@@ -140,14 +147,16 @@ final class PaddleOcr implements AutoCloseable {
         int mapH = Math.max(32, (int) Math.round((int) (h * ratio) / 32.0) * 32);
         float[] input = ImageTensors.detectorInput(image, mapW, mapH);
         float[] probability;
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(input),
-                new long[] {1, 3, mapH, mapW});
+        try (OnnxTensor tensor = OnnxTensor.createTensor(
+                        OrtEnvironment.getEnvironment(), FloatBuffer.wrap(input), new long[] {1, 3, mapH, mapW});
                 OrtSession.Result result = detector.run(Map.of(detectorInput, tensor))) {
             probability = floats((OnnxTensor) result.get(0));
         }
         if (probability.length != mapW * mapH) {
-            throw new StoaException(FailureCode.SHAPE_MISMATCH, "the detector " + DETECTOR + " returned "
-                    + probability.length + " values for a " + mapW + "x" + mapH + " map; use PP-OCRv4's DB model");
+            throw new StoaException(
+                    FailureCode.SHAPE_MISMATCH,
+                    "the detector " + DETECTOR + " returned " + probability.length + " values for a " + mapW + "x"
+                            + mapH + " map; use PP-OCRv4's DB model");
         }
         List<TextBox> boxes = new ArrayList<>();
         for (TextBox box : postProcessor.boxes(probability, mapW, mapH)) {
@@ -162,16 +171,20 @@ final class PaddleOcr implements AutoCloseable {
                 .clippedTo(image.width(), image.height());
         int width = ImageTensors.recognizerWidth(box);
         float[] input = ImageTensors.recognizerInput(image, box, width);
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(input),
-                new long[] {1, 3, ImageTensors.REC_HEIGHT, width});
+        try (OnnxTensor tensor =
+                        OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(input), new long[] {
+                            1, 3, ImageTensors.REC_HEIGHT, width
+                        });
                 OrtSession.Result result = recognizer.run(Map.of(recognizerInput, tensor))) {
             OnnxTensor output = (OnnxTensor) result.get(0);
             long[] shape = output.getInfo().getShape();
             if (shape.length != 3 || shape[2] != decoder.classes()) {
-                throw new StoaException(FailureCode.SHAPE_MISMATCH, "the recognizer " + RECOGNIZER
-                        + " returned shape " + Arrays.toString(shape) + "; expected (1, T, "
-                        + decoder.classes() + ") for the " + (decoder.classes() - 2) + " characters of "
-                        + CHARACTERS);
+                throw new StoaException(
+                        FailureCode.SHAPE_MISMATCH,
+                        "the recognizer " + RECOGNIZER
+                                + " returned shape " + Arrays.toString(shape) + "; expected (1, T, "
+                                + decoder.classes() + ") for the " + (decoder.classes() - 2) + " characters of "
+                                + CHARACTERS);
             }
             return decoder.decode(floats(output), (int) shape[1]);
         }

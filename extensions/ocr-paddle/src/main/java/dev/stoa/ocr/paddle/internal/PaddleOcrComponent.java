@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@code OrtEnvironment} per JVM, DJL creates it with its own thread-pool options and fails ("Tried to specify the
  * thread pool when creating an OrtEnvironment, but one already exists") if anyone else created it first.
  */
-@Component(immediate = true, configurationPid = "dev.stoa.ocr.paddle",
+@Component(
+        immediate = true,
+        configurationPid = "dev.stoa.ocr.paddle",
         service = {TextRecognizer.class, StoaService.class},
         property = {"stoa.id=ocr-paddle", "stoa.kind=model"})
 @Designate(ocd = PaddleOcrComponent.Config.class)
@@ -42,12 +44,14 @@ public final class PaddleOcrComponent implements TextRecognizer {
     @ObjectClassDefinition(name = "Stoa OCR: PaddleOCR PP-OCRv4")
     public @interface Config {
 
-        @AttributeDefinition(description = "Folder with ch_PP-OCRv4_det_infer.onnx, ch_PP-OCRv4_rec_infer.onnx and"
-                + " ppocr_keys_v1.txt; a relative path is resolved against the installation folder (stoa.home)")
+        @AttributeDefinition(
+                description = "Folder with ch_PP-OCRv4_det_infer.onnx, ch_PP-OCRv4_rec_infer.onnx and"
+                        + " ppocr_keys_v1.txt; a relative path is resolved against the installation folder (stoa.home)")
         String modelDir() default "models/paddleocr";
 
-        @AttributeDefinition(description = "Longer side of the image the detector sees, a multiple of 32; larger"
-                + " images are scaled down for detection (PaddleOCR's det_limit_side_len)")
+        @AttributeDefinition(
+                description = "Longer side of the image the detector sees, a multiple of 32; larger"
+                        + " images are scaled down for detection (PaddleOCR's det_limit_side_len)")
         int maxSideLength() default PaddleOcr.DEFAULT_MAX_SIDE;
 
         @AttributeDefinition(description = "ONNX Runtime threads per call; 0 for one per core")
@@ -66,8 +70,10 @@ public final class PaddleOcrComponent implements TextRecognizer {
      * @throws OrtException when ONNX Runtime cannot load a model
      */
     @Activate
-    public PaddleOcrComponent(BundleContext context,
-            @Reference(name = "djl", target = "(djl.engines=OnnxRuntime)") DjlRuntime djl, Config config)
+    public PaddleOcrComponent(
+            BundleContext context,
+            @Reference(name = "djl", target = "(djl.engines=OnnxRuntime)") DjlRuntime djl,
+            Config config)
             throws IOException, OrtException {
         Path dir = Path.of(config.modelDir());
         String home = context.getProperty("stoa.home");
@@ -89,8 +95,10 @@ public final class PaddleOcrComponent implements TextRecognizer {
         try {
             return ocr.read(image);
         } catch (OrtException e) {
-            throw new StoaException(FailureCode.INTERNAL, "ONNX Runtime failed on a " + image.width() + "x"
-                    + image.height() + " image: " + e.getMessage(), e);
+            throw new StoaException(
+                    FailureCode.INTERNAL,
+                    "ONNX Runtime failed on a " + image.width() + "x" + image.height() + " image: " + e.getMessage(),
+                    e);
         }
     }
 }

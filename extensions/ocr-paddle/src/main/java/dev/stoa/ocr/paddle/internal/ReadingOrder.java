@@ -13,8 +13,7 @@ final class ReadingOrder {
     /** Tops closer than this (in image pixels) count as one row: PaddleOCR's constant. */
     static final int SAME_LINE_PIXELS = 10;
 
-    private ReadingOrder() {
-    }
+    private ReadingOrder() {}
 
     /** @return the boxes in reading order (a new list) */
     static List<TextBox> sort(List<TextBox> boxes) {

@@ -48,9 +48,9 @@ class CtcDecoderTest {
         CtcDecoder decoder = CtcDecoder.fromFile(keys);
         assertThat(decoder.classes()).isEqualTo(5);
         float[] probabilities = new float[3 * 5];
-        probabilities[3] = 1;          // step 0: class 3, the apostrophe
-        probabilities[5 + 1] = 1;      // step 1: class 1, "x" (its \r stripped)
-        probabilities[10 + 4] = 1;     // step 2: class 4, the space
+        probabilities[3] = 1; // step 0: class 3, the apostrophe
+        probabilities[5 + 1] = 1; // step 1: class 1, "x" (its \r stripped)
+        probabilities[10 + 4] = 1; // step 2: class 4, the space
         assertThat(decoder.decode(probabilities, 3).text()).isEqualTo("'x ");
     }
 }

@@ -34,18 +34,28 @@ class DbPostProcessorTest {
     @Test
     void unsureThinAndSeparateRegions() {
         float[] map = new float[W * H];
-        fill(map, 5, 5, 30, 8, 0.5f);    // over the 0.3 threshold, but a box score under 0.6: dropped
-        fill(map, 5, 30, 30, 2, 1.0f);   // sure, but 2 pixels high, under min_size 3: dropped
-        fill(map, 40, 25, 10, 6, 0.8f);  // kept: d = 60 * 1.5 / 32 = 2.8125
-        fill(map, 80, 0, 20, 5, 0.8f);   // kept, at the corner: d = 100 * 1.5 / 50 = 3, clipped to the map
-        List<TextBox> boxes = new DbPostProcessor().boxes(map, W, H).stream()
-                .sorted(Comparator.comparingInt(TextBox::x)).toList();
+        fill(map, 5, 5, 30, 8, 0.5f); // over the 0.3 threshold, but a box score under 0.6: dropped
+        fill(map, 5, 30, 30, 2, 1.0f); // sure, but 2 pixels high, under min_size 3: dropped
+        fill(map, 40, 25, 10, 6, 0.8f); // kept: d = 60 * 1.5 / 32 = 2.8125
+        fill(map, 80, 0, 20, 5, 0.8f); // kept, at the corner: d = 100 * 1.5 / 50 = 3, clipped to the map
+        List<TextBox> boxes = new DbPostProcessor()
+                .boxes(map, W, H).stream()
+                        .sorted(Comparator.comparingInt(TextBox::x))
+                        .toList();
         assertThat(boxes).hasSize(2);
         // floor(40 - 2.8125) = 37, ceil(50 + 2.8125) = 53; floor(25 - 2.8125) = 22, ceil(31 + 2.8125) = 34
-        assertThat(List.of(boxes.get(0).x(), boxes.get(0).y(), boxes.get(0).width(), boxes.get(0).height()))
+        assertThat(List.of(
+                        boxes.get(0).x(),
+                        boxes.get(0).y(),
+                        boxes.get(0).width(),
+                        boxes.get(0).height()))
                 .containsExactly(37, 22, 16, 12);
         // x: 77 .. 103 cut at 100; y: -3 .. 8 cut at 0
-        assertThat(List.of(boxes.get(1).x(), boxes.get(1).y(), boxes.get(1).width(), boxes.get(1).height()))
+        assertThat(List.of(
+                        boxes.get(1).x(),
+                        boxes.get(1).y(),
+                        boxes.get(1).width(),
+                        boxes.get(1).height()))
                 .containsExactly(77, 0, 23, 8);
     }
 

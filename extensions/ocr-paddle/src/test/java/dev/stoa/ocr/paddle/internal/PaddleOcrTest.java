@@ -55,16 +55,26 @@ class PaddleOcrTest {
                     misses.add(sample.description() + ": expected \"" + drawn.text() + "\", read \"" + got + "\"");
                 }
             }
-            assertThat(read.lines()).as("reading order").isSortedAccordingTo(
-                    (a, b) -> Integer.compare(a.y() + a.height() / 2, b.y() + b.height() / 2));
+            assertThat(read.lines())
+                    .as("reading order")
+                    .isSortedAccordingTo((a, b) -> Integer.compare(a.y() + a.height() / 2, b.y() + b.height() / 2));
         }
         Arrays.sort(millis);
         double rate = (double) exact / lines;
-        System.out.printf("[measure] ocr-paddle: %d of %d rendered lines exact (%.1f%%), %d images (%dx%d to %dx%d)"
-                + " in %d ms: per image p50 %d ms, max %d ms%n", exact, lines, 100 * rate, samples.size(),
-                samples.get(0).image().width(), samples.get(0).image().height(),
-                samples.get(samples.size() - 1).image().width(), samples.get(samples.size() - 1).image().height(),
-                Arrays.stream(millis).sum(), millis[millis.length / 2], millis[millis.length - 1]);
+        System.out.printf(
+                "[measure] ocr-paddle: %d of %d rendered lines exact (%.1f%%), %d images (%dx%d to %dx%d)"
+                        + " in %d ms: per image p50 %d ms, max %d ms%n",
+                exact,
+                lines,
+                100 * rate,
+                samples.size(),
+                samples.get(0).image().width(),
+                samples.get(0).image().height(),
+                samples.get(samples.size() - 1).image().width(),
+                samples.get(samples.size() - 1).image().height(),
+                Arrays.stream(millis).sum(),
+                millis[millis.length / 2],
+                millis[millis.length - 1]);
         misses.forEach(m -> System.out.println("[measure] ocr-paddle miss: " + m));
         assertThat(rate).as("exact-line rate; misses: %s", misses).isGreaterThanOrEqualTo(0.95);
     }
@@ -100,7 +110,9 @@ class PaddleOcrTest {
 
     @Test
     void onePixelImageHasNoText() throws Exception {
-        assertThat(ocr.read(new Image(1, 1, new byte[] {(byte) 255, (byte) 255, (byte) 255})).lines()).isEmpty();
+        assertThat(ocr.read(new Image(1, 1, new byte[] {(byte) 255, (byte) 255, (byte) 255}))
+                        .lines())
+                .isEmpty();
         assertThat(ocr.read(new Image(1, 1, new byte[3])).lines()).isEmpty();
     }
 
@@ -115,12 +127,13 @@ class PaddleOcrTest {
     void largeImageIsScaledDownForDetectionAndRead() throws Exception {
         // 5000 x 3000: the detector sees it at 960 x 576; the line is cropped from the full image for recognition
         String text = "Large images are scaled down first";
-        RenderedLines.Sample sample = RenderedLines.render(List.of(text), new Font(Font.SANS_SERIF, Font.PLAIN, 150),
-                Color.BLACK, Color.WHITE, 5000, 3000);
+        RenderedLines.Sample sample = RenderedLines.render(
+                List.of(text), new Font(Font.SANS_SERIF, Font.PLAIN, 150), Color.BLACK, Color.WHITE, 5000, 3000);
         long start = System.nanoTime();
         RecognizedText read = ocr.read(sample.image());
-        System.out.printf("[measure] ocr-paddle: %dx%d image read in %d ms%n", sample.image().width(),
-                sample.image().height(), (System.nanoTime() - start) / 1_000_000);
+        System.out.printf(
+                "[measure] ocr-paddle: %dx%d image read in %d ms%n",
+                sample.image().width(), sample.image().height(), (System.nanoTime() - start) / 1_000_000);
         assertThat(read.fullText()).isEqualTo(text);
     }
 }

@@ -10,11 +10,10 @@ class ReadingOrderTest {
     @Test
     void topToBottomThenLeftToRightWithinTenPixels() {
         TextBox title = new TextBox(50, 5, 300, 30, 1);
-        TextBox right = new TextBox(400, 60, 100, 30, 1);   // 8 px higher than 'left', so sorted first by y
+        TextBox right = new TextBox(400, 60, 100, 30, 1); // 8 px higher than 'left', so sorted first by y
         TextBox left = new TextBox(10, 68, 100, 30, 1);
         TextBox footer = new TextBox(10, 200, 100, 30, 1);
-        assertThat(ReadingOrder.sort(List.of(footer, right, title, left)))
-                .containsExactly(title, left, right, footer);
+        assertThat(ReadingOrder.sort(List.of(footer, right, title, left))).containsExactly(title, left, right, footer);
     }
 
     @Test

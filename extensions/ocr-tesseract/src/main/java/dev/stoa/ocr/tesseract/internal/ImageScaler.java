@@ -8,8 +8,7 @@ import dev.stoa.api.data.Image;
  */
 final class ImageScaler {
 
-    private ImageScaler() {
-    }
+    private ImageScaler() {}
 
     /**
      * @param image the image

@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * cannot make a component's service depend on a file, hence the registration by hand, undone on deactivation
  * (a configuration change re-checks the file).
  */
-@Component(immediate = true, configurationPid = "dev.stoa.ocr.tesseract", service = {})
+@Component(
+        immediate = true,
+        configurationPid = "dev.stoa.ocr.tesseract",
+        service = {})
 @Designate(ocd = TesseractComponent.Config.class)
 public final class TesseractComponent {
 
@@ -39,8 +42,9 @@ public final class TesseractComponent {
     @ObjectClassDefinition(name = "Stoa OCR: Tesseract")
     public @interface Config {
 
-        @AttributeDefinition(description = "Folder holding <language>.traineddata (Debian's tesseract-ocr-eng puts"
-                + " eng.traineddata in /usr/share/tesseract-ocr/5/tessdata)")
+        @AttributeDefinition(
+                description = "Folder holding <language>.traineddata (Debian's tesseract-ocr-eng puts"
+                        + " eng.traineddata in /usr/share/tesseract-ocr/5/tessdata)")
         String tessdataDir() default "/usr/share/tesseract-ocr/5/tessdata";
 
         @AttributeDefinition(description = "Tesseract language code(s), e.g. eng, or eng+deu")
@@ -68,8 +72,12 @@ public final class TesseractComponent {
         String first = config.language().split("\\+")[0];
         Path model = tessdata.resolve(first + ".traineddata");
         if (!Files.isRegularFile(model)) {
-            LOG.info("Tesseract OCR ('{}') is off: no {}. Install it (Debian: apt-get install tesseract-ocr-{}) or"
-                    + " set tessdataDir in etc/dev.stoa.ocr.tesseract.cfg", ID, model, first);
+            LOG.info(
+                    "Tesseract OCR ('{}') is off: no {}. Install it (Debian: apt-get install tesseract-ocr-{}) or"
+                            + " set tessdataDir in etc/dev.stoa.ocr.tesseract.cfg",
+                    ID,
+                    model,
+                    first);
             this.ocr = null;
             this.registration = null;
             return;
@@ -81,7 +89,11 @@ public final class TesseractComponent {
         properties.put(ServiceProperties.KIND, "model");
         this.registration = context.registerService(
                 new String[] {TextRecognizer.class.getName(), StoaService.class.getName()}, ocr, properties);
-        LOG.info("Tesseract OCR ('{}') loaded {} from {} in {} ms", ID, config.language(), tessdata,
+        LOG.info(
+                "Tesseract OCR ('{}') loaded {} from {} in {} ms",
+                ID,
+                config.language(),
+                tessdata,
                 (System.nanoTime() - start) / 1_000_000);
     }
 

@@ -50,8 +50,9 @@ final class TesseractOcr implements TextRecognizer, AutoCloseable {
             throw new StoaException(FailureCode.BAD_CONFIG, "instances is " + instances + "; set it to 1 or more");
         }
         if (maxSideLength < 32) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "maxSideLength is " + maxSideLength
-                    + "; set it to 32 or more (4096 by default)");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "maxSideLength is " + maxSideLength + "; set it to 32 or more (4096 by default)");
         }
         this.maxSide = maxSideLength;
         this.idle = new ArrayBlockingQueue<>(instances);
@@ -60,9 +61,11 @@ final class TesseractOcr implements TextRecognizer, AutoCloseable {
                 TessBaseAPI api = new TessBaseAPI();
                 all.add(api);
                 if (api.Init(tessdata.toString(), language) != 0) {
-                    throw new StoaException(FailureCode.BAD_CONFIG, "Tesseract could not load language '" + language
-                            + "' from " + tessdata + "; check tessdataDir and language in"
-                            + " etc/dev.stoa.ocr.tesseract.cfg");
+                    throw new StoaException(
+                            FailureCode.BAD_CONFIG,
+                            "Tesseract could not load language '" + language
+                                    + "' from " + tessdata + "; check tessdataDir and language in"
+                                    + " etc/dev.stoa.ocr.tesseract.cfg");
                 }
                 api.SetPageSegMode(PSM_AUTO);
                 // Tesseract prints diagnostics ("Estimating resolution as 284") to stderr on every call; a server's
@@ -85,14 +88,15 @@ final class TesseractOcr implements TextRecognizer, AutoCloseable {
             api = idle.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoaException(FailureCode.UNAVAILABLE, "interrupted while waiting for a free Tesseract"
-                    + " instance; retry");
+            throw new StoaException(
+                    FailureCode.UNAVAILABLE, "interrupted while waiting for a free Tesseract" + " instance; retry");
         }
         try (BytePointer pixels = new BytePointer(input.rgb())) {
             api.SetImage(pixels, input.width(), input.height(), 3, input.width() * 3);
             if (api.Recognize(null) != 0) {
-                throw new StoaException(FailureCode.INTERNAL, "Tesseract failed to recognize a " + image.width()
-                        + "x" + image.height() + " image");
+                throw new StoaException(
+                        FailureCode.INTERNAL,
+                        "Tesseract failed to recognize a " + image.width() + "x" + image.height() + " image");
             }
             return lines(api, scale);
         } finally {
@@ -126,7 +130,12 @@ final class TesseractOcr implements TextRecognizer, AutoCloseable {
                 double confidence = Math.max(0, Math.min(1, it.Confidence(RIL_TEXTLINE) / 100.0));
                 int x = (int) Math.floor(left[0] / scale);
                 int y = (int) Math.floor(top[0] / scale);
-                lines.add(new TextLine(text, confidence, x, y, (int) Math.ceil(right[0] / scale) - x,
+                lines.add(new TextLine(
+                        text,
+                        confidence,
+                        x,
+                        y,
+                        (int) Math.ceil(right[0] / scale) - x,
                         (int) Math.ceil(bottom[0] / scale) - y));
             } while (it.Next(RIL_TEXTLINE));
         } finally {

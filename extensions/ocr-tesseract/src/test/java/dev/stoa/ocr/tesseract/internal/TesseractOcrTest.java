@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class TesseractOcrTest {
 
-    private static final Path TESSDATA = Path.of(System.getProperty("stoa.tessdata",
-            "/usr/share/tesseract-ocr/5/tessdata"));
+    private static final Path TESSDATA =
+            Path.of(System.getProperty("stoa.tessdata", "/usr/share/tesseract-ocr/5/tessdata"));
 
     /** Least exact-line rate: Tesseract read all 60 lines here; allow a few misses on another machine's fonts. */
     private static final double MIN_RATE = 0.9;
@@ -34,7 +34,8 @@ class TesseractOcrTest {
 
     @BeforeAll
     static void load() {
-        assumeTrue(Files.isRegularFile(TESSDATA.resolve("eng.traineddata")),
+        assumeTrue(
+                Files.isRegularFile(TESSDATA.resolve("eng.traineddata")),
                 "no eng.traineddata in " + TESSDATA + ": apt-get install tesseract-ocr-eng");
         long start = System.nanoTime();
         ocr = new TesseractOcr(TESSDATA, "eng", 1, 4096);
@@ -73,9 +74,16 @@ class TesseractOcrTest {
         }
         Arrays.sort(millis);
         double rate = (double) exact / lines;
-        System.out.printf("[measure] ocr-tesseract: %d of %d rendered lines exact (%.1f%%), %d images in %d ms:"
-                + " per image p50 %d ms, max %d ms%n", exact, lines, 100 * rate, samples.size(),
-                Arrays.stream(millis).sum(), millis[millis.length / 2], millis[millis.length - 1]);
+        System.out.printf(
+                "[measure] ocr-tesseract: %d of %d rendered lines exact (%.1f%%), %d images in %d ms:"
+                        + " per image p50 %d ms, max %d ms%n",
+                exact,
+                lines,
+                100 * rate,
+                samples.size(),
+                Arrays.stream(millis).sum(),
+                millis[millis.length / 2],
+                millis[millis.length - 1]);
         misses.forEach(m -> System.out.println("[measure] ocr-tesseract miss: " + m));
         assertThat(rate).as("exact-line rate; misses: %s", misses).isGreaterThanOrEqualTo(MIN_RATE);
     }
@@ -92,7 +100,9 @@ class TesseractOcrTest {
 
     @Test
     void onePixelAndBlankImagesHaveNoText() {
-        assertThat(ocr.call(new Image(1, 1, new byte[] {(byte) 255, (byte) 255, (byte) 255})).lines()).isEmpty();
+        assertThat(ocr.call(new Image(1, 1, new byte[] {(byte) 255, (byte) 255, (byte) 255}))
+                        .lines())
+                .isEmpty();
         byte[] white = new byte[640 * 200 * 3];
         Arrays.fill(white, (byte) 255);
         assertThat(ocr.call(new Image(640, 200, white)).lines()).isEmpty();
@@ -101,12 +111,13 @@ class TesseractOcrTest {
     @Test
     void largeImageIsScaledDownAndBoxesAreInItsPixels() {
         String text = "Large images are scaled down first";
-        RenderedLines.Sample sample = RenderedLines.render(List.of(text), new Font(Font.SANS_SERIF, Font.PLAIN, 220),
-                Color.BLACK, Color.WHITE, 7000, 3000);
+        RenderedLines.Sample sample = RenderedLines.render(
+                List.of(text), new Font(Font.SANS_SERIF, Font.PLAIN, 220), Color.BLACK, Color.WHITE, 7000, 3000);
         long start = System.nanoTime();
         RecognizedText read = ocr.call(sample.image());
-        System.out.printf("[measure] ocr-tesseract: %dx%d image read in %d ms%n", sample.image().width(),
-                sample.image().height(), (System.nanoTime() - start) / 1_000_000);
+        System.out.printf(
+                "[measure] ocr-tesseract: %dx%d image read in %d ms%n",
+                sample.image().width(), sample.image().height(), (System.nanoTime() - start) / 1_000_000);
         assertThat(read.fullText()).isEqualTo(text);
         RenderedLines.Line drawn = sample.lines().get(0);
         TextLine line = read.lines().get(0);

@@ -41,8 +41,9 @@ enum ApiMode {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "chat" -> CHAT;
             case "completion" -> COMPLETION;
-            default -> throw new StoaException(FailureCode.BAD_CONFIG, "'mode' is '" + value + "'; use chat or"
-                    + " completion");
+            default ->
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG, "'mode' is '" + value + "'; use chat or" + " completion");
         };
     }
 }

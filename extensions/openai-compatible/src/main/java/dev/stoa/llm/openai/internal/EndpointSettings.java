@@ -19,8 +19,16 @@ import java.util.function.UnaryOperator;
  * @param retries further attempts after a retryable failure
  * @param backoff before the first retry, doubled for each further one
  */
-record EndpointSettings(String id, URI url, String model, ApiMode mode, String apiKey, String systemPrompt,
-        Duration timeout, int retries, Duration backoff) {
+record EndpointSettings(
+        String id,
+        URI url,
+        String model,
+        ApiMode mode,
+        String apiKey,
+        String systemPrompt,
+        Duration timeout,
+        int retries,
+        Duration backoff) {
 
     /**
      * @param id the service's {@code stoa.id}
@@ -37,30 +45,45 @@ record EndpointSettings(String id, URI url, String model, ApiMode mode, String a
         try {
             url = URI.create(base.replaceAll("/+$", "") + mode.path());
         } catch (IllegalArgumentException e) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "'baseUrl' is '" + base + "', not a URL (" + e.getMessage()
-                    + "); use e.g. http://localhost:8000/v1");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "'baseUrl' is '" + base + "', not a URL (" + e.getMessage()
+                            + "); use e.g. http://localhost:8000/v1");
         }
         if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "'baseUrl' is '" + base + "'; use an http:// or https://"
-                    + " URL with a host, e.g. http://localhost:8000/v1");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "'baseUrl' is '" + base + "'; use an http:// or https://"
+                            + " URL with a host, e.g. http://localhost:8000/v1");
         }
         if (config.timeoutMs() < 1 || config.retries() < 0 || config.backoffMs() < 0) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "'timeoutMs' (" + config.timeoutMs() + "), 'retries' ("
-                    + config.retries() + ") and 'backoffMs' (" + config.backoffMs() + ") must be at least 1, 0 and 0");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "'timeoutMs' (" + config.timeoutMs() + "), 'retries' (" + config.retries() + ") and 'backoffMs' ("
+                            + config.backoffMs() + ") must be at least 1, 0 and 0");
         }
         String key = config._apiKey() == null ? "" : config._apiKey().trim();
         String variable = config.apiKeyEnv() == null ? "" : config.apiKeyEnv().trim();
         if (!variable.isEmpty()) {
             String fromEnvironment = environment.apply(variable);
             if (fromEnvironment == null || fromEnvironment.isBlank()) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "'apiKeyEnv' names the environment variable "
-                        + variable + ", which is not set; export it before starting Stoa, or remove apiKeyEnv");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "'apiKeyEnv' names the environment variable " + variable
+                                + ", which is not set; export it before starting Stoa, or remove apiKeyEnv");
             }
             key = fromEnvironment.trim();
         }
-        return new EndpointSettings(id, url, model, mode, key,
-                config.systemPrompt() == null ? "" : config.systemPrompt(), Duration.ofMillis(config.timeoutMs()),
-                config.retries(), Duration.ofMillis(config.backoffMs()));
+        return new EndpointSettings(
+                id,
+                url,
+                model,
+                mode,
+                key,
+                config.systemPrompt() == null ? "" : config.systemPrompt(),
+                Duration.ofMillis(config.timeoutMs()),
+                config.retries(),
+                Duration.ofMillis(config.backoffMs()));
     }
 
     private static String required(String name, String value, String what) {

@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
  * it at {@code stoa.model.<id>}. A changed file replaces the service; a removed one removes it. Nothing is sent to
  * the server until the first call.
  */
-@Component(configurationPid = OpenAiConfig.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {TextGenerator.class, StoaService.class}, property = ServiceProperties.KIND + "=model")
+@Component(
+        configurationPid = OpenAiConfig.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {TextGenerator.class, StoaService.class},
+        property = ServiceProperties.KIND + "=model")
 @Designate(ocd = OpenAiConfig.class, factory = true)
 public final class OpenAiComponent implements TextGenerator {
 

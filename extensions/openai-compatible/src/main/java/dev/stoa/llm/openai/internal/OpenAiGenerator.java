@@ -68,8 +68,13 @@ final class OpenAiGenerator implements TextGenerator {
                     throw e.failure(attempt + 1, state.delivered > 0);
                 }
                 long wait = settings.backoff().toMillis() << Math.min(attempt, 20);
-                LOG.warn("{}: attempt {} of {} failed ({}); retrying in {} ms", settings.id(), attempt + 1,
-                        settings.retries() + 1, e.getMessage(), wait);
+                LOG.warn(
+                        "{}: attempt {} of {} failed ({}); retrying in {} ms",
+                        settings.id(),
+                        attempt + 1,
+                        settings.retries() + 1,
+                        e.getMessage(),
+                        wait);
                 sleep(wait);
             }
         }
@@ -79,8 +84,12 @@ final class OpenAiGenerator implements TextGenerator {
         HttpResponse<String> response = send(body, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), true);
         checkStatus(response.statusCode(), response.body());
         OpenAiProtocol.Reply reply = protocol.parse(response.body(), false);
-        return new Generation(reply.text(), reply.completionTokens() == null ? 0 : reply.completionTokens(),
-                OpenAiProtocol.finishReason(reply.finishReason()), settings.model(), true);
+        return new Generation(
+                reply.text(),
+                reply.completionTokens() == null ? 0 : reply.completionTokens(),
+                OpenAiProtocol.finishReason(reply.finishReason()),
+                settings.model(),
+                true);
     }
 
     /** What a streamed call has handed over so far, across attempts. */
@@ -108,8 +117,8 @@ final class OpenAiGenerator implements TextGenerator {
         String finish = null;
         Integer tokens = null;
         boolean done = false;
-        try (Stream<String> lines = new BufferedReader(new InputStreamReader(response.body(),
-                StandardCharsets.UTF_8)).lines()) {
+        try (Stream<String> lines =
+                new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8)).lines()) {
             Iterator<String> it = lines.iterator();
             while (it.hasNext()) {
                 String line = it.next();
@@ -131,17 +140,23 @@ final class OpenAiGenerator implements TextGenerator {
                 tokens = chunk.completionTokens() != null ? chunk.completionTokens() : tokens;
             }
         } catch (UncheckedIOException e) {
-            throw new Retryable(FailureCode.UNAVAILABLE, "the stream broke (" + e.getCause().getMessage() + ")");
+            throw new Retryable(
+                    FailureCode.UNAVAILABLE, "the stream broke (" + e.getCause().getMessage() + ")");
         }
         if (!done && finish == null) {
             throw new Retryable(FailureCode.UNAVAILABLE, "the stream ended without [DONE] or a finish_reason");
         }
-        return new Generation(text.toString(), tokens == null ? state.delivered : tokens,
-                OpenAiProtocol.finishReason(finish), settings.model(), true);
+        return new Generation(
+                text.toString(),
+                tokens == null ? state.delivered : tokens,
+                OpenAiProtocol.finishReason(finish),
+                settings.model(),
+                true);
     }
 
     private <T> HttpResponse<T> send(String body, HttpResponse.BodyHandler<T> handler, boolean wholeAnswer) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(settings.url()).timeout(settings.timeout())
+        HttpRequest.Builder request = HttpRequest.newBuilder(settings.url())
+                .timeout(settings.timeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", wholeAnswer ? "application/json" : "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
@@ -154,7 +169,9 @@ final class OpenAiGenerator implements TextGenerator {
             return future.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new Retryable(FailureCode.TIMEOUT, "no answer within " + settings.timeout().toMillis() + " ms");
+            throw new Retryable(
+                    FailureCode.TIMEOUT,
+                    "no answer within " + settings.timeout().toMillis() + " ms");
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
@@ -162,7 +179,9 @@ final class OpenAiGenerator implements TextGenerator {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof HttpTimeoutException) {
-                throw new Retryable(FailureCode.TIMEOUT, "no answer within " + settings.timeout().toMillis() + " ms");
+                throw new Retryable(
+                        FailureCode.TIMEOUT,
+                        "no answer within " + settings.timeout().toMillis() + " ms");
             }
             if (cause instanceof IOException || cause instanceof InterruptedIOException) {
                 throw new Retryable(FailureCode.UNAVAILABLE, "cannot reach it (" + cause + ")");
@@ -182,15 +201,17 @@ final class OpenAiGenerator implements TextGenerator {
         if (status >= 500) {
             throw new Retryable(FailureCode.UNAVAILABLE, "HTTP " + status + ": " + message);
         }
-        FailureCode code = status == 401 || status == 403 || status == 404 ? FailureCode.BAD_CONFIG
-                : FailureCode.BAD_INPUT;
+        FailureCode code =
+                status == 401 || status == 403 || status == 404 ? FailureCode.BAD_CONFIG : FailureCode.BAD_INPUT;
         String fix = switch (status) {
             case 401, 403 -> "; check the API key (apiKeyEnv or .apiKey) in etc/" + OpenAiConfig.FACTORY_PID + "-*.cfg";
             case 404 -> "; check baseUrl and model in etc/" + OpenAiConfig.FACTORY_PID + "-*.cfg";
             default -> "";
         };
-        throw new StoaException(code, "the remote LLM at " + settings.url() + " (" + settings.id() + ") refused the"
-                + " request with HTTP " + status + ": " + message + fix);
+        throw new StoaException(
+                code,
+                "the remote LLM at " + settings.url() + " (" + settings.id() + ") refused the" + " request with HTTP "
+                        + status + ": " + message + fix);
     }
 
     private static void sleep(long ms) {
@@ -218,10 +239,12 @@ final class OpenAiGenerator implements TextGenerator {
                 case OVERLOADED -> "; retry later, or raise retries and backoffMs";
                 default -> "; check that the server runs and baseUrl is right";
             };
-            return new StoaException(code, "the remote LLM at " + settings.url() + " (" + settings.id() + ") failed"
-                    + " after " + attempts + (attempts == 1 ? " attempt" : " attempts")
-                    + (streamed ? " (not retried: part of the answer was already streamed)" : "") + ": "
-                    + getMessage() + fix);
+            return new StoaException(
+                    code,
+                    "the remote LLM at " + settings.url() + " (" + settings.id() + ") failed"
+                            + " after " + attempts + (attempts == 1 ? " attempt" : " attempts")
+                            + (streamed ? " (not retried: part of the answer was already streamed)" : "") + ": "
+                            + getMessage() + fix);
         }
     }
 

@@ -20,8 +20,7 @@ final class OpenAiProtocol {
     static final int SNIPPET = 200;
 
     /** The text, finish reason and completion-token count of an answer or chunk; null where it has none. */
-    record Reply(String text, String finishReason, Integer completionTokens) {
-    }
+    record Reply(String text, String finishReason, Integer completionTokens) {}
 
     private final EndpointSettings settings;
 
@@ -38,8 +37,9 @@ final class OpenAiProtocol {
     JsonObject body(GenerationRequest request, boolean stream) {
         GenerationOptions o = request.options();
         if (o.beamSize() > 1) {
-            throw StoaException.badInput("beam_size", "is " + o.beamSize() + "; the OpenAI API of " + settings.id()
-                    + " has no beam search: send 1");
+            throw StoaException.badInput(
+                    "beam_size",
+                    "is " + o.beamSize() + "; the OpenAI API of " + settings.id() + " has no beam search: send 1");
         }
         JsonObject body = new JsonObject().put("model", settings.model());
         if (settings.mode() == ApiMode.CHAT) {
@@ -47,11 +47,15 @@ final class OpenAiProtocol {
             if (!settings.systemPrompt().isEmpty()) {
                 messages.add(new JsonObject().put("role", "system").put("content", settings.systemPrompt()));
             }
-            body.put("messages", messages.add(new JsonObject().put("role", "user").put("content", request.prompt())));
+            body.put(
+                    "messages",
+                    messages.add(new JsonObject().put("role", "user").put("content", request.prompt())));
         } else {
             body.put("prompt", request.prompt());
         }
-        body.put("max_tokens", o.maxTokens()).put("temperature", o.temperature()).put("top_p", o.topP());
+        body.put("max_tokens", o.maxTokens())
+                .put("temperature", o.temperature())
+                .put("top_p", o.topP());
         if (o.topK() > 0) {
             body.put("top_k", o.topK()); // not OpenAI's, but vLLM, llama.cpp and TGI read it
         }
@@ -80,7 +84,8 @@ final class OpenAiProtocol {
         } catch (DecodeException | ClassCastException e) {
             throw malformed(text, "not a JSON object");
         }
-        if (!(json.getValue("choices") instanceof JsonArray choices) || choices.isEmpty()
+        if (!(json.getValue("choices") instanceof JsonArray choices)
+                || choices.isEmpty()
                 || !(choices.getValue(0) instanceof JsonObject choice)) {
             if (streamed && json.getValue("choices") instanceof JsonArray empty && empty.isEmpty()) {
                 return new Reply("", null, tokens(json)); // a usage-only chunk
@@ -112,7 +117,9 @@ final class OpenAiProtocol {
 
     private static Integer tokens(JsonObject json) {
         return json.getValue("usage") instanceof JsonObject usage
-                && usage.getValue("completion_tokens") instanceof Number n ? n.intValue() : null;
+                        && usage.getValue("completion_tokens") instanceof Number n
+                ? n.intValue()
+                : null;
     }
 
     /**
@@ -146,9 +153,12 @@ final class OpenAiProtocol {
     }
 
     StoaException malformed(String text, String problem) {
-        return new StoaException(FailureCode.INTERNAL, "the remote LLM at " + settings.url() + " (" + settings.id()
-                + ") sent a reply that is not OpenAI " + settings.mode().configName() + " JSON ("
-                + problem + "): '" + snippet(text) + "'; check that baseUrl points at an OpenAI-compatible server");
+        return new StoaException(
+                FailureCode.INTERNAL,
+                "the remote LLM at " + settings.url() + " (" + settings.id()
+                        + ") sent a reply that is not OpenAI " + settings.mode().configName() + " JSON ("
+                        + problem + "): '" + snippet(text)
+                        + "'; check that baseUrl points at an OpenAI-compatible server");
     }
 
     static String snippet(String text) {

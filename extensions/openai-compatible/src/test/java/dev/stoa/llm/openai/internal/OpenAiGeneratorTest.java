@@ -34,7 +34,16 @@ import org.junit.jupiter.api.Test;
  */
 class OpenAiGeneratorTest {
 
-    enum Mode { OK, SLOW, ERROR_500, FAIL_ONCE, MALFORMED, BAD_REQUEST, UNAUTHORIZED, STREAM }
+    enum Mode {
+        OK,
+        SLOW,
+        ERROR_500,
+        FAIL_ONCE,
+        MALFORMED,
+        BAD_REQUEST,
+        UNAUTHORIZED,
+        STREAM
+    }
 
     private HttpServer server;
     private volatile Mode mode = Mode.OK;
@@ -77,11 +86,18 @@ class OpenAiGeneratorTest {
     }
 
     private static String reply(boolean chat, String text) {
-        JsonObject choice = chat ? new JsonObject().put("index", 0).put("message",
-                new JsonObject().put("role", "assistant").put("content", text))
+        JsonObject choice = chat
+                ? new JsonObject()
+                        .put("index", 0)
+                        .put(
+                                "message",
+                                new JsonObject().put("role", "assistant").put("content", text))
                 : new JsonObject().put("index", 0).put("text", text);
-        return new JsonObject().put("id", "x").put("choices", List.of(choice.put("finish_reason", "stop")))
-                .put("usage", new JsonObject().put("prompt_tokens", 9).put("completion_tokens", 3)).encode();
+        return new JsonObject()
+                .put("id", "x")
+                .put("choices", List.of(choice.put("finish_reason", "stop")))
+                .put("usage", new JsonObject().put("prompt_tokens", 9).put("completion_tokens", 3))
+                .encode();
     }
 
     private static void stream(HttpExchange exchange, boolean chat, List<String> pieces) throws IOException {
@@ -90,15 +106,24 @@ class OpenAiGeneratorTest {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
             for (String piece : pieces) {
-                JsonObject choice = chat ? new JsonObject().put("delta", new JsonObject().put("content", piece))
+                JsonObject choice = chat
+                        ? new JsonObject().put("delta", new JsonObject().put("content", piece))
                         : new JsonObject().put("text", piece);
-                out.write(("data: " + new JsonObject().put("choices", List.of(choice.put("index", 0))).encode()
-                        + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.write(("data: "
+                                + new JsonObject()
+                                        .put("choices", List.of(choice.put("index", 0)))
+                                        .encode() + "\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 sleep(20);
             }
-            JsonObject last = new JsonObject().put("choices", List.of(new JsonObject().put("index", 0)
-                    .put("delta", new JsonObject()).put("finish_reason", "length")));
+            JsonObject last = new JsonObject()
+                    .put(
+                            "choices",
+                            List.of(new JsonObject()
+                                    .put("index", 0)
+                                    .put("delta", new JsonObject())
+                                    .put("finish_reason", "length")));
             out.write(("data: " + last.encode() + "\n\ndata: [DONE]\n\n").getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -121,16 +146,30 @@ class OpenAiGeneratorTest {
     }
 
     private OpenAiGenerator generator(String mode, long timeoutMs, int retries, String apiKey) {
-        Map<String, Object> values = Map.of("baseUrl", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/",
-                "model", "llama-3-8b", "mode", mode, "timeoutMs", timeoutMs, "retries", retries, "backoffMs", 10L,
-                "_apiKey", apiKey, "systemPrompt", "Answer briefly.");
+        Map<String, Object> values = Map.of(
+                "baseUrl",
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/",
+                "model",
+                "llama-3-8b",
+                "mode",
+                mode,
+                "timeoutMs",
+                timeoutMs,
+                "retries",
+                retries,
+                "backoffMs",
+                10L,
+                "_apiKey",
+                apiKey,
+                "systemPrompt",
+                "Answer briefly.");
         return new OpenAiGenerator(EndpointSettings.from("remote-llm", config(values), name -> null));
     }
 
     /** The typed configuration as SCR would make it from a .cfg file. */
     private static OpenAiConfig config(Map<String, Object> values) {
-        return (OpenAiConfig) Proxy.newProxyInstance(OpenAiConfig.class.getClassLoader(),
-                new Class<?>[] {OpenAiConfig.class}, (proxy, method, args) -> {
+        return (OpenAiConfig) Proxy.newProxyInstance(
+                OpenAiConfig.class.getClassLoader(), new Class<?>[] {OpenAiConfig.class}, (proxy, method, args) -> {
                     if (method.getName().equals("annotationType")) {
                         return OpenAiConfig.class;
                     }
@@ -139,8 +178,8 @@ class OpenAiGeneratorTest {
                 });
     }
 
-    private static final GenerationRequest QUESTION = new GenerationRequest("What is the capital of France?",
-            new GenerationOptions(20, 0.2, 40, 0.9, 1, List.of("\n"), 7L));
+    private static final GenerationRequest QUESTION = new GenerationRequest(
+            "What is the capital of France?", new GenerationOptions(20, 0.2, 40, 0.9, 1, List.of("\n"), 7L));
 
     @Test
     void chatSendsTheOpenAiRequestAndReadsTheAnswer() {
@@ -151,7 +190,8 @@ class OpenAiGeneratorTest {
         assertThat(g.model()).isEqualTo("llama-3-8b");
         JsonObject sent = bodies.get(0);
         assertThat(sent.getString("model")).isEqualTo("llama-3-8b");
-        assertThat(sent.getJsonArray("messages").getJsonObject(0).getString("role")).isEqualTo("system");
+        assertThat(sent.getJsonArray("messages").getJsonObject(0).getString("role"))
+                .isEqualTo("system");
         assertThat(sent.getJsonArray("messages").getJsonObject(1).getString("content"))
                 .isEqualTo("What is the capital of France?");
         assertThat(sent.getInteger("max_tokens")).isEqualTo(20);
@@ -194,8 +234,10 @@ class OpenAiGeneratorTest {
         assertThatThrownBy(() -> generator("chat", 200, 1, "").call(QUESTION))
                 .isInstanceOf(StoaException.class)
                 .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.TIMEOUT))
-                .hasMessageContaining("/v1/chat/completions").hasMessageContaining("remote-llm")
-                .hasMessageContaining("after 2 attempts").hasMessageContaining("timeoutMs");
+                .hasMessageContaining("/v1/chat/completions")
+                .hasMessageContaining("remote-llm")
+                .hasMessageContaining("after 2 attempts")
+                .hasMessageContaining("timeoutMs");
         assertThat((System.nanoTime() - started) / 1e6).isLessThan(1400); // did not wait for the slow answers
         assertThat(requests.get()).isEqualTo(2);
     }
@@ -206,7 +248,8 @@ class OpenAiGeneratorTest {
         assertThatThrownBy(() -> generator("chat", 2000, 2, "").call(QUESTION))
                 .isInstanceOf(StoaException.class)
                 .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.UNAVAILABLE))
-                .hasMessageContaining("HTTP 500").hasMessageContaining("the model is loading")
+                .hasMessageContaining("HTTP 500")
+                .hasMessageContaining("the model is loading")
                 .hasMessageContaining("after 3 attempts");
         assertThat(requests.get()).isEqualTo(3);
     }
@@ -224,7 +267,8 @@ class OpenAiGeneratorTest {
         assertThatThrownBy(() -> generator("chat", 2000, 2, "").call(QUESTION))
                 .isInstanceOf(StoaException.class)
                 .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.INTERNAL))
-                .hasMessageContaining("not OpenAI chat JSON").hasMessageContaining("502 Bad Gateway from a proxy");
+                .hasMessageContaining("not OpenAI chat JSON")
+                .hasMessageContaining("502 Bad Gateway from a proxy");
         assertThat(requests.get()).isEqualTo(1);
     }
 
@@ -234,11 +278,13 @@ class OpenAiGeneratorTest {
         assertThatThrownBy(() -> generator("chat", 2000, 2, "").call(QUESTION))
                 .isInstanceOf(StoaException.class)
                 .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.BAD_INPUT))
-                .hasMessageContaining("HTTP 400").hasMessageContaining("max_tokens must be at most 4096");
+                .hasMessageContaining("HTTP 400")
+                .hasMessageContaining("max_tokens must be at most 4096");
         mode = Mode.UNAUTHORIZED;
         assertThatThrownBy(() -> generator("chat", 2000, 2, "wrong").call(QUESTION))
                 .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.BAD_CONFIG))
-                .hasMessageContaining("invalid api key").hasMessageContaining("apiKeyEnv");
+                .hasMessageContaining("invalid api key")
+                .hasMessageContaining("apiKeyEnv");
         assertThat(requests.get()).isEqualTo(2);
     }
 
@@ -246,29 +292,45 @@ class OpenAiGeneratorTest {
     void anUnreachableServerIsUnavailable() {
         int port = server.getAddress().getPort();
         server.stop(0);
-        OpenAiGenerator g = new OpenAiGenerator(EndpointSettings.from("remote-llm", config(Map.of("baseUrl",
-                "http://127.0.0.1:" + port + "/v1", "model", "m", "retries", 1, "backoffMs", 1L)), name -> null));
+        OpenAiGenerator g = new OpenAiGenerator(EndpointSettings.from(
+                "remote-llm",
+                config(Map.of(
+                        "baseUrl", "http://127.0.0.1:" + port + "/v1", "model", "m", "retries", 1, "backoffMs", 1L)),
+                name -> null));
         assertThatThrownBy(() -> g.call(QUESTION))
                 .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.UNAVAILABLE))
-                .hasMessageContaining("127.0.0.1:" + port).hasMessageContaining("cannot reach");
+                .hasMessageContaining("127.0.0.1:" + port)
+                .hasMessageContaining("cannot reach");
     }
 
     @Test
     void beamSearchAndBadSettingsAreRefusedWithTheFix() {
-        assertThatThrownBy(() -> generator("chat", 2000, 0, "").call(new GenerationRequest("q",
-                new GenerationOptions(5, 0, 0, 1, 4, List.of(), null))))
+        assertThatThrownBy(() -> generator("chat", 2000, 0, "")
+                        .call(new GenerationRequest("q", new GenerationOptions(5, 0, 0, 1, 4, List.of(), null))))
                 .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.BAD_INPUT))
                 .hasMessageContaining("beam_size");
         assertThat(requests.get()).isZero();
-        assertThatThrownBy(() -> EndpointSettings.from("x", config(Map.of("baseUrl", "localhost:8000", "model", "m")),
-                name -> null)).hasMessageContaining("baseUrl").hasMessageContaining("http://");
-        assertThatThrownBy(() -> EndpointSettings.from("x", config(Map.of("baseUrl", "http://h/v1", "model", "m",
-                "mode", "edit")), name -> null)).hasMessageContaining("'mode'").hasMessageContaining("chat or");
+        assertThatThrownBy(() -> EndpointSettings.from(
+                        "x", config(Map.of("baseUrl", "localhost:8000", "model", "m")), name -> null))
+                .hasMessageContaining("baseUrl")
+                .hasMessageContaining("http://");
+        assertThatThrownBy(() -> EndpointSettings.from(
+                        "x", config(Map.of("baseUrl", "http://h/v1", "model", "m", "mode", "edit")), name -> null))
+                .hasMessageContaining("'mode'")
+                .hasMessageContaining("chat or");
         assertThatThrownBy(() -> EndpointSettings.from("x", config(Map.of("baseUrl", "http://h/v1")), name -> null))
                 .hasMessageContaining("'model' is missing");
-        assertThatThrownBy(() -> EndpointSettings.from("x", config(Map.of("baseUrl", "http://h/v1", "model", "m",
-                "apiKeyEnv", "NO_SUCH_KEY")), name -> null)).hasMessageContaining("NO_SUCH_KEY");
-        assertThat(EndpointSettings.from("x", config(Map.of("baseUrl", "http://h/v1", "model", "m", "apiKeyEnv",
-                "KEY", "_apiKey", "file")), name -> "from-env").apiKey()).isEqualTo("from-env");
+        assertThatThrownBy(() -> EndpointSettings.from(
+                        "x",
+                        config(Map.of("baseUrl", "http://h/v1", "model", "m", "apiKeyEnv", "NO_SUCH_KEY")),
+                        name -> null))
+                .hasMessageContaining("NO_SUCH_KEY");
+        assertThat(EndpointSettings.from(
+                                "x",
+                                config(Map.of(
+                                        "baseUrl", "http://h/v1", "model", "m", "apiKeyEnv", "KEY", "_apiKey", "file")),
+                                name -> "from-env")
+                        .apiKey())
+                .isEqualTo("from-env");
     }
 }

@@ -59,8 +59,9 @@ final class CollectionServices {
     private static JsonObject optimize(VectorStore store) {
         long started = System.nanoTime();
         store.optimize();
-        return new JsonObject().put("size", store.size()).put("seconds",
-                Math.round((System.nanoTime() - started) / 1e7) / 100.0);
+        return new JsonObject()
+                .put("size", store.size())
+                .put("seconds", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
     }
 
     /** @return the id of a collection's service, {@code vectors.<collection>.<operation>} */
@@ -83,8 +84,8 @@ final class CollectionServices {
         List<VectorDocument> documents = new ArrayList<>();
         if (request.getValue("documents") != null) {
             if (!(request.getValue("documents") instanceof JsonArray array) || array.isEmpty()) {
-                throw StoaException.badInput("documents", "must be a non-empty array of {\"id\", \"embedding\","
-                        + " \"metadata\"} objects");
+                throw StoaException.badInput(
+                        "documents", "must be a non-empty array of {\"id\", \"embedding\"," + " \"metadata\"} objects");
             }
             for (int i = 0; i < array.size(); i++) {
                 if (!(array.getValue(i) instanceof JsonObject d)) {
@@ -93,7 +94,8 @@ final class CollectionServices {
                 try {
                     documents.add(document(d));
                 } catch (StoaException e) {
-                    throw new StoaException(e.code(), "'documents[" + i + "]." + e.getMessage().substring(1), e);
+                    throw new StoaException(
+                            e.code(), "'documents[" + i + "]." + e.getMessage().substring(1), e);
                 }
             }
         } else {
@@ -111,8 +113,8 @@ final class CollectionServices {
         float[] vector = RequestFields.floats(request, "embedding");
         List<VectorHit> hits;
         try {
-            hits = store.query(vector, RequestFields.integer(request, "k", DEFAULT_K),
-                    RequestFields.strings(request, "filter"));
+            hits = store.query(
+                    vector, RequestFields.integer(request, "k", DEFAULT_K), RequestFields.strings(request, "filter"));
         } catch (StoaException e) {
             throw asEmbedding(e);
         }
@@ -122,8 +124,9 @@ final class CollectionServices {
     /** The store names the vector 'vector'; on the bus the caller sent it as 'embedding': name what they sent. */
     private static StoaException asEmbedding(StoaException e) {
         String m = e.getMessage();
-        return m != null && m.startsWith("'vector") ? new StoaException(e.code(), "'embedding"
-                + m.substring("'vector".length()), e) : e;
+        return m != null && m.startsWith("'vector")
+                ? new StoaException(e.code(), "'embedding" + m.substring("'vector".length()), e)
+                : e;
     }
 
     static JsonObject delete(VectorStore store, JsonObject request) {
@@ -133,8 +136,8 @@ final class CollectionServices {
         } else if (request.getValue("filter") != null) {
             deleted = store.deleteMatching(RequestFields.strings(request, "filter"));
         } else {
-            throw StoaException.badInput("id", "is missing; send {\"id\": \"...\"} or {\"filter\": {\"key\":"
-                    + " \"value\"}}");
+            throw StoaException.badInput(
+                    "id", "is missing; send {\"id\": \"...\"} or {\"filter\": {\"key\":" + " \"value\"}}");
         }
         return new JsonObject().put("deleted", deleted).put("size", store.size());
     }
@@ -143,19 +146,23 @@ final class CollectionServices {
     static JsonArray hits(List<VectorHit> hits) {
         JsonArray out = new JsonArray(new ArrayList<>(hits.size()));
         for (VectorHit h : hits) {
-            out.add(new JsonObject().put("id", h.id()).put("score", h.score())
+            out.add(new JsonObject()
+                    .put("id", h.id())
+                    .put("score", h.score())
                     .put("metadata", new JsonObject(new LinkedHashMap<>(h.metadata()))));
         }
         return out;
     }
 
     private static VectorDocument document(JsonObject d) {
-        return new VectorDocument(RequestFields.string(d, "id"), RequestFields.floats(d, "embedding"),
+        return new VectorDocument(
+                RequestFields.string(d, "id"),
+                RequestFields.floats(d, "embedding"),
                 RequestFields.strings(d, "metadata"));
     }
 
-    private void register(BundleContext context, VectorStore store, String operation,
-            Function<JsonObject, JsonObject> call) {
+    private void register(
+            BundleContext context, VectorStore store, String operation, Function<JsonObject, JsonObject> call) {
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(ServiceProperties.ID, id(store.name(), operation));
         p.put(ServiceProperties.KIND, ServiceKind.STORE.id());

@@ -83,10 +83,19 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
     private final AtomicLong writes = new AtomicLong();
     /** The write count the current searcher is known to include. */
     private final AtomicLong visible = new AtomicLong();
+
     private final Object refreshLock = new Object();
 
-    private LuceneVectorStore(String name, int dimension, VectorMetric metric, int numCandidates, Directory directory,
-            IndexWriter writer, Executor searchExecutor, int searchThreads) throws IOException {
+    private LuceneVectorStore(
+            String name,
+            int dimension,
+            VectorMetric metric,
+            int numCandidates,
+            Directory directory,
+            IndexWriter writer,
+            Executor searchExecutor,
+            int searchThreads)
+            throws IOException {
         this.name = name;
         this.dimension = dimension;
         this.metric = metric;
@@ -95,12 +104,16 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
         this.writer = writer;
         this.searchThreads = searchThreads;
         // with an executor, a kNN query searches the segments' graphs in parallel (Lucene's TaskExecutor)
-        this.searchers = new SearcherManager(writer, searchExecutor == null ? null : new SearcherFactory() {
-            @Override
-            public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) {
-                return new IndexSearcher(reader, searchExecutor);
-            }
-        });
+        this.searchers = new SearcherManager(
+                writer,
+                searchExecutor == null
+                        ? null
+                        : new SearcherFactory() {
+                            @Override
+                            public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) {
+                                return new IndexSearcher(reader, searchExecutor);
+                            }
+                        });
     }
 
     /**
@@ -108,8 +121,8 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
      *
      * @see #open(Path, String, int, VectorMetric, int, Executor, int)
      */
-    public static LuceneVectorStore open(Path folder, String name, int dimension, VectorMetric metric, int numCandidates)
-            throws IOException {
+    public static LuceneVectorStore open(
+            Path folder, String name, int dimension, VectorMetric metric, int numCandidates) throws IOException {
         return open(folder, name, dimension, metric, numCandidates, null, 1);
     }
 
@@ -126,24 +139,35 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
      * @return the open collection
      * @throws StoaException {@code BAD_INPUT} when the folder holds a collection of another dimension or metric
      */
-    public static LuceneVectorStore open(Path folder, String name, int dimension, VectorMetric metric, int numCandidates,
-            Executor searchExecutor, int searchThreads) throws IOException {
+    public static LuceneVectorStore open(
+            Path folder,
+            String name,
+            int dimension,
+            VectorMetric metric,
+            int numCandidates,
+            Executor searchExecutor,
+            int searchThreads)
+            throws IOException {
         VectorChecks.name(name);
         VectorChecks.dimension(dimension);
         Files.createDirectories(folder);
         Directory directory = FSDirectory.open(folder);
         try {
             if (DirectoryReader.indexExists(directory)) {
-                Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
+                Map<String, String> data =
+                        SegmentInfos.readLatestCommit(directory).getUserData();
                 String d = data.get(DIMENSION_KEY);
                 String m = data.get(METRIC_KEY);
                 if (!String.valueOf(dimension).equals(d) || !metric.id().equals(m)) {
-                    throw StoaException.badInput("dimension", "collection '" + name + "' exists with dimension " + d
-                            + " and metric " + m + ", not " + dimension + " and " + metric.id()
-                            + "; open it with those, or use another collection name");
+                    throw StoaException.badInput(
+                            "dimension",
+                            "collection '" + name + "' exists with dimension " + d
+                                    + " and metric " + m + ", not " + dimension + " and " + metric.id()
+                                    + "; open it with those, or use another collection name");
                 }
             }
-            IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+            IndexWriterConfig config = new IndexWriterConfig()
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setRAMBufferSizeMB(64);
             IndexWriter writer = new IndexWriter(directory, config);
             writer.setLiveCommitData(Map.of(DIMENSION_KEY, String.valueOf(dimension), METRIC_KEY, metric.id())
@@ -151,7 +175,14 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
             // the first commit writes the dimension and metric down, so a crash before any document is stored still
             // leaves a collection that reopens with them
             writer.commit();
-            return new LuceneVectorStore(name, dimension, metric, numCandidates, directory, writer, searchExecutor,
+            return new LuceneVectorStore(
+                    name,
+                    dimension,
+                    metric,
+                    numCandidates,
+                    directory,
+                    writer,
+                    searchExecutor,
                     Math.max(1, searchThreads));
         } catch (IOException | RuntimeException e) {
             directory.close();
@@ -205,8 +236,12 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
             try {
                 VectorChecks.vector(d.vector(), dimension);
             } catch (StoaException e) {
-                throw documents.size() == 1 ? e : new StoaException(e.code(), "'documents[" + i + "]."
-                        + e.getMessage().substring(1), e);
+                throw documents.size() == 1
+                        ? e
+                        : new StoaException(
+                                e.code(),
+                                "'documents[" + i + "]." + e.getMessage().substring(1),
+                                e);
             }
             docs.add(toDocument(d));
         }
@@ -240,8 +275,8 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
     public long deleteMatching(Map<String, String> filter) {
         Map<String, String> f = VectorChecks.metadata(filter, "filter");
         if (f.isEmpty()) {
-            throw StoaException.badInput("filter", "is empty; name at least one metadata entry the documents to delete"
-                    + " must have");
+            throw StoaException.badInput(
+                    "filter", "is empty; name at least one metadata entry the documents to delete" + " must have");
         }
         return deleteWhere(filterQuery(f));
     }
@@ -409,7 +444,8 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
     }
 
     private VectorSimilarityFunction similarity() {
-        return metric == VectorMetric.COSINE ? VectorSimilarityFunction.DOT_PRODUCT
+        return metric == VectorMetric.COSINE
+                ? VectorSimilarityFunction.DOT_PRODUCT
                 : VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
     }
 
@@ -444,8 +480,10 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
     }
 
     private StoaException failure(String what, IOException e) {
-        return new StoaException(FailureCode.INTERNAL, "vector collection '" + name + "' could not " + what + ": "
-                + e.getMessage(), new UncheckedIOException(e));
+        return new StoaException(
+                FailureCode.INTERNAL,
+                "vector collection '" + name + "' could not " + what + ": " + e.getMessage(),
+                new UncheckedIOException(e));
     }
 
     @Override

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * {@code commitIntervalMs} and when the component stops (the platform stops, the bundle is updated or its
  * configuration changes).
  */
-@Component(immediate = true, configurationPid = "dev.stoa.vectors.lucene",
+@Component(
+        immediate = true,
+        configurationPid = "dev.stoa.vectors.lucene",
         property = {ServiceProperties.ID + "=vectors-lucene", ServiceProperties.KIND + "=store"})
 @Designate(ocd = LuceneVectorsConfig.class)
 public final class LuceneVectorStores implements VectorStores {
@@ -54,11 +56,11 @@ public final class LuceneVectorStores implements VectorStores {
     private final ExecutorService searcher;
     /** Guarded by this. */
     private final Map<String, Open> open = new TreeMap<>();
+
     private boolean closed;
 
     /** An open collection and its services on the bus. */
-    private record Open(LuceneVectorStore store, CollectionServices services) {
-    }
+    private record Open(LuceneVectorStore store, CollectionServices services) {}
 
     /**
      * @param context this bundle's context, for {@code stoa.home} and the collections' registrations
@@ -66,8 +68,12 @@ public final class LuceneVectorStores implements VectorStores {
      */
     @Activate
     public LuceneVectorStores(BundleContext context, LuceneVectorsConfig config) {
-        this(context, resolve(context.getProperty("stoa.home"), config.dir()), config.numCandidates(),
-                config.commitIntervalMs(), config.searchThreads());
+        this(
+                context,
+                resolve(context.getProperty("stoa.home"), config.dir()),
+                config.numCandidates(),
+                config.commitIntervalMs(),
+                config.searchThreads());
     }
 
     /** With segments searched one after another on the calling thread (tests). */
@@ -84,24 +90,31 @@ public final class LuceneVectorStores implements VectorStores {
      */
     LuceneVectorStores(BundleContext context, Path root, int numCandidates, long commitIntervalMs, int searchThreads) {
         if (numCandidates < 1) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "'numCandidates' is " + numCandidates
-                    + " in etc/dev.stoa.vectors.lucene.cfg; use 1 or more (100 is the default)");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "'numCandidates' is " + numCandidates
+                            + " in etc/dev.stoa.vectors.lucene.cfg; use 1 or more (100 is the default)");
         }
         if (commitIntervalMs < 1) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "'commitIntervalMs' is " + commitIntervalMs
-                    + " in etc/dev.stoa.vectors.lucene.cfg; use a positive number of ms (5000 is the default)");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "'commitIntervalMs' is " + commitIntervalMs
+                            + " in etc/dev.stoa.vectors.lucene.cfg; use a positive number of ms (5000 is the default)");
         }
         if (searchThreads < 0) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "'searchThreads' is " + searchThreads
-                    + " in etc/dev.stoa.vectors.lucene.cfg; use 0 (one per core, the default), 1 (no parallel search)"
-                    + " or more");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "'searchThreads' is " + searchThreads
+                            + " in etc/dev.stoa.vectors.lucene.cfg; use 0 (one per core, the default), 1 (no parallel search)"
+                            + " or more");
         }
         this.context = context;
         this.root = root;
         this.numCandidates = numCandidates;
         this.searchThreads = searchThreads == 0 ? Runtime.getRuntime().availableProcessors() : searchThreads;
-        this.searcher = this.searchThreads == 1 ? null : Executors.newFixedThreadPool(this.searchThreads,
-                new ThreadFactory() {
+        this.searcher = this.searchThreads == 1
+                ? null
+                : Executors.newFixedThreadPool(this.searchThreads, new ThreadFactory() {
                     private final AtomicInteger next = new AtomicInteger();
 
                     @Override
@@ -142,23 +155,33 @@ public final class LuceneVectorStores implements VectorStores {
         Open o = open.get(name);
         if (o != null) {
             if (o.store.dimension() != dimension || o.store.metric() != metric) {
-                throw StoaException.badInput("dimension", "collection '" + name + "' exists with dimension "
-                        + o.store.dimension() + " and metric " + o.store.metric().id() + ", not " + dimension + " and "
-                        + metric.id() + "; open it with those, or use another collection name");
+                throw StoaException.badInput(
+                        "dimension",
+                        "collection '" + name + "' exists with dimension "
+                                + o.store.dimension() + " and metric "
+                                + o.store.metric().id() + ", not " + dimension + " and "
+                                + metric.id() + "; open it with those, or use another collection name");
             }
             return o.store;
         }
         try {
-            LuceneVectorStore store = LuceneVectorStore.open(root.resolve(name), name, dimension, metric,
-                    numCandidates, searcher, searchThreads);
+            LuceneVectorStore store = LuceneVectorStore.open(
+                    root.resolve(name), name, dimension, metric, numCandidates, searcher, searchThreads);
             CollectionServices services = context == null ? null : new CollectionServices(context, store);
             open.put(name, new Open(store, services));
-            LOG.info("Vector collection '{}' open ({} documents, dimension {}, {})", name, store.size(), dimension,
+            LOG.info(
+                    "Vector collection '{}' open ({} documents, dimension {}, {})",
+                    name,
+                    store.size(),
+                    dimension,
                     metric.id());
             return store;
         } catch (IOException e) {
-            throw new StoaException(FailureCode.INTERNAL, "vector collection '" + name + "' could not be opened in "
-                    + root.resolve(name) + ": " + e.getMessage(), e);
+            throw new StoaException(
+                    FailureCode.INTERNAL,
+                    "vector collection '" + name + "' could not be opened in " + root.resolve(name) + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -171,12 +194,12 @@ public final class LuceneVectorStores implements VectorStores {
         }
         try {
             Path folder = root.resolve(name);
-            Map.Entry<Integer, VectorMetric> shape = Files.isDirectory(folder) ? LuceneVectorStore.describe(folder)
-                    : null;
+            Map.Entry<Integer, VectorMetric> shape =
+                    Files.isDirectory(folder) ? LuceneVectorStore.describe(folder) : null;
             return shape == null ? Optional.empty() : Optional.of(open(name, shape.getKey(), shape.getValue()));
         } catch (IOException e) {
-            throw new StoaException(FailureCode.INTERNAL, "vector collection '" + name + "' could not be read: "
-                    + e.getMessage(), e);
+            throw new StoaException(
+                    FailureCode.INTERNAL, "vector collection '" + name + "' could not be read: " + e.getMessage(), e);
         }
     }
 
@@ -231,8 +254,11 @@ public final class LuceneVectorStores implements VectorStores {
             return List.of();
         }
         try (Stream<Path> folders = Files.list(root)) {
-            return folders.filter(LuceneVectorStores::holdsIndex).map(p -> p.getFileName().toString())
-                    .filter(n -> n.matches("[a-z0-9][a-z0-9_-]{0,63}")).sorted().toList();
+            return folders.filter(LuceneVectorStores::holdsIndex)
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("[a-z0-9][a-z0-9_-]{0,63}"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             LOG.error("Cannot list vector collections in {}: {}", root, e.toString());
             return List.of();
@@ -253,6 +279,8 @@ public final class LuceneVectorStores implements VectorStores {
 
     static Path resolve(String home, String dir) {
         Path path = Path.of(dir.trim());
-        return path.isAbsolute() || home == null ? path : Path.of(home).resolve(path).normalize();
+        return path.isAbsolute() || home == null
+                ? path
+                : Path.of(home).resolve(path).normalize();
     }
 }

@@ -4,21 +4,25 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Settings of the embedded vector index, {@code etc/dev.stoa.vectors.lucene.cfg}. */
-@ObjectClassDefinition(name = "Stoa Lucene vector collections",
+@ObjectClassDefinition(
+        name = "Stoa Lucene vector collections",
         description = "Persistent HNSW vector collections, one Lucene index per collection")
 @interface LuceneVectorsConfig {
 
-    @AttributeDefinition(description = "Folder holding one sub-folder per collection; a relative path is resolved"
-            + " against the installation (stoa.home)")
+    @AttributeDefinition(
+            description = "Folder holding one sub-folder per collection; a relative path is resolved"
+                    + " against the installation (stoa.home)")
     String dir() default "data/vectors";
 
-    @AttributeDefinition(description = "Candidates a query explores at least (it explores max(k, this)) before"
-            + " keeping the best k: more is slower and closer to exact search")
+    @AttributeDefinition(
+            description = "Candidates a query explores at least (it explores max(k, this)) before"
+                    + " keeping the best k: more is slower and closer to exact search")
     int numCandidates() default 100;
 
-    @AttributeDefinition(description = "Threads that search a query's segments in parallel, shared by the"
-            + " collections; 0: one per core; 1: segments one after another on the calling thread. optimize() merges a"
-            + " collection down to this many segments")
+    @AttributeDefinition(
+            description = "Threads that search a query's segments in parallel, shared by the"
+                    + " collections; 0: one per core; 1: segments one after another on the calling thread. optimize() merges a"
+                    + " collection down to this many segments")
     int searchThreads() default 0;
 
     @AttributeDefinition(description = "How often pending writes are committed to disk, in ms")

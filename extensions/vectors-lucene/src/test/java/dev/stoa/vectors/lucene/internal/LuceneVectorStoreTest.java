@@ -92,7 +92,8 @@ class LuceneVectorStoreTest {
     @Test
     void deleteRemovesByIdAndByMetadata() {
         VectorStore s = stores.open("docs", 2, VectorMetric.COSINE);
-        s.upsertAll(List.of(new VectorDocument("a#0", new float[] {1, 0}, Map.of("source", "a")),
+        s.upsertAll(List.of(
+                new VectorDocument("a#0", new float[] {1, 0}, Map.of("source", "a")),
                 new VectorDocument("a#1", new float[] {1, 1}, Map.of("source", "a")),
                 new VectorDocument("b#0", new float[] {0, 1}, Map.of("source", "b"))));
 
@@ -111,9 +112,11 @@ class LuceneVectorStoreTest {
         s.upsert("de-nearest", new float[] {1, 0}, Map.of("lang", "de", "kind", "a"));
         s.upsert("en-far", new float[] {0, 1}, Map.of("lang", "en", "kind", "b"));
 
-        assertThat(s.query(new float[] {1, 0}, 3, Map.of("lang", "en"))).extracting(VectorHit::id)
+        assertThat(s.query(new float[] {1, 0}, 3, Map.of("lang", "en")))
+                .extracting(VectorHit::id)
                 .containsExactly("en-near", "en-far");
-        assertThat(s.query(new float[] {1, 0}, 3, Map.of("lang", "en", "kind", "b"))).extracting(VectorHit::id)
+        assertThat(s.query(new float[] {1, 0}, 3, Map.of("lang", "en", "kind", "b")))
+                .extracting(VectorHit::id)
                 .containsExactly("en-far");
         assertThat(s.query(new float[] {1, 0}, 3, Map.of("lang", "fr"))).isEmpty();
     }
@@ -129,7 +132,8 @@ class LuceneVectorStoreTest {
         VectorStore again = stores.find("kept").orElseThrow();
         assertThat(again.dimension()).isEqualTo(2);
         assertThat(again.metric()).isEqualTo(VectorMetric.DOT_PRODUCT);
-        assertThat(again.query(new float[] {1, 0}, 1, Map.of())).singleElement()
+        assertThat(again.query(new float[] {1, 0}, 1, Map.of()))
+                .singleElement()
                 .satisfies(h -> assertThat(h.metadata()).containsEntry("k", "v"));
     }
 
@@ -154,7 +158,8 @@ class LuceneVectorStoreTest {
     @Test
     void reopeningWithAnotherDimensionOrMetricFails() {
         stores.open("docs", 3, VectorMetric.COSINE);
-        assertThatThrownBy(() -> stores.open("docs", 4, VectorMetric.COSINE)).isInstanceOf(StoaException.class)
+        assertThatThrownBy(() -> stores.open("docs", 4, VectorMetric.COSINE))
+                .isInstanceOf(StoaException.class)
                 .hasMessageContaining("dimension 3");
         assertThatThrownBy(() -> stores.open("docs", 3, VectorMetric.DOT_PRODUCT))
                 .hasMessageContaining("metric cosine");
@@ -163,11 +168,14 @@ class LuceneVectorStoreTest {
     @Test
     void badInputIsRefusedNamingTheFieldAndTheFix() {
         VectorStore s = stores.open("docs", 3, VectorMetric.COSINE);
-        assertThatThrownBy(() -> s.upsert("a", new float[] {1, 2}, Map.of())).isInstanceOf(StoaException.class)
+        assertThatThrownBy(() -> s.upsert("a", new float[] {1, 2}, Map.of()))
+                .isInstanceOf(StoaException.class)
                 .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.BAD_INPUT))
-                .hasMessageStartingWith("'vector'").hasMessageContaining("dimension 3");
+                .hasMessageStartingWith("'vector'")
+                .hasMessageContaining("dimension 3");
         assertThatThrownBy(() -> s.query(new float[] {1, Float.NaN, 0}, 1, Map.of()))
-                .hasMessageStartingWith("'vector[1]'").hasMessageContaining("NaN");
+                .hasMessageStartingWith("'vector[1]'")
+                .hasMessageContaining("NaN");
         assertThatThrownBy(() -> s.upsert("a", new float[] {0, 0, 0}, Map.of())).hasMessageContaining("zero");
         assertThatThrownBy(() -> s.query(new float[] {1, 0, 0}, 0, Map.of())).hasMessageStartingWith("'k'");
         assertThatThrownBy(() -> stores.open("Bad Name", 3, VectorMetric.COSINE))
@@ -180,8 +188,10 @@ class LuceneVectorStoreTest {
     @Test
     void aBatchWithOneBadDocumentStoresNothing() {
         VectorStore s = stores.open("docs", 2, VectorMetric.COSINE);
-        assertThatThrownBy(() -> s.upsertAll(List.of(new VectorDocument("ok", new float[] {1, 0}),
-                new VectorDocument("bad", new float[] {1, 0, 0})))).hasMessageStartingWith("'documents[1].vector'");
+        assertThatThrownBy(() -> s.upsertAll(List.of(
+                        new VectorDocument("ok", new float[] {1, 0}),
+                        new VectorDocument("bad", new float[] {1, 0, 0}))))
+                .hasMessageStartingWith("'documents[1].vector'");
         assertThat(s.size()).isZero();
     }
 

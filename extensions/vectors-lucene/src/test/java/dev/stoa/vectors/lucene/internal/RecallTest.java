@@ -34,8 +34,8 @@ class RecallTest {
         LowRankVectors gen = new LowRankVectors(42, 64, 16, 0.5f);
         float[][] data = gen.next(5000);
         float[][] queries = gen.next(200);
-        try (LuceneVectorStore s = LuceneVectorStore.open(dir.resolve("recall"), "recall", 64, VectorMetric.COSINE,
-                100)) {
+        try (LuceneVectorStore s =
+                LuceneVectorStore.open(dir.resolve("recall"), "recall", 64, VectorMetric.COSINE, 100)) {
             List<VectorDocument> docs = new ArrayList<>();
             for (int i = 0; i < data.length; i++) {
                 docs.add(new VectorDocument(String.valueOf(i), data[i]));
@@ -45,8 +45,9 @@ class RecallTest {
 
             double recallDefault = recall(s, data, queries, 100);
             double recallNarrow = recall(s, data, queries, K);
-            System.out.printf("[measure] recall@10 on 5000 x 64 rank-16 vectors: %.3f with 100 candidates,"
-                    + " %.3f with 10%n", recallDefault, recallNarrow);
+            System.out.printf(
+                    "[measure] recall@10 on 5000 x 64 rank-16 vectors: %.3f with 100 candidates," + " %.3f with 10%n",
+                    recallDefault, recallNarrow);
             assertThat(recallDefault).isGreaterThanOrEqualTo(0.95);
             // more candidates cannot find fewer of the true neighbours
             assertThat(recallDefault).isGreaterThanOrEqualTo(recallNarrow);
@@ -59,10 +60,10 @@ class RecallTest {
         float[][] data = gen.next(4000);
         float[][] queries = gen.next(50);
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (LuceneVectorStore sequential = LuceneVectorStore.open(dir.resolve("seq"), "seq", 64,
-                VectorMetric.COSINE, 100);
-                LuceneVectorStore parallel = LuceneVectorStore.open(dir.resolve("par"), "par", 64,
-                        VectorMetric.COSINE, 100, pool, 2)) {
+        try (LuceneVectorStore sequential =
+                        LuceneVectorStore.open(dir.resolve("seq"), "seq", 64, VectorMetric.COSINE, 100);
+                LuceneVectorStore parallel =
+                        LuceneVectorStore.open(dir.resolve("par"), "par", 64, VectorMetric.COSINE, 100, pool, 2)) {
             for (int part = 0; part < 4; part++) { // four flushes: four segments in each index
                 List<VectorDocument> docs = new ArrayList<>();
                 for (int i = part * 1000; i < (part + 1) * 1000; i++) {
@@ -75,8 +76,12 @@ class RecallTest {
             }
             assertThat(parallel.segments()).isEqualTo(4);
             for (float[] q : queries) {
-                assertThat(parallel.query(q, K, Map.of()).stream().map(VectorHit::id).toList())
-                        .isEqualTo(sequential.query(q, K, Map.of()).stream().map(VectorHit::id).toList());
+                assertThat(parallel.query(q, K, Map.of()).stream()
+                                .map(VectorHit::id)
+                                .toList())
+                        .isEqualTo(sequential.query(q, K, Map.of()).stream()
+                                .map(VectorHit::id)
+                                .toList());
             }
             parallel.optimize();
             assertThat(parallel.segments()).as("one segment per search thread").isEqualTo(2);

@@ -29,8 +29,8 @@ public final class Shout implements StoaService<Text, Text> {
     @Override
     public Text call(Text input) {
         if (input.value().length() > MAX_LENGTH) {
-            throw StoaException.badInput("text", "has " + input.value().length() + " characters; send at most "
-                    + MAX_LENGTH);
+            throw StoaException.badInput(
+                    "text", "has " + input.value().length() + " characters; send at most " + MAX_LENGTH);
         }
         return new Text(input.value().toUpperCase(Locale.ROOT));
     }

@@ -19,7 +19,8 @@ class ShoutTest {
     void tooLongInputIsBadInputNamingTheField() {
         Text tooLong = new Text("a".repeat(Shout.MAX_LENGTH + 1));
         assertThatThrownBy(() -> new Shout().call(tooLong))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
                 .hasMessageContaining("'text'");
     }
 }

@@ -61,8 +61,14 @@ final class ClipInference implements AutoCloseable {
     private final List<String> classes;
     private final List<String> templates;
 
-    private ClipInference(ClipVariant variant, NDManager manager, ClipModel model, TextTokenizer tokenizer,
-            boolean trained, List<String> classes, List<String> templates) {
+    private ClipInference(
+            ClipVariant variant,
+            NDManager manager,
+            ClipModel model,
+            TextTokenizer tokenizer,
+            boolean trained,
+            List<String> classes,
+            List<String> templates) {
         this.variant = variant;
         this.manager = manager;
         this.model = model;
@@ -84,21 +90,27 @@ final class ClipInference implements AutoCloseable {
      * @throws StoaException {@code BAD_CONFIG} if an encoder is missing or of the wrong modality, or a tokenizer
      *     does not fit the text encoder; {@code INTERNAL} if a weights file cannot be read
      */
-    static ClipInference open(ClipVariant variant, Function<String, EncoderFactory> encoders, Path modelDir,
-            String engine) {
+    static ClipInference open(
+            ClipVariant variant, Function<String, EncoderFactory> encoders, Path modelDir, String engine) {
         ClipModel model = build(variant, encoders);
         TextTokenizer tokenizer = tokenizer(variant, modelDir);
         Object vocabulary = variant.textHyperparameters().get("vocab_size");
         if (vocabulary != null && tokenizer.vocabularySize() > Integer.parseInt(vocabulary.toString())) {
             closeQuietly(tokenizer);
-            throw new StoaException(FailureCode.BAD_CONFIG, "variants/" + variant.name()
-                    + ".properties: text.vocab_size is " + vocabulary + " but the tokenizer makes "
-                    + tokenizer.vocabularySize() + " ids; raise text.vocab_size to at least that");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "variants/" + variant.name()
+                            + ".properties: text.vocab_size is " + vocabulary + " but the tokenizer makes "
+                            + tokenizer.vocabularySize() + " ids; raise text.vocab_size to at least that");
         }
         NDManager manager = NDManager.newBaseManager(engine);
         try {
-            model.initialize(manager, DataType.FLOAT32, new Shape(1, 3, variant.imageSize(), variant.imageSize()),
-                    new Shape(1, variant.contextLength()), new Shape(1));
+            model.initialize(
+                    manager,
+                    DataType.FLOAT32,
+                    new Shape(1, 3, variant.imageSize(), variant.imageSize()),
+                    new Shape(1, variant.contextLength()),
+                    new Shape(1));
             Path params = modelDir.resolve(PARAMETERS);
             boolean trained = Files.isRegularFile(params);
             if (trained) {
@@ -106,7 +118,13 @@ final class ClipInference implements AutoCloseable {
                     model.loadParameters(manager, in);
                 }
             }
-            return new ClipInference(variant, manager, model, tokenizer, trained, lines(modelDir.resolve(CLASSES)),
+            return new ClipInference(
+                    variant,
+                    manager,
+                    model,
+                    tokenizer,
+                    trained,
+                    lines(modelDir.resolve(CLASSES)),
                     lines(modelDir.resolve(TEMPLATES)));
         } catch (IOException | MalformedModelException | RuntimeException e) {
             manager.close();
@@ -114,8 +132,11 @@ final class ClipInference implements AutoCloseable {
             if (e instanceof StoaException se) {
                 throw se;
             }
-            throw new StoaException(FailureCode.INTERNAL, "cannot load " + modelDir.resolve(PARAMETERS) + " into "
-                    + variant.id() + " (" + e.getMessage() + "); it must be saved from the same variant", e);
+            throw new StoaException(
+                    FailureCode.INTERNAL,
+                    "cannot load " + modelDir.resolve(PARAMETERS) + " into " + variant.id() + " (" + e.getMessage()
+                            + "); it must be saved from the same variant",
+                    e);
         }
     }
 
@@ -136,16 +157,20 @@ final class ClipInference implements AutoCloseable {
         return new ClipModel(visual, text, variant.embedDimension());
     }
 
-    private static EncoderFactory encoder(ClipVariant variant, Function<String, EncoderFactory> encoders, String id,
-            Modality modality) {
+    private static EncoderFactory encoder(
+            ClipVariant variant, Function<String, EncoderFactory> encoders, String id, Modality modality) {
         EncoderFactory factory = encoders.apply(id);
         if (factory == null) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "variants/" + variant.name() + ".properties names encoder '"
-                    + id + "', which no bundle provides; install it or name another (stoa.kind=encoder)");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "variants/" + variant.name() + ".properties names encoder '" + id
+                            + "', which no bundle provides; install it or name another (stoa.kind=encoder)");
         }
         if (factory.modality() != modality) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "variants/" + variant.name() + ".properties: encoder '" + id
-                    + "' reads " + factory.modality() + ", not " + modality);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "variants/" + variant.name() + ".properties: encoder '" + id + "' reads " + factory.modality()
+                            + ", not " + modality);
         }
         return factory;
     }
@@ -156,8 +181,9 @@ final class ClipInference implements AutoCloseable {
             if (Files.isRegularFile(hf)) {
                 Object size = variant.textHyperparameters().get("vocab_size");
                 if (size == null) {
-                    throw new StoaException(FailureCode.BAD_CONFIG, "variants/" + variant.name()
-                            + ".properties: set text.vocab_size to the size of " + hf);
+                    throw new StoaException(
+                            FailureCode.BAD_CONFIG,
+                            "variants/" + variant.name() + ".properties: set text.vocab_size to the size of " + hf);
                 }
                 return HuggingFaceTextTokenizer.load(hf, variant.contextLength(), Integer.parseInt(size.toString()), 0);
             }
@@ -166,8 +192,8 @@ final class ClipInference implements AutoCloseable {
                 return WordTokenizer.load(words, variant.contextLength());
             }
         } catch (IOException e) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "cannot read the tokenizer in " + modelDir + ": "
-                    + e.getMessage(), e);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG, "cannot read the tokenizer in " + modelDir + ": " + e.getMessage(), e);
         }
         return new ByteTokenizer(variant.contextLength());
     }
@@ -176,7 +202,10 @@ final class ClipInference implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             return List.of();
         }
-        return Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return Files.readAllLines(file).stream()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .toList();
     }
 
     /** @return the classes it was trained on ({@value #CLASSES}), or none */
@@ -268,7 +297,9 @@ final class ClipInference implements AutoCloseable {
      */
     float[] similarity(Image image, List<String> texts) {
         try (NDManager batch = manager.newSubManager()) {
-            return encodeTexts(batch, texts).matMul(encodeImages(batch, List.of(image)).transpose()).toFloatArray();
+            return encodeTexts(batch, texts)
+                    .matMul(encodeImages(batch, List.of(image)).transpose())
+                    .toFloatArray();
         }
     }
 

@@ -44,14 +44,20 @@ final class ClipModel extends AbstractBlock {
     ClipModel(Block visual, Block text, int embedDimension) {
         super(VERSION);
         this.visual = addChildBlock("visual", visual);
-        visualProjection = addChildBlock("visual_projection",
+        visualProjection = addChildBlock(
+                "visual_projection",
                 Linear.builder().setUnits(embedDimension).optBias(false).build());
         this.text = addChildBlock("text", text);
-        textProjection = addChildBlock("text_projection",
+        textProjection = addChildBlock(
+                "text_projection",
                 Linear.builder().setUnits(embedDimension).optBias(false).build());
         // type OTHER: keeps CLIP's initial value when a trainer sets one initializer for every WEIGHT
-        logitScale = addParameter(Parameter.builder().setName("logit_scale").setType(Parameter.Type.OTHER)
-                .optShape(new Shape()).optInitializer(new ConstantInitializer(INITIAL_LOGIT_SCALE)).build());
+        logitScale = addParameter(Parameter.builder()
+                .setName("logit_scale")
+                .setType(Parameter.Type.OTHER)
+                .optShape(new Shape())
+                .optInitializer(new ConstantInitializer(INITIAL_LOGIT_SCALE))
+                .build());
     }
 
     /**
@@ -62,7 +68,8 @@ final class ClipModel extends AbstractBlock {
      */
     NDArray encodeImage(ParameterStore ps, NDArray images, boolean training) {
         NDArray features = visual.forward(ps, new NDList(images), training).head();
-        return normalize(visualProjection.forward(ps, new NDList(features), training).head());
+        return normalize(
+                visualProjection.forward(ps, new NDList(features), training).head());
     }
 
     /**
@@ -74,7 +81,8 @@ final class ClipModel extends AbstractBlock {
      */
     NDArray encodeText(ParameterStore ps, NDArray ids, NDArray lengths, boolean training) {
         NDArray features = text.forward(ps, new NDList(ids, lengths), training).head();
-        return normalize(textProjection.forward(ps, new NDList(features), training).head());
+        return normalize(
+                textProjection.forward(ps, new NDList(features), training).head());
     }
 
     /** @return exp(t) capped at 100, the factor on cosines before a softmax */
@@ -97,13 +105,15 @@ final class ClipModel extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray v = encodeImage(ps, inputs.get(0), training);
         NDArray l = encodeText(ps, inputs.get(1), inputs.get(2), training);
         NDArray t = ps.getValue(logitScale, v.getDevice(), training);
-        // zeros + t: the result joins the batch's manager, not the model's (a DJL op's result joins its first operand's manager)
-        return new NDList(v, l, v.getManager().zeros(new Shape(), t.getDataType()).add(t));
+        // zeros + t: the result joins the batch's manager, not the model's (a DJL op's result joins its first operand's
+        // manager)
+        return new NDList(
+                v, l, v.getManager().zeros(new Shape(), t.getDataType()).add(t));
     }
 
     @Override
@@ -117,7 +127,7 @@ final class ClipModel extends AbstractBlock {
         visual.initialize(manager, dataType, inputShapes[0]);
         visualProjection.initialize(manager, dataType, visual.getOutputShapes(new Shape[] {inputShapes[0]}));
         text.initialize(manager, dataType, inputShapes[1], inputShapes[2]);
-        textProjection.initialize(manager, dataType,
-                text.getOutputShapes(new Shape[] {inputShapes[1], inputShapes[2]}));
+        textProjection.initialize(
+                manager, dataType, text.getOutputShapes(new Shape[] {inputShapes[1], inputShapes[2]}));
     }
 }

@@ -81,10 +81,15 @@ public final class ClipModels implements ModelProvider {
      * @throws IOException if the variant files cannot be read
      */
     @Activate
-    public ClipModels(BundleContext context, @Reference(target = "(djl.engines=" + ENGINE + ")") DjlRuntime djl,
-            @Reference(service = EncoderFactory.class, cardinality = ReferenceCardinality.AT_LEAST_ONE,
-                    policyOption = ReferencePolicyOption.GREEDY)
-            List<ServiceReference<EncoderFactory>> encoders) throws IOException {
+    public ClipModels(
+            BundleContext context,
+            @Reference(target = "(djl.engines=" + ENGINE + ")") DjlRuntime djl,
+            @Reference(
+                            service = EncoderFactory.class,
+                            cardinality = ReferenceCardinality.AT_LEAST_ONE,
+                            policyOption = ReferencePolicyOption.GREEDY)
+                    List<ServiceReference<EncoderFactory>> encoders)
+            throws IOException {
         this.context = context;
         this.djl = djl;
         this.encoderReferences = encoders;
@@ -96,15 +101,21 @@ public final class ClipModels implements ModelProvider {
             }
         }
         this.store = ModelStore.at(context.getProperty("stoa.home"));
-        for (ClipVariant v : ShippedVariants.read(context.getBundle().findEntries("variants", "*.properties", false),
-                ClipVariant::read, (file, why) -> LOG.error("variants/{}: skipped: {}", file, why))) {
+        for (ClipVariant v : ShippedVariants.read(
+                context.getBundle().findEntries("variants", "*.properties", false),
+                ClipVariant::read,
+                (file, why) -> LOG.error("variants/{}: skipped: {}", file, why))) {
             shipped.put(v.id(), v);
         }
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(ServiceProperties.ID, "clip");
         p.put(ServiceProperties.KIND, "model");
-        p.put("clip.variants", shipped.keySet().stream().map(id -> id.substring(PREFIX.length())).toList()
-                .toArray(new String[0]));
+        p.put(
+                "clip.variants",
+                shipped.keySet().stream()
+                        .map(id -> id.substring(PREFIX.length()))
+                        .toList()
+                        .toArray(new String[0]));
         factoryRegistration = context.registerService(TrainableModelFactory.class, new Factory(), p);
     }
 
@@ -121,34 +132,48 @@ public final class ClipModels implements ModelProvider {
     @Override
     public OpenedModel open(ModelSource source) throws Exception {
         String id = source.modelId();
-        ClipVariant variant = source.trained() && Files.isRegularFile(source.folder().resolve(VARIANT_FILE))
-                ? readVariant(id, source.folder()) : shipped.get(id);
+        ClipVariant variant =
+                source.trained() && Files.isRegularFile(source.folder().resolve(VARIANT_FILE))
+                        ? readVariant(id, source.folder())
+                        : shipped.get(id);
         if (variant == null) {
-            throw new StoaException(FailureCode.BAD_CONFIG, source.folder() + " has no " + VARIANT_FILE + " and '"
-                    + id + "' is not a variant of the clip bundle; publish it with the trainer, which writes both");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    source.folder() + " has no " + VARIANT_FILE + " and '" + id
+                            + "' is not a variant of the clip bundle; publish it with the trainer, which writes both");
         }
         for (String encoder : List.of(variant.imageEncoder(), variant.textEncoder())) {
             if (!encoders.containsKey(encoder)) {
-                throw new StoaException(FailureCode.UNAVAILABLE, id + " needs the encoder '" + encoder + "'"
-                        + " (stoa.kind=encoder), which is not installed; have " + encoders.keySet());
+                throw new StoaException(
+                        FailureCode.UNAVAILABLE,
+                        id + " needs the encoder '" + encoder + "'"
+                                + " (stoa.kind=encoder), which is not installed; have " + encoders.keySet());
             }
         }
         // the shipped model has no weights: a folder without clip.params opens it with its initial ones
         Path dir = source.versionFolder().orElse(store.root().resolve(id).resolve("untrained"));
         ClipInference clip = djl.withEngineClassLoader(() -> ClipInference.open(variant, encoders::get, dir, ENGINE));
-        LOG.debug("{}: opened {} (image {} + text {} -> {})", id, source.trained() ? "version " + source.version()
-                : "the untrained variant", variant.imageEncoder(), variant.textEncoder(), variant.embedDimension());
-        return OpenedModel.of(List.of(
-                service(clip, id + "-image", "encoder", new ClipImageEncoderService(clip)),
-                service(clip, id + "-text", "encoder", new ClipTextEncoderService(clip))
-                        .withWarmUp(new Text("a photo of a red circle")),
-                service(clip, id + "-zero-shot", "model", new ClipZeroShotService(clip)),
-                service(clip, id + "-similarity", "model", new ClipSimilarityService(clip))), clip::close);
+        LOG.debug(
+                "{}: opened {} (image {} + text {} -> {})",
+                id,
+                source.trained() ? "version " + source.version() : "the untrained variant",
+                variant.imageEncoder(),
+                variant.textEncoder(),
+                variant.embedDimension());
+        return OpenedModel.of(
+                List.of(
+                        service(clip, id + "-image", "encoder", new ClipImageEncoderService(clip)),
+                        service(clip, id + "-text", "encoder", new ClipTextEncoderService(clip))
+                                .withWarmUp(new Text("a photo of a red circle")),
+                        service(clip, id + "-zero-shot", "model", new ClipZeroShotService(clip)),
+                        service(clip, id + "-similarity", "model", new ClipSimilarityService(clip))),
+                clip::close);
     }
 
-    private static ModelService service(ClipInference clip, String id, String kind,
-            dev.stoa.api.StoaService<?, ?> service) {
-        return ModelService.of(id, kind, service).withProperty("clip.variant", clip.variant().name())
+    private static ModelService service(
+            ClipInference clip, String id, String kind, dev.stoa.api.StoaService<?, ?> service) {
+        return ModelService.of(id, kind, service)
+                .withProperty("clip.variant", clip.variant().name())
                 .withProperty("embedding.dimension", clip.dimension());
     }
 
@@ -187,21 +212,28 @@ public final class ClipModels implements ModelProvider {
         public TrainableModel create(Map<String, ?> options) {
             for (String key : options.keySet()) {
                 if (!defaults().containsKey(key)) {
-                    throw new StoaException(FailureCode.BAD_CONFIG, "model." + key + " is not an option of the clip"
-                            + " model; use " + defaults().keySet());
+                    throw new StoaException(
+                            FailureCode.BAD_CONFIG,
+                            "model." + key + " is not an option of the clip" + " model; use "
+                                    + defaults().keySet());
                 }
             }
             String name = String.valueOf(options.containsKey("variant") ? options.get("variant") : "tiny");
             ClipVariant variant = shipped.get(PREFIX + name);
             if (variant == null) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "model.variant is '" + name + "'; use one of "
-                        + shipped.keySet().stream().map(id -> id.substring(PREFIX.length())).toList()
-                        + " (files in the clip bundle's variants/)");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "model.variant is '" + name + "'; use one of "
+                                + shipped.keySet().stream()
+                                        .map(id -> id.substring(PREFIX.length()))
+                                        .toList()
+                                + " (files in the clip bundle's variants/)");
             }
             String modelId = options.containsKey("model_id") ? String.valueOf(options.get("model_id")) : variant.id();
             if (!modelId.startsWith(PREFIX)) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "model.model_id is '" + modelId + "'; start it with"
-                        + " 'clip-' so the clip bundle serves it");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "model.model_id is '" + modelId + "'; start it with" + " 'clip-' so the clip bundle serves it");
             }
             return new ClipTrainable(variant, modelId, encoders::get);
         }

@@ -14,8 +14,7 @@ import java.util.Map;
  */
 final class ClipRequests {
 
-    private ClipRequests() {
-    }
+    private ClipRequests() {}
 
     /**
      * @param request the request
@@ -28,8 +27,11 @@ final class ClipRequests {
             return image;
         }
         if (!(value instanceof String s) || s.isEmpty()) {
-            throw StoaException.badInput("image", value == null ? "is missing; send the base64 of a PNG or JPEG file"
-                    : "must be the base64 of a PNG or JPEG file");
+            throw StoaException.badInput(
+                    "image",
+                    value == null
+                            ? "is missing; send the base64 of a PNG or JPEG file"
+                            : "must be the base64 of a PNG or JPEG file");
         }
         String base64 = s.startsWith("data:") ? s.substring(s.indexOf(',') + 1) : s;
         try {
@@ -52,14 +54,13 @@ final class ClipRequests {
         }
         // a JSON array arrives as a List or as Vert.x's JsonArray, which is Iterable: accept either
         if (!(value instanceof Iterable<?> items)) {
-            throw StoaException.badInput(field, value == null ? "is missing; send an array of strings"
-                    : "must be an array of strings");
+            throw StoaException.badInput(
+                    field, value == null ? "is missing; send an array of strings" : "must be an array of strings");
         }
         List<String> out = new ArrayList<>();
         for (Object item : items) {
             if (!(item instanceof String s) || s.isBlank()) {
-                throw StoaException.badInput(field + "[" + out.size() + "]", "must be a non-empty string, not "
-                        + item);
+                throw StoaException.badInput(field + "[" + out.size() + "]", "must be a non-empty string, not " + item);
             }
             out.add(s);
         }
@@ -88,12 +89,13 @@ final class ClipRequests {
      * @return its {@code templates}, or the default; each must contain {@code {}} where the label goes
      */
     static List<String> templates(Map<?, ?> request, List<String> fallback) {
-        List<String> templates = strings(request, "templates", fallback.isEmpty()
-                ? ClipZeroShotService.DEFAULT_TEMPLATES : fallback);
+        List<String> templates =
+                strings(request, "templates", fallback.isEmpty() ? ClipZeroShotService.DEFAULT_TEMPLATES : fallback);
         for (int i = 0; i < templates.size(); i++) {
             if (!templates.get(i).contains("{}")) {
-                throw StoaException.badInput("templates[" + i + "]", "'" + templates.get(i)
-                        + "' has no '{}'; mark where the label goes, e.g. 'a photo of a {}.'");
+                throw StoaException.badInput(
+                        "templates[" + i + "]",
+                        "'" + templates.get(i) + "' has no '{}'; mark where the label goes, e.g. 'a photo of a {}.'");
             }
         }
         return templates;

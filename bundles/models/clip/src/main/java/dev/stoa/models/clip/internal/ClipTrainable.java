@@ -64,8 +64,11 @@ final class ClipTrainable extends BaseTrainableModel<ClipModel> {
 
     @Override
     protected Shape[] inputShapes() {
-        return new Shape[] {new Shape(1, 3, variant.imageSize(), variant.imageSize()),
-            new Shape(1, variant.contextLength()), new Shape(1)};
+        return new Shape[] {
+            new Shape(1, 3, variant.imageSize(), variant.imageSize()),
+            new Shape(1, variant.contextLength()),
+            new Shape(1)
+        };
     }
 
     @Override
@@ -120,12 +123,17 @@ final class ClipTrainable extends BaseTrainableModel<ClipModel> {
             NDArray classifier = ZeroShot.classifier(texts(ps, m, prompts), labels.size(), templates.size());
             for (String split : TrainingExamples.heldOutSplits(dataset)) {
                 List<Example> examples = TrainingExamples.first(dataset.split(split), perSplit);
-                long[] truth = examples.stream().mapToLong(e -> labels.indexOf(e.label())).toArray();
+                long[] truth = examples.stream()
+                        .mapToLong(e -> labels.indexOf(e.label()))
+                        .toArray();
                 if (examples.isEmpty() || java.util.Arrays.stream(truth).anyMatch(t -> t < 0)) {
                     continue;
                 }
-                long[] predicted = images(ps, m, examples).matMul(classifier.transpose()).argMax(1)
-                        .toType(DataType.INT64, false).toLongArray();
+                long[] predicted = images(ps, m, examples)
+                        .matMul(classifier.transpose())
+                        .argMax(1)
+                        .toType(DataType.INT64, false)
+                        .toLongArray();
                 int correct = 0;
                 for (int i = 0; i < truth.length; i++) {
                     correct += predicted[i] == truth[i] ? 1 : 0;
@@ -139,15 +147,18 @@ final class ClipTrainable extends BaseTrainableModel<ClipModel> {
                 NDArray g = images(ps, m, examples);
                 NDArray q = texts(ps, m, examples.stream().map(Example::caption).toList());
                 int k = Math.min(5, examples.size());
-                long[] top = q.matMul(g.transpose()).argSort(1, false).get(":, :" + k)
-                        .toType(DataType.INT64, false).toLongArray();
+                long[] top = q.matMul(g.transpose())
+                        .argSort(1, false)
+                        .get(":, :" + k)
+                        .toType(DataType.INT64, false)
+                        .toLongArray();
                 int hit1 = 0;
                 int hit5 = 0;
                 for (int i = 0; i < examples.size(); i++) {
                     boolean any = false;
                     for (int r = 0; r < k; r++) {
-                        boolean relevant = relevant(examples.get(i), examples.get((int) top[i * k + r]), i,
-                                (int) top[i * k + r]);
+                        boolean relevant =
+                                relevant(examples.get(i), examples.get((int) top[i * k + r]), i, (int) top[i * k + r]);
                         if (relevant && r == 0) {
                             hit1++;
                         }
@@ -179,8 +190,11 @@ final class ClipTrainable extends BaseTrainableModel<ClipModel> {
         NDList parts = new NDList();
         for (int i = 0; i < texts.size(); i += CHUNK) {
             TokenBatch tokens = tokenizer.encode(texts.subList(i, Math.min(texts.size(), i + CHUNK)));
-            parts.add(block().encodeText(ps, m.create(tokens.flatIds(), new Shape(tokens.batchSize(),
-                    tokens.contextLength())), m.create(tokens.lengths()), false));
+            parts.add(block().encodeText(
+                            ps,
+                            m.create(tokens.flatIds(), new Shape(tokens.batchSize(), tokens.contextLength())),
+                            m.create(tokens.lengths()),
+                            false));
         }
         return parts.size() == 1 ? parts.head() : NDArrays.concat(parts);
     }
@@ -199,8 +213,10 @@ final class ClipTrainable extends BaseTrainableModel<ClipModel> {
             Files.write(dir.resolve(ClipInference.CLASSES), dataset.labels());
             Files.write(dir.resolve(ClipInference.TEMPLATES), dataset.promptTemplates());
         }
-        ModelFiles.writeProperties(dir.resolve(ModelFiles.VARIANT), variant.toProperties(), "CLIP variant '"
-                + variant.name() + "' as trained for " + modelId());
+        ModelFiles.writeProperties(
+                dir.resolve(ModelFiles.VARIANT),
+                variant.toProperties(),
+                "CLIP variant '" + variant.name() + "' as trained for " + modelId());
     }
 
     @Override

@@ -27,12 +27,19 @@ import java.util.Set;
  * @param textEncoder the text encoder's {@code stoa.id}
  * @param textHyperparameters its hyperparameters
  */
-record ClipVariant(String name, int embedDimension, int imageSize, int contextLength, String tokenizer,
-        String imageEncoder, Map<String, Object> imageHyperparameters, String textEncoder,
+record ClipVariant(
+        String name,
+        int embedDimension,
+        int imageSize,
+        int contextLength,
+        String tokenizer,
+        String imageEncoder,
+        Map<String, Object> imageHyperparameters,
+        String textEncoder,
         Map<String, Object> textHyperparameters) {
 
-    private static final Set<String> KEYS = Set.of("embed_dim", "image_size", "context_length", "tokenizer",
-            "image.encoder", "text.encoder");
+    private static final Set<String> KEYS =
+            Set.of("embed_dim", "image_size", "context_length", "tokenizer", "image.encoder", "text.encoder");
 
     /** @return the service-id stem of this variant, {@code clip-<name>} */
     String id() {
@@ -73,18 +80,29 @@ record ClipVariant(String name, int embedDimension, int imageSize, int contextLe
             } else if (key.startsWith("text.")) {
                 text.put(key.substring(5), p.getProperty(key).trim());
             } else {
-                throw new StoaException(FailureCode.BAD_CONFIG, file + ": '" + key + "' is not a known key; use "
-                        + KEYS + " or image.<hyperparameter> / text.<hyperparameter>");
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        file + ": '" + key + "' is not a known key; use " + KEYS
+                                + " or image.<hyperparameter> / text.<hyperparameter>");
             }
         }
         String tokenizer = required(p, file, "tokenizer");
         if (!tokenizer.equals("bytes")) {
-            throw new StoaException(FailureCode.BAD_CONFIG, file + ": 'tokenizer' is '" + tokenizer
-                    + "'; use bytes (a tokenizer.json or vocab.txt beside the weights overrides it)");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    file + ": 'tokenizer' is '" + tokenizer
+                            + "'; use bytes (a tokenizer.json or vocab.txt beside the weights overrides it)");
         }
-        return new ClipVariant(name, positive(p, file, "embed_dim"), positive(p, file, "image_size"),
-                positive(p, file, "context_length"), tokenizer, required(p, file, "image.encoder"), image,
-                required(p, file, "text.encoder"), text);
+        return new ClipVariant(
+                name,
+                positive(p, file, "embed_dim"),
+                positive(p, file, "image_size"),
+                positive(p, file, "context_length"),
+                tokenizer,
+                required(p, file, "image.encoder"),
+                image,
+                required(p, file, "text.encoder"),
+                text);
     }
 
     /** @return the variant as the keys of a variant file, which {@link #read(String, Properties)} reads back */
@@ -117,8 +135,8 @@ record ClipVariant(String name, int embedDimension, int imageSize, int contextLe
         return withShared(textHyperparameters, factory, "context_length", contextLength);
     }
 
-    private static Map<String, Object> withShared(Map<String, Object> own, EncoderFactory factory, String key,
-            int value) {
+    private static Map<String, Object> withShared(
+            Map<String, Object> own, EncoderFactory factory, String key, int value) {
         Map<String, Object> all = new LinkedHashMap<>(own);
         if (factory.defaults().containsKey(key)) {
             all.put(key, value);
@@ -144,7 +162,7 @@ record ClipVariant(String name, int embedDimension, int imageSize, int contextLe
         } catch (NumberFormatException e) {
             // reported below with the fix
         }
-        throw new StoaException(FailureCode.BAD_CONFIG, file + ": '" + key + "' is '" + v
-                + "'; use a whole number above 0");
+        throw new StoaException(
+                FailureCode.BAD_CONFIG, file + ": '" + key + "' is '" + v + "'; use a whole number above 0");
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Zero-shot classification over the bus, {@code stoa.id=clip-<variant>-zero-shot}. Request
  * {@code {"image": "<base64 PNG/JPEG>", "labels": ["cat", "dog"], "templates": ["a photo of a {}."]}}
- ({@code templates} optional; a trained model without {@code labels} uses the classes it was trained on,
+ * ({@code templates} optional; a trained model without {@code labels} uses the classes it was trained on,
  * with its dataset's templates); answer {@code {"label": "cat", "scores": {"cat": 0.7, "dog": 0.3}, "model":
  * "clip-tiny", "trained": true}}: the scores are softmax probabilities in the order of the labels, summing to 1.
  * The platform serves only trained versions ({@code "trained": true}); {@code false} appears only where the class is
@@ -42,7 +42,9 @@ final class ClipZeroShotService implements StoaService<Map<String, Object>, Map<
 
     @Override
     public Map<String, Object> call(Map<String, Object> request) {
-        Map<String, Float> scores = clip.classify(ClipRequests.image(request), ClipRequests.labels(request, clip.classes()),
+        Map<String, Float> scores = clip.classify(
+                ClipRequests.image(request),
+                ClipRequests.labels(request, clip.classes()),
                 ClipRequests.templates(request, clip.templates()));
         String best = null;
         Map<String, Object> out = new LinkedHashMap<>();

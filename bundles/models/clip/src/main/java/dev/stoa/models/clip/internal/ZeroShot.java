@@ -10,8 +10,7 @@ import ai.djl.ndarray.NDArray;
  */
 final class ZeroShot {
 
-    private ZeroShot() {
-    }
+    private ZeroShot() {}
 
     /**
      * @param texts {@code (C·K, E)} text embeddings, class-major (class c's templates at rows c·K .. c·K + K - 1)

@@ -68,16 +68,26 @@ class ClipInferenceTest {
 
     @Test
     void zeroShotAnswerHasOneScorePerLabelSummingToOneAndSaysItIsUntrained() {
-        Map<String, Object> answer = new ClipZeroShotService(clip).call(Map.of(
-                "image", Base64.getEncoder().encodeToString(ClipTestSupport.gradient(32, 32).encodePng()),
-                "labels", List.of("circle", "square", "triangle"),
-                "templates", List.of("a photo of a {}.", "a drawing of a {}.")));
+        Map<String, Object> answer = new ClipZeroShotService(clip)
+                .call(Map.of(
+                        "image",
+                                Base64.getEncoder()
+                                        .encodeToString(
+                                                ClipTestSupport.gradient(32, 32).encodePng()),
+                        "labels", List.of("circle", "square", "triangle"),
+                        "templates", List.of("a photo of a {}.", "a drawing of a {}.")));
         @SuppressWarnings("unchecked")
         Map<String, Double> scores = (Map<String, Double>) answer.get("scores");
         assertThat(scores).containsOnlyKeys("circle", "square", "triangle");
-        assertThat(scores.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-5));
-        String best = scores.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-        assertThat(answer).containsEntry("label", best).containsEntry("trained", false)
+        assertThat(scores.values().stream().mapToDouble(Double::doubleValue).sum())
+                .isCloseTo(1.0, within(1e-5));
+        String best = scores.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .orElseThrow()
+                .getKey();
+        assertThat(answer)
+                .containsEntry("label", best)
+                .containsEntry("trained", false)
                 .containsEntry("model", "clip-tiny");
     }
 
@@ -91,8 +101,8 @@ class ClipInferenceTest {
         double[] logits = new double[2];
         String[] labels = {"red", "blue"};
         for (int c = 0; c < 2; c++) {
-            float[][] t = clip.textEmbeddings(List.of(templates.get(0).replace("{}", labels[c]),
-                    templates.get(1).replace("{}", labels[c])));
+            float[][] t = clip.textEmbeddings(List.of(
+                    templates.get(0).replace("{}", labels[c]), templates.get(1).replace("{}", labels[c])));
             double[] w = new double[v.length];
             for (float[] row : t) {
                 for (int i = 0; i < w.length; i++) {
@@ -134,20 +144,26 @@ class ClipInferenceTest {
 
     @Test
     void emptyLabelsAreBadInputNamingLabels() {
-        String png = Base64.getEncoder().encodeToString(ClipTestSupport.gradient(8, 8).encodePng());
+        String png = Base64.getEncoder()
+                .encodeToString(ClipTestSupport.gradient(8, 8).encodePng());
         ClipZeroShotService zeroShot = new ClipZeroShotService(clip);
         assertThatThrownBy(() -> zeroShot.call(Map.of("image", png, "labels", List.of())))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
                 .hasMessageContaining("'labels'");
         assertThatThrownBy(() -> zeroShot.call(Map.of("image", png)))
-                .isInstanceOf(StoaException.class).hasMessageContaining("'labels'");
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("'labels'");
         assertThatThrownBy(() -> zeroShot.call(Map.of("image", png, "labels", List.of("a", "a"))))
-                .isInstanceOf(StoaException.class).hasMessageContaining("twice");
-        assertThatThrownBy(() -> zeroShot.call(Map.of("image", png, "labels", List.of("a"),
-                "templates", List.of("a photo"))))
-                .isInstanceOf(StoaException.class).hasMessageContaining("'templates[0]'");
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("twice");
+        assertThatThrownBy(() ->
+                        zeroShot.call(Map.of("image", png, "labels", List.of("a"), "templates", List.of("a photo"))))
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("'templates[0]'");
         assertThatThrownBy(() -> zeroShot.call(Map.of("labels", List.of("a"))))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
                 .hasMessageContaining("'image'");
     }
 

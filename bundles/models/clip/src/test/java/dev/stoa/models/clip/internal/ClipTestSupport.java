@@ -17,17 +17,23 @@ import java.util.stream.Stream;
 /** The encoder services and variant files as the platform has them, outside OSGi. */
 final class ClipTestSupport {
 
-    static final Map<String, EncoderFactory> ENCODERS = Map.of("vit", new VitEncoderFactory(), "resnet",
-            new ResNetEncoderFactory(), "text-transformer", new TextTransformerFactory());
+    static final Map<String, EncoderFactory> ENCODERS = Map.of(
+            "vit",
+            new VitEncoderFactory(),
+            "resnet",
+            new ResNetEncoderFactory(),
+            "text-transformer",
+            new TextTransformerFactory());
 
-    private ClipTestSupport() {
-    }
+    private ClipTestSupport() {}
 
     /** @return every variants/*.properties this bundle ships, so a new file is tested without editing a test */
     static List<Path> variantFiles() throws IOException, URISyntaxException {
         Path dir = Path.of(ClipTestSupport.class.getResource("/variants").toURI());
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".properties")).sorted().toList();
+            return files.filter(f -> f.toString().endsWith(".properties"))
+                    .sorted()
+                    .toList();
         }
     }
 

@@ -20,15 +20,17 @@ class ClipVariantsTest {
     @Test
     void everyVariantFileBuildsAndEmbedsImagesAndTextsInOneSpace(@TempDir Path models) throws Exception {
         List<Path> files = ClipTestSupport.variantFiles();
-        assertThat(files).extracting(f -> f.getFileName().toString())
+        assertThat(files)
+                .extracting(f -> f.getFileName().toString())
                 .contains("tiny.properties", "small.properties", "tiny-resnet.properties", "tiny-64.properties");
         Engine.getEngine("PyTorch").setRandomSeed(3);
         for (Path file : files) {
             ClipVariant variant = ClipTestSupport.variant(file);
-            try (ClipInference clip = ClipInference.open(variant, ClipTestSupport.ENCODERS::get,
-                    models.resolve(variant.id()), "PyTorch")) {
+            try (ClipInference clip = ClipInference.open(
+                    variant, ClipTestSupport.ENCODERS::get, models.resolve(variant.id()), "PyTorch")) {
                 int e = variant.embedDimension();
-                float[][] images = clip.imageEmbeddings(List.of(ClipTestSupport.gradient(40, 30),
+                float[][] images = clip.imageEmbeddings(List.of(
+                        ClipTestSupport.gradient(40, 30),
                         ClipTestSupport.gradient(variant.imageSize(), variant.imageSize())));
                 float[][] texts = clip.textEmbeddings(List.of("a red circle", "a blue square", "x"));
                 assertThat(images.length).as(variant.name()).isEqualTo(2);
@@ -54,21 +56,32 @@ class ClipVariantsTest {
         String typo = "embed_dim = 64\nimage_size = 32\ncontext_length = 32\ntokenizer = bytes\n"
                 + "image.encoder = vit\ntext.encoder = text-transformer\nimg.width = 64\n";
         assertThatThrownBy(() -> ClipVariant.read("typo", new ByteArrayInputStream(typo.getBytes(UTF_8))))
-                .isInstanceOfSatisfying(StoaException.class,
-                        e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
-                .hasMessageContaining("variants/typo.properties").hasMessageContaining("'img.width'");
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_CONFIG))
+                .hasMessageContaining("variants/typo.properties")
+                .hasMessageContaining("'img.width'");
         String missing = "embed_dim = 64\nimage_size = 32\ntokenizer = bytes\n";
         assertThatThrownBy(() -> ClipVariant.read("missing", new ByteArrayInputStream(missing.getBytes(UTF_8))))
-                .isInstanceOf(StoaException.class).hasMessageContaining("'context_length' is missing");
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("'context_length' is missing");
     }
 
     @Test
     void aVariantNamingAnEncoderNoBundleProvidesIsAConfigError(@TempDir Path models) throws Exception {
         ClipVariant tiny = ClipTestSupport.variant("tiny");
-        ClipVariant other = new ClipVariant("other", 64, 32, 32, "bytes", "swin", tiny.imageHyperparameters(),
-                tiny.textEncoder(), tiny.textHyperparameters());
+        ClipVariant other = new ClipVariant(
+                "other",
+                64,
+                32,
+                32,
+                "bytes",
+                "swin",
+                tiny.imageHyperparameters(),
+                tiny.textEncoder(),
+                tiny.textHyperparameters());
         assertThatThrownBy(() -> ClipInference.open(other, ClipTestSupport.ENCODERS::get, models, "PyTorch"))
-                .isInstanceOf(StoaException.class).hasMessageContaining("'swin'");
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("'swin'");
     }
 
     static double norm(float[] v) {

@@ -15,6 +15,7 @@ class ZeroShotTest {
 
     /** Two classes x two templates, class-major, deliberately not unit length, in E = 3. */
     private static final double[][] TEXTS = {{3, 0, 0}, {1, 1, 0}, {0, 0, 2}, {0, 1, 1}};
+
     private static final double[] IMAGE = {0.6, 0.8, 0};
 
     private NDManager manager;
@@ -45,8 +46,9 @@ class ZeroShotTest {
     void probabilitiesAreTheSoftmaxOfScaledCosines() {
         NDArray classifier = ZeroShot.classifier(manager.create(flat(TEXTS), new Shape(4, 3)), 2, 2);
         float scale = 10f;
-        float[] p = ZeroShot.probabilities(manager.create(flat(new double[][] {IMAGE}), new Shape(1, 3)), classifier,
-                scale).toFloatArray();
+        float[] p = ZeroShot.probabilities(
+                        manager.create(flat(new double[][] {IMAGE}), new Shape(1, 3)), classifier, scale)
+                .toFloatArray();
         double z0 = scale * dot(IMAGE, weight(TEXTS[0], TEXTS[1]));
         double z1 = scale * dot(IMAGE, weight(TEXTS[2], TEXTS[3]));
         double p0 = Math.exp(z0) / (Math.exp(z0) + Math.exp(z1));

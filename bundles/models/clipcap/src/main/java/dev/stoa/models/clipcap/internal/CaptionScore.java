@@ -12,11 +12,10 @@ import java.util.regex.Pattern;
 final class CaptionScore {
 
     /** Number words as the shapes dataset's captions write them (index = count). */
-    private static final List<String> NUMBERS = List.of("zero", "one", "two", "three", "four", "five", "six",
-            "seven", "eight", "nine");
+    private static final List<String> NUMBERS =
+            List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
 
-    private CaptionScore() {
-    }
+    private CaptionScore() {}
 
     /**
      * Whether a caption gives an image's count: several copies need their number word ("two red circles"); one copy
@@ -45,6 +44,7 @@ final class CaptionScore {
      */
     static boolean names(String caption, String word) {
         return Pattern.compile("\\b" + Pattern.quote(word.toLowerCase(Locale.ROOT)) + "(e?s)?\\b")
-                .matcher(caption.toLowerCase(Locale.ROOT)).find();
+                .matcher(caption.toLowerCase(Locale.ROOT))
+                .find();
     }
 }

@@ -48,11 +48,20 @@ final class CaptionWriter {
         try (NDManager call = manager.newSubManager()) {
             NDArray prefixes = model.prefix(ps, call.create(embeddings), false);
             for (int i = 0; i < embeddings.length; i++) {
-                NDArray prefix = prefixes.get(i).reshape(new Shape(1, prefixes.getShape().get(1),
-                        prefixes.getShape().get(2)));
+                NDArray prefix = prefixes.get(i)
+                        .reshape(new Shape(
+                                1,
+                                prefixes.getShape().get(1),
+                                prefixes.getShape().get(2)));
                 try (NDManager one = call.newSubManager()) {
-                    out.add(decoding.generate(new LanguageModelSteps(model.decoder(), one, prefix, true), START,
-                            options, tokenizer, piece -> { }).text().trim());
+                    out.add(decoding.generate(
+                                    new LanguageModelSteps(model.decoder(), one, prefix, true),
+                                    START,
+                                    options,
+                                    tokenizer,
+                                    piece -> {})
+                            .text()
+                            .trim());
                 }
             }
         }

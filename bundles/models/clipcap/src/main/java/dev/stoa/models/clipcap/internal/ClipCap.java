@@ -40,11 +40,14 @@ final class ClipCap extends AbstractBlock {
         this.prefixLength = config.prefixLength();
         int width = decoder.embeddingSize();
         if (config.mapper().equals("transformer") && width % config.mapperHeads() != 0) {
-            throw new IllegalArgumentException("mapper_heads " + config.mapperHeads()
-                    + " must divide the decoder width " + width);
+            throw new IllegalArgumentException(
+                    "mapper_heads " + config.mapperHeads() + " must divide the decoder width " + width);
         }
-        this.mapper = addChildBlock("mapper", config.mapper().equals("mlp") ? new MlpMapper(prefixLength, width)
-                : new TransformerMapper(prefixLength, width, config.mapperLayers(), config.mapperHeads()));
+        this.mapper = addChildBlock(
+                "mapper",
+                config.mapper().equals("mlp")
+                        ? new MlpMapper(prefixLength, width)
+                        : new TransformerMapper(prefixLength, width, config.mapperLayers(), config.mapperHeads()));
         this.decoder = addChildBlock("decoder", decoder);
     }
 
@@ -69,8 +72,8 @@ final class ClipCap extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray prefix = prefix(ps, inputs.get(0), training);
         NDList logits = decoder.forward(ps, new NDList(inputs.get(1), prefix), training);
         return new NDList(logits.head(), inputs.get(1));
@@ -85,7 +88,10 @@ final class ClipCap extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         mapper.initialize(manager, dataType, inputShapes[0]);
-        decoder.initialize(manager, dataType, inputShapes[1],
+        decoder.initialize(
+                manager,
+                dataType,
+                inputShapes[1],
                 new Shape(inputShapes[0].get(0), prefixLength, decoder.embeddingSize()));
     }
 }

@@ -32,7 +32,8 @@ final class ClipCapCaptioner implements Captioner, AutoCloseable {
     @Override
     public Text call(Image image) {
         float[][] v = embedder.embed(List.of(image));
-        return new Text(writer.write(new ParameterStore(manager, false), manager, v).get(0));
+        return new Text(
+                writer.write(new ParameterStore(manager, false), manager, v).get(0));
     }
 
     @Override

@@ -27,8 +27,18 @@ import java.util.TreeMap;
  * @param decoder the {@code gpt} factory's hyperparameters ({@code decoder.<key>} in the file); ignored where
  *     {@code decoderModel} gives them
  */
-record ClipCapConfig(String name, String mapper, int prefixLength, int mapperLayers, int mapperHeads,
-        String clipModel, String decoderModel, boolean freezeDecoder, int captionLength, int beamSize, int maxTokens,
+record ClipCapConfig(
+        String name,
+        String mapper,
+        int prefixLength,
+        int mapperLayers,
+        int mapperHeads,
+        String clipModel,
+        String decoderModel,
+        boolean freezeDecoder,
+        int captionLength,
+        int beamSize,
+        int maxTokens,
         Map<String, String> decoder) {
 
     private static final String DECODER = "decoder.";
@@ -59,8 +69,11 @@ record ClipCapConfig(String name, String mapper, int prefixLength, int mapperLay
     static ClipCapConfig read(String name, Properties p, String where) {
         for (String key : p.stringPropertyNames()) {
             if (!defaults().containsKey(key) && !key.startsWith(DECODER)) {
-                throw bad(where, key, p.getProperty(key), "a key of " + defaults().keySet() + " or decoder.<gpt "
-                        + "hyperparameter>");
+                throw bad(
+                        where,
+                        key,
+                        p.getProperty(key),
+                        "a key of " + defaults().keySet() + " or decoder.<gpt " + "hyperparameter>");
             }
         }
         String mapper = text(p, "mapper");
@@ -73,10 +86,19 @@ record ClipCapConfig(String name, String mapper, int prefixLength, int mapperLay
                 decoder.put(key.substring(DECODER.length()), p.getProperty(key).trim());
             }
         }
-        return new ClipCapConfig(name, mapper, whole(p, "prefix_length", 1, where),
-                whole(p, "mapper_layers", 1, where), whole(p, "mapper_heads", 1, where), text(p, "clip_model"),
-                text(p, "decoder_model"), flag(p, "freeze_decoder", where), whole(p, "caption_length", 3, where),
-                whole(p, "beam_size", 1, where), whole(p, "max_tokens", 1, where), decoder);
+        return new ClipCapConfig(
+                name,
+                mapper,
+                whole(p, "prefix_length", 1, where),
+                whole(p, "mapper_layers", 1, where),
+                whole(p, "mapper_heads", 1, where),
+                text(p, "clip_model"),
+                text(p, "decoder_model"),
+                flag(p, "freeze_decoder", where),
+                whole(p, "caption_length", 3, where),
+                whole(p, "beam_size", 1, where),
+                whole(p, "max_tokens", 1, where),
+                decoder);
     }
 
     /**
@@ -112,8 +134,19 @@ record ClipCapConfig(String name, String mapper, int prefixLength, int mapperLay
      * @return this variant with those, so a saved model needs no pretrained decoder to load again
      */
     ClipCapConfig withDecoder(Map<String, String> hyperparameters) {
-        return new ClipCapConfig(name, mapper, prefixLength, mapperLayers, mapperHeads, clipModel, "", freezeDecoder,
-                captionLength, beamSize, maxTokens, new TreeMap<>(hyperparameters));
+        return new ClipCapConfig(
+                name,
+                mapper,
+                prefixLength,
+                mapperLayers,
+                mapperHeads,
+                clipModel,
+                "",
+                freezeDecoder,
+                captionLength,
+                beamSize,
+                maxTokens,
+                new TreeMap<>(hyperparameters));
     }
 
     private static String text(Properties p, String key) {

@@ -29,7 +29,8 @@ import org.osgi.service.component.annotations.Reference;
  * {@code variants/*.properties}. Creating a model needs the trained CLIP in the model store (and its
  * {@code <clip>-image} service) and, for a variant with {@code decoder_model}, that pretrained decoder in the store.
  */
-@Component(service = TrainableModelFactory.class,
+@Component(
+        service = TrainableModelFactory.class,
         property = {ServiceProperties.ID + "=" + ClipCapFactory.ID, ServiceProperties.KIND + "=model"})
 public final class ClipCapFactory implements TrainableModelFactory {
 
@@ -49,7 +50,8 @@ public final class ClipCapFactory implements TrainableModelFactory {
      * @param caller the platform's in-process caller, for the CLIP image service
      */
     @Activate
-    public ClipCapFactory(BundleContext context,
+    public ClipCapFactory(
+            BundleContext context,
             @Reference(target = "(" + ServiceProperties.ID + "=gpt)") LanguageModelFactory decoders,
             @Reference ServiceCaller caller) {
         this.context = context;
@@ -76,29 +78,36 @@ public final class ClipCapFactory implements TrainableModelFactory {
         ClipCapConfig config = variant(variant).with(overrides, "model");
         String modelId = String.valueOf(options.containsKey("model_id") ? options.get("model_id") : PREFIX + variant);
         if (!modelId.startsWith(PREFIX)) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "model.model_id is '" + modelId + "'; start it with '"
-                    + PREFIX + "' so the clipcap bundle serves it");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "model.model_id is '" + modelId + "'; start it with '" + PREFIX
+                            + "' so the clipcap bundle serves it");
         }
         if (store.latest(config.clipModel()).isEmpty()) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "model.clip_model: '" + config.clipModel() + "' is not in"
-                    + " the model store (" + store.root() + "); ClipCap embeds images with a trained CLIP: train"
-                    + " etc/train/clip-shapes.yaml first (bin/stoa train etc/train/clip-shapes.yaml)");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "model.clip_model: '" + config.clipModel() + "' is not in"
+                            + " the model store (" + store.root()
+                            + "); ClipCap embeds images with a trained CLIP: train"
+                            + " etc/train/clip-shapes.yaml first (bin/stoa train etc/train/clip-shapes.yaml)");
         }
         ClipServiceEmbedder embedder = waitForClip(config.clipModel());
         Map<String, String> hyperparameters = config.decoder();
         Path pretrained = null;
         if (!config.decoderModel().isEmpty()) {
-            ModelStore.Version v = store.latest(config.decoderModel()).orElseThrow(() -> new StoaException(
-                    FailureCode.BAD_CONFIG, "model.decoder_model: '" + config.decoderModel() + "' is not in the model"
-                    + " store; pretrain the decoder first: bin/stoa train"
-                    + " bundles/models/clipcap/examples/train/gpt-captions.yaml"));
+            ModelStore.Version v = store.latest(config.decoderModel())
+                    .orElseThrow(() -> new StoaException(
+                            FailureCode.BAD_CONFIG,
+                            "model.decoder_model: '" + config.decoderModel() + "' is not in the model"
+                                    + " store; pretrain the decoder first: bin/stoa train"
+                                    + " bundles/models/clipcap/examples/train/gpt-captions.yaml"));
             hyperparameters = readHyperparameters(v.path().resolve(GptCaptionsTrainable.HYPERPARAMETERS));
             pretrained = v.path().resolve(GptCaptionsTrainable.PARAMETERS);
             checkPromptLength(config, v.path().resolve(GptCaptionsTrainable.PROMPT));
         }
         ClipCapConfig built = config.withDecoder(hyperparameters);
-        return new ClipCapTrainable(modelId, built, new ClipCap(built, decoders.create(hyperparameters)), embedder,
-                pretrained);
+        return new ClipCapTrainable(
+                modelId, built, new ClipCap(built, decoders.create(hyperparameters)), embedder, pretrained);
     }
 
     private ClipServiceEmbedder waitForClip(String clipModel) {
@@ -121,11 +130,12 @@ public final class ClipCapFactory implements TrainableModelFactory {
     }
 
     private ClipCapConfig variant(String name) {
-        URL url = name.matches("[a-z0-9_-]+") ? context.getBundle().getEntry("variants/" + name + ".properties")
-                : null;
+        URL url = name.matches("[a-z0-9_-]+") ? context.getBundle().getEntry("variants/" + name + ".properties") : null;
         if (url == null) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "model.variant is '" + name + "'; use 'mlp' or"
-                    + " 'transformer' (files in the clipcap bundle's variants/)");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "model.variant is '" + name + "'; use 'mlp' or"
+                            + " 'transformer' (files in the clipcap bundle's variants/)");
         }
         Properties p = new Properties();
         try (InputStream in = url.openStream()) {
@@ -143,9 +153,11 @@ public final class ClipCapFactory implements TrainableModelFactory {
         }
         String p = readHyperparameters(file).getOrDefault("prompt_length", "0").trim();
         if (!p.equals("0") && !p.equals(Integer.toString(config.prefixLength()))) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "model.prefix_length is " + config.prefixLength()
-                    + ", but the decoder '" + config.decoderModel() + "' was pretrained with prompts of " + p
-                    + " tokens before each caption; use prefix_length: " + p);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "model.prefix_length is " + config.prefixLength()
+                            + ", but the decoder '" + config.decoderModel() + "' was pretrained with prompts of " + p
+                            + " tokens before each caption; use prefix_length: " + p);
         }
     }
 
@@ -154,9 +166,12 @@ public final class ClipCapFactory implements TrainableModelFactory {
         try (InputStream in = Files.newInputStream(file)) {
             p.load(in);
         } catch (IOException e) {
-            throw new StoaException(FailureCode.BAD_CONFIG, "cannot read " + file + " (" + e.getMessage() + ");"
-                    + " pretrain the decoder again: bin/stoa train"
-                    + " bundles/models/clipcap/examples/train/gpt-captions.yaml", e);
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "cannot read " + file + " (" + e.getMessage() + ");"
+                            + " pretrain the decoder again: bin/stoa train"
+                            + " bundles/models/clipcap/examples/train/gpt-captions.yaml",
+                    e);
         }
         Map<String, String> out = new LinkedHashMap<>();
         p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));

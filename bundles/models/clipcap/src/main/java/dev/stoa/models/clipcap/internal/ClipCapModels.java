@@ -37,8 +37,10 @@ public final class ClipCapModels implements ModelProvider {
      * @param caller the platform's in-process caller, for the CLIP image service
      */
     @Activate
-    public ClipCapModels(@Reference(target = "(djl.engines=" + ENGINE + ")") DjlRuntime djl,
-            @Reference(target = "(stoa.id=gpt)") LanguageModelFactory decoders, @Reference ServiceCaller caller) {
+    public ClipCapModels(
+            @Reference(target = "(djl.engines=" + ENGINE + ")") DjlRuntime djl,
+            @Reference(target = "(stoa.id=gpt)") LanguageModelFactory decoders,
+            @Reference ServiceCaller caller) {
         this.djl = djl;
         this.decoders = decoders;
         this.caller = caller;

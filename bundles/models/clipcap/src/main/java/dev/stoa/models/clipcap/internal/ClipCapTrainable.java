@@ -57,8 +57,8 @@ final class ClipCapTrainable extends BaseTrainableModel<ClipCap> {
      * @param embedder the frozen CLIP image encoder
      * @param pretrainedDecoder the decoder's {@code gpt.params} to start from, or null for random weights
      */
-    ClipCapTrainable(String modelId, ClipCapConfig config, ClipCap model, ImageEmbedder embedder,
-            Path pretrainedDecoder) {
+    ClipCapTrainable(
+            String modelId, ClipCapConfig config, ClipCap model, ImageEmbedder embedder, Path pretrainedDecoder) {
         super(modelId, model);
         this.config = config;
         this.embedder = embedder;
@@ -83,9 +83,12 @@ final class ClipCapTrainable extends BaseTrainableModel<ClipCap> {
             try {
                 ModelFiles.loadParameters(block().decoder(), manager, pretrainedDecoder);
             } catch (IOException | MalformedModelException e) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "model.decoder_model: cannot load "
-                        + pretrainedDecoder + " (" + e.getMessage() + "); train it again with"
-                        + " bundles/models/clipcap/examples/train/gpt-captions.yaml", e);
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "model.decoder_model: cannot load "
+                                + pretrainedDecoder + " (" + e.getMessage() + "); train it again with"
+                                + " bundles/models/clipcap/examples/train/gpt-captions.yaml",
+                        e);
             }
         }
         if (config.freezeDecoder()) {
@@ -96,14 +99,17 @@ final class ClipCapTrainable extends BaseTrainableModel<ClipCap> {
 
     @Override
     public NDList inputs(NDManager batch, List<Example> examples, SplittableRandom random) {
-        return new NDList(batch.create(embed(examples)), ids(batch, tokenizer.encode(
-                TrainingExamples.oneCaptionEach(examples, random))));
+        return new NDList(
+                batch.create(embed(examples)),
+                ids(batch, tokenizer.encode(TrainingExamples.oneCaptionEach(examples, random))));
     }
 
     private float[][] embed(List<Example> examples) {
-        List<Example> missing = examples.stream().filter(e -> !embeddings.containsKey(e.id())).toList();
+        List<Example> missing =
+                examples.stream().filter(e -> !embeddings.containsKey(e.id())).toList();
         if (!missing.isEmpty()) {
-            float[][] fresh = embedder.embed(missing.stream().map(Example::image).toList());
+            float[][] fresh =
+                    embedder.embed(missing.stream().map(Example::image).toList());
             for (int i = 0; i < fresh.length; i++) {
                 embeddings.put(missing.get(i).id(), fresh[i]);
             }
@@ -137,7 +143,11 @@ final class ClipCapTrainable extends BaseTrainableModel<ClipCap> {
                 read += captions.get(i).contains(word) ? 1 : 0;
             }
         }
-        LOG.info("{}: captions of {} {} images, e.g. {}", modelId(), examples.size(), split,
+        LOG.info(
+                "{}: captions of {} {} images, e.g. {}",
+                modelId(),
+                examples.size(),
+                split,
                 captions.subList(0, Math.min(4, captions.size())));
         Map<String, Double> out = new LinkedHashMap<>();
         double n = Math.max(1, examples.size());

@@ -51,8 +51,10 @@ final class ClipServiceEmbedder implements ImageEmbedder {
         try {
             return caller.call(service, image, Embedding.class).vector();
         } catch (StoaException e) {
-            throw new StoaException(e.code(), "ClipCap embeds images with '" + service + "', which cannot answer: "
-                    + e.getMessage(), e);
+            throw new StoaException(
+                    e.code(),
+                    "ClipCap embeds images with '" + service + "', which cannot answer: " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -19,7 +19,8 @@ import org.osgi.service.component.annotations.Reference;
  * default 0: a label prompt of P tokens before each caption, see {@link GptCaptionsTrainable}) and {@code model_id}
  * (default {@code gpt-captions}). ClipCap's {@code transformer} variant keeps this decoder frozen.
  */
-@Component(service = TrainableModelFactory.class,
+@Component(
+        service = TrainableModelFactory.class,
         property = {ServiceProperties.ID + "=" + GptCaptionsFactory.ID, ServiceProperties.KIND + "=model"})
 public final class GptCaptionsFactory implements TrainableModelFactory {
 
@@ -49,21 +50,27 @@ public final class GptCaptionsFactory implements TrainableModelFactory {
         decoders.defaults().forEach((k, v) -> hyperparameters.put(k, String.valueOf(v)));
         for (Map.Entry<String, ?> e : options.entrySet()) {
             if (!defaults().containsKey(e.getKey())) {
-                throw new StoaException(FailureCode.BAD_CONFIG, "model." + e.getKey() + " is not an option of "
-                        + ID + "; use " + defaults().keySet());
+                throw new StoaException(
+                        FailureCode.BAD_CONFIG,
+                        "model." + e.getKey() + " is not an option of " + ID + "; use "
+                                + defaults().keySet());
             }
             if (decoders.defaults().containsKey(e.getKey())) {
                 hyperparameters.put(e.getKey(), String.valueOf(e.getValue()));
             }
         }
         String modelId = String.valueOf(options.containsKey("model_id") ? options.get("model_id") : ID);
-        return new GptCaptionsTrainable(modelId, hyperparameters,
-                new TeacherForcing(decoders.create(hyperparameters)), whole(options, "caption_length", 64, 3),
+        return new GptCaptionsTrainable(
+                modelId,
+                hyperparameters,
+                new TeacherForcing(decoders.create(hyperparameters)),
+                whole(options, "caption_length", 64, 3),
                 whole(options, "prompt_length", 0, 0));
     }
 
     private static int whole(Map<String, ?> options, String key, int fallback, int min) {
-        String value = String.valueOf(options.containsKey(key) ? options.get(key) : fallback).trim();
+        String value = String.valueOf(options.containsKey(key) ? options.get(key) : fallback)
+                .trim();
         try {
             int n = Integer.parseInt(value);
             if (n >= min) {
@@ -72,7 +79,8 @@ public final class GptCaptionsFactory implements TrainableModelFactory {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new StoaException(FailureCode.BAD_CONFIG, "model." + key + " is '" + value + "'; use a whole number"
-                + " of at least " + min);
+        throw new StoaException(
+                FailureCode.BAD_CONFIG,
+                "model." + key + " is '" + value + "'; use a whole number" + " of at least " + min);
     }
 }

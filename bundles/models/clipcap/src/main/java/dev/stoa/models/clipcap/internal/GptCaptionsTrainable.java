@@ -50,8 +50,12 @@ final class GptCaptionsTrainable extends BaseTrainableModel<TeacherForcing> {
     private final ByteTokenizer tokenizer;
     private final int promptLength;
 
-    GptCaptionsTrainable(String modelId, Map<String, String> hyperparameters, TeacherForcing model,
-            int captionLength, int promptLength) {
+    GptCaptionsTrainable(
+            String modelId,
+            Map<String, String> hyperparameters,
+            TeacherForcing model,
+            int captionLength,
+            int promptLength) {
         super(modelId, model);
         this.hyperparameters = hyperparameters;
         this.tokenizer = new ByteTokenizer(captionLength);
@@ -80,7 +84,8 @@ final class GptCaptionsTrainable extends BaseTrainableModel<TeacherForcing> {
         for (int b = 0; b < examples.size(); b++) {
             int row = b * (promptLength + t);
             java.util.Arrays.fill(out, row, row + promptLength, SPACE);
-            String label = examples.get(b).label() == null ? "" : examples.get(b).label();
+            String label =
+                    examples.get(b).label() == null ? "" : examples.get(b).label();
             long[] prompt = tokenizer.toIds(label);
             System.arraycopy(prompt, 0, out, row, Math.min(promptLength, prompt.length));
             System.arraycopy(flat, b * t, out, row + promptLength, t);
@@ -94,13 +99,16 @@ final class GptCaptionsTrainable extends BaseTrainableModel<TeacherForcing> {
         String split = o.string("split", "test");
         List<Example> examples = TrainingExamples.first(dataset.split(split), o.integer("examples", 500));
         try (NDManager m = ps.getManager().newSubManager()) {
-            NDArray ids = sequences(m, examples, examples.stream().map(Example::caption).toList());
+            NDArray ids = sequences(
+                    m, examples, examples.stream().map(Example::caption).toList());
             NDArray logits = block().forward(ps, new NDList(ids), false).head().get(":, :-1, :");
             NDArray targets = ids.get(":, 1:");
             NDArray mask = targets.neq(SpecialTokens.PAD).toType(DataType.FLOAT32, false);
-            NDArray picked = logits.logSoftmax(-1).mul(targets.oneHot((int) logits.getShape().get(2))
-                    .toType(DataType.FLOAT32, false)).sum(new int[] {2});
-            double loss = -picked.mul(mask).sum().getFloat() / Math.max(1, mask.sum().getFloat());
+            NDArray picked = logits.logSoftmax(-1)
+                    .mul(targets.oneHot((int) logits.getShape().get(2)).toType(DataType.FLOAT32, false))
+                    .sum(new int[] {2});
+            double loss =
+                    -picked.mul(mask).sum().getFloat() / Math.max(1, mask.sum().getFloat());
             return Map.of("caption_loss/" + split, loss);
         }
     }
@@ -108,9 +116,11 @@ final class GptCaptionsTrainable extends BaseTrainableModel<TeacherForcing> {
     @Override
     public void save(Path dir, TrainingLoss loss, Dataset dataset) throws IOException {
         ModelFiles.saveParameters(block().decoder(), dir.resolve(PARAMETERS));
-        ModelFiles.writeProperties(dir.resolve(HYPERPARAMETERS), hyperparameters, "gpt hyperparameters of "
-                + modelId());
-        ModelFiles.writeProperties(dir.resolve(PROMPT), Map.of("prompt_length", promptLength),
+        ModelFiles.writeProperties(
+                dir.resolve(HYPERPARAMETERS), hyperparameters, "gpt hyperparameters of " + modelId());
+        ModelFiles.writeProperties(
+                dir.resolve(PROMPT),
+                Map.of("prompt_length", promptLength),
                 "the label prompt before each caption in pretraining; 0: none");
     }
 

@@ -36,13 +36,16 @@ final class MlpMapper extends AbstractBlock {
         super(VERSION);
         this.prefixLength = prefixLength;
         this.width = width;
-        hidden = addChildBlock("hidden", Linear.builder().setUnits(Math.max(1, prefixLength * width / 2)).build());
-        out = addChildBlock("out", Linear.builder().setUnits((long) prefixLength * width).build());
+        hidden = addChildBlock(
+                "hidden",
+                Linear.builder().setUnits(Math.max(1, prefixLength * width / 2)).build());
+        out = addChildBlock(
+                "out", Linear.builder().setUnits((long) prefixLength * width).build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         getOutputShapes(inputs.getShapes());
         NDArray h = hidden.forward(ps, inputs, training).head().tanh();
         NDArray y = out.forward(ps, new NDList(h), training).head();

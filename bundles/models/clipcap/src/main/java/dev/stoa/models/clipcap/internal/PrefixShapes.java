@@ -6,8 +6,7 @@ import java.util.Arrays;
 /** The shapes every ClipCap mapping network has: {@code [v (B, E)] -> [prefix (B, K, D)]}. */
 final class PrefixShapes {
 
-    private PrefixShapes() {
-    }
+    private PrefixShapes() {}
 
     /**
      * @param inputShapes the mapper's input shapes
@@ -18,8 +17,8 @@ final class PrefixShapes {
      */
     static Shape[] check(Shape[] inputShapes, int prefixLength, int width) {
         if (inputShapes.length != 1 || inputShapes[0].dimension() != 2) {
-            throw new IllegalArgumentException("a ClipCap mapper takes [image embeddings (B, E)], got "
-                    + Arrays.toString(inputShapes));
+            throw new IllegalArgumentException(
+                    "a ClipCap mapper takes [image embeddings (B, E)], got " + Arrays.toString(inputShapes));
         }
         return new Shape[] {new Shape(inputShapes[0].get(0), prefixLength, width)};
     }

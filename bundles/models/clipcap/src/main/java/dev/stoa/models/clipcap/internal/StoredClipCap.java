@@ -23,8 +23,7 @@ final class StoredClipCap {
     static final String PARAMETERS = "clipcap.params";
     static final String CONFIG = "clipcap.properties";
 
-    private StoredClipCap() {
-    }
+    private StoredClipCap() {}
 
     static void save(Path dir, ClipCapConfig config, ClipCap model) throws IOException {
         ModelFiles.saveParameters(model, dir.resolve(PARAMETERS));
@@ -39,7 +38,8 @@ final class StoredClipCap {
         try (InputStream in = Files.newInputStream(dir.resolve(CONFIG))) {
             p.load(in);
         }
-        return ClipCapConfig.read(p.getProperty("name", "stored"), p, dir.resolve(CONFIG).toString());
+        return ClipCapConfig.read(
+                p.getProperty("name", "stored"), p, dir.resolve(CONFIG).toString());
     }
 
     /**
@@ -50,8 +50,9 @@ final class StoredClipCap {
      * @param manager where the parameters go
      * @return the model, loaded
      */
-    static ClipCap open(Path dir, ClipCapConfig config, LanguageModelFactory decoders, int embeddingSize,
-            NDManager manager) throws IOException, MalformedModelException {
+    static ClipCap open(
+            Path dir, ClipCapConfig config, LanguageModelFactory decoders, int embeddingSize, NDManager manager)
+            throws IOException, MalformedModelException {
         ClipCap model = new ClipCap(config, decoders.create(config.decoder()));
         model.initialize(manager, DataType.FLOAT32, new Shape(1, embeddingSize), new Shape(1, config.captionLength()));
         ModelFiles.loadParameters(model, manager, dir.resolve(PARAMETERS));

@@ -29,9 +29,10 @@ final class TeacherForcing extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
-        return new NDList(decoder.forward(ps, new NDList(inputs.head()), training).head(), inputs.head());
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(
+                decoder.forward(ps, new NDList(inputs.head()), training).head(), inputs.head());
     }
 
     @Override

@@ -45,23 +45,35 @@ final class TransformerMapper extends AbstractBlock {
         super(VERSION);
         this.prefixLength = prefixLength;
         this.width = width;
-        project = addChildBlock("project", Linear.builder().setUnits((long) prefixLength * width).build());
-        constants = addParameter(Parameter.builder().setName("prefix_const").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(prefixLength, width)).optInitializer(new NormalInitializer(1f)).build());
-        transformer = addChildBlock("transformer", TransformerStack.builder().setLayerCount(layers)
-                .setEmbeddingSize(width).setHeadCount(heads).build());
+        project = addChildBlock(
+                "project",
+                Linear.builder().setUnits((long) prefixLength * width).build());
+        constants = addParameter(Parameter.builder()
+                .setName("prefix_const")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(prefixLength, width))
+                .optInitializer(new NormalInitializer(1f))
+                .build());
+        transformer = addChildBlock(
+                "transformer",
+                TransformerStack.builder()
+                        .setLayerCount(layers)
+                        .setEmbeddingSize(width)
+                        .setHeadCount(heads)
+                        .build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         getOutputShapes(inputs.getShapes());
         NDArray v = inputs.head();
         long batch = v.getShape().get(0);
         NDArray x = project.forward(ps, inputs, training).head().reshape(batch, prefixLength, width);
         // starts from the batch (zeros of x's manager) so the broadcast does not pile up in the model's manager
         NDArray c = x.zerosLike().add(ps.getValue(constants, v.getDevice(), training));
-        NDArray h = transformer.forward(ps, new NDList(x.concat(c, 1)), training).head();
+        NDArray h =
+                transformer.forward(ps, new NDList(x.concat(c, 1)), training).head();
         return new NDList(h.get(":, " + prefixLength + ":, :"));
     }
 

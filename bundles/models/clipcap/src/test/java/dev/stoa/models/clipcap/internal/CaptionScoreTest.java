@@ -23,7 +23,8 @@ class CaptionScoreTest {
         assertThat(CaptionScore.counts("a photo of three blue stars.", 3)).isTrue();
         assertThat(CaptionScore.counts("two red circles", 3)).isFalse();
         assertThat(CaptionScore.counts("red circles", 2)).isFalse();
-        assertThat(CaptionScore.counts("a red circle with the text \"STOP\"", 1)).isTrue();
+        assertThat(CaptionScore.counts("a red circle with the text \"STOP\"", 1))
+                .isTrue();
         assertThat(CaptionScore.counts("there is one red circle", 1)).isTrue();
         assertThat(CaptionScore.counts("three red circles", 1)).isFalse();
     }

@@ -16,11 +16,18 @@ class ClipCapLearningTest {
     @Test
     void aFewStepsReduceTheCaptioningLoss() {
         ClipCapTrainable model = ClipCapTestSupport.trainable(ClipCapTestSupport.config("mlp", false));
-        try (NDManager m = NDManager.newBaseManager("PyTorch"); Dataset data = ClipCapTestSupport.shapes()) {
+        try (NDManager m = NDManager.newBaseManager("PyTorch");
+                Dataset data = ClipCapTestSupport.shapes()) {
             model.initialize(m);
             List<Float> losses = ClipCapTestSupport.train(model, data, m, 40, 16);
-            double first = losses.subList(0, 5).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
-            double last = losses.subList(35, 40).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
+            double first = losses.subList(0, 5).stream()
+                    .mapToDouble(Float::doubleValue)
+                    .average()
+                    .orElseThrow();
+            double last = losses.subList(35, 40).stream()
+                    .mapToDouble(Float::doubleValue)
+                    .average()
+                    .orElseThrow();
             assertThat(first).isGreaterThan(4.5);
             assertThat(last).isLessThan(first * 0.7);
         }

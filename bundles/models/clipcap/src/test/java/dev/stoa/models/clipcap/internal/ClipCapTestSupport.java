@@ -28,8 +28,7 @@ final class ClipCapTestSupport {
 
     static final int EMBEDDING = 16;
 
-    private ClipCapTestSupport() {
-    }
+    private ClipCapTestSupport() {}
 
     /**
      * Stands in for the CLIP image service, which is another bundle's OSGi service and needs a trained CLIP: a fixed,
@@ -94,8 +93,12 @@ final class ClipCapTestSupport {
     }
 
     static ClipCapTrainable trainable(ClipCapConfig config) {
-        return new ClipCapTrainable("clipcap-test", config, new ClipCap(config, new GptFactory().create(
-                config.decoder())), new PixelProjection(), null);
+        return new ClipCapTrainable(
+                "clipcap-test",
+                config,
+                new ClipCap(config, new GptFactory().create(config.decoder())),
+                new PixelProjection(),
+                null);
     }
 
     static Dataset shapes() {
@@ -110,7 +113,8 @@ final class ClipCapTestSupport {
      */
     static List<Float> train(ClipCapTrainable model, Dataset data, NDManager manager, int steps, int batch) {
         TrainingLoss loss = new CaptioningLossFactory().create(Map.of());
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build();
+        Optimizer adam =
+                Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build();
         Engine engine = Engine.getEngine("PyTorch");
         ParameterStore ps = new ParameterStore(manager, false);
         List<Float> losses = new ArrayList<>();
@@ -121,9 +125,10 @@ final class ClipCapTestSupport {
             }
             try (NDManager sub = manager.newSubManager()) {
                 try (GradientCollector collector = engine.newGradientCollector()) {
-                    NDList outputs = model.block().forward(ps, model.inputs(sub, examples,
-                            new SplittableRandom(step)), true);
-                    NDArray total = loss.evaluate(ps, model.lossInputs(outputs, examples, sub), true).total();
+                    NDList outputs =
+                            model.block().forward(ps, model.inputs(sub, examples, new SplittableRandom(step)), true);
+                    NDArray total = loss.evaluate(ps, model.lossInputs(outputs, examples, sub), true)
+                            .total();
                     collector.backward(total);
                     losses.add(total.getFloat());
                 }

@@ -16,7 +16,8 @@ class FrozenDecoderTest {
     @Test
     void transformerVariantTrainsTheMapperOnlyAndLeavesTheDecoderAsItWas() {
         ClipCapTrainable model = ClipCapTestSupport.trainable(ClipCapTestSupport.config("transformer", true));
-        try (NDManager m = NDManager.newBaseManager("PyTorch"); Dataset data = ClipCapTestSupport.shapes()) {
+        try (NDManager m = NDManager.newBaseManager("PyTorch");
+                Dataset data = ClipCapTestSupport.shapes()) {
             model.initialize(m);
             Map<String, float[]> before = snapshot(model);
             for (Pair<String, Parameter> p : model.clipCap().decoder().getParameters()) {
@@ -25,8 +26,8 @@ class FrozenDecoderTest {
             for (Pair<String, Parameter> p : model.clipCap().mapper().getParameters()) {
                 assertThat(p.getValue().requiresGradient()).as(p.getKey()).isTrue();
             }
-            assertThat(BaseTrainableModel.parameterCount(model.block(), true)).isEqualTo(BaseTrainableModel.parameterCount(model.clipCap().mapper(),
-                    false));
+            assertThat(BaseTrainableModel.parameterCount(model.block(), true))
+                    .isEqualTo(BaseTrainableModel.parameterCount(model.clipCap().mapper(), false));
 
             ClipCapTestSupport.train(model, data, m, 3, 8);
 

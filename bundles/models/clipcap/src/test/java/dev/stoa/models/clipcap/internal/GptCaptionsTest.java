@@ -22,9 +22,10 @@ class GptCaptionsTest {
     @Test
     void promptedSequencesAreTheLabelPaddedWithSpacesThenTheFramedCaption() {
         GptCaptionsFactory factory = new GptCaptionsFactory(new GptFactory());
-        var model = factory.create(Map.of("prompt_length", 12, "caption_length", 40, "width", 32, "layers", 1,
-                "heads", 2));
-        try (NDManager m = NDManager.newBaseManager("PyTorch"); Dataset data = ClipCapTestSupport.shapes()) {
+        var model =
+                factory.create(Map.of("prompt_length", 12, "caption_length", 40, "width", 32, "layers", 1, "heads", 2));
+        try (NDManager m = NDManager.newBaseManager("PyTorch");
+                Dataset data = ClipCapTestSupport.shapes()) {
             model.initialize(m);
             Example e = data.split("train").get(0);
             NDList in = model.inputs(m, List.of(e), new SplittableRandom(1));
@@ -37,18 +38,23 @@ class GptCaptionsTest {
             }
             assertThat(ids[12]).isEqualTo(SpecialTokens.START);
             // the caption's first byte follows the start token
-            assertThat(ids[13] - SpecialTokens.COUNT).isIn((long) 'a', (long) 't', (long) 'o', (long) 'f',
-                    (long) 's', (long) 'n', (long) 'e', (long) 'h');
+            assertThat(ids[13] - SpecialTokens.COUNT)
+                    .isIn((long) 'a', (long) 't', (long) 'o', (long) 'f', (long) 's', (long) 'n', (long) 'e', (long)
+                            'h');
         }
     }
 
     @Test
     void badOptionsNameTheOption() {
         GptCaptionsFactory factory = new GptCaptionsFactory(new GptFactory());
-        assertThatThrownBy(() -> factory.create(Map.of("prompt_length", "many"))).isInstanceOf(StoaException.class)
-                .hasMessageContaining("model.prompt_length").hasMessageContaining("whole number");
-        assertThatThrownBy(() -> factory.create(Map.of("depth", 3))).isInstanceOf(StoaException.class)
-                .hasMessageContaining("model.depth").hasMessageContaining("caption_length");
+        assertThatThrownBy(() -> factory.create(Map.of("prompt_length", "many")))
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("model.prompt_length")
+                .hasMessageContaining("whole number");
+        assertThatThrownBy(() -> factory.create(Map.of("depth", 3)))
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("model.depth")
+                .hasMessageContaining("caption_length");
         assertThatThrownBy(() -> ClipCapConfig.read("x", props("mapper", "lstm"), "variants/x.properties"))
                 .hasMessageContaining("variants/x.properties: mapper is 'lstm'; use 'mlp' or 'transformer'");
         assertThatThrownBy(() -> ClipCapConfig.read("x", props("prefix_lenght", "4"), "model"))

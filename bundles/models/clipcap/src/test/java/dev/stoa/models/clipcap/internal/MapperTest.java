@@ -32,7 +32,8 @@ class MapperTest {
             NDArray v = m.randomNormal(new Shape(3, 16));
             NDArray prefix = mapper.forward(ps, new NDList(v), false).head();
             assertThat(prefix.getShape()).isEqualTo(new Shape(3, 5, 32));
-            assertThat(mapper.getOutputShapes(new Shape[] {new Shape(7, 16)})[0]).isEqualTo(new Shape(7, 5, 32));
+            assertThat(mapper.getOutputShapes(new Shape[] {new Shape(7, 16)})[0])
+                    .isEqualTo(new Shape(7, 5, 32));
             // row 0 alone gives the same prefix as in the batch: no mixing across images
             NDArray alone = mapper.forward(ps, new NDList(v.get("0:1")), false).head();
             assertThat(alone.get(0).sub(prefix.get(0)).abs().max().getFloat()).isLessThan(1e-5f);

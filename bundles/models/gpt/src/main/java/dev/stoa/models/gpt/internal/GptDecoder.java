@@ -48,23 +48,47 @@ final class GptDecoder extends AbstractBlock implements LanguageModel {
     private final LayerNorm finalNorm;
     private final Linear head;
 
-    GptDecoder(int vocabularySize, int maxLength, int width, int layers, int heads, float mlpRatio,
-            boolean tieEmbeddings, boolean prefixBidirectional) {
+    GptDecoder(
+            int vocabularySize,
+            int maxLength,
+            int width,
+            int layers,
+            int heads,
+            float mlpRatio,
+            boolean tieEmbeddings,
+            boolean prefixBidirectional) {
         super(VERSION);
         this.vocabularySize = vocabularySize;
         this.maxLength = maxLength;
         this.width = width;
         this.prefixBidirectional = prefixBidirectional;
-        tokenEmbedding = addParameter(Parameter.builder().setName("token_embedding").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(vocabularySize, width)).optInitializer(new NormalInitializer(0.02f)).build());
-        positions = addChildBlock("positions", PositionalEmbedding.builder().setMaxLength(maxLength)
-                .setEmbeddingSize(width).build());
-        transformer = addChildBlock("transformer", TransformerStack.builder().setLayerCount(layers)
-                .setEmbeddingSize(width).setHeadCount(heads).optMlpRatio(mlpRatio).build());
+        tokenEmbedding = addParameter(Parameter.builder()
+                .setName("token_embedding")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(vocabularySize, width))
+                .optInitializer(new NormalInitializer(0.02f))
+                .build());
+        positions = addChildBlock(
+                "positions",
+                PositionalEmbedding.builder()
+                        .setMaxLength(maxLength)
+                        .setEmbeddingSize(width)
+                        .build());
+        transformer = addChildBlock(
+                "transformer",
+                TransformerStack.builder()
+                        .setLayerCount(layers)
+                        .setEmbeddingSize(width)
+                        .setHeadCount(heads)
+                        .optMlpRatio(mlpRatio)
+                        .build());
         // axis 2 of (B, T, D): per token (DJL's LayerNorm would normalise the whole sequence)
         finalNorm = addChildBlock("ln_final", LayerNorm.builder().axis(2).build());
-        head = tieEmbeddings ? null
-                : addChildBlock("lm_head", Linear.builder().setUnits(vocabularySize).optBias(false).build());
+        head = tieEmbeddings
+                ? null
+                : addChildBlock(
+                        "lm_head",
+                        Linear.builder().setUnits(vocabularySize).optBias(false).build());
     }
 
     @Override
@@ -83,16 +107,16 @@ final class GptDecoder extends AbstractBlock implements LanguageModel {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         getOutputShapes(inputs.getShapes());
-        return new NDList(forwardWithCache(ps, inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, null,
-                training).output());
+        return new NDList(forwardWithCache(ps, inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, null, training)
+                .output());
     }
 
     @Override
-    public TransformerStack.CachedOutput forwardWithCache(ParameterStore ps, NDArray ids, NDArray prefix,
-            List<KeyValueCache> past, boolean training) {
+    public TransformerStack.CachedOutput forwardWithCache(
+            ParameterStore ps, NDArray ids, NDArray prefix, List<KeyValueCache> past, boolean training) {
         if (prefix != null && past != null) {
             throw new IllegalArgumentException("a prefix goes before the first tokens only; pass it without caches");
         }
@@ -106,7 +130,8 @@ final class GptDecoder extends AbstractBlock implements LanguageModel {
         int prefixLength = prefix == null ? 0 : (int) prefix.getShape().get(1);
         NDArray table = ps.getValue(tokenEmbedding, ids.getDevice(), training);
         // one-hot (B, T, V) @ E (V, D): starts from the batch, so the result lives in the batch's manager
-        NDArray x = ids.oneHot(vocabularySize).toType(table.getDataType(), false).matMul(table);
+        NDArray x =
+                ids.oneHot(vocabularySize).toType(table.getDataType(), false).matMul(table);
         if (prefix != null) {
             x = prefix.concat(x, 1);
         }
@@ -114,7 +139,8 @@ final class GptDecoder extends AbstractBlock implements LanguageModel {
         int length = (int) x.getShape().get(1);
         NDArray mask;
         if (cached == 0) {
-            mask = prefixBidirectional && prefixLength > 0 ? AttentionMasks.prefix(manager, length, prefixLength)
+            mask = prefixBidirectional && prefixLength > 0
+                    ? AttentionMasks.prefix(manager, length, prefixLength)
                     : AttentionMasks.causal(manager, length);
         } else {
             // one new token may attend to every cached one: no mask needed
@@ -126,7 +152,8 @@ final class GptDecoder extends AbstractBlock implements LanguageModel {
             h = h.get(":, " + prefixLength + ":, :");
         }
         // h Eᵀ as Linear computes it, starting from h: table.transpose() would pile up in the model's manager
-        NDArray logits = head == null ? Linear.linear(h, table).head()
+        NDArray logits = head == null
+                ? Linear.linear(h, table).head()
                 : head.forward(ps, new NDList(h), training).head();
         return new TransformerStack.CachedOutput(logits, out.caches());
     }
@@ -135,9 +162,13 @@ final class GptDecoder extends AbstractBlock implements LanguageModel {
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape ids = inputShapes[0];
         long prefix = inputShapes.length > 1 ? inputShapes[1].get(1) : 0;
-        if (ids.dimension() != 2 || inputShapes.length > 2 || ids.get(1) + prefix > maxLength
-                || inputShapes.length == 2 && (inputShapes[1].dimension() != 3 || inputShapes[1].get(2) != width
-                        || inputShapes[1].get(0) != ids.get(0))) {
+        if (ids.dimension() != 2
+                || inputShapes.length > 2
+                || ids.get(1) + prefix > maxLength
+                || inputShapes.length == 2
+                        && (inputShapes[1].dimension() != 3
+                                || inputShapes[1].get(2) != width
+                                || inputShapes[1].get(0) != ids.get(0))) {
             throw new IllegalArgumentException("expected [ids (B, T)] or [ids, prefix (B, K, " + width
                     + ")] with K + T <= " + maxLength + ", got " + Arrays.toString(inputShapes));
         }

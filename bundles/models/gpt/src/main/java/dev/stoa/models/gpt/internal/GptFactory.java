@@ -42,8 +42,14 @@ public final class GptFactory implements LanguageModelFactory {
         if (width % heads != 0) {
             throw h.bad("heads", heads, "a divisor of width " + width);
         }
-        return new GptDecoder(h.integer("vocab_size", 5), h.integer("context_length", 2), width,
-                h.integer("layers", 1), heads, h.positive("mlp_ratio"), h.flag("tie_embeddings"),
+        return new GptDecoder(
+                h.integer("vocab_size", 5),
+                h.integer("context_length", 2),
+                width,
+                h.integer("layers", 1),
+                heads,
+                h.positive("mlp_ratio"),
+                h.flag("tie_embeddings"),
                 h.flag("prefix_bidirectional"));
     }
 }

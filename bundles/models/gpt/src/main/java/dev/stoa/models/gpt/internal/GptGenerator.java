@@ -76,8 +76,11 @@ final class GptGenerator implements TextGenerator, AutoCloseable {
             return new GptGenerator(variant, manager, model, trained);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             manager.close();
-            throw new StoaException(FailureCode.INTERNAL, "cannot load " + params + " into " + variant.id() + " ("
-                    + e.getMessage() + "); it must be saved from the same variant", e);
+            throw new StoaException(
+                    FailureCode.INTERNAL,
+                    "cannot load " + params + " into " + variant.id() + " (" + e.getMessage()
+                            + "); it must be saved from the same variant",
+                    e);
         }
     }
 
@@ -111,8 +114,8 @@ final class GptGenerator implements TextGenerator, AutoCloseable {
         prompt[0] = SpecialTokens.START;
         System.arraycopy(own, own.length - kept, prompt, 1, kept);
         try (NDManager call = manager.newSubManager()) {
-            DecodeResult r = decoding.generate(new LanguageModelSteps(model, call, null, cached), prompt,
-                    request.options(), tokenizer, listener);
+            DecodeResult r = decoding.generate(
+                    new LanguageModelSteps(model, call, null, cached), prompt, request.options(), tokenizer, listener);
             return new Generation(r.text(), r.tokens().length, r.finishReason(), variant.id(), trained);
         }
     }

@@ -58,8 +58,10 @@ public final class GptModels implements ModelProvider {
             throws IOException {
         this.djl = djl;
         this.store = ModelStore.at(context.getProperty("stoa.home"));
-        for (GptVariant variant : ShippedVariants.read(context.getBundle().findEntries("variants", "*.properties",
-                false), GptVariant::read, (file, why) -> LOG.error("variants/{}: skipped: {}", file, why))) {
+        for (GptVariant variant : ShippedVariants.read(
+                context.getBundle().findEntries("variants", "*.properties", false),
+                GptVariant::read,
+                (file, why) -> LOG.error("variants/{}: skipped: {}", file, why))) {
             shipped.put(variant.id(), variant);
         }
     }
@@ -86,8 +88,10 @@ public final class GptModels implements ModelProvider {
             variant = shipped.get(id);
         }
         if (variant == null) {
-            throw new StoaException(FailureCode.BAD_CONFIG, source.folder() + " has no " + VARIANT_FILE + " and '"
-                    + id + "' is not a variant of the gpt bundle; publish it with the trainer, which writes both");
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    source.folder() + " has no " + VARIANT_FILE + " and '" + id
+                            + "' is not a variant of the gpt bundle; publish it with the trainer, which writes both");
         }
         // the shipped model has no weights: a folder without gpt.params opens it with its initial ones
         Path dir = source.versionFolder().orElse(store.root().resolve(id).resolve("untrained"));

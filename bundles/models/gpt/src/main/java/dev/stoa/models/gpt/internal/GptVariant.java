@@ -24,8 +24,8 @@ record GptVariant(String name, Map<String, Object> hyperparameters) {
 
     /** @return L, prefix and tokens together */
     int contextLength() {
-        return Integer.parseInt(String.valueOf(hyperparameters.getOrDefault("context_length",
-                new GptFactory().defaults().get("context_length"))));
+        return Integer.parseInt(String.valueOf(hyperparameters.getOrDefault(
+                "context_length", new GptFactory().defaults().get("context_length"))));
     }
 
     /**

@@ -29,8 +29,7 @@ import org.junit.jupiter.api.Test;
 /** The decoder on random weights: shapes, causality, and incremental decoding against a full recompute. */
 class GptDecoderTest {
 
-    private static final Map<String, Object> SMALL = Map.of("context_length", 24, "width", 32, "layers", 2,
-            "heads", 4);
+    private static final Map<String, Object> SMALL = Map.of("context_length", 24, "width", 32, "layers", 2, "heads", 4);
 
     private NDManager manager;
     private ParameterStore store;
@@ -116,13 +115,14 @@ class GptDecoderTest {
         ByteTokenizer bytes = new ByteTokenizer(24);
         long[] prompt = {SpecialTokens.START, 4 + 'a', 4 + ' '};
         Decoding decoding = new Decoding(SpecialTokens.END);
-        for (GenerationOptions options : List.of(GenerationOptions.GREEDY.withMaxTokens(15),
+        for (GenerationOptions options : List.of(
+                GenerationOptions.GREEDY.withMaxTokens(15),
                 new GenerationOptions(15, 1.0, 20, 0.9, 1, List.of(), 9L),
                 new GenerationOptions(6, 0, 0, 1, 3, List.of(), null))) {
-            DecodeResult cached = decoding.generate(new LanguageModelSteps(model, manager, null, true), prompt,
-                    options, bytes, piece -> { });
-            DecodeResult recomputed = decoding.generate(new LanguageModelSteps(model, manager, null, false), prompt,
-                    options, bytes, piece -> { });
+            DecodeResult cached = decoding.generate(
+                    new LanguageModelSteps(model, manager, null, true), prompt, options, bytes, piece -> {});
+            DecodeResult recomputed = decoding.generate(
+                    new LanguageModelSteps(model, manager, null, false), prompt, options, bytes, piece -> {});
             assertThat(cached.tokens()).containsExactly(recomputed.tokens());
             assertThat(cached.tokens()).isNotEmpty();
         }
@@ -130,16 +130,22 @@ class GptDecoderTest {
 
     @Test
     void untiedHeadAndBadHyperparameters() {
-        LanguageModel untied = model(Map.of("context_length", 8, "width", 16, "heads", 2, "tie_embeddings", false),
-                new Shape(2, 8));
-        assertThat(untied.forward(store, new NDList(manager.ones(new Shape(2, 8), DataType.INT64)), false).head()
-                .getShape()).isEqualTo(new Shape(2, 8, 260));
+        LanguageModel untied =
+                model(Map.of("context_length", 8, "width", 16, "heads", 2, "tie_embeddings", false), new Shape(2, 8));
+        assertThat(untied.forward(store, new NDList(manager.ones(new Shape(2, 8), DataType.INT64)), false)
+                        .head()
+                        .getShape())
+                .isEqualTo(new Shape(2, 8, 260));
         assertThat(untied.getParameters().keys()).anyMatch(k -> k.contains("lm_head"));
         assertThatThrownBy(() -> new GptFactory().create(Map.of("width", 30, "heads", 4)))
-                .isInstanceOf(StoaException.class).hasMessageContaining("heads").hasMessageContaining("divisor");
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("heads")
+                .hasMessageContaining("divisor");
         assertThatThrownBy(() -> new GptFactory().create(Map.of("depth", 3)))
-                .isInstanceOf(StoaException.class).hasMessageContaining("depth");
-        assertThatThrownBy(() -> untied.forward(store, new NDList(manager.ones(new Shape(1, 9), DataType.INT64)),
-                false)).hasMessageContaining("K + T <= 8");
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("depth");
+        assertThatThrownBy(() ->
+                        untied.forward(store, new NDList(manager.ones(new Shape(1, 9), DataType.INT64)), false))
+                .hasMessageContaining("K + T <= 8");
     }
 }

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The TextGenerator service: untrained variants, and a model trained here to memorise two captions. */
 class GptGeneratorTest {
 
-    private static final Map<String, Object> MEMORISER = Map.of("context_length", 32, "width", 48, "layers", 2,
-            "heads", 4);
+    private static final Map<String, Object> MEMORISER =
+            Map.of("context_length", 32, "width", 48, "layers", 2, "heads", 4);
 
     @Test
     void everyVariantFileBuildsAndServesItsRandomWeightsAsUntrained(@TempDir Path models) throws IOException {
@@ -55,8 +55,8 @@ class GptGeneratorTest {
             try (GptGenerator generator = GptGenerator.open(variant, models.resolve(variant.id()), "PyTorch")) {
                 assertThat(generator.trained()).isFalse();
                 List<String> pieces = new ArrayList<>();
-                Generation g = generator.generate(new GenerationRequest("a red", GenerationOptions.GREEDY
-                        .withMaxTokens(8)), pieces::add);
+                Generation g = generator.generate(
+                        new GenerationRequest("a red", GenerationOptions.GREEDY.withMaxTokens(8)), pieces::add);
                 assertThat(g.trained()).isFalse();
                 assertThat(g.model()).isEqualTo("gpt-" + name);
                 assertThat(g.tokenCount()).isBetween(0, 8);
@@ -76,8 +76,8 @@ class GptGeneratorTest {
             float last = train(untrained, List.of("a red circle", "a blue square"), 400);
             // far below chance (ln 260 = 5.6); the exact value moves with thread timing on a busy machine (0.10 seen)
             assertThat(last).isLessThan(0.3f);
-            try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(
-                    folder.resolve(GptGenerator.PARAMETERS)))) {
+            try (DataOutputStream out =
+                    new DataOutputStream(Files.newOutputStream(folder.resolve(GptGenerator.PARAMETERS)))) {
                 untrained.model().saveParameters(out);
             }
         }
@@ -90,12 +90,16 @@ class GptGeneratorTest {
             assertThat(red.trained()).isTrue();
             assertThat(trained.call(new GenerationRequest("a blue")).text()).isEqualTo(" square");
             // beam search and the uncached path find the same continuation
-            assertThat(trained.call(new GenerationRequest("a blue", new GenerationOptions(16, 0, 0, 1, 3, List.of(),
-                    null))).text()).isEqualTo(" square");
-            assertThat(trained.generate(new GenerationRequest("a red"), p -> { }, false).text()).isEqualTo(" circle");
+            assertThat(trained.call(new GenerationRequest(
+                                    "a blue", new GenerationOptions(16, 0, 0, 1, 3, List.of(), null)))
+                            .text())
+                    .isEqualTo(" square");
+            assertThat(trained.generate(new GenerationRequest("a red"), p -> {}, false)
+                            .text())
+                    .isEqualTo(" circle");
             // a stop sequence cuts the text before it
-            Generation stopped = trained.call(new GenerationRequest("a blue", new GenerationOptions(16, 0, 0, 1, 1,
-                    List.of("ua"), null)));
+            Generation stopped = trained.call(
+                    new GenerationRequest("a blue", new GenerationOptions(16, 0, 0, 1, 1, List.of("ua"), null)));
             assertThat(stopped.text()).isEqualTo(" sq");
             assertThat(stopped.finishReason()).isEqualTo(FinishReason.STOP);
             // max_tokens ends it early
@@ -110,8 +114,13 @@ class GptGeneratorTest {
         TrainingLoss loss = new CaptioningLossFactory().create(Map.of());
         TokenBatch batch = new ByteTokenizer(generator.model().maxSequenceLength()).encode(corpus);
         // cosine decay to a tenth: at a fixed 3e-3 the last steps could spike the loss (0.93 seen in a fresh clone)
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(CosineTracker.builder()
-                .setBaseValue(3e-3f).optFinalValue(3e-4f).setMaxUpdates(steps).build()).build();
+        Optimizer adam = Optimizer.adam()
+                .optLearningRateTracker(CosineTracker.builder()
+                        .setBaseValue(3e-3f)
+                        .optFinalValue(3e-4f)
+                        .setMaxUpdates(steps)
+                        .build())
+                .build();
         Engine engine = Engine.getEngine("PyTorch");
         float last = Float.NaN;
         int skipped = 0;
@@ -121,17 +130,27 @@ class GptGeneratorTest {
                 try (NDManager sub = manager.newSubManager()) {
                     NDArray ids = sub.create(batch.flatIds(), new Shape(batch.batchSize(), batch.contextLength()));
                     try (GradientCollector collector = engine.newGradientCollector()) {
-                        NDArray logits = generator.model().forward(store, new NDList(ids), true).head();
-                        NDArray total = loss.evaluate(store, new NDList(logits, ids), true).total();
+                        NDArray logits = generator
+                                .model()
+                                .forward(store, new NDList(ids), true)
+                                .head();
+                        NDArray total = loss.evaluate(store, new NDList(logits, ids), true)
+                                .total();
                         collector.backward(total);
                         last = total.getFloat();
                     }
                     // DJL training has shown rare non-finite gradients while the loss was finite (CLIP; here
-                    // in some runs, at one step, the run depending on thread timing): skip such a step, as a trainer must, and count it
+                    // in some runs, at one step, the run depending on thread timing): skip such a step, as a trainer
+                    // must, and count it
                     boolean finite = Float.isFinite(last);
                     for (Pair<String, Parameter> p : generator.model().getParameters()) {
-                        finite &= p.getValue().getArray().getGradient().isInfinite().logicalOr(
-                                p.getValue().getArray().getGradient().isNaN()).none().getBoolean();
+                        finite &= p.getValue()
+                                .getArray()
+                                .getGradient()
+                                .isInfinite()
+                                .logicalOr(p.getValue().getArray().getGradient().isNaN())
+                                .none()
+                                .getBoolean();
                     }
                     skipped += finite ? 0 : 1;
                     for (Pair<String, Parameter> p : generator.model().getParameters()) {

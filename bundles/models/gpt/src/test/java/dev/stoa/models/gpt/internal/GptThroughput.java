@@ -23,20 +23,20 @@ import java.nio.file.Path;
  */
 public final class GptThroughput {
 
-    private GptThroughput() {
-    }
+    private GptThroughput() {}
 
     public static void main(String[] args) throws Exception {
         int tokens = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-        String[] variants = args.length > 1 ? java.util.Arrays.copyOfRange(args, 1, args.length)
-                : new String[] {"tiny", "small"};
+        String[] variants =
+                args.length > 1 ? java.util.Arrays.copyOfRange(args, 1, args.length) : new String[] {"tiny", "small"};
         Engine.getEngine("PyTorch").setRandomSeed(1);
-        System.out.printf("variant, tokens, threads=%d, cached tok/s, uncached tok/s%n",
+        System.out.printf(
+                "variant, tokens, threads=%d, cached tok/s, uncached tok/s%n",
                 Runtime.getRuntime().availableProcessors());
         for (String name : variants) {
             GptVariant variant;
-            try (InputStream in = Files.newInputStream(Path.of("bundles/models/gpt/src/main/resources/variants",
-                    name + ".properties"))) {
+            try (InputStream in = Files.newInputStream(
+                    Path.of("bundles/models/gpt/src/main/resources/variants", name + ".properties"))) {
                 variant = GptVariant.read(name, in);
             }
             try (GptGenerator g = GptGenerator.open(variant, Path.of("/nonexistent"), "PyTorch")) {
