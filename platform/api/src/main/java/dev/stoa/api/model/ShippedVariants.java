@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -46,13 +48,29 @@ public final class ShippedVariants {
      */
     public static <V> List<V> read(Enumeration<URL> files, Parser<V> parser, BiConsumer<String, String> skipped)
             throws IOException {
+        return new ArrayList<>(readNamed(files, parser, skipped).values());
+    }
+
+    /**
+     * As {@link #read}, keyed by each variant's name (its file name without {@code .properties}).
+     *
+     * @param files the variant files (may be {@code null}: none)
+     * @param parser reads one file
+     * @param skipped told the file name and the reason of each file that does not parse
+     * @param <V> the variant type
+     * @return name to variant, ordered by file name
+     * @throws IOException if a file cannot be read at all
+     */
+    public static <V> Map<String, V> readNamed(
+            Enumeration<URL> files, Parser<V> parser, BiConsumer<String, String> skipped) throws IOException {
         List<URL> sorted = files == null ? new ArrayList<>() : Collections.list(files);
         sorted.sort(Comparator.comparing(URL::getPath));
-        List<V> out = new ArrayList<>();
+        Map<String, V> out = new LinkedHashMap<>();
         for (URL url : sorted) {
             String file = url.getPath().substring(url.getPath().lastIndexOf('/') + 1);
+            String name = file.substring(0, file.length() - ".properties".length());
             try (InputStream in = url.openStream()) {
-                out.add(parser.parse(file.substring(0, file.length() - ".properties".length()), in));
+                out.put(name, parser.parse(name, in));
             } catch (RuntimeException e) {
                 skipped.accept(file, e.getMessage());
             }

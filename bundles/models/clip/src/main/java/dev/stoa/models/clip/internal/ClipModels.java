@@ -9,22 +9,18 @@ import dev.stoa.api.model.ModelService;
 import dev.stoa.api.model.ModelSource;
 import dev.stoa.api.model.ModelStore;
 import dev.stoa.api.model.OpenedModel;
-import dev.stoa.api.model.ShippedVariants;
+import dev.stoa.api.model.VariantCatalog;
 import dev.stoa.djl.DjlRuntime;
 import dev.stoa.nn.encoder.EncoderFactory;
 import dev.stoa.nn.train.TrainableModel;
 import dev.stoa.nn.train.TrainableModelFactory;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -60,17 +56,16 @@ import org.slf4j.LoggerFactory;
 public final class ClipModels implements ModelProvider {
 
     /** The effective variant of a trained model, beside its {@code clip.params}. */
-    static final String VARIANT_FILE = "variant.properties";
+    static final String VARIANT_FILE = VariantCatalog.VARIANT_FILE;
 
     private static final Logger LOG = LoggerFactory.getLogger(ClipModels.class);
     private static final String ENGINE = "PyTorch";
-    private static final String PREFIX = "clip-";
 
     private final BundleContext context;
     private final DjlRuntime djl;
     private final List<ServiceReference<EncoderFactory>> encoderReferences;
     private final Map<String, EncoderFactory> encoders = new HashMap<>();
-    private final Map<String, ClipVariant> shipped = new LinkedHashMap<>();
+    private final VariantCatalog<ClipVariant> variants;
     private final ModelStore store;
     private final ServiceRegistration<TrainableModelFactory> factoryRegistration;
 
@@ -101,19 +96,18 @@ public final class ClipModels implements ModelProvider {
             }
         }
         this.store = ModelStore.at(context.getProperty("stoa.home"));
-        for (ClipVariant v : ShippedVariants.read(
+        this.variants = new VariantCatalog<>(
+                "clip",
                 context.getBundle().findEntries("variants", "*.properties", false),
                 ClipVariant::read,
-                (file, why) -> LOG.error("variants/{}: skipped: {}", file, why))) {
-            shipped.put(v.id(), v);
-        }
+                (file, why) -> LOG.error("variants/{}: skipped: {}", file, why));
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(ServiceProperties.ID, "clip");
         p.put(ServiceProperties.KIND, "model");
         p.put(
                 "clip.variants",
-                shipped.keySet().stream()
-                        .map(id -> id.substring(PREFIX.length()))
+                variants.shipped().stream()
+                        .map(id -> id.substring(variants.prefix().length()))
                         .toList()
                         .toArray(new String[0]));
         factoryRegistration = context.registerService(TrainableModelFactory.class, new Factory(), p);
@@ -121,27 +115,18 @@ public final class ClipModels implements ModelProvider {
 
     @Override
     public boolean handles(String modelId) {
-        return modelId.startsWith(PREFIX);
+        return variants.handles(modelId);
     }
 
     @Override
     public Set<String> shipped() {
-        return Collections.unmodifiableSet(shipped.keySet());
+        return variants.shipped();
     }
 
     @Override
     public OpenedModel open(ModelSource source) throws Exception {
         String id = source.modelId();
-        ClipVariant variant =
-                source.trained() && Files.isRegularFile(source.folder().resolve(VARIANT_FILE))
-                        ? readVariant(id, source.folder())
-                        : shipped.get(id);
-        if (variant == null) {
-            throw new StoaException(
-                    FailureCode.BAD_CONFIG,
-                    source.folder() + " has no " + VARIANT_FILE + " and '" + id
-                            + "' is not a variant of the clip bundle; publish it with the trainer, which writes both");
-        }
+        ClipVariant variant = variants.variantOf(source);
         for (String encoder : List.of(variant.imageEncoder(), variant.textEncoder())) {
             if (!encoders.containsKey(encoder)) {
                 throw new StoaException(
@@ -175,14 +160,6 @@ public final class ClipModels implements ModelProvider {
         return ModelService.of(id, kind, service)
                 .withProperty("clip.variant", clip.variant().name())
                 .withProperty("embedding.dimension", clip.dimension());
-    }
-
-    private static ClipVariant readVariant(String id, Path dir) throws IOException {
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(dir.resolve(VARIANT_FILE))) {
-            p.load(in);
-        }
-        return ClipVariant.read(id.substring(PREFIX.length()), p);
     }
 
     /** Withdraws the trainer's factory and releases the encoder factories. */
@@ -219,18 +196,20 @@ public final class ClipModels implements ModelProvider {
                 }
             }
             String name = String.valueOf(options.containsKey("variant") ? options.get("variant") : "tiny");
-            ClipVariant variant = shipped.get(PREFIX + name);
+            ClipVariant variant =
+                    variants.shippedVariant(variants.prefix() + name).orElse(null);
             if (variant == null) {
                 throw new StoaException(
                         FailureCode.BAD_CONFIG,
                         "model.variant is '" + name + "'; use one of "
-                                + shipped.keySet().stream()
-                                        .map(id -> id.substring(PREFIX.length()))
+                                + variants.shipped().stream()
+                                        .map(id ->
+                                                id.substring(variants.prefix().length()))
                                         .toList()
                                 + " (files in the clip bundle's variants/)");
             }
             String modelId = options.containsKey("model_id") ? String.valueOf(options.get("model_id")) : variant.id();
-            if (!modelId.startsWith(PREFIX)) {
+            if (!variants.handles(modelId)) {
                 throw new StoaException(
                         FailureCode.BAD_CONFIG,
                         "model.model_id is '" + modelId + "'; start it with" + " 'clip-' so the clip bundle serves it");

@@ -1,7 +1,5 @@
 package dev.stoa.models.gpt.internal;
 
-import dev.stoa.api.FailureCode;
-import dev.stoa.api.StoaException;
 import dev.stoa.api.generation.GenerationOptions;
 import dev.stoa.api.generation.GenerationRequest;
 import dev.stoa.api.generation.TextGenerator;
@@ -10,16 +8,11 @@ import dev.stoa.api.model.ModelService;
 import dev.stoa.api.model.ModelSource;
 import dev.stoa.api.model.ModelStore;
 import dev.stoa.api.model.OpenedModel;
-import dev.stoa.api.model.ShippedVariants;
+import dev.stoa.api.model.VariantCatalog;
 import dev.stoa.djl.DjlRuntime;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -38,15 +31,14 @@ import org.slf4j.LoggerFactory;
 @Component(immediate = true, service = ModelProvider.class)
 public final class GptModels implements ModelProvider {
 
-    static final String VARIANT_FILE = "variant.properties";
+    static final String VARIANT_FILE = VariantCatalog.VARIANT_FILE;
 
     private static final Logger LOG = LoggerFactory.getLogger(GptModels.class);
     private static final String ENGINE = "PyTorch";
-    private static final String PREFIX = "gpt-";
 
     private final DjlRuntime djl;
     private final ModelStore store;
-    private final Map<String, GptVariant> shipped = new LinkedHashMap<>();
+    private final VariantCatalog<GptVariant> variants;
 
     /**
      * @param context this bundle's context, for its variant files
@@ -58,41 +50,27 @@ public final class GptModels implements ModelProvider {
             throws IOException {
         this.djl = djl;
         this.store = ModelStore.at(context.getProperty("stoa.home"));
-        for (GptVariant variant : ShippedVariants.read(
+        this.variants = new VariantCatalog<>(
+                "gpt",
                 context.getBundle().findEntries("variants", "*.properties", false),
                 GptVariant::read,
-                (file, why) -> LOG.error("variants/{}: skipped: {}", file, why))) {
-            shipped.put(variant.id(), variant);
-        }
+                (file, why) -> LOG.error("variants/{}: skipped: {}", file, why));
     }
 
     @Override
     public boolean handles(String modelId) {
-        return modelId.startsWith(PREFIX);
+        return variants.handles(modelId);
     }
 
     @Override
     public Set<String> shipped() {
-        return Collections.unmodifiableSet(shipped.keySet());
+        return variants.shipped();
     }
 
     @Override
     public OpenedModel open(ModelSource source) throws Exception {
         String id = source.modelId();
-        GptVariant variant;
-        if (source.trained() && Files.isRegularFile(source.folder().resolve(VARIANT_FILE))) {
-            try (InputStream in = Files.newInputStream(source.folder().resolve(VARIANT_FILE))) {
-                variant = GptVariant.read(id.substring(PREFIX.length()), in);
-            }
-        } else {
-            variant = shipped.get(id);
-        }
-        if (variant == null) {
-            throw new StoaException(
-                    FailureCode.BAD_CONFIG,
-                    source.folder() + " has no " + VARIANT_FILE + " and '" + id
-                            + "' is not a variant of the gpt bundle; publish it with the trainer, which writes both");
-        }
+        GptVariant variant = variants.variantOf(source);
         // the shipped model has no weights: a folder without gpt.params opens it with its initial ones
         Path dir = source.versionFolder().orElse(store.root().resolve(id).resolve("untrained"));
         GptGenerator generator = djl.withEngineClassLoader(() -> GptGenerator.open(variant, dir, ENGINE));
