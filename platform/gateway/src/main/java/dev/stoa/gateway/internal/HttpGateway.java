@@ -10,16 +10,20 @@ import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.PipelineInfo;
 import dev.stoa.api.runtime.ServiceDirectory;
 import dev.stoa.api.train.TrainingService;
+import dev.stoa.gateway.api.HttpRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
@@ -73,6 +77,11 @@ public final class HttpGateway {
     private static final Logger LOG = LoggerFactory.getLogger(HttpGateway.class);
 
     private final HttpServer server;
+    private final Vertx vertx;
+    private final Router router;
+    /** The mounted front-ends ({@link HttpRoutes}) and their routes, to remove when a front-end goes. */
+    private final Map<HttpRoutes, Route> fronts = new ConcurrentHashMap<>();
+
     private final BundleInspector bundles;
     private final Readiness readiness;
 
@@ -99,10 +108,12 @@ public final class HttpGateway {
 
     @Activate
     public HttpGateway(BundleContext context, @Reference Vertx vertx, GatewayConfig config) {
+        this.vertx = vertx;
         this.bundles = new BundleInspector(context);
         this.readiness = new Readiness(context, requiredServices(config.requiredServices()));
         int port = port(System.getenv(PORT_ENV), context.getProperty(PORT_PROPERTY), config.port());
         Router router = Router.router(vertx);
+        this.router = router;
         router.get("/health/live").handler(rc -> json(rc, 200, new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(this::ready);
         router.get("/v1/services").handler(this::services);
@@ -176,6 +187,55 @@ public final class HttpGateway {
 
         this.server = listen(vertx, router, config.host(), port, config.maxBodyBytes());
         LOG.info("HTTP API on http://{}:{}", config.host(), server.actualPort());
+    }
+
+    /**
+     * Mounts a protocol front-end under its base path while its service is registered. Declarative Services binds
+     * method references after the constructor has run, so the router exists here.
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeFront")
+    void addFront(HttpRoutes front) {
+        synchronized (fronts) {
+            mount(front);
+        }
+    }
+
+    void removeFront(HttpRoutes front) {
+        synchronized (fronts) {
+            Route route = fronts.remove(front);
+            if (route != null) {
+                route.remove();
+                LOG.info("HTTP front-end at {} removed", front.basePath());
+            }
+        }
+    }
+
+    private void mount(HttpRoutes front) {
+        String base = front.basePath();
+        if (!base.startsWith("/") || base.endsWith("/") || isOwnPath(base)) {
+            LOG.error(
+                    "HTTP front-end {} not mounted: its basePath '{}' must start with '/', not end with '/', and"
+                            + " not lie under the gateway's own paths (/v1, /health, /metrics, /openapi.json)",
+                    front.getClass().getName(),
+                    base);
+            return;
+        }
+        try {
+            fronts.put(front, router.route(base + "/*").subRouter(front.router(vertx)));
+            LOG.info("HTTP front-end {} mounted at {}", front.getClass().getName(), base);
+        } catch (RuntimeException e) {
+            LOG.error(
+                    "HTTP front-end {} at {} failed to mount", front.getClass().getName(), base, e);
+        }
+    }
+
+    private static boolean isOwnPath(String base) {
+        for (String own : new String[] {"/v1", "/health", "/metrics", "/openapi.json"}) {
+            if (base.equals(own) || base.startsWith(own + "/")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
