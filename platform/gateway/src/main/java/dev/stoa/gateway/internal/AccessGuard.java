@@ -281,6 +281,9 @@ final class AccessGuard implements Handler<RoutingContext> {
         for (String door : new String[] {"/v1/services/", "/v1/pipelines/"}) {
             if (path.startsWith(door) && path.length() > door.length()) {
                 String id = URLDecoder.decode(path.substring(door.length()), StandardCharsets.UTF_8);
+                while (id.endsWith("/")) {
+                    id = id.substring(0, id.length() - 1); // a trailing '/' must not hide the id from the check
+                }
                 if (read || id.contains("/")) {
                     return new Need(Authenticator.CALL, null, false);
                 }

@@ -145,6 +145,17 @@ class AccessGuardTest {
         assertThat(post("/v1/services/vectors.texts.delete", "{\"id\":\"a\"}", json(writer))
                         .status())
                 .isEqualTo(200);
+        // spelt otherwise, the same service is still guarded
+        for (String path : new String[] {
+            "/v1/services/vectors.texts.delete/",
+            "/v1/services/vectors.texts%2Edelete",
+            "/v1/services/./vectors.texts.delete",
+            "/v1//services/vectors.texts.delete"
+        }) {
+            assertThat(post(path, "{\"id\":\"a\"}", json(reader)).status())
+                    .as(path)
+                    .isNotEqualTo(200);
+        }
         assertThat(post("/v1/trainings", "{}", json(reader)).status()).isEqualTo(403);
         assertThat(post("/v1/trainings", "{}", json(writer)).status()).isEqualTo(200);
         assertThat(post("/v1/bundles", null, "Authorization", "Bearer " + writer)
