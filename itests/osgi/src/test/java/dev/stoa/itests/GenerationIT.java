@@ -83,6 +83,7 @@ public class GenerationIT extends StoaTestSupport {
         HttpResponse<java.util.stream.Stream<String>> response = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/services/" + MODEL + "?stream=true"))
+                                .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"a red\", \"max_tokens\": 12,"
                                         + " \"temperature\": 1.0, \"seed\": 3}"))
                                 .build(),

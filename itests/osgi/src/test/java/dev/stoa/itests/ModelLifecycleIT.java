@@ -195,8 +195,10 @@ public class ModelLifecycleIT extends StoaTestSupport {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("managementToken", TOKEN);
         gateway.update(props);
-        await("management on", () -> send("/v1/models/clip-tiny/unload?version=2", null) == 401);
-        assertEquals(403, send("/v1/models/clip-tiny/unload?version=2", "wrong-token"));
+        // the managementToken is an admin credential: once the gateway has it, loading an absent version is 404
+        await("management on", () -> send("/v1/models/clip-tiny/load?version=9", TOKEN) == 404);
+        assertEquals(403, send("/v1/models/clip-tiny/unload?version=2", null));
+        assertEquals(401, send("/v1/models/clip-tiny/unload?version=2", "wrong-token"));
         assertEquals(200, send("/v1/models/clip-tiny/unload?version=2", TOKEN));
         assertEquals(
                 "the previous version took over", 1, (int) model("clip-tiny").getInteger("serving_version"));

@@ -165,7 +165,7 @@ public abstract class StoaTestSupport {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+        HttpRequest request = withKey(HttpRequest.newBuilder(URI.create(baseUrl() + path)))
                 .timeout(Duration.ofSeconds(30))
                 .GET()
                 .build();
@@ -187,12 +187,31 @@ public abstract class StoaTestSupport {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+        HttpRequest request = withKey(HttpRequest.newBuilder(URI.create(baseUrl() + path)))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * @return the local operator's admin key, which the gateway generates into {@code data/local-admin.key} and
+     *     {@code bin/stoa} sends, or {@code null} before it exists
+     */
+    protected String adminKey() {
+        try {
+            Path file = Path.of(context.getProperty("stoa.home"), "data", "local-admin.key");
+            return Files.exists(file) ? Files.readString(file).strip() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Adds the local operator's key, as {@code bin/stoa} does on this machine. */
+    protected HttpRequest.Builder withKey(HttpRequest.Builder request) {
+        String key = adminKey();
+        return key == null ? request : request.header("Authorization", "Bearer " + key);
     }
 
     /** @return {@code http://127.0.0.1:<port>} of this framework's gateway */

@@ -14,10 +14,15 @@ public enum FailureCode {
     SHAPE_MISMATCH(402, 400, "check the input's dimensions against the service's documented shapes"),
     /** The input is larger than the platform accepts. */
     TOO_LARGE(413, 413, "send a smaller input or raise the named limit in etc/"),
+    /** The request body's media type is not one the route reads (a JSON body without Content-Type: application/json). */
+    UNSUPPORTED_MEDIA_TYPE(
+            415,
+            415,
+            "send the body with 'Content-Type: application/json' (curl: -H 'Content-Type: application/json')"),
     /** The caller is not authenticated. */
-    UNAUTHORIZED(411, 401, "send 'Authorization: Bearer <token>' with the token from etc/"),
+    UNAUTHORIZED(411, 401, "send 'Authorization: Bearer <key>' with an API key (bin/stoa key add)"),
     /** The caller may not do this. */
-    FORBIDDEN(412, 403, "use a token that is allowed this operation"),
+    FORBIDDEN(412, 403, "use a key whose scopes allow this operation (call, write, admin)"),
     /** No service has the requested id or address. */
     UNKNOWN_SERVICE(404, 404, "check the id against GET /v1/services"),
     /** The service was removed (its bundle uninstalled) and no replacement appeared in time. */

@@ -18,6 +18,13 @@ public final class ServiceProperties {
     /** The service's own version (of its weights or behaviour), e.g. {@code 1.2.0}. Optional. */
     public static final String VERSION = "stoa.version";
 
+    /**
+     * {@code true} (a Boolean or the string "true") on a service that changes state (adds, replaces or deletes data,
+     * e.g. a vector store's upsert and delete): the gateway and the bridge call it only for a key with the
+     * {@code write} scope ({@link dev.stoa.api.security.Authenticator#WRITE}). Absent means the service only reads.
+     */
+    public static final String WRITES = "stoa.writes";
+
     /** Prefix of every Stoa event-bus address. */
     public static final String ADDRESS_PREFIX = "stoa.";
 

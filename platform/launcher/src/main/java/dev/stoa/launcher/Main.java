@@ -3,6 +3,7 @@ package dev.stoa.launcher;
 import dev.stoa.launcher.internal.CallCommand;
 import dev.stoa.launcher.internal.Command;
 import dev.stoa.launcher.internal.CommandLine;
+import dev.stoa.launcher.internal.KeyCommand;
 import dev.stoa.launcher.internal.ListCommand;
 import dev.stoa.launcher.internal.RunCommand;
 import dev.stoa.launcher.internal.TrainCommand;
@@ -44,6 +45,7 @@ public final class Main {
     public static int execute(String[] args, PrintStream out, PrintStream err) {
         List<Command> commands = new ArrayList<>(List.of(new RunCommand(), new CallCommand(), new TrainCommand()));
         commands.addAll(ListCommand.all());
+        commands.add(new KeyCommand());
         commands.add(new VersionCommand());
         CommandLine commandLine = new CommandLine("run", commands, System::getenv);
         return commandLine.execute(List.of(args), out, err);

@@ -146,6 +146,9 @@ public final class RetrievalComponent {
         p.put(ServiceProperties.KIND, ServiceKind.SERVICE.id());
         p.put("retrieval.collection", settings.collection());
         p.put("retrieval.textEncoder", settings.textEncoder());
+        if (operation.equals("index")) {
+            p.put(ServiceProperties.WRITES, true); // adds to the collection: scope 'write'
+        }
         registrations.add(context.registerService(
                 new String[] {StoaService.class.getName(), AsyncStoaService.class.getName()},
                 AsyncJsonService.of(call),

@@ -42,12 +42,15 @@ final class BundleManagement {
 
     /** Checks the bearer token; answers and returns false when the request may not proceed. */
     boolean authorised(RoutingContext rc) {
+        if (AccessGuard.isAdmin(rc)) {
+            return true; // an admin API key, checked by the gateway's AccessGuard
+        }
         if (token.isEmpty()) {
             HttpGateway.error(
                     rc,
                     FailureCode.FORBIDDEN,
-                    "bundle management is off; set managementToken in"
-                            + " etc/dev.stoa.gateway.cfg to turn it on, or copy jars into deploy/ directly");
+                    "bundle management needs an API key with the admin scope ('Authorization: Bearer <key>'; on this"
+                            + " machine the key in data/local-admin.key), or copy jars into deploy/ directly");
             return false;
         }
         String header = rc.request().getHeader("Authorization");

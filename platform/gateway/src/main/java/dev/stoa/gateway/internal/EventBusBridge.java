@@ -1,12 +1,15 @@
 package dev.stoa.gateway.internal;
 
+import dev.stoa.api.security.Authenticator;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -21,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The TCP event-bus bridge (Vert.x's framed JSON protocol: a 4-byte big-endian length, then
  * {@code {"type": "send", "address": ..., "replyAddress": ..., "body": {...}}}), so services written in any language
  * can call Stoa's pipelines and services. Deny by default: it listens only when {@link Config#permitted()} names
- * addresses, and a frame to any other address is refused with {@code access_denied}.
+ * addresses, and a frame to any other address is refused with {@code access_denied}. Every frame that sends,
+ * publishes or registers needs an API key in its headers ({@link BridgeAccess}), as HTTP calls do.
  */
 @Component(
         immediate = true,
@@ -50,7 +54,7 @@ public final class EventBusBridge {
     private final TcpEventBusBridge bridge;
 
     @Activate
-    public EventBusBridge(@Reference Vertx vertx, Config config) {
+    public EventBusBridge(BundleContext context, @Reference Vertx vertx, @Reference Authenticator keys, Config config) {
         if (config.permitted().length == 0) {
             LOG.info("TCP event-bus bridge off: no address is permitted (set permitted= in etc/dev.stoa.bridge.cfg)");
             bridge = null;
@@ -68,7 +72,13 @@ public final class EventBusBridge {
             }
             options.addInboundPermitted(new PermittedOptions().setAddressRegex(regex));
         }
-        TcpEventBusBridge created = TcpEventBusBridge.create(vertx, options);
+        AccessGuard.requireKeysToExpose(
+                "The TCP event-bus bridge", config.host(), "host in etc/dev.stoa.bridge.cfg", keys.keysConfigured());
+        TcpEventBusBridge created = TcpEventBusBridge.create(
+                vertx,
+                options,
+                new NetServerOptions(),
+                new BridgeAccess(() -> keys, new WriteServices(context)::writes));
         try {
             bridge = created.listen(config.port(), config.host()).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -27,8 +27,18 @@ public @interface GatewayConfig {
     long callTimeoutMs() default 60_000;
 
     @AttributeDefinition(
-            description = "Bearer token for bundle management (POST, PUT, DELETE /v1/bundles); empty"
-                    + " turns management off",
+            description = "Bearer token that acts as an admin API key (bundles, model loads, commands, trainings);"
+                    + " kept for existing setups: prefer a key with the admin scope in etc/keys.properties",
             type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
     String managementToken() default "";
+
+    @AttributeDefinition(
+            description = "Host names (and addresses) the Host header may carry, besides loopback names and the bound"
+                    + " address; * allows any (turns the DNS-rebinding guard off)")
+    String[] allowedHosts() default {};
+
+    @AttributeDefinition(
+            description = "Origins (scheme://host:port) whose web pages may call the API cross-origin; * allows any."
+                    + " None: cross-origin requests are refused")
+    String[] corsOrigins() default {};
 }

@@ -9,6 +9,7 @@ import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.PipelineInfo;
 import dev.stoa.api.runtime.ServiceDirectory;
+import dev.stoa.api.security.Authenticator;
 import dev.stoa.api.train.TrainingService;
 import dev.stoa.gateway.api.HttpRoutes;
 import io.vertx.core.Vertx;
@@ -107,13 +108,24 @@ public final class HttpGateway {
     private final List<MetricsSource> metrics = new CopyOnWriteArrayList<>();
 
     @Activate
-    public HttpGateway(BundleContext context, @Reference Vertx vertx, GatewayConfig config) {
+    public HttpGateway(
+            BundleContext context, @Reference Vertx vertx, @Reference Authenticator keys, GatewayConfig config) {
+        AccessGuard.requireKeysToExpose(
+                "The HTTP gateway", config.host(), "host in etc/dev.stoa.gateway.cfg", keys.keysConfigured());
         this.vertx = vertx;
         this.bundles = new BundleInspector(context);
         this.readiness = new Readiness(context, requiredServices(config.requiredServices()));
         int port = port(System.getenv(PORT_ENV), context.getProperty(PORT_PROPERTY), config.port());
         Router router = Router.router(vertx);
         this.router = router;
+        // before every route, mounted front-ends included: Host, Origin, Content-Type, API key and scope
+        router.route()
+                .handler(new AccessGuard(
+                        () -> keys,
+                        config.managementToken(),
+                        AccessGuard.allowedHosts(config.host(), requiredServices(config.allowedHosts())),
+                        java.util.Set.copyOf(requiredServices(config.corsOrigins())),
+                        new WriteServices(context)::writes));
         router.get("/health/live").handler(rc -> json(rc, 200, new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(this::ready);
         router.get("/v1/services").handler(this::services);
@@ -271,14 +283,21 @@ public final class HttpGateway {
     }
 
     /**
-     * A call's body is JSON unless it is a multipart form, whatever its Content-Type says: {@code curl -d} sends
-     * {@code application/x-www-form-urlencoded}, which would make the body handler decode it as a form and refuse an
-     * image-sized field.
+     * A call's body must say it is JSON (or be a multipart form): a {@code text/plain} body is what a web page can
+     * send without a CORS preflight, so it is refused with 415 rather than read as JSON ({@link AccessGuard} refuses
+     * it first on the gateway; this holds where the call routes are served without it).
      */
     private static void bodyIsJson(RoutingContext rc) {
         String type = rc.request().getHeader("Content-Type");
-        if (type == null || !type.startsWith("application/json")) {
-            rc.request().headers().set("Content-Type", "application/json");
+        if (AccessGuard.hasBody(rc.request()) && !AccessGuard.readable(type)) {
+            rc.response().putHeader("Connection", "close");
+            error(
+                    rc,
+                    FailureCode.UNSUPPORTED_MEDIA_TYPE,
+                    (type == null ? "the body has no Content-Type" : "the body's Content-Type is '" + type + "'")
+                            + "; send JSON with 'Content-Type: application/json' (curl: -H 'Content-Type:"
+                            + " application/json')");
+            return;
         }
         rc.next();
     }

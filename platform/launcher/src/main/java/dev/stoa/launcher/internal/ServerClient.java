@@ -22,14 +22,58 @@ import java.util.stream.Stream;
  */
 final class ServerClient {
 
+    /** An API key the CLI sends to any server. */
+    static final String KEY_ENV = "STOA_API_KEY";
+
+    /** The local operator's admin key, which the server generates and the CLI sends to a loopback server. */
+    static final String LOCAL_KEY = "data/local-admin.key";
+
     private final URI base;
+    private final String key;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
     ServerClient(URI base) {
+        this(base, apiKey(base, System::getenv, System.getProperty(StoaHome.PROPERTY)));
+    }
+
+    /** @param key the API key to send as {@code Authorization: Bearer}, or {@code null} for none */
+    ServerClient(URI base, String key) {
         this.base = base;
+        this.key = key;
+    }
+
+    /**
+     * @return {@code STOA_API_KEY}, else for a server on this machine the local operator's key from
+     *     {@code $STOA_HOME/data/local-admin.key} (never sent elsewhere), else {@code null}
+     */
+    static String apiKey(URI base, java.util.function.Function<String, String> env, String homeProperty) {
+        String key = env.apply(KEY_ENV);
+        if (key != null && !key.isBlank()) {
+            return key.strip();
+        }
+        String host = base.getHost() == null ? "" : base.getHost();
+        boolean loopback =
+                host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
+        String home = homeProperty != null ? homeProperty : env.apply(StoaHome.ENVIRONMENT);
+        if (!loopback || home == null || home.isBlank()) {
+            return null;
+        }
+        try {
+            java.nio.file.Path file = java.nio.file.Path.of(home).resolve(LOCAL_KEY);
+            return java.nio.file.Files.isReadable(file)
+                    ? java.nio.file.Files.readString(file).strip()
+                    : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
+        return key == null ? b : b.header("Authorization", "Bearer " + key);
     }
 
     /**
@@ -53,14 +97,11 @@ final class ServerClient {
     }
 
     JsonElement get(String path) throws IOException, InterruptedException, ServerError {
-        return send(HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(30))
-                .GET()
-                .build());
+        return send(request(path).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
     JsonElement post(String path, JsonObject body) throws IOException, InterruptedException, ServerError {
-        return send(HttpRequest.newBuilder(base.resolve(path))
+        return send(request(path)
                 .timeout(Duration.ofMinutes(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
@@ -75,7 +116,7 @@ final class ServerClient {
      */
     void postLines(String path, JsonObject body, Consumer<JsonObject> lines)
             throws IOException, InterruptedException, ServerError {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+        HttpRequest request = request(path)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build();
@@ -104,10 +145,7 @@ final class ServerClient {
      * @return the answer of a GET
      */
     JsonElement get(String path, Duration timeout) throws IOException, InterruptedException, ServerError {
-        return send(HttpRequest.newBuilder(base.resolve(path))
-                .timeout(timeout)
-                .GET()
-                .build());
+        return send(request(path).timeout(timeout).GET().build());
     }
 
     private ServerError notAnswering() {

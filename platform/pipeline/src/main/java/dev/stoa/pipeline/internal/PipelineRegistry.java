@@ -376,6 +376,12 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
         props.put(ServiceProperties.ID, name);
         props.put(ServiceProperties.KIND, ServiceKind.PIPELINE.id());
         props.put("stoa.pipeline.file", e.file);
+        if (writes(e.candidate.stages().values().stream()
+                .flatMap(s -> s.services().stream())
+                .toList())) {
+            // a pipeline with a stage that changes state changes state: callers need the 'write' scope
+            props.put(ServiceProperties.WRITES, true);
+        }
         ServiceRegistration<?> previous = e.registration;
         // new version first, then the old one goes: the bus drains it while new calls reach the new version
         e.registration = context.registerService(
@@ -390,6 +396,28 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
                 previous == null ? "serving" : "reloaded",
                 e.file,
                 e.candidate.stages().size());
+    }
+
+    /** @return whether any of these service ids is registered with {@link ServiceProperties#WRITES} = true */
+    private boolean writes(List<String> ids) {
+        for (String id : ids) {
+            try {
+                String escaped = id.replace("\\", "\\\\")
+                        .replace("*", "\\*")
+                        .replace("(", "\\(")
+                        .replace(")", "\\)");
+                if (context.getServiceReferences(
+                                (String) null,
+                                "(&(" + ServiceProperties.ID + "=" + escaped + ")(" + ServiceProperties.WRITES
+                                        + "=true))")
+                        != null) {
+                    return true;
+                }
+            } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+                return true; // cannot tell: the stricter answer
+            }
+        }
+        return false;
     }
 
     private void reject(String name, Entry e, List<PipelineError> errors) {

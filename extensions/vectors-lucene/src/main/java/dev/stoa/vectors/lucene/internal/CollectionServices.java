@@ -169,6 +169,9 @@ final class CollectionServices {
         p.put("vectors.collection", store.name());
         p.put("vectors.dimension", store.dimension());
         p.put("vectors.metric", store.metric().id());
+        if (!operation.equals("query")) {
+            p.put(ServiceProperties.WRITES, true); // upsert, delete, optimize change the collection: scope 'write'
+        }
         if (operation.equals("optimize")) {
             p.put("stoa.timeout.ms", OPTIMIZE_TIMEOUT_MS); // a merge of a large collection outlasts the bus's default
         }
