@@ -18,6 +18,13 @@ public final class ServiceProperties {
     /** The service's own version (of its weights or behaviour), e.g. {@code 1.2.0}. Optional. */
     public static final String VERSION = "stoa.version";
 
+    /**
+     * The pixel budget of a service that takes an {@link dev.stoa.api.data.Image}: an image sent as JSON (base64) with
+     * more pixels is decoded subsampled to fit ({@link dev.stoa.api.data.Image#decode(byte[], long)}). A number, or a
+     * string of one; defaults to {@link dev.stoa.api.data.Image#DEFAULT_MAX_PIXELS}. Size it to what the model uses.
+     */
+    public static final String IMAGE_MAX_PIXELS = "stoa.image.maxPixels";
+
     /** Prefix of every Stoa event-bus address. */
     public static final String ADDRESS_PREFIX = "stoa.";
 
