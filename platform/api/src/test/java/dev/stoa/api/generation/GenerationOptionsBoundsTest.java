@@ -14,7 +14,8 @@ class GenerationOptionsBoundsTest {
     @Test
     void aHugeBeamSizeIsBadInputNamingTheField() {
         assertRefused(() -> new GenerationOptions(8, 0, 0, 1, 1 << 30, List.of(), null), "beam_size");
-        assertRefused(() -> new GenerationOptions(8, 0, 0, 1, GenerationOptions.MAX_BEAM_SIZE + 1, List.of(), null),
+        assertRefused(
+                () -> new GenerationOptions(8, 0, 0, 1, GenerationOptions.MAX_BEAM_SIZE + 1, List.of(), null),
                 "beam_size");
         assertThat(new GenerationOptions(8, 0, 0, 1, GenerationOptions.MAX_BEAM_SIZE, List.of(), null).beamSize())
                 .isEqualTo(GenerationOptions.MAX_BEAM_SIZE);

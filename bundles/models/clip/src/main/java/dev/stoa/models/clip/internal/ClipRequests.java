@@ -14,6 +14,12 @@ import java.util.Map;
  */
 final class ClipRequests {
 
+    /**
+     * The pixel budget of a CLIP request's image: CLIP looks at 32 to 64 pixels a side, so a larger photo is decoded
+     * subsampled to at most 1024x1024 ({@link Image#decode(byte[], long)}) before its resize, rather than at full size.
+     */
+    static final long MAX_IMAGE_PIXELS = 1024L * 1024L;
+
     private ClipRequests() {}
 
     /**
@@ -35,7 +41,7 @@ final class ClipRequests {
         }
         String base64 = s.startsWith("data:") ? s.substring(s.indexOf(',') + 1) : s;
         try {
-            return Image.decode(Base64.getMimeDecoder().decode(base64));
+            return Image.decode(Base64.getMimeDecoder().decode(base64), MAX_IMAGE_PIXELS);
         } catch (IllegalArgumentException e) {
             throw StoaException.badInput("image", "is not valid base64 (" + e.getMessage() + ")");
         }
