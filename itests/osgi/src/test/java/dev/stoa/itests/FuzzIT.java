@@ -54,7 +54,7 @@ public class FuzzIT extends StoaTestSupport {
     private static final int REQUESTS = 10_000;
     private static final int THREADS = 4;
     /** The run stops here even if fewer requests were sent (the test then fails: the bound is part of the test). */
-    private static final long DEADLINE_MS = 240_000;
+    private static final long DEADLINE_MS = 300_000;
 
     private static final String[] METHODS = {"GET", "POST", "POST", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"};
     private static final String[] FIELDS = {

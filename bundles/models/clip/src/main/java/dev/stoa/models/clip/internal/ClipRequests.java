@@ -20,6 +20,9 @@ final class ClipRequests {
      */
     static final long MAX_IMAGE_PIXELS = 1024L * 1024L;
 
+    /** The most labels, templates or texts one request may carry. */
+    static final int MAX_STRINGS = 1024;
+
     private ClipRequests() {}
 
     /**
@@ -65,6 +68,10 @@ final class ClipRequests {
         }
         List<String> out = new ArrayList<>();
         for (Object item : items) {
+            if (out.size() == MAX_STRINGS) {
+                // each one is a row of the text encoder's batch: thousands would hold gigabytes of activations
+                throw StoaException.badInput(field, "has more than " + MAX_STRINGS + " entries; send at most " + MAX_STRINGS);
+            }
             if (!(item instanceof String s) || s.isBlank()) {
                 throw StoaException.badInput(field + "[" + out.size() + "]", "must be a non-empty string, not " + item);
             }
