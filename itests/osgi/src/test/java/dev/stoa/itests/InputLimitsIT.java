@@ -7,19 +7,14 @@ import static org.junit.Assert.assertTrue;
 import dev.stoa.api.runtime.ServiceDirectory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -96,25 +91,51 @@ public class InputLimitsIT extends StoaTestSupport {
     @Test
     public void multipartTextFieldsCountTowardTheBodyLimit() throws Exception {
         awaitService("texts.search");
-        ByteArrayOutputStream form = new ByteArrayOutputStream();
-        for (String name : new String[] {"a", "b"}) {
-            form.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            form.writeBytes("x".repeat(10 * 1024 * 1024).getBytes(StandardCharsets.UTF_8));
-            form.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        // two text fields of 10 MiB each, chunked (no Content-Length), as the report sent them; written on a raw
+        // socket by a second thread, so that the answer can be read while the body is still being sent
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", Integer.parseInt(context.getProperty("stoa.http.port")));
+        socket.setSoTimeout(60_000);
+        Thread writer = new Thread(() -> {
+            try {
+                java.io.OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/services/texts.search HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\n"
+                                + "Transfer-Encoding: chunked\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                byte[] block = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+                for (String name : new String[] {"a", "b"}) {
+                    chunk(out, ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    for (int i = 0; i < 160; i++) { // 160 x 64 KiB = 10 MiB
+                        chunk(out, block);
+                    }
+                    chunk(out, "\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                chunk(out, ("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (IOException e) {
+                // the server answered and closed the connection before the whole body was sent: expected
+            }
+        });
+        writer.start();
+        String answer;
+        try (socket) {
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.net.SocketException e) {
+            answer = "";
         }
-        form.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        byte[] body = form.toByteArray();
-        HttpResponse<String> r = client().send(
-                HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/services/texts.search"))
-                        .timeout(Duration.ofSeconds(60))
-                        .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                        // no length: chunked, as the report sent it
-                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertError(r, 413, "TOO_LARGE", "maxBodyBytes");
+        writer.join(60_000);
+        String head = answer.length() > 400 ? answer.substring(0, 400) : answer;
+        assertTrue(head, answer.startsWith("HTTP/1.1 413"));
+        assertTrue(head, answer.contains("TOO_LARGE") && answer.contains("maxBodyBytes"));
         assertEquals(200, status("/health/live"));
+    }
+
+    private static void chunk(java.io.OutputStream out, byte[] data) throws IOException {
+        out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(data);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test
@@ -187,13 +208,6 @@ public class InputLimitsIT extends StoaTestSupport {
         JsonObject error = new JsonObject(r.body());
         assertEquals(body, code, error.getString("error"));
         assertTrue(body, error.getString("message").contains(mentions));
-    }
-
-    private static HttpClient client() {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
     }
 
     private static long allocatedByAllThreads() {

@@ -48,7 +48,8 @@ final class RoutingFailures {
                     rc,
                     status,
                     status == 400 ? FailureCode.BAD_INPUT.name() : "HTTP_" + status,
-                    "the request to " + rc.request().method() + " " + rc.request().path() + " is malformed" + why
+                    "the request to " + rc.request().method() + " "
+                            + rc.request().path() + " is malformed" + why
                             + "; percent-encode paths as RFC 3986 says and send a JSON body");
             return;
         }

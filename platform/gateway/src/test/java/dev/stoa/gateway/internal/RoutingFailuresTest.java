@@ -27,11 +27,16 @@ class RoutingFailuresTest {
         Router router = Router.router(vertx);
         router.get("/v1/services/:id").handler(rc -> rc.response().end(rc.pathParam("id")));
         router.get("/coded").handler(rc -> rc.fail(new StoaException(FailureCode.BAD_INPUT, "'x': is wrong")));
+        router.get("/client").handler(rc -> rc.fail(400, new IllegalArgumentException("cannot read")));
+        router.get("/unsupported").handler(rc -> rc.fail(415));
         router.get("/bug").handler(rc -> {
             throw new IllegalStateException("a bug");
         });
         router.route().failureHandler(rc -> RoutingFailures.handle(rc, 1024));
-        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .await(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -40,10 +45,22 @@ class RoutingFailuresTest {
     }
 
     @Test
-    void aPathThatIsNotValidPercentEncodingIsBadInput() throws Exception {
-        String answer = raw("GET /v1/services/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    void aClientStatusAHandlerFailsWithIsAnsweredAsJsonNotAsInternal() throws Exception {
+        // what Vert.x Web's own handlers do with a request they cannot read (a body handler, a form decoder)
+        String answer = raw("GET /client HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 400");
         assertThat(json(answer).getString("error")).isEqualTo("BAD_INPUT");
+        assertThat(json(answer).getString("message")).contains("GET /client").contains("cannot read");
+        String unsupported = raw("GET /unsupported HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(unsupported).startsWith("HTTP/1.1 415");
+        assertThat(json(unsupported).getInteger("code")).isEqualTo(415);
+    }
+
+    @Test
+    void aPathThatIsNotValidPercentEncodingIsAClientError() throws Exception {
+        // the router refuses it before any route, with its own plain 400
+        String answer = raw("GET /v1/services/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 400");
     }
 
     @Test

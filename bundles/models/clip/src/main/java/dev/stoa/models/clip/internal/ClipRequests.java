@@ -70,7 +70,8 @@ final class ClipRequests {
         for (Object item : items) {
             if (out.size() == MAX_STRINGS) {
                 // each one is a row of the text encoder's batch: thousands would hold gigabytes of activations
-                throw StoaException.badInput(field, "has more than " + MAX_STRINGS + " entries; send at most " + MAX_STRINGS);
+                throw StoaException.badInput(
+                        field, "has more than " + MAX_STRINGS + " entries; send at most " + MAX_STRINGS);
             }
             if (!(item instanceof String s) || s.isBlank()) {
                 throw StoaException.badInput(field + "[" + out.size() + "]", "must be a non-empty string, not " + item);

@@ -17,7 +17,8 @@ class ClipRequestsTest {
     void tooManyLabelsAreBadInputNamingTheField() {
         List<String> many = Collections.nCopies(ClipRequests.MAX_STRINGS + 1, "a cat");
         assertThatThrownBy(() -> ClipRequests.strings(Map.of("labels", many), "labels", null))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
                 .hasMessageStartingWith("'labels': has more than " + ClipRequests.MAX_STRINGS);
         List<String> most = Collections.nCopies(ClipRequests.MAX_STRINGS, "a cat");
         assertThat(ClipRequests.strings(Map.of("labels", most), "labels", null)).hasSize(ClipRequests.MAX_STRINGS);
