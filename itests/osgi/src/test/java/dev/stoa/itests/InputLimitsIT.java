@@ -38,8 +38,7 @@ public class InputLimitsIT extends StoaTestSupport {
     @Test
     public void aHugeBeamSizeIsBadInputNamingIt() throws Exception {
         awaitService("gpt-tiny");
-        HttpResponse<String> r =
-                httpPost("/v1/services/gpt-tiny", "{\"prompt\": \"hi\", \"beam_size\": 1073741824}");
+        HttpResponse<String> r = httpPost("/v1/services/gpt-tiny", "{\"prompt\": \"hi\", \"beam_size\": 1073741824}");
         assertError(r, 400, "BAD_INPUT", "'beam_size'");
         assertError(
                 httpPost("/v1/services/gpt-tiny", "{\"prompt\": \"hi\", \"max_tokens\": 2147483647}"),
@@ -60,7 +59,10 @@ public class InputLimitsIT extends StoaTestSupport {
         assertError(
                 httpPost(
                         "/v1/services/vectors.texts.upsert",
-                        new JsonObject().put("id", longId).put("embedding", embedding).encode()),
+                        new JsonObject()
+                                .put("id", longId)
+                                .put("embedding", embedding)
+                                .encode()),
                 400,
                 "BAD_INPUT",
                 "'id'");
@@ -93,7 +95,8 @@ public class InputLimitsIT extends StoaTestSupport {
         awaitService("texts.search");
         // two text fields of 10 MiB each, chunked (no Content-Length), as the report sent them; written on a raw
         // socket by a second thread, so that the answer can be read while the body is still being sent
-        java.net.Socket socket = new java.net.Socket("127.0.0.1", Integer.parseInt(context.getProperty("stoa.http.port")));
+        java.net.Socket socket =
+                new java.net.Socket("127.0.0.1", Integer.parseInt(context.getProperty("stoa.http.port")));
         socket.setSoTimeout(60_000);
         Thread writer = new Thread(() -> {
             try {
@@ -104,8 +107,10 @@ public class InputLimitsIT extends StoaTestSupport {
                         .getBytes(StandardCharsets.US_ASCII));
                 byte[] block = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
                 for (String name : new String[] {"a", "b"}) {
-                    chunk(out, ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    chunk(
+                            out,
+                            ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
                     for (int i = 0; i < 160; i++) { // 160 x 64 KiB = 10 MiB
                         chunk(out, block);
                     }
@@ -168,21 +173,25 @@ public class InputLimitsIT extends StoaTestSupport {
         Files.deleteIfExists(train.resolve("link-out.yaml"));
         Files.createSymbolicLink(train.resolve("link-out.yaml"), secret);
         awaitTrainer();
-        for (String file : new String[] {
-            secret.toString(), "secret.yaml", "etc/train/../../secret.yaml", "etc/train/link-out.yaml"
-        }) {
-            HttpResponse<String> r = httpPost("/v1/trainings", new JsonObject().put("file", file).encode());
+        for (String file :
+                new String[] {secret.toString(), "secret.yaml", "etc/train/../../secret.yaml", "etc/train/link-out.yaml"
+                }) {
+            HttpResponse<String> r =
+                    httpPost("/v1/trainings", new JsonObject().put("file", file).encode());
             assertError(r, 403, "FORBIDDEN", "'file'");
             assertFalse(r.body(), r.body().contains("secret-line"));
         }
         for (String file : new String[] {"/etc/passwd", "/dev/zero", "/proc/self/environ"}) {
-            HttpResponse<String> r = httpPost("/v1/trainings", new JsonObject().put("file", file).encode());
+            HttpResponse<String> r =
+                    httpPost("/v1/trainings", new JsonObject().put("file", file).encode());
             assertError(r, 400, "BAD_INPUT", "'file'");
             assertFalse(r.body(), r.body().contains("root:"));
         }
         Files.writeString(train.resolve("huge.yaml"), "#".repeat(300 * 1024));
         assertError(
-                httpPost("/v1/trainings", new JsonObject().put("file", "etc/train/huge.yaml").encode()),
+                httpPost(
+                        "/v1/trainings",
+                        new JsonObject().put("file", "etc/train/huge.yaml").encode()),
                 413,
                 "TOO_LARGE",
                 "maxFileBytes");
