@@ -25,6 +25,13 @@ public final class ServiceProperties {
      */
     public static final String WRITES = "stoa.writes";
 
+    /**
+     * The pixel budget of a service that takes an {@link dev.stoa.api.data.Image}: an image sent as JSON (base64) with
+     * more pixels is decoded subsampled to fit ({@link dev.stoa.api.data.Image#decode(byte[], long)}). A number, or a
+     * string of one; defaults to {@link dev.stoa.api.data.Image#DEFAULT_MAX_PIXELS}. Size it to what the model uses.
+     */
+    public static final String IMAGE_MAX_PIXELS = "stoa.image.maxPixels";
+
     /** Prefix of every Stoa event-bus address. */
     public static final String ADDRESS_PREFIX = "stoa.";
 

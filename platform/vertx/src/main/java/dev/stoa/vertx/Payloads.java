@@ -125,6 +125,23 @@ public final class Payloads {
     }
 
     /**
+     * As {@link #fromJson(JsonObject, Class)}, with the pixel budget of the service that reads it: an {@link Image}
+     * with more pixels is decoded subsampled ({@link Image#decode(byte[], long)}).
+     *
+     * @param json the JSON a caller sent
+     * @param type as for {@link #fromJson(JsonObject, Class)}
+     * @param maxImagePixels the most pixels a decoded image may have
+     * @param <T> the type
+     * @return the value
+     */
+    public static <T> T fromJson(JsonObject json, Class<T> type, long maxImagePixels) {
+        if (type == Image.class && json != null) {
+            return type.cast(Image.decode(JsonFields.base64(json, "image"), maxImagePixels));
+        }
+        return fromJson(json, type);
+    }
+
+    /**
      * Writes a value as its JSON shape (see the class comment); images are written as PNG.
      *
      * @param value a {@link Text}, {@link Embedding}, {@link Tokens}, {@link Image}, {@link Audio}, {@link Mask},

@@ -56,4 +56,17 @@ class GenerationPayloadsTest {
         assertThat(Payloads.fromJson(json, dev.stoa.api.data.Text.class).value())
                 .isEqualTo(" circle");
     }
+
+    @Test
+    void aWholeNumberBeyondLongRangeIsRefusedNotWrappedAround() {
+        // 2^64 + 1 parses as a BigInteger whose low 64 bits are 1: it must not be read as max_tokens 1
+        JsonObject json = new JsonObject("{\"prompt\": \"x\", \"max_tokens\": 18446744073709551617}");
+        assertThatThrownBy(() -> Payloads.fromJson(json, GenerationRequest.class))
+                .isInstanceOf(StoaException.class)
+                .hasMessageStartingWith("'max_tokens': must be a whole number");
+        JsonObject beams = new JsonObject("{\"prompt\": \"x\", \"beam_size\": 1073741824}");
+        assertThatThrownBy(() -> Payloads.fromJson(beams, GenerationRequest.class))
+                .isInstanceOf(StoaException.class)
+                .hasMessageStartingWith("'beam_size': is 1073741824");
+    }
 }

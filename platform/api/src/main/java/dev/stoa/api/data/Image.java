@@ -11,14 +11,18 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.atomic.LongAdder;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
  * An 8-bit RGB image, shape {@code (H, W, 3)}, row-major, channels interleaved.
  *
- * <p>Decoding ({@link #decode(byte[])}) reads the header first and refuses images over {@link #MAX_PIXELS}
- * before any pixel memory is allocated, so a 20000x20000 PNG header costs nothing.
+ * <p>Decoding ({@link #decode(byte[], long)}) reads the header first, before any pixel memory is allocated: an image
+ * over {@link #MAX_PIXELS} is refused ({@link FailureCode#TOO_LARGE}), and one over the caller's pixel budget (a
+ * service's {@code stoa.image.maxPixels}, by default {@link #DEFAULT_MAX_PIXELS}) is decoded subsampled, every
+ * n-th pixel of every n-th row with the smallest n that fits the budget, so memory stays in proportion to the budget
+ * whatever the file's header says: an 8192x8192 PNG of 11 KB decodes to 2048x2048 (12 MB), not to 201 MB.
  *
  * @param width width in pixels
  * @param height height in pixels
@@ -26,8 +30,18 @@ import javax.imageio.stream.ImageInputStream;
  */
 public record Image(int width, int height, byte[] rgb) {
 
-    /** The most pixels accepted: 8192 x 8192 (201 MB of RGB); larger inputs fail with {@link FailureCode#TOO_LARGE}. */
+    /**
+     * The most pixels an image header may announce: 8192 x 8192; larger files fail with {@link FailureCode#TOO_LARGE}
+     * before anything is decoded (decoding reads every row of the file even when it keeps few of them).
+     */
     public static final long MAX_PIXELS = 8192L * 8192L;
+
+    /**
+     * The pixel budget of {@link #decode(byte[])}: 2048 x 2048 (12 MB of RGB); larger images are decoded subsampled
+     * to fit. Every shipped model works on smaller images (CLIP 32-64 px, PaddleOCR's detector 960 px on its longer
+     * side); a service that needs more declares {@code stoa.image.maxPixels}.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 2048L * 2048L;
 
     /** Files decoded in this JVM: decoding is the costly step a pipeline must do once per request, not per stage. */
     private static final LongAdder DECODES = new LongAdder();
@@ -51,14 +65,33 @@ public record Image(int width, int height, byte[] rgb) {
     }
 
     /**
-     * Decodes a PNG, JPEG, BMP or GIF.
+     * Decodes a PNG, JPEG, BMP or GIF within the default pixel budget, {@link #DEFAULT_MAX_PIXELS}.
      *
      * @param encoded the file's bytes
-     * @return the image as RGB
+     * @return the image as RGB, subsampled when it has more pixels than the budget
      * @throws StoaException {@link FailureCode#BAD_INPUT} for an empty, unknown or corrupt file,
      *         {@link FailureCode#TOO_LARGE} for one over {@link #MAX_PIXELS}
      */
     public static Image decode(byte[] encoded) {
+        return decode(encoded, DEFAULT_MAX_PIXELS);
+    }
+
+    /**
+     * Decodes a PNG, JPEG, BMP or GIF within a pixel budget: the header is read first, and an image of more pixels
+     * than {@code maxPixels} is decoded with source subsampling ({@link ImageReadParam#setSourceSubsampling}) by the
+     * smallest step {@code n} for which {@code ceil(w/n) * ceil(h/n) <= maxPixels}, so no array larger than the
+     * budget is allocated.
+     *
+     * @param encoded the file's bytes
+     * @param maxPixels the most pixels the result may have, at least 1
+     * @return the image as RGB
+     * @throws StoaException {@link FailureCode#BAD_INPUT} for an empty, unknown or corrupt file,
+     *         {@link FailureCode#TOO_LARGE} for one whose header announces more than {@link #MAX_PIXELS}
+     */
+    public static Image decode(byte[] encoded, long maxPixels) {
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be at least 1, got " + maxPixels);
+        }
         if (encoded == null || encoded.length == 0) {
             throw StoaException.badInput("image", "is empty; send the bytes of a PNG or JPEG file");
         }
@@ -76,13 +109,21 @@ public record Image(int width, int height, byte[] rgb) {
                 reader.setInput(in, true, true);
                 int w = reader.getWidth(0);
                 int h = reader.getHeight(0);
+                if (w < 1 || h < 1) {
+                    throw StoaException.badInput("image", "header says " + w + "x" + h + "; send an intact file");
+                }
                 if ((long) w * h > MAX_PIXELS) {
                     throw new StoaException(
                             FailureCode.TOO_LARGE,
-                            "image header says " + w + "x" + h + " = " + ((long) w * h) + " pixels; at most "
-                                    + MAX_PIXELS + " are accepted: resize it first");
+                            "'image': header says " + w + "x" + h + " = " + ((long) w * h) + " pixels; at most "
+                                    + MAX_PIXELS + " (8192x8192) are accepted: resize it first");
                 }
-                return fromBufferedImage(reader.read(0));
+                ImageReadParam param = reader.getDefaultReadParam();
+                int step = subsampling(w, h, maxPixels);
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                return fromBufferedImage(reader.read(0, param));
             } finally {
                 reader.dispose();
             }
@@ -95,6 +136,24 @@ public record Image(int width, int height, byte[] rgb) {
                     "'image' could not be decoded (" + e.getMessage() + "); send an intact PNG or JPEG file",
                     e);
         }
+    }
+
+    /**
+     * @param width the image's width
+     * @param height its height
+     * @param maxPixels the budget
+     * @return the smallest step {@code n >= 1} with {@code ceil(width/n) * ceil(height/n) <= maxPixels}
+     */
+    public static int subsampling(int width, int height, long maxPixels) {
+        int step = Math.max(1, (int) Math.floor(Math.sqrt((double) width * height / maxPixels)));
+        while (ceilDiv(width, step) * ceilDiv(height, step) > maxPixels) {
+            step++;
+        }
+        return step;
+    }
+
+    private static long ceilDiv(int a, int b) {
+        return (a + (long) b - 1) / b;
     }
 
     /**
@@ -114,13 +173,22 @@ public record Image(int width, int height, byte[] rgb) {
     public static Image fromBufferedImage(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
-        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+        if ((long) w * h > MAX_PIXELS) {
+            throw new StoaException(
+                    FailureCode.TOO_LARGE,
+                    "image is " + w + "x" + h + "; at most " + MAX_PIXELS + " pixels are accepted: resize it first");
+        }
+        // row by row: a whole-image int[] of ARGB would cost 4 more bytes a pixel for a moment
+        int[] row = new int[w];
         byte[] rgb = new byte[w * h * 3];
-        for (int i = 0, j = 0; i < argb.length; i++) {
-            int p = argb[i];
-            rgb[j++] = (byte) (p >> 16);
-            rgb[j++] = (byte) (p >> 8);
-            rgb[j++] = (byte) p;
+        int j = 0;
+        for (int y = 0; y < h; y++) {
+            img.getRGB(0, y, w, 1, row, 0, w);
+            for (int p : row) {
+                rgb[j++] = (byte) (p >> 16);
+                rgb[j++] = (byte) (p >> 8);
+                rgb[j++] = (byte) p;
+            }
         }
         return new Image(w, h, rgb);
     }

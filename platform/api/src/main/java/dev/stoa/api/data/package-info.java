@@ -4,5 +4,5 @@
  * {@link dev.stoa.api.data.Tokens} and {@link dev.stoa.api.data.Mask}. Each validates itself on construction, so a
  * service never sees a record whose sizes disagree.
  */
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package dev.stoa.api.data;

@@ -5,5 +5,5 @@
  * {@link dev.stoa.api.generation.TokenListener} as it is produced. Providers are the platform's own decoders
  * ({@code bundles/models/gpt}) and remote servers ({@code extensions/openai-compatible}).
  */
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package dev.stoa.api.generation;

@@ -18,11 +18,13 @@ public interface TrainingService {
     /**
      * Validates a training file completely and queues a run of it.
      *
-     * @param file a training file, e.g. {@code etc/train/clip-shapes.yaml}
+     * @param file a training file, e.g. {@code etc/train/clip-shapes.yaml}; it must be a {@code .yaml} file whose real
+     *     path lies in the trainer's training folders ({@code etc/train} and those configured), of bounded size
      * @return the run's status, {@code queued} or {@code running}
      * @throws dev.stoa.api.StoaException {@code BAD_CONFIG} naming the file, the field and the fix if the file is
      *     invalid or names a model, loss or dataset no bundle provides; naming the file and line of a need that the
-     *     model store lacks and no queued or running training outputs
+     *     model store lacks and no queued or running training outputs; {@code FORBIDDEN} for a file outside the
+     *     training folders and {@code TOO_LARGE} for one over the size limit, read no further than its path
      */
     TrainingStatus start(Path file);
 

@@ -19,6 +19,15 @@ public final class VectorChecks {
     /** The longest metadata value, in characters, so that every value can be indexed for exact-match filters. */
     public static final int MAX_METADATA_VALUE = 8_000;
 
+    /** The longest document id, in characters (Lucene indexes a term of at most 32766 bytes). */
+    public static final int MAX_ID_LENGTH = 512;
+
+    /** The most metadata entries of one document or filter. */
+    public static final int MAX_METADATA_KEYS = 64;
+
+    /** The longest metadata key, in characters. */
+    public static final int MAX_METADATA_KEY = 128;
+
     private static final String NAME_PATTERN = "[a-z0-9][a-z0-9_-]{0,63}";
 
     private VectorChecks() {}
@@ -54,11 +63,17 @@ public final class VectorChecks {
     /**
      * @param id a document id
      * @return it
-     * @throws StoaException {@code BAD_INPUT} naming 'id' when it is null or empty
+     * @throws StoaException {@code BAD_INPUT} naming 'id' when it is null, empty or over {@link #MAX_ID_LENGTH}
      */
     public static String id(String id) {
         if (id == null || id.isEmpty()) {
             throw StoaException.badInput("id", "is missing; give every document a non-empty id");
+        }
+        if (id.length() > MAX_ID_LENGTH) {
+            throw StoaException.badInput(
+                    "id",
+                    "has " + id.length() + " characters; use at most " + MAX_ID_LENGTH
+                            + " (a hash or a key of the document, not its text)");
         }
         return id;
     }
@@ -115,8 +130,8 @@ public final class VectorChecks {
     }
 
     /**
-     * Checks metadata or a filter: string keys, non-null string values of at most {@link #MAX_METADATA_VALUE}
-     * characters.
+     * Checks metadata or a filter: at most {@link #MAX_METADATA_KEYS} entries, non-empty string keys of at most
+     * {@link #MAX_METADATA_KEY} characters, non-null string values of at most {@link #MAX_METADATA_VALUE} characters.
      *
      * @param metadata the map, or {@code null} for none
      * @param field the field's name for messages, e.g. {@code metadata} or {@code filter}
@@ -127,10 +142,20 @@ public final class VectorChecks {
         if (metadata == null || metadata.isEmpty()) {
             return Map.of();
         }
+        if (metadata.size() > MAX_METADATA_KEYS) {
+            throw StoaException.badInput(
+                    field, "has " + metadata.size() + " entries; send at most " + MAX_METADATA_KEYS);
+        }
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : metadata.entrySet()) {
             if (!(e.getKey() instanceof String key) || key.isEmpty()) {
                 throw StoaException.badInput(field, "has the key " + e.getKey() + "; keys must be non-empty strings");
+            }
+            if (key.length() > MAX_METADATA_KEY) {
+                throw StoaException.badInput(
+                        field,
+                        "has a key of " + key.length() + " characters (" + key.substring(0, 20) + "...); keys may have"
+                                + " at most " + MAX_METADATA_KEY);
             }
             if (!(e.getValue() instanceof String value)) {
                 throw StoaException.badInput(

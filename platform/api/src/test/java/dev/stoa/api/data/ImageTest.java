@@ -79,6 +79,78 @@ class ImageTest {
                 .hasMessageContaining("12");
     }
 
+    @Test
+    void anImageOverTheBudgetIsDecodedSubsampledWithoutAllocatingItsFullSize() throws IOException {
+        byte[] bomb = blackPng(8192, 8192);
+        assertThat(bomb.length).isLessThan(400_000); // a small file that announces 67M pixels
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        Image image = Image.decode(bomb);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(image.width() * (long) image.height()).isLessThanOrEqualTo(Image.DEFAULT_MAX_PIXELS);
+        assertThat(image.width()).isEqualTo(2048);
+        assertThat(image.height()).isEqualTo(2048);
+        // the 2048x2048 result and its decoded raster, 12 + 16 MB; decoding at full size allocated over 600 MB
+        assertThat(allocated).as("bytes allocated by the decode").isLessThan(80L * 1024 * 1024);
+    }
+
+    @Test
+    void subsamplingKeepsEveryNthPixelOfEveryNthRow() {
+        BufferedImage src = new BufferedImage(10, 7, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 7; y++) {
+            for (int x = 0; x < 10; x++) {
+                src.setRGB(x, y, (x * 20) << 16 | (y * 30) << 8 | 99);
+            }
+        }
+        byte[] png = Image.fromBufferedImage(src).encodePng();
+        assertThat(Image.decode(png, 70)).isEqualTo(Image.fromBufferedImage(src)); // at the budget: untouched
+        Image half = Image.decode(png, 20); // ceil(10/2) * ceil(7/2) = 5 * 4 = 20
+        assertThat(half.width()).isEqualTo(5);
+        assertThat(half.height()).isEqualTo(4);
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 5; x++) {
+                int i = (y * 5 + x) * 3;
+                assertThat(half.rgb()[i] & 0xff).isEqualTo(2 * x * 20);
+                assertThat(half.rgb()[i + 1] & 0xff).isEqualTo(2 * y * 30);
+            }
+        }
+        assertThat(Image.subsampling(10, 7, 19)).isEqualTo(3);
+        assertThat(Image.subsampling(8192, 8192, Image.DEFAULT_MAX_PIXELS)).isEqualTo(4);
+        assertThat(Image.subsampling(1, 1, 1)).isEqualTo(1);
+    }
+
+    /** A valid RGB PNG of black pixels, written row by row so that the test itself allocates little. */
+    static byte[] blackPng(int width, int height) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        byte[] header = pngHeaderOnly(width, height);
+        out.write(header);
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(9);
+        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(compressed, deflater)) {
+            byte[] row = new byte[1 + width * 3]; // filter type 0, then black pixels
+            for (int y = 0; y < height; y++) {
+                z.write(row);
+            }
+        }
+        deflater.end();
+        chunk(out, "IDAT", compressed.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return bytes.toByteArray();
+    }
+
+    private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
+        out.writeInt(data.length);
+        byte[] typed = new byte[4 + data.length];
+        System.arraycopy(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, typed, 0, 4);
+        System.arraycopy(data, 0, typed, 4, data.length);
+        out.write(typed);
+        CRC32 crc = new CRC32();
+        crc.update(typed);
+        out.writeInt((int) crc.getValue());
+    }
+
     /** A PNG signature and IHDR chunk (valid CRC) and nothing else: all a reader needs to learn the size. */
     static byte[] pngHeaderOnly(int width, int height) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -63,4 +63,21 @@ class VectorChecksTest {
                 .hasMessageStartingWith("'metric'")
                 .hasMessageContaining("cosine, dot_product");
     }
+
+    @Test
+    void idsAndMetadataKeysAreBounded() {
+        assertThatThrownBy(() -> VectorChecks.id("x".repeat(40_000)))
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
+                .hasMessageStartingWith("'id': has 40000 characters");
+        assertThat(VectorChecks.id("x".repeat(VectorChecks.MAX_ID_LENGTH))).hasSize(VectorChecks.MAX_ID_LENGTH);
+        Map<String, String> many = new HashMap<>();
+        for (int i = 0; i <= VectorChecks.MAX_METADATA_KEYS; i++) {
+            many.put("k" + i, "v");
+        }
+        assertThatThrownBy(() -> VectorChecks.metadata(many, "metadata"))
+                .hasMessageStartingWith("'metadata': has 65 entries");
+        assertThatThrownBy(() -> VectorChecks.metadata(Map.of("k".repeat(5000), "v"), "filter"))
+                .hasMessageStartingWith("'filter': has a key of 5000 characters");
+    }
 }

@@ -1,7 +1,9 @@
 package dev.stoa.bus.internal;
 
 import dev.stoa.api.FailureCode;
+import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaException;
+import dev.stoa.api.data.Image;
 import dev.stoa.vertx.Payloads;
 import io.vertx.core.json.JsonObject;
 
@@ -28,7 +30,27 @@ final class PayloadCodec {
      */
     Object input(Provider provider, Object body, boolean json) {
         Class<Object> type = provider.service.inputType();
-        return json ? Payloads.fromJson((JsonObject) body, type) : checkInputType(body, type);
+        return json ? Payloads.fromJson((JsonObject) body, type, imageBudget(provider)) : checkInputType(body, type);
+    }
+
+    /**
+     * @return the service's {@link ServiceProperties#IMAGE_MAX_PIXELS}, or {@link Image#DEFAULT_MAX_PIXELS} when it
+     *     sets none (or an unusable value, which the exporter's log does not repeat per call)
+     */
+    static long imageBudget(Provider provider) {
+        Object v =
+                provider.reference == null ? null : provider.reference.getProperty(ServiceProperties.IMAGE_MAX_PIXELS);
+        long budget = Image.DEFAULT_MAX_PIXELS;
+        if (v instanceof Number n) {
+            budget = n.longValue();
+        } else if (v instanceof String s) {
+            try {
+                budget = Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                budget = Image.DEFAULT_MAX_PIXELS;
+            }
+        }
+        return budget >= 1 && budget <= Image.MAX_PIXELS ? budget : Image.DEFAULT_MAX_PIXELS;
     }
 
     /**

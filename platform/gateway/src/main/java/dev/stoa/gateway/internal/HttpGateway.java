@@ -184,18 +184,7 @@ public final class HttpGateway {
                                 + " /v1/pipelines/{name}; and, with the management token, POST /v1/bundles?file=F, PUT and DELETE"
                                 + " /v1/bundles/{file}, POST /v1/models/{id}/load and /unload; GET, POST /v1/trainings, GET and DELETE"
                                 + " /v1/trainings/{id}; POST /v1/commands/{name}; GET /openapi.json describes them"));
-        router.route().failureHandler(rc -> {
-            if (rc.statusCode() == 413) {
-                error(
-                        rc,
-                        FailureCode.TOO_LARGE,
-                        "the request body is over " + config.maxBodyBytes() + " bytes;"
-                                + " send less, or raise maxBodyBytes in etc/dev.stoa.gateway.cfg");
-                return;
-            }
-            LOG.error("HTTP {} {} failed", rc.request().method(), rc.request().path(), rc.failure());
-            error(rc, FailureCode.INTERNAL, String.valueOf(rc.failure()));
-        });
+        router.route().failureHandler(rc -> RoutingFailures.handle(rc, config.maxBodyBytes()));
 
         this.server = listen(vertx, router, config.host(), port, config.maxBodyBytes());
         LOG.info("HTTP API on http://{}:{}", config.host(), server.actualPort());

@@ -38,7 +38,7 @@ import javax.sound.sampled.UnsupportedAudioFileException;
  *   <li>a JSON part ({@code application/json}): {@code "name": <its value>}; a text part ({@code text/plain}):
  *       {@code "name": "<its text>"}.</li>
  * </ul>
- * The whole body is bounded by {@code maxBytes}; a part of another type, a repeated name, a malformed body or an
+ * The whole body, every part counted (text fields too), is bounded by {@code maxBytes}; a part of another type, a repeated name, a malformed body or an
  * unreadable audio file fail with {@code BAD_INPUT} naming the part.
  */
 final class MultipartInput {
@@ -78,13 +78,18 @@ final class MultipartInput {
         Map<String, Object> files = new LinkedHashMap<>();
         long[] total = {0};
         request.setExpectMultipart(true);
+        // every byte of the body counts, text fields included: Vert.x decodes those into formAttributes() on its own,
+        // each up to maxFormAttributeSize, so counting only file parts let a chunked body of several large fields in
+        request.handler(chunk -> {
+            total[0] += chunk.length();
+            if (total[0] > maxBytes) {
+                tooLarge(result, request, maxBytes);
+            }
+        });
         request.uploadHandler(upload -> {
             Buffer data = Buffer.buffer();
             upload.handler(chunk -> {
-                total[0] += chunk.length();
-                if (total[0] > maxBytes) {
-                    tooLarge(result, request, maxBytes);
-                } else {
+                if (!result.future().isComplete()) {
                     data.appendBuffer(chunk);
                 }
             });

@@ -17,7 +17,10 @@ import java.util.function.Supplier;
  *   <li>{@code GET /v1/trainings}: every run since start-up, newest first, with its progress;</li>
  *   <li>{@code GET /v1/trainings/{id}}: one run;</li>
  *   <li>{@code POST /v1/trainings} {@code {"file": "etc/train/clip-shapes.yaml"}}: validates the training file
- *       (relative paths are under {@code stoa.home}) and queues a run, 202 with its status;</li>
+ *       (relative paths are under {@code stoa.home}) and queues a run, 202 with its status. The trainer reads only
+ *       {@code .yaml} files of bounded size whose real path lies in its training folders: 403 for a path outside
+ *       them (a {@code ../} or a symbolic link out), 413 for a file over the limit, and never the file's content in
+ *       the refusal;</li>
  *   <li>{@code DELETE /v1/trainings/{id}}: cancels a run (it keeps its last checkpoint, so starting the file again
  *       resumes).</li>
  * </ul>
@@ -97,7 +100,17 @@ final class TrainingEndpoints {
                             + " of a training file on the server (relative to its stoa.home)");
             return;
         }
-        Path path = home.resolve(file).normalize();
+        Path path;
+        try {
+            path = home.resolve(file).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            // a NUL or another character no file name can hold: not a path at all
+            HttpGateway.error(
+                    rc,
+                    FailureCode.BAD_INPUT,
+                    "'file': is not a valid path (" + e.getReason() + "); send e.g. etc/train/clip-shapes.yaml");
+            return;
+        }
         vertx.<TrainingStatus>executeBlocking(() -> t.start(path), false).onComplete(ar -> {
             if (ar.succeeded()) {
                 HttpGateway.json(rc, 202, json(ar.result()));

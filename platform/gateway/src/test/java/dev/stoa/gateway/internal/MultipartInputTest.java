@@ -160,6 +160,25 @@ class MultipartInputTest {
         assertThat(r.body()).contains("maxBodyBytes");
     }
 
+    @Test
+    void textFieldsCountTowardTheLimitWhenTheBodyIsChunked() throws Exception {
+        // two text fields, each under the limit, together over it; no Content-Length, so only counting stops them
+        byte[] body = new Form()
+                .field("a", "x".repeat((int) MAX_BYTES - 1024))
+                .field("b", "y".repeat((int) MAX_BYTES - 1024))
+                .end();
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/call"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                        .timeout(java.time.Duration.ofSeconds(20))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("status").isEqualTo(413);
+        assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("TOO_LARGE");
+        assertThat(r.body()).contains("maxBodyBytes");
+    }
+
     private HttpResponse<String> post(byte[] body) throws Exception {
         return post(body, "multipart/form-data; boundary=" + BOUNDARY);
     }

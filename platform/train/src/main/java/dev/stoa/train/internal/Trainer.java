@@ -61,6 +61,9 @@ public final class Trainer implements TrainingService {
     private final List<TrainingRun> runs = new CopyOnWriteArrayList<>();
     private final RunQueue queue;
     private final Thread worker;
+    /** Where {@link #start} may read training files from. */
+    private final TrainingFolders folders;
+
     private volatile Vertx vertx;
 
     /**
@@ -82,12 +85,12 @@ public final class Trainer implements TrainingService {
         worker.start();
         this.runsDir =
                 config.runs().isBlank() ? Path.of(home == null ? "." : home, "data", "train") : Path.of(config.runs());
+        Path trainDir =
+                config.dir().isBlank() ? Path.of(home == null ? "." : home, "etc", "train") : Path.of(config.dir());
+        this.folders = folders(home, trainDir, config);
         // the framework property turns first-start training off for a whole installation or a test container
         if (config.firstStart() && !"false".equals(context.getProperty("stoa.train.firstStart"))) {
-            firstStart(
-                    config.dir().isBlank()
-                            ? Path.of(home == null ? "." : home, "etc", "train")
-                            : Path.of(config.dir()));
+            firstStart(trainDir);
         }
     }
 
@@ -155,9 +158,28 @@ public final class Trainer implements TrainingService {
         }
     }
 
+    /**
+     * Reads a training file a caller named (HTTP, bin/stoa train, another bundle) only from the training folders, and
+     * only up to the size limit ({@link TrainingFolders}).
+     */
     @Override
     public TrainingStatus start(Path file) {
-        return submit(TrainingFile.read(file)).status();
+        return submit(TrainingFile.parse(file, folders.read(file))).status();
+    }
+
+    /** @return the training folder and the configured extra folders, relative ones under {@code home} */
+    static TrainingFolders folders(String home, Path trainDir, TrainerConfig config) {
+        List<Path> out = new ArrayList<>();
+        out.add(trainDir);
+        Path base = Path.of(home == null ? "." : home);
+        for (String entry : config.folders()) {
+            for (String f : entry.split(",")) {
+                if (!f.isBlank()) {
+                    out.add(base.resolve(f.trim()));
+                }
+            }
+        }
+        return new TrainingFolders(out, config.maxFileBytes());
     }
 
     private TrainingRun submit(TrainingFile file) {

@@ -22,4 +22,12 @@ public @interface TrainerConfig {
 
     @AttributeDefinition(description = "Seconds a run waits for the model, loss and dataset bundles it names")
     int waitSeconds() default 120;
+
+    @AttributeDefinition(
+            description = "More folders training files may be started from (POST /v1/trainings, bin/stoa train),"
+                    + " comma-separated, relative to ${stoa.home}; the training folder (dir) always is one")
+    String[] folders() default {};
+
+    @AttributeDefinition(description = "Largest training file accepted, in bytes")
+    long maxFileBytes() default TrainingFolders.DEFAULT_MAX_BYTES;
 }

@@ -125,6 +125,18 @@ public final class JsonFields {
     }
 
     private static boolean isWhole(Number n) {
+        if (n instanceof java.math.BigInteger big) {
+            // longValue() keeps the low 64 bits: 2^64 would read as 0
+            return big.bitLength() < 64;
+        }
+        if (n instanceof java.math.BigDecimal big) {
+            try {
+                big.longValueExact();
+                return true;
+            } catch (ArithmeticException e) {
+                return false;
+            }
+        }
         if (!(n instanceof Double || n instanceof Float)) {
             return true;
         }

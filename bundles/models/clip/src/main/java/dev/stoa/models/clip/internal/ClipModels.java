@@ -159,7 +159,9 @@ public final class ClipModels implements ModelProvider {
             ClipInference clip, String id, String kind, dev.stoa.api.StoaService<?, ?> service) {
         return ModelService.of(id, kind, service)
                 .withProperty("clip.variant", clip.variant().name())
-                .withProperty("embedding.dimension", clip.dimension());
+                .withProperty("embedding.dimension", clip.dimension())
+                // an image sent as JSON is decoded by the bus within this budget, as ClipRequests decodes its own
+                .withProperty(ServiceProperties.IMAGE_MAX_PIXELS, ClipRequests.MAX_IMAGE_PIXELS);
     }
 
     /** Withdraws the trainer's factory and releases the encoder factories. */

@@ -14,6 +14,15 @@ import java.util.Map;
  */
 final class ClipRequests {
 
+    /**
+     * The pixel budget of a CLIP request's image: CLIP looks at 32 to 64 pixels a side, so a larger photo is decoded
+     * subsampled to at most 1024x1024 ({@link Image#decode(byte[], long)}) before its resize, rather than at full size.
+     */
+    static final long MAX_IMAGE_PIXELS = 1024L * 1024L;
+
+    /** The most labels, templates or texts one request may carry. */
+    static final int MAX_STRINGS = 1024;
+
     private ClipRequests() {}
 
     /**
@@ -35,7 +44,7 @@ final class ClipRequests {
         }
         String base64 = s.startsWith("data:") ? s.substring(s.indexOf(',') + 1) : s;
         try {
-            return Image.decode(Base64.getMimeDecoder().decode(base64));
+            return Image.decode(Base64.getMimeDecoder().decode(base64), MAX_IMAGE_PIXELS);
         } catch (IllegalArgumentException e) {
             throw StoaException.badInput("image", "is not valid base64 (" + e.getMessage() + ")");
         }
@@ -59,6 +68,11 @@ final class ClipRequests {
         }
         List<String> out = new ArrayList<>();
         for (Object item : items) {
+            if (out.size() == MAX_STRINGS) {
+                // each one is a row of the text encoder's batch: thousands would hold gigabytes of activations
+                throw StoaException.badInput(
+                        field, "has more than " + MAX_STRINGS + " entries; send at most " + MAX_STRINGS);
+            }
             if (!(item instanceof String s) || s.isBlank()) {
                 throw StoaException.badInput(field + "[" + out.size() + "]", "must be a non-empty string, not " + item);
             }

@@ -108,7 +108,7 @@ final class GptGenerator implements TextGenerator, AutoCloseable {
      * @param cached whether to decode with the key/value cache (the service always does; off to measure it)
      */
     Generation generate(GenerationRequest request, TokenListener listener, boolean cached) {
-        long[] own = tokenizer.toIds(request.prompt());
+        long[] own = tokenizer.toIds(tail(request.prompt(), model.maxSequenceLength()));
         int kept = Math.min(own.length, model.maxSequenceLength() - 1 - 1);
         long[] prompt = new long[kept + 1];
         prompt[0] = SpecialTokens.START;
@@ -118,6 +118,24 @@ final class GptGenerator implements TextGenerator, AutoCloseable {
                     new LanguageModelSteps(model, call, null, cached), prompt, request.options(), tokenizer, listener);
             return new Generation(r.text(), r.tokens().length, r.finishReason(), variant.id(), trained);
         }
+    }
+
+    /**
+     * @param prompt a prompt of any length (the body limit bounds it, at 16 MB by default)
+     * @param window the model's context, in tokens
+     * @return its last {@code window} characters: every character is at least one byte token, so they hold every
+     *     token the model keeps, and a long prompt is not tokenized whole (8 bytes a character) only to be cut
+     */
+    static String tail(String prompt, int window) {
+        if (prompt.length() <= window) {
+            return prompt;
+        }
+        int from = prompt.length() - window;
+        // do not split a surrogate pair: start at its high half
+        if (Character.isLowSurrogate(prompt.charAt(from)) && from > 0) {
+            from--;
+        }
+        return prompt.substring(from);
     }
 
     @Override

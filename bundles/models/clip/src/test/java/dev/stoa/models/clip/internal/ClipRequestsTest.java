@@ -1,0 +1,26 @@
+package dev.stoa.models.clip.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.StoaException;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A request's lists of labels and texts are bounded before any of them reaches the text encoder. */
+class ClipRequestsTest {
+
+    @Test
+    void tooManyLabelsAreBadInputNamingTheField() {
+        List<String> many = Collections.nCopies(ClipRequests.MAX_STRINGS + 1, "a cat");
+        assertThatThrownBy(() -> ClipRequests.strings(Map.of("labels", many), "labels", null))
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
+                .hasMessageStartingWith("'labels': has more than " + ClipRequests.MAX_STRINGS);
+        List<String> most = Collections.nCopies(ClipRequests.MAX_STRINGS, "a cat");
+        assertThat(ClipRequests.strings(Map.of("labels", most), "labels", null)).hasSize(ClipRequests.MAX_STRINGS);
+    }
+}
