@@ -61,6 +61,10 @@ import org.apache.lucene.store.FSDirectory;
  *
  * <p>The collection's dimension and metric are kept in the index's commit data, so reopening it with others fails
  * instead of mixing vectors of two models.
+ *
+ * <p>Durability: with durable writes (the default) an upsert or delete returns only once a Lucene commit that
+ * includes it has fsync'd it, so an acknowledged write survives kill -9 or a power cut; concurrent writes share
+ * commits ({@link GroupCommit}). Without, writes are durable after the next {@link #commit()}.
  */
 public final class LuceneVectorStore implements VectorStore, Closeable {
 
@@ -86,6 +90,11 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
 
     private final Object refreshLock = new Object();
 
+    /** Whether a write returns only once committed (fsync'd); else only the periodic commit makes it durable. */
+    private final boolean durableWrites;
+    /** Commits for writes waiting to be durable, several at once (see {@link GroupCommit}). */
+    private final GroupCommit group;
+
     private LuceneVectorStore(
             String name,
             int dimension,
@@ -94,9 +103,12 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
             Directory directory,
             IndexWriter writer,
             Executor searchExecutor,
-            int searchThreads)
+            int searchThreads,
+            boolean durableWrites)
             throws IOException {
         this.name = name;
+        this.durableWrites = durableWrites;
+        this.group = new GroupCommit(() -> writer.commit(), writes::get);
         this.dimension = dimension;
         this.metric = metric;
         this.numCandidates = numCandidates;
@@ -127,6 +139,23 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
     }
 
     /**
+     * Opens the collection in {@code folder} with durable writes: a write returns once it is committed.
+     *
+     * @see #open(Path, String, int, VectorMetric, int, Executor, int, boolean)
+     */
+    public static LuceneVectorStore open(
+            Path folder,
+            String name,
+            int dimension,
+            VectorMetric metric,
+            int numCandidates,
+            Executor searchExecutor,
+            int searchThreads)
+            throws IOException {
+        return open(folder, name, dimension, metric, numCandidates, searchExecutor, searchThreads, true);
+    }
+
+    /**
      * Opens the collection in {@code folder}, creating it if the folder holds no index.
      *
      * @param folder the collection's folder
@@ -136,6 +165,8 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
      * @param numCandidates how many candidates a query explores at least
      * @param searchExecutor runs a query's per-segment searches in parallel; {@code null}: on the calling thread
      * @param searchThreads the executor's threads (1 without one): {@link #optimize} merges down to this many segments
+     * @param durableWrites {@code true}: an upsert or delete returns only once committed (group commit), so it
+     *     survives a crash; {@code false}: writes are durable only after the next {@link #commit()}
      * @return the open collection
      * @throws StoaException {@code BAD_INPUT} when the folder holds a collection of another dimension or metric
      */
@@ -146,7 +177,8 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
             VectorMetric metric,
             int numCandidates,
             Executor searchExecutor,
-            int searchThreads)
+            int searchThreads,
+            boolean durableWrites)
             throws IOException {
         VectorChecks.name(name);
         VectorChecks.dimension(dimension);
@@ -183,7 +215,8 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
                     directory,
                     writer,
                     searchExecutor,
-                    Math.max(1, searchThreads));
+                    Math.max(1, searchThreads),
+                    durableWrites);
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
@@ -245,6 +278,7 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
             }
             docs.add(toDocument(d));
         }
+        long number;
         try {
             for (int i = 0; i < docs.size(); i++) {
                 writer.updateDocument(new Term(ID, documents.get(i).id()), docs.get(i));
@@ -252,7 +286,20 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
         } catch (IOException e) {
             throw failure("store documents", e);
         } finally {
-            writes.incrementAndGet();
+            number = writes.incrementAndGet();
+        }
+        awaitDurable(number);
+    }
+
+    /** With durable writes, returns once write {@code number} is committed (with whatever else is pending). */
+    private void awaitDurable(long number) {
+        if (!durableWrites) {
+            return;
+        }
+        try {
+            group.awaitDurable(number);
+        } catch (IOException e) {
+            throw failure("commit", e);
         }
     }
 
@@ -292,7 +339,7 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
             }
             if (count > 0) {
                 writer.deleteDocuments(query);
-                writes.incrementAndGet();
+                awaitDurable(writes.incrementAndGet());
             }
             return count;
         } catch (IOException e) {
@@ -377,10 +424,23 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
     @Override
     public void commit() {
         try {
-            writer.commit();
+            group.commitNow();
         } catch (IOException e) {
             throw failure("commit", e);
         }
+    }
+
+    /**
+     * @return commits run so far (periodic, explicit and for durable writes); public for the write benchmark
+     *     (itests/benchmarks), which reports writes per commit
+     */
+    public long commits() {
+        return group.commits();
+    }
+
+    /** @return whether writes return only once committed */
+    boolean durableWrites() {
+        return durableWrites;
     }
 
     /** Commits when there are uncommitted writes; for the periodic commit. */

@@ -25,6 +25,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                     + " collection down to this many segments")
     int searchThreads() default 0;
 
-    @AttributeDefinition(description = "How often pending writes are committed to disk, in ms")
+    @AttributeDefinition(
+            description = "true: an upsert or delete is answered only once committed to disk (fsync), so an"
+                    + " acknowledged write survives a crash; writes arriving during a commit share the next one."
+                    + " false: writes are committed every commitIntervalMs, faster for one-at-a-time writes, and a"
+                    + " crash loses the writes of up to that interval")
+    boolean durableWrites() default true;
+
+    @AttributeDefinition(
+            description = "How often pending writes are committed to disk, in ms (all of them are already with"
+                    + " durableWrites; this then commits merges)")
     long commitIntervalMs() default 5_000;
 }
