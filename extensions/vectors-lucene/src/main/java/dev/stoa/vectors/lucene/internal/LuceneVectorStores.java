@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * The embedded vector collections: one Lucene index per collection under {@code ${stoa.home}/data/vectors/<name>/}
  * (the folder is configurable). Every collection found there opens at activation, so it is back on the bus after a
  * restart; each open collection is exported as {@link CollectionServices}. With {@code durableWrites} (the default)
- * each write is committed before it returns; pending changes (merges, or writes without it) are committed every
- * {@code commitIntervalMs} and when the component stops (the platform stops, the bundle is updated or its
+ * each write is in the collection's fsync'd write-ahead log before it returns; Lucene commits every
+ * {@code commitIntervalMs} (emptying the log) and when the component stops (the platform stops, the bundle is updated or its
  * configuration changes).
  */
 @Component(
@@ -189,7 +189,7 @@ public final class LuceneVectorStores implements VectorStores {
                     dimension,
                     metric.id(),
                     durableWrites
-                            ? "each write committed before it is answered"
+                            ? "each write in its fsync'd write-ahead log before it is answered"
                             : "writes committed every " + commitIntervalMs + " ms");
             return store;
         } catch (IOException e) {

@@ -26,14 +26,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     int searchThreads() default 0;
 
     @AttributeDefinition(
-            description = "true: an upsert or delete is answered only once committed to disk (fsync), so an"
-                    + " acknowledged write survives a crash; writes arriving during a commit share the next one."
-                    + " false: writes are committed every commitIntervalMs, faster for one-at-a-time writes, and a"
-                    + " crash loses the writes of up to that interval")
+            description = "true: an upsert or delete is answered only once it is in the collection's write-ahead log"
+                    + " on disk (fsync), so an acknowledged write survives a crash (the log is replayed at start);"
+                    + " writes arriving during an fsync share the next one. false: writes are durable only after the"
+                    + " next commit (every commitIntervalMs), and a crash loses up to that interval's writes")
     boolean durableWrites() default true;
 
     @AttributeDefinition(
-            description = "How often pending writes are committed to disk, in ms (all of them are already with"
-                    + " durableWrites; this then commits merges)")
+            description = "How often pending writes are committed to the Lucene index, in ms; each commit empties"
+                    + " the write-ahead log")
     long commitIntervalMs() default 5_000;
 }
