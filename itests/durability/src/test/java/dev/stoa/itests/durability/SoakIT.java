@@ -200,7 +200,8 @@ class SoakIT {
         for (String id : List.of("vectors." + COLLECTION + ".upsert", "all-minilm-l6-v2", "shout", "ocr-paddle")) {
             server.awaitService(id, START_SECONDS);
         }
-        server.await("pipelines soak-echo and semantic-search serving", START_SECONDS, () -> {
+        // semantic-search is called but not waited for: it may stay waiting (its answers are counted as they come)
+        server.await("pipeline soak-echo serving", START_SECONDS, () -> {
             try {
                 StoaServer.Answer a = server.get("/v1/pipelines");
                 if (a.status() != 200) {
@@ -209,12 +210,11 @@ class SoakIT {
                 int serving = 0;
                 for (Object o : a.array()) {
                     JsonObject p = (JsonObject) o;
-                    if (Set.of("soak-echo", "semantic-search").contains(p.getString("name"))
-                            && "serving".equals(p.getString("state"))) {
+                    if ("soak-echo".equals(p.getString("name")) && "serving".equals(p.getString("state"))) {
                         serving++;
                     }
                 }
-                return serving == 2;
+                return serving == 1;
             } catch (Exception e) {
                 return false;
             }
