@@ -18,8 +18,11 @@ import java.util.stream.Stream;
 /**
  * The model store's layout on disk: {@code <root>/<id>/<n>/}, one folder per version, numbered from 1. A version
  * folder appears whole or not at all: it is written under {@code <root>/<id>/.staging-*} and renamed into place
- * ({@link #publish}), so a reader never sees half a model, even if the writer is killed. Versions are never changed
- * after publishing; a newer one supersedes them.
+ * ({@link #publish}), so a reader never sees half a model, even if the writer is killed. Before the rename every file
+ * and folder of the staged version is fsync'd, and the model's folder after it, so a published version is whole on
+ * disk after a power cut too. A staging folder left by a writer killed mid-publish is never read, and
+ * {@link #removeLeftoverStaging()} (run by the trainer when it starts) removes it. Versions are never changed after
+ * publishing; a newer one supersedes them.
  *
  * @param root the store's folder, normally {@code ${stoa.home}/data/models}
  */
@@ -83,11 +86,14 @@ public record ModelStore(Path root) {
      * @throws IOException if it cannot be moved
      */
     public Version publish(String id, Path staging) throws IOException {
+        FileSync.tree(staging);
         for (int attempt = 0; attempt < 100; attempt++) {
             int next = latest(id).map(v -> v.number() + 1).orElse(1);
             Path target = root.resolve(id).resolve(Integer.toString(next));
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                // the new name is an entry of the model's folder: durable once that folder is
+                FileSync.directory(target.getParent());
                 return new Version(id, next, target);
             } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
                 // another writer took this number first: try the next one
@@ -96,6 +102,46 @@ public record ModelStore(Path root) {
             }
         }
         throw new IOException("cannot publish " + staging + " as a version of " + id);
+    }
+
+    /**
+     * Removes the staging folders ({@code <root>/<id>/.staging-*}) that writers killed before publishing left. Call
+     * it only when no publish is under way in this store (the trainer does at start, before its first run).
+     *
+     * @return the folders removed
+     * @throws IOException if one cannot be removed
+     */
+    public List<Path> removeLeftoverStaging() throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        List<Path> staging;
+        try (Stream<Path> models = Files.list(root)) {
+            staging = models.filter(Files::isDirectory)
+                    .flatMap(ModelStore::stagingIn)
+                    .sorted()
+                    .toList();
+        }
+        for (Path s : staging) {
+            try (Stream<Path> walk = Files.walk(s)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return staging;
+    }
+
+    private static Stream<Path> stagingIn(Path modelDir) {
+        try (Stream<Path> children = Files.list(modelDir)) {
+            return children
+                    .filter(p -> p.getFileName().toString().startsWith(".staging-"))
+                    .filter(Files::isDirectory)
+                    .toList()
+                    .stream();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + modelDir, e);
+        }
     }
 
     private static String checkId(String id) {

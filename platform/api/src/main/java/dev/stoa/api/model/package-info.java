@@ -5,5 +5,5 @@
  * {@link dev.stoa.api.model.VersionPolicy}), and the SPI a model bundle implements
  * ({@link dev.stoa.api.model.ModelProvider}: open a version, list its services).
  */
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package dev.stoa.api.model;

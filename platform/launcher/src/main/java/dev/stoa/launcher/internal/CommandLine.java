@@ -83,6 +83,6 @@ public final class CommandLine {
         stream.printf("  %-10s %s%n", HELP, "print this help");
         stream.println();
         stream.println("With no command, stoa runs '" + defaultCommand + "'.");
-        stream.println("Environment: STOA_HOME (set by bin/stoa), JAVA_HOME, JAVA_OPTS.");
+        stream.println("Environment: STOA_HOME (set by bin/stoa), JAVA_HOME, JAVA_OPTS, STOA_HEAP.");
     }
 }

@@ -43,6 +43,7 @@ final class Server {
      * @throws Exception when the framework cannot be initialised or started
      */
     void run() throws Exception {
+        JvmLimits.report(LOG);
         framework.init();
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "stoa-shutdown"));
         SystemBundles.install(framework.getBundleContext(), home.system());

@@ -79,6 +79,7 @@ public final class Trainer implements TrainingService {
         this.config = config;
         String home = context.getProperty("stoa.home");
         this.store = ModelStore.at(home);
+        removeLeftoverStaging(store);
         this.queue = new RunQueue(id -> store.latest(id).isPresent());
         this.worker = new Thread(this::work, "stoa-trainer");
         worker.setDaemon(true);
@@ -91,6 +92,20 @@ public final class Trainer implements TrainingService {
         // the framework property turns first-start training off for a whole installation or a test container
         if (config.firstStart() && !"false".equals(context.getProperty("stoa.train.firstStart"))) {
             firstStart(trainDir);
+        }
+    }
+
+    /**
+     * Removes the staging folders of publishes that a kill interrupted (this trainer is the store's only writer, and
+     * it has no run yet), so they do not pile up; a reader never sees them either way.
+     */
+    static void removeLeftoverStaging(ModelStore store) {
+        try {
+            for (Path staging : store.removeLeftoverStaging()) {
+                LOG.info("{}: removed, a model version left unpublished when Stoa stopped mid-publish", staging);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.warn("cannot remove leftover staging folders in {}: {}", store.root(), e.toString());
         }
     }
 

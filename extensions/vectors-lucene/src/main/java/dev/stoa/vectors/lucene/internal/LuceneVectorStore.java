@@ -61,6 +61,12 @@ import org.apache.lucene.store.FSDirectory;
  *
  * <p>The collection's dimension and metric are kept in the index's commit data, so reopening it with others fails
  * instead of mixing vectors of two models.
+ *
+ * <p>Durability: with durable writes (the default) an upsert or delete returns only once it is in the collection's
+ * write-ahead log and the log is fsync'd ({@link WriteAheadLog}; concurrent writers share fsyncs), so an acknowledged
+ * write survives kill -9 or a power cut: the log is replayed when the collection opens. Lucene itself commits
+ * periodically and on close, and each commit empties the log. Without durable writes, writes are durable after the
+ * next {@link #commit()}.
  */
 public final class LuceneVectorStore implements VectorStore, Closeable {
 
@@ -86,6 +92,16 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
 
     private final Object refreshLock = new Object();
 
+    /**
+     * Every upsert and delete, fsync'd before it returns, emptied after each commit ({@link WriteAheadLog});
+     * {@code null} without durable writes.
+     */
+    private final WriteAheadLog log;
+    /** Orders the log's appends with the index's changes, and holds writes off while a commit empties the log. */
+    private final Object writeLock = new Object();
+
+    private final AtomicLong commits = new AtomicLong();
+
     private LuceneVectorStore(
             String name,
             int dimension,
@@ -94,9 +110,11 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
             Directory directory,
             IndexWriter writer,
             Executor searchExecutor,
-            int searchThreads)
+            int searchThreads,
+            WriteAheadLog log)
             throws IOException {
         this.name = name;
+        this.log = log;
         this.dimension = dimension;
         this.metric = metric;
         this.numCandidates = numCandidates;
@@ -127,6 +145,23 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
     }
 
     /**
+     * Opens the collection in {@code folder} with durable writes: a write returns once it is in the fsync'd log.
+     *
+     * @see #open(Path, String, int, VectorMetric, int, Executor, int, boolean)
+     */
+    public static LuceneVectorStore open(
+            Path folder,
+            String name,
+            int dimension,
+            VectorMetric metric,
+            int numCandidates,
+            Executor searchExecutor,
+            int searchThreads)
+            throws IOException {
+        return open(folder, name, dimension, metric, numCandidates, searchExecutor, searchThreads, true);
+    }
+
+    /**
      * Opens the collection in {@code folder}, creating it if the folder holds no index.
      *
      * @param folder the collection's folder
@@ -136,6 +171,9 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
      * @param numCandidates how many candidates a query explores at least
      * @param searchExecutor runs a query's per-segment searches in parallel; {@code null}: on the calling thread
      * @param searchThreads the executor's threads (1 without one): {@link #optimize} merges down to this many segments
+     * @param durableWrites {@code true}: an upsert or delete returns only once it is in the collection's write-ahead
+     *     log, fsync'd, so it survives a crash; {@code false}: writes are durable only after the next
+     *     {@link #commit()}. Either way a log left by a crash is replayed first.
      * @return the open collection
      * @throws StoaException {@code BAD_INPUT} when the folder holds a collection of another dimension or metric
      */
@@ -146,7 +184,8 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
             VectorMetric metric,
             int numCandidates,
             Executor searchExecutor,
-            int searchThreads)
+            int searchThreads,
+            boolean durableWrites)
             throws IOException {
         VectorChecks.name(name);
         VectorChecks.dimension(dimension);
@@ -175,15 +214,29 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
             // the first commit writes the dimension and metric down, so a crash before any document is stored still
             // leaves a collection that reopens with them
             writer.commit();
-            return new LuceneVectorStore(
-                    name,
-                    dimension,
-                    metric,
-                    numCandidates,
-                    directory,
-                    writer,
-                    searchExecutor,
-                    Math.max(1, searchThreads));
+            List<WriteAheadLog.Operation> logged = WriteAheadLog.read(folder);
+            WriteAheadLog log = durableWrites ? WriteAheadLog.open(folder) : null;
+            LuceneVectorStore store;
+            try {
+                store = new LuceneVectorStore(
+                        name,
+                        dimension,
+                        metric,
+                        numCandidates,
+                        directory,
+                        writer,
+                        searchExecutor,
+                        Math.max(1, searchThreads),
+                        log);
+            } catch (IOException | RuntimeException e) {
+                if (log != null) {
+                    log.close();
+                }
+                writer.rollback();
+                throw e;
+            }
+            store.replay(logged, folder);
+            return store;
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
@@ -245,14 +298,68 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
             }
             docs.add(toDocument(d));
         }
-        try {
-            for (int i = 0; i < docs.size(); i++) {
-                writer.updateDocument(new Term(ID, documents.get(i).id()), docs.get(i));
+        long position;
+        synchronized (writeLock) {
+            try {
+                position = log == null ? 0 : log.append(new WriteAheadLog.Upsert(List.copyOf(documents)));
+                apply(documents, docs);
+            } catch (IOException e) {
+                throw failure("store documents", e);
+            } finally {
+                writes.incrementAndGet();
             }
+        }
+        awaitDurable(position);
+    }
+
+    private void apply(List<VectorDocument> documents, List<Document> docs) throws IOException {
+        for (int i = 0; i < docs.size(); i++) {
+            writer.updateDocument(new Term(ID, documents.get(i).id()), docs.get(i));
+        }
+    }
+
+    /** With durable writes, returns once the log is on disk up to {@code position} (with whatever else is there). */
+    private void awaitDurable(long position) {
+        if (log == null) {
+            return;
+        }
+        try {
+            log.awaitDurable(position);
         } catch (IOException e) {
-            throw failure("store documents", e);
-        } finally {
+            throw failure("write its log", e);
+        }
+    }
+
+    /**
+     * Applies what a crash left in the log (writes acknowledged after the last commit), commits them, and empties
+     * the log.
+     */
+    private void replay(List<WriteAheadLog.Operation> logged, Path folder) throws IOException {
+        if (!logged.isEmpty()) {
+            for (WriteAheadLog.Operation op : logged) {
+                if (op instanceof WriteAheadLog.Upsert u) {
+                    List<Document> docs = new ArrayList<>(u.documents().size());
+                    for (VectorDocument d : u.documents()) {
+                        docs.add(toDocument(d));
+                    }
+                    apply(u.documents(), docs);
+                } else if (op instanceof WriteAheadLog.DeleteId d) {
+                    writer.deleteDocuments(new Term(ID, d.id()));
+                } else if (op instanceof WriteAheadLog.DeleteFilter f) {
+                    writer.deleteDocuments(filterQuery(f.filter()));
+                }
+            }
             writes.incrementAndGet();
+            org.slf4j.LoggerFactory.getLogger(LuceneVectorStore.class)
+                    .info(
+                            "Vector collection '{}': replayed {} writes from its write-ahead log (acknowledged after"
+                                    + " the last commit, before Stoa stopped)",
+                            name,
+                            logged.size());
+        }
+        commit();
+        if (log == null) {
+            Files.deleteIfExists(folder.resolve(WriteAheadLog.FILE));
         }
     }
 
@@ -268,7 +375,7 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
     @Override
     public boolean delete(String id) {
         VectorChecks.id(id);
-        return deleteWhere(new TermQuery(new Term(ID, id))) > 0;
+        return deleteWhere(new TermQuery(new Term(ID, id)), new WriteAheadLog.DeleteId(id)) > 0;
     }
 
     @Override
@@ -278,10 +385,10 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
             throw StoaException.badInput(
                     "filter", "is empty; name at least one metadata entry the documents to delete" + " must have");
         }
-        return deleteWhere(filterQuery(f));
+        return deleteWhere(filterQuery(f), new WriteAheadLog.DeleteFilter(Map.copyOf(f)));
     }
 
-    private long deleteWhere(Query query) {
+    private long deleteWhere(Query query, WriteAheadLog.Operation logged) {
         try {
             IndexSearcher searcher = acquire();
             int count;
@@ -291,8 +398,13 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
                 searchers.release(searcher);
             }
             if (count > 0) {
-                writer.deleteDocuments(query);
-                writes.incrementAndGet();
+                long position;
+                synchronized (writeLock) {
+                    position = log == null ? 0 : log.append(logged);
+                    writer.deleteDocuments(query);
+                    writes.incrementAndGet();
+                }
+                awaitDurable(position);
             }
             return count;
         } catch (IOException e) {
@@ -377,10 +489,29 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
     @Override
     public void commit() {
         try {
-            writer.commit();
+            synchronized (writeLock) {
+                writer.commit();
+                commits.incrementAndGet();
+                if (log != null) {
+                    log.truncate(); // all it held is in the commit
+                }
+            }
         } catch (IOException e) {
             throw failure("commit", e);
         }
+    }
+
+    /** @return Lucene commits run so far; public for the write benchmark (itests/benchmarks) */
+    public long commits() {
+        return commits.get();
+    }
+
+    /**
+     * @return fsyncs of the write-ahead log so far (0 without durable writes); public for the write benchmark, which
+     *     reports writes per fsync
+     */
+    public long logSyncs() {
+        return log == null ? 0 : log.syncs();
     }
 
     /** Commits when there are uncommitted writes; for the periodic commit. */
@@ -412,17 +543,28 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
         }
     }
 
-    /** Commits, then closes the searchers, the writer and the folder. */
+    /** Commits, then closes the searchers, the writer, the log (emptied once the commit holds it) and the folder. */
     @Override
     public void close() throws IOException {
         try {
             searchers.close();
         } finally {
             try {
-                // commitOnClose (the default) commits what is pending, durably
-                writer.close();
+                synchronized (writeLock) {
+                    // commitOnClose (the default) commits what is pending, durably; only then is the log not needed
+                    writer.close();
+                    if (log != null) {
+                        log.truncate();
+                    }
+                }
             } finally {
-                directory.close();
+                try {
+                    if (log != null) {
+                        log.close();
+                    }
+                } finally {
+                    directory.close();
+                }
             }
         }
     }

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded vector collections: one Lucene index per collection under {@code ${stoa.home}/data/vectors/<name>/}
  * (the folder is configurable). Every collection found there opens at activation, so it is back on the bus after a
- * restart; each open collection is exported as {@link CollectionServices}. Pending writes are committed every
- * {@code commitIntervalMs} and when the component stops (the platform stops, the bundle is updated or its
+ * restart; each open collection is exported as {@link CollectionServices}. With {@code durableWrites} (the default)
+ * each write is in the collection's fsync'd write-ahead log before it returns; Lucene commits every
+ * {@code commitIntervalMs} (emptying the log) and when the component stops (the platform stops, the bundle is updated or its
  * configuration changes).
  */
 @Component(
@@ -51,7 +52,9 @@ public final class LuceneVectorStores implements VectorStores {
     private final Path root;
     private final int numCandidates;
     private final ScheduledExecutorService committer;
+    private final long commitIntervalMs;
     private final int searchThreads;
+    private final boolean durableWrites;
     /** Searches a query's segments in parallel; {@code null} with one search thread. */
     private final ExecutorService searcher;
     /** Guarded by this. */
@@ -73,12 +76,13 @@ public final class LuceneVectorStores implements VectorStores {
                 resolve(context.getProperty("stoa.home"), config.dir()),
                 config.numCandidates(),
                 config.commitIntervalMs(),
-                config.searchThreads());
+                config.searchThreads(),
+                config.durableWrites());
     }
 
     /** With segments searched one after another on the calling thread (tests). */
     LuceneVectorStores(BundleContext context, Path root, int numCandidates, long commitIntervalMs) {
-        this(context, root, numCandidates, commitIntervalMs, 1);
+        this(context, root, numCandidates, commitIntervalMs, 1, true);
     }
 
     /**
@@ -87,8 +91,15 @@ public final class LuceneVectorStores implements VectorStores {
      * @param numCandidates candidates a query explores at least
      * @param commitIntervalMs how often pending writes are committed
      * @param searchThreads threads searching a query's segments in parallel; 0: one per core; 1: none
+     * @param durableWrites whether a write returns only once committed (see {@link LuceneVectorStore})
      */
-    LuceneVectorStores(BundleContext context, Path root, int numCandidates, long commitIntervalMs, int searchThreads) {
+    LuceneVectorStores(
+            BundleContext context,
+            Path root,
+            int numCandidates,
+            long commitIntervalMs,
+            int searchThreads,
+            boolean durableWrites) {
         if (numCandidates < 1) {
             throw new StoaException(
                     FailureCode.BAD_CONFIG,
@@ -110,7 +121,9 @@ public final class LuceneVectorStores implements VectorStores {
         }
         this.context = context;
         this.root = root;
+        this.commitIntervalMs = commitIntervalMs;
         this.numCandidates = numCandidates;
+        this.durableWrites = durableWrites;
         this.searchThreads = searchThreads == 0 ? Runtime.getRuntime().availableProcessors() : searchThreads;
         this.searcher = this.searchThreads == 1
                 ? null
@@ -166,15 +179,18 @@ public final class LuceneVectorStores implements VectorStores {
         }
         try {
             LuceneVectorStore store = LuceneVectorStore.open(
-                    root.resolve(name), name, dimension, metric, numCandidates, searcher, searchThreads);
+                    root.resolve(name), name, dimension, metric, numCandidates, searcher, searchThreads, durableWrites);
             CollectionServices services = context == null ? null : new CollectionServices(context, store);
             open.put(name, new Open(store, services));
             LOG.info(
-                    "Vector collection '{}' open ({} documents, dimension {}, {})",
+                    "Vector collection '{}' open ({} documents, dimension {}, {}; {})",
                     name,
                     store.size(),
                     dimension,
-                    metric.id());
+                    metric.id(),
+                    durableWrites
+                            ? "each write in its fsync'd write-ahead log before it is answered"
+                            : "writes committed every " + commitIntervalMs + " ms");
             return store;
         } catch (IOException e) {
             throw new StoaException(

@@ -25,6 +25,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                     + " collection down to this many segments")
     int searchThreads() default 0;
 
-    @AttributeDefinition(description = "How often pending writes are committed to disk, in ms")
+    @AttributeDefinition(
+            description = "true: an upsert or delete is answered only once it is in the collection's write-ahead log"
+                    + " on disk (fsync), so an acknowledged write survives a crash (the log is replayed at start);"
+                    + " writes arriving during an fsync share the next one. false: writes are durable only after the"
+                    + " next commit (every commitIntervalMs), and a crash loses up to that interval's writes")
+    boolean durableWrites() default true;
+
+    @AttributeDefinition(
+            description = "How often pending writes are committed to the Lucene index, in ms; each commit empties"
+                    + " the write-ahead log")
     long commitIntervalMs() default 5_000;
 }
