@@ -6,16 +6,16 @@ import dev.stoa.api.data.Embedding;
 import dev.stoa.api.data.Text;
 import dev.stoa.api.service.TextEncoder;
 import dev.stoa.bus.internal.InProcessBus;
+import dev.stoa.gateway.api.HttpRoutes;
 import dev.stoa.gateway.internal.HttpFront;
 import dev.stoa.onnxruntime.internal.SentenceEncoders;
 import dev.stoa.pipeline.testing.Pipelines;
 import dev.stoa.vertx.LocalCodecs;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
  * Runs every side-by-side comparison of the benchmark report in one JVM, on one model file with one thread
@@ -190,9 +191,21 @@ public final class BenchReport {
                     encoder,
                     Map.of("batching.minilm-batch1.max_batch_size", "1", "batching.minilm-batch1.instances", "1"));
             bus.export("encoder", "minilm-batched", encoder, batched);
-            HttpServer http = HttpFront.start(vertx, bus);
+            // protocol front-ends (OpenAI-compatible, Open Inference v2) on the class path are mounted as the gateway
+            // mounts them; the rows of those that are not there are left out with a note
+            List<HttpRoutes> fronts = new ArrayList<>();
+            ServiceLoader.load(HttpRoutes.class).forEach(fronts::add);
+            HttpServer http = HttpFront.start(vertx, bus, fronts);
+            HttpServer floor = vertx.createHttpServer(
+                            new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                    .requestHandler(req -> req.body()
+                            .onSuccess(b -> req.response()
+                                    .putHeader("content-type", "application/json")
+                                    .end("{\"ok\":true}")))
+                    .listen()
+                    .await();
             HttpClient client = clientVertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
-            Samples rawSamples = singleCalls(raw, encoder, vertx, bus, client, http.actualPort());
+            Samples rawSamples = singleCalls(raw, encoder, vertx, bus, client, http.actualPort(), floor.actualPort());
             JsonObject best = batching(vertx, bus);
             composition(vertx, bus, encoder);
             peers(vertx, encoder);
@@ -223,6 +236,21 @@ public final class BenchReport {
         return report;
     }
 
+    /** The compact HTTP answer must carry the embedding raw ONNX Runtime computes, to float precision. */
+    private void checkHttpEmbedding(SentenceEncoders.Raw raw, HttpPaths http) throws Exception {
+        double min = 1;
+        for (String s : SENTENCES) {
+            HttpPaths.Answer a = http.stoa(s, false);
+            HttpPaths.check(a);
+            float[] v = toFloatArray(toFloats(new JsonObject(a.body()).getJsonArray("embedding")));
+            min = Math.min(min, new Embedding(raw.encode(s)).cosine(new Embedding(v)));
+        }
+        report.put("raw_vs_http_min_cosine", Report.round(min));
+        if (min < 0.9999) {
+            throw new IllegalStateException("raw ONNX Runtime and Stoa over HTTP disagree (cosine " + min + ")");
+        }
+    }
+
     /** Raw, Stoa's encoder and the bus must give the same vectors, or the comparison compares different work. */
     private void checkSameEmbeddings(SentenceEncoders.Raw raw, TextEncoder encoder) throws Exception {
         double min = 1;
@@ -237,7 +265,13 @@ public final class BenchReport {
 
     // (a) one caller, batch 1: raw ONNX Runtime, Stoa's encoder object, the in-process bus, HTTP
     private Samples singleCalls(
-            SentenceEncoders.Raw raw, TextEncoder encoder, Vertx vertx, InProcessBus bus, HttpClient client, int port)
+            SentenceEncoders.Raw raw,
+            TextEncoder encoder,
+            Vertx vertx,
+            InProcessBus bus,
+            HttpClient client,
+            int port,
+            int floorPort)
             throws Exception {
         Map<String, LoadDriver.Call> paths = new LinkedHashMap<>();
         paths.put("raw ONNX Runtime", i -> raw.encode(sentence(i)));
@@ -254,17 +288,22 @@ public final class BenchReport {
                         .await());
         // the bus's in-process door (ServiceCaller): the same endpoint, run on the caller's thread
         paths.put("Stoa in-process caller", i -> bus.call("minilm", new Text(sentence(i)), Embedding.class));
-        paths.put("Stoa over HTTP", i -> {
-            String body = new JsonObject().put("text", sentence(i)).encode();
-            int status = client.request(HttpMethod.POST, port, "127.0.0.1", "/v1/services/minilm")
-                    .compose(req -> req.putHeader("content-type", "application/json")
-                            .send(Buffer.buffer(body))
-                            .compose(resp -> resp.body().map(b -> resp.statusCode())))
-                    .await();
-            if (status != 200) {
-                throw new IllegalStateException("HTTP " + status);
-            }
-        });
+        HttpPaths http = new HttpPaths(client, port, "minilm");
+        checkHttpEmbedding(raw, http);
+        paths.put(HttpPaths.JSON, i -> HttpPaths.check(http.stoa(sentence(i), false)));
+        paths.put(HttpPaths.PRETTY, i -> HttpPaths.check(http.stoa(sentence(i), true)));
+        java.util.function.IntFunction<HttpPaths.Answer> openAi =
+                HttpPaths.probe(HttpPaths.OPENAI, i -> http.openAi(sentence(i)), notes, "POST /openai/v1/embeddings");
+        if (openAi != null) {
+            paths.put(HttpPaths.OPENAI, i -> HttpPaths.check(openAi.apply(i)));
+        }
+        java.util.function.IntFunction<HttpPaths.Answer> v2 = HttpPaths.probe(
+                HttpPaths.V2, i -> http.v2Binary(sentence(i)), notes, "POST /v2/models/minilm/infer (binary)");
+        if (v2 != null) {
+            paths.put(HttpPaths.V2, i -> HttpPaths.check(v2.apply(i)));
+        }
+        HttpPaths floor = new HttpPaths(client, floorPort, "minilm");
+        paths.put(HttpPaths.FLOOR, i -> HttpPaths.check(floor.stoa(sentence(i), false)));
         Map<String, Samples> samples = new LinkedHashMap<>();
         paths.forEach((name, call) -> samples.put(name, new Samples()));
         warmUntilCompiled("Single calls", paths);
@@ -279,6 +318,17 @@ public final class BenchReport {
         ratios.put("bus_over_raw", Report.round(busP50 / rawP50));
         ratios.put("caller_over_raw", Report.round(callerP50 / rawP50));
         ratios.put("http_over_raw", Report.round(httpP50 / rawP50));
+        JsonObject doors = new JsonObject();
+        HttpPaths.RATIO_KEYS.forEach((row, key) -> {
+            Samples s = samples.get(row);
+            doors.put(key, s == null ? null : Report.round(s.percentileMicros(50) / rawP50));
+            doors.put(
+                    key.replace("_over_raw", "_overhead_us"),
+                    s == null ? null : Report.round(s.percentileMicros(50) - rawP50));
+        });
+        // an HTTP round trip with no model and no bus: what any HTTP door costs at least on this machine
+        doors.put("http_floor_p50_us", Report.round(samples.get(HttpPaths.FLOOR).percentileMicros(50)));
+        report.put("http_doors", doors);
         JsonObject single = new JsonObject();
         samples.forEach((name, s) -> single.put(name, s.toJson()));
         report.put("single_calls", single);
@@ -687,6 +737,13 @@ public final class BenchReport {
                 .append(" us, HTTP ")
                 .append(overhead.getValue("http"))
                 .append(" us.\n");
+        JsonObject doors = report.getJsonObject("http_doors");
+        if (doors != null) {
+            t.append("\nHTTP doors, p50 over raw (null: the door is not on this build, see the notes): ");
+            List<String> parts = new ArrayList<>();
+            doors.forEach(e -> parts.add("`" + e.getKey() + "` " + e.getValue()));
+            t.append(String.join(", ", parts)).append(".\n");
+        }
         return t.toString();
     }
 

@@ -6,6 +6,8 @@
  * a {@link dev.stoa.api.FailureCode}); {@link dev.stoa.vertx.RequestFields} reads the fields of multi-field JSON requests with the same messages, for
  * services that take and answer JSON ({@link dev.stoa.vertx.JsonService}, {@link dev.stoa.vertx.AsyncJsonService}).
  *
+ * {@link dev.stoa.vertx.TraceHeaders} carries the W3C trace context on the bus.
+ *
  * <p>The bundle that holds this package also wraps Vert.x itself (core, web and their common modules) and
  * registers the platform's one {@link io.vertx.core.Vertx} as an OSGi service.
  */

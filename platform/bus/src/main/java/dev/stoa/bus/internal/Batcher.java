@@ -4,6 +4,7 @@ import dev.stoa.api.BatchingService;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.metrics.Histogram;
+import dev.stoa.api.tracing.Tracing;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -206,6 +207,9 @@ final class Batcher {
             }
             if (!ready.isEmpty()) {
                 metrics.batchSize.record(ready.size());
+                for (Call call : ready) {
+                    call.span.attribute(Tracing.BATCH_SIZE, ready.size());
+                }
                 call(ready, inputs);
             }
         } catch (RuntimeException | Error e) {

@@ -22,6 +22,11 @@ final class BusCall extends Call {
     }
 
     @Override
+    String header(String name) {
+        return message.headers().isEmpty() ? null : message.headers().get(name);
+    }
+
+    @Override
     void succeed(Object output) {
         try {
             message.reply(output);

@@ -1,6 +1,7 @@
 package dev.stoa.bus.internal;
 
 import dev.stoa.api.StoaException;
+import dev.stoa.api.tracing.TraceSpan;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -29,6 +30,8 @@ abstract class Call implements Dispatch.Waiter {
     long started;
     /** Its timeout's timer, or -1 when it has none. */
     long timer = -1;
+    /** Its span while tracing is on ({@link CallSpans}). */
+    TraceSpan span = TraceSpan.NONE;
 
     @SuppressWarnings("unused") // through ANSWERED
     private volatile int answered;
@@ -51,6 +54,11 @@ abstract class Call implements Dispatch.Waiter {
 
     /** @return the address to send the pieces of a streaming service's answer to, or {@code null} */
     String streamAddress() {
+        return null;
+    }
+
+    /** @return a header the call came with (a message's), or {@code null} */
+    String header(String name) {
         return null;
     }
 

@@ -6,11 +6,13 @@ import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.metrics.LatencyHistogram;
 import dev.stoa.api.runtime.ExportedService;
+import dev.stoa.api.tracing.Tracing;
 import dev.stoa.vertx.BusFailures;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,7 @@ final class Endpoint {
     private final Batcher.Metrics batchMetrics = new Batcher.Metrics();
     private final PayloadCodec codec;
     private final Invocation invocation;
+    private final CallSpans spans;
     private MessageConsumer<Object> consumer;
 
     Endpoint(Vertx vertx, BusConfig config, String kind, String id) {
@@ -58,6 +61,14 @@ final class Endpoint {
      * @param batching how calls queue and batch, or {@code null} for a worker thread per call (the default)
      */
     Endpoint(Vertx vertx, BusConfig config, String kind, String id, BatchSettings batching) {
+        this(vertx, config, kind, id, batching, () -> null);
+    }
+
+    /**
+     * @param batching how calls queue and batch, or {@code null} for a worker thread per call (the default)
+     * @param tracing the tracing service while one is registered, else {@code null} ({@link CallSpans})
+     */
+    Endpoint(Vertx vertx, BusConfig config, String kind, String id, BatchSettings batching, Supplier<Tracing> tracing) {
         this.vertx = vertx;
         this.config = config;
         this.kind = kind;
@@ -68,6 +79,7 @@ final class Endpoint {
         this.timeouts = new Timeouts(vertx, config, id);
         this.codec = new PayloadCodec(id);
         this.invocation = new Invocation(vertx, codec);
+        this.spans = new CallSpans(tracing, kind, id);
     }
 
     void open() {
@@ -258,6 +270,7 @@ final class Endpoint {
     private void start(Call call, Provider provider) {
         call.provider = provider;
         call.started = System.nanoTime();
+        spans.start(call);
         Batcher queue = provider.batcher();
         if (call instanceof BusCall || queue != null || provider.service instanceof AsyncStoaService) {
             timeouts.arm(call);
@@ -288,6 +301,7 @@ final class Endpoint {
         }
         if (failure == null) {
             metrics.answered();
+            spans.end(call, null);
             call.succeed(output);
             return;
         }
@@ -296,12 +310,15 @@ final class Endpoint {
             LOG.error("Service '{}' failed", id, failure);
         }
         metrics.failed();
+        spans.end(call, mapped);
         call.fail(mapped);
     }
 
     /** Fails a call that has claimed its answer without running: refused, timed out, or its wait ran out. */
     void refused(Call call, StoaException failure) {
         metrics.failed();
+        spans.start(call); // refused before it ran: a span of its own, or the one it started (a timeout)
+        spans.end(call, failure);
         call.fail(failure);
     }
 }

@@ -37,7 +37,7 @@ final class Invocation {
         Provider provider = call.provider;
         Object out = null;
         Throwable failure = null;
-        try {
+        try (var scope = call.span.makeCurrent()) {
             out = codec.output(run(call, codec.input(provider, call.input, call.json)), call.json);
         } catch (Throwable t) {
             failure = t;
@@ -56,7 +56,8 @@ final class Invocation {
     void async(Call call) {
         Provider provider = call.provider;
         AsyncStoaService<Object, Object> service = (AsyncStoaService<Object, Object>) provider.service;
-        try {
+        // current while the service starts, so that its own calls (a pipeline's stages) become children
+        try (var scope = call.span.makeCurrent()) {
             service.callAsync(codec.input(provider, call.input, call.json)).whenComplete((out, error) -> {
                 provider.release();
                 if (error != null) {

@@ -10,6 +10,7 @@ import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.RefusedExport;
 import dev.stoa.api.runtime.ServiceCaller;
 import dev.stoa.api.runtime.ServiceDirectory;
+import dev.stoa.api.tracing.Tracing;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.util.tracker.ServiceTrackerCustomizer;
@@ -67,6 +70,10 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
     private final RemoteServices remote;
     /** Calls from threads of this JVM that may block: on the caller's thread when the service is this node's. */
     private final InProcessCaller caller;
+
+    /** The tracing service while one is registered (tracing on), else {@code null}: each endpoint reads it per call. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Tracing tracing;
 
     /** Registrations not exported because another kind has their id, in the order they came. */
     private final List<RefusedExport> refused = new CopyOnWriteArrayList<>();
@@ -216,7 +223,7 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
                 LOG.info("Service '{}' at {} is gone; its id now goes to a {}", id, other.address, kind);
             }
             return endpoints.computeIfAbsent(ServiceProperties.address(kind, id), a -> {
-                Endpoint e = new Endpoint(vertx, config, kind, id, batching.get(id));
+                Endpoint e = new Endpoint(vertx, config, kind, id, batching.get(id), () -> tracing);
                 e.open();
                 caller.add(e);
                 LOG.info("Exported service '{}' at {}", id, a);

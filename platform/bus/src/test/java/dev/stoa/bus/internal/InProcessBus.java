@@ -6,6 +6,7 @@ import dev.stoa.api.metrics.Histogram;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.ServiceCaller;
 import dev.stoa.api.runtime.ServiceDirectory;
+import dev.stoa.api.tracing.Tracing;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +24,21 @@ public final class InProcessBus implements ServiceDirectory, ServiceCaller, Auto
     private final Map<String, Endpoint> endpoints = new java.util.LinkedHashMap<>();
     private final InProcessCaller caller;
     private long nextServiceId = 1;
+    private volatile Tracing tracing;
 
     /** @param vertx the event bus's Vert.x, with the Stoa codecs registered */
     public InProcessBus(Vertx vertx) {
         this.vertx = vertx;
         this.caller = new InProcessCaller(vertx, List::of);
+    }
+
+    /**
+     * Turns tracing on (or off, with {@code null}) for every endpoint, as registering the tracing service does.
+     *
+     * @param tracing the tracing service, or {@code null}
+     */
+    public void tracing(Tracing tracing) {
+        this.tracing = tracing;
     }
 
     /**
@@ -46,7 +57,7 @@ public final class InProcessBus implements ServiceDirectory, ServiceCaller, Auto
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(problems.toString());
         }
-        Endpoint endpoint = new Endpoint(vertx, new StandInConfig(30_000, 10_000), kind, id, batching);
+        Endpoint endpoint = new Endpoint(vertx, new StandInConfig(30_000, 10_000), kind, id, batching, () -> tracing);
         endpoint.open();
         endpoint.add(StandInReference.provider(nextServiceId++, id, service));
         endpoints.put(id, endpoint);

@@ -2,6 +2,7 @@ package dev.stoa.gateway.internal;
 
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StreamingService;
+import dev.stoa.vertx.TraceHeaders;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -77,7 +78,7 @@ final class EventStreamCall {
                         "cannot open a stream for service '" + id + "': " + registered.cause());
                 return;
             }
-            DeliveryOptions options = new DeliveryOptions()
+            DeliveryOptions options = TraceHeaders.copy(rc.request().headers(), new DeliveryOptions())
                     .setSendTimeout(timeoutMs)
                     .addHeader(StreamingService.STREAM_HEADER, streamAddress);
             vertx.eventBus().<Object>request(address, body, options).onComplete(ar -> {

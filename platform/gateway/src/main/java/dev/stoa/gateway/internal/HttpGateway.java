@@ -457,11 +457,9 @@ public final class HttpGateway {
         json(rc, 200, bundles.describe(deploymentReport, scr, d == null ? List.of() : d.refused()));
     }
 
+    /** Answers JSON: compact, or indented when the request has {@code ?pretty} ({@link JsonAnswer}). */
     static void json(RoutingContext rc, int status, Object body) {
-        rc.response()
-                .setStatusCode(status)
-                .putHeader("content-type", "application/json")
-                .end(body instanceof JsonObject o ? o.encodePrettily() : ((JsonArray) body).encodePrettily());
+        JsonAnswer.end(rc, status, body);
     }
 
     static void error(RoutingContext rc, int status, String error, String message) {

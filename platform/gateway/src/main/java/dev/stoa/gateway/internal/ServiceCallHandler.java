@@ -6,6 +6,7 @@ import dev.stoa.api.StoaException;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.ServiceDirectory;
 import dev.stoa.vertx.BusFailures;
+import dev.stoa.vertx.TraceHeaders;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
@@ -127,7 +128,10 @@ final class ServiceCallHandler {
             return;
         }
         vertx.eventBus()
-                .<Object>request(service.address(), body, new DeliveryOptions().setSendTimeout(timeoutMs))
+                .<Object>request(
+                        service.address(),
+                        body,
+                        TraceHeaders.copy(rc.request().headers(), new DeliveryOptions().setSendTimeout(timeoutMs)))
                 .onComplete(ar -> {
                     if (rc.response().closed()) {
                         return; // the client went away; the service's answer has nowhere to go

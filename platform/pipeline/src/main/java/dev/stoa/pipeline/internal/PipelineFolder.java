@@ -5,6 +5,7 @@ import dev.stoa.api.metrics.MetricsSource;
 import dev.stoa.api.pipeline.StageKind;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.ServiceDirectory;
+import dev.stoa.api.tracing.Tracing;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.io.IOException;
@@ -72,6 +73,10 @@ public final class PipelineFolder {
     private final AtomicBoolean recheckPending = new AtomicBoolean();
     private final StageKinds kinds = new StageKinds();
 
+    /** The tracing service while one is registered (tracing on), else {@code null}. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Tracing tracing;
+
     @Activate
     public PipelineFolder(
             BundleContext context,
@@ -95,7 +100,8 @@ public final class PipelineFolder {
                 services,
                 config.defaultTimeoutMs(),
                 config.defaultMaxInFlight(),
-                kinds);
+                kinds,
+                () -> tracing);
         registration = context.registerService(
                 new String[] {
                     ArtifactInstaller.class.getName(), PipelineDirectory.class.getName(), MetricsSource.class.getName()

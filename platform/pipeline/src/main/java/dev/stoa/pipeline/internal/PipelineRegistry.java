@@ -11,6 +11,7 @@ import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.PipelineInfo;
 import dev.stoa.api.runtime.ServiceDirectory;
+import dev.stoa.api.tracing.Tracing;
 import io.vertx.core.Vertx;
 import java.io.File;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.osgi.framework.BundleContext;
@@ -55,6 +57,7 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
     private final long defaultTimeoutMs;
     private final int defaultMaxInFlight;
     private final StageKinds kinds;
+    private final Supplier<Tracing> tracing;
     /** Guarded by this. */
     private final Map<String, Entry> byName = new TreeMap<>();
 
@@ -78,6 +81,21 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
             long defaultTimeoutMs,
             int defaultMaxInFlight,
             StageKinds kinds) {
+        this(context, vertx, directory, relativeTo, services, defaultTimeoutMs, defaultMaxInFlight, kinds, () -> null);
+    }
+
+    /** @param tracing the tracing service while one is registered, else {@code null}: spans for stages */
+    PipelineRegistry(
+            BundleContext context,
+            Vertx vertx,
+            Path directory,
+            String relativeTo,
+            ServiceDirectory services,
+            long defaultTimeoutMs,
+            int defaultMaxInFlight,
+            StageKinds kinds,
+            Supplier<Tracing> tracing) {
+        this.tracing = tracing;
         this.context = context;
         this.vertx = vertx;
         this.directory = directory.toAbsolutePath().normalize();
@@ -371,7 +389,7 @@ final class PipelineRegistry implements ArtifactInstaller, PipelineDirectory, Me
                                 running.get(id).address(),
                                 running.get(id).inputType(),
                                 running.get(id).remote())));
-        PipelineService next = new PipelineService(vertx, e.candidate, targets);
+        PipelineService next = new PipelineService(vertx, e.candidate, targets, tracing);
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(ServiceProperties.ID, name);
         props.put(ServiceProperties.KIND, ServiceKind.PIPELINE.id());

@@ -9,8 +9,11 @@ import dev.stoa.api.pipeline.Ref;
 import dev.stoa.api.pipeline.ServiceCalls;
 import dev.stoa.api.pipeline.ServiceStage;
 import dev.stoa.api.pipeline.Values;
+import dev.stoa.api.tracing.TraceSpan;
+import dev.stoa.api.tracing.Tracing;
 import dev.stoa.vertx.BusFailures;
 import dev.stoa.vertx.LocalCodecs;
+import dev.stoa.vertx.TraceHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -31,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One version of a pipeline, running: each request flows through the stages as a graph of futures, every stage
@@ -49,6 +53,7 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
     private final Map<String, Target> targets;
     private final Map<String, AtomicInteger> inFlight = new HashMap<>();
     private final Map<String, StageStats> stats = new LinkedHashMap<>();
+    private final Supplier<Tracing> tracing;
 
     /**
      * Where a service is reached and what it takes.
@@ -84,6 +89,17 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
      * @param targets each service the pipeline calls, by id; an optional stage's absent service has none
      */
     PipelineService(Vertx vertx, PipelineDefinition definition, Map<String, Target> targets) {
+        this(vertx, definition, targets, () -> null);
+    }
+
+    /**
+     * @param targets each service the pipeline calls, by id; an optional stage's absent service has none
+     * @param tracing the tracing service while one is registered, else {@code null}: then each request's stages get
+     *     a span each, children of the span of the call to the pipeline, and their service calls carry it on
+     */
+    PipelineService(
+            Vertx vertx, PipelineDefinition definition, Map<String, Target> targets, Supplier<Tracing> tracing) {
+        this.tracing = tracing;
         this.vertx = vertx;
         this.definition = definition;
         this.targets = Map.copyOf(targets);
@@ -115,12 +131,29 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
             Map<String, Target> targets,
             long defaultTimeoutMs,
             int defaultMaxInFlight) {
+        return fromYaml(vertx, name, yaml, targets, defaultTimeoutMs, defaultMaxInFlight, null);
+    }
+
+    /**
+     * As {@link #fromYaml(Vertx, String, String, Map, long, int)}, traced.
+     *
+     * @param tracing spans for each request's stages ({@link Tracing}), or {@code null} for none
+     * @return the pipeline, ready to call
+     */
+    public static PipelineService fromYaml(
+            Vertx vertx,
+            String name,
+            String yaml,
+            Map<String, Target> targets,
+            long defaultTimeoutMs,
+            int defaultMaxInFlight,
+            Tracing tracing) {
         PipelineParser.Result parsed =
                 PipelineParser.parse("pipelines/" + name + ".yaml", name, yaml, defaultTimeoutMs, defaultMaxInFlight);
         if (parsed.definition() == null) {
             throw new IllegalArgumentException(parsed.errors().toString());
         }
-        return new PipelineService(vertx, parsed.definition(), targets);
+        return new PipelineService(vertx, parsed.definition(), targets, () -> tracing);
     }
 
     PipelineDefinition definition() {
@@ -194,6 +227,10 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
         final boolean traced;
         final Map<String, Object> values = new ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<JsonObject> timings = new ConcurrentLinkedQueue<>();
+        /** The tracing service when tracing is on, else {@code null}: read once, so a request is traced whole. */
+        final Tracing spans = tracing.get();
+        /** The span of the call to this pipeline (the bus made it current while the call starts), or none. */
+        final TraceSpan parent = spans == null ? TraceSpan.NONE : spans.current();
 
         Run(JsonObject input) {
             traced = Boolean.TRUE.equals(input.getValue("_trace"));
@@ -219,9 +256,15 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
 
         Future<Void> stage(StageEntry stage) {
             long start = System.nanoTime();
+            TraceSpan span = spans == null
+                    ? TraceSpan.NONE
+                    : spans.startChild("stage " + stage.id(), parent)
+                            .attribute(Tracing.PIPELINE, definition.name())
+                            .attribute(Tracing.STAGE, stage.id());
             if (stage.when() != null && !stage.when().test(this)
                     || stage.optional() && !targets.keySet().containsAll(stage.services())) {
                 record(stage, start, Outcome.SKIPPED);
+                span.attribute(Tracing.OUTCOME, Outcome.SKIPPED.jsonName()).end();
                 return Future.succeededFuture();
             }
             Future<Object> result;
@@ -233,8 +276,8 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
                 }
             } else {
                 ServiceStage calling = (ServiceStage) stage.stage();
-                ServiceCalls calls =
-                        (service, request) -> call(stage, service, request).toCompletionStage();
+                ServiceCalls calls = (service, request) ->
+                        call(stage, span, service, request).toCompletionStage();
                 try {
                     result = Future.fromCompletionStage(calling.run(this, calls));
                 } catch (RuntimeException e) {
@@ -246,12 +289,20 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
                             values.put(stage.id(), out);
                         }
                         record(stage, start, Outcome.OK);
+                        span.attribute(Tracing.OUTCOME, Outcome.OK.jsonName()).end();
                         return null;
                     })
-                    .onFailure(e -> record(stage, start, Outcome.FAILED));
+                    .onFailure(e -> {
+                        record(stage, start, Outcome.FAILED);
+                        if (span != TraceSpan.NONE) {
+                            StoaException f = BusFailures.toStoaException(e, stage.id());
+                            span.fail(f.code().name(), f.getMessage());
+                            span.end();
+                        }
+                    });
         }
 
-        private Future<Object> call(StageEntry stage, String service, Object request) {
+        private Future<Object> call(StageEntry stage, TraceSpan span, String service, Object request) {
             CallSettings settings = stage.calls();
             AtomicInteger running = inFlight.get(stage.id());
             if (running.incrementAndGet() > settings.maxInFlight()) {
@@ -283,18 +334,21 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
                 running.decrementAndGet();
                 return Future.failedFuture(e);
             }
-            return attempt(stage, service, target, body, 0).onComplete(ar -> running.decrementAndGet());
+            return attempt(stage, span, service, target, body, 0).onComplete(ar -> running.decrementAndGet());
         }
 
-        private Future<Object> attempt(StageEntry stage, String service, Target target, Object body, int attempt) {
-            DeliveryOptions options = new DeliveryOptions()
-                    .setSendTimeout(stage.calls().timeoutMs())
-                    .addHeader("stoa.trace", traceId);
+        private Future<Object> attempt(
+                StageEntry stage, TraceSpan span, String service, Target target, Object body, int attempt) {
+            DeliveryOptions options = TraceHeaders.of(
+                    span,
+                    new DeliveryOptions()
+                            .setSendTimeout(stage.calls().timeoutMs())
+                            .addHeader("stoa.trace", traceId));
             return vertx.eventBus()
                     .<Object>request(target.address(), body, options)
                     .map(m -> m.body())
                     .recover(e -> retryable(e) && attempt < stage.calls().retries()
-                            ? attempt(stage, service, target, body, attempt + 1)
+                            ? attempt(stage, span, service, target, body, attempt + 1)
                             : Future.failedFuture(failure(stage, service, e)));
         }
 

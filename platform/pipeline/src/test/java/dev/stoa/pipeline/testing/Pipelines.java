@@ -1,6 +1,7 @@
 package dev.stoa.pipeline.testing;
 
 import dev.stoa.api.AsyncStoaService;
+import dev.stoa.api.tracing.Tracing;
 import dev.stoa.pipeline.internal.PipelineService;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -49,5 +50,31 @@ public final class Pipelines {
         addresses.forEach((id, address) ->
                 targets.put(id, new PipelineService.Target(address, inputTypes.getOrDefault(id, "JsonObject"))));
         return PipelineService.fromYaml(vertx, "bench", yaml, targets, 30_000, 1_000_000);
+    }
+
+    /**
+     * A named pipeline whose stages are traced: each request's stages get spans, children of the span current when
+     * the call starts (the bus's span of the call to the pipeline), and their service calls carry the stage's
+     * {@code traceparent}.
+     *
+     * @param vertx the event bus the stages are called on
+     * @param name the pipeline's name (the spans' {@code stoa.pipeline})
+     * @param yaml the pipeline file's text
+     * @param addresses each service id the file names, and its event-bus address
+     * @param inputTypes each service id, and the simple name of its input type
+     * @param tracing the tracing service, or {@code null} for none
+     * @return the pipeline as a service (JSON in, JSON out)
+     */
+    public static AsyncStoaService<JsonObject, JsonObject> traced(
+            Vertx vertx,
+            String name,
+            String yaml,
+            Map<String, String> addresses,
+            Map<String, String> inputTypes,
+            Tracing tracing) {
+        Map<String, PipelineService.Target> targets = new LinkedHashMap<>();
+        addresses.forEach((id, address) ->
+                targets.put(id, new PipelineService.Target(address, inputTypes.getOrDefault(id, "JsonObject"))));
+        return PipelineService.fromYaml(vertx, name, yaml, targets, 30_000, 1_000_000, tracing);
     }
 }
