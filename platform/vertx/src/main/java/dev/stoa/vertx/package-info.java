@@ -4,10 +4,11 @@
  * records travel the event bus by reference inside one JVM (and as that JSON between cluster nodes);
  * {@link dev.stoa.vertx.BusFailures} is the platform's one failure table (event-bus failures and thrown exceptions to
  * a {@link dev.stoa.api.FailureCode}); {@link dev.stoa.vertx.RequestFields} reads the fields of multi-field JSON requests with the same messages, for
- * services that take and answer JSON ({@link dev.stoa.vertx.JsonService}, {@link dev.stoa.vertx.AsyncJsonService}).
+ * services that take and answer JSON ({@link dev.stoa.vertx.JsonService}, {@link dev.stoa.vertx.AsyncJsonService});
+ * {@link dev.stoa.vertx.CallOptions} puts a caller's cancel token and deadline on a call.
  *
  * <p>The bundle that holds this package also wraps Vert.x itself (core, web and their common modules) and
  * registers the platform's one {@link io.vertx.core.Vertx} as an OSGi service.
  */
-@org.osgi.annotation.versioning.Version("0.3.0")
+@org.osgi.annotation.versioning.Version("0.4.0")
 package dev.stoa.vertx;

@@ -1,6 +1,7 @@
 package dev.stoa.gateway.internal;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
@@ -68,7 +69,9 @@ public final class EventBusBridge {
             }
             options.addInboundPermitted(new PermittedOptions().setAddressRegex(regex));
         }
-        TcpEventBusBridge created = TcpEventBusBridge.create(vertx, options);
+        // a socket that closes cancels its calls still running (BridgeCancellation)
+        TcpEventBusBridge created =
+                TcpEventBusBridge.create(vertx, options, new NetServerOptions(), new BridgeCancellation(vertx));
         try {
             bridge = created.listen(config.port(), config.host()).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {

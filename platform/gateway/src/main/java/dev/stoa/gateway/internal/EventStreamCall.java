@@ -2,6 +2,7 @@ package dev.stoa.gateway.internal;
 
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StreamingService;
+import dev.stoa.vertx.CallOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -77,8 +78,8 @@ final class EventStreamCall {
                         "cannot open a stream for service '" + id + "': " + registered.cause());
                 return;
             }
-            DeliveryOptions options = new DeliveryOptions()
-                    .setSendTimeout(timeoutMs)
+            // a client that disconnects cancels the call: the generator stops within one token
+            DeliveryOptions options = CallOptions.of(ClientCancellation.watch(vertx, rc), timeoutMs)
                     .addHeader(StreamingService.STREAM_HEADER, streamAddress);
             vertx.eventBus().<Object>request(address, body, options).onComplete(ar -> {
                 pieces.unregister();

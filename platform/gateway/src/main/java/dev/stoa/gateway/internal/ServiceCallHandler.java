@@ -6,8 +6,8 @@ import dev.stoa.api.StoaException;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.ServiceDirectory;
 import dev.stoa.vertx.BusFailures;
+import dev.stoa.vertx.CallOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -126,8 +126,10 @@ final class ServiceCallHandler {
             EventStreamCall.start(vertx, rc, id, service.address(), body, timeoutMs);
             return;
         }
+        // the call carries the client's deadline and a cancel token, published if the client disconnects
         vertx.eventBus()
-                .<Object>request(service.address(), body, new DeliveryOptions().setSendTimeout(timeoutMs))
+                .<Object>request(
+                        service.address(), body, CallOptions.of(ClientCancellation.watch(vertx, rc), timeoutMs))
                 .onComplete(ar -> {
                     if (rc.response().closed()) {
                         return; // the client went away; the service's answer has nowhere to go
@@ -148,6 +150,9 @@ final class ServiceCallHandler {
 
     static void fail(RoutingContext rc, String id, Throwable cause) {
         JsonObject error = errorBody(id, cause);
+        if (FailureCode.OVERLOADED.name().equals(error.getString("error"))) {
+            rc.response().putHeader("Retry-After", "1"); // refused at once, without running: try again shortly
+        }
         HttpGateway.json(rc, error.getInteger("code"), error);
     }
 
