@@ -29,7 +29,7 @@ public final class CallOptions {
      * @return options with both headers and the send timeout
      */
     public static DeliveryOptions of(String token, long timeoutMs) {
-        DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs));
         options.addHeader(Cancellation.TIMEOUT_HEADER, Long.toString(timeoutMs));
         if (token != null) {
             options.addHeader(Cancellation.TOKEN_HEADER, token);

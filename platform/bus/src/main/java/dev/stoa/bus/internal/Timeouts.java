@@ -50,11 +50,11 @@ final class Timeouts {
     }
 
     private void expired(Call call, long timeoutMs, boolean callers) {
-        // the service, if it runs, stops at its next step: nobody will read its answer
-        call.cancellation.cancel("it timed out after " + timeoutMs + " ms");
         if (!call.claim()) {
             return;
         }
+        // the service, if it runs, stops at its next step: nobody will read its answer
+        call.cancellation.cancel("it timed out after " + timeoutMs + " ms");
         Batcher queue = call.provider.batcher();
         if (queue != null) {
             queue.withdraw(call);
