@@ -124,14 +124,19 @@ public class CancellationIT extends StoaTestSupport {
         ServiceRegistration<?> r = context.registerService(
                 new String[] {StoaService.class.getName(), TextGenerator.class.getName()}, g, props);
         ServiceDirectory directory = service(ServiceDirectory.class);
-        await(id + " exported", () -> directory.services().stream()
-                .anyMatch(s -> s.id().equals(id) && s.state().equals("available")));
+        await(
+                id + " exported",
+                () -> directory.services().stream()
+                        .anyMatch(s -> s.id().equals(id) && s.state().equals("available")));
         assertTrue(r != null);
         return g;
     }
 
     private static String body() {
-        return new JsonObject().put("prompt", "go").put("max_tokens", MAX_TOKENS).encode();
+        return new JsonObject()
+                .put("prompt", "go")
+                .put("max_tokens", MAX_TOKENS)
+                .encode();
     }
 
     /** After the client is gone: how many steps began, and that the generator stopped with CANCELLED. */
@@ -144,7 +149,9 @@ public class CancellationIT extends StoaTestSupport {
                 "[measure] %s: client closed after %d steps; %d more began; generator stopped %d ms later (%s)%n",
                 door, atClose, after, stoppedMs, g.ended == null ? "ran to the end" : g.ended.getMessage());
         assertTrue(door + ": at most one token after the disconnect, got " + after, after <= 1);
-        assertTrue(door + ": stopped by cancellation", g.ended != null && g.ended.getMessage().contains("cancelled"));
+        assertTrue(
+                door + ": stopped by cancellation",
+                g.ended != null && g.ended.getMessage().contains("cancelled"));
     }
 
     private Socket post(String path) throws IOException {

@@ -85,8 +85,10 @@ public class InFlightLimitIT extends StoaTestSupport {
         }
         context.registerService(StoaService.class, g, props);
         ServiceDirectory directory = service(ServiceDirectory.class);
-        await(id + " exported", () -> directory.services().stream()
-                .anyMatch(s -> s.id().equals(id) && s.state().equals("available")));
+        await(
+                id + " exported",
+                () -> directory.services().stream()
+                        .anyMatch(s -> s.id().equals(id) && s.state().equals("available")));
         return g;
     }
 
@@ -161,8 +163,11 @@ public class InFlightLimitIT extends StoaTestSupport {
         // more calls than the worker pool has threads: the rest wait in its queue
         List<Future<?>> held = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            held.add(vertx.eventBus().request("stoa.service.deadline", new Text("held " + i), new DeliveryOptions()
-                    .setSendTimeout(60_000)));
+            held.add(vertx.eventBus()
+                    .request(
+                            "stoa.service.deadline",
+                            new Text("held " + i),
+                            new DeliveryOptions().setSendTimeout(60_000)));
         }
         int workers = -1;
         for (int stable = 0; stable < 5; ) {
