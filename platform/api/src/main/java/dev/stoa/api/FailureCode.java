@@ -34,8 +34,21 @@ public enum FailureCode {
      * that makes it, or the run that is training it now.
      */
     UNTRAINED(506, 503, "train the model (bin/stoa train etc/train/<file>.yaml) or wait for its run; GET /v1/models"),
-    /** Too many requests are queued for the service. */
-    OVERLOADED(429, 429, "retry with backoff, or raise the service's queue bound in etc/"),
+    /**
+     * Too many calls are in flight or queued for the service: refused at once, without running. The gateway adds
+     * {@code Retry-After}.
+     */
+    OVERLOADED(429, 429, "retry with backoff, or raise the service's bound (maxInFlight, a queue size) in etc/"),
+    /**
+     * The caller gave up on the call: it disconnected (HTTP, server-sent events, the TCP bridge) or its deadline
+     * passed, so the call was not started or was stopped (a generator within one token). HTTP 499, as nginx logs a
+     * client that closed its request; nobody usually reads it, except a pipeline or a caller that cancelled on purpose.
+     */
+    CANCELLED(
+            499,
+            499,
+            "nothing to fix if the client went away on purpose; otherwise keep the connection open until"
+                    + " the answer comes"),
     /** The call did not complete within its timeout. */
     TIMEOUT(504, 504, "retry, or raise the named timeout in etc/"),
     /** The service itself failed: a bug or an engine error. The message says where. */

@@ -35,6 +35,14 @@ public final class ServiceProperties {
     /** Prefix of every Stoa event-bus address. */
     public static final String ADDRESS_PREFIX = "stoa.";
 
+    /**
+     * The most calls of this service that may be in flight at once (running, or waiting for a worker thread), a
+     * whole number; more are refused at once with {@link FailureCode#OVERLOADED}. Optional: the bus's
+     * {@code maxInFlight} applies without it, and {@code maxInFlight.<id>} in {@code etc/dev.stoa.bus.cfg} overrides
+     * both.
+     */
+    public static final String MAX_IN_FLIGHT = "stoa.max.in.flight";
+
     private ServiceProperties() {}
 
     /**

@@ -4,7 +4,8 @@
  * records travel the event bus by reference inside one JVM (and as that JSON between cluster nodes);
  * {@link dev.stoa.vertx.BusFailures} is the platform's one failure table (event-bus failures and thrown exceptions to
  * a {@link dev.stoa.api.FailureCode}); {@link dev.stoa.vertx.RequestFields} reads the fields of multi-field JSON requests with the same messages, for
- * services that take and answer JSON ({@link dev.stoa.vertx.JsonService}, {@link dev.stoa.vertx.AsyncJsonService}).
+ * services that take and answer JSON ({@link dev.stoa.vertx.JsonService}, {@link dev.stoa.vertx.AsyncJsonService});
+ * {@link dev.stoa.vertx.CallOptions} puts a caller's cancel token and deadline on a call.
  *
  * {@link dev.stoa.vertx.TraceHeaders} carries the W3C trace context on the bus.
  *

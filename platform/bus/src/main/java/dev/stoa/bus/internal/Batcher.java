@@ -190,8 +190,9 @@ final class Batcher {
         List<Object> inputs = new ArrayList<>(batch.size());
         try {
             for (Call call : batch) {
-                if (call.isAnswered()) {
-                    continue; // timed out while queued: nobody waits for it
+                if (call.isAnswered() || call.cancellation.isCancelled()) {
+                    endpoint.notStarted(call); // timed out or cancelled while queued: nobody waits for it
+                    continue;
                 }
                 metrics.queueDelay.record((started - call.started) / 1e9);
                 try {

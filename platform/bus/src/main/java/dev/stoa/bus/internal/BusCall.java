@@ -1,5 +1,6 @@
 package dev.stoa.bus.internal;
 
+import dev.stoa.api.Cancellation;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.StreamingService;
 import dev.stoa.vertx.BusFailures;
@@ -12,8 +13,30 @@ final class BusCall extends Call {
     private final Message<Object> message;
 
     BusCall(Endpoint endpoint, Message<Object> message) {
-        super(endpoint, message.body());
+        super(endpoint, message.body(), cancellationOf(message));
         this.message = message;
+    }
+
+    /**
+     * The caller's cancel token and deadline, from the message's headers ({@link Cancellation#TOKEN_HEADER},
+     * {@link Cancellation#TIMEOUT_HEADER}); the deadline counts from the message's arrival here.
+     */
+    private static Cancellation cancellationOf(Message<Object> message) {
+        if (message.headers().isEmpty()) {
+            return Cancellation.create(null, Long.MAX_VALUE);
+        }
+        String token = message.headers().get(Cancellation.TOKEN_HEADER);
+        String timeout = message.headers().get(Cancellation.TIMEOUT_HEADER);
+        long deadline = Long.MAX_VALUE;
+        if (timeout != null) {
+            try {
+                long ms = Long.parseLong(timeout.trim());
+                deadline = System.nanoTime() + Math.max(0, Math.min(ms, Long.MAX_VALUE / 2_000_000)) * 1_000_000;
+            } catch (NumberFormatException ignored) {
+                // not a number: the caller set no usable deadline; the bus's own timeout still applies
+            }
+        }
+        return Cancellation.create(token == null || token.isBlank() ? null : token, deadline);
     }
 
     @Override
@@ -41,9 +64,9 @@ final class BusCall extends Call {
         BusFailures.fail(message, failure);
     }
 
-    /** Runs on the context the message was parked on: dispatched again, as a new arrival. */
+    /** Runs on the context the message was parked on: dispatched again, keeping its deadline. */
     @Override
     public void wake() {
-        endpoint.handle(message);
+        endpoint.dispatch(this);
     }
 }

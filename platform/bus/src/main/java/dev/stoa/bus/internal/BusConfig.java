@@ -23,4 +23,11 @@ public @interface BusConfig {
     @AttributeDefinition(
             description = "Most calls that may wait for one service during a swap; more fail with" + " OVERLOADED")
     int maxWaiting() default 10_000;
+
+    @AttributeDefinition(
+            description = "Most calls of one service in flight at once (running, or waiting for a worker thread);"
+                    + " more are refused at once with OVERLOADED (HTTP 429). maxInFlight.<id> = N sets one service's"
+                    + " bound, as does the service property stoa.max.in.flight; a service with batching.<id>.*"
+                    + " entries is bounded by its max_queue_size instead")
+    int maxInFlight() default 64;
 }

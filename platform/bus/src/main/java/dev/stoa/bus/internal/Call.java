@@ -1,5 +1,6 @@
 package dev.stoa.bus.internal;
 
+import dev.stoa.api.Cancellation;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.tracing.TraceSpan;
 import io.vertx.core.json.JsonObject;
@@ -32,14 +33,31 @@ abstract class Call implements Dispatch.Waiter {
     long timer = -1;
     /** Its span while tracing is on ({@link CallSpans}). */
     TraceSpan span = TraceSpan.NONE;
+    /**
+     * Whether its caller still waits: cancelled by a cancel message with its token ({@link CancelRegistry}), by its
+     * timeout, or when its deadline passes. Bound to the thread that runs the service ({@link Cancellation#enter()}).
+     */
+    final Cancellation cancellation;
+    /** Whether it counts against the endpoint's in-flight bound ({@link InFlightLimit}) until {@link #release()}. */
+    boolean admitted;
 
     @SuppressWarnings("unused") // through ANSWERED
     private volatile int answered;
 
-    Call(Endpoint endpoint, Object input) {
+    Call(Endpoint endpoint, Object input, Cancellation cancellation) {
         this.endpoint = endpoint;
         this.input = input;
         this.json = input instanceof JsonObject;
+        this.cancellation = cancellation;
+    }
+
+    /** The service is done with the call (or it never started): its instance and its in-flight slot are free. */
+    final void release() {
+        provider.release();
+        if (admitted) {
+            admitted = false;
+            endpoint.inFlightReleased();
+        }
     }
 
     /** @return {@code true} for the one party that may answer this call; {@code false} once it is answered */

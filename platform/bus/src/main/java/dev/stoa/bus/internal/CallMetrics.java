@@ -11,6 +11,9 @@ final class CallMetrics {
 
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong overloaded = new AtomicLong();
+    private final AtomicLong cancelled = new AtomicLong();
+    private final AtomicLong notStarted = new AtomicLong();
     private final LatencyHistogram latency = new LatencyHistogram();
 
     /** @param startedNanos when the call started on an instance ({@link System#nanoTime()}) */
@@ -24,6 +27,33 @@ final class CallMetrics {
 
     void failed() {
         failures.incrementAndGet();
+    }
+
+    /** A call refused over the in-flight bound (also counted as failed). */
+    void overloaded() {
+        overloaded.incrementAndGet();
+    }
+
+    /** A call cancelled by its caller (also counted as failed). */
+    void cancelled() {
+        cancelled.incrementAndGet();
+    }
+
+    /** A call dropped without running because its caller had given up before it started. */
+    void notStarted() {
+        notStarted.incrementAndGet();
+    }
+
+    long overloadedCount() {
+        return overloaded.get();
+    }
+
+    long cancelledCount() {
+        return cancelled.get();
+    }
+
+    long notStartedCount() {
+        return notStarted.get();
     }
 
     long calls() {

@@ -1,6 +1,7 @@
 package dev.stoa.bus.internal;
 
 import dev.stoa.api.AsyncStoaService;
+import dev.stoa.api.Cancellation;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaException;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li><b>dispatch</b> ({@link Dispatch}): the best free instance, or a bounded wait for one during a hot swap;</li>
+ *   <li><b>admission</b> ({@link InFlightLimit}): at most {@code maxInFlight} calls in flight, more refused at once
+ *       with {@code OVERLOADED}; a call whose caller has given up (its deadline passed, or it was cancelled) is
+ *       dropped here without running;</li>
  *   <li><b>metrics</b> ({@link CallMetrics}): latency from here to the answer, calls and failures counted;</li>
  *   <li><b>timeout</b> ({@link Timeouts}): an unanswered call fails with {@code TIMEOUT} (not for a plain service
  *       called on the caller's own thread, which that thread runs);</li>
@@ -33,6 +37,10 @@ import org.slf4j.LoggerFactory;
  *       streaming pieces, then the one answer ({@link #finish}), whose failure comes from the platform's failure
  *       table ({@link BusFailures}).</li>
  * </ol>
+ *
+ * A call that carries a cancel token ({@link Cancellation#TOKEN_HEADER}) is known to the {@link CancelRegistry} from
+ * its arrival to its answer: a cancel message answers it at once with {@code CANCELLED}, takes it out of any queue,
+ * and sets its {@link Cancellation}, which the running service checks per step.
  */
 final class Endpoint {
 
@@ -51,6 +59,9 @@ final class Endpoint {
     private final PayloadCodec codec;
     private final Invocation invocation;
     private final CallSpans spans;
+    private final InFlightLimit limit;
+    private final CancelRegistry cancels;
+    private final boolean ownsCancels;
     private MessageConsumer<Object> consumer;
 
     Endpoint(Vertx vertx, BusConfig config, String kind, String id) {
@@ -61,14 +72,42 @@ final class Endpoint {
      * @param batching how calls queue and batch, or {@code null} for a worker thread per call (the default)
      */
     Endpoint(Vertx vertx, BusConfig config, String kind, String id, BatchSettings batching) {
-        this(vertx, config, kind, id, batching, () -> null);
+        this(vertx, config, kind, id, batching, () -> null, null, null);
+    }
+
+    /** As the full constructor, without tracing and with the default in-flight bound and cancel registry. */
+    Endpoint(Vertx vertx, BusConfig config, String kind, String id, BatchSettings batching, Supplier<Tracing> tracing) {
+        this(vertx, config, kind, id, batching, tracing, null, null);
+    }
+
+    /** As the full constructor, without tracing. */
+    Endpoint(
+            Vertx vertx,
+            BusConfig config,
+            String kind,
+            String id,
+            BatchSettings batching,
+            Integer maxInFlight,
+            CancelRegistry cancels) {
+        this(vertx, config, kind, id, batching, () -> null, maxInFlight, cancels);
     }
 
     /**
      * @param batching how calls queue and batch, or {@code null} for a worker thread per call (the default)
      * @param tracing the tracing service while one is registered, else {@code null} ({@link CallSpans})
+     * @param maxInFlight {@code maxInFlight.<id>} of the configuration, or {@code null} (then the service property or
+     *     {@link BusConfig#maxInFlight()})
+     * @param cancels the node's cancel registry, or {@code null} for one of this endpoint's own
      */
-    Endpoint(Vertx vertx, BusConfig config, String kind, String id, BatchSettings batching, Supplier<Tracing> tracing) {
+    Endpoint(
+            Vertx vertx,
+            BusConfig config,
+            String kind,
+            String id,
+            BatchSettings batching,
+            Supplier<Tracing> tracing,
+            Integer maxInFlight,
+            CancelRegistry cancels) {
         this.vertx = vertx;
         this.config = config;
         this.kind = kind;
@@ -80,6 +119,9 @@ final class Endpoint {
         this.codec = new PayloadCodec(id);
         this.invocation = new Invocation(vertx, codec);
         this.spans = new CallSpans(tracing, kind, id);
+        this.limit = new InFlightLimit(id, maxInFlight, config.maxInFlight());
+        this.ownsCancels = cancels == null;
+        this.cancels = cancels != null ? cancels : new CancelRegistry(vertx);
     }
 
     void open() {
@@ -94,6 +136,9 @@ final class Endpoint {
                 .forEach(Batcher::close);
         if (consumer != null) {
             consumer.unregister();
+        }
+        if (ownsCancels) {
+            cancels.close();
         }
     }
 
@@ -113,6 +158,7 @@ final class Endpoint {
                     id,
                     batching.describe(id));
         }
+        limit.adopt(provider);
         dispatch.add(provider);
     }
 
@@ -174,9 +220,28 @@ final class Endpoint {
         return codec;
     }
 
+    /** @return calls admitted and not yet done (the in-flight bound's count), and the bound */
+    InFlightLimit limit() {
+        return limit;
+    }
+
+    /** @return this endpoint's counters of calls refused, cancelled and dropped */
+    CallMetrics metrics() {
+        return metrics;
+    }
+
     /** Entry point for every message to this address; runs on an event loop, never blocks. */
     void handle(Message<Object> message) {
         BusCall call = new BusCall(this, message);
+        if (!cancels.add(call)) {
+            cancel(call, "the caller went away before the call arrived");
+            return;
+        }
+        dispatch(call);
+    }
+
+    /** Dispatches a message's call: on arrival, and again when a hot swap's new instance wakes it. */
+    void dispatch(BusCall call) {
         Provider provider;
         try {
             provider = dispatch.acquire(call);
@@ -184,14 +249,11 @@ final class Endpoint {
             call.refuse(refused);
             return;
         }
-        if (provider != null) {
-            start(call, provider);
-            if (provider.batcher() == null) {
-                if (provider.service instanceof AsyncStoaService) {
-                    invocation.async(call);
-                } else {
-                    invocation.onWorker(call);
-                }
+        if (provider != null && start(call, provider)) {
+            if (provider.service instanceof AsyncStoaService) {
+                invocation.async(call);
+            } else {
+                invocation.onWorker(call);
             }
         }
     }
@@ -208,10 +270,18 @@ final class Endpoint {
      * @throws StoaException the failure a message would get, with the same code and text
      */
     Object callHere(Object input) {
-        LocalCall call = new LocalCall(this, input);
+        // a call made on behalf of the call this thread runs is cancelled with it, and keeps its deadline
+        Cancellation parent = Cancellation.current();
+        LocalCall call = new LocalCall(
+                this,
+                input,
+                parent == Cancellation.NEVER
+                        ? Cancellation.create(null, Long.MAX_VALUE)
+                        : parent.child(Long.MAX_VALUE));
+        call.cancellation.throwIfCancelled();
+        call.cancellation.onCancel(() -> cancel(call, call.cancellation.reason()));
         Provider provider = acquireHere(call);
-        start(call, provider);
-        if (provider.batcher() == null) {
+        if (start(call, provider)) {
             if (provider.service instanceof AsyncStoaService) {
                 invocation.async(call);
             } else {
@@ -230,6 +300,7 @@ final class Endpoint {
                     queue.withdraw(call);
                 }
                 timeouts.disarm(call);
+                call.cancellation.cancel("the calling thread was interrupted");
                 metrics.failed();
                 Thread.currentThread().interrupt();
                 throw new StoaException(FailureCode.UNAVAILABLE, "the call to service '" + id + "' was interrupted");
@@ -264,19 +335,39 @@ final class Endpoint {
     }
 
     /**
-     * The interceptors in front of the invocation, on a call that holds its instance: metrics start, the timeout is
-     * armed (except for a plain service on the caller's own thread), a batching instance queues the call.
+     * The interceptors in front of the invocation, on a call that holds its instance: a call whose caller gave up is
+     * dropped, the in-flight bound admits or refuses it, metrics start, the timeout is armed (except for a plain
+     * service on the caller's own thread), a batching instance queues the call.
+     *
+     * @return {@code true} when the caller goes on to invoke the service; {@code false} when the call is queued for a
+     *     batch or already answered (dropped or refused; the instance is released then)
      */
-    private void start(Call call, Provider provider) {
+    private boolean start(Call call, Provider provider) {
         call.provider = provider;
         call.started = System.nanoTime();
+        if (call.cancellation.isCancelled()) {
+            provider.release(); // its deadline passed while it waited for an instance, or it was cancelled
+            notStarted(call);
+            return false;
+        }
         spans.start(call);
         Batcher queue = provider.batcher();
+        if (queue == null) {
+            if (!limit.tryAcquire()) {
+                provider.release();
+                if (call.claim()) {
+                    metrics.overloaded();
+                    refused(call, limit.overloaded());
+                }
+                return false;
+            }
+            call.admitted = true;
+        }
         if (call instanceof BusCall || queue != null || provider.service instanceof AsyncStoaService) {
             timeouts.arm(call);
         }
         if (queue == null) {
-            return;
+            return true;
         }
         try {
             queue.offer(call);
@@ -284,6 +375,61 @@ final class Endpoint {
             provider.release();
             finish(call, null, refused);
         }
+        return false;
+    }
+
+    /** Frees the in-flight slot of a call the service is done with ({@link Call#release()}). */
+    void inFlightReleased() {
+        limit.release();
+    }
+
+    /**
+     * A call whose caller had given up before it started (its deadline passed, or it was cancelled, while it waited
+     * for an instance, a worker or a batch): not run, counted, and answered if nobody has answered it yet.
+     */
+    void notStarted(Call call) {
+        metrics.notStarted();
+        if (!call.claim()) {
+            return; // answered when its caller gave up (TIMEOUT or CANCELLED)
+        }
+        timeouts.disarm(call);
+        long deadline = call.cancellation.deadlineNanos();
+        boolean late = deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0;
+        refused(
+                call,
+                late
+                        ? new StoaException(
+                                FailureCode.TIMEOUT,
+                                "the call to service '" + id + "' waited past its caller's deadline and was not run;"
+                                        + " retry, or give the call more time")
+                        : new StoaException(
+                                FailureCode.CANCELLED,
+                                "the call to service '" + id + "' was cancelled before it ran: "
+                                        + call.cancellation.reason()));
+    }
+
+    /**
+     * Cancels a call: its {@link Cancellation} is set (a running service stops at its next step) and, unless it is
+     * answered already, it leaves any queue and is answered with {@code CANCELLED}. Any thread.
+     */
+    void cancel(Call call, String why) {
+        call.cancellation.cancel(why);
+        if (!call.claim()) {
+            return;
+        }
+        metrics.cancelled();
+        timeouts.disarm(call);
+        dispatch.withdraw(call);
+        Provider provider = call.provider;
+        Batcher queue = provider == null ? null : provider.batcher();
+        if (queue != null) {
+            queue.withdraw(call);
+        }
+        refused(
+                call,
+                new StoaException(
+                        FailureCode.CANCELLED,
+                        "the call to service '" + id + "' was cancelled: " + call.cancellation.reason()));
     }
 
     /**
@@ -299,6 +445,7 @@ final class Endpoint {
         if (!call.claim()) {
             return; // timed out (or interrupted) before: nobody waits for this answer
         }
+        cancels.remove(call);
         if (failure == null) {
             metrics.answered();
             spans.end(call, null);
@@ -316,6 +463,7 @@ final class Endpoint {
 
     /** Fails a call that has claimed its answer without running: refused, timed out, or its wait ran out. */
     void refused(Call call, StoaException failure) {
+        cancels.remove(call);
         metrics.failed();
         spans.start(call); // refused before it ran: a span of its own, or the one it started (a timeout)
         spans.end(call, failure);

@@ -1,10 +1,12 @@
 package dev.stoa.bus.internal;
 
+import dev.stoa.api.Cancellation;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.ServiceCaller;
 import dev.stoa.vertx.BusFailures;
+import dev.stoa.vertx.CallOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -68,7 +70,10 @@ final class InProcessCaller implements ServiceCaller {
                         FailureCode.UNKNOWN_SERVICE,
                         "no service has id '" + id + "'; " + FailureCode.UNKNOWN_SERVICE.fix()));
         try {
-            return vertx.eventBus().request(service.address(), input).await().body();
+            return vertx.eventBus()
+                    .request(service.address(), input, CallOptions.onBehalfOf(Cancellation.current()))
+                    .await()
+                    .body();
         } catch (RuntimeException e) {
             // the same table as every other door: a failure reads the same here as over HTTP or in a pipeline
             throw BusFailures.toStoaException(e, id);

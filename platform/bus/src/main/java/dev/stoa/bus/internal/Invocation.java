@@ -1,6 +1,7 @@
 package dev.stoa.bus.internal;
 
 import dev.stoa.api.AsyncStoaService;
+import dev.stoa.api.Cancellation;
 import dev.stoa.api.StreamingService;
 import io.vertx.core.Vertx;
 
@@ -11,6 +12,10 @@ import io.vertx.core.Vertx;
  * {@link StreamingService} asked for pieces sends each to the call's stream address before the answer. Batched calls
  * run through {@link Batcher} instead. Every path converts through the {@link PayloadCodec}, releases the instance
  * when the service is done, and ends in {@link Endpoint#finish}.
+ *
+ * <p>A call answered before it starts (it timed out or was cancelled while it waited for a worker thread) is not run:
+ * nobody waits for its answer. While the service runs, the call's {@link Cancellation} is bound to the thread
+ * ({@link Cancellation#current()}), so a generator can stop decoding once its caller is gone.
  */
 final class Invocation {
 
@@ -34,17 +39,23 @@ final class Invocation {
 
     /** A plain service, on the current thread. */
     void here(Call call) {
+        if (call.isAnswered() || call.cancellation.isCancelled()) {
+            call.release(); // its caller gave up while it waited for this thread
+            call.endpoint.notStarted(call);
+            return;
+        }
         Provider provider = call.provider;
         Object out = null;
         Throwable failure = null;
-        try (var scope = call.span.makeCurrent()) {
+        try (var scope = call.span.makeCurrent();
+                Cancellation.Scope bound = call.cancellation.enter()) {
             out = codec.output(run(call, codec.input(provider, call.input, call.json)), call.json);
         } catch (Throwable t) {
             failure = t;
         } finally {
             // released before answering (and on the worker thread, so a drain waiting on an OSGi thread never
             // depends on an event loop)
-            provider.release();
+            call.release();
         }
         // answered from this thread: the reply goes straight to the caller's context, without first waking this
         // endpoint's event loop (one thread hand-off less per call; see itests/benchmarks)
@@ -56,10 +67,12 @@ final class Invocation {
     void async(Call call) {
         Provider provider = call.provider;
         AsyncStoaService<Object, Object> service = (AsyncStoaService<Object, Object>) provider.service;
-        // current while the service starts, so that its own calls (a pipeline's stages) become children
-        try (var scope = call.span.makeCurrent()) {
+        // current while the service starts, so that its own calls (a pipeline's stages) become children; the
+        // cancellation is bound while callAsync starts the work: the service keeps it (Cancellation.current())
+        try (var scope = call.span.makeCurrent();
+                Cancellation.Scope bound = call.cancellation.enter()) {
             service.callAsync(codec.input(provider, call.input, call.json)).whenComplete((out, error) -> {
-                provider.release();
+                call.release();
                 if (error != null) {
                     call.endpoint.finish(call, null, error);
                     return;
@@ -74,7 +87,7 @@ final class Invocation {
                 call.endpoint.finish(call, converted, null);
             });
         } catch (RuntimeException e) {
-            provider.release();
+            call.release();
             call.endpoint.finish(call, null, e);
         }
     }

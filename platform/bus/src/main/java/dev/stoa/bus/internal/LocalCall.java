@@ -1,5 +1,6 @@
 package dev.stoa.bus.internal;
 
+import dev.stoa.api.Cancellation;
 import dev.stoa.api.StoaException;
 
 /**
@@ -18,8 +19,13 @@ final class LocalCall extends Call {
     private Object output;
     private StoaException failure;
 
-    LocalCall(Endpoint endpoint, Object input) {
-        super(endpoint, input);
+    /**
+     * @param endpoint where it goes
+     * @param input the request
+     * @param cancellation cancelled with the call the calling thread runs for, if any ({@link Cancellation#current()})
+     */
+    LocalCall(Endpoint endpoint, Object input, Cancellation cancellation) {
+        super(endpoint, input, cancellation);
     }
 
     @Override

@@ -63,6 +63,10 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
     private final Vertx vertx;
     private final BusConfig config;
     private final Map<String, BatchSettings> batching;
+    private final Map<String, Integer> maxInFlight;
+    /** This node's calls by cancel token, and the consumer of cancel messages. */
+    private final CancelRegistry cancels;
+
     private final Map<String, Endpoint> endpoints = new TreeMap<>();
     private final ServiceTracker<StoaService<Object, Object>, Tracked> tracker;
     private final BundleListener uninstalls = this::bundleChanged;
@@ -93,6 +97,8 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
         this.config = config;
         List<String> problems = new ArrayList<>();
         this.batching = BatchSettings.parse(properties, problems);
+        this.maxInFlight = InFlightLimit.parse(properties, problems);
+        this.cancels = new CancelRegistry(vertx);
         this.caller = new InProcessCaller(vertx, this::remoteServices);
         // a typo in one service's entries must not stop the bus: that entry is skipped, and said so
         problems.forEach(p -> LOG.error("{}; that entry is ignored", p));
@@ -114,6 +120,7 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
             endpoints.values().forEach(Endpoint::close);
             endpoints.clear();
         }
+        cancels.close();
     }
 
     @Override
@@ -162,6 +169,25 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
         out.describe("stoa_service_in_flight", "gauge", "Calls running in a service now");
         for (Endpoint e : all) {
             out.sample("stoa_service_in_flight", e.describe().inFlight(), "id", e.id, "kind", e.kind);
+        }
+        out.describe(
+                "stoa_service_overloaded_total",
+                "counter",
+                "Calls refused at once because the service had maxInFlight calls in flight (OVERLOADED)");
+        for (Endpoint e : all) {
+            out.sample("stoa_service_overloaded_total", e.metrics().overloadedCount(), "id", e.id, "kind", e.kind);
+        }
+        out.describe("stoa_service_cancelled_total", "counter", "Calls cancelled because their caller went away");
+        for (Endpoint e : all) {
+            out.sample("stoa_service_cancelled_total", e.metrics().cancelledCount(), "id", e.id, "kind", e.kind);
+        }
+        out.describe(
+                "stoa_service_not_started_total",
+                "counter",
+                "Calls dropped without running because their caller had given up (deadline passed, or cancelled)"
+                        + " while they waited");
+        for (Endpoint e : all) {
+            out.sample("stoa_service_not_started_total", e.metrics().notStartedCount(), "id", e.id, "kind", e.kind);
         }
         out.describe("stoa_service_latency_seconds", "histogram", "Time a service took to answer a call");
         for (Endpoint e : all) {
@@ -223,7 +249,8 @@ public final class ServiceExporter implements ServiceDirectory, ServiceCaller, M
                 LOG.info("Service '{}' at {} is gone; its id now goes to a {}", id, other.address, kind);
             }
             return endpoints.computeIfAbsent(ServiceProperties.address(kind, id), a -> {
-                Endpoint e = new Endpoint(vertx, config, kind, id, batching.get(id), () -> tracing);
+                Endpoint e = new Endpoint(
+                        vertx, config, kind, id, batching.get(id), () -> tracing, maxInFlight.get(id), cancels);
                 e.open();
                 caller.add(e);
                 LOG.info("Exported service '{}' at {}", id, a);

@@ -8,8 +8,14 @@ import java.lang.annotation.Annotation;
  *
  * @param callTimeoutMs {@link BusConfig#callTimeoutMs()}
  * @param swapWaitMs {@link BusConfig#swapWaitMs()}
+ * @param maxInFlight {@link BusConfig#maxInFlight()}
  */
-public record StandInConfig(long callTimeoutMs, long swapWaitMs) implements BusConfig {
+public record StandInConfig(long callTimeoutMs, long swapWaitMs, int maxInFlight) implements BusConfig {
+
+    /** With the default in-flight bound, 64. */
+    public StandInConfig(long callTimeoutMs, long swapWaitMs) {
+        this(callTimeoutMs, swapWaitMs, 64);
+    }
 
     @Override
     public Class<? extends Annotation> annotationType() {

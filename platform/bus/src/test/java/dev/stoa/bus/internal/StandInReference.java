@@ -15,8 +15,26 @@ import org.osgi.framework.ServiceReference;
  *
  * @param serviceId the {@code service.id}; a higher one ranks lower, as a newer registration does in OSGi
  * @param id the {@code stoa.id}
+ * @param extra further service properties, e.g. {@code stoa.max.in.flight}
  */
-public record StandInReference(long serviceId, String id) implements ServiceReference<StoaService<Object, Object>> {
+public record StandInReference(long serviceId, String id, Map<String, Object> extra)
+        implements ServiceReference<StoaService<Object, Object>> {
+
+    /** A registration with only {@code service.id} and {@code stoa.id}. */
+    public StandInReference(long serviceId, String id) {
+        this(serviceId, id, Map.of());
+    }
+
+    /**
+     * A registration of a service with further service properties.
+     *
+     * @param extra the properties, e.g. {@code stoa.max.in.flight}
+     * @return a provider for {@link Endpoint#add}
+     */
+    @SuppressWarnings("unchecked")
+    public static Provider provider(long serviceId, String id, StoaService<?, ?> service, Map<String, Object> extra) {
+        return new Provider(new StandInReference(serviceId, id, extra), (StoaService<Object, Object>) service);
+    }
 
     /**
      * A registration of a service.
@@ -32,6 +50,9 @@ public record StandInReference(long serviceId, String id) implements ServiceRefe
 
     @Override
     public Object getProperty(String key) {
+        if (extra.containsKey(key)) {
+            return extra.get(key);
+        }
         return Map.of("service.id", serviceId, ServiceProperties.ID, id).get(key);
     }
 

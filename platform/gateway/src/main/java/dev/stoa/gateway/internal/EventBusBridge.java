@@ -74,11 +74,14 @@ public final class EventBusBridge {
         }
         AccessGuard.requireKeysToExpose(
                 "The TCP event-bus bridge", config.host(), "host in etc/dev.stoa.bridge.cfg", keys.keysConfigured());
-        TcpEventBusBridge created = TcpEventBusBridge.create(
-                vertx,
-                options,
-                new NetServerOptions(),
-                new BridgeAccess(() -> keys, new WriteServices(context)::writes));
+        // each frame: the socket's cancel token put on its requests (a socket that closes cancels its calls still
+        // running, BridgeCancellation), then the key checked and taken out (BridgeAccess), which allows or refuses it
+        BridgeCancellation cancellation = new BridgeCancellation(vertx);
+        BridgeAccess access = new BridgeAccess(() -> keys, new WriteServices(context)::writes);
+        TcpEventBusBridge created = TcpEventBusBridge.create(vertx, options, new NetServerOptions(), event -> {
+            cancellation.apply(event);
+            access.handle(event);
+        });
         try {
             bridge = created.listen(config.port(), config.host()).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {

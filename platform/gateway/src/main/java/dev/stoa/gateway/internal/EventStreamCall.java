@@ -2,6 +2,7 @@ package dev.stoa.gateway.internal;
 
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StreamingService;
+import dev.stoa.vertx.CallOptions;
 import dev.stoa.vertx.TraceHeaders;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -78,8 +79,9 @@ final class EventStreamCall {
                         "cannot open a stream for service '" + id + "': " + registered.cause());
                 return;
             }
-            DeliveryOptions options = TraceHeaders.copy(rc.request().headers(), new DeliveryOptions())
-                    .setSendTimeout(timeoutMs)
+            // a client that disconnects cancels the call: the generator stops within one token
+            DeliveryOptions options = TraceHeaders.copy(
+                            rc.request().headers(), CallOptions.of(ClientCancellation.watch(vertx, rc), timeoutMs))
                     .addHeader(StreamingService.STREAM_HEADER, streamAddress);
             vertx.eventBus().<Object>request(address, body, options).onComplete(ar -> {
                 pieces.unregister();

@@ -6,9 +6,9 @@ import dev.stoa.api.StoaException;
 import dev.stoa.api.runtime.ExportedService;
 import dev.stoa.api.runtime.ServiceDirectory;
 import dev.stoa.vertx.BusFailures;
+import dev.stoa.vertx.CallOptions;
 import dev.stoa.vertx.TraceHeaders;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -127,11 +127,14 @@ final class ServiceCallHandler {
             EventStreamCall.start(vertx, rc, id, service.address(), body, timeoutMs);
             return;
         }
+        // the call carries the client's deadline and a cancel token, published if the client disconnects
         vertx.eventBus()
                 .<Object>request(
                         service.address(),
                         body,
-                        TraceHeaders.copy(rc.request().headers(), new DeliveryOptions().setSendTimeout(timeoutMs)))
+                        TraceHeaders.copy(
+                                rc.request().headers(),
+                                CallOptions.of(ClientCancellation.watch(vertx, rc), timeoutMs)))
                 .onComplete(ar -> {
                     if (rc.response().closed()) {
                         return; // the client went away; the service's answer has nowhere to go
@@ -152,6 +155,9 @@ final class ServiceCallHandler {
 
     static void fail(RoutingContext rc, String id, Throwable cause) {
         JsonObject error = errorBody(id, cause);
+        if (FailureCode.OVERLOADED.name().equals(error.getString("error"))) {
+            rc.response().putHeader("Retry-After", "1"); // refused at once, without running: try again shortly
+        }
         HttpGateway.json(rc, error.getInteger("code"), error);
     }
 

@@ -1,5 +1,6 @@
 package dev.stoa.nn.decode;
 
+import dev.stoa.api.Cancellation;
 import dev.stoa.api.generation.FinishReason;
 import dev.stoa.api.generation.GenerationOptions;
 import dev.stoa.api.generation.TokenListener;
@@ -25,6 +26,11 @@ import java.util.SplittableRandom;
  * Generation ends at the end-of-text token or a stop sequence ({@code STOP}), after {@code max_tokens}, or when the
  * model's sequence is full ({@code LENGTH}). Greedy and sampling hand each piece of text to the listener as it
  * becomes final; beam search hands the chosen text over in one piece at the end, since beams change until then.
+ *
+ * <p>Before each step (one token, or one round of beam search) it checks the call's {@link Cancellation}: once the
+ * caller has gone away or its deadline has passed, decoding stops with {@code CANCELLED} instead of computing another
+ * token, so a disconnected client costs at most the step that was running. A model bundle gives it nothing for that:
+ * the bus binds each call's cancellation to the thread that runs it ({@link Cancellation#current()}).
  */
 public final class Decoding {
 
@@ -61,17 +67,40 @@ public final class Decoding {
      */
     public <S> DecodeResult generate(
             StepFunction<S> model, long[] prompt, GenerationOptions options, TextCodec codec, TokenListener listener) {
+        return generate(model, prompt, options, codec, listener, Cancellation.current());
+    }
+
+    /**
+     * Generates a continuation of {@code prompt}, stopping once {@code cancellation} fires.
+     *
+     * @param cancellation checked before every step
+     * @throws dev.stoa.api.StoaException {@code CANCELLED} when it fired before decoding ended
+     * @see #generate(StepFunction, long[], GenerationOptions, TextCodec, TokenListener)
+     */
+    public <S> DecodeResult generate(
+            StepFunction<S> model,
+            long[] prompt,
+            GenerationOptions options,
+            TextCodec codec,
+            TokenListener listener,
+            Cancellation cancellation) {
         if (prompt.length < 1 || prompt.length > model.maxSequenceLength()) {
             throw new IllegalArgumentException(
                     "the prompt has " + prompt.length + " tokens; the model takes 1 to " + model.maxSequenceLength());
         }
+        cancellation.throwIfCancelled();
         return options.beamSize() > 1
-                ? beamSearch(model, prompt, options, codec, listener)
-                : stepwise(model, prompt, options, codec, listener);
+                ? beamSearch(model, prompt, options, codec, listener, cancellation)
+                : stepwise(model, prompt, options, codec, listener, cancellation);
     }
 
     private <S> DecodeResult stepwise(
-            StepFunction<S> model, long[] prompt, GenerationOptions options, TextCodec codec, TokenListener listener) {
+            StepFunction<S> model,
+            long[] prompt,
+            GenerationOptions options,
+            TextCodec codec,
+            TokenListener listener,
+            Cancellation cancellation) {
         SplittableRandom random =
                 options.seed() == null ? new SplittableRandom() : new SplittableRandom(options.seed());
         TextEmitter text = new TextEmitter(codec, options.stop(), listener);
@@ -79,6 +108,10 @@ public final class Decoding {
         int room = model.maxSequenceLength() - prompt.length;
         FinishReason reason = FinishReason.LENGTH;
         for (int produced = 0; produced < options.maxTokens(); produced++) {
+            if (cancellation.isCancelled()) {
+                model.release(state);
+                cancellation.throwIfCancelled();
+            }
             float[] logits = model.logits(state);
             long token = options.temperature() == 0
                     ? SamplingFilters.argmax(logits)
@@ -113,12 +146,23 @@ public final class Decoding {
     private record Hypothesis(long[] tokens, String text, double score, FinishReason reason) {}
 
     private <S> DecodeResult beamSearch(
-            StepFunction<S> model, long[] prompt, GenerationOptions options, TextCodec codec, TokenListener listener) {
+            StepFunction<S> model,
+            long[] prompt,
+            GenerationOptions options,
+            TextCodec codec,
+            TokenListener listener,
+            Cancellation cancellation) {
         int width = options.beamSize();
         int room = Math.min(options.maxTokens(), model.maxSequenceLength() - prompt.length);
         List<Beam<S>> beams = List.of(new Beam<>(model.start(prompt), new long[0], 0));
         List<Hypothesis> ended = new ArrayList<>();
         for (int step = 0; step < room && !beams.isEmpty(); step++) {
+            if (cancellation.isCancelled()) {
+                for (Beam<S> b : beams) {
+                    model.release(b.state);
+                }
+                cancellation.throwIfCancelled();
+            }
             List<Beam<S>> next = new ArrayList<>();
             for (Candidate c : candidates(model, beams, 2 * width)) {
                 Beam<S> parent = beams.get(c.beam);

@@ -5,5 +5,5 @@
  * {@code dev.stoa.api.generation.GenerationOptions}: greedy, temperature, top-k, top-p, beam search, max tokens,
  * stop sequences and seeded sampling. {@link dev.stoa.nn.decode.SamplingFilters} holds the distribution cuts.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package dev.stoa.nn.decode;

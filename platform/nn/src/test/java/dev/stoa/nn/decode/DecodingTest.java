@@ -363,4 +363,81 @@ class DecodingTest {
         }
         return counts;
     }
+
+    /** The tokens a never-ending model computes: each call of logits is one decoding step. */
+    private static final class CountingModel implements StepFunction<long[]> {
+        int logitsCalls;
+
+        @Override
+        public long[] start(long[] prompt) {
+            return prompt.clone();
+        }
+
+        @Override
+        public float[] logits(long[] state) {
+            logitsCalls++;
+            // 'a' most likely, the end token never: decoding would run to max_tokens
+            return new float[] {-50, -50, 0, -1, -2, -3};
+        }
+
+        @Override
+        public long[] next(long[] state, long token) {
+            long[] out = Arrays.copyOf(state, state.length + 1);
+            out[state.length] = token;
+            return out;
+        }
+
+        @Override
+        public int maxSequenceLength() {
+            return 1_000;
+        }
+    }
+
+    @Test
+    void aCancelledCallStopsDecodingBeforeTheNextTokenWithCancelled() {
+        CountingModel model = new CountingModel();
+        dev.stoa.api.Cancellation cancellation = dev.stoa.api.Cancellation.create("t", Long.MAX_VALUE);
+        List<String> pieces = new ArrayList<>();
+        // the caller goes away while the third piece is handed out
+        dev.stoa.api.generation.TokenListener listener = piece -> {
+            pieces.add(piece);
+            if (pieces.size() == 3) {
+                cancellation.cancel("the client disconnected");
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Decoding(END)
+                        .generate(
+                                model,
+                                new long[] {START},
+                                options(500, 0, 0, 1, 1, List.of(), 1L),
+                                LETTERS,
+                                listener,
+                                cancellation))
+                .isInstanceOfSatisfying(dev.stoa.api.StoaException.class, e -> {
+                    assertThat(e.code()).isEqualTo(dev.stoa.api.FailureCode.CANCELLED);
+                    assertThat(e.getMessage()).contains("the client disconnected");
+                });
+        assertThat(pieces).containsExactly("a", "a", "a");
+        assertThat(model.logitsCalls).as("no token computed after the cancel").isEqualTo(3);
+    }
+
+    @Test
+    void decodingReadsTheCancellationTheBusBindsToTheThreadAndBeamSearchChecksItToo() {
+        CountingModel model = new CountingModel();
+        dev.stoa.api.Cancellation cancelled = dev.stoa.api.Cancellation.create(null, Long.MAX_VALUE);
+        cancelled.cancel("gone");
+        try (dev.stoa.api.Cancellation.Scope bound = cancelled.enter()) {
+            for (int beams : new int[] {1, 3}) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                                () -> run(model, options(50, 0, 0, 1, beams, List.of(), 1L), new ArrayList<>()))
+                        .isInstanceOf(dev.stoa.api.StoaException.class)
+                        .hasMessageContaining("gone");
+            }
+        }
+        assertThat(model.logitsCalls).isZero();
+        // unbound again: decoding runs to max_tokens
+        DecodeResult r = run(model, options(5, 0, 0, 1, 1, List.of(), 1L), new ArrayList<>());
+        assertThat(r.text()).isEqualTo("aaaaa");
+        assertThat(model.logitsCalls).isEqualTo(5);
+    }
 }

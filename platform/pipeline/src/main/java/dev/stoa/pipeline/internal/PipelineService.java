@@ -1,6 +1,7 @@
 package dev.stoa.pipeline.internal;
 
 import dev.stoa.api.AsyncStoaService;
+import dev.stoa.api.Cancellation;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.metrics.LatencyHistogram;
@@ -12,6 +13,7 @@ import dev.stoa.api.pipeline.Values;
 import dev.stoa.api.tracing.TraceSpan;
 import dev.stoa.api.tracing.Tracing;
 import dev.stoa.vertx.BusFailures;
+import dev.stoa.vertx.CallOptions;
 import dev.stoa.vertx.LocalCodecs;
 import dev.stoa.vertx.TraceHeaders;
 import io.vertx.core.Future;
@@ -45,6 +47,11 @@ import java.util.function.Supplier;
  * there, once); between stages values stay Java objects (records, maps, strings), sent to services over the event bus
  * by reference; the answer is converted to JSON at the end. A request with {@code "_trace": true} gets
  * {@code "_trace"} in its answer: the trace id and each stage's outcome and milliseconds.
+ *
+ * <p>A request whose caller gives up (it disconnects, or its deadline passes: the call's {@link Cancellation}) starts
+ * no further stage: each stage checks it before it starts and fails with {@code CANCELLED} (or {@code TIMEOUT}), so
+ * the stages after it are never scheduled. Stage calls carry the request's cancel token and no more time than it has
+ * left ({@link CallOptions#onBehalfOf}), so the cancel that stops the pipeline stops its running stages' services too.
  */
 public final class PipelineService implements AsyncStoaService<JsonObject, JsonObject> {
 
@@ -184,7 +191,7 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
     public CompletionStage<JsonObject> callAsync(JsonObject input) {
         Run run;
         try {
-            run = new Run(input);
+            run = new Run(input, Cancellation.current());
         } catch (StoaException e) {
             return CompletableFuture.failedFuture(
                     new StoaException(e.code(), "pipeline '" + definition.name() + "': " + e.getMessage(), e));
@@ -231,8 +238,11 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
         final Tracing spans = tracing.get();
         /** The span of the call to this pipeline (the bus made it current while the call starts), or none. */
         final TraceSpan parent = spans == null ? TraceSpan.NONE : spans.current();
+        /** Whether the request's caller still waits; checked before each stage starts. */
+        final Cancellation cancellation;
 
-        Run(JsonObject input) {
+        Run(JsonObject input, Cancellation cancellation) {
+            this.cancellation = cancellation;
             traced = Boolean.TRUE.equals(input.getValue("_trace"));
             values.put(Ref.INPUT, definition.input().admit(input));
         }
@@ -256,6 +266,11 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
 
         Future<Void> stage(StageEntry stage) {
             long start = System.nanoTime();
+            if (cancellation.isCancelled()) {
+                // the caller is gone or out of time: schedule nothing more
+                record(stage, start, Outcome.SKIPPED);
+                return Future.failedFuture(stopped(stage));
+            }
             TraceSpan span = spans == null
                     ? TraceSpan.NONE
                     : spans.startChild("stage " + stage.id(), parent)
@@ -337,17 +352,26 @@ public final class PipelineService implements AsyncStoaService<JsonObject, JsonO
             return attempt(stage, span, service, target, body, 0).onComplete(ar -> running.decrementAndGet());
         }
 
+        /** The failure of a stage not started because the request's caller gave up. */
+        private StoaException stopped(StageEntry stage) {
+            long deadline = cancellation.deadlineNanos();
+            boolean late = deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0;
+            return new StoaException(
+                    late ? FailureCode.TIMEOUT : FailureCode.CANCELLED,
+                    "pipeline '" + definition.name() + "': stage '" + stage.id() + "' was not started: "
+                            + (late ? "the request's deadline passed" : cancellation.reason()));
+        }
+
         private Future<Object> attempt(
                 StageEntry stage, TraceSpan span, String service, Target target, Object body, int attempt) {
             DeliveryOptions options = TraceHeaders.of(
                     span,
-                    new DeliveryOptions()
-                            .setSendTimeout(stage.calls().timeoutMs())
+                    CallOptions.onBehalfOf(cancellation, stage.calls().timeoutMs())
                             .addHeader("stoa.trace", traceId));
             return vertx.eventBus()
                     .<Object>request(target.address(), body, options)
                     .map(m -> m.body())
-                    .recover(e -> retryable(e) && attempt < stage.calls().retries()
+                    .recover(e -> retryable(e) && attempt < stage.calls().retries() && !cancellation.isCancelled()
                             ? attempt(stage, span, service, target, body, attempt + 1)
                             : Future.failedFuture(failure(stage, service, e)));
         }

@@ -245,6 +245,55 @@ class PipelineServiceTest {
     }
 
     @Test
+    void aCancelledRequestStartsNoFurtherStageAndItsStageCallsCarryItsTokenAndDeadline() throws Exception {
+        java.util.List<io.vertx.core.MultiMap> slowHeaders = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<io.vertx.core.eventbus.Message<JsonObject>> slowCall =
+                new java.util.concurrent.CompletableFuture<>();
+        vertx.eventBus().<JsonObject>consumer("stoa.service.slow", m -> {
+            slowHeaders.add(m.headers());
+            slowCall.complete(m); // answered only after the cancel
+        });
+        AtomicInteger afterwards = new AtomicInteger();
+        vertx.eventBus().<JsonObject>consumer("stoa.service.flaky", m -> {
+            afterwards.incrementAndGet();
+            m.reply(m.body());
+        });
+        PipelineService p = pipeline("""
+                stages:
+                  first: {call: slow}
+                  second: {call: flaky, input: $first}
+                """);
+        dev.stoa.api.Cancellation cancellation =
+                dev.stoa.api.Cancellation.create("tok-1", System.nanoTime() + 60_000_000_000L);
+        java.util.concurrent.CompletableFuture<JsonObject> answer;
+        // as the bus does: the call's cancellation is bound while callAsync starts the request
+        try (dev.stoa.api.Cancellation.Scope bound = cancellation.enter()) {
+            answer = p.callAsync(new JsonObject().put("text", "x")).toCompletableFuture();
+        }
+        io.vertx.core.eventbus.Message<JsonObject> pending = slowCall.get(5, TimeUnit.SECONDS);
+        assertThat(slowHeaders.get(0).get(dev.stoa.api.Cancellation.TOKEN_HEADER))
+                .isEqualTo("tok-1");
+        long sentMs = Long.parseLong(slowHeaders.get(0).get(dev.stoa.api.Cancellation.TIMEOUT_HEADER));
+        assertThat(sentMs)
+                .as("the stage's 2 s timeout, shorter than the request's 60 s")
+                .isBetween(1_000L, 2_000L);
+
+        cancellation.cancel("the client disconnected");
+        pending.reply(new JsonObject().put("text", "late"));
+        assertThatThrownBy(() -> answer.get(5, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOfSatisfying(StoaException.class, e -> {
+                    assertThat(e.code()).isEqualTo(FailureCode.CANCELLED);
+                    assertThat(e.getMessage()).contains("stage 'second' was not started");
+                });
+        Thread.sleep(100);
+        assertThat(afterwards.get())
+                .as("the stage after the cancel never called its service")
+                .isZero();
+        assertThat(p.stats().get("second").skipped().get()).isEqualTo(1);
+    }
+
+    @Test
     void traceReportsEachStage() {
         PipelineService p = pipeline("""
                 stages:
