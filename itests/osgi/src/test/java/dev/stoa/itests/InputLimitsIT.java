@@ -149,7 +149,8 @@ public class InputLimitsIT extends StoaTestSupport {
             head.write(b);
         }
         String headers = head.toString(StandardCharsets.ISO_8859_1);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length:\\s*(\\d+)").matcher(headers);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(?i)content-length:\\s*(\\d+)").matcher(headers);
         byte[] body = m.find() ? in.readNBytes(Integer.parseInt(m.group(1))) : new byte[0];
         return headers + new String(body, StandardCharsets.UTF_8);
     }
