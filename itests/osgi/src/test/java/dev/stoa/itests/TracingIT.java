@@ -23,8 +23,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.Hashtable;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.Test;
@@ -72,10 +72,12 @@ public class TracingIT extends StoaTestSupport {
                 folder.resolve("relay.yaml"),
                 "input: Text\nstages:\n  first:\n    call: open\n  second:\n    call: open\n    input: $first\n"
                         + "output: $second\n");
-        await("relay serving", () -> pipelines.pipelines().stream()
-                .filter(p -> p.name().equals("relay"))
-                .map(PipelineInfo::state)
-                .anyMatch("serving"::equals));
+        await(
+                "relay serving",
+                () -> pipelines.pipelines().stream()
+                        .filter(p -> p.name().equals("relay"))
+                        .map(PipelineInfo::state)
+                        .anyMatch("serving"::equals));
 
         Vertx vertx = service(Vertx.class);
         List<Buffer> exported = new CopyOnWriteArrayList<>();
@@ -84,7 +86,9 @@ public class TracingIT extends StoaTestSupport {
                     if (req.path().equals("/v1/traces")) {
                         exported.add(b);
                     }
-                    req.response().putHeader("content-type", "application/x-protobuf").end();
+                    req.response()
+                            .putHeader("content-type", "application/x-protobuf")
+                            .end();
                 }))
                 .listen(0, "127.0.0.1")
                 .await();
@@ -145,7 +149,10 @@ public class TracingIT extends StoaTestSupport {
                 byte[] reply = new byte[in.readInt()];
                 in.readFully(reply);
                 JsonObject r = new JsonObject(new String(reply, StandardCharsets.UTF_8));
-                assertEquals(r.encode(), "1.0.0:1.0.0:bridged", r.getJsonObject("body").getString("text"));
+                assertEquals(
+                        r.encode(),
+                        "1.0.0:1.0.0:bridged",
+                        r.getJsonObject("body").getString("text"));
             }
 
             // OTLP protobuf carries trace ids as their 16 bytes and names as UTF-8

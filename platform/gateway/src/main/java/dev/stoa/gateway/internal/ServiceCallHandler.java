@@ -133,8 +133,7 @@ final class ServiceCallHandler {
                         service.address(),
                         body,
                         TraceHeaders.copy(
-                                rc.request().headers(),
-                                CallOptions.of(ClientCancellation.watch(vertx, rc), timeoutMs)))
+                                rc.request().headers(), CallOptions.of(ClientCancellation.watch(vertx, rc), timeoutMs)))
                 .onComplete(ar -> {
                     if (rc.response().closed()) {
                         return; // the client went away; the service's answer has nowhere to go
