@@ -3,5 +3,5 @@
  * {@link dev.stoa.api.ServiceProperties}), how failures are reported ({@link dev.stoa.api.FailureCode},
  * {@link dev.stoa.api.StoaException}); services that answer in pieces ({@link dev.stoa.api.StreamingService}). Engine and messaging types (DJL, Vert.x) never appear here.
  */
-@org.osgi.annotation.versioning.Version("0.5.0")
+@org.osgi.annotation.versioning.Version("0.6.0")
 package dev.stoa.api;

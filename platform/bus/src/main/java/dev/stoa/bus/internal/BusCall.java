@@ -1,5 +1,6 @@
 package dev.stoa.bus.internal;
 
+import dev.stoa.api.BatchingService;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.StreamingService;
 import dev.stoa.vertx.BusFailures;
@@ -19,6 +20,19 @@ final class BusCall extends Call {
     @Override
     String streamAddress() {
         return message.headers().isEmpty() ? null : message.headers().get(StreamingService.STREAM_HEADER);
+    }
+
+    @Override
+    int group() {
+        String n = message.headers().isEmpty() ? null : message.headers().get(BatchingService.GROUP_HEADER);
+        if (n == null) {
+            return 1;
+        }
+        try {
+            return Math.max(1, Integer.parseInt(n.trim()));
+        } catch (NumberFormatException e) {
+            return 1; // a header the caller got wrong only loses the grouping
+        }
     }
 
     @Override
