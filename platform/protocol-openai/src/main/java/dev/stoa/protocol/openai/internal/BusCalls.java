@@ -1,5 +1,6 @@
 package dev.stoa.protocol.openai.internal;
 
+import dev.stoa.api.BatchingService;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Sends this API's calls over the event bus, as the gateway's own calls go: to the service's address, with the call
@@ -57,6 +59,39 @@ final class BusCalls {
      */
     Future<List<Object>> all(String address, List<?> inputs, DeliveryOptions options) {
         return window(inputs.size(), i -> call(address, inputs.get(i), options));
+    }
+
+    /**
+     * The inputs of one request to a service that can batch (a text encoder), as one batched call: sent together in
+     * groups of at most {@link #WINDOW}, each call carrying its group's size in
+     * {@link BatchingService#GROUP_HEADER}, so the service's batching queue (where its operator turned batching on,
+     * as the shipped configuration does for {@code all-minilm-l6-v2}) hands each group to one {@code callBatch}
+     * (up to its batch size) instead of running the first input alone. Answers come in input order.
+     *
+     * @param options makes the delivery options of each call (timeout, trace headers)
+     */
+    Future<List<Object>> batched(String address, List<?> inputs, Supplier<DeliveryOptions> options) {
+        List<Object> results = new ArrayList<>(inputs.size());
+        Future<Void> chain = Future.succeededFuture();
+        for (int from = 0; from < inputs.size(); from += WINDOW) {
+            int start = from;
+            int end = Math.min(inputs.size(), from + WINDOW);
+            chain = chain.compose(v -> {
+                List<Future<Object>> group = new ArrayList<>(end - start);
+                for (int i = start; i < end; i++) {
+                    DeliveryOptions o =
+                            options.get().addHeader(BatchingService.GROUP_HEADER, Integer.toString(end - start));
+                    group.add(call(address, inputs.get(i), o));
+                }
+                return Future.all(group).map(all -> {
+                    for (Future<Object> f : group) {
+                        results.add(f.result());
+                    }
+                    return null;
+                });
+            });
+        }
+        return chain.map(v -> results);
     }
 
     /** Runs {@code count} asynchronous steps, at most {@link #WINDOW} at once; their results in index order. */

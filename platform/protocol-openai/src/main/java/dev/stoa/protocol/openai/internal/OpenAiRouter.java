@@ -156,28 +156,31 @@ final class OpenAiRouter {
         }
         List<Text> inputs = new ArrayList<>(request.inputs().size());
         request.inputs().forEach(t -> inputs.add(new Text(t)));
-        DeliveryOptions options = bus.options(rc.request());
-        bus.all(m.service().address(), inputs, options).onComplete(ar -> {
-            if (rc.response().closed()) {
-                return;
-            }
-            try {
-                if (ar.failed()) {
-                    throw OpenAiError.ofFailure(ar.cause(), m.service().id());
-                }
-                List<Embedding> vectors = new ArrayList<>(ar.result().size());
-                for (Object reply : ar.result()) {
-                    Embedding e =
-                            reply instanceof Embedding r ? r : Payloads.fromJson((JsonObject) reply, Embedding.class);
-                    vectors.add(EmbeddingsMapping.cut(e, request, m.model()));
-                }
-                json(rc.response(), 200, EmbeddingsMapping.response(request, vectors));
-            } catch (OpenAiError e) {
-                error(rc.response(), e);
-            } catch (RuntimeException e) {
-                error(rc.response(), OpenAiError.ofFailure(e, m.service().id()));
-            }
-        });
+        bus.batched(m.service().address(), inputs, () -> bus.options(rc.request()))
+                .onComplete(ar -> {
+                    if (rc.response().closed()) {
+                        return;
+                    }
+                    try {
+                        if (ar.failed()) {
+                            throw OpenAiError.ofFailure(ar.cause(), m.service().id());
+                        }
+                        List<Embedding> vectors = new ArrayList<>(ar.result().size());
+                        for (Object reply : ar.result()) {
+                            Embedding e = reply instanceof Embedding r
+                                    ? r
+                                    : Payloads.fromJson((JsonObject) reply, Embedding.class);
+                            vectors.add(EmbeddingsMapping.cut(e, request, m.model()));
+                        }
+                        json(rc.response(), 200, EmbeddingsMapping.response(request, vectors));
+                    } catch (OpenAiError e) {
+                        error(rc.response(), e);
+                    } catch (RuntimeException e) {
+                        error(
+                                rc.response(),
+                                OpenAiError.ofFailure(e, m.service().id()));
+                    }
+                });
     }
 
     private void completions(RoutingContext rc, boolean chat) {

@@ -2,6 +2,7 @@ package dev.stoa.protocol.openai.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stoa.api.BatchingService;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StreamingService;
 import dev.stoa.api.data.Embedding;
@@ -47,6 +48,7 @@ class OpenAiRouterTest {
     private final HttpClient client = HttpClient.newHttpClient();
     private final List<Object> received = new CopyOnWriteArrayList<>();
     private final List<String> traces = new CopyOnWriteArrayList<>();
+    private final List<String> groups = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
@@ -56,6 +58,7 @@ class OpenAiRouterTest {
         vertx.eventBus().<Text>consumer("stoa.encoder.enc", m -> {
             received.add(m.body());
             traces.add(String.valueOf(m.headers().get("traceparent")));
+            groups.add(String.valueOf(m.headers().get(BatchingService.GROUP_HEADER)));
             String t = m.body().value();
             m.reply(new Embedding(new float[] {t.length(), t.charAt(0), 1}));
         });
@@ -149,6 +152,7 @@ class OpenAiRouterTest {
         assertThat(data.getJsonObject(0).getJsonArray("embedding").getList()).containsExactly(5.0, 104.0, 1.0);
         assertThat(data.getJsonObject(1).getJsonArray("embedding").getList()).containsExactly(2.0, 120.0, 1.0);
         assertThat(traces).containsOnly("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        assertThat(groups).as("both inputs sent as one group, for one batch").containsExactly("2", "2");
 
         JsonObject b64 = new JsonObject(
                 post("/embeddings", "{\"model\": \"enc\", \"input\": \"abc\", \"encoding_format\": \"base64\"}", null)
