@@ -164,7 +164,9 @@ public class OpenAiApiIT extends StoaTestSupport {
             JsonObject e = vqa.getJsonObject("error");
             assertEquals(e.encode(), 503, (int) e.getInteger("status"));
             assertEquals("server_error", e.getString("type"));
-            assertTrue(e.getString("message"), e.getString("message").contains("socratic-vqa"));
+            // waiting for its models (the pipeline is not served), or served by stand-ins that answer UNTRAINED
+            assertTrue(e.encode(), List.of("unavailable", "untrained").contains(e.getString("code")));
+            assertTrue(e.getString("message"), !e.getString("message").isEmpty());
             System.out.println("[measure] socratic-vqa through the openai client: " + e.getString("message"));
         }
 
