@@ -35,7 +35,7 @@ public interface BatchingService<I, O> extends StoaService<I, O> {
     String GROUP_HEADER = "stoa.batch.group";
 
     /** The longest a call with {@link #GROUP_HEADER} waits in the queue for the rest of its group, in ms. */
-    long GROUP_WAIT_MS = 5;
+    long GROUP_WAIT_MS = 20;
 
     /**
      * Handles several requests at once, shape {@code (B) -> (B)}.

@@ -88,13 +88,19 @@ class BatcherTest {
     }
 
     @Test
-    void callsSentAsAGroupShareOneBatchWhereTheFirstWouldRunAlone() {
+    void callsSentAsAGroupShareOneBatchWhereTheFirstWouldRunAlone() throws Exception {
         Tagger service = new Tagger();
         open(new BatchSettings(32, 0, 100, 1), service); // no queue delay: a lone call runs at once
-        List<Future<Object>> grouped = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            grouped.add(call("g" + i, 5));
-        }
+        List<Future<Object>> grouped = new CopyOnWriteArrayList<>();
+        CountDownLatch sent = new CountDownLatch(1);
+        // sent in one event-loop turn, as a front-end sends one request's inputs
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < 5; i++) {
+                grouped.add(call("g" + i, 5));
+            }
+            sent.countDown();
+        });
+        assertThat(sent.await(5, TimeUnit.SECONDS)).isTrue();
         for (int i = 0; i < 5; i++) {
             assertThat(((Text) grouped.get(i).await()).value()).isEqualTo("G" + i + "/5");
         }

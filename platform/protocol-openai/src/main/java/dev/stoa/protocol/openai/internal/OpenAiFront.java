@@ -1,5 +1,6 @@
 package dev.stoa.protocol.openai.internal;
 
+import dev.stoa.api.FailureCode;
 import dev.stoa.api.runtime.PipelineDirectory;
 import dev.stoa.api.runtime.ServiceDirectory;
 import dev.stoa.gateway.api.HttpRoutes;
@@ -59,9 +60,16 @@ public final class OpenAiFront implements HttpRoutes {
         return new OpenAiRouter(vertx, settings, this::catalog).router();
     }
 
+    /** @throws OpenAiError 503 while the bus's directory is not there (the bus is stopping or starting) */
     private ModelCatalog catalog() {
         ServiceDirectory d = directory;
         PipelineDirectory p = pipelines;
-        return new ModelCatalog(settings, d == null ? List.of() : d.services(), p == null ? List.of() : p.pipelines());
+        if (d == null) {
+            throw OpenAiError.of(
+                    FailureCode.UNAVAILABLE,
+                    "the event-bus exporter (dev.stoa.bus) is not running; " + FailureCode.UNAVAILABLE.fix(),
+                    null);
+        }
+        return new ModelCatalog(settings, d.services(), p == null ? List.of() : p.pipelines());
     }
 }
