@@ -27,6 +27,17 @@ import java.util.List;
 public interface BatchingService<I, O> extends StoaService<I, O> {
 
     /**
+     * The event-bus header of a call that is one of {@code n} calls a caller sends together (its value: {@code n}),
+     * e.g. the inputs of one embeddings request: where the service's calls queue for batching, the queue holds the
+     * first of them, for at most {@link #GROUP_WAIT_MS}, until all {@code n} (or a full batch) are queued, so they
+     * share one {@link #callBatch} instead of the first running alone. Services without a batching queue ignore it.
+     */
+    String GROUP_HEADER = "stoa.batch.group";
+
+    /** The longest a call with {@link #GROUP_HEADER} waits in the queue for the rest of its group, in ms. */
+    long GROUP_WAIT_MS = 20;
+
+    /**
      * Handles several requests at once, shape {@code (B) -> (B)}.
      *
      * @param inputs the requests, at least one, none {@code null}, each already passed by {@link #validate}

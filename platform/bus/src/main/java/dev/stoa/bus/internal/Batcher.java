@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * The queue in front of one service instance ({@link Provider}) and the workers that empty it, Triton-style dynamic
  * batching: while fewer than {@code instances} batches run, the queued calls are taken as soon as there are
  * {@code maxBatchSize} of them or the oldest has waited {@code max_queue_delay_us}; so with a delay of 0, calls that
- * arrive while the instances are busy form the next batch, and a lone call never waits.
+ * arrive while the instances are busy form the next batch, and a lone call never waits. Calls a caller sends together
+ * ({@link BatchingService#GROUP_HEADER}, e.g. the inputs of one embeddings request) wait, at most
+ * {@link BatchingService#GROUP_WAIT_MS}, until the whole group (or a full batch) is queued, so they share a batch.
  *
  * <p>A batch runs on a worker thread: each call's input is converted and {@linkplain BatchingService#validate
  * validated} on its own (a bad one fails alone), then the rest go to {@link BatchingService#callBatch} in one call and
@@ -41,6 +43,8 @@ final class Batcher {
     };
 
     private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
+
+    private static final long GROUP_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(BatchingService.GROUP_WAIT_MS);
 
     /**
      * What an endpoint measures over all its instances' batches.
@@ -151,17 +155,21 @@ final class Batcher {
         List<List<Call>> batches = new ArrayList<>(1);
         synchronized (this) {
             while (!closed && running < instances && !queue.isEmpty()) {
-                long waited = System.nanoTime() - queue.peekFirst().started;
-                if (queue.size() < maxBatchSize && waited < maxQueueDelayNanos) {
+                Call head = queue.peekFirst();
+                long waited = System.nanoTime() - head.started;
+                // a call sent with others (GROUP_HEADER) waits, briefly, for the rest of its group
+                long wait = Math.max(
+                        queue.size() < maxBatchSize ? maxQueueDelayNanos - waited : 0,
+                        queue.size() < Math.min(maxBatchSize, head.group()) ? GROUP_WAIT_NANOS - waited : 0);
+                if (wait > 0) {
                     if (!timerPending) {
                         timerPending = true;
-                        vertx.timer(maxQueueDelayNanos - waited, TimeUnit.NANOSECONDS)
-                                .onComplete(t -> {
-                                    synchronized (this) {
-                                        timerPending = false;
-                                    }
-                                    dispatch();
-                                });
+                        vertx.timer(wait, TimeUnit.NANOSECONDS).onComplete(t -> {
+                            synchronized (this) {
+                                timerPending = false;
+                            }
+                            dispatch();
+                        });
                     }
                     break;
                 }

@@ -1,5 +1,6 @@
 package dev.stoa.bus.internal;
 
+import dev.stoa.api.BatchingService;
 import dev.stoa.api.Cancellation;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.StreamingService;
@@ -47,6 +48,19 @@ final class BusCall extends Call {
     @Override
     String header(String name) {
         return message.headers().isEmpty() ? null : message.headers().get(name);
+    }
+
+    @Override
+    int group() {
+        String n = message.headers().isEmpty() ? null : message.headers().get(BatchingService.GROUP_HEADER);
+        if (n == null) {
+            return 1;
+        }
+        try {
+            return Math.max(1, Integer.parseInt(n.trim()));
+        } catch (NumberFormatException e) {
+            return 1; // a header the caller got wrong only loses the grouping
+        }
     }
 
     @Override

@@ -80,6 +80,14 @@ abstract class Call implements Dispatch.Waiter {
         return null;
     }
 
+    /**
+     * @return how many calls this one was sent together with ({@link dev.stoa.api.BatchingService#GROUP_HEADER}),
+     *     itself included; 1 for a call on its own
+     */
+    int group() {
+        return 1;
+    }
+
     /** No instance will come in time (the service is gone, or the wait bound passed): the call fails. */
     @Override
     public final void refuse(StoaException failure) {

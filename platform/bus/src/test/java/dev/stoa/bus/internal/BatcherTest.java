@@ -88,6 +88,40 @@ class BatcherTest {
     }
 
     @Test
+    void callsSentAsAGroupShareOneBatchWhereTheFirstWouldRunAlone() throws Exception {
+        Tagger service = new Tagger();
+        open(new BatchSettings(32, 0, 100, 1), service); // no queue delay: a lone call runs at once
+        List<Future<Object>> grouped = new CopyOnWriteArrayList<>();
+        CountDownLatch sent = new CountDownLatch(1);
+        // sent in one event-loop turn, as a front-end sends one request's inputs
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < 5; i++) {
+                grouped.add(call("g" + i, 5));
+            }
+            sent.countDown();
+        });
+        assertThat(sent.await(5, TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < 5; i++) {
+            assertThat(((Text) grouped.get(i).await()).value()).isEqualTo("G" + i + "/5");
+        }
+        assertThat(service.batches).containsExactly(List.of("g0", "g1", "g2", "g3", "g4"));
+    }
+
+    @Test
+    void aGroupWhoseRestNeverComesRunsAfterTheGroupWait() {
+        Tagger service = new Tagger();
+        open(new BatchSettings(32, 0, 100, 1), service);
+        long start = System.nanoTime();
+        Future<Object> a = call("a", 3);
+        Future<Object> b = call("b", 3);
+        assertThat(((Text) a.await()).value()).isEqualTo("A/2");
+        assertThat(((Text) b.await()).value()).isEqualTo("B/2");
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertThat(ms).as("waited at most about the group wait").isLessThan(1_000);
+        assertThat(service.batches).containsExactly(List.of("a", "b"));
+    }
+
+    @Test
     void aFullBatchDoesNotWaitForTheDelay() {
         Tagger service = new Tagger();
         open(new BatchSettings(2, 60_000_000_000L, 100, 1), service); // a minute
@@ -309,6 +343,17 @@ class BatcherTest {
 
     private Future<Object> call(String text) {
         return vertx.eventBus().request(endpoint.address, new Text(text)).map(m -> m.body());
+    }
+
+    /** A call sent as one of {@code group} ({@link BatchingService#GROUP_HEADER}). */
+    private Future<Object> call(String text, int group) {
+        return vertx.eventBus()
+                .request(
+                        endpoint.address,
+                        new Text(text),
+                        new io.vertx.core.eventbus.DeliveryOptions()
+                                .addHeader(BatchingService.GROUP_HEADER, Integer.toString(group)))
+                .map(m -> m.body());
     }
 
     private void awaitQueued(int n) throws InterruptedException {
