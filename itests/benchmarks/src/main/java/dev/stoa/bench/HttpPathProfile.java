@@ -50,7 +50,8 @@ public final class HttpPathProfile {
         try (InProcessBus bus = new InProcessBus(vertx)) {
             bus.export("encoder", "fixed", new Fixed(fixed), Map.of());
             HttpServer http = HttpFront.start(vertx, bus, List.of());
-            HttpServer floor = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+            HttpServer floor = vertx.createHttpServer(
+                            new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                     .requestHandler(req -> req.body()
                             .onSuccess(b -> req.response()
                                     .putHeader("content-type", "application/json")
@@ -64,7 +65,9 @@ public final class HttpPathProfile {
             paths.put("HTTP round trip, no bus", i -> HttpPaths.check(bare.stoa("hello there", false)));
             paths.put(
                     "event bus from a plain thread",
-                    i -> vertx.eventBus().request("stoa.encoder.fixed", new Text("hello there")).await());
+                    i -> vertx.eventBus()
+                            .request("stoa.encoder.fixed", new Text("hello there"))
+                            .await());
             paths.put("HTTP + bus + JSON, compact", i -> HttpPaths.check(stoa.stoa("hello there", false)));
             paths.put("HTTP + bus + JSON, ?pretty", i -> HttpPaths.check(stoa.stoa("hello there", true)));
             Map<String, Samples> warm = new LinkedHashMap<>();
@@ -75,7 +78,8 @@ public final class HttpPathProfile {
             });
             LoadDriver.interleaved(paths, warm, calls / 2, 0);
             LoadDriver.interleaved(paths, samples, calls, 0);
-            System.out.printf(Locale.ROOT, "%d calls per path, interleaved, after %d warm-up calls%n", calls, calls / 2);
+            System.out.printf(
+                    Locale.ROOT, "%d calls per path, interleaved, after %d warm-up calls%n", calls, calls / 2);
             System.out.println("| path | p50 us | p90 us | mean us |\n| --- | --- | --- | --- |");
             samples.forEach((name, s) -> System.out.printf(
                     Locale.ROOT,
