@@ -1,12 +1,14 @@
 package dev.stoa.gateway.internal;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -45,12 +47,31 @@ public final class EventBusBridge {
                 description = "Regular expressions of the addresses clients may send to, e.g."
                         + " stoa\\.pipeline\\..* ; none means the bridge is off")
         String[] permitted() default {};
+
+        @AttributeDefinition(
+                description = "Largest frame a client may send, in bytes (its JSON, without the 4-byte length);"
+                        + " a frame that declares more closes the connection before any of it is buffered")
+        int maxFrameBytes() default 4 * 1024 * 1024;
+
+        @AttributeDefinition(
+                description = "Seconds a connection may stay silent (nothing read, nothing written) before it is"
+                        + " closed; clients keep a quiet connection open with {\"type\": \"ping\"} frames. 0 turns"
+                        + " it off")
+        int idleTimeoutSeconds() default 300;
+
+        @AttributeDefinition(
+                description = "PEM file of the bridge's certificate chain; with tlsKeyFile it turns TLS on."
+                        + " Relative paths are read from the installation folder")
+        String tlsCertFile() default "";
+
+        @AttributeDefinition(description = "PEM file of the private key of tlsCertFile")
+        String tlsKeyFile() default "";
     }
 
     private final TcpEventBusBridge bridge;
 
     @Activate
-    public EventBusBridge(@Reference Vertx vertx, Config config) {
+    public EventBusBridge(BundleContext context, @Reference Vertx vertx, Config config) {
         if (config.permitted().length == 0) {
             LOG.info("TCP event-bus bridge off: no address is permitted (set permitted= in etc/dev.stoa.bridge.cfg)");
             bridge = null;
@@ -68,7 +89,9 @@ public final class EventBusBridge {
             }
             options.addInboundPermitted(new PermittedOptions().setAddressRegex(regex));
         }
-        TcpEventBusBridge created = TcpEventBusBridge.create(vertx, options);
+        NetServerOptions server = BridgeTransport.serverOptions(config, context.getProperty("stoa.home"));
+        TcpEventBusBridge created = TcpEventBusBridge.create(
+                BridgeSockets.limitingFrames(vertx, config.maxFrameBytes()), options, server, new BridgeHeaderFilter());
         try {
             bridge = created.listen(config.port(), config.host()).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -80,9 +103,10 @@ public final class EventBusBridge {
                     e);
         }
         LOG.info(
-                "TCP event-bus bridge on {}:{}, permitting {}",
+                "TCP event-bus bridge on {}:{}{}, permitting {}",
                 config.host(),
                 config.port(),
+                server.isSsl() ? " (TLS)" : "",
                 String.join(", ", config.permitted()));
     }
 
