@@ -135,7 +135,9 @@ final class BridgeSockets {
             }
             return result == target ? self[0] : result;
         };
-        self[0] = Proxy.newProxyInstance(BridgeSockets.class.getClassLoader(), new Class<?>[] {type}, handler);
+        // the interface's own loader (in OSGi, the Vert.x bundle's) sees every type its methods name; this bundle's
+        // loader sees only the packages it imports
+        self[0] = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler);
         return type.cast(self[0]);
     }
 }
