@@ -75,6 +75,9 @@ public class SlowClientIT extends StoaTestSupport {
                         .getBytes(StandardCharsets.US_ASCII));
         String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("[measure] gateway: stalled body answered "
+                + answer.lines().findFirst().orElse("nothing") + " after " + ms + " ms (requestTimeoutMs "
+                + REQUEST_TIMEOUT_MS + ")");
         assertTrue(answer, answer.startsWith("HTTP/1.1 408"));
         assertTrue(answer, answer.contains("REQUEST_TIMEOUT"));
         assertTrue("answered after " + ms + " ms", ms >= REQUEST_TIMEOUT_MS - 100 && ms < REQUEST_TIMEOUT_MS + 10_000);
@@ -97,6 +100,8 @@ public class SlowClientIT extends StoaTestSupport {
         long start = System.nanoTime();
         String refused = exchange(connect());
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println(
+                "[measure] gateway: connection over maxConnections " + MAX_CONNECTIONS + " closed after " + ms + " ms");
         assertEquals("a connection over the cap gets no answer", "", refused);
         assertTrue("refused after " + ms + " ms", ms < 5_000);
         for (Socket s : open) {
