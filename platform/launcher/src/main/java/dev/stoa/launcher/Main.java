@@ -6,6 +6,7 @@ import dev.stoa.launcher.internal.CommandLine;
 import dev.stoa.launcher.internal.KeyCommand;
 import dev.stoa.launcher.internal.ListCommand;
 import dev.stoa.launcher.internal.RunCommand;
+import dev.stoa.launcher.internal.TlsCertCommand;
 import dev.stoa.launcher.internal.TrainCommand;
 import dev.stoa.launcher.internal.VersionCommand;
 import java.io.PrintStream;
@@ -46,6 +47,7 @@ public final class Main {
         List<Command> commands = new ArrayList<>(List.of(new RunCommand(), new CallCommand(), new TrainCommand()));
         commands.addAll(ListCommand.all());
         commands.add(new KeyCommand());
+        commands.add(new TlsCertCommand());
         commands.add(new VersionCommand());
         CommandLine commandLine = new CommandLine("run", commands, System::getenv);
         return commandLine.execute(List.of(args), out, err);

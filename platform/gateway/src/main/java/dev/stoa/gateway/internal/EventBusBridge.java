@@ -49,6 +49,25 @@ public final class EventBusBridge {
                 description = "Regular expressions of the addresses clients may send to, e.g."
                         + " stoa\\.pipeline\\..* ; none means the bridge is off")
         String[] permitted() default {};
+
+        @AttributeDefinition(
+                description = "Largest frame a client may send, in bytes (its JSON, without the 4-byte length);"
+                        + " a frame that declares more closes the connection before any of it is buffered")
+        int maxFrameBytes() default 4 * 1024 * 1024;
+
+        @AttributeDefinition(
+                description = "Seconds a connection may stay silent (nothing read, nothing written) before it is"
+                        + " closed; clients keep a quiet connection open with {\"type\": \"ping\"} frames. 0 turns"
+                        + " it off")
+        int idleTimeoutSeconds() default 300;
+
+        @AttributeDefinition(
+                description = "PEM file of the bridge's certificate chain; with tlsKeyFile it turns TLS on."
+                        + " Relative paths are read from the installation folder")
+        String tlsCertFile() default "";
+
+        @AttributeDefinition(description = "PEM file of the private key of tlsCertFile")
+        String tlsKeyFile() default "";
     }
 
     private final TcpEventBusBridge bridge;
@@ -74,14 +93,18 @@ public final class EventBusBridge {
         }
         AccessGuard.requireKeysToExpose(
                 "The TCP event-bus bridge", config.host(), "host in etc/dev.stoa.bridge.cfg", keys.keysConfigured());
-        // each frame: the socket's cancel token put on its requests (a socket that closes cancels its calls still
-        // running, BridgeCancellation), then the key checked and taken out (BridgeAccess), which allows or refuses it
+        NetServerOptions server = BridgeTransport.serverOptions(config, context.getProperty("stoa.home"));
+        // each frame, in order: the client's stoa.* headers dropped (BridgeHeaderFilter), the socket's cancel token
+        // put on its requests (a socket that closes cancels its calls still running, BridgeCancellation), then the
+        // key checked and taken out (BridgeAccess), which allows or refuses the frame
         BridgeCancellation cancellation = new BridgeCancellation(vertx);
         BridgeAccess access = new BridgeAccess(() -> keys, new WriteServices(context)::writes);
-        TcpEventBusBridge created = TcpEventBusBridge.create(vertx, options, new NetServerOptions(), event -> {
-            cancellation.apply(event);
-            access.handle(event);
-        });
+        TcpEventBusBridge created = TcpEventBusBridge.create(
+                BridgeSockets.limitingFrames(vertx, config.maxFrameBytes()), options, server, event -> {
+                    BridgeHeaderFilter.apply(event);
+                    cancellation.apply(event);
+                    access.handle(event);
+                });
         try {
             bridge = created.listen(config.port(), config.host()).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -93,9 +116,10 @@ public final class EventBusBridge {
                     e);
         }
         LOG.info(
-                "TCP event-bus bridge on {}:{}, permitting {}",
+                "TCP event-bus bridge on {}:{}{}, permitting {}",
                 config.host(),
                 config.port(),
+                server.isSsl() ? " (TLS)" : "",
                 String.join(", ", config.permitted()));
     }
 

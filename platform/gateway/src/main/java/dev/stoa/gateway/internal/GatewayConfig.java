@@ -41,4 +41,33 @@ public @interface GatewayConfig {
             description = "Origins (scheme://host:port) whose web pages may call the API cross-origin; * allows any."
                     + " None: cross-origin requests are refused")
     String[] corsOrigins() default {};
+
+    @AttributeDefinition(
+            description = "PEM file of the server's certificate chain (the server's certificate first); with"
+                    + " tlsKeyFile it turns TLS on (https only). Relative paths are read from the installation folder,"
+                    + " e.g. etc/tls/cert.pem")
+    String tlsCertFile() default "";
+
+    @AttributeDefinition(description = "PEM file of the private key of tlsCertFile (PKCS#8 or PKCS#1, not encrypted)")
+    String tlsKeyFile() default "";
+
+    @AttributeDefinition(
+            description = "Seconds a connection may stay silent (nothing read, nothing written) before it is"
+                    + " closed; keep it above callTimeoutMs. 0 turns it off")
+    int idleTimeoutSeconds() default 120;
+
+    @AttributeDefinition(
+            description = "Longest time from a request's headers to the last byte of its body, in ms; a body that"
+                    + " stalls longer is answered 408 and its connection closed. 0 turns it off")
+    long requestTimeoutMs() default 30_000;
+
+    @AttributeDefinition(
+            description = "Most connections open at once; a connection over it is closed as soon as it is"
+                    + " accepted. 0 turns the cap off")
+    int maxConnections() default 1000;
+
+    @AttributeDefinition(
+            description = "Whether HTTP/2 is offered: in clear text by h2c upgrade or prior knowledge, over TLS"
+                    + " by ALPN; HTTP/1.1 only when false")
+    boolean http2() default false;
 }

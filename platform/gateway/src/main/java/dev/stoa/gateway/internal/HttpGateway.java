@@ -116,8 +116,11 @@ public final class HttpGateway {
         this.bundles = new BundleInspector(context);
         this.readiness = new Readiness(context, requiredServices(config.requiredServices()));
         int port = port(System.getenv(PORT_ENV), context.getProperty(PORT_PROPERTY), config.port());
+        GatewayTransport transport = new GatewayTransport(config, context.getProperty("stoa.home"));
         Router router = Router.router(vertx);
         this.router = router;
+        // first: a body that stalls is answered 408 before any other handler waits on it
+        router.route().handler(new RequestTimeout(vertx, config.requestTimeoutMs()));
         // before every route, mounted front-ends included: Host, Origin, Content-Type, API key and scope
         router.route()
                 .handler(new AccessGuard(
@@ -186,8 +189,8 @@ public final class HttpGateway {
                                 + " /v1/trainings/{id}; POST /v1/commands/{name}; GET /openapi.json describes them"));
         router.route().failureHandler(rc -> RoutingFailures.handle(rc, config.maxBodyBytes()));
 
-        this.server = listen(vertx, router, config.host(), port, config.maxBodyBytes());
-        LOG.info("HTTP API on http://{}:{}", config.host(), server.actualPort());
+        this.server = listen(vertx, router, config.host(), port, config.maxBodyBytes(), transport);
+        LOG.info("HTTP API on {}://{}:{}", transport.scheme(), config.host(), server.actualPort());
     }
 
     /**
@@ -304,12 +307,14 @@ public final class HttpGateway {
      * Binds the server. When the component is re-created (its configuration changed) the previous instance may still
      * hold the port for a moment, so a bind failure is retried briefly before it is reported.
      */
-    private static HttpServer listen(Vertx vertx, Router router, String host, int port, long maxBodyBytes) {
+    private static HttpServer listen(
+            Vertx vertx, Router router, String host, int port, long maxBodyBytes, GatewayTransport transport) {
         Exception last = null;
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-            HttpServer created = vertx.createHttpServer(
-                            formOptions(new HttpServerOptions().setHost(host).setPort(port), maxBodyBytes))
+            HttpServer created = vertx.createHttpServer(transport.apply(
+                            formOptions(new HttpServerOptions().setHost(host).setPort(port), maxBodyBytes)))
                     .requestHandler(router);
+            transport.attach(created);
             try {
                 return created.listen().await(30, TimeUnit.SECONDS);
             } catch (Exception e) {

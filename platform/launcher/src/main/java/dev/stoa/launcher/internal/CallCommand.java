@@ -61,7 +61,7 @@ public final class CallCommand implements Command {
                     + " [--url http://HOST:PORT]");
             return CommandLine.USAGE_ERROR;
         }
-        ServerClient server = new ServerClient(ServerClient.locate(request.url(), env));
+        ServerClient server = new ServerClient(ServerClient.locate(request.url(), env), env);
         try {
             boolean pipeline = isPipeline(server, request.name());
             if (pipeline) {

@@ -57,7 +57,7 @@ public final class ListCommand implements Command {
             err.println("stoa " + what + ": the only option is --url http://HOST:PORT");
             return CommandLine.USAGE_ERROR;
         }
-        ServerClient server = new ServerClient(ServerClient.locate(url, env));
+        ServerClient server = new ServerClient(ServerClient.locate(url, env), env);
         try {
             print(server.get("/v1/" + what), out);
             return 0;

@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * The CLI's side of the HTTP API: finds the running server ({@code --url}, else {@code STOA_URL}, else
- * {@code http://127.0.0.1:$STOA_HTTP_PORT}, else port 8080) and turns its JSON errors into one readable line.
+ * {@code http://127.0.0.1:$STOA_HTTP_PORT}, else port 8080; {@code https} when the installation's gateway has TLS on)
+ * and turns its JSON errors into one readable line. Over https it trusts what {@link ServerTrust} says.
  */
 final class ServerClient {
 
@@ -30,19 +31,31 @@ final class ServerClient {
 
     private final URI base;
     private final String key;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private final HttpClient http;
 
     ServerClient(URI base) {
-        this(base, apiKey(base, System::getenv, System.getProperty(StoaHome.PROPERTY)));
+        this(base, System::getenv);
+    }
+
+    /** @param env the environment: the API key to send, the certificates to trust over https ({@link ServerTrust}) */
+    ServerClient(URI base, java.util.function.Function<String, String> env) {
+        this(base, env, apiKey(base, env, System.getProperty(StoaHome.PROPERTY)));
     }
 
     /** @param key the API key to send as {@code Authorization: Bearer}, or {@code null} for none */
     ServerClient(URI base, String key) {
+        this(base, System::getenv, key);
+    }
+
+    private ServerClient(URI base, java.util.function.Function<String, String> env, String key) {
         this.base = base;
         this.key = key;
+        HttpClient.Builder builder =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
+        if ("https".equalsIgnoreCase(base.getScheme())) {
+            ServerTrust.context(env).ifPresent(builder::sslContext);
+        }
+        this.http = builder.build();
     }
 
     /**
@@ -89,7 +102,9 @@ final class ServerClient {
             return URI.create(url);
         }
         String port = env.apply("STOA_HTTP_PORT");
-        return URI.create("http://127.0.0.1:" + (port == null || port.isBlank() ? "8080" : port.trim()));
+        // the local server speaks https when its etc/dev.stoa.gateway.cfg turns TLS on
+        String scheme = ServerTrust.localCertificate(env).isPresent() ? "https" : "http";
+        return URI.create(scheme + "://127.0.0.1:" + (port == null || port.isBlank() ? "8080" : port.trim()));
     }
 
     URI base() {
@@ -125,6 +140,8 @@ final class ServerClient {
             response = http.send(request, HttpResponse.BodyHandlers.ofLines());
         } catch (ConnectException e) {
             throw notAnswering();
+        } catch (javax.net.ssl.SSLException e) {
+            throw tlsFailed(e);
         }
         try (Stream<String> stream = response.body()) {
             if (response.statusCode() >= 400) {
@@ -153,6 +170,12 @@ final class ServerClient {
                 + " with --url or STOA_URL");
     }
 
+    private ServerError tlsFailed(javax.net.ssl.SSLException e) {
+        return new ServerError("TLS with " + base + " failed (" + e.getMessage() + "): for a self-signed or private"
+                + " certificate set " + ServerTrust.CACERT_ENV + " to its PEM file; for a plain-http server use an"
+                + " http:// URL");
+    }
+
     private ServerError error(int status, String body) {
         JsonObject o;
         try {
@@ -172,6 +195,8 @@ final class ServerClient {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw notAnswering();
+        } catch (javax.net.ssl.SSLException e) {
+            throw tlsFailed(e);
         }
         JsonElement json;
         try {

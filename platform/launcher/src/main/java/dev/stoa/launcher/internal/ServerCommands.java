@@ -55,7 +55,7 @@ final class ServerCommands {
                 rest.add(args.get(i));
             }
         }
-        ServerClient server = new ServerClient(ServerClient.locate(url, env));
+        ServerClient server = new ServerClient(ServerClient.locate(url, env), env);
         JsonObject body = new JsonObject();
         JsonArray array = new JsonArray();
         rest.forEach(array::add);
@@ -93,7 +93,7 @@ final class ServerCommands {
      * @param url the {@code --url} given to help, or null
      */
     void describe(String url, PrintStream out) {
-        ServerClient server = new ServerClient(ServerClient.locate(url, env));
+        ServerClient server = new ServerClient(ServerClient.locate(url, env), env);
         try {
             JsonArray commands = server.get("/v1/commands", Duration.ofSeconds(3))
                     .getAsJsonObject()

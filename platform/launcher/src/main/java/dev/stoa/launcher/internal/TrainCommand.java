@@ -69,7 +69,7 @@ public final class TrainCommand implements Command {
             err.println("stoa train: " + path + " is not a file; training files live in etc/train/");
             return CommandLine.USAGE_ERROR;
         }
-        ServerClient server = new ServerClient(ServerClient.locate(url, env));
+        ServerClient server = new ServerClient(ServerClient.locate(url, env), env);
         JsonObject status;
         try {
             JsonObject body = new JsonObject();
