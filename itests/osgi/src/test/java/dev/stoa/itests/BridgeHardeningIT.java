@@ -97,6 +97,8 @@ public class BridgeHardeningIT extends StoaTestSupport {
                 // broken pipe or reset: the server closed the connection
             }
         }
+        System.out.println("[measure] bridge: after a 1 GiB length prefix the client wrote " + written.get()
+                + " bytes before the server closed the connection");
         assertTrue(
                 "the client could write " + written.get() + " bytes before the server closed",
                 written.get() < 64L * 1024 * 1024);
