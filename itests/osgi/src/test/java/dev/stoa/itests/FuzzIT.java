@@ -99,11 +99,15 @@ public class FuzzIT extends StoaTestSupport {
         long seed = Long.getLong("stoa.fuzz.seed", 14L);
         ServiceDirectory directory = service(ServiceDirectory.class);
         PipelineDirectory pipelines = service(PipelineDirectory.class);
-        await(
-                "texts.search exported",
-                () -> directory.services().stream()
-                        .anyMatch(
-                                s -> s.id().equals("texts.search") && s.state().equals("available")));
+        for (String id : new String[] {
+            "texts.search", "texts.index", "vectors.texts.upsert", "all-minilm-l6-v2", "ocr-paddle", "gpt-tiny"
+        }) {
+            // every path is listed before the run: a service exported later would only be fuzzed as a 404
+            await(
+                    id + " exported",
+                    () -> directory.services().stream()
+                            .anyMatch(s -> s.id().equals(id) && s.state().equals("available")));
+        }
         await("the gateway is up", () -> status("/health/live") == 200);
         List<String> paths = paths(directory);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
