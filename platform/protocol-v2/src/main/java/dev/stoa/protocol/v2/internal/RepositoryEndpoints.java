@@ -48,6 +48,7 @@ final class RepositoryEndpoints {
     }
 
     static void route(Router router, RepositoryEndpoints endpoints) {
+        router.post("/repository/*").handler(RestFront::rawBody);
         router.post("/repository/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
         router.post("/repository/index").handler(rc -> RestFront.handle(rc, () -> endpoints.index(rc)));
         router.post("/repository/models/:name/load")

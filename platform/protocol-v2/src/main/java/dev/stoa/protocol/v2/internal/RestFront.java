@@ -96,7 +96,8 @@ public final class RestFront implements HttpRoutes {
                 .put("name", "stoa")
                 .put("version", serverVersion)
                 .put("extensions", new JsonArray(EXTENSIONS));
-        router.get("/").handler(rc -> json(rc, 200, metadata));
+        // GET /v2 reaches this router with an empty path, GET /v2/ with "/"
+        router.getWithRegex("^/?$").handler(rc -> json(rc, 200, metadata));
         router.get("/health/live").handler(rc -> json(rc, 200, new JsonObject().put("live", true)));
         // the protocol's health answers are booleans as statuses: 200 for true, a 4xx for false
         router.get("/health/ready").handler(rc -> {
@@ -113,6 +114,8 @@ public final class RestFront implements HttpRoutes {
                                 m.ready() ? 200 : 400,
                                 new JsonObject().put("name", m.name()).put("ready", m.ready()));
                     }));
+            // a route of its own: Vert.x Web allows no handler before a body handler on one route
+            router.post(model + "/infer").handler(RestFront::rawBody);
             router.post(model + "/infer")
                     .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                     .handler(rc -> handle(rc, () -> infer(rc, inference)));
@@ -219,6 +222,15 @@ public final class RestFront implements HttpRoutes {
                     }
                     rc.response().end(response.body());
                 });
+    }
+
+    /**
+     * A v2 body is JSON or JSON followed by binary tensor data, whatever its Content-Type says: {@code curl -d} sends
+     * {@code application/x-www-form-urlencoded}, which would make the body handler decode it as a form.
+     */
+    static void rawBody(RoutingContext rc) {
+        rc.request().headers().set("Content-Type", "application/octet-stream");
+        rc.next();
     }
 
     /** Runs a handler, answering a {@link StoaException} it throws as the protocol's error. */
