@@ -129,9 +129,9 @@ final class GrpcClientBundle {
                     }
                 }
             }
-            for (java.util.Map.Entry<String, String> file : services.entrySet()) {
-                jar.putNextEntry(new JarEntry(file.getKey()));
-                jar.write(file.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (java.util.Map.Entry<String, String> service : services.entrySet()) {
+                jar.putNextEntry(new JarEntry(service.getKey()));
+                jar.write(service.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 jar.closeEntry();
             }
         }
