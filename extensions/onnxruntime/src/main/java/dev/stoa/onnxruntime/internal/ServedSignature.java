@@ -26,7 +26,9 @@ final class ServedSignature {
 
     private static TensorSignature.Tensor output(OutputSpec o) {
         if (o.post().classifies()) {
-            long[] shape = o.shape().length == 0 ? new long[] {o.post().topK()} : o.shape().clone();
+            long[] shape = o.shape().length == 0
+                    ? new long[] {o.post().topK()}
+                    : o.shape().clone();
             shape[shape.length - 1] = o.post().topK();
             return new TensorSignature.Tensor(o.name(), "BYTES", shape);
         }
