@@ -132,6 +132,11 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
         }
     }
 
+    /** @return the tensors this model takes and answers, resolved against the model, as service properties say */
+    dev.stoa.api.tensor.TensorSignature signature() {
+        return ServedSignature.of(inputs, outputs);
+    }
+
     /** The descriptor's inputs, each checked against and completed from the model's; or the model's own. */
     private static List<InputSpec> resolveInputs(ModelDescriptor d, Map<String, NodeInfo> model, String where) {
         List<InputSpec> declared = d.inputs();

@@ -5,6 +5,7 @@ import dev.stoa.api.ServiceKind;
 import dev.stoa.api.ServiceProperties;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.StoaService;
+import dev.stoa.api.tensor.TensorSignature;
 import dev.stoa.djl.DjlRuntime;
 import java.nio.file.Path;
 import java.util.Dictionary;
@@ -90,6 +91,9 @@ public final class OnnxModelComponent {
             service.put(ServiceProperties.VERSION, descriptor.version());
         }
         service.put("stoa.model.folder", descriptor.folder().toString());
+        // the tensors, for the Open Inference Protocol v2 front (dev.stoa.api.tensor)
+        service.put(TensorSignature.INPUTS, model.signature().inputProperty());
+        service.put(TensorSignature.OUTPUTS, model.signature().outputProperty());
         try {
             this.registration = context.registerService(StoaService.class, model, service);
         } catch (RuntimeException e) {
