@@ -15,6 +15,14 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface HttpRoutes {
 
     /**
+     * The routing-context key under which the gateway's checks leave the request's
+     * {@link dev.stoa.api.security.Principal} (its API key's name and scopes, or the anonymous loopback client) for the
+     * mounted routes: {@code Principal p = rc.get(HttpRoutes.PRINCIPAL)}, for a check finer than the gateway's own
+     * (e.g. the {@code admin} scope for a management route).
+     */
+    String PRINCIPAL = "stoa.principal";
+
+    /**
      * @return where the router is mounted, e.g. {@code /openai/v1}: starts with '/', no trailing '/', and not under
      *     a path of the gateway's own ({@code /v1}, {@code /health}, {@code /metrics})
      */

@@ -45,7 +45,7 @@ import java.util.function.Supplier;
 final class AccessGuard implements Handler<RoutingContext> {
 
     /** The routing-context key of the request's {@link Principal}. */
-    static final String PRINCIPAL = "stoa.principal";
+    static final String PRINCIPAL = dev.stoa.gateway.api.HttpRoutes.PRINCIPAL;
 
     static final String DOOR = "http";
 
@@ -323,13 +323,21 @@ final class AccessGuard implements Handler<RoutingContext> {
         return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
     }
 
-    /** @return whether a body of this Content-Type is one the gateway reads: JSON, or a multipart form */
+    /**
+     * @return whether a body of this Content-Type is one the gateway reads: JSON, a multipart form, or binary
+     *     ({@code application/octet-stream}: the Open Inference Protocol's binary tensor data). A browser sends
+     *     {@code text/plain} and form-encoded bodies cross-origin without asking first; those are refused, while
+     *     JSON and binary bodies make it ask (a preflight), which the Origin check answers.
+     */
     static boolean readable(String contentType) {
         if (contentType == null) {
             return false;
         }
         String media = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        return media.equals("application/json") || media.endsWith("+json") || media.equals("multipart/form-data");
+        return media.equals("application/json")
+                || media.endsWith("+json")
+                || media.equals("multipart/form-data")
+                || media.equals("application/octet-stream");
     }
 
     /** @return the host name of the request's Host (or HTTP/2 :authority), lower case, without port or brackets */

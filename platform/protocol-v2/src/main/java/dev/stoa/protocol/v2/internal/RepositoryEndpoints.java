@@ -5,6 +5,9 @@ import dev.stoa.api.StoaException;
 import dev.stoa.api.model.ModelInfo;
 import dev.stoa.api.model.ModelRepository;
 import dev.stoa.api.model.ModelVersionInfo;
+import dev.stoa.api.security.Authenticator;
+import dev.stoa.api.security.Principal;
+import dev.stoa.gateway.api.HttpRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -12,8 +15,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -30,21 +31,19 @@ import java.util.function.Supplier;
  *       model (a version with {@code {"parameters": {"version": "2"}}}); they answer when done.</li>
  * </ul>
  *
- * All three want {@code Authorization: Bearer <managementToken>} of {@code etc/dev.stoa.v2.cfg}: 401 without it, 403
- * with another; with no token configured the extension is off (403).
+ * All three want an API key with the {@code admin} scope (the gateway's keys, {@code etc/keys.properties}): 401
+ * without a principal, 403 for a key without the scope.
  */
 final class RepositoryEndpoints {
 
     private final Vertx vertx;
     private final ModelCatalog catalog;
     private final Supplier<ModelRepository> repository;
-    private final byte[] token;
 
-    RepositoryEndpoints(Vertx vertx, ModelCatalog catalog, Supplier<ModelRepository> repository, String token) {
+    RepositoryEndpoints(Vertx vertx, ModelCatalog catalog, Supplier<ModelRepository> repository) {
         this.vertx = vertx;
         this.catalog = catalog;
         this.repository = repository;
-        this.token = token == null ? new byte[0] : token.getBytes(StandardCharsets.UTF_8);
     }
 
     static void route(Router router, RepositoryEndpoints endpoints) {
@@ -57,22 +56,23 @@ final class RepositoryEndpoints {
                 .handler(rc -> RestFront.handle(rc, () -> endpoints.change(rc, false)));
     }
 
+    /**
+     * The repository changes what serves: it wants the {@code admin} scope of the gateway's API keys (the gateway has
+     * checked the key and left the request's principal in the routing context).
+     */
     private void authorise(RoutingContext rc) {
-        if (token.length == 0) {
-            throw new StoaException(
-                    FailureCode.FORBIDDEN,
-                    "the model repository extension is off; set managementToken in etc/dev.stoa.v2.cfg and send it"
-                            + " as Authorization: Bearer <token>");
-        }
-        String header = rc.request().getHeader("Authorization");
-        if (header == null || !header.startsWith("Bearer ")) {
+        Principal p = rc.get(HttpRoutes.PRINCIPAL);
+        if (p == null) {
             throw new StoaException(
                     FailureCode.UNAUTHORIZED,
-                    "the model repository extension needs Authorization: Bearer <managementToken of"
-                            + " etc/dev.stoa.v2.cfg>");
+                    "the model repository extension needs an API key with the admin scope:"
+                            + " Authorization: Bearer <key> (bin/stoa key add <name> --scopes admin)");
         }
-        if (!MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
-            throw new StoaException(FailureCode.FORBIDDEN, "the bearer token is not the management token");
+        if (!p.scopes().contains(Authenticator.ADMIN)) {
+            throw new StoaException(
+                    FailureCode.FORBIDDEN,
+                    "the model repository extension needs the admin scope; the key '" + p.name() + "' has " + p.scopes()
+                            + " (bin/stoa key add <name> --scopes admin)");
         }
     }
 

@@ -38,7 +38,7 @@ import org.osgi.service.metatype.annotations.Designate;
  *       ({@code Inference-Header-Content-Length}, {@code binary_data_size}, the {@code binary_data} output
  *       parameter);</li>
  *   <li>the model repository extension ({@link RepositoryEndpoints}): {@code POST /v2/repository/index},
- *       {@code /v2/repository/models/{name}/load} and {@code /unload}, with the management token.</li>
+ *       {@code /v2/repository/models/{name}/load} and {@code /unload}, with an API key of the admin scope.</li>
  * </ul>
  *
  * A model is a Stoa service that describes its tensors ({@link ModelCatalog}). Errors are the protocol's
@@ -120,8 +120,7 @@ public final class RestFront implements HttpRoutes {
                     .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                     .handler(rc -> handle(rc, () -> infer(rc, inference)));
         }
-        RepositoryEndpoints.route(
-                router, new RepositoryEndpoints(vertx, catalog, repository, config.managementToken()));
+        RepositoryEndpoints.route(router, new RepositoryEndpoints(vertx, catalog, repository));
         router.route()
                 .last()
                 .handler(rc -> error(

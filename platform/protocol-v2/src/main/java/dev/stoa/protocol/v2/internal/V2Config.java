@@ -1,7 +1,6 @@
 package dev.stoa.protocol.v2.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Settings of the Open Inference Protocol v2 front, PID {@code dev.stoa.v2} ({@code etc/dev.stoa.v2.cfg}). */
@@ -15,12 +14,6 @@ public @interface V2Config {
             description = "Largest REST request body (JSON and binary tensor data) and gRPC message, in bytes;"
                     + " larger ones get 413 (REST) or RESOURCE_EXHAUSTED (gRPC)")
     long maxBodyBytes() default 64L * 1024 * 1024;
-
-    @AttributeDefinition(
-            description = "Bearer token for the model repository extension (POST /v2/repository/index, load,"
-                    + " unload); empty turns the extension off (403)",
-            type = AttributeType.PASSWORD)
-    String managementToken() default "";
 
     @AttributeDefinition(description = "Whether the gRPC GRPCInferenceService listens")
     boolean grpcEnabled() default false;
