@@ -176,13 +176,14 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     /** @return the gRPC status of a platform failure, its description {@code <CODE>: <message>} */
     static Status status(StoaException e) {
         Status s = switch (e.code()) {
-            case BAD_INPUT, BAD_CONFIG, SHAPE_MISMATCH -> Status.INVALID_ARGUMENT;
+            case BAD_INPUT, BAD_CONFIG, SHAPE_MISMATCH, UNSUPPORTED_MEDIA_TYPE -> Status.INVALID_ARGUMENT;
             case UNKNOWN_SERVICE, SERVICE_GONE -> Status.NOT_FOUND;
             case TOO_LARGE, OVERLOADED -> Status.RESOURCE_EXHAUSTED;
             case UNAUTHORIZED -> Status.UNAUTHENTICATED;
             case FORBIDDEN -> Status.PERMISSION_DENIED;
             case UNAVAILABLE, UNTRAINED -> Status.UNAVAILABLE;
             case TIMEOUT -> Status.DEADLINE_EXCEEDED;
+            case CANCELLED -> Status.CANCELLED;
             default -> Status.INTERNAL;
         };
         return s.withDescription(e.code().name() + ": " + e.getMessage());
