@@ -24,8 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * <p>The second test is the control: the same kill with {@code durableWrites = false} (the behaviour before, with the
  * periodic commit an hour away) loses acknowledged writes, so the check can tell.
  *
- * <p>With API keys required, set one with {@link StoaServer#apiKey} in {@link #server} (the key needs the
- * {@code write} scope).
+ * <p>The upserts need the {@code write} scope: they carry the local operator's admin key ({@link StoaServer}).
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class KillNineIT {
@@ -47,7 +46,7 @@ class KillNineIT {
         Path dist = Path.of(System.getProperty("stoa.dist", "../../distribution/target/stoa"));
         Path work = Path.of(System.getProperty("stoa.itest.work", "target/durability-it"));
         server = StoaServer.withoutModels(dist, work.resolve(name)).javaOpts("-Xmx512m -XX:+UseSerialGC");
-        // with API keys on: server.apiKey("<a key with the write scope>");
+        // requests carry the local operator's admin key the server generates (StoaServer.localAdminKey)
         server.etc("dev.stoa.retrieval-" + COLLECTION + ".cfg", VectorWrites.retrievalConfig(COLLECTION, DIMENSION));
         return server;
     }

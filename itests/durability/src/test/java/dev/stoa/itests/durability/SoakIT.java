@@ -72,7 +72,7 @@ class SoakIT {
         Path shout = Path.of(System.getProperty("stoa.shout.jar"));
 
         server = new StoaServer(dist, work.resolve("soak"), Set.of()).javaOpts(System.getProperty("soak.javaOpts", ""));
-        // with API keys on: server.apiKey("<a key with the call and write scopes>");
+        // requests carry the local operator's admin key the server generates (StoaServer.localAdminKey)
         server.etc("dev.stoa.retrieval-" + COLLECTION + ".cfg", VectorWrites.retrievalConfig(COLLECTION, DIMENSION));
         server.etc("pipelines/soak-echo.yaml", echoPipeline(0));
         // the shipped trainings would take the trainer for the whole run; one that checkpoints often replaces them

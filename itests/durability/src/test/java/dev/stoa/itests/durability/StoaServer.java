@@ -27,8 +27,9 @@ import java.util.stream.Stream;
  * shared as links), started with {@code bin/stoa} in its own JVM on free ports, spoken to over HTTP, and killed
  * with SIGKILL ({@link Process#destroyForcibly()} on Linux) as a crash would.
  *
- * <p>Requests carry {@code Authorization: Bearer <key>} once {@link #apiKey(String)} set one, so a test against a
- * server that requires keys adds one line.
+ * <p>Requests carry {@code Authorization: Bearer <key>}: the key {@link #apiKey(String)} set, else the local
+ * operator's admin key the server writes to {@code data/local-admin.key} (as {@code bin/stoa} sends it), since
+ * vector writes need the {@code write} scope.
  */
 final class StoaServer implements AutoCloseable {
 
@@ -265,12 +266,22 @@ final class StoaServer implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    private HttpRequest.Builder request(String path) {
+    private HttpRequest.Builder request(String path) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path));
-        if (apiKey != null) {
-            b.header("Authorization", "Bearer " + apiKey);
+        String key = apiKey != null ? apiKey : localAdminKey();
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
         }
         return b;
+    }
+
+    /**
+     * @return the local operator's admin key, which the server writes to {@code data/local-admin.key} on its first
+     *     start (as {@code bin/stoa} sends it to a server on loopback), or {@code null} before it exists
+     */
+    private String localAdminKey() throws IOException {
+        Path file = home.resolve("data/local-admin.key");
+        return Files.isReadable(file) ? Files.readString(file).strip() : null;
     }
 
     private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
