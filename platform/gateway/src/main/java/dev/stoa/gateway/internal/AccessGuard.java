@@ -7,6 +7,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
@@ -50,6 +51,9 @@ final class AccessGuard implements Handler<RoutingContext> {
     static final String DOOR = "http";
 
     private static final String CFG = "etc/dev.stoa.gateway.cfg";
+    /** The OpenAI-compatible front's base path: its clients get refusals as OpenAI error objects. */
+    private static final String OPENAI_BASE = "/openai/";
+
     private static final String ALLOWED_HEADERS = "Authorization, Content-Type, Accept, traceparent, tracestate";
 
     /** What a route needs: a scope, the service or pipeline it calls (or null), and whether it is a mounted front. */
@@ -266,6 +270,26 @@ final class AccessGuard implements Handler<RoutingContext> {
         if (hasBody(rc.request())) {
             // the body was not read: do not leave it for the next request on this connection
             rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        if (rc.normalizedPath().startsWith(OPENAI_BASE)) {
+            // OpenAI's SDKs read error.message and error.type: answer them in the protocol they speak
+            String type = switch (code) {
+                case UNAUTHORIZED -> "authentication_error";
+                case FORBIDDEN -> "permission_error";
+                default -> "invalid_request_error";
+            };
+            HttpGateway.json(
+                    rc,
+                    code.httpStatus(),
+                    new JsonObject()
+                            .put(
+                                    "error",
+                                    new JsonObject()
+                                            .put("message", message)
+                                            .put("type", type)
+                                            .putNull("param")
+                                            .put("code", code.name().toLowerCase(java.util.Locale.ROOT))));
+            return;
         }
         HttpGateway.error(rc, code, message);
     }

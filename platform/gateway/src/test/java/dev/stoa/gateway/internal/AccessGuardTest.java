@@ -179,8 +179,13 @@ class AccessGuardTest {
                 .isEqualTo(403);
         assertThat(post("/openai/v1/chat/completions", "{}", json(reader)).body())
                 .isEqualTo("front");
-        assertThat(post("/openai/v1/chat/completions", "{}", json(null)).status())
-                .isEqualTo(401);
+        RawHttp.Response noKey = post("/openai/v1/chat/completions", "{}", json(null));
+        assertThat(noKey.status()).isEqualTo(401);
+        // the OpenAI front's clients get the refusal as OpenAI's error object, which their SDKs read
+        JsonObject error = new JsonObject(noKey.body()).getJsonObject("error");
+        assertThat(error.getString("type")).isEqualTo("authentication_error");
+        assertThat(error.getString("code")).isEqualTo("unauthorized");
+        assertThat(error.getString("message")).contains("key");
     }
 
     @Test
