@@ -2,6 +2,7 @@ package dev.stoa.protocol.v2.internal;
 
 import dev.stoa.api.model.ModelRepository;
 import dev.stoa.api.runtime.ServiceDirectory;
+import dev.stoa.api.security.Authenticator;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -24,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@code grpcEnabled=true} in {@code etc/dev.stoa.v2.cfg} (off by default; bound to 127.0.0.1 by default).
  *
  * <p>grpc-java with its shaded Netty, inlined in this bundle: its own event loops (two threads), apart from Vert.x's.
- * The calls it receives go onto the Vert.x event bus like every other door's. It asks for no credentials: keep it on
- * the loopback address, or put it behind a proxy that authenticates.
+ * The calls it receives go onto the Vert.x event bus like every other door's. It takes the gateway's API keys
+ * ({@link GrpcKeys}: {@code authorization: Bearer <key>} metadata) and, like the gateway, refuses to listen on an
+ * address other than loopback while no key is configured. It speaks no TLS: beyond this machine, put it behind a
+ * proxy that terminates TLS.
  */
 @Component(
         immediate = true,
@@ -44,11 +47,17 @@ public final class GrpcFront {
     private volatile ModelRepository repository;
 
     @Activate
-    public GrpcFront(BundleContext context, @Reference Vertx vertx, V2Config config) throws IOException {
+    public GrpcFront(BundleContext context, @Reference Vertx vertx, @Reference Authenticator keys, V2Config config)
+            throws IOException {
         if (!config.grpcEnabled()) {
             this.server = null;
             LOG.info("Open Inference Protocol v2 over gRPC is off (grpcEnabled=false in etc/dev.stoa.v2.cfg)");
             return;
+        }
+        if (!isLoopback(config.grpcHost()) && !keys.keysConfigured()) {
+            throw new IllegalStateException("the v2 gRPC server refuses to listen on " + config.grpcHost()
+                    + ": that opens it to the network, and no API key is configured. Add a key (bin/stoa key add"
+                    + " <name> --scopes call), or set grpcHost = 127.0.0.1 in etc/dev.stoa.v2.cfg");
         }
         ModelCatalog catalog = new ModelCatalog(context, () -> directory, () -> repository);
         GrpcInferenceService service = new GrpcInferenceService(
@@ -62,7 +71,8 @@ public final class GrpcFront {
         try {
             this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
                     .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()))
-                    .addService(ServerInterceptors.intercept(service, GrpcInferenceService.TRACE))
+                    .addService(
+                            ServerInterceptors.intercept(service, GrpcInferenceService.TRACE, new GrpcKeys(() -> keys)))
                     .build()
                     .start();
         } catch (IOException e) {
@@ -74,6 +84,10 @@ public final class GrpcFront {
             Thread.currentThread().setContextClassLoader(previous);
         }
         LOG.info("Open Inference Protocol v2 over gRPC on {}:{}", config.grpcHost(), server.getPort());
+    }
+
+    static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     /** @return the port the server listens on, or -1 when it is off */
