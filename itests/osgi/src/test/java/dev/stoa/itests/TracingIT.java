@@ -105,6 +105,7 @@ public class TracingIT extends StoaTestSupport {
                     .send(
                             HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/pipelines/relay"))
                                     .header("traceparent", "00-" + HTTP_TRACE + "-00f067aa0ba902b7-01")
+                                    .header("Content-Type", "application/json")
                                     .POST(HttpRequest.BodyPublishers.ofString("{\"text\": \"traced\"}"))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
