@@ -10,6 +10,8 @@ import dev.stoa.gateway.api.HttpRoutes;
 import dev.stoa.gateway.internal.HttpFront;
 import dev.stoa.onnxruntime.internal.SentenceEncoders;
 import dev.stoa.pipeline.testing.Pipelines;
+import dev.stoa.protocol.openai.internal.OpenAiFronts;
+import dev.stoa.protocol.v2.internal.V2Fronts;
 import dev.stoa.vertx.LocalCodecs;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -28,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * Runs every side-by-side comparison of the benchmark report in one JVM, on one model file with one thread
@@ -191,10 +192,10 @@ public final class BenchReport {
                     encoder,
                     Map.of("batching.minilm-batch1.max_batch_size", "1", "batching.minilm-batch1.instances", "1"));
             bus.export("encoder", "minilm-batched", encoder, batched);
-            // protocol front-ends (OpenAI-compatible, Open Inference v2) on the class path are mounted as the gateway
-            // mounts them; the rows of those that are not there are left out with a note
-            List<HttpRoutes> fronts = new ArrayList<>();
-            ServiceLoader.load(HttpRoutes.class).forEach(fronts::add);
+            // the protocol front-ends (OpenAI-compatible with its default settings, every text encoder a model under
+            // its id; Open Inference v2 REST), built over this bus by their modules' fixtures and mounted as the
+            // gateway mounts them
+            List<HttpRoutes> fronts = List.of(OpenAiFronts.of(bus, Map.of()), V2Fronts.of(bus));
             HttpServer http = HttpFront.start(vertx, bus, fronts);
             HttpServer floor = vertx.createHttpServer(
                             new HttpServerOptions().setHost("127.0.0.1").setPort(0))
@@ -236,18 +237,23 @@ public final class BenchReport {
         return report;
     }
 
-    /** The compact HTTP answer must carry the embedding raw ONNX Runtime computes, to float precision. */
-    private void checkHttpEmbedding(SentenceEncoders.Raw raw, HttpPaths http) throws Exception {
+    /**
+     * An HTTP door's answer must carry the embedding raw ONNX Runtime computes, to float precision.
+     *
+     * @param key the report's key of the smallest cosine over the sentences
+     * @param door the door's name, for the error
+     * @param vector one call through the door, the vector read back from its answer
+     */
+    private void checkHttpEmbedding(
+            SentenceEncoders.Raw raw, String key, String door, java.util.function.Function<String, float[]> vector)
+            throws Exception {
         double min = 1;
         for (String s : SENTENCES) {
-            HttpPaths.Answer a = http.stoa(s, false);
-            HttpPaths.check(a);
-            float[] v = toFloatArray(toFloats(new JsonObject(a.body()).getJsonArray("embedding")));
-            min = Math.min(min, new Embedding(raw.encode(s)).cosine(new Embedding(v)));
+            min = Math.min(min, new Embedding(raw.encode(s)).cosine(new Embedding(vector.apply(s))));
         }
-        report.put("raw_vs_http_min_cosine", Report.round(min));
+        report.put(key, Report.round(min));
         if (min < 0.9999) {
-            throw new IllegalStateException("raw ONNX Runtime and Stoa over HTTP disagree (cosine " + min + ")");
+            throw new IllegalStateException("raw ONNX Runtime and " + door + " disagree (cosine " + min + ")");
         }
     }
 
@@ -289,17 +295,22 @@ public final class BenchReport {
         // the bus's in-process door (ServiceCaller): the same endpoint, run on the caller's thread
         paths.put("Stoa in-process caller", i -> bus.call("minilm", new Text(sentence(i)), Embedding.class));
         HttpPaths http = new HttpPaths(client, port, "minilm");
-        checkHttpEmbedding(raw, http);
+        checkHttpEmbedding(
+                raw, "raw_vs_http_min_cosine", HttpPaths.JSON, s -> HttpPaths.stoaVector(http.stoa(s, false)));
         paths.put(HttpPaths.JSON, i -> HttpPaths.check(http.stoa(sentence(i), false)));
         paths.put(HttpPaths.PRETTY, i -> HttpPaths.check(http.stoa(sentence(i), true)));
         java.util.function.IntFunction<HttpPaths.Answer> openAi =
                 HttpPaths.probe(HttpPaths.OPENAI, i -> http.openAi(sentence(i)), notes, "POST /openai/v1/embeddings");
         if (openAi != null) {
+            checkHttpEmbedding(
+                    raw, "raw_vs_openai_min_cosine", HttpPaths.OPENAI, s -> HttpPaths.openAiVector(http.openAi(s)));
             paths.put(HttpPaths.OPENAI, i -> HttpPaths.check(openAi.apply(i)));
         }
         java.util.function.IntFunction<HttpPaths.Answer> v2 = HttpPaths.probe(
                 HttpPaths.V2, i -> http.v2Binary(sentence(i)), notes, "POST /v2/models/minilm/infer (binary)");
         if (v2 != null) {
+            checkHttpEmbedding(
+                    raw, "raw_vs_v2_binary_min_cosine", HttpPaths.V2, s -> HttpPaths.v2Vector(http.v2Binary(s)));
             paths.put(HttpPaths.V2, i -> HttpPaths.check(v2.apply(i)));
         }
         HttpPaths floor = new HttpPaths(client, floorPort, "minilm");

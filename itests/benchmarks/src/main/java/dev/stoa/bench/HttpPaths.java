@@ -17,8 +17,10 @@ import java.util.function.IntFunction;
  * The HTTP doors of the single-call comparison, each one call of MiniLM at batch 1 through the same server and
  * client: Stoa's JSON (compact, and with {@code ?pretty}, the indented answer every call got before), the
  * OpenAI-compatible embeddings endpoint and the Open Inference v2 endpoint with Triton's binary tensor extension, and
- * an HTTP round trip with no model and no bus (the floor under every door). A door that answers 404 (its front-end is
- * not mounted on this build) is left out with a note, so the report runs before and after those front-ends exist.
+ * an HTTP round trip with no model and no bus (the floor under every door). The report mounts the two front-ends
+ * with their modules' fixtures ({@code OpenAiFronts}, {@code V2Fronts}); a door that answers 404 all the same is left
+ * out with a note. Each door's answer is read back into the vector ({@link #stoaVector}, {@link #openAiVector},
+ * {@link #v2Vector}), so the report can check that every door carries raw ONNX Runtime's embedding.
  */
 final class HttpPaths {
 
@@ -51,8 +53,15 @@ final class HttpPaths {
         this.service = service;
     }
 
-    /** One call's outcome: the status and the body. */
-    record Answer(int status, Buffer body) {}
+    /**
+     * One call's outcome.
+     *
+     * @param status the HTTP status
+     * @param body the body
+     * @param inferenceHeaderLength the {@code Inference-Header-Content-Length} answer header (the v2 binary
+     *     answer's JSON length), or {@code null}
+     */
+    record Answer(int status, Buffer body, String inferenceHeaderLength) {}
 
     /** {@code POST /v1/services/{id}} with {@code {"text": ...}}; the compact JSON answer, or indented. */
     Answer stoa(String sentence, boolean pretty) {
@@ -158,12 +167,78 @@ final class HttpPaths {
         }
     }
 
+    /** @return the embedding of Stoa's JSON answer ({@code {"embedding": [...]}}) */
+    static float[] stoaVector(Answer a) {
+        check(a);
+        return floats(new JsonObject(a.body()).getJsonArray("embedding"));
+    }
+
+    /** @return the embedding of the OpenAI answer ({@code {"object": "list", "data": [{"embedding": [...]}]}}) */
+    static float[] openAiVector(Answer a) {
+        check(a);
+        JsonArray data = new JsonObject(a.body()).getJsonArray("data");
+        if (data == null || data.size() != 1) {
+            throw new IllegalStateException("OpenAI answer without one 'data' entry: " + a.body());
+        }
+        return floats(data.getJsonObject(0).getJsonArray("embedding"));
+    }
+
+    /**
+     * @return the embedding of the v2 binary answer: the JSON header ({@code Inference-Header-Content-Length} bytes)
+     *     names the output {@code embedding}, FP32 of shape {@code [1, D]}, with {@code binary_data_size} 4 D; the
+     *     little-endian floats follow it
+     */
+    static float[] v2Vector(Answer a) {
+        check(a);
+        if (a.inferenceHeaderLength() == null) {
+            throw new IllegalStateException("v2 answer without Inference-Header-Content-Length (not binary): "
+                    + a.body().toString(StandardCharsets.UTF_8));
+        }
+        int headerLength = Integer.parseInt(a.inferenceHeaderLength());
+        JsonObject header = new JsonObject(a.body().getBuffer(0, headerLength));
+        JsonArray outputs = header.getJsonArray("outputs");
+        if (outputs == null || outputs.size() != 1) {
+            throw new IllegalStateException("v2 answer without one output: " + header);
+        }
+        JsonObject out = outputs.getJsonObject(0);
+        JsonArray shape = out.getJsonArray("shape");
+        int size = out.getJsonObject("parameters").getInteger("binary_data_size");
+        if (!"embedding".equals(out.getString("name"))
+                || !"FP32".equals(out.getString("datatype"))
+                || shape.size() != 2
+                || shape.getLong(0) != 1
+                || size != 4 * shape.getLong(1)
+                || a.body().length() != headerLength + size) {
+            throw new IllegalStateException("v2 answer is not one FP32 [1, D] 'embedding' in binary: " + header
+                    + " and " + (a.body().length() - headerLength) + " bytes");
+        }
+        ByteBuffer data = ByteBuffer.wrap(a.body().getBytes(headerLength, headerLength + size))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        float[] v = new float[size / 4];
+        data.asFloatBuffer().get(v);
+        return v;
+    }
+
+    private static float[] floats(JsonArray a) {
+        if (a == null) {
+            throw new IllegalStateException("answer without an 'embedding' array");
+        }
+        float[] v = new float[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = a.getNumber(i).floatValue();
+        }
+        return v;
+    }
+
     private Answer post(String path, Map<String, String> headers, Buffer body) {
         return client.request(HttpMethod.POST, port, "127.0.0.1", path)
                 .compose(req -> {
                     req.putHeader("content-type", "application/json");
                     headers.forEach(req::putHeader);
-                    return req.send(body).compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b)));
+                    return req.send(body)
+                            .compose(resp -> resp.body()
+                                    .map(b -> new Answer(
+                                            resp.statusCode(), b, resp.getHeader("Inference-Header-Content-Length"))));
                 })
                 .await();
     }

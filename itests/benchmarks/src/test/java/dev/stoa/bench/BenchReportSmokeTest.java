@@ -55,6 +55,16 @@ class BenchReportSmokeTest {
                 .isEqualTo("vectors.json");
         assertThat(report.containsKey("swap_errors")).isTrue();
         assertThat(report.getDouble("raw_vs_stoa_min_cosine")).isGreaterThanOrEqualTo(0.9999);
+        // the OpenAI and v2 front-ends are mounted, measured, and carry raw ONNX Runtime's vector
+        for (String door : new String[] {"http", "openai", "v2_binary"}) {
+            assertThat(report.getDouble("raw_vs_" + door + "_min_cosine"))
+                    .as(door)
+                    .isGreaterThanOrEqualTo(0.9999);
+        }
+        JsonObject doors = report.getJsonObject("http_doors");
+        for (String key : new String[] {"http_pretty_over_raw", "openai_http_over_raw", "v2_binary_http_over_raw"}) {
+            assertThat(doors.getDouble(key)).as(key).isPositive();
+        }
         assertThat(Files.readString(out.resolve("report.md")))
                 .contains("| bus_over_raw |")
                 .contains("transformers.js not measured");
