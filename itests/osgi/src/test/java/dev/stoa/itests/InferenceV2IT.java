@@ -66,9 +66,7 @@ public class InferenceV2IT extends StoaTestSupport {
         try (ServerSocket s = new ServerSocket(0)) {
             grpcPort = s.getLocalPort();
         }
-        Files.writeString(
-                work.resolve("etc/dev.stoa.v2.cfg"),
-                "grpcEnabled = true\ngrpcPort = " + grpcPort + "\n");
+        Files.writeString(work.resolve("etc/dev.stoa.v2.cfg"), "grpcEnabled = true\ngrpcPort = " + grpcPort + "\n");
         List<Option> all = new ArrayList<>(Arrays.asList(options));
         all.add(systemProperty("stoa.itest.grpc.port").value(Integer.toString(grpcPort)));
         // the client's gRPC, there from the start: this class's gRPC types resolve through the probe's dynamic imports
