@@ -16,7 +16,7 @@ async function attempt(call) {
 
 async function main() {
   const req = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-  const client = new OpenAI({ baseURL: req.baseUrl, apiKey: "not-needed", maxRetries: 0, timeout: 120000 });
+  const client = new OpenAI({ baseURL: req.baseUrl, apiKey: req.apiKey, maxRetries: 0, timeout: 120000 });
   const out = {};
 
   const models = await client.models.list();

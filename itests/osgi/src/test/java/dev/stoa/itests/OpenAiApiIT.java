@@ -86,6 +86,8 @@ public class OpenAiApiIT extends StoaTestSupport {
                 client,
                 new JsonObject()
                         .put("baseUrl", baseUrl() + "/openai/v1")
+                        // the SDK always sends a key: a real one, as a user would (bin/stoa key add)
+                        .put("apiKey", adminKey())
                         .put("embeddingModel", EMBEDDER)
                         .put("texts", new JsonArray(TEXTS))
                         .put("chatModel", GENERATOR)
