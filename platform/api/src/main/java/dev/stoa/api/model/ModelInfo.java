@@ -1,6 +1,8 @@
 package dev.stoa.api.model;
 
+import dev.stoa.api.engine.EngineChoice;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A model as the repository lists it ({@code GET /v1/models}).
@@ -32,5 +34,14 @@ public record ModelInfo(
                 .mapToInt(ModelVersionInfo::number)
                 .findFirst()
                 .orElse(0);
+    }
+
+    /** @return the engine the serving version runs on and why, empty when no version serves */
+    public Optional<EngineChoice> servingEngine() {
+        return versions.stream()
+                .filter(ModelVersionInfo::serving)
+                .map(ModelVersionInfo::engine)
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
     }
 }

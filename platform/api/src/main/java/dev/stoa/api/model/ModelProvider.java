@@ -1,5 +1,8 @@
 package dev.stoa.api.model;
 
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.StoaException;
+import dev.stoa.api.engine.EngineGraphs;
 import java.util.Set;
 
 /**
@@ -35,4 +38,25 @@ public interface ModelProvider {
      *     missing and the fix; the version is then {@code FAILED} with that message and tried again later
      */
     OpenedModel open(ModelSource source) throws Exception;
+
+    /**
+     * Opens a trained version to serve on another engine than the bundle's own PyTorch path: on the sessions of its
+     * exported graphs ({@code model.onnx}, or {@code model.<graph>.onnx} each), which the platform opened on the
+     * engine its chain chose ({@code engines} in {@code etc/dev.stoa.repository.cfg}). The services must answer as
+     * {@link #open(ModelSource)}'s do. The platform closes the sessions after the returned model is closed.
+     *
+     * <p>The default refuses: a bundle that does not override it serves on {@code pytorch} only, and the platform
+     * falls back to the next engine of the chain, saying why.
+     *
+     * @param source the version folder
+     * @param graphs the version's graphs, opened on the chosen engine
+     * @return the opened model and its services
+     * @throws Exception when it cannot be served on these sessions; the platform then falls back along the chain
+     */
+    default OpenedModel open(ModelSource source, EngineGraphs graphs) throws Exception {
+        throw new StoaException(
+                FailureCode.UNAVAILABLE,
+                "the bundle that serves " + source.modelId() + " serves it on pytorch only, not on "
+                        + graphs.choice().engine());
+    }
 }

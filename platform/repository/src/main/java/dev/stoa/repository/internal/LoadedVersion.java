@@ -1,5 +1,6 @@
 package dev.stoa.repository.internal;
 
+import dev.stoa.api.engine.EngineChoice;
 import dev.stoa.api.model.ModelService;
 import dev.stoa.api.model.OpenedModel;
 import java.util.ArrayList;
@@ -18,12 +19,16 @@ final class LoadedVersion {
 
     final int number;
     final OpenedModel model;
+    /** The engine it serves on and why. */
+    final EngineChoice engine;
+
     final List<ServiceRegistration<?>> serving = new ArrayList<>();
     final List<ServiceRegistration<?>> versioned = new ArrayList<>();
 
-    LoadedVersion(int number, OpenedModel model) {
+    LoadedVersion(int number, OpenedModel model, EngineChoice engine) {
         this.number = number;
         this.model = model;
+        this.engine = engine;
     }
 
     List<String> serviceIds() {

@@ -117,6 +117,17 @@ final class ModelEntry {
     }
 
     ModelInfo describe(VersionPolicy policy, ModelStatus status) {
+        return describe(policy, status, (model, version) -> null);
+    }
+
+    /**
+     * @param policy the version policy
+     * @param status the model's status
+     * @param exports what became of a version's ONNX export, or {@code null}
+     * @return the snapshot {@code /v1/models} shows
+     */
+    ModelInfo describe(
+            VersionPolicy policy, ModelStatus status, java.util.function.BiFunction<String, Integer, String> exports) {
         List<ModelVersionInfo> versions = new ArrayList<>();
         SortedSet<Integer> desired = desired(policy);
         for (Integer v : published) {
@@ -145,7 +156,8 @@ final class ModelEntry {
                     ids.addAll(l.versionedIds());
                 }
             }
-            versions.add(new ModelVersionInfo(v, s, l != null && l == serving, ids));
+            versions.add(new ModelVersionInfo(
+                    v, s, l != null && l == serving, ids, l != null ? l.engine : null, exports.apply(id, v)));
         }
         return new ModelInfo(id, status, policy, versions, serviceIds, provider == null ? null : provider.bundle());
     }

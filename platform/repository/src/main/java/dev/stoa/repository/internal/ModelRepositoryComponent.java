@@ -1,5 +1,7 @@
 package dev.stoa.repository.internal;
 
+import dev.stoa.api.command.StoaCommand;
+import dev.stoa.api.engine.InferenceEngine;
 import dev.stoa.api.metrics.MetricsSource;
 import dev.stoa.api.metrics.PrometheusText;
 import dev.stoa.api.model.ModelInfo;
@@ -11,10 +13,13 @@ import dev.stoa.api.train.TrainingService;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -37,6 +42,10 @@ import org.osgi.service.metatype.annotations.Designate;
 public final class ModelRepositoryComponent implements ModelRepository, MetricsSource {
 
     private final Repository repository;
+    /** The inference engines registered now, by {@code stoa.engine}. */
+    private final Map<String, InferenceEngine> engines = new ConcurrentHashMap<>();
+
+    private final ServiceRegistration<StoaCommand> exportCommand;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile TrainingService trainer;
@@ -49,8 +58,34 @@ public final class ModelRepositoryComponent implements ModelRepository, MetricsS
     public ModelRepositoryComponent(BundleContext context, RepositoryConfig config) {
         String home = context.getProperty("stoa.home");
         Path root = Path.of(home == null ? "." : home).toAbsolutePath();
-        this.repository = new Repository(ModelStore.at(root.toString()), root, () -> trainer, Settings.from(config));
+        this.repository = new Repository(
+                ModelStore.at(root.toString()),
+                root,
+                () -> trainer,
+                Settings.from(config),
+                name -> Optional.ofNullable(engines.get(name)));
         repository.start();
+        this.exportCommand = context.registerService(StoaCommand.class, new ExportCommand(repository::export), null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addEngine(InferenceEngine engine, Map<String, Object> properties) {
+        engines.put(nameOf(engine, properties), engine);
+        if (repository != null) {
+            repository.reconsiderEngines();
+        }
+    }
+
+    void removeEngine(InferenceEngine engine, Map<String, Object> properties) {
+        engines.remove(nameOf(engine, properties), engine);
+        if (repository != null) {
+            repository.reconsiderEngines();
+        }
+    }
+
+    private static String nameOf(InferenceEngine engine, Map<String, Object> properties) {
+        Object name = properties.get(InferenceEngine.NAME_PROPERTY);
+        return name != null ? name.toString() : engine.name();
     }
 
     @Modified
@@ -60,6 +95,11 @@ public final class ModelRepositoryComponent implements ModelRepository, MetricsS
 
     @Deactivate
     void deactivate() {
+        try {
+            exportCommand.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping
+        }
         repository.close();
     }
 

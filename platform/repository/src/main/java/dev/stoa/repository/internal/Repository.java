@@ -69,6 +69,8 @@ final class Repository implements AutoCloseable {
     /** Owned by the repository's thread. */
     private final List<ProviderHandle> providers = new ArrayList<>();
 
+    private final VersionOpener opener;
+    private final java.util.function.Function<String, Optional<dev.stoa.api.engine.InferenceEngine>> engines;
     private volatile Settings settings;
     private volatile Map<String, ModelInfo> snapshot = Map.of();
     private ScheduledFuture<?> poll;
@@ -80,6 +82,24 @@ final class Repository implements AutoCloseable {
      * @param settings the settings
      */
     Repository(ModelStore store, Path home, Supplier<TrainingService> trainer, Settings settings) {
+        this(store, home, trainer, settings, name -> Optional.empty());
+    }
+
+    /**
+     * @param store the model store
+     * @param home the installation folder, for the training files ({@code etc/train/})
+     * @param trainer the trainer, or {@code null} while none runs
+     * @param settings the settings
+     * @param engines the inference engine registered under a name now, if any
+     */
+    Repository(
+            ModelStore store,
+            Path home,
+            Supplier<TrainingService> trainer,
+            Settings settings,
+            java.util.function.Function<String, Optional<dev.stoa.api.engine.InferenceEngine>> engines) {
+        this.opener = new VersionOpener(engines);
+        this.engines = engines;
         this.store = store;
         this.trainingFiles = new TrainingFiles(home);
         this.trainer = trainer;
@@ -100,13 +120,34 @@ final class Repository implements AutoCloseable {
     /** Applies new settings without withdrawing anything that still serves. */
     synchronized void configure(Settings next) {
         long previousPoll = settings.pollMs();
+        boolean chainsChanged = !settings.defaultEngines().equals(next.defaultEngines())
+                || !settings.engines().equals(next.engines());
         settings = next;
+        if (chainsChanged) {
+            reconsiderEngines();
+        }
         if (poll != null && previousPoll != next.pollMs()) {
             poll.cancel(false);
             poll = thread.scheduleWithFixedDelay(this::scanQuietly, 0, next.pollMs(), TimeUnit.MILLISECONDS);
         } else {
             thread.execute(this::scanQuietly);
         }
+    }
+
+    /**
+     * An engine came or went, or the chains changed: every loaded version that does not serve on the first engine of
+     * its chain that is usable now (pytorch, or an engine registered and available) is opened again along its chain
+     * and swapped in as a new version would be (registered before the old instance is withdrawn and drained). Engine
+     * bundles often start after the models opened at boot.
+     */
+    void reconsiderEngines() {
+        thread.execute(() -> {
+            try {
+                reopenOnBetterEngines();
+            } catch (RuntimeException e) {
+                LOG.warn("re-choosing engines failed: {}", e.toString());
+            }
+        });
     }
 
     /** A model bundle's provider arrived: its models are opened on the repository's thread. */
@@ -216,6 +257,43 @@ final class Repository implements AutoCloseable {
             reconcile(e);
             publish();
             return withTraining(snapshot.get(id));
+        });
+    }
+
+    /**
+     * Writes a version's ONNX graphs next to it ({@code bin/stoa export}), on the repository's thread so it never
+     * races a swap of the same version.
+     *
+     * @param id the model id
+     * @param version the version, or empty for the newest published one
+     * @return each graph's file
+     * @throws StoaException {@code UNKNOWN_SERVICE} for an unknown model or version, {@code UNAVAILABLE} when its
+     *     bundle is gone or it cannot be exported
+     */
+    Map<String, Path> export(String id, OptionalInt version) {
+        return run(() -> {
+            ModelEntry e = entry(id);
+            e.published = published(id);
+            int v = version.isPresent() ? version.getAsInt() : e.published.isEmpty() ? -1 : e.published.last();
+            if (!e.published.contains(v)) {
+                throw new StoaException(
+                        FailureCode.UNKNOWN_SERVICE,
+                        id + " has no published version " + (version.isPresent() ? Integer.toString(v) : "yet")
+                                + "; its versions are " + e.published);
+            }
+            if (e.provider == null) {
+                throw new StoaException(
+                        FailureCode.UNAVAILABLE, id + ": " + e.goneReason + "; install the bundle that serves it");
+            }
+            LoadedVersion lv = e.loaded.get(v);
+            try {
+                return opener.exportNow(
+                        e.provider,
+                        new ModelSource(id, v, store.root().resolve(id).resolve(Integer.toString(v))),
+                        lv == null ? null : lv.model);
+            } finally {
+                publish();
+            }
         });
     }
 
@@ -352,21 +430,77 @@ final class Repository implements AutoCloseable {
         }
     }
 
+    private void reopenOnBetterEngines() {
+        for (ModelEntry e : entries.values()) {
+            if (e.provider == null) {
+                continue;
+            }
+            EngineChain chain = settings.engineChainOf(e.id);
+            for (LoadedVersion lv : List.copyOf(e.loaded.values())) {
+                String best = firstUsable(chain);
+                if (best == null || best.equals(lv.engine.engine())) {
+                    continue;
+                }
+                LoadedVersion next = open(e, lv.number);
+                if (next == null || next.engine.engine().equals(lv.engine.engine())) {
+                    if (next != null) {
+                        next.withdrawAndClose(e.id);
+                    }
+                    continue;
+                }
+                e.loaded.put(lv.number, next);
+                if (e.serving == lv) {
+                    Registrations.register(e, next, false);
+                    e.serving = next;
+                    LoadedVersion.unregister(lv.serving);
+                }
+                if (!lv.versioned.isEmpty()) {
+                    Registrations.register(e, next, true);
+                    LoadedVersion.unregister(lv.versioned);
+                }
+                lv.withdrawAndClose(e.id);
+                LOG.info(
+                        "{}: version {} now serves on {} (was {}): {}",
+                        e.id,
+                        lv.number,
+                        next.engine.engine(),
+                        lv.engine.engine(),
+                        next.engine.reason());
+            }
+        }
+        publish();
+    }
+
+    private String firstUsable(EngineChain chain) {
+        for (String name : chain.engines()) {
+            if (dev.stoa.api.engine.EngineChoice.PYTORCH.equals(name)) {
+                return name;
+            }
+            Optional<dev.stoa.api.engine.InferenceEngine> engine = engines.apply(name);
+            if (engine.isPresent() && engine.get().unavailableReason().isEmpty()) {
+                return name;
+            }
+        }
+        return null;
+    }
+
     /** Opens a version and warms it up; on failure records why and returns {@code null}. */
     private LoadedVersion open(ModelEntry e, int version) {
         e.loading = version;
         publish();
         OpenedModel opened = null;
         try {
-            opened = e.provider
-                    .provider()
-                    .open(new ModelSource(
-                            e.id, version, store.root().resolve(e.id).resolve(Integer.toString(version))));
+            VersionOpener.Opened o = opener.open(
+                    e.provider,
+                    new ModelSource(e.id, version, store.root().resolve(e.id).resolve(Integer.toString(version))),
+                    settings.engineChainOf(e.id),
+                    settings.exportOnnx());
+            opened = o.model();
             if (settings.warmUp()) {
                 warmUp(opened);
             }
             e.failed.remove(version);
-            return new LoadedVersion(version, opened);
+            return new LoadedVersion(version, opened, o.engine());
         } catch (Exception | Error t) {
             if (opened != null) {
                 opened.close();
@@ -455,7 +589,7 @@ final class Repository implements AutoCloseable {
     private void publish() {
         Map<String, ModelInfo> next = new TreeMap<>();
         for (ModelEntry e : entries.values()) {
-            next.put(e.id, e.describe(settings.policyOf(e.id), status(e)));
+            next.put(e.id, e.describe(settings.policyOf(e.id), status(e), opener::export));
         }
         snapshot = java.util.Collections.unmodifiableMap(next);
     }

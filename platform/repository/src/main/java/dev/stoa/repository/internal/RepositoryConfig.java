@@ -26,4 +26,19 @@ public @interface RepositoryConfig {
     @AttributeDefinition(
             description = "Call each newly opened version once with its services' warm-up inputs" + " before it serves")
     boolean warmUp() default true;
+
+    @AttributeDefinition(
+            description = "Engine chain of every model not named in engines: engine names separated by commas, tried"
+                    + " in order (pytorch, onnxruntime-cpu, tensorrt)")
+    String engine() default "pytorch";
+
+    @AttributeDefinition(
+            description = "Engine chain per model, as model=chain entries separated by ';', e.g."
+                    + " clip-tiny=tensorrt, onnxruntime-cpu, pytorch")
+    String[] engines() default {};
+
+    @AttributeDefinition(
+            description = "Export the ONNX graphs of each version when it is first opened, if its model can (written"
+                    + " next to it in data/models/<id>/<n>/)")
+    boolean exportOnnx() default true;
 }

@@ -14,16 +14,23 @@ import java.util.Map;
  * @param pollMs the store's scan period
  * @param retryFailedMs how long a failed version waits before it is tried again
  * @param warmUp whether opened versions are called once before they serve
+ * @param defaultEngines the engine chain of models not named in {@code engines}
+ * @param engines an engine chain per model id
+ * @param exportOnnx whether a version's ONNX graphs are exported when it is first opened
  */
 record Settings(
         VersionPolicy defaultPolicy,
         Map<String, VersionPolicy> policies,
         long pollMs,
         long retryFailedMs,
-        boolean warmUp) {
+        boolean warmUp,
+        EngineChain defaultEngines,
+        Map<String, EngineChain> engines,
+        boolean exportOnnx) {
 
     Settings {
         policies = Map.copyOf(policies);
+        engines = Map.copyOf(engines);
         if (pollMs < 50) {
             throw new StoaException(
                     FailureCode.BAD_CONFIG,
@@ -32,8 +39,19 @@ record Settings(
         }
     }
 
+    /** Settings with every model on {@code pytorch} and export on. */
+    Settings(
+            VersionPolicy defaultPolicy,
+            Map<String, VersionPolicy> policies,
+            long pollMs,
+            long retryFailedMs,
+            boolean warmUp) {
+        this(defaultPolicy, policies, pollMs, retryFailedMs, warmUp, EngineChain.PYTORCH_ONLY, Map.of(), true);
+    }
+
     static Settings defaults() {
-        return new Settings(VersionPolicy.latest(), Map.of(), 1000, 10_000, true);
+        return new Settings(
+                VersionPolicy.latest(), Map.of(), 1000, 10_000, true, EngineChain.PYTORCH_ONLY, Map.of(), true);
     }
 
     static Settings from(RepositoryConfig config) {
@@ -61,7 +79,24 @@ record Settings(
                 policies,
                 config.pollMs(),
                 config.retryFailedMs(),
-                config.warmUp());
+                config.warmUp(),
+                EngineChain.parse(config.engine(), "engine in etc/dev.stoa.repository.cfg"),
+                EngineSettings.chains(config.engines()),
+                config.exportOnnx());
+    }
+
+    /**
+     * @param defaultChain the chain of models not named in {@code engines}
+     * @param engines the chain per model
+     * @param exportOnnx whether versions are exported when first opened
+     * @return these settings with those engine settings
+     */
+    Settings withEngines(EngineChain defaultChain, Map<String, EngineChain> engines, boolean exportOnnx) {
+        return new Settings(defaultPolicy, policies, pollMs, retryFailedMs, warmUp, defaultChain, engines, exportOnnx);
+    }
+
+    EngineChain engineChainOf(String modelId) {
+        return engines.getOrDefault(modelId, defaultEngines);
     }
 
     VersionPolicy policyOf(String modelId) {
