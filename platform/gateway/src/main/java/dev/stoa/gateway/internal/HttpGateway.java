@@ -421,9 +421,10 @@ public final class HttpGateway {
                     .put("node", s.node());
             // a model's service: the model and its status (UNTRAINED, TRAINING with the run's progress, READY, ...)
             if (repository != null && !s.remote()) {
-                repository
-                        .modelOfService(s.id())
-                        .ifPresent(m -> o.put("model", m.id()).put("modelStatus", ModelJson.status(m.status())));
+                repository.modelOfService(s.id()).ifPresent(m -> {
+                    o.put("model", m.id()).put("modelStatus", ModelJson.status(m.status()));
+                    m.servingEngine().ifPresent(e -> o.put("engine", ModelJson.engine(e)));
+                });
             }
             out.add(o);
         }

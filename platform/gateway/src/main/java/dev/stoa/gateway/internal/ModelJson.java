@@ -1,5 +1,6 @@
 package dev.stoa.gateway.internal;
 
+import dev.stoa.api.engine.EngineChoice;
 import dev.stoa.api.model.ModelInfo;
 import dev.stoa.api.model.ModelStatus;
 import dev.stoa.api.model.ModelVersionInfo;
@@ -39,18 +40,26 @@ final class ModelJson {
     /**
      * @param m a model
      * @return {@code {"id", "status", "policy", "serving_version", "versions": [{"version", "status", "serving",
-     *     "services"}], "services", "bundle"}}
+     *     "services", "engine"?, "export"?}], "services", "bundle", "engine"?}}, {@code engine} being
+     *     {@code {"name", "reason"}} of the engine a version serves on (the serving version's at the top)
      */
     static JsonObject model(ModelInfo m) {
         JsonArray versions = new JsonArray();
         for (ModelVersionInfo v : m.versions()) {
-            versions.add(new JsonObject()
+            JsonObject version = new JsonObject()
                     .put("version", v.number())
                     .put("status", status(v.status()))
                     .put("serving", v.serving())
-                    .put("services", new JsonArray(v.services())));
+                    .put("services", new JsonArray(v.services()));
+            if (v.engine() != null) {
+                version.put("engine", engine(v.engine()));
+            }
+            if (v.export() != null) {
+                version.put("export", v.export());
+            }
+            versions.add(version);
         }
-        return new JsonObject()
+        JsonObject out = new JsonObject()
                 .put("id", m.id())
                 .put("status", status(m.status()))
                 .put("policy", m.policy().spec())
@@ -58,5 +67,15 @@ final class ModelJson {
                 .put("versions", versions)
                 .put("services", new JsonArray(m.services()))
                 .put("bundle", m.bundle());
+        m.servingEngine().ifPresent(e -> out.put("engine", engine(e)));
+        return out;
+    }
+
+    /**
+     * @param e an engine choice
+     * @return {@code {"name": "onnxruntime-cpu", "reason": "tensorrt unavailable: ...; serving on onnxruntime-cpu"}}
+     */
+    static JsonObject engine(EngineChoice e) {
+        return new JsonObject().put("name", e.engine()).put("reason", e.reason());
     }
 }
