@@ -44,20 +44,36 @@ public final class OnnxBlocks {
     public static NDArray parameter(Block block, String name) {
         Parameter p = block.getDirectParameters().get(name);
         if (p == null || !p.isInitialized()) {
-            throw new IllegalArgumentException(block.getClass().getSimpleName() + " has no initialised parameter "
-                    + name + " (it has " + block.getDirectParameters().keys() + "); initialise or load the model first");
+            throw new IllegalArgumentException(
+                    block.getClass().getSimpleName() + " has no initialised parameter " + name + " (it has "
+                            + block.getDirectParameters().keys() + "); initialise or load the model first");
         }
         return p.getArray();
     }
 
     /**
      * @param block a block
-     * @param name the name of a direct child ({@code addChildBlock})
+     * @param name the name of a direct child as given to {@code addChildBlock} (DJL stores it behind its position,
+     *     e.g. {@code 01query}; either form is found)
      * @return the child
      * @throws IllegalArgumentException if there is none of that name
      */
     public static Block child(Block block, String name) {
         Block c = block.getChildren().get(name);
+        if (c == null) {
+            // AbstractBlock.addChildBlock names a child by its position and name: 01query, 02key, ...
+            for (ai.djl.util.Pair<String, Block> entry : block.getChildren()) {
+                String key = entry.getKey();
+                int digits = 0;
+                while (digits < key.length() && Character.isDigit(key.charAt(digits))) {
+                    digits++;
+                }
+                if (key.substring(digits).equals(name)) {
+                    c = entry.getValue();
+                    break;
+                }
+            }
+        }
         if (c == null) {
             throw new IllegalArgumentException(block.getClass().getSimpleName() + " has no child block " + name
                     + " (it has " + block.getChildren().keys() + ")");
