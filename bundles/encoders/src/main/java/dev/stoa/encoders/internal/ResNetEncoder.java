@@ -11,6 +11,10 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.stoa.nn.onnx.OnnxExportable;
+import dev.stoa.nn.onnx.OnnxGraph;
+import dev.stoa.nn.onnx.OnnxValue;
+import java.util.List;
 
 /**
  * A ResNet-style convolutional image encoder (He et al. 2016), small enough to train here:
@@ -27,7 +31,7 @@ import ai.djl.util.PairList;
  * {@code [images (B, 3, H, W)]}, any H and W; output {@code [(B, D)]} or {@code [(B, N, D)]}, D = C_{K-1},
  * N = ⌈H/2^K⌉·⌈W/2^K⌉.
  */
-final class ResNetEncoder extends AbstractBlock {
+final class ResNetEncoder extends AbstractBlock implements OnnxExportable {
 
     private static final byte VERSION = 1;
 
@@ -85,5 +89,10 @@ final class ResNetEncoder extends AbstractBlock {
         if (images.dimension() != 4 || images.get(1) != 3) {
             throw new IllegalArgumentException("expected images (B, 3, H, W), got " + images);
         }
+    }
+
+    @Override
+    public List<OnnxValue> toOnnx(OnnxGraph graph, String name, List<OnnxValue> inputs) {
+        return EncoderOnnx.resnet(this, tokens, graph, name, inputs);
     }
 }

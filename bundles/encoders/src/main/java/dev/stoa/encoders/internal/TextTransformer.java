@@ -13,10 +13,14 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import dev.stoa.nn.attention.AttentionMasks;
 import dev.stoa.nn.embed.PositionalEmbedding;
+import dev.stoa.nn.onnx.OnnxExportable;
+import dev.stoa.nn.onnx.OnnxGraph;
+import dev.stoa.nn.onnx.OnnxValue;
 import dev.stoa.nn.pool.ClsPooler;
 import dev.stoa.nn.pool.EndOfTextPooler;
 import dev.stoa.nn.transformer.TransformerStack;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A text transformer, CLIP's text tower (causal, a GPT-2-like stack) or a BERT-style encoder (bidirectional, as
@@ -35,7 +39,7 @@ import java.util.Arrays;
  * {@code initialize_parameters}. The embedding lookup is a one-hot product, exact and differentiable; its cost grows
  * with V, fine for the byte and word vocabularies trained here.
  */
-final class TextTransformer extends AbstractBlock {
+final class TextTransformer extends AbstractBlock implements OnnxExportable {
 
     private static final byte VERSION = 1;
 
@@ -135,5 +139,10 @@ final class TextTransformer extends AbstractBlock {
         finalNorm.initialize(manager, dataType, x);
         endOfText.initialize(manager, dataType, x, new Shape(x.get(0)));
         cls.initialize(manager, dataType, x);
+    }
+
+    @Override
+    public List<OnnxValue> toOnnx(OnnxGraph graph, String name, List<OnnxValue> inputs) {
+        return EncoderOnnx.text(this, causal, graph, name, inputs);
     }
 }

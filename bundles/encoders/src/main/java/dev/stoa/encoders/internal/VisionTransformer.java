@@ -11,8 +11,12 @@ import ai.djl.util.PairList;
 import dev.stoa.nn.embed.ClassToken;
 import dev.stoa.nn.embed.PatchEmbedding;
 import dev.stoa.nn.embed.PositionalEmbedding;
+import dev.stoa.nn.onnx.OnnxExportable;
+import dev.stoa.nn.onnx.OnnxGraph;
+import dev.stoa.nn.onnx.OnnxValue;
 import dev.stoa.nn.pool.ClsPooler;
 import dev.stoa.nn.transformer.TransformerStack;
+import java.util.List;
 
 /**
  * The ViT image tower of CLIP (Radford et al. 2021; OpenAI's {@code VisionTransformer}):
@@ -29,7 +33,7 @@ import dev.stoa.nn.transformer.TransformerStack;
  * {@code scale * randn}. Input: {@code [images (B, 3, S, S)]} with S the configured image size; output:
  * {@code [features (B, D)]}.
  */
-final class VisionTransformer extends AbstractBlock {
+final class VisionTransformer extends AbstractBlock implements OnnxExportable {
 
     private static final byte VERSION = 1;
 
@@ -120,5 +124,10 @@ final class VisionTransformer extends AbstractBlock {
             throw new IllegalArgumentException("expected images (B, 3, " + imageSize + ", " + imageSize + "), got "
                     + images + "; resize and center-crop them to the configured image_size first");
         }
+    }
+
+    @Override
+    public List<OnnxValue> toOnnx(OnnxGraph graph, String name, List<OnnxValue> inputs) {
+        return EncoderOnnx.vit(this, graph, name, inputs);
     }
 }

@@ -108,6 +108,59 @@ public final class OnnxBlocks {
         return g.initializer(name, t, cols, rows);
     }
 
+    /**
+     * Any block that has an ONNX form: an {@link OnnxExportable}, or one of the blocks this class writes that takes
+     * one input (linear, layer norm, batch norm, convolution, patch embedding, class token, positional embedding,
+     * CLS and mean poolers, a transformer layer or stack without mask).
+     *
+     * @param g the graph
+     * @param name the block's name in the graph
+     * @param block the block
+     * @param inputs its forward's inputs
+     * @return its forward's outputs
+     * @throws IllegalArgumentException naming the block if it has no ONNX form
+     */
+    public static List<OnnxValue> block(OnnxGraph g, String name, Block block, List<OnnxValue> inputs) {
+        if (block instanceof OnnxExportable e) {
+            return e.toOnnx(g, name, inputs);
+        }
+        if (inputs.size() != 1) {
+            throw new IllegalArgumentException(
+                    "block " + name + " (" + block.getClass().getName() + ") has no ONNX" + " form for " + inputs.size()
+                            + " inputs; implement " + OnnxExportable.class.getName());
+        }
+        OnnxValue x = inputs.get(0);
+        OnnxValue y;
+        if (block instanceof Linear b) {
+            y = linear(g, name, b, x);
+        } else if (block instanceof LayerNorm b) {
+            y = layerNorm(g, name, b, x);
+        } else if (block instanceof BatchNorm b) {
+            y = batchNorm(g, name, b, x);
+        } else if (block instanceof Convolution b) {
+            y = convolution(g, name, b, x);
+        } else if (block instanceof PatchEmbedding b) {
+            y = patchEmbedding(g, name, b, x);
+        } else if (block instanceof ClassToken b) {
+            y = classToken(g, name, b, x);
+        } else if (block instanceof PositionalEmbedding b) {
+            y = positionalEmbedding(g, name, b, x);
+        } else if (block instanceof dev.stoa.nn.pool.ClsPooler) {
+            y = clsPool(g, x);
+        } else if (block instanceof dev.stoa.nn.pool.MeanPooler) {
+            y = meanPool(g, x, null);
+        } else if (block instanceof TransformerLayer b) {
+            y = transformerLayer(g, name, b, x, null, null, null);
+        } else if (block instanceof TransformerStack b) {
+            y = transformerStack(g, name, b, x, null, null, null);
+        } else {
+            throw new IllegalArgumentException(
+                    "block " + name + " (" + block.getClass().getName() + ") has no ONNX" + " form; implement "
+                            + OnnxExportable.class.getName());
+        }
+        return List.of(y);
+    }
+
     // ---- core blocks ----
 
     /**
