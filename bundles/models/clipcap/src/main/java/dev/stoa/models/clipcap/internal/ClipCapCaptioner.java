@@ -17,9 +17,11 @@ final class ClipCapCaptioner implements Captioner, AutoCloseable {
     private final NDManager manager;
     private final ImageEmbedder embedder;
     private final CaptionWriter writer;
+    private final ClipCap model;
 
     ClipCapCaptioner(ClipCapConfig config, ClipCap model, NDManager manager, ImageEmbedder embedder) {
         this.config = config;
+        this.model = model;
         this.manager = manager;
         this.embedder = embedder;
         this.writer = new CaptionWriter(model, config);
@@ -27,6 +29,16 @@ final class ClipCapCaptioner implements Captioner, AutoCloseable {
 
     ClipCapConfig config() {
         return config;
+    }
+
+    /** @return the model, for its ONNX export */
+    ClipCap model() {
+        return model;
+    }
+
+    /** @return E, the width of the CLIP embeddings it maps */
+    int embeddingSize() {
+        return embedder.dimension();
     }
 
     @Override

@@ -70,6 +70,6 @@ public final class ClipCapModels implements ModelProvider {
                 .withProperty("clipcap.mapper", config.mapper())
                 .withProperty("clipcap.prefix.length", config.prefixLength())
                 .withProperty("clipcap.clip.model", config.clipModel());
-        return OpenedModel.of(List.of(service), captioner::close);
+        return new ClipCapOnnxModel(List.of(service), captioner, djl);
     }
 }

@@ -15,7 +15,10 @@ import ai.djl.util.PairList;
 import dev.stoa.nn.attention.AttentionMasks;
 import dev.stoa.nn.attention.KeyValueCache;
 import dev.stoa.nn.embed.PositionalEmbedding;
+import dev.stoa.nn.lm.DecoderExport;
 import dev.stoa.nn.lm.LanguageModel;
+import dev.stoa.nn.onnx.DecoderGraphs;
+import dev.stoa.nn.onnx.OnnxGraph;
 import dev.stoa.nn.transformer.TransformerStack;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +37,7 @@ import java.util.List;
  * caches of earlier positions (incremental decoding). E starts as N(0, 0.02) (GPT-2), P as N(0, 0.01). The embedding
  * lookup is a one-hot product, exact and differentiable; its cost grows with V, fine for byte and word vocabularies.
  */
-final class GptDecoder extends AbstractBlock implements LanguageModel {
+final class GptDecoder extends AbstractBlock implements LanguageModel, DecoderExport {
 
     private static final byte VERSION = 1;
 
@@ -156,6 +159,19 @@ final class GptDecoder extends AbstractBlock implements LanguageModel {
                 ? Linear.linear(h, table).head()
                 : head.forward(ps, new NDList(h), training).head();
         return new TransformerStack.CachedOutput(logits, out.caches());
+    }
+
+    /** The decoder as ONNX, with its key/value cache as inputs and outputs ({@link DecoderGraphs#decoder}). */
+    @Override
+    public OnnxGraph onnxDecoder(String name, boolean prefixInput) {
+        if (!tokenEmbedding.isInitialized()) {
+            throw new IllegalStateException("initialise or load the decoder before exporting it");
+        }
+        return DecoderGraphs.decoder(
+                name,
+                new DecoderGraphs.Decoder(
+                        tokenEmbedding.getArray(), positions, transformer, finalNorm, head, prefixBidirectional),
+                prefixInput);
     }
 
     @Override

@@ -78,6 +78,6 @@ public final class GptModels implements ModelProvider {
                 .withProperty("gpt.variant", variant.name())
                 .withProperty("context.length", variant.contextLength())
                 .withWarmUp(new GenerationRequest("a", GenerationOptions.GREEDY.withMaxTokens(1)));
-        return OpenedModel.of(List.of(service), generator::close);
+        return new GptOnnxModel(List.of(service), generator, djl);
     }
 }
