@@ -2,6 +2,7 @@ package dev.stoa.api.vector;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One collection of documents (id, vector of fixed dimension {@code D}, string metadata) with k-nearest-neighbour
@@ -87,5 +88,27 @@ public interface VectorStore {
      */
     default void optimize() {
         commit();
+    }
+
+    /**
+     * A number that changes with every write that returned (upsert, delete), so that a copy of the collection kept
+     * elsewhere (a GPU index mirroring its vectors) can tell whether it is still current.
+     *
+     * @return the count of writes so far, or {@code -1} where the implementation does not count them
+     */
+    default long generation() {
+        return -1;
+    }
+
+    /**
+     * Calls {@code action} for every document of the collection (vectors as stored: unit length in a cosine
+     * collection), in no particular order; writes may run meanwhile.
+     *
+     * @param action called once per document
+     * @return the {@link #generation()} the documents include at least (writes after it may or may not be seen)
+     * @throws UnsupportedOperationException where the implementation cannot list its documents
+     */
+    default long forEachDocument(Consumer<VectorDocument> action) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list its documents");
     }
 }

@@ -5,5 +5,5 @@
  * {@link dev.stoa.api.vector.VectorChecks} holds the input rules every implementation applies, so a caller gets the
  * same {@code BAD_INPUT} message from an embedded index as from a database.
  */
-@org.osgi.annotation.versioning.Version("0.3.0")
+@org.osgi.annotation.versioning.Version("0.4.0")
 package dev.stoa.api.vector;

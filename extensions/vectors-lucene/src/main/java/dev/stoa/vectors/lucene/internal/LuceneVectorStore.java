@@ -18,21 +18,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -43,6 +47,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
 
 /**
  * A {@link VectorStore} on one Lucene index in its own folder: each document is a Lucene document with its id (a
@@ -452,6 +457,53 @@ public final class LuceneVectorStore implements VectorStore, Closeable {
             }
         } catch (IOException e) {
             throw failure("search", e);
+        }
+    }
+
+    /** @return the writes that have returned so far (an upsert or a delete that removed something counts one) */
+    @Override
+    public long generation() {
+        return writes.get();
+    }
+
+    /**
+     * Reads every live document from a searcher that includes every write returned before the call: its id, its
+     * vector as indexed (unit length in a cosine collection) and its metadata.
+     */
+    @Override
+    public long forEachDocument(Consumer<VectorDocument> action) {
+        long generation = writes.get();
+        try {
+            IndexSearcher searcher = acquire();
+            try {
+                for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                    FloatVectorValues vectors = leaf.reader().getFloatVectorValues(VECTOR);
+                    if (vectors == null) {
+                        continue;
+                    }
+                    Bits live = leaf.reader().getLiveDocs();
+                    StoredFields stored = leaf.reader().storedFields();
+                    for (int doc = vectors.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = vectors.nextDoc()) {
+                        if (live != null && !live.get(doc)) {
+                            continue;
+                        }
+                        Document d = stored.document(doc);
+                        Map<String, String> metadata = new LinkedHashMap<>();
+                        for (IndexableField field : d.getFields()) {
+                            if (field.name().startsWith(METADATA_PREFIX)) {
+                                metadata.put(field.name().substring(METADATA_PREFIX.length()), field.stringValue());
+                            }
+                        }
+                        action.accept(new VectorDocument(
+                                d.get(ID), vectors.vectorValue().clone(), metadata));
+                    }
+                }
+                return generation;
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw failure("list its documents", e);
         }
     }
 

@@ -61,6 +61,27 @@ class LuceneVectorStoreTest {
     }
 
     @Test
+    void forEachDocumentListsTheLiveDocumentsAsStoredAndGenerationCountsWrites() {
+        VectorStore s = stores.open("listed", 2, VectorMetric.COSINE);
+        long before = s.generation();
+        s.upsert("a", new float[] {3, 4}, Map.of("k", "v"));
+        s.upsert("b", new float[] {0, 1}, Map.of());
+        s.upsert("a", new float[] {0, 2}, Map.of("k", "w")); // replaces a
+        assertThat(s.delete("b")).isTrue();
+        assertThat(s.delete("missing")).isFalse(); // removed nothing: not a write
+        assertThat(s.generation()).isEqualTo(before + 4);
+
+        List<VectorDocument> seen = new ArrayList<>();
+        long generation = s.forEachDocument(seen::add);
+
+        assertThat(generation).isEqualTo(s.generation());
+        assertThat(seen).hasSize(1);
+        assertThat(seen.get(0).id()).isEqualTo("a");
+        assertThat(seen.get(0).vector()).containsExactly(0f, 1f); // unit length, as a cosine collection stores it
+        assertThat(seen.get(0).metadata()).containsExactly(Map.entry("k", "w"));
+    }
+
+    @Test
     void dotProductScoresAreTheInnerProduct() {
         VectorStore s = stores.open("dots", 2, VectorMetric.DOT_PRODUCT);
         s.upsert("big", new float[] {3, 0}, Map.of());
