@@ -94,3 +94,42 @@ export async function api(method, urlPath, body) {
   }
   return { status: res.status, text, json };
 }
+
+/** The element with this data-testid (a Playwright locator). */
+export function byTestId(page, id, extra = '') {
+  return page.locator(`[data-testid="${id}"]${extra}`);
+}
+
+/** Enters the key in the console's key form and waits for the console to say it is kept. */
+export async function enterKey(page, key) {
+  await byTestId(page, 'api-key-input').fill(key);
+  await byTestId(page, 'api-key-save').click();
+  await byTestId(page, 'api-key-state').filter({ hasText: /key set/i }).waitFor();
+}
+
+/**
+ * Opens the console on one page (overview, bundles, services, pipelines, trainings, playground), with the admin key
+ * entered unless {key: null}, and waits until the page says its first data has arrived.
+ */
+export async function openConsole(page, route, { key = KEY } = {}) {
+  const res = await page.goto(`${BASE}/console/#/${route}`);
+  assert.equal(res.status(), 200, `GET /console/ answered ${res.status()}`);
+  if (key) await enterKey(page, key);
+  await byTestId(page, `page-${route}`, '[data-loaded="true"]').waitFor();
+}
+
+/** Polls fn until it returns a truthy value (returned), failing after ms with what it last saw. */
+export async function until(what, fn, ms = 60_000, every = 250) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, every));
+  }
+  throw new Error(`not within ${ms} ms: ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+}
