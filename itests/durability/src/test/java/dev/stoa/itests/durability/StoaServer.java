@@ -27,14 +27,17 @@ import java.util.stream.Stream;
  * shared as links), started with {@code bin/stoa} in its own JVM on free ports, spoken to over HTTP, and killed
  * with SIGKILL ({@link Process#destroyForcibly()} on Linux) as a crash would.
  *
+ * <p>Public, and shipped in this module's test jar, so that other itests modules (itests/console) start their
+ * server the same way.
+ *
  * <p>Requests carry {@code Authorization: Bearer <key>}: the key {@link #apiKey(String)} set, else the local
  * operator's admin key the server writes to {@code data/local-admin.key} (as {@code bin/stoa} sends it), since
  * vector writes need the {@code write} scope.
  */
-final class StoaServer implements AutoCloseable {
+public final class StoaServer implements AutoCloseable {
 
     /** system/ bundles that load models (DJL, PyTorch, ONNX Runtime, OCR): left out by {@link #withoutModels()}. */
-    static final Set<String> MODEL_BUNDLES = Set.of(
+    public static final Set<String> MODEL_BUNDLES = Set.of(
             "dev.stoa.djl",
             "dev.stoa.nn",
             "dev.stoa.losses",
@@ -44,8 +47,8 @@ final class StoaServer implements AutoCloseable {
             "dev.stoa.ocr.paddle",
             "dev.stoa.ocr.tesseract");
 
-    final Path home;
-    final int httpPort;
+    public final Path home;
+    public final int httpPort;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -63,7 +66,7 @@ final class StoaServer implements AutoCloseable {
      * @param home where the server's home is made (emptied first)
      * @param leaveOut symbolic names of system/ bundles not to copy
      */
-    StoaServer(Path dist, Path home, Set<String> leaveOut) throws IOException {
+    public StoaServer(Path dist, Path home, Set<String> leaveOut) throws IOException {
         if (!Files.isDirectory(dist.resolve("system"))) {
             throw new IllegalStateException(
                     dist + " holds no built distribution: build it first (mvn -B -pl distribution -am verify)");
@@ -99,24 +102,24 @@ final class StoaServer implements AutoCloseable {
     }
 
     /** @return a server of the platform without its model bundles (starts in seconds, little memory) */
-    static StoaServer withoutModels(Path dist, Path home) throws IOException {
+    public static StoaServer withoutModels(Path dist, Path home) throws IOException {
         return new StoaServer(dist, home, MODEL_BUNDLES);
     }
 
     /** Sends {@code Authorization: Bearer <key>} with every request from now on ({@code null}: none). */
-    StoaServer apiKey(String key) {
+    public StoaServer apiKey(String key) {
         this.apiKey = key;
         return this;
     }
 
     /** The JVM options the server starts with (JAVA_OPTS; bin/stoa adds the heap limit and exit on OOM). */
-    StoaServer javaOpts(String opts) {
+    public StoaServer javaOpts(String opts) {
         this.javaOpts = opts;
         return this;
     }
 
     /** Writes (or replaces) a file under {@code etc/}: a configuration or a pipeline. */
-    void etc(String relative, String content) throws IOException {
+    public void etc(String relative, String content) throws IOException {
         Path file = home.resolve("etc").resolve(relative);
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
@@ -125,7 +128,7 @@ final class StoaServer implements AutoCloseable {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    void start() throws IOException {
+    public void start() throws IOException {
         starts++;
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/stoa").toString())
                 .redirectErrorStream(true)
@@ -138,12 +141,12 @@ final class StoaServer implements AutoCloseable {
     }
 
     /** @return how many times {@link #start()} ran */
-    int starts() {
+    public int starts() {
         return starts;
     }
 
     /** Kills the JVM outright (SIGKILL): no shutdown hook, no final commit, as in a crash. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -152,17 +155,17 @@ final class StoaServer implements AutoCloseable {
         }
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process != null && process.isAlive();
     }
 
     /** @return the JVM's process id */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** @return the JVM's resident set size in MiB, from /proc, or -1 where there is none */
-    long rssMiB() {
+    public long rssMiB() {
         if (!alive()) {
             return -1;
         }
@@ -183,13 +186,13 @@ final class StoaServer implements AutoCloseable {
         kill();
     }
 
-    String console() throws IOException {
+    public String console() throws IOException {
         Path log = home.resolve("data/console.log");
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
     /** Waits until {@code condition} holds, failing with the console's end if it does not within the time. */
-    void await(String what, long seconds, BooleanSupplier condition) throws Exception {
+    public void await(String what, long seconds, BooleanSupplier condition) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             if (!alive()) {
@@ -208,7 +211,7 @@ final class StoaServer implements AutoCloseable {
     }
 
     /** Waits until the service is listed as running on this server. */
-    void awaitService(String id, long seconds) throws Exception {
+    public void awaitService(String id, long seconds) throws Exception {
         await("service " + id + " listed", seconds, () -> {
             try {
                 Answer a = get("/v1/services");
@@ -240,26 +243,26 @@ final class StoaServer implements AutoCloseable {
     }
 
     /** The answer of one HTTP call: status and body. */
-    record Answer(int status, String body, long nanos) {
-        JsonObject json() {
+    public record Answer(int status, String body, long nanos) {
+        public JsonObject json() {
             return new JsonObject(body);
         }
 
-        JsonArray array() {
+        public JsonArray array() {
             return new JsonArray(body);
         }
     }
 
-    Answer get(String path) throws IOException, InterruptedException {
+    public Answer get(String path) throws IOException, InterruptedException {
         return send(request(path).timeout(Duration.ofSeconds(30)).GET());
     }
 
-    Answer post(String path, JsonObject body) throws IOException, InterruptedException {
+    public Answer post(String path, JsonObject body) throws IOException, InterruptedException {
         return post(path, "application/json", body.encode());
     }
 
     /** Posts any body (malformed JSON included) with the given content type. */
-    Answer post(String path, String contentType, String body) throws IOException, InterruptedException {
+    public Answer post(String path, String contentType, String body) throws IOException, InterruptedException {
         return send(request(path)
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", contentType)
@@ -279,7 +282,7 @@ final class StoaServer implements AutoCloseable {
      * @return the local operator's admin key, which the server writes to {@code data/local-admin.key} on its first
      *     start (as {@code bin/stoa} sends it to a server on loopback), or {@code null} before it exists
      */
-    private String localAdminKey() throws IOException {
+    public String localAdminKey() throws IOException {
         Path file = home.resolve("data/local-admin.key");
         return Files.isReadable(file) ? Files.readString(file).strip() : null;
     }
@@ -290,7 +293,7 @@ final class StoaServer implements AutoCloseable {
         return new Answer(r.statusCode(), r.body(), System.nanoTime() - t);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
@@ -309,7 +312,7 @@ final class StoaServer implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -1,0 +1,56 @@
+// Playground: upload an image for the zero-shot pipeline, see its preview, the labels with scores and the top
+// label, which must be the label the pipeline answers over HTTP for the same image, and the trace of its stages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, newPage, assertClean, openConsole, byTestId, screenshot, api } from '../lib/console.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** A 64x64 PNG of a red circle on white, drawn by the browser itself (no image file in the repository). */
+async function redCircle(page) {
+  const dataUrl = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 64;
+    c.height = 64;
+    const g = c.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, 64, 64);
+    g.fillStyle = '#e00';
+    g.beginPath();
+    g.arc(32, 32, 20, 0, 2 * Math.PI);
+    g.fill();
+    return c.toDataURL('image/png');
+  });
+  return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+}
+
+test('upload an image in the playground and see the zero-shot label', async () => {
+  const page = await newPage(browser);
+  await openConsole(page, 'playground');
+  const png = await redCircle(page);
+  await byTestId(page, 'playground-target').selectOption('pipeline:zero-shot');
+  await byTestId(page, 'playground-image').setInputFiles({ name: 'circle.png', mimeType: 'image/png', buffer: png });
+  await byTestId(page, 'playground-image-preview').waitFor();
+  assert.match(await byTestId(page, 'playground-image-preview').getAttribute('src'), /^(data:image\/png|blob:)/);
+  await byTestId(page, 'playground-submit').click();
+  const result = byTestId(page, 'playground-result', '[data-state="ok"]');
+  await result.waitFor({ timeout: 60_000 });
+
+  const answer = await api('POST', '/v1/pipelines/zero-shot', { image: png.toString('base64') });
+  assert.equal(answer.status, 200, answer.text);
+  const expected = answer.json.label ?? answer.json.labels?.[0]?.label;
+  assert.ok(expected, `the pipeline answers a label: ${answer.text}`);
+  const top = (await byTestId(page, 'playground-top-label').innerText()).trim();
+  assert.match(top, new RegExp(`\\b${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`), 'the label the API answers');
+  const rows = byTestId(page, 'playground-label-row');
+  assert.ok((await rows.count()) >= 2, 'every label with its score');
+  assert.equal(await rows.first().getAttribute('data-label'), expected);
+  const score = Number(await rows.first().getAttribute('data-score'));
+  assert.ok(score > 0 && score <= 1, `a probability: ${score}`);
+  await byTestId(page, 'playground-trace-stage', '[data-stage="classify"]').waitFor();
+  await screenshot(page, 'playground');
+  assertClean(page);
+  await page.closeClean();
+});
