@@ -36,7 +36,7 @@ import java.util.TreeMap;
  * those inputs (ONNX Runtime's, say). Without a case the inputs are random (FP32) or zeros (integers) at the batch
  * sizes asked, and nothing is compared. Exit status: 0 when the report is complete (TensorRT unavailable included),
  * 1 when an output differs beyond the tolerance (1e-3 in fp32, 1e-2 in fp16), 2 on an error (in the JSON's
- * {@code error}).
+ * {@code error}). Only the JSON goes to standard output; logging goes to standard error.
  */
 public final class TensorRtCheck {
 
@@ -46,6 +46,9 @@ public final class TensorRtCheck {
     private TensorRtCheck() {}
 
     public static void main(String[] args) {
+        // stdout carries the JSON alone: anything else printing there (a logging backend's console) goes to stderr
+        PrintStream out = System.out;
+        System.setOut(System.err);
         Map<String, Object> report = new LinkedHashMap<>();
         int status;
         try {
@@ -54,7 +57,6 @@ public final class TensorRtCheck {
             report.put("error", e.toString());
             status = 2;
         }
-        PrintStream out = System.out;
         out.println(Json.write(report));
         out.flush();
         System.exit(status);
