@@ -152,23 +152,36 @@ public final class TensorRtCheck {
                 referenceOutputs = reference.outputs();
                 report.put("reference", "case " + options.get("case"));
             } else if (ort != null) {
-                referenceInputs = synthetic(ort.inputs(), maxBatch);
-                referenceOutputs = ort.run(referenceInputs);
-                report.put("reference", "onnxruntime-cpu on random inputs, batch " + maxBatch);
+                try {
+                    referenceInputs = synthetic(ort.inputs(), maxBatch);
+                    referenceOutputs = ort.run(referenceInputs);
+                    report.put("reference", "onnxruntime-cpu on random inputs, batch " + maxBatch);
+                } catch (Exception e) {
+                    ortReport.put("error", e.toString());
+                    referenceInputs = null;
+                    referenceOutputs = null;
+                    status = 2;
+                }
             }
-            if (ort != null) {
-                OrtReference o = ort;
-                if (reference != null) {
-                    Map<String, Object> diffs = compare(o.run(reference.inputs()), reference.outputs());
-                    ortReport.put("maxAbsDiff", diffs);
+            if (ort != null && !ortReport.containsKey("error")) {
+                try {
+
+                    OrtReference o = ort;
+                    if (reference != null) {
+                        Map<String, Object> diffs = compare(o.run(reference.inputs()), reference.outputs());
+                        ortReport.put("maxAbsDiff", diffs);
+                    }
+                    Map<String, Object> latency = new LinkedHashMap<>();
+                    for (int batch : batches) {
+                        Map<String, HostTensor> inputs =
+                                reference != null ? reference.atBatch(batch) : synthetic(o.inputs(), batch);
+                        latency.put("batch" + batch, time(o::run, inputs, batch, warmup, runs));
+                    }
+                    ortReport.put("latency", latency);
+                } catch (Exception e) {
+                    ortReport.put("error", e.toString());
+                    status = 2;
                 }
-                Map<String, Object> latency = new LinkedHashMap<>();
-                for (int batch : batches) {
-                    Map<String, HostTensor> inputs =
-                            reference != null ? reference.atBatch(batch) : synthetic(o.inputs(), batch);
-                    latency.put("batch" + batch, time(o::run, inputs, batch, warmup, runs));
-                }
-                ortReport.put("latency", latency);
             }
             if (!available) {
                 return status;

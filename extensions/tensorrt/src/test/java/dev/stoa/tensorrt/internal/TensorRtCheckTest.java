@@ -178,6 +178,21 @@ class TensorRtCheckTest {
     }
 
     @Test
+    void aGraphThatRandomInputsCannotFeedIsReportedNotThrown() throws Exception {
+        Path onnx = TinyOnnxModel.write(dir.resolve("tiny.onnx"), new long[] {-1, -1});
+        Map<String, Object> report = new LinkedHashMap<>();
+        int status = TensorRtCheck.run(
+                TensorRtCheck.parse(new String[] {
+                    "--library-path", dir.resolve("none").toString(), "--onnx", onnx.toString(), "--runs", "1"
+                }),
+                report);
+        assertThat(status).isEqualTo(2);
+        assertThat(report.get("available")).isEqualTo(false);
+        assertThat((String) ((Map<?, ?>) report.get("onnxruntimeCpu")).get("error"))
+                .contains("input 'X' has a dynamic dimension 1; give a --case with real inputs");
+    }
+
+    @Test
     void comparisonNamesMissingAndMisshapenOutputs() {
         HostTensor a = HostTensor.ofFloats(new long[] {1, 2}, new float[] {1, 2});
         HostTensor b = HostTensor.ofFloats(new long[] {2, 1}, new float[] {1, 2});

@@ -36,13 +36,18 @@ final class TinyOnnxModel {
     }
 
     static Path write(Path file) throws IOException {
+        return write(file, new long[] {-1, 3});
+    }
+
+    /** @param xShape X's declared shape, {@code -1} for a dynamic dimension (its columns are 3 whatever it says) */
+    static Path write(Path file, long[] xShape) throws IOException {
         Proto graph = new Proto()
                 .message(1, node("MatMul", new String[] {"X", "W"}, "XW"))
                 .message(1, node("Add", new String[] {"XW", "B"}, "Y"))
                 .string(2, "tiny_linear")
                 .message(5, tensor("W", new long[] {3, 2}, W))
                 .message(5, tensor("B", new long[] {2}, B))
-                .message(11, valueInfo("X", new long[] {-1, 3}))
+                .message(11, valueInfo("X", xShape))
                 .message(12, valueInfo("Y", new long[] {-1, 2}));
         Proto model = new Proto()
                 .varint(1, 7) // ir_version
