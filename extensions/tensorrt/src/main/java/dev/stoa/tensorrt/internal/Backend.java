@@ -36,10 +36,13 @@ interface Backend {
      * @param onnx the graph
      * @param precision its precision
      * @param options batch limit and shape ranges
+     * @param contexts how many execution contexts will run it at once: the engine gets one identical optimisation
+     *     profile per context, since contexts in concurrent use must not share a profile
      * @param workspaceBytes the builder's workspace limit; 0 for TensorRT's default
      * @param out where the engine's bytes go
      */
-    void build(Path onnx, Precision precision, EngineOptions options, long workspaceBytes, FileChannel out)
+    void build(
+            Path onnx, Precision precision, EngineOptions options, int contexts, long workspaceBytes, FileChannel out)
             throws IOException;
 
     /**

@@ -52,6 +52,7 @@ final class ExecutionSlot implements AutoCloseable {
 
     ExecutionSlot(
             ICudaEngine engine,
+            int index,
             List<TensorSignature.Tensor> inputs,
             List<TensorSignature.Tensor> outputs,
             Map<String, ProfileShapes.Range> ranges,
@@ -70,6 +71,22 @@ final class ExecutionSlot implements AutoCloseable {
         this.stream = new CUstream_st();
         try {
             cuda(cudaStreamCreateWithFlags(stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+            // its own profile; an engine with one profile has static shapes (built with one profile per context
+            // otherwise) and its contexts may share it
+            if (engine.getNbOptimizationProfiles() > 1) {
+                if (index >= engine.getNbOptimizationProfiles()) {
+                    throw new StoaException(
+                            FailureCode.INTERNAL,
+                            "the engine has " + engine.getNbOptimizationProfiles() + " optimisation profiles, too few"
+                                    + " for execution context " + index + "; delete its file from the engine cache");
+                }
+                if (!context.setOptimizationProfileAsync(index, stream)) {
+                    throw new StoaException(
+                            FailureCode.INTERNAL,
+                            "TensorRT refused optimisation profile " + index + "; the log says why");
+                }
+                cuda(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+            }
             // the largest shapes: inputs at the profile's max, outputs as TensorRT infers them from those
             for (TensorSignature.Tensor in : inputs) {
                 Dims64 d = JavaCppBackend.dims(ranges.get(in.name()).max());

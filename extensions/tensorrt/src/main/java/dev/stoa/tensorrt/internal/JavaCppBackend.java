@@ -150,7 +150,8 @@ final class JavaCppBackend implements Backend {
     }
 
     @Override
-    public void build(Path onnx, Precision precision, EngineOptions options, long workspaceBytes, FileChannel out)
+    public void build(
+            Path onnx, Precision precision, EngineOptions options, int contexts, long workspaceBytes, FileChannel out)
             throws IOException {
         cuda(cudaSetDevice(device), "cudaSetDevice(" + device + ")");
         IBuilder builder = nvinfer.createInferBuilder(logger);
@@ -181,7 +182,9 @@ final class JavaCppBackend implements Backend {
             if (workspaceBytes > 0) {
                 config.setMemoryPoolLimit(nvinfer.MemoryPoolType.kWORKSPACE, workspaceBytes);
             }
-            if (ranges.values().stream().anyMatch(r -> !r.isStatic())) {
+            // one identical profile per execution context: contexts in concurrent use may not share a profile (the
+            // builder's timing cache makes the copies cheap to tune)
+            for (int copy = 0; copy < contexts && ranges.values().stream().anyMatch(r -> !r.isStatic()); copy++) {
                 IOptimizationProfile profile = builder.createOptimizationProfile();
                 for (Map.Entry<String, ProfileShapes.Range> e : ranges.entrySet()) {
                     ProfileShapes.Range r = e.getValue();
@@ -208,7 +211,7 @@ final class JavaCppBackend implements Backend {
                 throw new StoaException(
                         FailureCode.INTERNAL,
                         "TensorRT could not build an engine from " + onnx + " (" + precision.label() + ", "
-                                + ProfileShapes.describe(options) + "); the log (logger "
+                                + ProfileShapes.describe(options, contexts) + "); the log (logger "
                                 + JavaCppBackend.class.getName() + ") says why");
             }
             write(plan, out);

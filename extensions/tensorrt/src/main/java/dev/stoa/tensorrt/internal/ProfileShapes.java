@@ -169,6 +169,18 @@ final class ProfileShapes {
     }
 
     /**
+     * The profile part of the engine cache's key: with the ONNX file's hash, the options determine each profile, and
+     * the engine holds one identical profile per execution context ({@code contexts}).
+     *
+     * @param options the options
+     * @param contexts the execution contexts the engine is built for
+     * @return e.g. {@code maxBatch=32;input_ids=[1, 1]/[32, 77]/[32, 77];contexts=2}
+     */
+    static String describe(EngineOptions options, int contexts) {
+        return describe(options) + ";contexts=" + contexts;
+    }
+
+    /**
      * The options as the engine cache's key takes them: with the ONNX file's hash, they determine the profile.
      *
      * @param options the options

@@ -22,8 +22,10 @@ import java.util.TreeMap;
 
 /**
  * The TensorRT half of the device check: prints one JSON object saying whether TensorRT is usable here (its version
- * and the GPU, or the reason it is not) and, where it is and a graph is given, for each precision: the engine's build
- * (or cache) time, the largest difference of its outputs from reference outputs, and its latency at each batch size.
+ * and the GPU, or the reason it is not); where a graph is given, ONNX Runtime CPU's latency at each batch size (the
+ * baseline, measured everywhere) and, where TensorRT is usable, for each precision: the engine's build (or cache)
+ * time, the largest difference of its outputs from the reference outputs, and its latency at each batch size. The
+ * reference is a case file's outputs, or else ONNX Runtime CPU's on the same random inputs.
  *
  * <pre>
  * java -cp 'lib/*:dev.stoa.api.jar:dev.stoa.tensorrt.jar' dev.stoa.tensorrt.internal.TensorRtCheck \
@@ -33,10 +35,10 @@ import java.util.TreeMap;
  *
  * <p>A case file ({@code --case}) names raw little-endian tensors beside it: {@code input.<name> = <DATATYPE>
  * <d0,d1,...> <file>} for every input and {@code output.<name> = FP32 <shape> <file>} for the reference outputs of
- * those inputs (ONNX Runtime's, say). Without a case the inputs are random (FP32) or zeros (integers) at the batch
- * sizes asked, and nothing is compared. Exit status: 0 when the report is complete (TensorRT unavailable included),
+ * those inputs. Without a case the inputs are random (FP32) or zeros (integers) at the batch sizes asked, and
+ * TensorRT's outputs are compared with ONNX Runtime CPU's ({@code --onnxruntime false} skips ONNX Runtime). Exit status: 0 when the report is complete (TensorRT unavailable included),
  * 1 when an output differs beyond the tolerance (1e-3 in fp32, 1e-2 in fp16), 2 on an error (in the JSON's
- * {@code error}).
+ * {@code error}). Only the JSON goes to standard output; logging goes to standard error.
  */
 public final class TensorRtCheck {
 
@@ -46,6 +48,9 @@ public final class TensorRtCheck {
     private TensorRtCheck() {}
 
     public static void main(String[] args) {
+        // stdout carries the JSON alone: anything else printing there (a logging backend's console) goes to stderr
+        PrintStream out = System.out;
+        System.setOut(System.err);
         Map<String, Object> report = new LinkedHashMap<>();
         int status;
         try {
@@ -54,7 +59,6 @@ public final class TensorRtCheck {
             report.put("error", e.toString());
             status = 2;
         }
-        PrintStream out = System.out;
         out.println(Json.write(report));
         out.flush();
         System.exit(status);
@@ -72,9 +76,16 @@ public final class TensorRtCheck {
         return options;
     }
 
+    /** One way to run the graph: a TensorRT session or ONNX Runtime. */
+    @FunctionalInterface
+    interface Runner {
+        Map<String, HostTensor> run(Map<String, HostTensor> inputs) throws Exception;
+    }
+
     /**
      * @param options {@code library-path}, {@code cache}, {@code onnx}, {@code case}, {@code precision},
-     *     {@code batch}, {@code runs}, {@code warmup}, {@code instances}, {@code device}
+     *     {@code batch}, {@code runs}, {@code warmup}, {@code instances}, {@code device}, {@code onnxruntime}
+     *     ({@code false} to skip ONNX Runtime)
      * @param report filled in
      * @return the exit status
      */
@@ -97,89 +108,159 @@ public final class TensorRtCheck {
         report.put("check", "tensorrt");
         long loadStart = System.nanoTime();
         TensorRtEngine engine = new TensorRtEngine(settings, folders);
-        report.put("available", engine.unavailableReason().isEmpty());
-        if (engine.unavailableReason().isPresent()) {
+        boolean available = engine.unavailableReason().isEmpty();
+        report.put("available", available);
+        if (available) {
+            Backend backend = engine.backend();
+            report.put("tensorrt", backend.tensorRtVersion());
+            report.put("device", backend.deviceName());
+            report.put("computeCapability", backend.computeCapability());
+            report.put("loadMs", (System.nanoTime() - loadStart) / 1_000_000);
+        } else {
             report.put("reason", engine.unavailableReason().get());
             report.put("searched", folders.stream().map(Path::toString).toList());
-            return 0;
         }
-        Backend backend = engine.backend();
-        report.put("tensorrt", backend.tensorRtVersion());
-        report.put("device", backend.deviceName());
-        report.put("computeCapability", backend.computeCapability());
-        report.put("loadMs", (System.nanoTime() - loadStart) / 1_000_000);
         String onnx = options.get("onnx");
         if (onnx == null) {
             report.put("note", "no --onnx given: TensorRT probed only");
             return 0;
         }
+        Path graph = Path.of(onnx);
         Case reference = options.containsKey("case") ? Case.read(Path.of(options.get("case"))) : null;
         int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
         if (reference != null) {
             maxBatch = Math.max(maxBatch, (int) reference.rows());
         }
         int status = 0;
-        Map<String, Object> results = new LinkedHashMap<>();
-        for (String p : options.getOrDefault("precision", "fp32,fp16").split(",")) {
-            Precision precision = Precision.of("--precision", p);
-            Map<String, Object> result = new LinkedHashMap<>();
-            results.put(precision.label(), result);
-            EngineOptions engineOptions = new EngineOptions(precision.label(), maxBatch, Map.of());
-            long start = System.nanoTime();
-            try (EngineSession session = engine.open(Path.of(onnx), engineOptions)) {
-                result.put("openMs", (System.nanoTime() - start) / 1_000_000);
-                if (reference != null) {
-                    double tolerance = precision == Precision.FP16 ? FP16_TOLERANCE : FP32_TOLERANCE;
-                    Map<String, HostTensor> outputs = session.run(reference.inputs());
-                    Map<String, Object> diffs = new LinkedHashMap<>();
-                    boolean pass = true;
-                    for (Map.Entry<String, HostTensor> e : reference.outputs().entrySet()) {
-                        HostTensor got = outputs.get(e.getKey());
-                        double diff = got == null
-                                        || !Arrays.equals(
-                                                got.shape(), e.getValue().shape())
-                                ? Double.NaN
-                                : maxAbsDiff(got.floats(), e.getValue().floats());
-                        diffs.put(
-                                e.getKey(),
-                                Double.isNaN(diff)
-                                        ? "missing or shape " + (got == null ? "none" : Arrays.toString(got.shape()))
-                                        : diff);
-                        pass &= !Double.isNaN(diff) && diff <= tolerance;
-                    }
-                    result.put("maxAbsDiff", diffs);
-                    result.put("tolerance", tolerance);
-                    result.put("pass", pass);
-                    if (!pass) {
-                        status = 1;
-                    }
-                }
-                Map<String, Object> latency = new LinkedHashMap<>();
-                for (int batch : batches) {
-                    Map<String, HostTensor> inputs =
-                            reference != null ? reference.atBatch(batch) : synthetic(session.inputs(), batch);
-                    latency.put("batch" + batch, time(session, inputs, batch, warmup, runs));
-                }
-                result.put("latency", latency);
-            } catch (Exception e) {
-                result.put("error", e.toString());
-                status = 2;
+
+        // ONNX Runtime on the CPU: the reference (without a case) and the baseline
+        OrtReference ort = null;
+        Map<String, Object> ortReport = new LinkedHashMap<>();
+        if (!"false".equals(options.get("onnxruntime"))) {
+            report.put("onnxruntimeCpu", ortReport);
+            try {
+                ort = new OrtReference(graph);
+            } catch (Exception | LinkageError e) {
+                ortReport.put("error", e.toString());
             }
         }
-        report.put("results", results);
-        report.put("cache", cache.toString());
-        return status;
+        try {
+            Map<String, HostTensor> referenceInputs = null;
+            Map<String, HostTensor> referenceOutputs = null;
+            if (reference != null) {
+                referenceInputs = reference.inputs();
+                referenceOutputs = reference.outputs();
+                report.put("reference", "case " + options.get("case"));
+            } else if (ort != null) {
+                try {
+                    referenceInputs = synthetic(ort.inputs(), maxBatch);
+                    referenceOutputs = ort.run(referenceInputs);
+                    report.put("reference", "onnxruntime-cpu on random inputs, batch " + maxBatch);
+                } catch (Exception e) {
+                    ortReport.put("error", e.toString());
+                    referenceInputs = null;
+                    referenceOutputs = null;
+                    status = 2;
+                }
+            }
+            if (ort != null && !ortReport.containsKey("error")) {
+                try {
+
+                    OrtReference o = ort;
+                    if (reference != null) {
+                        Map<String, Object> diffs = compare(o.run(reference.inputs()), reference.outputs());
+                        ortReport.put("maxAbsDiff", diffs);
+                    }
+                    Map<String, Object> latency = new LinkedHashMap<>();
+                    for (int batch : batches) {
+                        Map<String, HostTensor> inputs =
+                                reference != null ? reference.atBatch(batch) : synthetic(o.inputs(), batch);
+                        latency.put("batch" + batch, time(o::run, inputs, batch, warmup, runs));
+                    }
+                    ortReport.put("latency", latency);
+                } catch (Exception e) {
+                    ortReport.put("error", e.toString());
+                    status = 2;
+                }
+            }
+            if (!available) {
+                return status;
+            }
+            Map<String, Object> results = new LinkedHashMap<>();
+            report.put("results", results);
+            for (String p : options.getOrDefault("precision", "fp32,fp16").split(",")) {
+                Precision precision = Precision.of("--precision", p);
+                Map<String, Object> result = new LinkedHashMap<>();
+                results.put(precision.label(), result);
+                EngineOptions engineOptions = new EngineOptions(precision.label(), maxBatch, Map.of());
+                long start = System.nanoTime();
+                try (EngineSession session = engine.open(graph, engineOptions)) {
+                    result.put("openMs", (System.nanoTime() - start) / 1_000_000);
+                    if (referenceOutputs != null) {
+                        double tolerance = precision == Precision.FP16 ? FP16_TOLERANCE : FP32_TOLERANCE;
+                        Map<String, Object> diffs = compare(session.run(referenceInputs), referenceOutputs);
+                        boolean pass = diffs.values().stream().allMatch(d -> d instanceof Double v && v <= tolerance);
+                        result.put("maxAbsDiff", diffs);
+                        result.put("tolerance", tolerance);
+                        result.put("pass", pass);
+                        if (!pass) {
+                            status = Math.max(status, 1);
+                        }
+                    }
+                    Map<String, Object> latency = new LinkedHashMap<>();
+                    for (int batch : batches) {
+                        Map<String, HostTensor> inputs =
+                                reference != null ? reference.atBatch(batch) : synthetic(session.inputs(), batch);
+                        latency.put("batch" + batch, time(session::run, inputs, batch, warmup, runs));
+                    }
+                    result.put("latency", latency);
+                } catch (Exception e) {
+                    result.put("error", e.toString());
+                    status = 2;
+                }
+            }
+            report.put("cache", cache.toString());
+            return status;
+        } finally {
+            if (ort != null) {
+                ort.close();
+            }
+        }
     }
 
-    static Map<String, Object> time(
-            EngineSession session, Map<String, HostTensor> inputs, int batch, int warmup, int runs) throws Exception {
+    /** @return each reference output's largest absolute difference, or why there is none */
+    static Map<String, Object> compare(Map<String, HostTensor> got, Map<String, HostTensor> expected) {
+        Map<String, Object> diffs = new LinkedHashMap<>();
+        for (Map.Entry<String, HostTensor> e : expected.entrySet()) {
+            HostTensor g = got.get(e.getKey());
+            if (g == null) {
+                diffs.put(e.getKey(), "missing");
+            } else if (!Arrays.equals(g.shape(), e.getValue().shape())) {
+                diffs.put(
+                        e.getKey(),
+                        "shape " + Arrays.toString(g.shape()) + ", expected "
+                                + Arrays.toString(e.getValue().shape()));
+            } else if (!"FP32".equals(g.datatype())) {
+                boolean same = g.datatype().equals(e.getValue().datatype())
+                        && g.data().equals(e.getValue().data());
+                diffs.put(e.getKey(), same ? 0.0 : "differs");
+            } else {
+                double d = maxAbsDiff(g.floats(), e.getValue().floats());
+                diffs.put(e.getKey(), Double.isNaN(d) ? "NaN" : d);
+            }
+        }
+        return diffs;
+    }
+
+    static Map<String, Object> time(Runner runner, Map<String, HostTensor> inputs, int batch, int warmup, int runs)
+            throws Exception {
         for (int i = 0; i < warmup; i++) {
-            session.run(inputs);
+            runner.run(inputs);
         }
         double[] ms = new double[runs];
         for (int i = 0; i < runs; i++) {
             long t = System.nanoTime();
-            session.run(inputs);
+            runner.run(inputs);
             ms[i] = (System.nanoTime() - t) / 1e6;
         }
         Map<String, Object> r = new LinkedHashMap<>();

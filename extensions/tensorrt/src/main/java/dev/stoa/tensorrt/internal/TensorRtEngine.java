@@ -194,7 +194,7 @@ public final class TensorRtEngine implements InferenceEngine {
                 b.tensorRtVersion(),
                 b.computeCapability(),
                 precision,
-                ProfileShapes.describe(options));
+                ProfileShapes.describe(options, settings.instances()));
         synchronized (buildLocks.computeIfAbsent(key, k -> new Object())) {
             Optional<Path> cached = cache.lookup(key);
             if (cached.isPresent()) {
@@ -211,12 +211,15 @@ public final class TensorRtEngine implements InferenceEngine {
                 }
             }
             long start = System.nanoTime();
-            Path file = cache.store(key, out -> b.build(graph, precision, options, settings.workspaceMiB() << 20, out));
+            Path file = cache.store(
+                    key,
+                    out -> b.build(
+                            graph, precision, options, settings.instances(), settings.workspaceMiB() << 20, out));
             LOG.info(
                     "TensorRT: built {} ({}, {}) in {} ms into {}",
                     graph,
                     precision.label(),
-                    ProfileShapes.describe(options),
+                    ProfileShapes.describe(options, settings.instances()),
                     (System.nanoTime() - start) / 1_000_000,
                     file);
             return b.open(file, settings.instances());

@@ -18,9 +18,10 @@ import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
 import org.bytedeco.tensorrt.nvinfer.IRuntime;
 
 /**
- * One deserialized engine and a pool of {@link ExecutionSlot}s (an execution context, a CUDA stream and pinned host
- * and device buffers sized to the profile's largest shapes, each): a run borrows a slot, so that up to
- * {@code instances} runs are on the GPU at once, and waits for one otherwise.
+ * One deserialized engine and a pool of {@link ExecutionSlot}s (an execution context on its own optimisation profile,
+ * a CUDA stream and pinned host and device buffers sized to the profile's largest shapes, each): a run borrows a slot,
+ * so that up to {@code instances} runs are on the GPU at once, and waits for one otherwise. The engine was built with
+ * one identical profile per slot; the ranges are read from profile 0.
  */
 final class TensorRtSession implements EngineSession {
 
@@ -61,7 +62,7 @@ final class TensorRtSession implements EngineSession {
         this.idle = new ArrayBlockingQueue<>(instances);
         try {
             for (int i = 0; i < instances; i++) {
-                ExecutionSlot slot = new ExecutionSlot(engine, inputs, outputs, ranges, device);
+                ExecutionSlot slot = new ExecutionSlot(engine, i, inputs, outputs, ranges, device);
                 slots.add(slot);
                 idle.add(slot);
             }

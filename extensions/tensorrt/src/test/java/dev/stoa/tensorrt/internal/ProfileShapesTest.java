@@ -114,5 +114,9 @@ class ProfileShapesTest {
                 .isEqualTo(ProfileShapes.describe(new EngineOptions("fp16", 8, ba)))
                 .isEqualTo("maxBatch=8;a=[1]/[4]/[5];b=[1]/[2]/[3]");
         assertThat(ProfileShapes.describe(new EngineOptions("fp32", 9, ab))).isNotEqualTo(one);
+        // one profile per execution context: the number of contexts is part of the engine
+        assertThat(ProfileShapes.describe(new EngineOptions("fp32", 8, ab), 2))
+                .isEqualTo(one + ";contexts=2")
+                .isNotEqualTo(ProfileShapes.describe(new EngineOptions("fp32", 8, ab), 3));
     }
 }

@@ -1,6 +1,7 @@
 package dev.stoa.tensorrt.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.stoa.api.engine.HostTensor;
 import dev.stoa.api.tensor.TensorSignature.Tensor;
@@ -90,6 +91,122 @@ class TensorRtCheckTest {
         assertThat(in.get("ids").shape()).containsExactly(7, 2);
         assertThat(in.get("ids").longs()).containsOnly(0L);
         assertThat(in.get("pixel_values").floats()).doesNotContain(Float.NaN).hasSize(84);
+    }
+
+    @Test
+    void onnxRuntimeComputesTheReferenceOfARealGraph() throws Exception {
+        Path onnx = TinyOnnxModel.write(dir.resolve("tiny.onnx"));
+        float[] x = {1, 2, 3, -1, 0.5f, 4};
+        try (OrtReference ort = new OrtReference(onnx)) {
+            assertThat(ort.inputs()).hasSize(1);
+            assertThat(ort.inputs().get(0).name()).isEqualTo("X");
+            assertThat(ort.inputs().get(0).shape()).containsExactly(-1, 3);
+            Map<String, HostTensor> out = ort.run(Map.of("X", HostTensor.ofFloats(new long[] {2, 3}, x)));
+            assertThat(out.get("Y").shape()).containsExactly(2, 2);
+            assertThat(out.get("Y").floats()).containsExactly(TinyOnnxModel.expected(x), within(1e-5f));
+        }
+    }
+
+    @Test
+    void withoutTensorRtAGraphIsStillMeasuredOnOnnxRuntime() throws Exception {
+        Path onnx = TinyOnnxModel.write(dir.resolve("tiny.onnx"));
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        Map<String, Object> report = new LinkedHashMap<>();
+        int status = TensorRtCheck.run(
+                TensorRtCheck.parse(new String[] {
+                    "--library-path",
+                    lib.toString(),
+                    "--onnx",
+                    onnx.toString(),
+                    "--batch",
+                    "1,4",
+                    "--runs",
+                    "3",
+                    "--warmup",
+                    "1"
+                }),
+                report);
+        assertThat(status).isZero();
+        assertThat(report.get("available")).isEqualTo(false);
+        assertThat((String) report.get("reference")).isEqualTo("onnxruntime-cpu on random inputs, batch 4");
+        Map<?, ?> ort = (Map<?, ?>) report.get("onnxruntimeCpu");
+        Map<?, ?> latency = (Map<?, ?>) ort.get("latency");
+        assertThat(new java.util.ArrayList<Object>(latency.keySet())).containsExactly("batch1", "batch4");
+        Map<?, ?> batch4 = (Map<?, ?>) latency.get("batch4");
+        assertThat((Double) batch4.get("p50Ms")).isPositive();
+        assertThat(batch4.get("runs")).isEqualTo(3);
+        assertThat(report).doesNotContainKey("results");
+    }
+
+    @Test
+    void aCaseIsCheckedAgainstOnnxRuntimeToo() throws Exception {
+        Path onnx = TinyOnnxModel.write(dir.resolve("tiny.onnx"));
+        float[] x = {1, 2, 3};
+        float[] y = TinyOnnxModel.expected(x);
+        ByteBuffer xs = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : x) {
+            xs.putFloat(v);
+        }
+        ByteBuffer ys = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        ys.putFloat(y[0]).putFloat(y[1] + 0.25f); // the reference is off by 0.25 in one element
+        Files.write(dir.resolve("x.bin"), xs.array());
+        Files.write(dir.resolve("y.bin"), ys.array());
+        Path caseFile = Files.writeString(
+                dir.resolve("case.properties"), "input.X = FP32 1,3 x.bin\noutput.Y = FP32 1,2 y.bin\n");
+        Map<String, Object> report = new LinkedHashMap<>();
+        TensorRtCheck.run(
+                TensorRtCheck.parse(new String[] {
+                    "--library-path",
+                    dir.resolve("none").toString(),
+                    "--onnx",
+                    onnx.toString(),
+                    "--case",
+                    caseFile.toString(),
+                    "--batch",
+                    "2",
+                    "--runs",
+                    "2",
+                    "--warmup",
+                    "0"
+                }),
+                report);
+        Map<?, ?> ort = (Map<?, ?>) report.get("onnxruntimeCpu");
+        Map<?, ?> diffs = (Map<?, ?>) ort.get("maxAbsDiff");
+        assertThat((Double) diffs.get("Y")).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(new java.util.ArrayList<Object>(((Map<?, ?>) ort.get("latency")).keySet()))
+                .containsExactly("batch2");
+    }
+
+    @Test
+    void aGraphThatRandomInputsCannotFeedIsReportedNotThrown() throws Exception {
+        Path onnx = TinyOnnxModel.write(dir.resolve("tiny.onnx"), new long[] {-1, -1});
+        Map<String, Object> report = new LinkedHashMap<>();
+        int status = TensorRtCheck.run(
+                TensorRtCheck.parse(new String[] {
+                    "--library-path", dir.resolve("none").toString(), "--onnx", onnx.toString(), "--runs", "1"
+                }),
+                report);
+        assertThat(status).isEqualTo(2);
+        assertThat(report.get("available")).isEqualTo(false);
+        assertThat((String) ((Map<?, ?>) report.get("onnxruntimeCpu")).get("error"))
+                .contains("input 'X' has a dynamic dimension 1; give a --case with real inputs");
+    }
+
+    @Test
+    void comparisonNamesMissingAndMisshapenOutputs() {
+        HostTensor a = HostTensor.ofFloats(new long[] {1, 2}, new float[] {1, 2});
+        HostTensor b = HostTensor.ofFloats(new long[] {2, 1}, new float[] {1, 2});
+        assertThat(TensorRtCheck.compare(Map.of("y", a), Map.of("y", a)).get("y"))
+                .isEqualTo(0.0);
+        assertThat(TensorRtCheck.compare(Map.of("y", b), Map.of("y", a)).get("y"))
+                .isEqualTo("shape [2, 1], expected [1, 2]");
+        assertThat(TensorRtCheck.compare(Map.of(), Map.of("y", a)).get("y")).isEqualTo("missing");
+        HostTensor ids = HostTensor.ofLongs(new long[] {2}, new long[] {1, 2});
+        HostTensor other = HostTensor.ofLongs(new long[] {2}, new long[] {1, 3});
+        assertThat(TensorRtCheck.compare(Map.of("i", ids), Map.of("i", ids)).get("i"))
+                .isEqualTo(0.0);
+        assertThat(TensorRtCheck.compare(Map.of("i", other), Map.of("i", ids)).get("i"))
+                .isEqualTo("differs");
     }
 
     @Test
