@@ -145,17 +145,15 @@ public final class ClipModels implements ModelProvider {
                 variant.imageEncoder(),
                 variant.textEncoder(),
                 variant.embedDimension());
-        return ClipOnnxExport.exportable(
-                OpenedModel.of(
-                        List.of(
-                                service(clip, id + "-image", "encoder", new ClipImageEncoderService(clip)),
-                                service(clip, id + "-text", "encoder", new ClipTextEncoderService(clip))
-                                        .withWarmUp(new Text("a photo of a red circle")),
-                                service(clip, id + "-zero-shot", "model", new ClipZeroShotService(clip)),
-                                service(clip, id + "-similarity", "model", new ClipSimilarityService(clip))),
-                        clip::close),
-                clip,
-                id);
+        OpenedModel opened = OpenedModel.of(
+                List.of(
+                        service(clip, id + "-image", "encoder", new ClipImageEncoderService(clip)),
+                        service(clip, id + "-text", "encoder", new ClipTextEncoderService(clip))
+                                .withWarmUp(new Text("a photo of a red circle")),
+                        service(clip, id + "-zero-shot", "model", new ClipZeroShotService(clip)),
+                        service(clip, id + "-similarity", "model", new ClipSimilarityService(clip))),
+                clip::close);
+        return ClipOnnxExport.exportable(opened, clip, id);
     }
 
     private static ModelService service(
