@@ -2,6 +2,7 @@ package dev.stoa.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+
 import dev.stoa.api.engine.OnnxExport;
 import dev.stoa.api.model.ModelProvider;
 import dev.stoa.api.model.ModelSource;
