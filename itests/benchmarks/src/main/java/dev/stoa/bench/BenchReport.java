@@ -728,6 +728,10 @@ public final class BenchReport {
         targets.put("swap_p99_over_steady", "<= 2");
         targets.put("trainer_over_djl", "<= 1.05");
         targets.put("swap_errors", "0");
+        targets.put("clip_image_b1_latency_onnx_over_pytorch", "(p50 ratio; below 1: ONNX Runtime faster)");
+        targets.put("clip_image_b32_throughput_onnx_over_pytorch", "(above 1: ONNX Runtime faster)");
+        targets.put("gpt_step_b1_latency_onnx_over_pytorch", "(p50 ratio; below 1: ONNX Runtime faster)");
+        targets.put("gpt_step_b32_throughput_onnx_over_pytorch", "(above 1: ONNX Runtime faster)");
         targets.put("recall_at_10", ">= 0.95");
         targets.put("query_ms", "< 2");
         for (String key : Report.KEYS) {

@@ -28,9 +28,7 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,8 +90,9 @@ public final class EngineComparison {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--quick" -> quick = true;
-                default -> throw new IllegalArgumentException(
-                        "unknown option " + args[i] + "; use --out DIR, --threads N, --seconds S, --quick");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown option " + args[i] + "; use --out DIR, --threads N, --seconds S, --quick");
             }
         }
         JsonObject r = new EngineComparison(out, threads, seconds, quick).run();
@@ -114,21 +113,24 @@ public final class EngineComparison {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         Files.createDirectories(out);
         Machine machine = Machine.describe();
+        String summary = machine.cpuModel() + ", " + machine.cores() + " cores, " + machine.java();
         md.append("# PyTorch (DJL) against ONNX Runtime CPU\n\n")
                 .append(String.format(
                         Locale.ROOT,
                         "%s; %d intra-op threads each (PyTorch %s, ONNX Runtime %s); %s.\n\n",
-                        machine.summary(),
+                        summary,
                         threads,
                         Engine.getEngine("PyTorch").getVersion(),
                         OrtEnvironment.class.getPackage().getImplementationVersion() == null
                                 ? "1.21"
                                 : OrtEnvironment.class.getPackage().getImplementationVersion(),
-                        quick ? "QUICK run: durations too short to compare" : seconds + " s of interleaved calls a case"))
+                        quick
+                                ? "QUICK run: durations too short to compare"
+                                : seconds + " s of interleaved calls a case"))
                 .append("| model | batch | PyTorch p50 | ONNX Runtime p50 | PyTorch /s | ONNX Runtime /s |"
                         + " ONNX / PyTorch | max abs diff |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         report.put("threads", threads);
-        report.put("machine", machine.summary());
+        report.put("machine", summary);
         Path models = Files.createTempDirectory("stoa-engines");
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             Engine.getEngine("PyTorch").setRandomSeed(42);
@@ -154,7 +156,6 @@ public final class EngineComparison {
         ParameterStore ps = new ParameterStore(manager, false);
 
         OnnxGraph g = new OnnxGraph("clip-small/image");
-        ai.djl.util.PairList<String, Object> none = null;
         dev.stoa.nn.onnx.OnnxValue pixels = g.input("pixels", OnnxType.FLOAT, "batch", 3, IMAGE, IMAGE);
         dev.stoa.nn.onnx.OnnxValue features =
                 OnnxBlocks.block(g, "visual", vit, List.of(pixels)).get(0);
@@ -181,7 +182,13 @@ public final class EngineComparison {
                         return floats(r.get("embedding").get());
                     }
                 };
-                compare("clip_image", "CLIP image tower (ViT 64x64/8, 128 wide, 4 layers)", batch, "images", torch, onnx);
+                compare(
+                        "clip_image",
+                        "CLIP image tower (ViT 64x64/8, 128 wide, 4 layers)",
+                        batch,
+                        "images",
+                        torch,
+                        onnx);
             }
         }
     }
@@ -192,7 +199,9 @@ public final class EngineComparison {
         LanguageModel gpt = new GptFactory().create(GPT_SMALL);
         gpt.initialize(manager, DataType.FLOAT32, new Shape(1, 2));
         ParameterStore ps = new ParameterStore(manager, false);
-        Path file = ((DecoderExport) gpt).onnxDecoder("gpt-small/decoder", false).write(models.resolve("model.decoder.onnx"));
+        Path file = ((DecoderExport) gpt)
+                .onnxDecoder("gpt-small/decoder", false)
+                .write(models.resolve("model.decoder.onnx"));
         int layers = ((Number) GPT_SMALL.get("layers")).intValue();
 
         try (OrtSession session = session(file)) {
@@ -212,10 +221,13 @@ public final class EngineComparison {
                     }
                 }
                 Map<String, OnnxTensor> past = new HashMap<>();
-                try (OrtSession.Result prefill = session.run(decoderInputs(prompt, batch, PAST, 0, emptyPast(batch, layers)))) {
+                try (OrtSession.Result prefill =
+                        session.run(decoderInputs(prompt, batch, PAST, 0, emptyPast(batch, layers)))) {
                     for (int l = 0; l < layers; l++) {
-                        past.put("past." + l + ".key", copy((OnnxTensor) prefill.get("present." + l + ".key").get()));
-                        past.put("past." + l + ".value", copy((OnnxTensor) prefill.get("present." + l + ".value").get()));
+                        past.put("past." + l + ".key", copy((OnnxTensor)
+                                prefill.get("present." + l + ".key").get()));
+                        past.put("past." + l + ".value", copy((OnnxTensor)
+                                prefill.get("present." + l + ".value").get()));
                     }
                 }
                 List<KeyValueCache> fixed = caches;
@@ -236,7 +248,13 @@ public final class EngineComparison {
                     }
                 };
                 try {
-                    compare("gpt_step", "GPT decoder step (128 wide, 4 layers, cache of " + PAST + ")", batch, "tokens", torch, onnx);
+                    compare(
+                            "gpt_step",
+                            "GPT decoder step (128 wide, 4 layers, cache of " + PAST + ")",
+                            batch,
+                            "tokens",
+                            torch,
+                            onnx);
                 } finally {
                     past.values().forEach(OnnxTensor::close);
                     cacheArrays.close();
@@ -247,7 +265,8 @@ public final class EngineComparison {
 
     private Map<String, OnnxTensor> emptyPast(int batch, int layers) throws OrtException {
         Map<String, OnnxTensor> past = new HashMap<>();
-        long[] shape = {batch, 4, 0, 32};
+        int heads = ((Number) GPT_SMALL.get("heads")).intValue();
+        long[] shape = {batch, heads, 0, ((Number) GPT_SMALL.get("width")).intValue() / heads};
         for (int l = 0; l < layers; l++) {
             past.put("past." + l + ".key", OnnxTensor.createTensor(env, FloatBuffer.allocate(0), shape));
             past.put("past." + l + ".value", OnnxTensor.createTensor(env, FloatBuffer.allocate(0), shape));
@@ -264,7 +283,8 @@ public final class EngineComparison {
     }
 
     private OnnxTensor copy(OnnxTensor t) throws OrtException {
-        return OnnxTensor.createTensor(env, FloatBuffer.wrap(floats(t)), t.getInfo().getShape());
+        return OnnxTensor.createTensor(
+                env, FloatBuffer.wrap(floats(t)), t.getInfo().getShape());
     }
 
     // ---- measuring ----
@@ -317,7 +337,9 @@ public final class EngineComparison {
                 .put("max_abs_diff", diff);
         report.put(key + "_b" + batch, r);
         double ratio = batch == 1 ? op50 / tp50 : tp50 / op50;
-        ratios.put(key + "_b" + batch + (batch == 1 ? "_latency" : "_throughput") + "_onnx_over_pytorch", Report.round(ratio));
+        ratios.put(
+                key + "_b" + batch + (batch == 1 ? "_latency" : "_throughput") + "_onnx_over_pytorch",
+                Report.round(ratio));
         md.append(String.format(
                 Locale.ROOT,
                 "| %s | %d | %.0f us | %.0f us | %.0f %s | %.0f %s | %.2f | %.1e |%n",
@@ -331,7 +353,14 @@ public final class EngineComparison {
                 unit,
                 ratio,
                 diff));
-        System.out.printf(Locale.ROOT, "%s b%d: PyTorch %.0f us, ONNX Runtime %.0f us (%d calls each)%n", key, batch, tp50, op50, turns);
+        System.out.printf(
+                Locale.ROOT,
+                "%s b%d: PyTorch %.0f us, ONNX Runtime %.0f us (%d calls each)%n",
+                key,
+                batch,
+                tp50,
+                op50,
+                turns);
     }
 
     private static long time(Call c) throws Exception {

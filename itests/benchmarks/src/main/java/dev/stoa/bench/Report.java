@@ -32,7 +32,12 @@ final class Report {
             "throughput_over_transformersjs",
             "swap_p99_over_steady",
             "trainer_over_djl",
-            "flops_efficiency");
+            "flops_efficiency",
+            // EngineComparison (engines.json): ONNX Runtime CPU against PyTorch on the same exported model
+            "clip_image_b1_latency_onnx_over_pytorch",
+            "clip_image_b32_throughput_onnx_over_pytorch",
+            "gpt_step_b1_latency_onnx_over_pytorch",
+            "gpt_step_b32_throughput_onnx_over_pytorch");
 
     /** Keys beside {@code ratios} at the top level. */
     static final List<String> BESIDE = List.of("swap_errors", "recall_at_10", "query_ms");

@@ -34,7 +34,7 @@ import java.util.List;
  */
 public final class DecoderGraphs {
 
-    /** A decoder's graph inputs and outputs, named as in the file. */
+    /** The new tokens, INT64 [batch, tokens]; the names of the graph's inputs and outputs follow. */
     public static final String TOKENS = "tokens";
     /** The number of positions before the new tokens, INT64 [1]. */
     public static final String POSITION = "position";
