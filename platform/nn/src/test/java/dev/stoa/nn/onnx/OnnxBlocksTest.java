@@ -466,4 +466,60 @@ class OnnxBlocksTest {
                 feeds("x", x, "past_keys", pastKeys),
                 AttentionMasks.causal(manager, 4, 3).toType(DataType.FLOAT32, false));
     }
+
+    @Test
+    void blockDispatchesToTheBlocksMethodOrNamesWhatHasNoOnnxForm() throws Exception {
+        TransformerStack stack = init(
+                TransformerStack.builder()
+                        .setLayerCount(1)
+                        .setEmbeddingSize(4)
+                        .setHeadCount(2)
+                        .build(),
+                new Shape(2, 3, 4));
+        NDArray x = random(2, 3, 4);
+        OnnxGraph g = new OnnxGraph("dispatch");
+        OnnxValue in = g.input("x", OnnxType.FLOAT, "B", "T", 4);
+        OnnxValue y = OnnxBlocks.block(g, "stack", stack, java.util.List.of(in)).get(0);
+        g.output(y, "y", OnnxType.FLOAT, "B", "T", 4);
+        check("block(transformer stack)", g, feeds("x", x), forward(stack, x));
+
+        // a block that writes itself
+        OnnxExportable doubled = (graph, name, inputs) -> java.util.List.of(graph.add(inputs.get(0), inputs.get(0)));
+        class Doubling extends ai.djl.nn.AbstractBlock implements OnnxExportable {
+            @Override
+            protected NDList forwardInternal(
+                    ParameterStore ps, NDList in, boolean training, ai.djl.util.PairList<String, Object> p) {
+                return new NDList(in.head().mul(2));
+            }
+
+            @Override
+            public Shape[] getOutputShapes(Shape[] inputShapes) {
+                return inputShapes;
+            }
+
+            @Override
+            public java.util.List<OnnxValue> toOnnx(OnnxGraph graph, String name, java.util.List<OnnxValue> inputs) {
+                return doubled.toOnnx(graph, name, inputs);
+            }
+        }
+        OnnxGraph g2 = new OnnxGraph("exportable");
+        OnnxValue in2 = g2.input("x", OnnxType.FLOAT, "B", "T", 4);
+        g2.output(
+                OnnxBlocks.block(g2, "double", new Doubling(), java.util.List.of(in2))
+                        .get(0),
+                "y",
+                OnnxType.FLOAT,
+                "B",
+                "T",
+                4);
+        check("block(OnnxExportable)", g2, feeds("x", x), x.mul(2));
+
+        OnnxGraph g3 = new OnnxGraph("none");
+        OnnxValue in3 = g3.input("x", OnnxType.FLOAT, "B", 4);
+        ai.djl.nn.Block lambda = new ai.djl.nn.LambdaBlock(list -> list);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> OnnxBlocks.block(g3, "mystery", lambda, java.util.List.of(in3)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("block mystery (ai.djl.nn.LambdaBlock) has no ONNX form");
+    }
 }
