@@ -287,10 +287,13 @@ final class Repository implements AutoCloseable {
             }
             LoadedVersion lv = e.loaded.get(v);
             try {
-                return opener.exportNow(
+                Map<String, Path> files = opener.exportNow(
                         e.provider,
                         new ModelSource(id, v, store.root().resolve(id).resolve(Integer.toString(v))),
                         lv == null ? null : lv.model);
+                // a loaded version whose chain prefers an engine that needed these graphs moves onto it
+                reconsiderEngines();
+                return files;
             } finally {
                 publish();
             }
@@ -439,6 +442,13 @@ final class Repository implements AutoCloseable {
             for (LoadedVersion lv : List.copyOf(e.loaded.values())) {
                 String best = firstUsable(chain);
                 if (best == null || best.equals(lv.engine.engine())) {
+                    continue;
+                }
+                // an engine that needs a graph and a version without one (its export failed or its model has none;
+                // bin/stoa export then reconsiders): opening it again would only end on the same engine
+                if (!dev.stoa.api.engine.EngineChoice.PYTORCH.equals(best)
+                        && ExportedGraphs.in(store.root().resolve(e.id).resolve(Integer.toString(lv.number)))
+                                .isEmpty()) {
                     continue;
                 }
                 LoadedVersion next = open(e, lv.number);

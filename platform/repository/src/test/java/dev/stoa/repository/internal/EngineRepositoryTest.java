@@ -359,4 +359,34 @@ class EngineRepositoryTest {
         assertThat(command.run(List.of(), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err2, true)))
                 .isEqualTo(2);
     }
+
+    @Test
+    void aVersionWhoseExportFailedMovesOntoTheEngineOnceBinStoaExportWritesItsGraphs() throws Exception {
+        engines.put("onnxruntime-cpu", new TextEngine("onnxruntime-cpu", null));
+        start("onnxruntime-cpu, pytorch", true);
+        publish("graph-tiny", "no-export");
+        await(
+                "pytorch serves",
+                () -> serving().map(c -> c.engine().equals("pytorch")).orElse(false));
+        // an engine event does not reopen a version that has no graph
+        repository.reconsiderEngines();
+        Thread.sleep(300);
+        assertThat(models.log).containsExactly("open pytorch 1");
+
+        Files.delete(store.root().resolve("graph-tiny/1/no-export"));
+        ExportCommand command = new ExportCommand(repository::export);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(command.run(
+                        List.of("graph-tiny", "1"),
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true)))
+                .as(err.toString())
+                .isEqualTo(0);
+
+        await(
+                "onnxruntime-cpu serves",
+                () -> serving().map(c -> c.engine().equals("onnxruntime-cpu")).orElse(false));
+        assertThat(version(1).export()).isEqualTo("exported: model.onnx");
+        assertThat(call("graph-tiny-say", "hi")).isEqualTo("onnxruntime-cpu:graph of v1:hi");
+    }
 }

@@ -11,9 +11,9 @@ import java.util.List;
  */
 final class ClipImageEncoderService implements StoaService<Image, Embedding> {
 
-    private final ClipInference clip;
+    private final ClipEncoders clip;
 
-    ClipImageEncoderService(ClipInference clip) {
+    ClipImageEncoderService(ClipEncoders clip) {
         this.clip = clip;
     }
 

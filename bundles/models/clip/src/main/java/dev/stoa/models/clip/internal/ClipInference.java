@@ -43,7 +43,7 @@ import java.util.function.Function;
  *
  * <p>Thread-safe: each call works in its own sub-manager, and inference passes share the read-only parameters.
  */
-final class ClipInference implements AutoCloseable {
+final class ClipInference implements ClipEncoders, AutoCloseable {
 
     /** The parameter file in a model folder. */
     static final String PARAMETERS = "clip.params";
@@ -175,7 +175,7 @@ final class ClipInference implements AutoCloseable {
         return factory;
     }
 
-    private static TextTokenizer tokenizer(ClipVariant variant, Path modelDir) {
+    static TextTokenizer tokenizer(ClipVariant variant, Path modelDir) {
         try {
             Path hf = modelDir.resolve("tokenizer.json");
             if (Files.isRegularFile(hf)) {
@@ -198,7 +198,7 @@ final class ClipInference implements AutoCloseable {
         return new ByteTokenizer(variant.contextLength());
     }
 
-    private static List<String> lines(Path file) throws IOException {
+    static List<String> lines(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             return List.of();
         }
@@ -209,32 +209,38 @@ final class ClipInference implements AutoCloseable {
     }
 
     /** @return the classes it was trained on ({@value #CLASSES}), or none */
-    List<String> classes() {
+    @Override
+    public List<String> classes() {
         return classes;
     }
 
     /** @return the prompt templates it was trained with ({@value #TEMPLATES}), or none */
-    List<String> templates() {
+    @Override
+    public List<String> templates() {
         return templates;
     }
 
     /** @return the variant */
-    ClipVariant variant() {
+    @Override
+    public ClipVariant variant() {
         return variant;
     }
 
     /** @return whether the weights came from a parameter file rather than random initialisation */
-    boolean trained() {
+    @Override
+    public boolean trained() {
         return trained;
     }
 
     /** @return E, the embedding width */
-    int dimension() {
+    @Override
+    public int dimension() {
         return variant.embedDimension();
     }
 
     /** @return T, the most tokens a text keeps */
-    int maxTokens() {
+    @Override
+    public int maxTokens() {
         return tokenizer.contextLength();
     }
 
@@ -247,7 +253,8 @@ final class ClipInference implements AutoCloseable {
      * @param images at least one, any size
      * @return one L2-normalised embedding of E per image
      */
-    float[][] imageEmbeddings(List<Image> images) {
+    @Override
+    public float[][] imageEmbeddings(List<Image> images) {
         try (NDManager batch = manager.newSubManager()) {
             return rows(encodeImages(batch, images));
         }
@@ -257,7 +264,8 @@ final class ClipInference implements AutoCloseable {
      * @param texts at least one
      * @return one L2-normalised embedding of E per text
      */
-    float[][] textEmbeddings(List<String> texts) {
+    @Override
+    public float[][] textEmbeddings(List<String> texts) {
         try (NDManager batch = manager.newSubManager()) {
             return rows(encodeTexts(batch, texts));
         }
@@ -271,7 +279,8 @@ final class ClipInference implements AutoCloseable {
      * @param templates prompts with {@code {}} where the label goes, at least one
      * @return the probability of each label, in the order given; they sum to 1
      */
-    Map<String, Float> classify(Image image, List<String> labels, List<String> templates) {
+    @Override
+    public Map<String, Float> classify(Image image, List<String> labels, List<String> templates) {
         List<String> prompts = new ArrayList<>(labels.size() * templates.size());
         for (String label : labels) {
             for (String template : templates) {
@@ -295,7 +304,8 @@ final class ClipInference implements AutoCloseable {
      * @param texts the texts, at least one
      * @return the cosine between the image's and each text's embedding, in [-1, 1]
      */
-    float[] similarity(Image image, List<String> texts) {
+    @Override
+    public float[] similarity(Image image, List<String> texts) {
         try (NDManager batch = manager.newSubManager()) {
             return encodeTexts(batch, texts)
                     .matMul(encodeImages(batch, List.of(image)).transpose())
@@ -349,7 +359,7 @@ final class ClipInference implements AutoCloseable {
         manager.close();
     }
 
-    private static void closeQuietly(TextTokenizer tokenizer) {
+    static void closeQuietly(TextTokenizer tokenizer) {
         if (tokenizer instanceof AutoCloseable closeable) {
             try {
                 closeable.close();

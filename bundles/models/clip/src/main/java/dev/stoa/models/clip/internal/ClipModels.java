@@ -145,19 +145,38 @@ public final class ClipModels implements ModelProvider {
                 variant.imageEncoder(),
                 variant.textEncoder(),
                 variant.embedDimension());
-        OpenedModel opened = OpenedModel.of(
-                List.of(
-                        service(clip, id + "-image", "encoder", new ClipImageEncoderService(clip)),
-                        service(clip, id + "-text", "encoder", new ClipTextEncoderService(clip))
-                                .withWarmUp(new Text("a photo of a red circle")),
-                        service(clip, id + "-zero-shot", "model", new ClipZeroShotService(clip)),
-                        service(clip, id + "-similarity", "model", new ClipSimilarityService(clip))),
-                clip::close);
-        return ClipOnnxExport.exportable(opened, clip, id);
+        return ClipOnnxScale.withScale(
+                ClipOnnxExport.exportable(OpenedModel.of(services(clip, id), clip::close), clip, id), clip);
+    }
+
+    /**
+     * A trained version on the sessions of its exported towers: the same four services, answered by
+     * {@link ClipOnnxInference}.
+     */
+    @Override
+    public OpenedModel open(ModelSource source, dev.stoa.api.engine.EngineGraphs graphs) throws Exception {
+        String id = source.modelId();
+        ClipVariant variant = variants.variantOf(source);
+        ClipOnnxInference clip = ClipOnnxInference.open(variant, source.folder(), graphs);
+        LOG.debug(
+                "{}: opened version {} on {}",
+                id,
+                source.version(),
+                graphs.choice().engine());
+        return OpenedModel.of(services(clip, id), clip::close);
+    }
+
+    private static List<ModelService> services(ClipEncoders clip, String id) {
+        return List.of(
+                service(clip, id + "-image", "encoder", new ClipImageEncoderService(clip)),
+                service(clip, id + "-text", "encoder", new ClipTextEncoderService(clip))
+                        .withWarmUp(new Text("a photo of a red circle")),
+                service(clip, id + "-zero-shot", "model", new ClipZeroShotService(clip)),
+                service(clip, id + "-similarity", "model", new ClipSimilarityService(clip)));
     }
 
     private static ModelService service(
-            ClipInference clip, String id, String kind, dev.stoa.api.StoaService<?, ?> service) {
+            ClipEncoders clip, String id, String kind, dev.stoa.api.StoaService<?, ?> service) {
         return ModelService.of(id, kind, service)
                 .withProperty("clip.variant", clip.variant().name())
                 .withProperty("embedding.dimension", clip.dimension())

@@ -14,12 +14,12 @@ import java.util.Map;
  */
 final class ClipSimilarityService implements StoaService<Map<String, Object>, Map<String, Object>> {
 
-    private final ClipInference clip;
+    private final ClipEncoders clip;
 
     /**
      * @param clip the model
      */
-    ClipSimilarityService(ClipInference clip) {
+    ClipSimilarityService(ClipEncoders clip) {
         this.clip = clip;
     }
 

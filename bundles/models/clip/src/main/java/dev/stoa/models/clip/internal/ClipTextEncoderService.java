@@ -14,9 +14,9 @@ import java.util.List;
  */
 final class ClipTextEncoderService implements TextEncoder {
 
-    private final ClipInference clip;
+    private final ClipEncoders clip;
 
-    ClipTextEncoderService(ClipInference clip) {
+    ClipTextEncoderService(ClipEncoders clip) {
         this.clip = clip;
     }
 

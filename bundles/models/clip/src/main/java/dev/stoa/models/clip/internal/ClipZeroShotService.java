@@ -19,12 +19,12 @@ final class ClipZeroShotService implements StoaService<Map<String, Object>, Map<
     /** CLIP's single default prompt (paper, section 3.1.4), used when a request sends no templates. */
     static final List<String> DEFAULT_TEMPLATES = List.of("a photo of a {}.");
 
-    private final ClipInference clip;
+    private final ClipEncoders clip;
 
     /**
      * @param clip the model
      */
-    ClipZeroShotService(ClipInference clip) {
+    ClipZeroShotService(ClipEncoders clip) {
         this.clip = clip;
     }
 
