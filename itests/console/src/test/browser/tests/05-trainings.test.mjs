@@ -16,7 +16,7 @@ test('start a training and see the chart gain points while it runs', async () =>
   await byTestId(page, 'notice', '[data-kind="success"]').first().waitFor();
 
   const run = await until('GET /v1/trainings lists the console-chart run', async () =>
-    (await api('GET', '/v1/trainings')).json.find((r) => r.name === 'console-chart'));
+    (await api('GET', '/v1/trainings')).json.trainings.find((r) => r.name === 'console-chart'));
   const row = byTestId(page, 'training-row', `[data-id="${run.id}"]`);
   await row.waitFor();
   await row.locator('[data-testid="training-open"]').click();
