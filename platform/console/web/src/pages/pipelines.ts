@@ -1,6 +1,6 @@
 import dagre from "@dagrejs/dagre";
 import { getJson } from "../api";
-import { badge, fmtMs, h, replace, s } from "../dom";
+import { badge, fmtMs, h, patch, replace, replaceIf, s } from "../dom";
 import { latencySummary } from "../metrics";
 import { fetchPipelines, fileLine, Pipeline } from "../model";
 import { load, Page, section } from "../page";
@@ -86,17 +86,17 @@ export function pipelinesPage(selected?: string): Page {
     const ps = await load(listCard, "/v1/pipelines", fetchPipelines);
     if (!ps) return;
     if (!current && ps.length) current = ps[0].name;
-    replace(list, ps.map((p) =>
+    patch(list, ps.map((p) => ({ name: p.name, state: p.state, current: p.name === current })), (p) => p.name, (p) =>
       h("li", {}, h("a", {
         href: `#/pipelines/${encodeURIComponent(p.name)}`, class: "item", "data-testid": "pipeline-item", "data-name": p.name, "data-state": p.state,
-        "aria-current": p.name === current ? "true" : undefined,
-      }, p.name, " ", badge(p.state)))));
+        "aria-current": p.current ? "true" : undefined,
+      }, p.name, " ", badge(p.state))));
     const summary = ps.find((p) => p.name === current);
     if (!summary) {
       replace(detail, h("p", { class: "muted" }, ps.length ? "Pick a pipeline." : "No pipeline files in etc/pipelines/."));
       return;
     }
-    const d = (await load(detailCard, `/v1/pipelines/${summary.name}`, () => getJson<Detail>(`/v1/pipelines/${encodeURIComponent(summary.name)}`))) ?? summary;
+    const d = (await load(detailCard, "/v1/pipelines/{name}", () => getJson<Detail>(`/v1/pipelines/${encodeURIComponent(summary.name)}`))) ?? summary;
     const lat = await load(null, "/v1/metrics/summary", latencySummary);
     const stageLatency = new Map<string, number | null>();
     const rows: HTMLElement[] = [];
@@ -113,7 +113,7 @@ export function pipelinesPage(selected?: string): Page {
       : d.errors.map((e) => ({ ...(fileLine(e) ?? { file: d.file, line: 0 }), text: e }));
     const source = full.source ?? null;
     const errorLines = new Set(problems.filter((p) => p.file === d.file && p.line > 0).map((p) => p.line));
-    replace(detail,
+    replaceIf(detail, [d, [...stageLatency], rows.length && lat ? [...lat.stages].filter(([k]) => k.startsWith(`${d.name}/`)) : []], () => [
       h("header", { class: "row" }, h("h3", {}, d.name), badge(d.state), h("code", {}, d.file),
         h("a", { href: `#/playground/pipeline:${encodeURIComponent(d.name)}` }, "Try it")),
       full.description ? h("p", {}, full.description) : null,
@@ -132,7 +132,8 @@ export function pipelinesPage(selected?: string): Page {
             ? h("p", { class: "muted" }, full.sourceError ?? "The source is not available.")
             : h("pre", { "data-testid": "pipeline-yaml", tabindex: 0, "aria-label": `${d.file} source` },
                 source.split("\n").map((line, i) => h("span", { class: errorLines.has(i + 1) ? "line bad" : "line", "data-line": i + 1 }, line + "\n"))),
-          (full.includes ?? []).map((inc) => [h("h4", {}, inc.file), h("pre", { tabindex: 0 }, inc.source)]))));
+          (full.includes ?? []).map((inc) => [h("h4", {}, inc.file), h("pre", { tabindex: 0 }, inc.source)]))),
+    ]);
   }
   return { root, refresh };
 }

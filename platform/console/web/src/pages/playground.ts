@@ -72,8 +72,8 @@ function typeFields(type: string, id: string): Field[] {
   if (/zero-shot|classif/.test(name)) return [{ name: "image", type: "image", label: "Image" }, { name: "labels", type: "labels", label: "Labels (comma-separated; empty: the model's own classes)" }];
   if (/similarity/.test(name)) return [{ name: "image", type: "image", label: "Image" }, { name: "text", type: "text", label: "Text" }];
   if (/vqa|question/.test(name)) return [{ name: "image", type: "image", label: "Image" }, { name: "question", type: "text", label: "Question" }];
-  if (/caption|ocr|image/.test(name)) return [{ name: "image", type: "image", label: "Image" }];
   if (/search|query/.test(name)) return [{ name: "text", type: "text", label: "Query" }, { name: "k", type: "number", label: "k", value: "3" }];
+  if (/caption|ocr|image/.test(name)) return [{ name: "image", type: "image", label: "Image" }];
   // unknown shape (a map): the common fields, all optional, plus the JSON box
   return [{ name: "text", type: "textarea", label: "Text" }, { name: "image", type: "image", label: "Image" }];
 }
@@ -240,7 +240,7 @@ export function playgroundPage(selected?: string): Page {
     refs = new Map();
     fields = typeFields(target.inputType ?? "", target.id);
     if (target.pipeline) {
-      const detail = await load(formCard, "/v1/pipelines/{name}", () =>
+      const detail = await load(null, "/v1/pipelines/{name}", () =>
         getJson<{ source?: string; stages?: { name: string; refs?: string[] }[] }>(`/v1/pipelines/${encodeURIComponent(target!.id)}`));
       if (detail?.source) fields = pipelineFields(detail.source) ?? fields;
       for (const st of detail?.stages ?? []) refs.set(st.name, (st.refs ?? []).filter((r) => r !== "input"));

@@ -1,7 +1,7 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { describe, getJson, sendJson } from "../api";
-import { badge, fmtNum, h, notify, replace } from "../dom";
+import { badge, fmtNum, h, notify, patch, replace } from "../dom";
 import { on } from "../live";
 import { fetchTrainings, Training } from "../model";
 import { load, Page, section } from "../page";
@@ -179,15 +179,15 @@ export function trainingsPage(selected?: string): Page {
     if (!list) return;
     runs = list;
     if (!current && runs.length) current = runs[runs.length - 1].id;
-    replace(rows, runs.map((t) =>
-      h("tr", { "data-testid": "training-row", "data-id": t.id, "data-state": t.state, class: t.id === current ? "selected" : "" },
+    patch(rows, runs.map((t) => ({ ...t, selected: t.id === current })), (t) => t.id, (t) =>
+      h("tr", { "data-testid": "training-row", "data-id": t.id, "data-state": t.state, class: t.selected ? "selected" : "" },
         h("td", {}, h("a", { href: `#/trainings/${encodeURIComponent(t.id)}`, "data-testid": "training-open" }, t.id)),
         h("td", { title: t.message ?? "" }, badge(t.state)),
         h("td", {}, h("progress", { max: 1, value: t.progress ?? (t.steps ? t.step / t.steps : 0), "aria-label": `${t.id} progress` }), ` ${t.step}/${t.steps}`),
         h("td", { class: "num" }, fmtNum(t.metrics?.loss)),
         h("td", { class: "num" }, fmtNum(t.samples_per_s)),
         h("td", { class: "num" }, t.eta_s !== undefined && t.eta_s >= 0 && !FINISHED.has(t.state) ? `${Math.round(t.eta_s)} s` : "–"),
-        h("td", {}, FINISHED.has(t.state) ? "" : h("button", { type: "button", class: "danger", "data-testid": "training-cancel", "aria-label": `Cancel ${t.id}`, onclick: () => void cancel(t.id) }, "Cancel")))));
+        h("td", {}, FINISHED.has(t.state) ? "" : h("button", { type: "button", class: "danger", "data-testid": "training-cancel", "aria-label": `Cancel ${t.id}`, onclick: () => void cancel(t.id) }, "Cancel"))));
     const run = runs.find((t) => t.id === current);
     if (!run) {
       replace(head, h("p", { class: "muted" }, runs.length ? "Pick a run." : "No training runs yet: start one above."));
