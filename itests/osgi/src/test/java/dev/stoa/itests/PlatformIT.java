@@ -189,6 +189,9 @@ public class PlatformIT extends StoaTestSupport {
                 .build();
         for (String path : paths.fieldNames()) {
             for (String method : paths.getJsonObject(path).fieldNames()) {
+                if (paths.getJsonObject(path).getJsonObject(method).encode().contains("{\"text/event-stream\":")) {
+                    continue; // answers a stream that never ends (GET /v1/events): ConsoleDataIT reads it
+                }
                 String concrete = path.replaceAll("\\{[^}]+}", "x.jar");
                 // with the admin key and a JSON body: the gateway's guard lets it through to the route
                 java.net.http.HttpRequest request = withKey(

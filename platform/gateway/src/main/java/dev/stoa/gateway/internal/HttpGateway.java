@@ -85,6 +85,7 @@ public final class HttpGateway {
 
     private final BundleInspector bundles;
     private final Readiness readiness;
+    private final ConsoleData console;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ServiceDirectory directory;
@@ -129,6 +130,21 @@ public final class HttpGateway {
                         AccessGuard.allowedHosts(config.host(), requiredServices(config.allowedHosts())),
                         java.util.Set.copyOf(requiredServices(config.corsOrigins())),
                         new WriteServices(context)::writes));
+        this.console = ConsoleData.mount(
+                router,
+                vertx,
+                context,
+                new PlatformWatcher.Sources(
+                        this::servicesJson,
+                        () -> pipelines,
+                        () -> deploymentReport,
+                        () -> models,
+                        this::bundlesJson,
+                        this::readyJson),
+                () -> trainer,
+                () -> pipelines,
+                () -> metrics,
+                context.getProperty("stoa.home"));
         router.get("/health/live").handler(rc -> json(rc, 200, new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(this::ready);
         router.get("/v1/services").handler(this::services);
@@ -183,7 +199,8 @@ public final class HttpGateway {
                         "no route for " + rc.request().method() + " "
                                 + rc.request().path()
                                 + "; the API has GET /health/live, /health/ready, /v1/services, /v1/bundles,"
-                                + " /v1/pipelines, /v1/models, /v1/models/{id}, /v1/commands; POST /v1/services/{id},"
+                                + " /v1/pipelines, /v1/pipelines/{name}, /v1/models, /v1/models/{id}, /v1/commands,"
+                                + " /v1/events, /v1/errors, /v1/metrics/summary, /v1/trainings/{id}/metrics; POST /v1/services/{id},"
                                 + " /v1/pipelines/{name}; and, with the management token, POST /v1/bundles?file=F, PUT and DELETE"
                                 + " /v1/bundles/{file}, POST /v1/models/{id}/load and /unload; GET, POST /v1/trainings, GET and DELETE"
                                 + " /v1/trainings/{id}; POST /v1/commands/{name}; GET /openapi.json describes them"));
@@ -350,6 +367,7 @@ public final class HttpGateway {
 
     @Deactivate
     void deactivate() {
+        console.close();
         try {
             server.close().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -386,10 +404,14 @@ public final class HttpGateway {
     }
 
     private void ready(RoutingContext rc) {
+        JsonObject result = readyJson();
+        json(rc, "UP".equals(result.getString("status")) ? 200 : 503, result);
+    }
+
+    private JsonObject readyJson() {
         DeploymentReport report = deploymentReport;
         String deployPrefix = report == null ? null : report.directory().toUri().toString();
-        JsonObject result = readiness.check(directory, deployPrefix, models);
-        json(rc, "UP".equals(result.getString("status")) ? 200 : 503, result);
+        return readiness.check(directory, deployPrefix, models);
     }
 
     private void services(RoutingContext rc) {
@@ -400,6 +422,15 @@ public final class HttpGateway {
                     FailureCode.UNAVAILABLE,
                     "the event-bus exporter (dev.stoa.bus) is not running; " + FailureCode.UNAVAILABLE.fix());
             return;
+        }
+        json(rc, 200, servicesJson());
+    }
+
+    /** @return {@code GET /v1/services}'s answer, {@code null} without the bus */
+    private JsonArray servicesJson() {
+        ServiceDirectory d = directory;
+        if (d == null) {
+            return null;
         }
         JsonArray out = new JsonArray();
         ModelRepository repository = models;
@@ -427,7 +458,7 @@ public final class HttpGateway {
             }
             out.add(o);
         }
-        json(rc, 200, out);
+        return out;
     }
 
     private void metrics(RoutingContext rc) {
@@ -445,21 +476,19 @@ public final class HttpGateway {
         JsonArray out = new JsonArray();
         if (p != null) {
             for (PipelineInfo i : p.pipelines()) {
-                out.add(new JsonObject()
-                        .put("name", i.name())
-                        .put("file", i.file())
-                        .put("state", i.state())
-                        .put("address", "stoa.pipeline." + i.name())
-                        .put("errors", new JsonArray(i.errors()))
-                        .put("missingServices", new JsonArray(i.missingServices())));
+                out.add(PipelineGraph.summary(i)); // with its errors split into file, line and message
             }
         }
         json(rc, 200, out);
     }
 
     private void bundles(RoutingContext rc) {
+        json(rc, 200, bundlesJson());
+    }
+
+    private JsonArray bundlesJson() {
         ServiceDirectory d = directory;
-        json(rc, 200, bundles.describe(deploymentReport, scr, d == null ? List.of() : d.refused()));
+        return bundles.describe(deploymentReport, scr, d == null ? List.of() : d.refused());
     }
 
     /** Answers JSON: compact, or indented when the request has {@code ?pretty} ({@link JsonAnswer}). */

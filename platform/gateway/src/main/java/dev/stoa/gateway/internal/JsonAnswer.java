@@ -39,6 +39,9 @@ final class JsonAnswer {
 
     /** Ends the response with {@code body} (a {@link JsonObject} or {@link JsonArray}) as JSON. */
     static void end(RoutingContext rc, int status, Object body) {
+        if (status >= 400 && body instanceof JsonObject error) {
+            rc.put(ConsoleData.ERROR_KEY, error); // GET /v1/errors records it when the answer ends
+        }
         Buffer out = pretty(rc) ? Buffer.buffer(prettily(body)) : compact(body);
         rc.response()
                 .setStatusCode(status)
