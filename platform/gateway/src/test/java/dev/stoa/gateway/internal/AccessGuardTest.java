@@ -359,4 +359,15 @@ class AccessGuardTest {
         assertThat(AccessGuard.need(HttpMethod.GET, "/metrics", id -> true).scope())
                 .isEqualTo("call");
     }
+
+    @Test
+    void theConsolesFilesAreOpenButNothingElseUnderItsName() {
+        assertThat(AccessGuard.need(HttpMethod.GET, "/console/", id -> true)).isNull();
+        assertThat(AccessGuard.need(HttpMethod.HEAD, "/console/assets/index-abc.js", id -> true))
+                .isNull();
+        assertThat(AccessGuard.need(HttpMethod.POST, "/console/", id -> true).scope())
+                .isEqualTo("call");
+        assertThat(AccessGuard.need(HttpMethod.GET, "/consoles", id -> true).scope())
+                .isEqualTo("call");
+    }
 }
