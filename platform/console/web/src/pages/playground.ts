@@ -165,7 +165,7 @@ export function timeline(stages: { stage: string; outcome?: string; ms: number }
   });
   const total = Math.max(1e-6, ...bars.map((b) => b.start + b.ms));
   return h("div", { class: "timeline", "data-testid": "playground-trace" },
-    h("p", { class: "muted" }, `Trace: ${fmtNum(total)} ms in ${stages.length} stages`),
+    h("p", { class: "muted" }, `Trace: ${total.toFixed(2)} ms in ${stages.length} stages`),
     bars.map((b) =>
       h("div", { class: "tl-row", "data-testid": "playground-trace-stage", "data-stage": b.stage, "data-ms": b.ms },
         h("span", { class: "tl-name" }, b.stage),
@@ -173,7 +173,7 @@ export function timeline(stages: { stage: string; outcome?: string; ms: number }
           class: `tl-bar ${b.outcome === "failed" ? "bad" : b.outcome === "skipped" ? "skip" : ""}`,
           style: `left:${((b.start / total) * 100).toFixed(2)}%;width:${Math.max(0.5, (b.ms / total) * 100).toFixed(2)}%`,
         })),
-        h("span", { class: "num" }, `${fmtNum(b.ms)} ms`, b.outcome && b.outcome !== "ok" ? ` (${b.outcome})` : ""))));
+        h("span", { class: "num" }, `${b.ms.toFixed(2)} ms`, b.outcome && b.outcome !== "ok" ? ` (${b.outcome})` : ""))));
 }
 
 export function playgroundPage(selected?: string): Page {
