@@ -39,12 +39,12 @@ const GENERATION: Field[] = [
 ];
 
 /** A pipeline file's `input:` as fields: `input: Text`, or one `name: Type` per line under it. */
-export function pipelineFields(source: string): Field[] | null {
+export function pipelineFields(source: string, id: string): Field[] | null {
   const lines = source.split("\n");
   const i = lines.findIndex((l) => /^input:/.test(l));
   if (i < 0) return null;
   const inline = lines[i].replace(/^input:\s*/, "").replace(/#.*/, "").trim();
-  if (inline) return typeFields(inline, "");
+  if (inline) return typeFields(inline, id);
   const fields: Field[] = [];
   for (let j = i + 1; j < lines.length && /^\s+\S|^\s*$|^\s*#/.test(lines[j]); j++) {
     const m = /^\s+([A-Za-z_][\w-]*):\s*([A-Za-z<>\[\], ]+?)\s*(#.*)?$/.exec(lines[j]);
@@ -242,7 +242,7 @@ export function playgroundPage(selected?: string): Page {
     if (target.pipeline) {
       const detail = await load(null, "/v1/pipelines/{name}", () =>
         getJson<{ source?: string; stages?: { name: string; refs?: string[] }[] }>(`/v1/pipelines/${encodeURIComponent(target!.id)}`));
-      if (detail?.source) fields = pipelineFields(detail.source) ?? fields;
+      if (detail?.source) fields = pipelineFields(detail.source, target.id) ?? fields;
       for (const st of detail?.stages ?? []) refs.set(st.name, (st.refs ?? []).filter((r) => r !== "input"));
     }
     buildFields();
