@@ -136,7 +136,7 @@ export function pipelinesPage(selected?: string): Page {
           source === null
             ? h("p", { class: "muted" }, full.sourceError ?? "The source is not available.")
             : h("pre", { "data-testid": "pipeline-yaml", tabindex: 0, "aria-label": `${d.file} source` },
-                source.split("\n").map((line, i) => h("span", { class: errorLines.has(i + 1) ? "line bad" : "line", "data-line": i + 1 }, line + "\n"))),
+                source.split("\n").map((line, i) => [h("span", { class: errorLines.has(i + 1) ? "line bad" : "line", "data-line": i + 1, title: errorLines.has(i + 1) ? `line ${i + 1}: see the errors above` : undefined }, line), "\n"])),
           (full.includes ?? []).map((inc) => [h("h4", {}, inc.file), h("pre", { tabindex: 0 }, inc.source)]))),
     ]);
   }
