@@ -55,6 +55,7 @@ export function notify(kind: "success" | "error", text: string): void {
     h("button", { type: "button", class: "link dismiss", "aria-label": "Dismiss", title: "Dismiss", onclick: () => n.remove() }),
   );
   box.prepend(n);
+  if (kind === "success") window.setTimeout(() => n.remove(), 8000); // errors stay until dismissed
   while (box.children.length > 3) box.lastElementChild?.remove();
 }
 

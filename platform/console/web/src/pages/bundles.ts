@@ -20,6 +20,8 @@ function verdictItem(v: Verdict): HTMLElement {
 }
 
 function record(v: Omit<Verdict, "time">): void {
+  const last = verdicts.find((x) => x.file === v.file);
+  if (last && last.status === v.status && (last.problem ?? null) === (v.problem ?? null)) return; // the event of our own action
   verdicts.unshift({ ...v, time: new Date().toLocaleTimeString() });
   verdicts.splice(20);
 }
