@@ -52,10 +52,11 @@ export function notify(kind: "success" | "error", text: string): void {
     "div",
     { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status", "data-testid": "notice", "data-kind": kind },
     h("span", {}, text),
-    h("button", { type: "button", class: "link", "aria-label": "Dismiss", onclick: () => n.remove() }, "×"),
+    h("button", { type: "button", class: "link dismiss", "aria-label": "Dismiss", title: "Dismiss", onclick: () => n.remove() }),
   );
   box.prepend(n);
-  while (box.children.length > 5) box.lastElementChild?.remove();
+  if (kind === "success") window.setTimeout(() => n.remove(), 8000); // errors stay until dismissed
+  while (box.children.length > 3) box.lastElementChild?.remove();
 }
 
 export function fmtMs(seconds: number | null | undefined): string {
@@ -86,4 +87,51 @@ export function stateClass(state: string | undefined): string {
 
 export function badge(state: string | undefined, testid?: string): HTMLElement {
   return h("span", { class: `badge ${stateClass(state)}`, "data-testid": testid }, state ?? "–");
+}
+
+/**
+ * Updates a list in place by key: an item whose data did not change keeps its element (so focus, a click in
+ * progress and a test's handle survive the live updates); a changed one is re-rendered, keeping the focus on the
+ * control of the same test id; gone ones are removed, and the order follows the items.
+ */
+export function patch<T>(container: Element, items: T[], key: (t: T) => string, render: (t: T) => HTMLElement): void {
+  const old = new Map<string, HTMLElement>();
+  for (const el of Array.from(container.children) as HTMLElement[]) {
+    if (el.dataset.key !== undefined) old.set(el.dataset.key, el);
+    else el.remove();
+  }
+  let prev: Element | null = null;
+  for (const item of items) {
+    const k = key(item);
+    const sig = JSON.stringify(item);
+    let el = old.get(k);
+    old.delete(k);
+    if (!el || el.dataset.sig !== sig) {
+      const fresh = render(item);
+      fresh.dataset.key = k;
+      fresh.dataset.sig = sig;
+      if (el) {
+        const focused = el.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.testid : undefined;
+        el.replaceWith(fresh);
+        if (focused) fresh.querySelector<HTMLElement>(`[data-testid="${focused}"]`)?.focus();
+      }
+      el = fresh;
+    }
+    const want: Element | null = prev ? prev.nextElementSibling : container.firstElementChild;
+    if (want !== el) {
+      if (prev) prev.after(el);
+      else container.prepend(el);
+    }
+    prev = el;
+  }
+  for (const el of old.values()) el.remove();
+}
+
+/** Replaces an element's children only when the data they show changed (keeps focus across live updates). */
+export function replaceIf(el: HTMLElement, data: unknown, render: () => Child[]): void {
+  const sig = JSON.stringify(data);
+  if (el.dataset.sig === sig) return;
+  el.dataset.sig = sig;
+  el.replaceChildren();
+  append(el, render());
 }

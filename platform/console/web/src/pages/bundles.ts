@@ -1,5 +1,5 @@
 import { describe, request } from "../api";
-import { badge, h, notify, replace } from "../dom";
+import { badge, h, notify, patch, replace } from "../dom";
 import { on } from "../live";
 import { Bundle, fetchBundles } from "../model";
 import { load, Page, section } from "../page";
@@ -20,6 +20,8 @@ function verdictItem(v: Verdict): HTMLElement {
 }
 
 function record(v: Omit<Verdict, "time">): void {
+  const last = verdicts.find((x) => x.file === v.file);
+  if (last && last.status === v.status && (last.problem ?? null) === (v.problem ?? null)) return; // the event of our own action
   verdicts.unshift({ ...v, time: new Date().toLocaleTimeString() });
   verdicts.splice(20);
 }
@@ -94,16 +96,20 @@ export function bundlesPage(): Page {
 
   async function refresh(): Promise<void> {
     const bundles = await load(listCard, "/v1/bundles", fetchBundles);
-    replace(verdictList, verdicts.length ? verdicts.map(verdictItem) : h("li", { class: "muted" }, "No deployments in this session yet."));
+    const sig = JSON.stringify(verdicts);
+    if (verdictList.dataset.sig !== sig) {
+      verdictList.dataset.sig = sig;
+      replace(verdictList, verdicts.length ? verdicts.map(verdictItem) : h("li", { class: "muted" }, "No deployments in this session yet."));
+    }
     if (!bundles) return;
-    replace(table, bundles.map((b) => {
+    patch(table, bundles, (b) => `${b.id}:${b.file ?? ""}:${b.symbolicName ?? ""}`, (b) => {
       const file = fileName(b);
       const name = b.symbolicName ?? b.file ?? String(b.id);
       return h("tr", { "data-testid": "bundle-row", "data-name": name, "data-file": file ?? undefined, "data-state": b.state },
         h("td", {}, b.id >= 0 ? b.id : ""),
         h("td", {}, name),
         h("td", {}, b.version ?? ""),
-        h("td", {}, badge(b.problem && b.state === "ACTIVE" ? "ACTIVE" : b.state, "bundle-state")),
+        h("td", {}, badge(b.state, "bundle-state")),
         h("td", {}, file ? h("code", {}, file) : ""),
         h("td", { class: "problem", "data-testid": "bundle-problem" }, b.problem ?? ""),
         h("td", { class: "actions" }, file
@@ -112,7 +118,7 @@ export function bundlesPage(): Page {
               h("button", { type: "button", class: "danger", "data-testid": "bundle-remove", "aria-label": `Remove ${file}`, onclick: () => void send("DELETE", file) }, "Remove"),
             ]
           : ""));
-    }));
+    });
   }
   return { root, refresh, dispose: off };
 }

@@ -1,5 +1,5 @@
 import { ApiError, getJson, headers } from "../api";
-import { badge, countBy, h, replace } from "../dom";
+import { badge, countBy, h, replaceIf } from "../dom";
 import { fetchBundles, fetchPipelines, fetchServices, fetchTrainings } from "../model";
 import { load, Page, section } from "../page";
 
@@ -53,22 +53,21 @@ export function overviewPage(): Page {
     ]);
     if (ready) {
       const down = ready.checks.filter((c) => c.status !== "UP");
-      replace(
-        health,
+      replaceIf(health, ready, () => [
         h("p", {}, "Readiness: ", h("strong", { class: `badge ${ready.status === "UP" ? "good" : "bad"}`, "data-testid": "health-status", "data-status": ready.status }, ready.status),
           ` (${ready.checks.length - down.length} of ${ready.checks.length} checks up)`),
         down.length
           ? h("ul", { class: "reasons" }, down.map((c) => h("li", { "data-testid": "health-reason" }, h("code", {}, c.name), ": ", c.reason ?? "down")))
           : null,
-      );
+      ]);
     }
-    replace(
-      counts,
+    const states = (xs: { state: string }[] | null) => xs?.map((x) => x.state) ?? null;
+    replaceIf(counts, [bundles, services, pipelines, trainings].map(states), () => [
       countCard("count-bundles", "bundles", "#/bundles", bundles),
       countCard("count-services", "services", "#/services", services),
       countCard("count-pipelines", "pipelines", "#/pipelines", pipelines),
       countCard("count-trainings", "trainings", "#/trainings", trainings),
-    );
+    ]);
     const fromServer = await load(errorsCard, "/v1/errors", () =>
       getJson<ErrorEntry[] | { errors: ErrorEntry[] }>("/v1/errors").then((r) => (Array.isArray(r) ? r : r.errors ?? [])),
     );
@@ -79,8 +78,7 @@ export function overviewPage(): Page {
       ...(trainings ?? []).filter((t) => t.state === "failed").map((t) => ({ source: `training ${t.id}`, message: t.message ?? "failed" })),
     ];
     const list = fromServer ? fromServer.slice(0, 10) : derived.slice(-10).reverse(); // the server's come newest first
-    replace(
-      errors,
+    replaceIf(errors, list, () => [
       list.length
         ? list.map((e) =>
             h("li", { "data-testid": "last-error" },
@@ -88,7 +86,7 @@ export function overviewPage(): Page {
               e.source ? h("strong", {}, e.source, ": ") : null,
               e.message))
         : h("li", { class: "muted" }, "No errors."),
-    );
+    ]);
   }
   return { root, refresh };
 }

@@ -1,6 +1,6 @@
 import dagre from "@dagrejs/dagre";
 import { getJson } from "../api";
-import { badge, fmtMs, h, replace, s } from "../dom";
+import { badge, fmtMs, h, patch, replace, replaceIf, s } from "../dom";
 import { latencySummary } from "../metrics";
 import { fetchPipelines, fileLine, Pipeline } from "../model";
 import { load, Page, section } from "../page";
@@ -43,10 +43,15 @@ function graph(d: Detail, latency: Map<string, number | null>): SVGElement {
   for (const n of names) g.setNode(n, { width: n === "input" || n === "output" ? 90 : NODE_W, height: n === "input" || n === "output" ? 30 : NODE_H });
   for (const e of d.edges ?? []) g.setEdge(e.from, e.to);
   dagre.layout(g);
-  const info = g.graph();
-  const width = Math.max(200, info.width ?? 200);
-  const height = Math.max(100, info.height ?? 100);
-  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": `Stages of ${d.name}`, "data-testid": "pipeline-graph" });
+  // the box around every node and every edge's points (an edge that skips ranks may bend outside the nodes)
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  const grow = (x: number, y: number) => { minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y); };
+  for (const n of g.nodes()) { const v = g.node(n); grow(v.x - v.width / 2, v.y - v.height / 2); grow(v.x + v.width / 2, v.y + v.height / 2); }
+  for (const e of g.edges()) for (const p of g.edge(e).points ?? []) grow(p.x, p.y);
+  minX -= 8; minY -= 8; maxX += 8; maxY += 8;
+  const width = Math.round(maxX - minX);
+  const height = Math.round(maxY - minY);
+  const svg = s("svg", { viewBox: `${minX} ${minY} ${width} ${height}`, width, height, role: "img", "aria-label": `Stages of ${d.name}`, "data-testid": "pipeline-graph" });
   svg.appendChild(s("defs", {}, s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, s("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrowhead" }))));
   for (const e of g.edges()) {
     const pts = g.edge(e).points ?? [];
@@ -86,17 +91,17 @@ export function pipelinesPage(selected?: string): Page {
     const ps = await load(listCard, "/v1/pipelines", fetchPipelines);
     if (!ps) return;
     if (!current && ps.length) current = ps[0].name;
-    replace(list, ps.map((p) =>
+    patch(list, ps.map((p) => ({ name: p.name, state: p.state, current: p.name === current })), (p) => p.name, (p) =>
       h("li", {}, h("a", {
         href: `#/pipelines/${encodeURIComponent(p.name)}`, class: "item", "data-testid": "pipeline-item", "data-name": p.name, "data-state": p.state,
-        "aria-current": p.name === current ? "true" : undefined,
-      }, p.name, " ", badge(p.state)))));
+        "aria-current": p.current ? "true" : undefined,
+      }, p.name, " ", badge(p.state))));
     const summary = ps.find((p) => p.name === current);
     if (!summary) {
       replace(detail, h("p", { class: "muted" }, ps.length ? "Pick a pipeline." : "No pipeline files in etc/pipelines/."));
       return;
     }
-    const d = (await load(detailCard, `/v1/pipelines/${summary.name}`, () => getJson<Detail>(`/v1/pipelines/${encodeURIComponent(summary.name)}`))) ?? summary;
+    const d = (await load(detailCard, "/v1/pipelines/{name}", () => getJson<Detail>(`/v1/pipelines/${encodeURIComponent(summary.name)}`))) ?? summary;
     const lat = await load(null, "/v1/metrics/summary", latencySummary);
     const stageLatency = new Map<string, number | null>();
     const rows: HTMLElement[] = [];
@@ -113,7 +118,7 @@ export function pipelinesPage(selected?: string): Page {
       : d.errors.map((e) => ({ ...(fileLine(e) ?? { file: d.file, line: 0 }), text: e }));
     const source = full.source ?? null;
     const errorLines = new Set(problems.filter((p) => p.file === d.file && p.line > 0).map((p) => p.line));
-    replace(detail,
+    replaceIf(detail, [d, [...stageLatency], rows.length && lat ? [...lat.stages].filter(([k]) => k.startsWith(`${d.name}/`)) : []], () => [
       h("header", { class: "row" }, h("h3", {}, d.name), badge(d.state), h("code", {}, d.file),
         h("a", { href: `#/playground/pipeline:${encodeURIComponent(d.name)}` }, "Try it")),
       full.description ? h("p", {}, full.description) : null,
@@ -131,8 +136,9 @@ export function pipelinesPage(selected?: string): Page {
           source === null
             ? h("p", { class: "muted" }, full.sourceError ?? "The source is not available.")
             : h("pre", { "data-testid": "pipeline-yaml", tabindex: 0, "aria-label": `${d.file} source` },
-                source.split("\n").map((line, i) => h("span", { class: errorLines.has(i + 1) ? "line bad" : "line", "data-line": i + 1 }, line + "\n"))),
-          (full.includes ?? []).map((inc) => [h("h4", {}, inc.file), h("pre", { tabindex: 0 }, inc.source)]))));
+                source.split("\n").map((line, i) => [h("span", { class: errorLines.has(i + 1) ? "line bad" : "line", "data-line": i + 1, title: errorLines.has(i + 1) ? `line ${i + 1}: see the errors above` : undefined }, line), "\n"])),
+          (full.includes ?? []).map((inc) => [h("h4", {}, inc.file), h("pre", { tabindex: 0 }, inc.source)]))),
+    ]);
   }
   return { root, refresh };
 }

@@ -39,12 +39,12 @@ const GENERATION: Field[] = [
 ];
 
 /** A pipeline file's `input:` as fields: `input: Text`, or one `name: Type` per line under it. */
-export function pipelineFields(source: string): Field[] | null {
+export function pipelineFields(source: string, id: string): Field[] | null {
   const lines = source.split("\n");
   const i = lines.findIndex((l) => /^input:/.test(l));
   if (i < 0) return null;
   const inline = lines[i].replace(/^input:\s*/, "").replace(/#.*/, "").trim();
-  if (inline) return typeFields(inline, "");
+  if (inline) return typeFields(inline, id);
   const fields: Field[] = [];
   for (let j = i + 1; j < lines.length && /^\s+\S|^\s*$|^\s*#/.test(lines[j]); j++) {
     const m = /^\s+([A-Za-z_][\w-]*):\s*([A-Za-z<>\[\], ]+?)\s*(#.*)?$/.exec(lines[j]);
@@ -72,8 +72,8 @@ function typeFields(type: string, id: string): Field[] {
   if (/zero-shot|classif/.test(name)) return [{ name: "image", type: "image", label: "Image" }, { name: "labels", type: "labels", label: "Labels (comma-separated; empty: the model's own classes)" }];
   if (/similarity/.test(name)) return [{ name: "image", type: "image", label: "Image" }, { name: "text", type: "text", label: "Text" }];
   if (/vqa|question/.test(name)) return [{ name: "image", type: "image", label: "Image" }, { name: "question", type: "text", label: "Question" }];
-  if (/caption|ocr|image/.test(name)) return [{ name: "image", type: "image", label: "Image" }];
   if (/search|query/.test(name)) return [{ name: "text", type: "text", label: "Query" }, { name: "k", type: "number", label: "k", value: "3" }];
+  if (/caption|ocr|image/.test(name)) return [{ name: "image", type: "image", label: "Image" }];
   // unknown shape (a map): the common fields, all optional, plus the JSON box
   return [{ name: "text", type: "textarea", label: "Text" }, { name: "image", type: "image", label: "Image" }];
 }
@@ -165,7 +165,7 @@ export function timeline(stages: { stage: string; outcome?: string; ms: number }
   });
   const total = Math.max(1e-6, ...bars.map((b) => b.start + b.ms));
   return h("div", { class: "timeline", "data-testid": "playground-trace" },
-    h("p", { class: "muted" }, `Trace: ${fmtNum(total)} ms in ${stages.length} stages`),
+    h("p", { class: "muted" }, `Trace: ${total.toFixed(2)} ms in ${stages.length} stages`),
     bars.map((b) =>
       h("div", { class: "tl-row", "data-testid": "playground-trace-stage", "data-stage": b.stage, "data-ms": b.ms },
         h("span", { class: "tl-name" }, b.stage),
@@ -173,7 +173,7 @@ export function timeline(stages: { stage: string; outcome?: string; ms: number }
           class: `tl-bar ${b.outcome === "failed" ? "bad" : b.outcome === "skipped" ? "skip" : ""}`,
           style: `left:${((b.start / total) * 100).toFixed(2)}%;width:${Math.max(0.5, (b.ms / total) * 100).toFixed(2)}%`,
         })),
-        h("span", { class: "num" }, `${fmtNum(b.ms)} ms`, b.outcome && b.outcome !== "ok" ? ` (${b.outcome})` : ""))));
+        h("span", { class: "num" }, `${b.ms.toFixed(2)} ms`, b.outcome && b.outcome !== "ok" ? ` (${b.outcome})` : ""))));
 }
 
 export function playgroundPage(selected?: string): Page {
@@ -240,9 +240,9 @@ export function playgroundPage(selected?: string): Page {
     refs = new Map();
     fields = typeFields(target.inputType ?? "", target.id);
     if (target.pipeline) {
-      const detail = await load(formCard, "/v1/pipelines/{name}", () =>
+      const detail = await load(null, "/v1/pipelines/{name}", () =>
         getJson<{ source?: string; stages?: { name: string; refs?: string[] }[] }>(`/v1/pipelines/${encodeURIComponent(target!.id)}`));
-      if (detail?.source) fields = pipelineFields(detail.source) ?? fields;
+      if (detail?.source) fields = pipelineFields(detail.source, target.id) ?? fields;
       for (const st of detail?.stages ?? []) refs.set(st.name, (st.refs ?? []).filter((r) => r !== "input"));
     }
     buildFields();

@@ -1,4 +1,4 @@
-import { badge, fmtMs, h, replace } from "../dom";
+import { badge, fmtMs, h, patch } from "../dom";
 import { latencySummary, Summary } from "../metrics";
 import { fetchModels, fetchServices, Service } from "../model";
 import { load, Page, section } from "../page";
@@ -26,8 +26,8 @@ export function servicesPage(): Page {
     ]);
     const latency: Summary = lat ?? { services: new Map(), stages: new Map() };
     if (list) {
-      replace(services, [...list].sort((a, b) => a.id.localeCompare(b.id)).map((s) => {
-        const l = latency.services.get(s.id);
+      const rows = [...list].sort((a, b) => a.id.localeCompare(b.id)).map((s) => ({ s, l: latency.services.get(s.id) }));
+      patch(services, rows, (r) => `${r.s.id}@${r.s.node ?? ""}`, ({ s, l }) => {
         return h("tr", { "data-testid": "service-row", "data-id": s.id, "data-kind": s.kind, "data-state": status(s) },
           h("td", {}, h("a", { href: `#/playground/service:${encodeURIComponent(s.id)}`, title: "Try it in the playground" }, s.id), s.node ? h("small", {}, ` @${s.node}`) : ""),
           h("td", {}, s.kind),
@@ -38,17 +38,17 @@ export function servicesPage(): Page {
           h("td", { class: "num" }, s.failures ?? 0),
           h("td", { class: "num", "data-testid": "service-p50" }, fmtMs(l?.p50)),
           h("td", { class: "num", "data-testid": "service-p99" }, fmtMs(l?.p99)));
-      }));
+      });
     }
     if (ms) {
-      replace(models, ms.map((m) =>
+      patch(models, ms, (m) => m.id, (m) =>
         h("tr", { "data-testid": "model-row", "data-id": m.id, "data-status": m.status.state },
           h("td", {}, m.id),
           h("td", { title: m.status.message ?? "" }, badge(m.status.state), m.status.message ? h("small", { class: "block" }, m.status.message) : ""),
           h("td", {}, m.policy ?? ""),
           h("td", { "data-testid": "model-versions" }, (m.versions ?? []).map((v) =>
             h("span", { class: `chip ${v.serving ? "good" : ""}` }, `v${v.version} ${v.status?.state ?? ""}`)) ),
-          h("td", {}, (m.services ?? []).join(", ")))));
+          h("td", {}, (m.services ?? []).join(", "))));
     }
   }
   return { root, refresh };

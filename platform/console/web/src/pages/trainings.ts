@@ -1,7 +1,7 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { describe, getJson, sendJson } from "../api";
-import { badge, fmtNum, h, notify, replace } from "../dom";
+import { badge, fmtNum, h, notify, patch, replace } from "../dom";
 import { on } from "../live";
 import { fetchTrainings, Training } from "../model";
 import { load, Page, section } from "../page";
@@ -32,7 +32,12 @@ class Chart {
   private keys = "";
   readonly el: HTMLElement;
 
-  constructor(private readonly testid: string, private readonly title: string, private readonly log = false) {
+  constructor(
+    private readonly testid: string,
+    private readonly title: string,
+    private readonly height = 220,
+    private readonly log = false,
+  ) {
     this.el = h("div", { class: "chart", "data-testid": testid, "data-points": 0 });
   }
 
@@ -40,7 +45,7 @@ class Chart {
     const names = [...series.keys()];
     this.el.dataset.points = String(steps.length);
     const data = [steps, ...names.map((n) => series.get(n)!)] as uPlot.AlignedData;
-    const width = Math.max(320, Math.min(this.el.parentElement?.clientWidth ?? 560, 900) - 16);
+    const width = Math.max(300, Math.min(this.el.clientWidth || 560, 900) - 8);
     if (this.plot && this.keys === names.join("|")) {
       this.plot.setData(data);
       return;
@@ -57,9 +62,9 @@ class Chart {
       {
         title: this.title,
         width,
-        height: 220,
+        height: this.height,
         scales: { x: { time: false }, y: this.log ? { distr: 3 } : {} },
-        axes: [{ label: "step" }, { size: 60 }],
+        axes: [{ label: "step" }, { size: 64, values: (_u: uPlot, vals: number[]) => vals.map((v) => fmtNum(v)) }],
         series: [{ label: "step" }, ...names.map((n, i) => ({ label: n, stroke: COLOURS[i % COLOURS.length], width: 1.5, spanGaps: true }))],
       },
       data,
@@ -93,11 +98,12 @@ export function trainingsPage(selected?: string): Page {
     h("table", {}, h("thead", {}, h("tr", {}, ["Run", "State", "Progress", "Loss", "Samples/s", "ETA", ""].map((t) => h("th", {}, t)))), rows));
   const head = h("div", {});
   const lossChart = new Chart("training-chart", "Loss and its parts");
-  const lrChart = new Chart("training-lr-chart", "Learning rate");
-  const evalChart = new Chart("training-eval-chart", "Evaluation");
+  const lrChart = new Chart("training-lr-chart", "Learning rate", 120);
+  const evalChart = new Chart("training-eval-chart", "Evaluation", 140);
   const pointCount = h("span", { "data-testid": "training-points" }, "0");
   const report = h("div", {});
-  const chartCard = section("Run", head, h("p", { class: "muted" }, "Points: ", pointCount), lossChart.el, lrChart.el, evalChart.el, report);
+  const chartCard = section("Run", head, h("p", { class: "muted" }, "Points: ", pointCount),
+    h("div", { class: "charts" }, lossChart.el, h("div", {}, lrChart.el, evalChart.el)), report);
   const root = h("div", {}, listCard, chartCard);
 
   let current = selected;
@@ -179,15 +185,15 @@ export function trainingsPage(selected?: string): Page {
     if (!list) return;
     runs = list;
     if (!current && runs.length) current = runs[runs.length - 1].id;
-    replace(rows, runs.map((t) =>
-      h("tr", { "data-testid": "training-row", "data-id": t.id, "data-state": t.state, class: t.id === current ? "selected" : "" },
+    patch(rows, runs.map((t) => ({ ...t, selected: t.id === current })), (t) => t.id, (t) =>
+      h("tr", { "data-testid": "training-row", "data-id": t.id, "data-state": t.state, class: t.selected ? "selected" : "" },
         h("td", {}, h("a", { href: `#/trainings/${encodeURIComponent(t.id)}`, "data-testid": "training-open" }, t.id)),
         h("td", { title: t.message ?? "" }, badge(t.state)),
         h("td", {}, h("progress", { max: 1, value: t.progress ?? (t.steps ? t.step / t.steps : 0), "aria-label": `${t.id} progress` }), ` ${t.step}/${t.steps}`),
         h("td", { class: "num" }, fmtNum(t.metrics?.loss)),
-        h("td", { class: "num" }, fmtNum(t.samples_per_s)),
+        h("td", { class: "num" }, typeof t.samples_per_s === "number" ? t.samples_per_s.toFixed(0) : "–"),
         h("td", { class: "num" }, t.eta_s !== undefined && t.eta_s >= 0 && !FINISHED.has(t.state) ? `${Math.round(t.eta_s)} s` : "–"),
-        h("td", {}, FINISHED.has(t.state) ? "" : h("button", { type: "button", class: "danger", "data-testid": "training-cancel", "aria-label": `Cancel ${t.id}`, onclick: () => void cancel(t.id) }, "Cancel")))));
+        h("td", {}, FINISHED.has(t.state) ? "" : h("button", { type: "button", class: "danger", "data-testid": "training-cancel", "aria-label": `Cancel ${t.id}`, onclick: () => void cancel(t.id) }, "Cancel"))));
     const run = runs.find((t) => t.id === current);
     if (!run) {
       replace(head, h("p", { class: "muted" }, runs.length ? "Pick a run." : "No training runs yet: start one above."));
@@ -207,7 +213,8 @@ export function trainingsPage(selected?: string): Page {
     replace(report, FINISHED.has(run.state)
       ? h("div", { class: "report", "data-testid": "training-report" },
           h("h4", {}, "Report"),
-          h("p", {}, `The run ${run.state} at step ${run.step} of ${run.steps}.`, run.message ? ` ${run.message}` : ""),
+          h("p", {}, `Ended ${run.state} at step ${run.step} of ${run.steps}.`),
+          run.message ? h("p", {}, run.message) : null,
           h("table", {}, h("tbody", {},
             Object.entries(run.metrics ?? {}).map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", { class: "num" }, fmtNum(v)))),
             Object.entries(run.evaluation ?? {}).map(([k, v]) => h("tr", {}, h("th", {}, `eval ${k}`), h("td", { class: "num" }, fmtNum(v)))))),

@@ -30,7 +30,13 @@ test('upload an image in the playground and see the zero-shot label', async () =
   const page = await newPage(browser);
   await openConsole(page, 'playground');
   const png = await redCircle(page);
-  await byTestId(page, 'playground-target').selectOption('pipeline:zero-shot');
+  // choosing a target rebuilds the form once the pipeline's fields are read: wait for the old inputs to go
+  const picker = byTestId(page, 'playground-target');
+  if ((await picker.inputValue()) !== 'pipeline:zero-shot') {
+    const old = await page.$('.fields input, .fields textarea');
+    await picker.selectOption('pipeline:zero-shot');
+    if (old) await page.waitForFunction((el) => !el.isConnected, old);
+  }
   await byTestId(page, 'playground-image').setInputFiles({ name: 'circle.png', mimeType: 'image/png', buffer: png });
   await byTestId(page, 'playground-image-preview').waitFor();
   assert.match(await byTestId(page, 'playground-image-preview').getAttribute('src'), /^(data:image\/png|blob:)/);

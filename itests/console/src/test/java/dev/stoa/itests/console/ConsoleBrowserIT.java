@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Issue 19: the web console in a real browser. One real server (bin/stoa from the built distribution, every bundle)
- * is started with a short first-start CLIP training in place of the shipped ones, so {@code clip-tiny} is trained
- * in seconds rather than minutes; once it is published, the browser tests in {@code src/test/browser/tests/}
+ * is started with a short first-start CLIP training ({@code src/test/resources/train/clip-shapes.yaml}) in place of
+ * the shipped ones, so {@code clip-tiny} is trained in seconds rather than minutes, and with the training the chart
+ * test starts ({@code train/console-chart.yaml}); once it is published, the browser tests in {@code src/test/browser/tests/}
  * ({@code node --test}, playwright-core driving Debian's headless Chromium) run against its {@code /console} and
  * this test fails if any of them fails. Their output (one line per test, and the failures with the page's console
  * errors and failed requests) is printed here.
@@ -31,60 +32,6 @@ import org.junit.jupiter.api.Timeout;
 class ConsoleBrowserIT {
 
     private static final int START_SECONDS = 300;
-
-    /** The first-start training: clip-tiny, trained just enough for the zero-shot pipeline to answer. */
-    static final String CLIP_TINY_TRAINING = String.join(
-            "\n",
-            "name: clip-shapes",
-            "first_start: true",
-            "output: clip-tiny",
-            "model:",
-            "  id: clip",
-            "  variant: tiny",
-            "loss:",
-            "  id: clip",
-            "dataset:",
-            "  id: shapes",
-            "  options:",
-            "    seed: 0",
-            "    image_size: 32",
-            "train:",
-            "  seed: 42",
-            "  steps: 20",
-            "  batch_size: 32",
-            "  lr: 1.0e-3",
-            "  warmup_steps: 5",
-            "  log_every: 5",
-            "  checkpoint_every: 20",
-            "");
-
-    /** The training the chart test starts from the console: short, a point every step, evaluated twice. */
-    static final String CHART_TRAINING = String.join(
-            "\n",
-            "name: console-chart",
-            "output: console-chart-clip",
-            "model:",
-            "  id: clip",
-            "  variant: tiny",
-            "loss:",
-            "  id: clip",
-            "dataset:",
-            "  id: shapes",
-            "  options:",
-            "    seed: 1",
-            "    image_size: 32",
-            "train:",
-            "  seed: 7",
-            "  steps: 40",
-            "  batch_size: 16",
-            "  lr: 1.0e-3",
-            "  warmup_steps: 5",
-            "  log_every: 1",
-            "  checkpoint_every: 40",
-            "evaluate:",
-            "  every: 20",
-            "  examples: 50",
-            "");
 
     private static StoaServer server;
     private static long readyMillis;
@@ -113,8 +60,9 @@ class ConsoleBrowserIT {
                 Files.delete(f);
             }
         }
-        server.etc("train/clip-shapes.yaml", CLIP_TINY_TRAINING);
-        server.etc("train/console-chart.yaml", CHART_TRAINING);
+        for (String training : List.of("clip-shapes.yaml", "console-chart.yaml")) {
+            server.etc("train/" + training, resource("train/" + training));
+        }
         long t0 = System.nanoTime();
         server.start();
         server.await("GET /health/ready answers 200", START_SECONDS, () -> status("/health/ready") == 200);
@@ -180,6 +128,16 @@ class ConsoleBrowserIT {
                 .isZero();
         // a run that found no test file at all would also exit 0
         assertThat(out.toString()).containsPattern("# pass [1-9]");
+    }
+
+    /** @return a file of src/test/resources (the trainings the server gets) */
+    private static String resource(String name) throws IOException {
+        try (var in = ConsoleBrowserIT.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException(name + " is not on the test class path (src/test/resources)");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     private static Path browserTests() {
