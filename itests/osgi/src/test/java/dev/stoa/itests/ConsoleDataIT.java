@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
+import dev.stoa.api.train.TrainingService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -47,7 +48,7 @@ public class ConsoleDataIT extends StoaTestSupport {
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private record Event(String kind, JsonObject data) {}
+    private record Event(String kind, JsonObject data, long arrived) {}
 
     /** Reads the stream on a thread of its own into {@code events} until the connection closes. */
     private Thread read(Stream<String> lines, List<Event> events) {
@@ -60,7 +61,7 @@ public class ConsoleDataIT extends StoaTestSupport {
                             if (line.startsWith("event: ")) {
                                 kind = line.substring(7);
                             } else if (line.startsWith("data: ")) {
-                                events.add(new Event(kind, new JsonObject(line.substring(6))));
+                                events.add(new Event(kind, new JsonObject(line.substring(6)), System.nanoTime()));
                             }
                         }
                     } catch (RuntimeException closed) {
@@ -103,6 +104,7 @@ public class ConsoleDataIT extends StoaTestSupport {
         anonymous.body().close();
 
         // the example bundle: deployed, its state changes and its service as they happen
+        long copied = System.nanoTime();
         deploy(builtBundles().resolve("shout.jar"), "shout.jar");
         awaitEvent(
                 events,
@@ -135,6 +137,12 @@ public class ConsoleDataIT extends StoaTestSupport {
                 d -> "shout-chorus".equals(d.getJsonObject("pipeline").getString("name"))
                         && "serving".equals(d.getJsonObject("pipeline").getString("state")));
 
+        System.out.printf(
+                "ConsoleDataIT: after the copy into deploy/, bundle STARTED on the stream in %d ms, service registered"
+                        + " in %d ms%n",
+                millisAfter(events, copied, "bundle", d -> "STARTED".equals(d.getString("change"))),
+                millisAfter(events, copied, "service", d -> "registered".equals(d.getString("change"))));
+
         // calls: the summary counts them from /metrics' histograms; a refused one is among the last errors
         for (int i = 0; i < 3; i++) {
             assertEquals(
@@ -142,7 +150,10 @@ public class ConsoleDataIT extends StoaTestSupport {
         }
         HttpResponse<String> refused = httpPost("/v1/services/shout", "{\"text\": \"" + "a".repeat(10_001) + "\"}");
         assertEquals(refused.body(), 400, refused.statusCode());
-        JsonObject shout = find(new JsonObject(http("/v1/metrics/summary").body()).getJsonArray("services"), "shout");
+        long asked = System.nanoTime();
+        JsonObject summary = new JsonObject(http("/v1/metrics/summary").body());
+        System.out.printf("ConsoleDataIT: GET /v1/metrics/summary in %.1f ms%n", (System.nanoTime() - asked) / 1e6);
+        JsonObject shout = find(summary.getJsonArray("services"), "shout");
         assertNotNull("shout in the summary", shout);
         assertEquals(shout.encode(), 4L, (long) shout.getLong("calls"));
         assertEquals(shout.encode(), 1L, (long) shout.getLong("errors"));
@@ -195,6 +206,8 @@ public class ConsoleDataIT extends StoaTestSupport {
                 d -> "shout.jar".equals(d.getString("file")) && "removed".equals(d.getString("change")));
 
         // a short training: its progress on the stream, then its whole history
+        service(TrainingService.class);
+        await("the gateway sees the trainer", () -> status("/v1/trainings") == 200);
         Path home = Path.of(context.getProperty("stoa.home"));
         Files.writeString(Files.createDirectories(home.resolve("etc/train")).resolve("console-it.yaml"), """
                 name: console-it
@@ -225,8 +238,11 @@ public class ConsoleDataIT extends StoaTestSupport {
                 .toList();
         assertTrue("a training event per logged step: " + streamed, streamed.size() >= 6);
 
+        asked = System.nanoTime();
         JsonObject history =
                 new JsonObject(http("/v1/trainings/" + id + "/metrics").body());
+        System.out.printf(
+                "ConsoleDataIT: GET /v1/trainings/{id}/metrics in %.1f ms%n", (System.nanoTime() - asked) / 1e6);
         assertEquals(history.encode(), "succeeded", history.getString("state"));
         JsonArray points = history.getJsonArray("points");
         assertEquals(history.encode(), 6, points.size());
@@ -256,6 +272,14 @@ public class ConsoleDataIT extends StoaTestSupport {
                 new JsonObject(http("/v1/trainings/" + id + "/metrics?since=4").body());
         assertEquals(since.encode(), 2, since.getJsonArray("points").size());
         stream.body().close();
+    }
+
+    private static long millisAfter(List<Event> events, long from, String kind, Predicate<JsonObject> test) {
+        return events.stream()
+                .filter(e -> e.kind().equals(kind) && test.test(e.data()))
+                .mapToLong(e -> (e.arrived() - from) / 1_000_000)
+                .findFirst()
+                .orElse(-1);
     }
 
     private static JsonObject find(JsonArray array, String id) {
