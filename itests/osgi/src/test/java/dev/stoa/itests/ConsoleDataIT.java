@@ -153,6 +153,21 @@ public class ConsoleDataIT extends StoaTestSupport {
         long asked = System.nanoTime();
         JsonObject summary = new JsonObject(http("/v1/metrics/summary").body());
         System.out.printf("ConsoleDataIT: GET /v1/metrics/summary in %.1f ms%n", (System.nanoTime() - asked) / 1e6);
+        // warm: the summary beside the Prometheus text it reads, best of 20 each
+        long bestText = Long.MAX_VALUE;
+        long bestSummary = Long.MAX_VALUE;
+        for (int i = 0; i < 20; i++) {
+            long t0 = System.nanoTime();
+            http("/metrics");
+            long t1 = System.nanoTime();
+            http("/v1/metrics/summary");
+            long t2 = System.nanoTime();
+            bestText = Math.min(bestText, t1 - t0);
+            bestSummary = Math.min(bestSummary, t2 - t1);
+        }
+        System.out.printf(
+                "ConsoleDataIT: warm, best of 20: GET /metrics %.2f ms, GET /v1/metrics/summary %.2f ms%n",
+                bestText / 1e6, bestSummary / 1e6);
         JsonObject shout = find(summary.getJsonArray("services"), "shout");
         assertNotNull("shout in the summary", shout);
         assertEquals(shout.encode(), 4L, (long) shout.getLong("calls"));
