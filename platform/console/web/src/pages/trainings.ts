@@ -64,7 +64,7 @@ class Chart {
         width,
         height: this.height,
         scales: { x: { time: false }, y: this.log ? { distr: 3 } : {} },
-        axes: [{ label: "step" }, { size: 64, values: (_u: uPlot, vals: number[]) => vals.map((v) => fmtNum(v)) }],
+        axes: [{ label: "step" }, { size: 64, space: 24, values: (_u: uPlot, vals: number[]) => vals.map((v) => fmtNum(v)) }],
         series: [{ label: "step" }, ...names.map((n, i) => ({ label: n, stroke: COLOURS[i % COLOURS.length], width: 1.5, spanGaps: true }))],
       },
       data,
@@ -107,7 +107,6 @@ export function trainingsPage(selected?: string): Page {
   const root = h("div", {}, listCard, chartCard);
 
   let current = selected;
-  let history: History = { points: [], evaluations: [] };
   let historyOf: string | undefined;
   let historyMissing = false;
   let runs: Training[] = [];
@@ -133,24 +132,37 @@ export function trainingsPage(selected?: string): Page {
     await refresh();
   }
 
+  // points by step: the server's history (GET /v1/trainings/{id}/metrics) and the live training events both write
+  // here, so a point that came by one way and not the other is there once, and none is lost to a race between them
+  let points = new Map<number, Point>();
+  let evaluations = new Map<number, Evaluation>();
+  let liveEval: Evaluation | null = null; // the newest evaluation an event carried, until the server lists it
+  let serverStep = -1; // the last step the history endpoint answered: the next fetch asks for what came after
+
   function addPoint(t: Training): void {
-    // a live status: its metrics are the step's (the stream's training events, or a poll)
-    if (!t.metrics || !Object.keys(t.metrics).length) return;
-    const last = history.points[history.points.length - 1];
-    if (!last || t.step > last.step) history.points.push({ step: t.step, metrics: t.metrics });
+    // a live status: its metrics are those of its step (the stream's training events, or a poll)
+    if (!t.metrics || !Object.keys(t.metrics).length || t.step <= 0) return;
+    if (!points.has(t.step)) points.set(t.step, { step: t.step, metrics: t.metrics });
+    // an event repeats the last evaluation until the next one: keep it at the step where its numbers first came
     if (t.evaluation && Object.keys(t.evaluation).length) {
-      const lastEval = history.evaluations[history.evaluations.length - 1];
-      const same = lastEval && JSON.stringify(lastEval.evaluation) === JSON.stringify(t.evaluation);
-      if (!same) history.evaluations.push({ step: t.step, evaluation: t.evaluation });
+      if (!liveEval || JSON.stringify(liveEval.evaluation) !== JSON.stringify(t.evaluation)) {
+        liveEval = { step: t.step, evaluation: t.evaluation };
+      }
     }
   }
 
   function draw(): void {
-    const pts = history.points.map((p) => ({ step: p.step, values: p.metrics }));
+    const pts = [...points.values()].sort((a, b) => a.step - b.step).map((p) => ({ step: p.step, values: p.metrics }));
+    const listed = [...evaluations.values()].sort((a, b) => a.step - b.step);
+    const newest = listed[listed.length - 1];
+    if (liveEval && (!newest || (liveEval.step > newest.step && JSON.stringify(liveEval.evaluation) !== JSON.stringify(newest.evaluation)))) {
+      listed.push(liveEval);
+    }
+    const evs = listed.map((e) => ({ step: e.step, values: e.evaluation }));
     lossChart.set(...columns(pts, (k) => !NOT_LOSS.has(k)));
     lrChart.set(...columns(pts, (k) => k === "lr"));
-    evalChart.set(...columns(history.evaluations.map((e) => ({ step: e.step, values: e.evaluation })), () => true));
-    pointCount.textContent = String(history.points.length);
+    evalChart.set(...columns(evs, () => true));
+    pointCount.textContent = String(pts.length);
   }
 
   const off = on("training", (data) => {
@@ -164,20 +176,26 @@ export function trainingsPage(selected?: string): Page {
 
   async function loadHistory(id: string): Promise<void> {
     if (historyMissing) return;
-    const since = historyOf === id && history.points.length ? history.points[history.points.length - 1].step : undefined;
+    // from the last step answered again (the map keeps each step once): an evaluation written just after its
+    // step's point is not skipped
+    const since = historyOf === id && serverStep > 0 ? serverStep - 1 : undefined;
     const r = await load(chartCard, `/v1/trainings/{id}/metrics`, () =>
       getJson<History>(`/v1/trainings/${encodeURIComponent(id)}/metrics${since !== undefined ? `?since=${since}` : ""}`));
     if (!r) {
       historyMissing = true; // an older server: build the chart from the live statuses instead
       return;
     }
-    if (historyOf !== id || since === undefined) {
-      history = { points: r.points ?? [], evaluations: r.evaluations ?? [] };
-    } else {
-      for (const p of r.points ?? []) if (p.step > since) history.points.push(p);
-      for (const e of r.evaluations ?? []) if (!history.evaluations.some((x) => x.step === e.step)) history.evaluations.push(e);
+    if (historyOf !== id) {
+      points = new Map();
+      evaluations = new Map();
     }
     historyOf = id;
+    // the server's point of a step wins over the event's (they carry the same numbers; the server's is the record)
+    for (const p of r.points ?? []) {
+      points.set(p.step, p);
+      serverStep = Math.max(serverStep, p.step);
+    }
+    for (const e of r.evaluations ?? []) evaluations.set(e.step, e);
   }
 
   async function refresh(): Promise<void> {
@@ -200,7 +218,10 @@ export function trainingsPage(selected?: string): Page {
       return;
     }
     if (historyOf !== run.id) {
-      history = { points: [], evaluations: [] };
+      points = new Map();
+      evaluations = new Map();
+      liveEval = null;
+      serverStep = -1;
     }
     await loadHistory(run.id);
     if (historyMissing) {

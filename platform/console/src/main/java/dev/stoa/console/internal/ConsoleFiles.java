@@ -59,7 +59,8 @@ final class ConsoleFiles {
 
     private final ClassLoader loader;
     private final String root;
-    private final Map<String, Optional<File>> cache = new ConcurrentHashMap<>();
+    /** The files found so far (a miss is not kept: request paths are chosen by clients, the files are few). */
+    private final Map<String, File> cache = new ConcurrentHashMap<>();
 
     /**
      * @param loader the class loader that sees the files
@@ -108,22 +109,26 @@ final class ConsoleFiles {
     }
 
     private Optional<File> load(String path) {
-        return cache.computeIfAbsent(path, p -> {
-            URL url = loader.getResource(root + p);
-            if (url == null || url.getPath().endsWith("/") || isFolder(url)) {
-                return Optional.empty(); // a folder: a class loader would answer with a listing of its names
-            }
-            try (InputStream in = url.openStream()) {
-                String ext = p.substring(p.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-                return Optional.of(new File(
-                        p,
-                        in.readAllBytes(),
-                        CONTENT_TYPES.get(ext),
-                        HASHED.matcher(p).matches()));
-            } catch (IOException e) {
-                throw new UncheckedIOException("console file " + p + " could not be read", e);
-            }
-        });
+        File cached = cache.get(path);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        URL url = loader.getResource(root + path);
+        if (url == null || url.getPath().endsWith("/") || isFolder(url)) {
+            return Optional.empty(); // a folder: a class loader would answer with a listing of its names
+        }
+        try (InputStream in = url.openStream()) {
+            String ext = path.substring(path.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+            File file = new File(
+                    path,
+                    in.readAllBytes(),
+                    CONTENT_TYPES.get(ext),
+                    HASHED.matcher(path).matches());
+            cache.put(path, file);
+            return Optional.of(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("console file " + path + " could not be read", e);
+        }
     }
 
     /** @return whether a {@code file:} URL (the app on a plain class path, in tests) names a folder */

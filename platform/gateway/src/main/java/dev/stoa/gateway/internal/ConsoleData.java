@@ -40,6 +40,7 @@ final class ConsoleData implements AutoCloseable {
     private final RecentErrors errors = new RecentErrors(ERRORS_KEPT, events);
     private final PlatformWatcher watcher;
     private final EventStream stream;
+    private long pollMs = POLL_MS;
 
     private ConsoleData(Vertx vertx, BundleContext context, PlatformWatcher.Sources sources, long heartbeatMs) {
         this.watcher = new PlatformWatcher(vertx, context, sources, events, errors);
@@ -47,7 +48,8 @@ final class ConsoleData implements AutoCloseable {
     }
 
     /**
-     * Mounts the routes; call it after the access guard and before the gateway's other routes.
+     * Mounts the routes; call it after the access guard and before the gateway's other routes, and {@link #start}
+     * once the gateway listens.
      *
      * @param router the gateway's router
      * @param vertx the gateway's Vert.x
@@ -90,8 +92,19 @@ final class ConsoleData implements AutoCloseable {
         router.get("/v1/trainings/:id/metrics").handler(new TrainingHistory(vertx, trainer)::handle);
         Path etc = Path.of(home == null ? "." : home).resolve("etc");
         router.get("/v1/pipelines/:name").handler(new PipelineGraph(vertx, pipelines, etc)::handle);
-        data.watcher.start(pollMs);
+        data.pollMs = pollMs;
         return data;
+    }
+
+    /**
+     * Starts watching the platform; call it once the gateway serves, so that a gateway that fails to start leaves
+     * no listener or timer behind.
+     *
+     * @return this
+     */
+    ConsoleData start() {
+        watcher.start(pollMs);
+        return this;
     }
 
     ConsoleEvents events() {

@@ -207,6 +207,7 @@ public final class HttpGateway {
         router.route().failureHandler(rc -> RoutingFailures.handle(rc, config.maxBodyBytes()));
 
         this.server = listen(vertx, router, config.host(), port, config.maxBodyBytes(), transport);
+        console.start();
         LOG.info("HTTP API on {}://{}:{}", transport.scheme(), config.host(), server.actualPort());
     }
 

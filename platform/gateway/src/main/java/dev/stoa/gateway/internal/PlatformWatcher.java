@@ -86,6 +86,7 @@ final class PlatformWatcher implements BundleListener, AutoCloseable {
         }
     };
     private long timer = -1;
+    private long polls;
     private MessageConsumer<Object> progress;
 
     PlatformWatcher(Vertx vertx, BundleContext context, Sources sources, ConsoleEvents events, RecentErrors errors) {
@@ -207,7 +208,9 @@ final class PlatformWatcher implements BundleListener, AutoCloseable {
         pollPipelines();
         pollDeploy();
         pollModels();
-        pollBundles();
+        if (polls++ % 4 == 0) {
+            pollBundles(); // every component of every bundle: every fourth time only
+        }
         JsonObject ready = sources.readiness().get();
         if (ready != null) {
             Map<String, JsonObject> now = Map.of("ready", ready);
@@ -230,11 +233,7 @@ final class PlatformWatcher implements BundleListener, AutoCloseable {
             }
         }
         for (Snapshots.Change c : services.update(now, PlatformWatcher::serviceSignature)) {
-            String change = switch (c.change()) {
-                case "added" -> "registered";
-                case "removed" -> "unregistered";
-                default -> "changed";
-            };
+            String change = serviceChange(c);
             events.publish(
                     "service",
                     new JsonObject()
@@ -360,6 +359,21 @@ final class PlatformWatcher implements BundleListener, AutoCloseable {
         return deployed != null && problem.equals(deployed);
     }
 
+    /**
+     * The bus keeps a service's entry after its bundle unregistered it (state {@code swapping}, then {@code gone}),
+     * so that calls can wait for a replacement: going {@code gone} is its unregistration, and leaving the list
+     * after that its removal.
+     */
+    private static String serviceChange(Snapshots.Change c) {
+        boolean goneNow = "gone".equals(c.value().getString("state"));
+        boolean goneBefore = c.previous() != null && "gone".equals(c.previous().getString("state"));
+        return switch (c.change()) {
+            case "added" -> goneNow ? "unregistered" : "registered";
+            case "removed" -> goneBefore ? "removed" : "unregistered";
+            default -> goneNow && !goneBefore ? "unregistered" : goneBefore && !goneNow ? "registered" : "changed";
+        };
+    }
+
     static String serviceSignature(JsonObject s) {
         JsonObject stable = s.copy();
         stable.remove("calls");
@@ -402,7 +416,7 @@ final class PlatformWatcher implements BundleListener, AutoCloseable {
     /** The last snapshot of one kind, keyed, and what changed since. */
     static final class Snapshots {
         /** One change: {@code added}, {@code changed} or {@code removed}, and the value (the last one when removed). */
-        record Change(String change, String key, JsonObject value) {}
+        record Change(String change, String key, JsonObject value, JsonObject previous) {}
 
         private Map<String, JsonObject> last = Map.of();
         private Map<String, String> signatures = Map.of();
@@ -415,14 +429,14 @@ final class PlatformWatcher implements BundleListener, AutoCloseable {
                 next.put(k, sig);
                 String before = signatures.get(k);
                 if (before == null) {
-                    out.add(new Change("added", k, v));
+                    out.add(new Change("added", k, v, null));
                 } else if (!Objects.equals(before, sig)) {
-                    out.add(new Change("changed", k, v));
+                    out.add(new Change("changed", k, v, last.get(k)));
                 }
             });
             last.forEach((k, v) -> {
                 if (!now.containsKey(k)) {
-                    out.add(new Change("removed", k, v));
+                    out.add(new Change("removed", k, v, v));
                 }
             });
             last = Map.copyOf(now);

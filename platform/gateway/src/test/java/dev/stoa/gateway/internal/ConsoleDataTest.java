@@ -57,16 +57,18 @@ class ConsoleDataTest {
                 .handler(new AccessGuard(
                         () -> keys, "", AccessGuard.allowedHosts("127.0.0.1", List.of()), Set.of(), id -> false));
         console = ConsoleData.mount(
-                router,
-                vertx,
-                null,
-                new PlatformWatcher.Sources(() -> null, () -> null, () -> null, () -> null, () -> null, () -> null),
-                () -> null,
-                () -> null,
-                List::of,
-                home.toString(),
-                200,
-                100);
+                        router,
+                        vertx,
+                        null,
+                        new PlatformWatcher.Sources(
+                                () -> null, () -> null, () -> null, () -> null, () -> null, () -> null),
+                        () -> null,
+                        () -> null,
+                        List::of,
+                        home.toString(),
+                        200,
+                        100)
+                .start();
         router.post("/v1/services/:id")
                 .handler(
                         rc -> HttpGateway.error(rc, FailureCode.BAD_INPUT, "'text': is missing; send {\"text\": ...}"));

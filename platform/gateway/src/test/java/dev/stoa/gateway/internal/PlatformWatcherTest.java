@@ -119,9 +119,24 @@ class PlatformWatcherTest {
         JsonObject error = errors.list(10).getJsonArray("errors").getJsonObject(0);
         assertThat(error.getString("source")).isEqualTo("service:shout");
         assertThat(error.getString("message")).startsWith("2 more failed calls (2 in all)");
+        // the bus keeps the entry of an unregistered service, swapping, then gone
+        services = new JsonArray().add(service("shout", "swapping", 45, 2));
+        w.poll();
+        assertThat(of("service")).extracting(e -> e.getString("change")).containsExactly("changed");
+        services = new JsonArray().add(service("shout", "gone", 45, 2));
+        w.poll();
+        assertThat(of("service")).extracting(e -> e.getString("change")).containsExactly("unregistered");
+        services = new JsonArray().add(service("shout", "available", 0, 0));
+        w.poll();
+        assertThat(of("service")).extracting(e -> e.getString("change")).containsExactly("registered");
         services = new JsonArray();
         w.poll();
         assertThat(of("service")).extracting(e -> e.getString("change")).containsExactly("unregistered");
+        services = new JsonArray().add(service("echo", "gone", 0, 0));
+        w.poll();
+        services = new JsonArray();
+        w.poll();
+        assertThat(of("service")).extracting(e -> e.getString("change")).containsExactly("unregistered", "removed");
         assertThat(errors.list(10).getLong("total")).isEqualTo(1);
     }
 
