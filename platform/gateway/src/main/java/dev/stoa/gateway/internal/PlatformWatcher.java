@@ -77,7 +77,13 @@ final class PlatformWatcher implements BundleListener, AutoCloseable {
     private final Snapshots models = new Snapshots();
     private final Snapshots readiness = new Snapshots();
     private final Map<String, Long> failures = new HashMap<>();
-    private final Map<String, String> bundleProblems = new HashMap<>();
+    /** Bundle polls a problem must last before it is listed as an error (a poll every 2 s). */
+    static final int PROBLEM_POLLS = 3;
+
+    /** A bundle's problem, the polls in a row it has been seen, and whether it was listed. */
+    private record Seen(String problem, int polls, boolean reported) {}
+
+    private final Map<String, Seen> bundleProblems = new HashMap<>();
     private final Map<String, Set<String>> pipelineErrors = new HashMap<>();
     private final Map<String, String> runStates = new LinkedHashMap<>() {
         @Override
@@ -343,11 +349,24 @@ final class PlatformWatcher implements BundleListener, AutoCloseable {
             String key = String.valueOf(b.getLong("id"));
             present.add(key);
             String problem = b.getString("problem");
-            String before = bundleProblems.put(key, problem);
-            if (problem != null && !problem.equals(before) && !deployProblem(b.getString("file"), problem)) {
+            Seen before = bundleProblems.get(key);
+            Seen now = problem == null
+                    ? null
+                    : before != null && problem.equals(before.problem())
+                            ? new Seen(problem, before.polls() + 1, before.reported())
+                            : new Seen(problem, 1, false);
+            if (now == null) {
+                bundleProblems.remove(key);
+                continue;
+            }
+            // a bundle is INSTALLED and unresolved for a moment while the framework starts or a jar is replaced:
+            // only a problem that outlasts a few polls is an error worth listing
+            if (!now.reported() && now.polls() >= PROBLEM_POLLS && !deployProblem(b.getString("file"), problem)) {
                 String name = b.getString("file", b.getString("symbolicName"));
                 errors.add("bundle:" + name, b.getString("state") + ": " + problem, null, 0);
+                now = new Seen(problem, now.polls(), true);
             }
+            bundleProblems.put(key, now);
         }
         bundleProblems.keySet().retainAll(present);
     }

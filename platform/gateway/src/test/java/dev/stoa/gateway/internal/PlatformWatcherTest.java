@@ -167,6 +167,29 @@ class PlatformWatcherTest {
     }
 
     @Test
+    void aBundleUnresolvedForAMomentIsNoError() {
+        PlatformWatcher w = watcher();
+        bundles = new JsonArray()
+                .add(new JsonObject()
+                        .put("id", 7)
+                        .put("symbolicName", "dev.stoa.y")
+                        .put("state", "INSTALLED")
+                        .put("problem", "not resolved: a package it imports is missing"));
+        for (int i = 0; i < 4 * (PlatformWatcher.PROBLEM_POLLS - 1); i++) {
+            w.poll(); // the framework is still starting: seen in fewer polls than it takes to count
+        }
+        bundles = new JsonArray()
+                .add(new JsonObject()
+                        .put("id", 7)
+                        .put("symbolicName", "dev.stoa.y")
+                        .put("state", "ACTIVE"));
+        for (int i = 0; i < 4 * PlatformWatcher.PROBLEM_POLLS; i++) {
+            w.poll();
+        }
+        assertThat(errors.list(10).getJsonArray("errors")).isEmpty();
+    }
+
+    @Test
     void deployVerdictsAreEventsAndAFileThatDoesNotRunIsAnError() {
         PlatformWatcher w = watcher();
         artifacts = List.of(new DeployedArtifact(
@@ -187,6 +210,10 @@ class PlatformWatcherTest {
         assertThat(deploy.getString("change")).isEqualTo("added");
         assertThat(deploy.getString("status")).isEqualTo("UNRESOLVED");
         assertThat(deploy.getLong("bundleId")).isEqualTo(60);
+        // a bundle's problem is listed once it has lasted PROBLEM_POLLS bundle polls (every fourth poll)
+        for (int i = 1; i < 4 * (PlatformWatcher.PROBLEM_POLLS - 1) + 1; i++) {
+            w.poll();
+        }
         JsonArray recorded = errors.list(10).getJsonArray("errors");
         // the deploy verdict once (not again as the bundle's problem), and the failed component
         assertThat(recorded)
