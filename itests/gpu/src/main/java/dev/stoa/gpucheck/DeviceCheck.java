@@ -213,15 +213,15 @@ public final class DeviceCheck {
         if (!probe.complete()) {
             r.put("reason", probe.reason().replace("etc/dev.stoa.vectors.cuda.cfg", "the engine's configuration"));
         }
-        // HOOK: helper 'tensorrt' provides the engine check (an exported CLIP tower built into an engine, outputs
+        // HOOK: the TensorRT engine check (an exported CLIP tower built into an engine, outputs
         // against ONNX Runtime, latency at batch 1 and 32). Its main class is named by -Dstoa.check.tensorrt.main
         // (run-device-check.sh reads it from itests/gpu/tensorrt.main); it is run as main(--out FILE) in its own JVM.
         String main = System.getProperty("stoa.check.tensorrt.main", "").trim();
         if (main.isEmpty()) {
             r.put(
                     "engine_check",
-                    "not run: no TensorRT engine check is named (itests/gpu/tensorrt.main is absent on this"
-                            + " branch; helper tensorrt provides the class)");
+                    "not run: no TensorRT engine check is named (itests/gpu/tensorrt.main is absent; see the"
+                            + " TensorRT hook in itests/gpu/README.md)");
             return r;
         }
         r.put("engine_check_main", main);
