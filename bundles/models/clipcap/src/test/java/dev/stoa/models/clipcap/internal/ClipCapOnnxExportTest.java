@@ -12,6 +12,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.stoa.models.gpt.internal.GptFactory;
+import dev.stoa.models.gpt.internal.OrtDecoder;
 import dev.stoa.nn.attention.KeyValueCache;
 import dev.stoa.nn.lm.LanguageModelSteps;
 import dev.stoa.nn.text.SpecialTokens;

@@ -16,7 +16,7 @@ import java.util.Map;
  * Runs an exported {@code model.decoder.onnx} on ONNX Runtime (CPU), feeding each step's {@code present.*} back as
  * the next step's {@code past.*}: what an engine does with the graph.
  */
-final class OrtDecoder implements AutoCloseable {
+public final class OrtDecoder implements AutoCloseable {
 
     /**
      * One step's outputs.
@@ -26,8 +26,8 @@ final class OrtDecoder implements AutoCloseable {
      * @param values likewise
      * @param cacheShape {@code [B, H, P, d]}
      */
-    record Step(float[] logits, List<float[]> keys, List<float[]> values, long[] cacheShape) {
-        long length() {
+    public record Step(float[] logits, List<float[]> keys, List<float[]> values, long[] cacheShape) {
+        public long length() {
             return cacheShape[2];
         }
     }
@@ -38,14 +38,14 @@ final class OrtDecoder implements AutoCloseable {
     private final int heads;
     private final int headSize;
 
-    OrtDecoder(Path file, int layers, int heads, int headSize) throws OrtException {
+    public OrtDecoder(Path file, int layers, int heads, int headSize) throws OrtException {
         this.session = env.createSession(file.toString(), new OrtSession.SessionOptions());
         this.layers = layers;
         this.heads = heads;
         this.headSize = headSize;
     }
 
-    OrtSession session() {
+    public OrtSession session() {
         return session;
     }
 
@@ -58,7 +58,7 @@ final class OrtDecoder implements AutoCloseable {
      * @param past the previous step, or {@code null} for the first
      * @return the new step
      */
-    Step run(long[] tokens, int batch, float[] prefix, int width, Step past) throws OrtException {
+    public Step run(long[] tokens, int batch, float[] prefix, int width, Step past) throws OrtException {
         Map<String, OnnxTensor> in = new HashMap<>();
         try {
             long length = tokens.length / batch;
@@ -102,7 +102,7 @@ final class OrtDecoder implements AutoCloseable {
     }
 
     /** @return the index of the largest of the last row's V logits */
-    static int argmaxLast(float[] logits, int vocabulary) {
+    public static int argmaxLast(float[] logits, int vocabulary) {
         int from = logits.length - vocabulary;
         int best = 0;
         for (int i = 1; i < vocabulary; i++) {
