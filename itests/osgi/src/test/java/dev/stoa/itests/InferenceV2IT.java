@@ -319,6 +319,25 @@ public class InferenceV2IT extends StoaTestSupport {
                 401,
                 post("/v2/repository/index", new byte[0], Map.of("Authorization", "Bearer wrong"))
                         .statusCode());
+        // clip-tiny's provider may register after tiny is exported (a loaded CI machine): wait for it, bounded
+        await("tiny and clip-tiny in the repository index", () -> {
+            try {
+                List<String> listed = repositoryIndexNames();
+                return listed.contains("tiny") && listed.contains("clip-tiny");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        List<String> names = repositoryIndexNames();
+        assertTrue(names.toString(), names.contains("tiny") && names.contains("clip-tiny"));
+        HttpResponse<byte[]> unknown = post(
+                "/v2/repository/models/no-such-model/load",
+                new byte[0],
+                Map.of("Authorization", "Bearer " + adminKey()));
+        assertEquals(new String(unknown.body()), 404, unknown.statusCode());
+    }
+
+    private List<String> repositoryIndexNames() throws Exception {
         HttpResponse<byte[]> index =
                 post("/v2/repository/index", new byte[0], Map.of("Authorization", "Bearer " + adminKey()));
         assertEquals(new String(index.body()), 200, index.statusCode());
@@ -327,12 +346,7 @@ public class InferenceV2IT extends StoaTestSupport {
         for (int i = 0; i < models.size(); i++) {
             names.add(models.getJsonObject(i).getString("name"));
         }
-        assertTrue(names.toString(), names.contains("tiny") && names.contains("clip-tiny"));
-        HttpResponse<byte[]> unknown = post(
-                "/v2/repository/models/no-such-model/load",
-                new byte[0],
-                Map.of("Authorization", "Bearer " + adminKey()));
-        assertEquals(new String(unknown.body()), 404, unknown.statusCode());
+        return names;
     }
 
     // ---- gRPC ----
