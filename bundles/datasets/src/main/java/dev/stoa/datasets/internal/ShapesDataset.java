@@ -87,6 +87,7 @@ final class ShapesDataset implements Dataset {
         d.put("size_range", List.of(config.minSize(), config.maxSize()));
         d.put("max_count", config.maxCount());
         d.put("text_probability", config.textProbability());
+        d.put("attribute_captions", config.attributeCaptions().word());
         d.put("holdout", List.copyOf(config.holdout()));
         Map<String, Integer> sizes = new LinkedHashMap<>();
         splits.forEach((name, s) -> sizes.put(name, s.size()));
@@ -144,7 +145,7 @@ final class ShapesDataset implements Dataset {
             return new Example(
                     name + "/" + index,
                     renderer.render(scene, noiseSeed),
-                    ShapeCaptions.captions(scene),
+                    ShapeCaptions.captions(scene, config.attributeCaptions()),
                     scene.label(),
                     attributes);
         }
