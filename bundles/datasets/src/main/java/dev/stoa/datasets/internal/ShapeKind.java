@@ -39,6 +39,19 @@ enum ShapeKind {
     }
 
     /**
+     * @return how far the outline reaches from the centre, as a fraction of r: 1 for the shapes whose corners touch
+     *     the enclosing circle, more for the square's corners and the cross's arm ends, which only a turned shape
+     *     brings near the image's edge
+     */
+    double reach() {
+        return switch (this) {
+            case SQUARE -> SQUARE_HALF * Math.sqrt(2);
+            case CROSS -> Math.hypot(1, CROSS_ARM);
+            default -> 1;
+        };
+    }
+
+    /**
      * @param cx centre x, pixels
      * @param cy centre y, pixels
      * @param r radius of the circle the shape fits in, pixels
@@ -54,6 +67,31 @@ enum ShapeKind {
             case STAR -> polygon(cx, cy, r, STAR_INNER * r, 10);
             case CROSS -> cross(cx, cy, r);
         };
+    }
+
+    /**
+     * @param cx centre x, pixels
+     * @param cy centre y, pixels
+     * @param r radius of the circle the shape fits in, pixels
+     * @return the outline to stroke: the same as {@link #outline} but for the cross, whose filled form is two
+     *     overlapping bars (kept, so filled crosses draw the pixels they always drew) and whose stroked form is its
+     *     12-corner silhouette, without the bars' inner edges
+     */
+    Shape strokeOutline(double cx, double cy, double r) {
+        if (this != CROSS) {
+            return outline(cx, cy, r);
+        }
+        double a = CROSS_ARM * r;
+        double[][] corners = {
+            {-a, -r}, {a, -r}, {a, -a}, {r, -a}, {r, a}, {a, a}, {a, r}, {-a, r}, {-a, a}, {-r, a}, {-r, -a}, {-a, -a}
+        };
+        Path2D.Double p = new Path2D.Double();
+        p.moveTo(cx + corners[0][0], cy + corners[0][1]);
+        for (int k = 1; k < corners.length; k++) {
+            p.lineTo(cx + corners[k][0], cy + corners[k][1]);
+        }
+        p.closePath();
+        return p;
     }
 
     /** A regular polygon (or, with two radii, a star) with its first vertex straight up. */

@@ -1,20 +1,29 @@
 package dev.stoa.datasets.internal;
 
 import dev.stoa.api.data.Image;
+import dev.stoa.datasets.internal.RendererOptions.Background;
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.Shape;
+import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
- * Draws a {@link ShapeScene} with Java2D, antialiased, into an {@code (S, S, 3)} RGB {@link Image}. Shapes are
- * geometry only, so they draw the same on every machine; a word is drawn with the logical font {@code SansSerif},
- * whose glyphs depend on the fonts installed.
+ * Draws a {@link ShapeScene} with Java2D into an {@code (S, S, 3)} RGB {@link Image}, the way its {@link ShapeLook}
+ * says: background, filled or outlined copies (turned, antialiased or not, in the look's colour) at the render size,
+ * then blur, the resize to {@code S}, pixel noise and a JPEG round trip. Shapes are geometry only, so they draw the
+ * same on every machine; a word is drawn with the logical font {@code SansSerif}, whose glyphs depend on the fonts
+ * installed. With the plain look (every option at its default) each step but the fill is skipped, and the pixels
+ * are the ones this renderer always drew.
  */
 final class ShapeRenderer {
 
@@ -22,13 +31,15 @@ final class ShapeRenderer {
     private static final int NOISE_FLOOR = 215;
     /** Colour of drawn words: near black, unlike every shape colour. */
     private static final Color TEXT = new Color(0x141414);
+    /** Blur radii below this change no pixel worth drawing: skipped. */
+    private static final double LEAST_BLUR = 0.25;
 
     private final int side;
     /**
-     * Canvases not in use. A thread takes one (or makes one) per example and gives it back, so threads never share
-     * one; held by the dataset rather than by threads (no ThreadLocal), so nothing outlives the bundle.
+     * Canvases not in use, by side. A thread takes one (or makes one) per example and gives it back, so threads never
+     * share one; held by the dataset rather than by threads (no ThreadLocal), so nothing outlives the bundle.
      */
-    private final ConcurrentLinkedDeque<Canvas> idle = new ConcurrentLinkedDeque<>();
+    private final Map<Integer, ConcurrentLinkedDeque<Canvas>> idle = new ConcurrentHashMap<>();
 
     /** @param side image side, pixels */
     ShapeRenderer(int side) {
@@ -36,57 +47,116 @@ final class ShapeRenderer {
     }
 
     /**
-     * @param scene what to draw
-     * @param noiseSeed seed of the background noise, or null for a white background
-     * @return the image
+     * @param scene what to draw, in image-size pixels
+     * @param look how
+     * @return the image, {@code side x side}
      */
-    Image render(ShapeScene scene, Long noiseSeed) {
-        Canvas canvas = idle.pollFirst();
+    Image render(ShapeScene scene, ShapeLook look) {
+        ConcurrentLinkedDeque<Canvas> pool =
+                idle.computeIfAbsent(look.renderSize(), s -> new ConcurrentLinkedDeque<>());
+        Canvas canvas = pool.pollFirst();
         if (canvas == null) {
-            canvas = new Canvas(side);
+            canvas = new Canvas(look.renderSize(), side);
         }
         try {
-            return draw(canvas, scene, noiseSeed);
+            return draw(canvas, scene, look, side);
         } finally {
-            idle.offerFirst(canvas);
+            pool.offerFirst(canvas);
         }
     }
 
-    private static Image draw(Canvas canvas, ShapeScene scene, Long noiseSeed) {
-        int side = canvas.side;
+    private static Image draw(Canvas canvas, ShapeScene scene, ShapeLook look, int imageSide) {
+        int drawSide = canvas.side;
         int[] px = canvas.pixels;
-        if (noiseSeed == null) {
-            Arrays.fill(px, 0xFFFFFF);
-        } else {
-            SplittableRandom noise = new SplittableRandom(noiseSeed);
-            for (int i = 0; i < px.length; i++) {
-                int g = NOISE_FLOOR + noise.nextInt(256 - NOISE_FLOOR);
-                px[i] = g << 16 | g << 8 | g;
-            }
-        }
         Graphics2D g = canvas.graphics;
-        g.setColor(new Color(scene.colour().rgb()));
-        for (double[] p : scene.placements()) {
-            g.fill(scene.kind().outline(p[0], p[1], p[2]));
+        g.setRenderingHint(
+                RenderingHints.KEY_ANTIALIASING,
+                look.antialias() ? RenderingHints.VALUE_ANTIALIAS_ON : RenderingHints.VALUE_ANTIALIAS_OFF);
+        g.setRenderingHint(
+                RenderingHints.KEY_TEXT_ANTIALIASING,
+                look.antialias() ? RenderingHints.VALUE_TEXT_ANTIALIAS_ON : RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
+        background(canvas, look);
+        g.setColor(new Color(look.rgb()));
+        double scale = (double) drawSide / imageSide;
+        for (int n = 0; n < scene.count(); n++) {
+            double[] p = scene.placements().get(n);
+            double angle = look.angles()[n];
+            Shape shape;
+            double stroke = 0;
+            if (look.outline()) {
+                // the stroke lies inside the filled shape's area: centred on the outline of a copy half a stroke
+                // smaller, so an outlined copy never reaches further than the filled one would
+                stroke = Math.max(ShapeLook.MIN_STROKE_PX, look.strokeFraction() * p[2]);
+                shape = scene.kind().strokeOutline(p[0], p[1], Math.max(stroke / 2, p[2] - stroke / 2));
+            } else {
+                shape = scene.kind().outline(p[0], p[1], p[2]);
+            }
+            if (scale != 1 || angle != 0) {
+                AffineTransform t = AffineTransform.getScaleInstance(scale, scale);
+                t.rotate(angle, p[0], p[1]);
+                shape = t.createTransformedShape(shape);
+            }
+            if (look.outline()) {
+                g.setStroke(new BasicStroke((float) (stroke * scale), BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER));
+                g.draw(shape);
+            } else {
+                g.fill(shape);
+            }
         }
         if (scene.text() != null) {
             g.setColor(TEXT);
+            if (scale != 1) {
+                g.setTransform(AffineTransform.getScaleInstance(scale, scale));
+            }
             g.drawString(scene.text(), scene.textX(), scene.textY());
+            g.setTransform(new AffineTransform());
+        }
+        // the canvas' pixels may be changed in place: the next example paints every one of them again
+        if (look.blurRadius() >= LEAST_BLUR) {
+            PixelEffects.blur(px, drawSide, look.blurRadius());
+        }
+        int[] out = PixelEffects.resize(px, drawSide, imageSide);
+        if (look.noiseSigma() > 0) {
+            PixelEffects.noise(out, look.noiseSigma(), look.noiseSeed());
+        }
+        if (look.jpegQuality() > 0) {
+            out = PixelEffects.jpeg(out, imageSide, look.jpegQuality());
         }
         // straight from the int buffer: Image.fromBufferedImage's getRGB goes pixel by pixel through the colour
         // model, which cost more than the drawing itself at 32x32
-        byte[] rgb = new byte[px.length * 3];
-        for (int i = 0, j = 0; i < px.length; i++) {
-            int p = px[i];
+        byte[] rgb = new byte[out.length * 3];
+        for (int i = 0, j = 0; i < out.length; i++) {
+            int p = out[i];
             rgb[j++] = (byte) (p >> 16);
             rgb[j++] = (byte) (p >> 8);
             rgb[j++] = (byte) p;
         }
-        return new Image(side, side, rgb);
+        return new Image(imageSide, imageSide, rgb);
+    }
+
+    private static void background(Canvas canvas, ShapeLook look) {
+        int[] px = canvas.pixels;
+        Background b = look.background();
+        if (b == Background.WHITE) {
+            Arrays.fill(px, 0xFFFFFF);
+        } else if (b == Background.NOISE) {
+            SplittableRandom noise = new SplittableRandom(look.backgroundSeed());
+            for (int i = 0; i < px.length; i++) {
+                int g = NOISE_FLOOR + noise.nextInt(256 - NOISE_FLOOR);
+                px[i] = g << 16 | g << 8 | g;
+            }
+        } else if (b == Background.TEXTURE) {
+            Backgrounds.texture(px, canvas.side, look.backgroundSeed());
+        } else {
+            Backgrounds.photo(px, canvas.side, canvas.graphics, look.backgroundSeed());
+            // the clutter set its own colour and stroke
+            canvas.graphics.setStroke(new BasicStroke());
+        }
     }
 
     /**
-     * An image and its Graphics2D, reused from example to example: creating them cost as much as drawing a shape. Every pixel is rewritten per example (background first), so nothing carries over.
+     * An image and its Graphics2D, reused from example to example: creating them cost as much as drawing a shape.
+     * Every pixel is rewritten per example (background first), so nothing carries over.
      */
     private static final class Canvas {
 
@@ -94,7 +164,11 @@ final class ShapeRenderer {
         final int[] pixels;
         final Graphics2D graphics;
 
-        Canvas(int side) {
+        /**
+         * @param side canvas side (the render size)
+         * @param imageSide the image side: the font is sized for it, and scaled with the drawing
+         */
+        Canvas(int side, int imageSide) {
             this.side = side;
             BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
             this.pixels = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
@@ -102,7 +176,7 @@ final class ShapeRenderer {
             graphics.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             graphics.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
             graphics.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            graphics.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(6, side / 4)));
+            graphics.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(6, imageSide / 4)));
         }
     }
 }

@@ -59,9 +59,12 @@ record ShapeScene(
      * @param config the dataset's options
      * @param labels the labels this split draws from, as indexes into colours x shapes ({@code c * shapes + s})
      * @param rng the example's own generator
+     * @param turned true when copies may be turned: then a copy's whole outline, turned any way, stays inside the
+     *     image (a square's corners reach past its enclosing circle), at the cost of a smaller shape when it would
+     *     fill the frame; false keeps the placement the dataset always had
      * @return the scene
      */
-    static ShapeScene generate(ShapesConfig config, int[] labels, SplittableRandom rng) {
+    static ShapeScene generate(ShapesConfig config, int[] labels, SplittableRandom rng, boolean turned) {
         int label = labels[rng.nextInt(labels.length)];
         ShapeKind[] kinds = ShapeKind.values();
         ShapeColour colour = ShapeColour.values()[label / kinds.length];
@@ -71,7 +74,11 @@ record ShapeScene(
         String size = fraction < (config.minSize() + config.maxSize()) / 2 ? "small" : "large";
         int side = config.imageSize();
         double r = Math.max(MIN_RADIUS, fraction * side / 2 / Math.sqrt(count));
-        List<double[]> placements = place(count, r, side, rng);
+        double reach = turned ? kind.reach() : 1;
+        if (turned) {
+            r = Math.min(r, side / 2.0 / reach);
+        }
+        List<double[]> placements = place(count, r, reach, side, rng);
 
         String position = null;
         if (count == 1) {
@@ -90,16 +97,16 @@ record ShapeScene(
     }
 
     /** Non-overlapping centres inside the image; all copies shrink until they fit. */
-    private static List<double[]> place(int count, double radius, int side, SplittableRandom rng) {
+    private static List<double[]> place(int count, double radius, double reach, int side, SplittableRandom rng) {
         double r = radius;
         while (true) {
             List<double[]> placed = new ArrayList<>(count);
             for (int n = 0; n < count; n++) {
                 double[] p = null;
                 for (int t = 0; t < PLACEMENT_TRIES && p == null; t++) {
-                    // the whole enclosing circle inside the image (r <= side/2 since fractions are at most 1)
-                    double cx = r + rng.nextDouble() * Math.max(0, side - 2 * r);
-                    double cy = r + rng.nextDouble() * Math.max(0, side - 2 * r);
+                    // the whole enclosing circle (times reach) inside the image: reach * r <= side/2 by construction
+                    double cx = reach * r + rng.nextDouble() * Math.max(0, side - 2 * reach * r);
+                    double cy = reach * r + rng.nextDouble() * Math.max(0, side - 2 * reach * r);
                     if (apart(placed, cx, cy, r)) {
                         p = new double[] {cx, cy, r};
                     }
@@ -111,17 +118,17 @@ record ShapeScene(
             }
             if (placed.size() == count || r <= MIN_RADIUS) {
                 // at the smallest radius, keep what fits rather than loop: only when count copies cannot fit
-                return placed.size() == count ? placed : grid(count, r, side);
+                return placed.size() == count ? placed : grid(count, r, reach, side);
             }
             r = Math.max(MIN_RADIUS, r * SHRINK);
         }
     }
 
     /** Fallback when random placement fails at the smallest size: copies on a grid, which always fits. */
-    private static List<double[]> grid(int count, double r, int side) {
+    private static List<double[]> grid(int count, double r, double reach, int side) {
         int perRow = (int) Math.ceil(Math.sqrt(count));
         double cell = (double) side / perRow;
-        double rr = Math.min(r, cell / 2.2);
+        double rr = Math.min(r, cell / 2.2 / reach);
         List<double[]> placed = new ArrayList<>(count);
         for (int n = 0; n < count; n++) {
             placed.add(new double[] {cell * (n % perRow + 0.5), cell * (n / perRow + 0.5), rr});

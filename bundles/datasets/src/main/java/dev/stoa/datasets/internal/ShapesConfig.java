@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * @param seed the seed every example derives from
  * @param imageSize side of the square images, pixels
- * @param noise true: light grey noise behind the shapes; false: white
+ * @param renderer how the shapes are drawn: style, rotation, antialiasing, colour jitter, background, noise, blur,
+ *     JPEG, render sizes
  * @param minSize smallest shape diameter, as a fraction of the image side
  * @param maxSize largest shape diameter, as a fraction of the image side
  * @param maxCount most copies of the shape in one image (1: always one)
@@ -26,7 +27,7 @@ import java.util.Set;
 record ShapesConfig(
         long seed,
         int imageSize,
-        boolean noise,
+        RendererOptions renderer,
         double minSize,
         double maxSize,
         int maxCount,
@@ -39,7 +40,6 @@ record ShapesConfig(
 
     static final String SEED = "seed";
     static final String IMAGE_SIZE = "image_size";
-    static final String BACKGROUND = "background";
     static final String MIN_SIZE = "min_size";
     static final String MAX_SIZE = "max_size";
     static final String MAX_COUNT = "max_count";
@@ -51,6 +51,7 @@ record ShapesConfig(
     static final String TEST_SIZE = "test_size";
     static final String UNSEEN_SIZE = "unseen_size";
     static final String GALLERY_SIZE = "gallery_size";
+    static final String TEST_RENDERER_SIZE = "test_renderer_size";
 
     /** Largest image side accepted: rendering is per example, so big images make a slow dataset. */
     static final int MAX_IMAGE_SIZE = 1024;
@@ -60,7 +61,7 @@ record ShapesConfig(
         Map<String, Object> d = new LinkedHashMap<>();
         d.put(SEED, 0L);
         d.put(IMAGE_SIZE, 32);
-        d.put(BACKGROUND, "white");
+        d.put(RendererOptions.BACKGROUND, "white");
         d.put(MIN_SIZE, 0.3);
         d.put(MAX_SIZE, 0.7);
         d.put(MAX_COUNT, 1);
@@ -72,6 +73,16 @@ record ShapesConfig(
         d.put(TEST_SIZE, 1000);
         d.put(UNSEEN_SIZE, 1000);
         d.put(GALLERY_SIZE, 500);
+        d.put(TEST_RENDERER_SIZE, 1000);
+        d.put(RendererOptions.STYLE, "filled");
+        d.put(RendererOptions.ROTATION, 0.0);
+        d.put(RendererOptions.ANTIALIAS, "on");
+        d.put(RendererOptions.COLOUR_JITTER, 0.0);
+        d.put(RendererOptions.NOISE, 0.0);
+        d.put(RendererOptions.BLUR, 0.0);
+        d.put(RendererOptions.JPEG, 0.0);
+        // empty: the image size
+        d.put(RendererOptions.RENDER_SIZES, List.of());
         return d;
     }
 
@@ -84,7 +95,7 @@ record ShapesConfig(
         DatasetOptions o = new DatasetOptions(ID, defaults(), options);
         long seed = o.integer(SEED, Long.MIN_VALUE, Long.MAX_VALUE);
         int imageSize = (int) o.integer(IMAGE_SIZE, 8, MAX_IMAGE_SIZE);
-        boolean noise = o.choice(BACKGROUND, "white", "noise").equals("noise");
+        RendererOptions renderer = RendererOptions.parse(o, imageSize);
         double minSize = o.number(MIN_SIZE, 0.05, 1.0);
         double maxSize = o.number(MAX_SIZE, 0.05, 1.0);
         if (maxSize < minSize) {
@@ -107,14 +118,14 @@ record ShapesConfig(
             throw o.bad(HOLDOUT, holdout, "a list that leaves at least one label for training");
         }
         Map<String, Integer> sizes = new LinkedHashMap<>();
-        String[] keys = {TRAIN_SIZE, VAL_SIZE, TEST_SIZE, UNSEEN_SIZE, GALLERY_SIZE};
+        String[] keys = {TRAIN_SIZE, VAL_SIZE, TEST_SIZE, UNSEEN_SIZE, GALLERY_SIZE, TEST_RENDERER_SIZE};
         for (int k = 0; k < keys.length; k++) {
             sizes.put(ShapesDataset.SPLITS.get(k), (int) o.integer(keys[k], 0, Integer.MAX_VALUE));
         }
         return new ShapesConfig(
                 seed,
                 imageSize,
-                noise,
+                renderer,
                 minSize,
                 maxSize,
                 maxCount,

@@ -15,14 +15,26 @@ import java.util.SplittableRandom;
  * thread-safe and the same on every machine (text glyphs aside, see {@link ShapeRenderer}).
  *
  * <p>Splits: {@code train}, {@code val}, {@code test} and {@code gallery} draw only seen labels (every label but the
- * held-out ones), each from its own stream; {@code test-unseen} draws only held-out labels.
+ * held-out ones), each from its own stream; {@code test-unseen} draws only held-out labels; {@code test-renderer}
+ * draws seen labels with the held-out renderer setting ({@link RendererOptions#heldOut}) instead of the file's
+ * renderer options, for evaluation only.
+ *
+ * <p>How an example looks (style, turn, colour jitter, background, effects) comes from a second generator of its
+ * own, seeded from the same hash: the scene, its label, captions and attributes are the same whatever the renderer
+ * options are.
  */
 final class ShapesDataset implements Dataset {
 
     /** The split names, in order. */
-    static final List<String> SPLITS = List.of("train", "val", "test", "test-unseen", "gallery");
+    static final List<String> SPLITS = List.of("train", "val", "test", "test-unseen", "gallery", "test-renderer");
 
     static final String UNSEEN = "test-unseen";
+
+    /** The split drawn with the held-out renderer setting. */
+    static final String HELD_OUT_RENDERER = "test-renderer";
+
+    /** Salt of an example's look generator, apart from its scene generator. */
+    private static final long LOOK_SALT = 0x4C4F4F4B5F524E44L;
 
     /** CLIP-style zero-shot prompts (a subset of CLIP's ImageNet templates that fit drawings). */
     private static final List<String> PROMPTS =
@@ -31,10 +43,12 @@ final class ShapesDataset implements Dataset {
     private final ShapesConfig config;
     private final Map<String, ShapesSplit> splits = new LinkedHashMap<>();
     private final ShapeRenderer renderer;
+    private final RendererOptions heldOut;
 
     ShapesDataset(ShapesConfig config) {
         this.config = config;
         this.renderer = new ShapeRenderer(config.imageSize());
+        this.heldOut = RendererOptions.heldOut(config.imageSize());
         List<String> labels = ShapesConfig.labels();
         List<Integer> seen = new ArrayList<>();
         List<Integer> unseen = new ArrayList<>();
@@ -49,7 +63,8 @@ final class ShapesDataset implements Dataset {
                     new ShapesSplit(
                             name,
                             size,
-                            pool.stream().mapToInt(Integer::intValue).toArray()));
+                            pool.stream().mapToInt(Integer::intValue).toArray(),
+                            name.equals(HELD_OUT_RENDERER) ? heldOut : config.renderer()));
         }
     }
 
@@ -83,12 +98,13 @@ final class ShapesDataset implements Dataset {
         d.put("id", ShapesConfig.ID);
         d.put("seed", config.seed());
         d.put("image_size", config.imageSize());
-        d.put("background", config.noise() ? "noise" : "white");
+        d.putAll(config.renderer().asOptions());
         d.put("size_range", List.of(config.minSize(), config.maxSize()));
         d.put("max_count", config.maxCount());
         d.put("text_probability", config.textProbability());
         d.put("attribute_captions", config.attributeCaptions().word());
         d.put("holdout", List.copyOf(config.holdout()));
+        d.put("held_out_renderer", heldOut.asOptions());
         Map<String, Integer> sizes = new LinkedHashMap<>();
         splits.forEach((name, s) -> sizes.put(name, s.size()));
         d.put("splits", sizes);
@@ -109,11 +125,13 @@ final class ShapesDataset implements Dataset {
         private final int size;
         private final int[] labels;
         private final long splitSeed;
+        private final RendererOptions looks;
 
-        ShapesSplit(String name, int size, int[] labels) {
+        ShapesSplit(String name, int size, int[] labels, RendererOptions looks) {
             this.name = name;
             this.size = size;
             this.labels = labels;
+            this.looks = looks;
             this.splitSeed = StableHash.mix(config.seed() * 0x9E3779B97F4A7C15L + StableHash.fnv(name));
         }
 
@@ -129,8 +147,16 @@ final class ShapesDataset implements Dataset {
                         "split '" + name + "' has indexes 0 to " + (size - 1) + "; asked for " + index);
             }
             long exampleSeed = StableHash.mix(splitSeed + 0x632BE59BD9B4E019L * (index + 1L));
-            ShapeScene scene = ShapeScene.generate(config, labels, new SplittableRandom(exampleSeed));
-            Long noiseSeed = config.noise() ? StableHash.mix(exampleSeed ^ 0x5DEECE66DL) : null;
+            ShapeScene scene =
+                    ShapeScene.generate(config, labels, new SplittableRandom(exampleSeed), looks.rotation() > 0);
+            // the seed the noise background always had, so that it draws the same grey noise as before
+            long noiseBackgroundSeed = StableHash.mix(exampleSeed ^ 0x5DEECE66DL);
+            ShapeLook look = ShapeLook.draw(
+                    looks,
+                    scene.colour(),
+                    noiseBackgroundSeed,
+                    new SplittableRandom(StableHash.mix(exampleSeed ^ LOOK_SALT)),
+                    name.equals(HELD_OUT_RENDERER));
             Map<String, String> attributes = new LinkedHashMap<>();
             attributes.put("colour", scene.colour().word());
             attributes.put("shape", scene.kind().word());
@@ -144,7 +170,7 @@ final class ShapesDataset implements Dataset {
             }
             return new Example(
                     name + "/" + index,
-                    renderer.render(scene, noiseSeed),
+                    renderer.render(scene, look),
                     ShapeCaptions.captions(scene, config.attributeCaptions()),
                     scene.label(),
                     attributes);
