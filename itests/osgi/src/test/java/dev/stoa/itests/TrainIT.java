@@ -79,6 +79,15 @@ public class TrainIT extends StoaTestSupport {
             System.out.println("TrainIT: " + end.get().getString("message"));
             assertTrue("zero-shot top-1 " + top1 + " is well above chance " + CHANCE, top1 > 4 * CHANCE);
             assertTrue(end.get().getJsonObject("evaluation").containsKey("recall@5/test"));
+            // seen classes, held-out colour-shape combinations and the held-out renderer setting, each with colour
+            // and shape apart: in the run's status (GET /v1/trainings) and side by side in report.md
+            JsonObject evaluation = end.get().getJsonObject("evaluation");
+            for (String split : List.of("test", "test-unseen", "test-renderer")) {
+                for (String metric : List.of("zero_shot_top1/", "zero_shot_colour/", "zero_shot_shape/")) {
+                    double v = evaluation.getDouble(metric + split, -1.0);
+                    assertTrue(metric + split + " is " + v, v >= 0 && v <= 1);
+                }
+            }
 
             // progress came over the bus, step by step
             List<Long> steps = progress.stream()
@@ -93,6 +102,8 @@ public class TrainIT extends StoaTestSupport {
             assertTrue(Files.isRegularFile(runDir.resolve("checkpoint.bin")));
             assertTrue(Files.readAllLines(runDir.resolve("metrics.jsonl")).size() >= 20);
             assertTrue(Files.isRegularFile(runDir.resolve("loss.png")));
+            String report = Files.readString(runDir.resolve("report.md"));
+            assertTrue(report, report.contains("| metric | test | test-unseen | test-renderer |"));
             assertTrue(Files.isDirectory(home.resolve("data/models/clip-itest/1")));
 
             // the CLIP bundle picks the new model up from the store and serves it, trained, with its classes

@@ -22,6 +22,7 @@ import java.util.Set;
  * @param textProbability chance that a word is drawn into an image
  * @param holdout labels ("colour shape") that never appear in the seen splits
  * @param sizes number of examples of each split, by split name, in {@link ShapesDataset#SPLITS} order
+ * @param attributeCaptions which captions naming colour and shape apart each example also gets
  */
 record ShapesConfig(
         long seed,
@@ -32,7 +33,8 @@ record ShapesConfig(
         int maxCount,
         double textProbability,
         Set<String> holdout,
-        Map<String, Integer> sizes) {
+        Map<String, Integer> sizes,
+        AttributeCaptions attributeCaptions) {
 
     static final String ID = "shapes";
 
@@ -42,6 +44,7 @@ record ShapesConfig(
     static final String MAX_SIZE = "max_size";
     static final String MAX_COUNT = "max_count";
     static final String TEXT_PROBABILITY = "text_probability";
+    static final String ATTRIBUTE_CAPTIONS = "attribute_captions";
     static final String HOLDOUT = "holdout";
     static final String TRAIN_SIZE = "train_size";
     static final String VAL_SIZE = "val_size";
@@ -63,6 +66,7 @@ record ShapesConfig(
         d.put(MAX_SIZE, 0.7);
         d.put(MAX_COUNT, 1);
         d.put(TEXT_PROBABILITY, 0.0);
+        d.put(ATTRIBUTE_CAPTIONS, AttributeCaptions.NONE.word());
         d.put(HOLDOUT, List.of("green triangle", "blue star", "red cross"));
         d.put(TRAIN_SIZE, 1_000_000);
         d.put(VAL_SIZE, 1000);
@@ -99,6 +103,8 @@ record ShapesConfig(
         }
         int maxCount = (int) o.integer(MAX_COUNT, 1, ShapeCaptions.NUMBERS.size() - 1);
         double textProbability = o.number(TEXT_PROBABILITY, 0, 1);
+        AttributeCaptions attributeCaptions =
+                AttributeCaptions.of(o.choice(ATTRIBUTE_CAPTIONS, AttributeCaptions.words()));
         Set<String> holdout = new LinkedHashSet<>();
         List<String> labels = labels();
         for (String h : o.strings(HOLDOUT)) {
@@ -125,7 +131,8 @@ record ShapesConfig(
                 maxCount,
                 textProbability,
                 Collections.unmodifiableSet(holdout),
-                sizes);
+                sizes,
+                attributeCaptions);
     }
 
     /** @return every label, "colour shape", colours outermost, in enum order */

@@ -102,6 +102,7 @@ final class ShapesDataset implements Dataset {
         d.put("size_range", List.of(config.minSize(), config.maxSize()));
         d.put("max_count", config.maxCount());
         d.put("text_probability", config.textProbability());
+        d.put("attribute_captions", config.attributeCaptions().word());
         d.put("holdout", List.copyOf(config.holdout()));
         d.put("held_out_renderer", heldOut.asOptions());
         Map<String, Integer> sizes = new LinkedHashMap<>();
@@ -170,7 +171,7 @@ final class ShapesDataset implements Dataset {
             return new Example(
                     name + "/" + index,
                     renderer.render(scene, look),
-                    ShapeCaptions.captions(scene),
+                    ShapeCaptions.captions(scene, config.attributeCaptions()),
                     scene.label(),
                     attributes);
         }

@@ -409,13 +409,11 @@ final class TrainingRun {
         md.append(String.format("| time | %.0f s |%n", report.getDouble("seconds")));
         md.append("| machine | ").append(report.getString("machine")).append(" |\n");
         md.append("| published | ").append(report.getString("published")).append(" |\n\n");
-        md.append("| metric | value |\n|---|---|\n");
+        // one row per metric, one column per split: seen, held-out combinations, held-out renderer side by side
+        Map<String, Double> evaluation = new LinkedHashMap<>();
         report.getJsonObject("evaluation")
-                .forEach(e -> md.append("| ")
-                        .append(e.getKey())
-                        .append(" | ")
-                        .append(String.format("%.4f", ((Number) e.getValue()).doubleValue()))
-                        .append(" |\n"));
+                .forEach(e -> evaluation.put(e.getKey(), ((Number) e.getValue()).doubleValue()));
+        md.append(MetricsTable.markdown(evaluation));
         md.append("\n![loss](loss.png)\n");
         Files.writeString(runDir.resolve("report.md"), md.toString());
         String evalName = file.stopMetric() != null

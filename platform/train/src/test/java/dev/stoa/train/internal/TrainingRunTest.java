@@ -93,7 +93,11 @@ class TrainingRunTest {
         assertThat(steps.get(11).getDouble("loss")).isLessThan(steps.get(0).getDouble("loss") * 0.8);
         assertThat(lines.stream().filter(o -> o.containsKey("evaluation")).count())
                 .isEqualTo(1);
-        assertThat(runDir.resolve("report.md")).content().contains("accuracy/test");
+        // report.md: one row per metric, one column per split
+        assertThat(runDir.resolve("report.md"))
+                .content()
+                .contains("| metric | test |")
+                .containsPattern("\\| accuracy \\| (0\\.[89]\\d{3}|1\\.0000) \\|");
         assertThat(runDir.resolve("loss.png")).isRegularFile();
     }
 

@@ -39,7 +39,12 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@code zero_shot_top1/<split>}: top-1 accuracy over all of the dataset's labels with its prompt templates
  *       ensembled (mean of normalised template embeddings, {@link ZeroShot}), on the first {@code examples}
- *       (default 500) examples of each labelled split;</li>
+ *       (default 500) examples of each labelled split: {@code test} (seen classes), {@code test-unseen} (held-out
+ *       colour-shape combinations) and {@code test-renderer} (seen classes drawn with the held-out renderer
+ *       setting) side by side, where the dataset has them;</li>
+ *   <li>{@code zero_shot_<attribute>/<split>} for the {@code test*} splits: how often the predicted label holds the
+ *       example's attribute (e.g. {@code colour}, {@code shape}) where the attribute is a word of its label
+ *       ({@link AttributeAccuracy}): which half of a composed label the model gets wrong;</li>
  *   <li>{@code recall@1/<split>}, {@code recall@5/<split>}: text-to-image retrieval on a gallery of the first
  *       {@code gallery} (default 500) images of {@code retrieval_split} (default {@code test}), each image's first
  *       caption the query. A retrieved image counts when it shows the query's class (same label): in a synthetic
@@ -50,6 +55,9 @@ import java.util.function.Function;
 final class ClipTrainable extends BaseTrainableModel<ClipModel> {
 
     private static final int CHUNK = 250;
+
+    /** Splits whose zero-shot errors are also broken down by attribute: test, test-unseen, test-renderer. */
+    private static final String TEST_SPLITS = "test";
 
     private final ClipVariant variant;
     private final ByteTokenizer tokenizer;
@@ -121,7 +129,11 @@ final class ClipTrainable extends BaseTrainableModel<ClipModel> {
                 }
             }
             NDArray classifier = ZeroShot.classifier(texts(ps, m, prompts), labels.size(), templates.size());
-            for (String split : TrainingExamples.heldOutSplits(dataset)) {
+            Map<String, Double> attributes = new LinkedHashMap<>();
+            // the test splits first (seen, held-out combinations, held-out renderer), so they are read side by side
+            List<String> splits = new ArrayList<>(TrainingExamples.heldOutSplits(dataset));
+            splits.sort(java.util.Comparator.comparing(split -> !split.startsWith(TEST_SPLITS)));
+            for (String split : splits) {
                 List<Example> examples = TrainingExamples.first(dataset.split(split), perSplit);
                 long[] truth = examples.stream()
                         .mapToLong(e -> labels.indexOf(e.label()))
@@ -135,11 +147,21 @@ final class ClipTrainable extends BaseTrainableModel<ClipModel> {
                         .toType(DataType.INT64, false)
                         .toLongArray();
                 int correct = 0;
+                List<String> predictedLabels = new ArrayList<>(truth.length);
                 for (int i = 0; i < truth.length; i++) {
                     correct += predicted[i] == truth[i] ? 1 : 0;
+                    predictedLabels.add(labels.get((int) predicted[i]));
                 }
                 out.put("zero_shot_top1/" + split, (double) correct / truth.length);
+                if (split.startsWith(TEST_SPLITS)) {
+                    // which part of a composed label it gets right: colour and shape apart, for the held-out
+                    // combinations above all (test-unseen)
+                    AttributeAccuracy.of(examples, predictedLabels)
+                            .forEach((attribute, accuracy) ->
+                                    attributes.put("zero_shot_" + attribute + "/" + split, accuracy));
+                }
             }
+            out.putAll(attributes);
         }
         if (dataset.splits().contains(retrievalSplit)) {
             List<Example> examples = TrainingExamples.first(dataset.split(retrievalSplit), gallery);
