@@ -23,7 +23,7 @@ public final class ShapesCpuThroughput {
         for (int size : new int[] {32, 64}) {
             for (ShapesScene scene : ShapesScene.values()) {
                 Dataset.Split train =
-                        new ShapesDatasetFactory().open(scene.options(size)).split("train");
+                        new ShapesDatasetFactory().open(scene.options(size)).split(scene.split());
                 int i = 0;
                 long warm = mx.getCurrentThreadCpuTime() + 2_000_000_000L;
                 for (long end = System.nanoTime() + 90_000_000_000L;
@@ -41,7 +41,7 @@ public final class ShapesCpuThroughput {
                 double wall = (System.nanoTime() - wall0) / 1e9;
                 double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
                 System.out.printf(
-                        "%dx%d %-5s %8.0f examples/s wall %8.0f examples per CPU-second (%d examples,"
+                        "%dx%d %-7s %8.0f examples/s wall %8.0f examples per CPU-second (%d examples,"
                                 + " %.2f s CPU of %.2f s wall)%n",
                         size, size, scene.label(), n / wall, n / cpu, n, cpu, wall);
             }

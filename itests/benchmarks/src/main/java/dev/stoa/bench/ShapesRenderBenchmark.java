@@ -38,7 +38,7 @@ public class ShapesRenderBenchmark {
     public int imageSize;
 
     /** What each image shows. */
-    @Param({"PLAIN", "BUSY"})
+    @Param({"PLAIN", "BUSY", "VARIED", "HELDOUT"})
     public ShapesScene scene;
 
     private Dataset.Split train;
@@ -46,7 +46,7 @@ public class ShapesRenderBenchmark {
 
     @Setup
     public void setUp() {
-        train = new ShapesDatasetFactory().open(scene.options(imageSize)).split("train");
+        train = new ShapesDatasetFactory().open(scene.options(imageSize)).split(scene.split());
     }
 
     @Benchmark

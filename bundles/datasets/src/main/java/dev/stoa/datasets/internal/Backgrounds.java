@@ -102,7 +102,7 @@ final class Backgrounds {
                 }
                 int i = y * side + x;
                 double light = 1 + shade * (2 * fields[0][i] - 1);
-                double tint = shade * 0.5 * (2 * fields[1][i] - 1);
+                double tint = shade * 0.25 * (2 * fields[1][i] - 1);
                 double r = (c0[0] + t * (c1[0] - c0[0])) * light + tint;
                 double gg = (c0[1] + t * (c1[1] - c0[1])) * light;
                 double b = (c0[2] + t * (c1[2] - c0[2])) * light - tint * fields[2][i];

@@ -10,17 +10,17 @@ package dev.stoa.datasets.internal;
 final class ColourJitter {
 
     /**
-     * Per colour, in {@link ShapeColour} order: hue down, hue up (degrees), and the lowest value (HSV) allowed.
+     * Per colour, in {@link ShapeColour} order (red, green, blue, yellow, purple, orange): hue down, hue up (degrees), and the lowest value (HSV) allowed.
      * Saturation moves from -0.25 to +0.10 and value from -0.25 to +0.12 at full jitter, within [0.55, 1] and
      * [lowest value, 1].
      */
     private static final double[][] ROOM = {
         {-12, 7, 0.65}, // red: 348-7, away from pink and orange; not so dark it turns maroon
-        {-7, 6, 0.80}, // orange: 22-35
-        {-4, 5, 0.88}, // yellow: 48-57, bright, else gold and olive
         {-20, 12, 0.45}, // green: 114-146
         {-12, 10, 0.55}, // blue: 215-237, away from cyan
+        {-4, 5, 0.88}, // yellow: 48-57, bright, else gold and olive
         {-10, 10, 0.45}, // purple: 273-293
+        {-7, 6, 0.80}, // orange: 22-35
     };
 
     private static final double SATURATION_DOWN = -0.25;

@@ -39,11 +39,14 @@ record ShapeLook(
         int jpegQuality) {
 
     /** Thinnest and thickest outline, as a fraction of the radius; never under {@link #MIN_STROKE_PX} pixels. */
-    static final double STROKE_MIN = 0.12;
+    static final double STROKE_MIN = 0.10;
 
-    static final double STROKE_MAX = 0.25;
-    /** Thinnest outline in pixels of the image size: thinner, and an antialiased line never shows its colour. */
-    static final double MIN_STROKE_PX = 1.5;
+    static final double STROKE_MAX = 0.20;
+    /**
+     * Thinnest outline in pixels of the image size: thinner, and an antialiased line (or a JPEG's half-resolution
+     * colour) never shows its colour.
+     */
+    static final double MIN_STROKE_PX = 2.0;
 
     private static final int MAX_COPIES = 9;
     private static final Background[] MIXED_BACKGROUNDS = {

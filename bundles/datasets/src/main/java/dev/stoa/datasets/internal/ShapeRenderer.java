@@ -31,8 +31,8 @@ final class ShapeRenderer {
     private static final int NOISE_FLOOR = 215;
     /** Colour of drawn words: near black, unlike every shape colour. */
     private static final Color TEXT = new Color(0x141414);
-    /** Blur radii below this change no pixel worth drawing: skipped. */
-    private static final double LEAST_BLUR = 0.25;
+    /** Blur radii below this change no pixel (sigma is half the radius: the next pixel's weight is under 1e-3). */
+    private static final double LEAST_BLUR = 0.5;
 
     private final int side;
     /**
@@ -49,9 +49,13 @@ final class ShapeRenderer {
     /**
      * @param scene what to draw, in image-size pixels
      * @param look how
+     * @param plain true when the renderer options are all at their defaults: the canvas' Graphics2D is reused, as it
+     *     always was; otherwise each image gets a Graphics2D of its own. Reusing one across images that switch
+     *     antialiasing and strokes made an image's pixels depend on what the canvas drew before (seen as different
+     *     bytes when threads read in another order), so only the plain looks, which never switch, share one
      * @return the image, {@code side x side}
      */
-    Image render(ShapeScene scene, ShapeLook look) {
+    Image render(ShapeScene scene, ShapeLook look, boolean plain) {
         ConcurrentLinkedDeque<Canvas> pool =
                 idle.computeIfAbsent(look.renderSize(), s -> new ConcurrentLinkedDeque<>());
         Canvas canvas = pool.pollFirst();
@@ -59,23 +63,30 @@ final class ShapeRenderer {
             canvas = new Canvas(look.renderSize(), side);
         }
         try {
-            return draw(canvas, scene, look, side);
+            if (plain) {
+                return draw(canvas, canvas.graphics, scene, look, side);
+            }
+            Graphics2D own = canvas.newGraphics();
+            try {
+                return draw(canvas, own, scene, look, side);
+            } finally {
+                own.dispose();
+            }
         } finally {
             pool.offerFirst(canvas);
         }
     }
 
-    private static Image draw(Canvas canvas, ShapeScene scene, ShapeLook look, int imageSide) {
+    private static Image draw(Canvas canvas, Graphics2D g, ShapeScene scene, ShapeLook look, int imageSide) {
         int drawSide = canvas.side;
         int[] px = canvas.pixels;
-        Graphics2D g = canvas.graphics;
         g.setRenderingHint(
                 RenderingHints.KEY_ANTIALIASING,
                 look.antialias() ? RenderingHints.VALUE_ANTIALIAS_ON : RenderingHints.VALUE_ANTIALIAS_OFF);
         g.setRenderingHint(
                 RenderingHints.KEY_TEXT_ANTIALIASING,
                 look.antialias() ? RenderingHints.VALUE_TEXT_ANTIALIAS_ON : RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
-        background(canvas, look);
+        background(canvas, g, look);
         g.setColor(new Color(look.rgb()));
         double scale = (double) drawSide / imageSide;
         for (int n = 0; n < scene.count(); n++) {
@@ -134,7 +145,7 @@ final class ShapeRenderer {
         return new Image(imageSide, imageSide, rgb);
     }
 
-    private static void background(Canvas canvas, ShapeLook look) {
+    private static void background(Canvas canvas, Graphics2D g, ShapeLook look) {
         int[] px = canvas.pixels;
         Background b = look.background();
         if (b == Background.WHITE) {
@@ -142,15 +153,13 @@ final class ShapeRenderer {
         } else if (b == Background.NOISE) {
             SplittableRandom noise = new SplittableRandom(look.backgroundSeed());
             for (int i = 0; i < px.length; i++) {
-                int g = NOISE_FLOOR + noise.nextInt(256 - NOISE_FLOOR);
-                px[i] = g << 16 | g << 8 | g;
+                int grey = NOISE_FLOOR + noise.nextInt(256 - NOISE_FLOOR);
+                px[i] = grey << 16 | grey << 8 | grey;
             }
         } else if (b == Background.TEXTURE) {
             Backgrounds.texture(px, canvas.side, look.backgroundSeed());
         } else {
-            Backgrounds.photo(px, canvas.side, canvas.graphics, look.backgroundSeed());
-            // the clutter set its own colour and stroke
-            canvas.graphics.setStroke(new BasicStroke());
+            Backgrounds.photo(px, canvas.side, g, look.backgroundSeed());
         }
     }
 
@@ -163,6 +172,8 @@ final class ShapeRenderer {
         final int side;
         final int[] pixels;
         final Graphics2D graphics;
+        private final BufferedImage image;
+        private final int imageSide;
 
         /**
          * @param side canvas side (the render size)
@@ -172,11 +183,19 @@ final class ShapeRenderer {
             this.side = side;
             BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
             this.pixels = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
-            this.graphics = img.createGraphics();
-            graphics.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            graphics.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-            graphics.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            graphics.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(6, imageSide / 4)));
+            this.image = img;
+            this.imageSide = imageSide;
+            this.graphics = newGraphics();
+        }
+
+        /** @return a Graphics2D on the canvas, antialiased, pure strokes, the word's font */
+        Graphics2D newGraphics() {
+            Graphics2D g = image.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(6, imageSide / 4)));
+            return g;
         }
     }
 }

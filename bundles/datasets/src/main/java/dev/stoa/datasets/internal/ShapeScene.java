@@ -59,12 +59,13 @@ record ShapeScene(
      * @param config the dataset's options
      * @param labels the labels this split draws from, as indexes into colours x shapes ({@code c * shapes + s})
      * @param rng the example's own generator
-     * @param turned true when copies may be turned: then a copy's whole outline, turned any way, stays inside the
-     *     image (a square's corners reach past its enclosing circle), at the cost of a smaller shape when it would
-     *     fill the frame; false keeps the placement the dataset always had
+     * @param turned null, or the generator of a placement for copies that may be turned: then a copy's whole
+     *     outline, turned any way, stays inside the image (a square's corners reach past its enclosing circle), at
+     *     the cost of a smaller shape when it would fill the frame. The unturned placement is drawn from {@code rng}
+     *     all the same, so every other draw (the word, the caption template) is the same with or without turning
      * @return the scene
      */
-    static ShapeScene generate(ShapesConfig config, int[] labels, SplittableRandom rng, boolean turned) {
+    static ShapeScene generate(ShapesConfig config, int[] labels, SplittableRandom rng, SplittableRandom turned) {
         int label = labels[rng.nextInt(labels.length)];
         ShapeKind[] kinds = ShapeKind.values();
         ShapeColour colour = ShapeColour.values()[label / kinds.length];
@@ -74,11 +75,11 @@ record ShapeScene(
         String size = fraction < (config.minSize() + config.maxSize()) / 2 ? "small" : "large";
         int side = config.imageSize();
         double r = Math.max(MIN_RADIUS, fraction * side / 2 / Math.sqrt(count));
-        double reach = turned ? kind.reach() : 1;
-        if (turned) {
-            r = Math.min(r, side / 2.0 / reach);
+        List<double[]> placements = place(count, r, 1, side, rng);
+        if (turned != null) {
+            double reach = kind.reach();
+            placements = place(count, Math.min(r, side / 2.0 / reach), reach, side, turned);
         }
-        List<double[]> placements = place(count, r, reach, side, rng);
 
         String position = null;
         if (count == 1) {

@@ -36,6 +36,9 @@ final class ShapesDataset implements Dataset {
     /** Salt of an example's look generator, apart from its scene generator. */
     private static final long LOOK_SALT = 0x4C4F4F4B5F524E44L;
 
+    /** Salt of an example's placement generator for turned copies. */
+    private static final long TURNED_SALT = 0x5455524E45445F50L;
+
     /** CLIP-style zero-shot prompts (a subset of CLIP's ImageNet templates that fit drawings). */
     private static final List<String> PROMPTS =
             List.of("a {}.", "a photo of a {}.", "a drawing of a {}.", "a picture of a {}.", "a rendering of a {}.");
@@ -126,12 +129,14 @@ final class ShapesDataset implements Dataset {
         private final int[] labels;
         private final long splitSeed;
         private final RendererOptions looks;
+        private final boolean plainLooks;
 
         ShapesSplit(String name, int size, int[] labels, RendererOptions looks) {
             this.name = name;
             this.size = size;
             this.labels = labels;
             this.looks = looks;
+            this.plainLooks = looks.isPlain(config.imageSize());
             this.splitSeed = StableHash.mix(config.seed() * 0x9E3779B97F4A7C15L + StableHash.fnv(name));
         }
 
@@ -147,8 +152,9 @@ final class ShapesDataset implements Dataset {
                         "split '" + name + "' has indexes 0 to " + (size - 1) + "; asked for " + index);
             }
             long exampleSeed = StableHash.mix(splitSeed + 0x632BE59BD9B4E019L * (index + 1L));
-            ShapeScene scene =
-                    ShapeScene.generate(config, labels, new SplittableRandom(exampleSeed), looks.rotation() > 0);
+            SplittableRandom turned =
+                    looks.rotation() > 0 ? new SplittableRandom(StableHash.mix(exampleSeed ^ TURNED_SALT)) : null;
+            ShapeScene scene = ShapeScene.generate(config, labels, new SplittableRandom(exampleSeed), turned);
             // the seed the noise background always had, so that it draws the same grey noise as before
             long noiseBackgroundSeed = StableHash.mix(exampleSeed ^ 0x5DEECE66DL);
             ShapeLook look = ShapeLook.draw(
@@ -170,7 +176,7 @@ final class ShapesDataset implements Dataset {
             }
             return new Example(
                     name + "/" + index,
-                    renderer.render(scene, look),
+                    renderer.render(scene, look, plainLooks),
                     ShapeCaptions.captions(scene, config.attributeCaptions()),
                     scene.label(),
                     attributes);
