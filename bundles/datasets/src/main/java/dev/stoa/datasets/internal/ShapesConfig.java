@@ -21,6 +21,7 @@ import java.util.Set;
  * @param textProbability chance that a word is drawn into an image
  * @param holdout labels ("colour shape") that never appear in the seen splits
  * @param sizes number of examples of each split, by split name, in {@link ShapesDataset#SPLITS} order
+ * @param captionNoise fraction of {@code train} examples whose captions are another image's ({@link CaptionNoise})
  */
 record ShapesConfig(
         long seed,
@@ -31,7 +32,8 @@ record ShapesConfig(
         int maxCount,
         double textProbability,
         Set<String> holdout,
-        Map<String, Integer> sizes) {
+        Map<String, Integer> sizes,
+        double captionNoise) {
 
     static final String ID = "shapes";
 
@@ -48,6 +50,7 @@ record ShapesConfig(
     static final String TEST_SIZE = "test_size";
     static final String UNSEEN_SIZE = "unseen_size";
     static final String GALLERY_SIZE = "gallery_size";
+    static final String CAPTION_NOISE = "caption_noise";
 
     /** Largest image side accepted: rendering is per example, so big images make a slow dataset. */
     static final int MAX_IMAGE_SIZE = 1024;
@@ -68,6 +71,7 @@ record ShapesConfig(
         d.put(TEST_SIZE, 1000);
         d.put(UNSEEN_SIZE, 1000);
         d.put(GALLERY_SIZE, 500);
+        d.put(CAPTION_NOISE, 0.0);
         return d;
     }
 
@@ -114,7 +118,8 @@ record ShapesConfig(
                 maxCount,
                 textProbability,
                 Collections.unmodifiableSet(holdout),
-                sizes);
+                sizes,
+                o.number(CAPTION_NOISE, 0, 1));
     }
 
     /** @return every label, "colour shape", colours outermost, in enum order */

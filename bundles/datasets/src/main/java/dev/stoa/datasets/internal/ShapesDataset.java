@@ -88,6 +88,7 @@ final class ShapesDataset implements Dataset {
         d.put("max_count", config.maxCount());
         d.put("text_probability", config.textProbability());
         d.put("holdout", List.copyOf(config.holdout()));
+        d.put("caption_noise", config.captionNoise());
         Map<String, Integer> sizes = new LinkedHashMap<>();
         splits.forEach((name, s) -> sizes.put(name, s.size()));
         d.put("splits", sizes);
@@ -108,11 +109,14 @@ final class ShapesDataset implements Dataset {
         private final int size;
         private final int[] labels;
         private final long splitSeed;
+        private final CaptionNoise captionNoise;
 
         ShapesSplit(String name, int size, int[] labels) {
             this.name = name;
             this.size = size;
             this.labels = labels;
+            // ALIGN's noisy pairs: in train only, never in an evaluation split
+            this.captionNoise = name.equals("train") ? new CaptionNoise(config.captionNoise(), config, labels) : null;
             this.splitSeed = StableHash.mix(config.seed() * 0x9E3779B97F4A7C15L + StableHash.fnv(name));
         }
 
@@ -141,10 +145,14 @@ final class ShapesDataset implements Dataset {
             if (scene.text() != null) {
                 attributes.put("text", scene.text());
             }
+            List<String> captions = captionNoise == null ? null : captionNoise.wrongCaptions(scene, exampleSeed);
+            if (captions != null) {
+                attributes.put(CaptionNoise.ATTRIBUTE, "true");
+            }
             return new Example(
                     name + "/" + index,
                     renderer.render(scene, noiseSeed),
-                    ShapeCaptions.captions(scene),
+                    captions != null ? captions : ShapeCaptions.captions(scene),
                     scene.label(),
                     attributes);
         }
