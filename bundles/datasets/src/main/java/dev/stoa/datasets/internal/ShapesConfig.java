@@ -23,6 +23,7 @@ import java.util.Set;
  * @param holdout labels ("colour shape") that never appear in the seen splits
  * @param sizes number of examples of each split, by split name, in {@link ShapesDataset#SPLITS} order
  * @param attributeCaptions which captions naming colour and shape apart each example also gets
+ * @param captionNoise fraction of {@code train} examples whose captions are another image's ({@link CaptionNoise})
  */
 record ShapesConfig(
         long seed,
@@ -34,7 +35,8 @@ record ShapesConfig(
         double textProbability,
         Set<String> holdout,
         Map<String, Integer> sizes,
-        AttributeCaptions attributeCaptions) {
+        AttributeCaptions attributeCaptions,
+        double captionNoise) {
 
     static final String ID = "shapes";
 
@@ -52,6 +54,7 @@ record ShapesConfig(
     static final String UNSEEN_SIZE = "unseen_size";
     static final String GALLERY_SIZE = "gallery_size";
     static final String TEST_RENDERER_SIZE = "test_renderer_size";
+    static final String CAPTION_NOISE = "caption_noise";
 
     /** Largest image side accepted: rendering is per example, so big images make a slow dataset. */
     static final int MAX_IMAGE_SIZE = 1024;
@@ -83,6 +86,7 @@ record ShapesConfig(
         d.put(RendererOptions.JPEG, 0.0);
         // empty: the image size
         d.put(RendererOptions.RENDER_SIZES, List.of());
+        d.put(CAPTION_NOISE, 0.0);
         return d;
     }
 
@@ -132,7 +136,8 @@ record ShapesConfig(
                 textProbability,
                 Collections.unmodifiableSet(holdout),
                 sizes,
-                attributeCaptions);
+                attributeCaptions,
+                o.number(CAPTION_NOISE, 0, 1));
     }
 
     /** @return every label, "colour shape", colours outermost, in enum order */

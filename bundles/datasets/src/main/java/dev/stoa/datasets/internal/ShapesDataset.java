@@ -108,6 +108,7 @@ final class ShapesDataset implements Dataset {
         d.put("attribute_captions", config.attributeCaptions().word());
         d.put("holdout", List.copyOf(config.holdout()));
         d.put("held_out_renderer", heldOut.asOptions());
+        d.put("caption_noise", config.captionNoise());
         Map<String, Integer> sizes = new LinkedHashMap<>();
         splits.forEach((name, s) -> sizes.put(name, s.size()));
         d.put("splits", sizes);
@@ -130,6 +131,7 @@ final class ShapesDataset implements Dataset {
         private final long splitSeed;
         private final RendererOptions looks;
         private final boolean plainLooks;
+        private final CaptionNoise captionNoise;
 
         ShapesSplit(String name, int size, int[] labels, RendererOptions looks) {
             this.name = name;
@@ -137,6 +139,8 @@ final class ShapesDataset implements Dataset {
             this.labels = labels;
             this.looks = looks;
             this.plainLooks = looks.isPlain(config.imageSize());
+            // ALIGN's noisy pairs: in train only, never in an evaluation split
+            this.captionNoise = name.equals("train") ? new CaptionNoise(config.captionNoise(), config, labels) : null;
             this.splitSeed = StableHash.mix(config.seed() * 0x9E3779B97F4A7C15L + StableHash.fnv(name));
         }
 
@@ -174,10 +178,14 @@ final class ShapesDataset implements Dataset {
             if (scene.text() != null) {
                 attributes.put("text", scene.text());
             }
+            List<String> captions = captionNoise == null ? null : captionNoise.wrongCaptions(scene, exampleSeed);
+            if (captions != null) {
+                attributes.put(CaptionNoise.ATTRIBUTE, "true");
+            }
             return new Example(
                     name + "/" + index,
                     renderer.render(scene, look, plainLooks),
-                    ShapeCaptions.captions(scene, config.attributeCaptions()),
+                    captions != null ? captions : ShapeCaptions.captions(scene, config.attributeCaptions()),
                     scene.label(),
                     attributes);
         }
