@@ -53,6 +53,6 @@ final class CaptionNoise {
         int own = scene.colour().ordinal() * ShapeKind.values().length
                 + scene.kind().ordinal();
         int[] others = Arrays.stream(labels).filter(l -> l != own).toArray();
-        return ShapeCaptions.captions(ShapeScene.generate(config, others, rng), config.attributeCaptions());
+        return ShapeCaptions.captions(ShapeScene.generate(config, others, rng, null), config.attributeCaptions());
     }
 }
