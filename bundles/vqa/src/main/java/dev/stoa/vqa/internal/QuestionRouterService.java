@@ -1,5 +1,6 @@
 package dev.stoa.vqa.internal;
 
+import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.StoaService;
 import dev.stoa.api.data.Embedding;
@@ -74,6 +75,18 @@ public final class QuestionRouterService implements StoaService<Map<String, Obje
             }
             threshold = n.doubleValue();
         }
-        return router.route(question, threshold).json();
+        try {
+            return router.route(question, threshold).json();
+        } catch (StoaException e) {
+            if (e.code() == FailureCode.UNKNOWN_SERVICE) {
+                // the encoder is not loaded (yet): a state that passes, so the pipeline's retries apply
+                throw new StoaException(
+                        FailureCode.UNAVAILABLE,
+                        "the sentence encoder " + ENCODER + " is not loaded; it loads on start from"
+                                + " etc/dev.stoa.onnxruntime.textencoder-" + ENCODER + ".cfg (GET /v1/services)",
+                        e);
+            }
+            throw e;
+        }
     }
 }
