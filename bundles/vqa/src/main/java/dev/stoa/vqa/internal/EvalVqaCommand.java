@@ -20,14 +20,17 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * {@code bin/stoa eval-vqa [--pipeline P[,P2...]] [--n 200] [--seed 0] [--image-size 96] [--parallel 4]}: the
+ * {@code bin/stoa eval-vqa [--pipeline P[,P2...]] [--n 200] [--seed 0] [--image-size 96] [--parallel 4]
+ * [--phrasings standard|held-out]}: the
  * Socratic VQA evaluation, run in the server (a {@link StoaCommand} of this bundle). It draws the synthetic
  * evaluation set ({@link VqaEvalSet}: held-out shapes scenes with questions about colour, shape, count and the word
  * in the image), sends each {@code {"image", "question"}} to the pipeline as an HTTP client would (the JSON request,
  * through {@link ServiceCaller}, so timeouts, metrics and hot-swap waits apply), scores the answers
  * ({@link VqaScore}, as the {@code vqa-eval-set} service does) and prints accuracy per question type and overall,
  * one column per pipeline, so ablation variants (e.g. {@code socratic-vqa,socratic-vqa-no-ocr}) show each stage's
- * contribution side by side. A question whose call fails counts as wrong and is reported with its error.
+ * contribution side by side. With {@code --phrasings held-out} each pipeline is asked the same questions (same
+ * images, same answers) a second time in the held-out phrasings ({@link HeldOutPhrasings}), in a column of its own
+ * beside the standard one. A question whose call fails counts as wrong and is reported with its error.
  */
 @Component(service = StoaCommand.class)
 public final class EvalVqaCommand implements StoaCommand {
@@ -37,6 +40,9 @@ public final class EvalVqaCommand implements StoaCommand {
     interface Pipelines {
         String answer(String pipeline, JsonObject request);
     }
+
+    /** What the held-out phrasings' column adds to the pipeline's name. */
+    static final String HELD_OUT_SUFFIX = "/held-out";
 
     private final DatasetFactory shapes;
     private final Pipelines pipelines;
@@ -80,23 +86,37 @@ public final class EvalVqaCommand implements StoaCommand {
             return USAGE_ERROR;
         }
         List<VqaEvalSet.Item> set = VqaEvalSet.make(shapes, o.n(), o.seed(), o.imageSize());
-        out.println("eval-vqa: " + set.size() + " questions (seed " + o.seed() + ", " + o.imageSize() + " px)");
+        out.println("eval-vqa: " + set.size() + " questions (seed " + o.seed() + ", " + o.imageSize() + " px)"
+                + (o.heldOut()
+                        ? "; each also asked in the held-out phrasings (column '" + HELD_OUT_SUFFIX + "')"
+                        : ""));
+        // the same images and answers; only the questions' words differ
+        Map<String, List<VqaEvalSet.Item>> sets = new LinkedHashMap<>();
+        sets.put("", set);
+        if (o.heldOut()) {
+            sets.put(HELD_OUT_SUFFIX, HeldOutPhrasings.rephrase(set, o.seed()));
+        }
+        List<String> columns = new ArrayList<>();
         List<Map<String, Object>> scores = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(o.parallel());
         try {
             for (String pipeline : o.pipelines()) {
-                long start = System.nanoTime();
-                Map<String, Object> answers = answer(pool, pipeline, set, err);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                Map<String, Object> score = new LinkedHashMap<>(VqaScore.score(set, answers));
-                score.put("seconds", seconds);
-                scores.add(score);
-                printWrong(pipeline, score, out);
+                for (Map.Entry<String, List<VqaEvalSet.Item>> s : sets.entrySet()) {
+                    String column = pipeline + s.getKey();
+                    long start = System.nanoTime();
+                    Map<String, Object> answers = answer(pool, pipeline, s.getValue(), err);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    Map<String, Object> score = new LinkedHashMap<>(VqaScore.score(s.getValue(), answers));
+                    score.put("seconds", seconds);
+                    columns.add(column);
+                    scores.add(score);
+                    printWrong(column, score, out);
+                }
             }
         } finally {
             pool.shutdownNow();
         }
-        out.print(table(o.pipelines(), scores));
+        out.print(table(columns, scores));
         return OK;
     }
 

@@ -10,10 +10,21 @@ import java.util.List;
  * @param seed which questions
  * @param imageSize the scenes' side in pixels
  * @param parallel calls in flight at once
+ * @param phrasings {@code standard}: the evaluation set's wordings (those the answering model was trained on);
+ *     {@code held-out}: also the same questions in the held-out phrasings ({@link HeldOutPhrasings}), side by side
  */
-record EvalVqaOptions(List<String> pipelines, int n, long seed, int imageSize, int parallel) {
+record EvalVqaOptions(List<String> pipelines, int n, long seed, int imageSize, int parallel, String phrasings) {
 
-    static final String USAGE = "eval-vqa [--pipeline P[,P2]] [--n 200] [--seed 0] [--image-size 96] [--parallel 4]";
+    /** The values of {@code --phrasings}. */
+    static final List<String> PHRASINGS = List.of("standard", "held-out");
+
+    static final String USAGE = "eval-vqa [--pipeline P[,P2]] [--n 200] [--seed 0] [--image-size 96] [--parallel 4]"
+            + " [--phrasings standard|held-out]";
+
+    /** @return whether the held-out phrasings are asked too */
+    boolean heldOut() {
+        return phrasings.equals("held-out");
+    }
 
     /**
      * @param args as typed
@@ -26,6 +37,7 @@ record EvalVqaOptions(List<String> pipelines, int n, long seed, int imageSize, i
         long seed = 0;
         int imageSize = 96;
         int parallel = 4;
+        String phrasings = "standard";
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (i + 1 >= args.size()) {
@@ -38,12 +50,18 @@ record EvalVqaOptions(List<String> pipelines, int n, long seed, int imageSize, i
                 case "--seed" -> seed = number(a, v, 0, Integer.MAX_VALUE);
                 case "--image-size" -> imageSize = number(a, v, 16, 512);
                 case "--parallel" -> parallel = number(a, v, 1, 64);
+                case "--phrasings" -> {
+                    if (!PHRASINGS.contains(v)) {
+                        throw new IllegalArgumentException("--phrasings is '" + v + "'; use standard or held-out");
+                    }
+                    phrasings = v;
+                }
                 default ->
-                    throw new IllegalArgumentException(
-                            "unknown option '" + a + "'; use --pipeline, --n," + " --seed, --image-size or --parallel");
+                    throw new IllegalArgumentException("unknown option '" + a
+                            + "'; use --pipeline, --n, --seed, --image-size, --parallel or" + " --phrasings");
             }
         }
-        return new EvalVqaOptions(pipelines, n, seed, imageSize, parallel);
+        return new EvalVqaOptions(pipelines, n, seed, imageSize, parallel, phrasings);
     }
 
     private static int number(String option, String v, int min, int max) {

@@ -20,7 +20,11 @@ final class SceneQuestions {
     static final List<String> NUMBERS =
             List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
 
-    private static final Map<String, List<String>> WORDINGS = Map.of(
+    /**
+     * The training wordings per type, which the evaluation set's standard questions also use; the first of each is
+     * the canonical question the question router rewrites a question of that type to.
+     */
+    static final Map<String, List<String>> WORDINGS = Map.of(
             "colour", List.of("What colour is the shape?", "What color are the shapes?", "Which colour is it?"),
             "shape", List.of("What shape is in the image?", "Which shape is drawn?", "What kind of shape is it?"),
             "count",

@@ -84,4 +84,70 @@ class EvalVqaCommandTest {
                 .contains("--n is 'zero'; use a whole number from 1 to 10000")
                 .contains("usage: eval-vqa [--pipeline");
     }
+
+    @Test
+    void heldOutPhrasingsAreAskedBesideTheStandardOnes() throws Exception {
+        // a stand-in that understands only the training wordings: right on every standard question, wrong on every
+        // held-out one; and it sees every held-out question come from the held-out file
+        List<String> trainingWordings =
+                SceneQuestions.WORDINGS.values().stream().flatMap(List::stream).toList();
+        List<String> heldOut = HeldOutPhrasings.byType().values().stream()
+                .flatMap(List::stream)
+                .toList();
+        List<VqaEvalSet.Item> set = VqaEvalSet.make(new ShapesDatasetFactory(), 8, 3, 48);
+        Map<String, String> answerOf = new HashMap<>();
+        set.forEach(i -> answerOf.put(
+                VqaEvalSet.json(i).get("image") + "|" + i.question().type(),
+                i.question().answer()));
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        EvalVqaCommand.Pipelines pipelines = (pipeline, request) -> {
+            String q = request.getString("question");
+            asked.add(q);
+            if (!trainingWordings.contains(q)) {
+                return "YES";
+            }
+            String type = SceneQuestions.WORDINGS.entrySet().stream()
+                    .filter(e -> e.getValue().contains(q))
+                    .findFirst()
+                    .orElseThrow()
+                    .getKey();
+            return answerOf.get(request.getString("image") + "|" + type);
+        };
+        int rc = new EvalVqaCommand(new ShapesDatasetFactory(), pipelines)
+                .run(
+                        List.of(
+                                "--n",
+                                "8",
+                                "--seed",
+                                "3",
+                                "--image-size",
+                                "48",
+                                "--pipeline",
+                                "p",
+                                "--phrasings",
+                                "held-out"),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(rc).isEqualTo(StoaCommand.OK);
+        assertThat(asked).hasSize(16);
+        assertThat(asked.stream().filter(heldOut::contains)).hasSize(8);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed)
+                .containsPattern("question\\s+p\\s+p/held-out")
+                .containsPattern("overall\\s+100\\.0% \\(8/8\\)\\s+0\\.0% \\(0/8\\)")
+                .contains("p/held-out: some wrong answers:");
+    }
+
+    @Test
+    void phrasingsOptionIsParsed() {
+        assertThat(EvalVqaOptions.parse(List.of()).phrasings()).isEqualTo("standard");
+        assertThat(EvalVqaOptions.parse(List.of()).heldOut()).isFalse();
+        EvalVqaOptions o = EvalVqaOptions.parse(List.of("--phrasings", "held-out", "--n", "20"));
+        assertThat(o.heldOut()).isTrue();
+        assertThat(o.n()).isEqualTo(20);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> EvalVqaOptions.parse(List.of("--phrasings", "heldout")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--phrasings is 'heldout'; use standard or held-out");
+    }
 }

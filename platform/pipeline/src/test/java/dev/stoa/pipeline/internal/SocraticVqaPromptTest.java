@@ -90,6 +90,15 @@ class SocraticVqaPromptTest {
                     return new LinkedHashMap<>(Map.of("label", "three"));
                 })
                 .serve("clipcap-scenes", Image.class, image -> new Text("two red circles with the text \"STOP\""))
+                // the question router (bundles/vqa): a stand-in that routes one paraphrase and passes the rest on
+                .serve("vqa-question-router", Map.class, request -> {
+                    seen.put("route", new LinkedHashMap<>(request));
+                    String q = request.get("question").toString();
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("question", q.equals("Name the colour.") ? "What colour is the shape?" : q);
+                    out.put("routed", q.equals("Name the colour."));
+                    return out;
+                })
                 .serve(
                         "ocr-paddle",
                         Image.class,
@@ -107,13 +116,17 @@ class SocraticVqaPromptTest {
     }
 
     private JsonObject ask(Path file) throws Exception {
+        return ask(file, "What colour is the shape?");
+    }
+
+    private JsonObject ask(Path file, String question) throws Exception {
         PipelineParser.Result parsed = ShippedPipelinesTest.parse(file);
         assertThat(parsed.errors()).isEmpty();
         PipelineService p = new PipelineService(vertx, parsed.definition(), services.targets());
         Image scene = new Image(32, 32, new byte[32 * 32 * 3]);
         JsonObject request = new JsonObject()
                 .put("image", Base64.getEncoder().encodeToString(scene.encodePng()))
-                .put("question", "What colour is the shape?");
+                .put("question", question);
         return p.callAsync(request)
                 .toCompletableFuture()
                 .orTimeout(10, TimeUnit.SECONDS)
@@ -136,6 +149,17 @@ class SocraticVqaPromptTest {
         assertThat(count.get("labels")).isEqualTo(List.of("one", "two", "three"));
         assertThat(count.get("templates")).isEqualTo(COUNT_TEMPLATES);
         assertThat(seen.get("options").toString()).contains("maxTokens=12").contains("stop=[\n]");
+    }
+
+    @Test
+    void socraticVqaAsksTheRoutedQuestion() throws Exception {
+        ask(ShippedPipelinesTest.SHIPPED.resolve("socratic-vqa.yaml"), "Name the colour.");
+        assertThat(seen.get("prompt")).isEqualTo(SCENE);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> route = (Map<String, Object>) seen.get("route");
+        assertThat(route).containsEntry("question", "Name the colour.").containsKey("threshold");
+        ask(ShippedPipelinesTest.SHIPPED.resolve("socratic-vqa.yaml"), "How big is it?");
+        assertThat(seen.get("prompt")).isEqualTo(SCENE.replace("What colour is the shape?", "How big is it?"));
     }
 
     @Test
