@@ -16,6 +16,7 @@ final class SceneQaCorpus {
 
     private final double fewShotProbability;
     private final SceneWriter writer;
+    private final CopyWords copyWords;
 
     /** @param fewShotProbability chance, 0 to 1, that a text has solved examples before it */
     SceneQaCorpus(double fewShotProbability) {
@@ -27,8 +28,18 @@ final class SceneQaCorpus {
      * @param writer writes each scene's description, with or without a caption, with the stages' errors
      */
     SceneQaCorpus(double fewShotProbability, SceneWriter writer) {
+        this(fewShotProbability, writer, CopyWords.NONE);
+    }
+
+    /**
+     * @param fewShotProbability chance, 0 to 1, that a text has solved examples before it
+     * @param writer writes each scene's description, with or without a caption, with the stages' errors
+     * @param copyWords which scenes get a random word instead of the dataset's, so the model learns to copy words
+     */
+    SceneQaCorpus(double fewShotProbability, SceneWriter writer, CopyWords copyWords) {
         this.fewShotProbability = fewShotProbability;
         this.writer = writer;
+        this.copyWords = copyWords;
     }
 
     /**
@@ -52,7 +63,8 @@ final class SceneQaCorpus {
         return out;
     }
 
-    private String solved(Example e, SplittableRandom random) {
+    private String solved(Example example, SplittableRandom random) {
+        Example e = copyWords.apply(example, random);
         List<SceneQuestion> questions = SceneQuestions.of(e, random);
         return SceneText.solved(writer.noisy(e, random), questions.get(random.nextInt(questions.size())));
     }

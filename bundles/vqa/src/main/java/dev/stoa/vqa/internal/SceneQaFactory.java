@@ -19,7 +19,8 @@ import org.osgi.service.component.annotations.Reference;
  * (a training file's {@code output} may name another {@code gpt-*} id), which the gpt bundle serves as a
  * TextGenerator. Options: {@code few_shot_probability} (0.3; the shipped training file sets 0), {@code caption} (false: whether
  * descriptions carry a ClipCap caption), {@code stage_errors} (none: how often each stage is wrong, {@link StageErrors})
- * and the decoder's hyperparameters
+ * {@code random_words} (0: the share of scenes whose word is a random string, {@link CopyWords}) and the decoder's
+ * hyperparameters
  * ({@code context_length} 256, {@code width} 64, {@code layers} 2, {@code heads} 4, {@code mlp_ratio} 4).
  */
 @Component(property = {"stoa.id=" + SceneQaFactory.ID, "stoa.kind=model", "stoa.version=1.0.0"})
@@ -43,6 +44,7 @@ public final class SceneQaFactory implements TrainableModelFactory {
         d.put("few_shot_probability", 0.3);
         d.put("caption", false);
         d.put("stage_errors", Map.of());
+        d.put("random_words", 0.0);
         d.put("context_length", 256);
         d.put("width", 64);
         d.put("layers", 2);
@@ -84,10 +86,11 @@ public final class SceneQaFactory implements TrainableModelFactory {
         }
         SceneWriter writer = new SceneWriter(
                 Boolean.parseBoolean(String.valueOf(caption)), StageErrors.parse(o.remove("stage_errors")));
+        CopyWords copyWords = CopyWords.parse(o.remove("random_words"));
         Map<String, Object> hyperparameters = new LinkedHashMap<>(o);
         hyperparameters.put("vocab_size", 260);
         hyperparameters.put("tie_embeddings", true);
         LanguageModel model = decoders.create(hyperparameters);
-        return new SceneQaTrainable(MODEL_ID, hyperparameters, model, fewShot, writer);
+        return new SceneQaTrainable(MODEL_ID, hyperparameters, model, fewShot, writer, copyWords);
     }
 }

@@ -52,11 +52,12 @@ final class SceneQaTrainable extends BaseTrainableModel<LanguageModel> {
             Map<String, Object> hyperparameters,
             LanguageModel model,
             double fewShotProbability,
-            SceneWriter writer) {
+            SceneWriter writer,
+            CopyWords copyWords) {
         super(modelId, model);
         this.hyperparameters = hyperparameters;
         this.tokenizer = new ByteTokenizer(model.maxSequenceLength());
-        this.corpus = new SceneQaCorpus(fewShotProbability, writer);
+        this.corpus = new SceneQaCorpus(fewShotProbability, writer, copyWords);
         this.writer = writer;
     }
 

@@ -68,6 +68,15 @@ final class SceneWriter {
         }
     }
 
+    /**
+     * What ocr-paddle reads off shapes and backgrounds as if it were text, seen on the evaluation scenes ("+" for a
+     * cross, "★" for a star, "口" for a square, "古"): the {@code junk} lines of {@link StageErrors}.
+     */
+    static final List<String> JUNK = List.of("+", "++", "+ +", "*", "★", "☆", "口", "古", "-", "|", "#");
+
+    /** The most distinct words remembered as wrong readings (random words would make the set grow without end). */
+    static final int MAX_WORDS = 256;
+
     private final boolean caption;
     private final StageErrors errors;
     private final TreeSet<String> colours = new TreeSet<>();
@@ -121,6 +130,12 @@ final class SceneWriter {
         }
         String text =
                 random.nextDouble() < errors.rate("ocr", "missing") ? null : maybeWord("ocr", truth.text(), random);
+        double junk = errors.rate("ocr", "junk");
+        if (junk > 0 && random.nextDouble() < junk) {
+            String line = JUNK.get(random.nextInt(JUNK.size()));
+            // lines in reading order, joined as the pipeline's template joins OCR's lines
+            text = text == null ? line : random.nextBoolean() ? line + ", " + text : text + ", " + line;
+        }
         return SceneText.description(colour + " " + shape, number(count), captionText, text);
     }
 
@@ -128,7 +143,7 @@ final class SceneWriter {
         colours.add(s.colour());
         shapes.add(s.shape());
         counts.add(s.count());
-        if (s.text() != null) {
+        if (s.text() != null && words.size() < MAX_WORDS) {
             words.add(s.text());
         }
     }

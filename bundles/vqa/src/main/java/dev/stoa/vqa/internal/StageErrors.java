@@ -15,7 +15,9 @@ import java.util.Map;
  *
  * <p>Stages and what they report: {@code tags} (colour, shape), {@code count} (count), {@code caption} (colour,
  * shape, count, text) and {@code ocr} (text); {@code caption} and {@code ocr} also take {@code missing}, the share of
- * descriptions written as if the stage were left out (an optional stage not installed).
+ * descriptions written as if the stage were left out (an optional stage not installed); {@code ocr} also takes
+ * {@code junk}, the share of descriptions where OCR reads a line of symbols off the shapes beside the word or alone
+ * ({@code "+, STOP"}: ocr-paddle reads a cross as "+"), which the model must not answer with.
  *
  * @param rates stage to attribute to probability, 0 to 1
  */
@@ -26,7 +28,7 @@ record StageErrors(Map<String, Map<String, Double>> rates) {
             "tags", List.of("colour", "shape"),
             "count", List.of("count"),
             "caption", List.of("colour", "shape", "count", "text", "missing"),
-            "ocr", List.of("text", "missing"));
+            "ocr", List.of("text", "missing", "junk"));
 
     /** No errors: every stage right, as the evaluation of the answering model alone assumes. */
     static final StageErrors NONE = new StageErrors(Map.of());

@@ -24,7 +24,10 @@ import java.util.Map;
  *
  * <p>Detection sees the image resized so that its longer side is at most {@code maxSideLength} (PaddleOCR's
  * {@code det_limit_side_len}, limit type "max") and both sides are multiples of 32; recognition crops each line from
- * the full-resolution image. A large image therefore costs one detector-sized tensor, not a copy of itself.
+ * the full-resolution image. A large image therefore costs one detector-sized tensor, not a copy of itself. An image
+ * whose shorter side is below {@code minSideLength} (0: off) is scaled up for detection instead, at most until its
+ * longer side reaches {@code maxSideLength} (PaddleOCR's limit type "min"): the DB detector misses small text, such as
+ * a word a few pixels high in a 96-pixel image, which it finds at twice the size.
  *
  * <p>Thread-safe: ONNX Runtime sessions may run concurrently.
  */
@@ -54,14 +57,16 @@ final class PaddleOcr implements AutoCloseable {
     private final CtcDecoder decoder;
     private final DbPostProcessor postProcessor = new DbPostProcessor();
     private final int maxSide;
+    private final int minSide;
 
-    private PaddleOcr(OrtSession detector, OrtSession recognizer, CtcDecoder decoder, int maxSide) {
+    private PaddleOcr(OrtSession detector, OrtSession recognizer, CtcDecoder decoder, int maxSide, int minSide) {
         this.detector = detector;
         this.recognizer = recognizer;
         this.detectorInput = detector.getInputNames().iterator().next();
         this.recognizerInput = recognizer.getInputNames().iterator().next();
         this.decoder = decoder;
         this.maxSide = maxSide;
+        this.minSide = minSide;
     }
 
     /**
@@ -76,6 +81,23 @@ final class PaddleOcr implements AutoCloseable {
      * @throws OrtException when ONNX Runtime cannot load a model
      */
     static PaddleOcr load(Path dir, int maxSideLength, int threads) throws IOException, OrtException {
+        return load(dir, maxSideLength, 0, threads);
+    }
+
+    /**
+     * Loads the models.
+     *
+     * @param dir folder holding {@link #DETECTOR}, {@link #RECOGNIZER} and {@link #CHARACTERS}
+     * @param maxSideLength longer side of the detector's input, a multiple of 32 (960 is PaddleOCR's)
+     * @param minSideLength shorter side below which an image is scaled up for detection; 0 for never
+     * @param threads ONNX Runtime intra-op threads per call; 0 for its default (one per core)
+     * @return the pipeline
+     * @throws StoaException {@link FailureCode#BAD_CONFIG} when a file is missing or a setting is out of range
+     * @throws IOException when a file cannot be read
+     * @throws OrtException when ONNX Runtime cannot load a model
+     */
+    static PaddleOcr load(Path dir, int maxSideLength, int minSideLength, int threads)
+            throws IOException, OrtException {
         for (String file : new String[] {DETECTOR, RECOGNIZER, CHARACTERS}) {
             if (!Files.isRegularFile(dir.resolve(file))) {
                 throw new StoaException(
@@ -93,6 +115,12 @@ final class PaddleOcr implements AutoCloseable {
                     "maxSideLength is " + maxSideLength
                             + "; set it to a multiple of 32 of at least 32 (PaddleOCR uses 960)");
         }
+        if (minSideLength < 0 || minSideLength > maxSideLength) {
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "minSideLength is " + minSideLength + "; set it to 0 (never scale up) or a length up to"
+                            + " maxSideLength (" + maxSideLength + ")");
+        }
         if (threads < 0) {
             throw new StoaException(
                     FailureCode.BAD_CONFIG,
@@ -109,7 +137,7 @@ final class PaddleOcr implements AutoCloseable {
             try {
                 OrtSession recognizer =
                         env.createSession(dir.resolve(RECOGNIZER).toString(), options);
-                return new PaddleOcr(detector, recognizer, decoder, maxSideLength);
+                return new PaddleOcr(detector, recognizer, decoder, maxSideLength, minSideLength);
             } catch (OrtException | RuntimeException e) {
                 detector.close();
                 throw e;
@@ -141,7 +169,7 @@ final class PaddleOcr implements AutoCloseable {
     List<TextBox> detect(Image image) throws OrtException {
         int w = image.width();
         int h = image.height();
-        double ratio = Math.max(w, h) > maxSide ? (double) maxSide / Math.max(w, h) : 1.0;
+        double ratio = detectorScale(w, h, maxSide, minSide);
         // PaddleOCR's DetResizeForTest: scale, then round each side to a multiple of 32, at least 32
         int mapW = Math.max(32, (int) Math.round((int) (w * ratio) / 32.0) * 32);
         int mapH = Math.max(32, (int) Math.round((int) (h * ratio) / 32.0) * 32);
@@ -163,6 +191,26 @@ final class PaddleOcr implements AutoCloseable {
             boxes.add(box.scaled((double) mapW / w, (double) mapH / h).clippedTo(w, h));
         }
         return boxes;
+    }
+
+    /**
+     * @param w the image's width
+     * @param h the image's height
+     * @param maxSide the longest side the detector sees
+     * @param minSide the shorter side below which the image is scaled up; 0 for never
+     * @return the factor the image is scaled by for detection: down to {@code maxSide}, else up to {@code minSide}
+     *     but never past {@code maxSide}, else 1
+     */
+    static double detectorScale(int w, int h, int maxSide, int minSide) {
+        int longer = Math.max(w, h);
+        int shorter = Math.min(w, h);
+        if (longer > maxSide) {
+            return (double) maxSide / longer;
+        }
+        if (shorter < minSide) {
+            return Math.min((double) minSide / shorter, (double) maxSide / longer);
+        }
+        return 1.0;
     }
 
     private CtcDecoder.Decoded recognize(Image image, TextBox line) throws OrtException {

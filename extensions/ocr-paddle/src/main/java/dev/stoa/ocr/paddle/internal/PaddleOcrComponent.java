@@ -54,6 +54,11 @@ public final class PaddleOcrComponent implements TextRecognizer {
                         + " images are scaled down for detection (PaddleOCR's det_limit_side_len)")
         int maxSideLength() default PaddleOcr.DEFAULT_MAX_SIDE;
 
+        @AttributeDefinition(
+                description = "Shorter side below which an image is scaled up for detection (at most to"
+                        + " maxSideLength); 0 never scales up. Small images (a word in a 96-pixel scene) need it")
+        int minSideLength() default 0;
+
         @AttributeDefinition(description = "ONNX Runtime threads per call; 0 for one per core")
         int threads() default 0;
     }
@@ -81,7 +86,7 @@ public final class PaddleOcrComponent implements TextRecognizer {
             dir = Path.of(home).resolve(dir);
         }
         long start = System.nanoTime();
-        this.ocr = PaddleOcr.load(dir, config.maxSideLength(), config.threads());
+        this.ocr = PaddleOcr.load(dir, config.maxSideLength(), config.minSideLength(), config.threads());
         LOG.info("PaddleOCR PP-OCRv4 loaded from {} in {} ms", dir, (System.nanoTime() - start) / 1_000_000);
     }
 

@@ -136,4 +136,30 @@ class PaddleOcrTest {
                 sample.image().width(), sample.image().height(), (System.nanoTime() - start) / 1_000_000);
         assertThat(read.fullText()).isEqualTo(text);
     }
+
+    @Test
+    void smallImagesScaledUpForDetectionAreReadAndLargerOnesStillAre() throws Exception {
+        // the distribution's setting (etc/dev.stoa.ocr.paddle.cfg): images below 192 px are scaled up for detection
+        try (PaddleOcr up = PaddleOcr.load(Path.of(System.getProperty("paddleocr.models")), 960, 192, 0)) {
+            RenderedLines.Sample small = RenderedLines.render(
+                    List.of("STOP"), new Font(Font.SANS_SERIF, Font.BOLD, 12), Color.BLACK, Color.WHITE, 96, 64);
+            String atSize = ocr.read(small.image()).fullText();
+            String scaled = up.read(small.image()).fullText();
+            System.out.printf(
+                    "[measure] ocr-paddle: a 12 px word in a 96x64 image read as \"%s\" as it is, \"%s\" at 192%n",
+                    atSize, scaled);
+            assertThat(scaled).isEqualTo("STOP");
+            int lines = 0;
+            int exact = 0;
+            for (RenderedLines.Sample sample : RenderedLines.samples(20)) {
+                RecognizedText read = up.read(sample.image());
+                for (RenderedLines.Line drawn : sample.lines()) {
+                    lines++;
+                    exact += drawn.text().equals(lineAt(read, drawn)) ? 1 : 0;
+                }
+            }
+            System.out.printf("[measure] ocr-paddle, minSideLength 192: %d of %d rendered lines exact%n", exact, lines);
+            assertThat((double) exact / lines).isGreaterThanOrEqualTo(0.95);
+        }
+    }
 }
