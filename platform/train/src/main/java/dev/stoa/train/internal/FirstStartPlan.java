@@ -10,8 +10,10 @@ import java.util.function.Predicate;
 
 /**
  * What the trainer trains at start-up, in which order: every {@code first_start: true} file whose output the model
- * store lacks, sorted so that a file comes after the files that output what it {@code needs} (topologically; the
- * folder's order only breaks ties, so a file's name never decides). Files that cannot train are left out, each with
+ * store lacks, sorted so that a file comes after the files that output what it {@code needs} (topologically). Among
+ * files whose needs are met, a higher {@code priority:} goes first (the default CLIP, so that it serves within
+ * minutes), then a file more others wait for (it heads the longer chain, which should start first when runs train
+ * side by side), then the folder's order. Files that cannot train are left out, each with
  * an error naming the file and line:
  * <ul>
  *   <li>a need the store lacks and no file of the folder outputs;</li>
@@ -99,21 +101,45 @@ record FirstStartPlan(List<TrainingFile> order, List<String> errors) {
         return new FirstStartPlan(topological(wanted, producers, inStore), List.copyOf(errors));
     }
 
-    /** Kahn's algorithm; among files ready at once, the folder's order. */
+    /**
+     * Kahn's algorithm; among files ready at once, the highest priority, then the most files waiting for it, then the
+     * folder's order.
+     */
     private static List<TrainingFile> topological(
             List<TrainingFile> wanted, Map<String, TrainingFile> producers, Predicate<String> inStore) {
         List<TrainingFile> order = new ArrayList<>();
         List<TrainingFile> left = new ArrayList<>(wanted);
+        java.util.Comparator<TrainingFile> first = java.util.Comparator.comparingInt(TrainingFile::priority)
+                .thenComparingInt(f -> waitingFor(f, wanted, producers))
+                .reversed();
         while (!left.isEmpty()) {
             TrainingFile ready = left.stream()
                     .filter(f -> f.needs().stream()
                             .allMatch(n -> inStore.test(n.modelId()) || order.contains(producers.get(n.modelId()))))
-                    .findFirst()
+                    .min(first) // the first of equals in the folder's order: min keeps the earliest
                     .orElseThrow(() -> new IllegalStateException("a cycle survived the check: " + left));
             order.add(ready);
             left.remove(ready);
         }
         return List.copyOf(order);
+    }
+
+    /** @return how many of the wanted files need {@code f}'s output, directly or through others */
+    private static int waitingFor(TrainingFile f, List<TrainingFile> wanted, Map<String, TrainingFile> producers) {
+        Set<TrainingFile> waiting = new LinkedHashSet<>();
+        List<TrainingFile> frontier = new ArrayList<>(List.of(f));
+        while (!frontier.isEmpty()) {
+            TrainingFile at = frontier.remove(frontier.size() - 1);
+            for (TrainingFile g : wanted) {
+                if (g != f
+                        && !waiting.contains(g)
+                        && g.needs().stream().anyMatch(n -> producers.get(n.modelId()) == at)) {
+                    waiting.add(g);
+                    frontier.add(g);
+                }
+            }
+        }
+        return waiting.size();
     }
 
     /**

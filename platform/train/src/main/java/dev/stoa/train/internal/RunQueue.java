@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The trainer's queue: one run at a time, in the order they were queued. A run whose {@code needs:} the model store
- * lacks waits (still {@code queued}, its message naming the run it waits for) until a run that outputs them
+ * The trainer's queue: up to {@code slots} runs at a time (one by default), started in the order they were queued,
+ * each with its share of the {@link ThreadBudget}. A run whose {@code needs:} the model store lacks waits (still {@code queued}, its message naming the run it waits for) until a run that outputs them
  * succeeds. A run fails instead of waiting when nothing queued or running will produce what it needs: at
  * {@link #add} (the caller gets the error), or later when the run that would have produced it failed or was
  * cancelled. Since every missing need of a run is produced by a run queued
@@ -28,12 +28,50 @@ final class RunQueue {
     /** The last run per output that ended without publishing it, for the message of those that needed it. */
     private final Map<String, TrainingRun> lastFailed = new HashMap<>();
 
-    private TrainingRun running;
+    /** The running runs, in the order they started. */
+    private final List<TrainingRun> running = new ArrayList<>();
+
+    private final int slots;
+    private final ThreadBudget budget;
     private boolean closed;
 
-    /** @param inStore whether the model store holds a version of a model id */
+    /** One run at a time, with every core. @param inStore whether the model store holds a version of a model id */
     RunQueue(Predicate<String> inStore) {
+        this(inStore, 1, ThreadBudget.of(0));
+    }
+
+    /**
+     * @param inStore whether the model store holds a version of a model id
+     * @param slots how many runs may run at once, at least 1
+     * @param budget the intra-op threads the running runs share
+     */
+    RunQueue(Predicate<String> inStore, int slots, ThreadBudget budget) {
+        if (slots < 1) {
+            throw new IllegalArgumentException("slots is " + slots + "; use at least 1");
+        }
         this.inStore = inStore;
+        this.slots = slots;
+        this.budget = budget;
+    }
+
+    /** @return how many runs may run at once */
+    int slots() {
+        return slots;
+    }
+
+    /**
+     * @param run a run {@link #take} returned
+     * @return the intra-op threads it may use now: its share of the budget among the runs running now (the budget
+     *     itself once it no longer runs)
+     */
+    synchronized int threadsFor(TrainingRun run) {
+        int index = running.indexOf(run);
+        return index < 0 ? budget.threads() : budget.share(index, running.size());
+    }
+
+    /** @return the runs running now, in the order they started */
+    synchronized List<TrainingRun> running() {
+        return List.copyOf(running);
     }
 
     /**
@@ -58,15 +96,16 @@ final class RunQueue {
      * Waits for the next run that can start: the first queued one whose needs are all in the store. Fails, on the
      * way, queued runs that were cancelled or whose needs nothing will produce any more.
      *
-     * @return the run, now counted as running until {@link #finished}; null once {@link #close}d
+     * @return the run, now counted as running until {@link #finished} (waits while {@code slots} runs are running);
+     *     null once {@link #close}d
      * @throws InterruptedException if the trainer thread is interrupted while waiting
      */
     synchronized TrainingRun take() throws InterruptedException {
         while (!closed) {
             TrainingRun next = review();
-            if (next != null && running == null) {
+            if (next != null && running.size() < slots) {
                 pending.remove(next);
-                running = next;
+                running.add(next);
                 return next;
             }
             wait();
@@ -116,8 +155,10 @@ final class RunQueue {
 
     /** @return the queued or running run (other than {@code asker}) whose file outputs {@code modelId}, or null */
     private TrainingRun producer(String modelId, TrainingRun asker) {
-        if (running != null && running != asker && modelId.equals(running.file().output())) {
-            return running;
+        for (TrainingRun r : running) {
+            if (r != asker && modelId.equals(r.file().output())) {
+                return r;
+            }
         }
         for (TrainingRun r : pending) {
             if (r != asker && !r.cancelled() && modelId.equals(r.file().output())) {
@@ -139,9 +180,7 @@ final class RunQueue {
 
     /** Called when the run {@link #take} returned has ended, whatever its outcome. */
     synchronized void finished(TrainingRun run) {
-        if (running == run) {
-            running = null;
-        }
+        running.remove(run);
         String output = run.file().output();
         if (output != null && !"succeeded".equals(run.status().state())) {
             lastFailed.put(output, run);

@@ -38,7 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The trainer service: queues training files and runs them one at a time on its own thread, finding the model,
+ * The trainer service: queues training files and runs up to {@code concurrentRuns} of them at a time, each on a
+ * trainer thread of its own with its share of the intra-op thread budget ({@link ThreadBudget}), finding the model,
  * loss and dataset each names among the registered {@link TrainableModelFactory}, {@link LossFactory} and
  * {@link DatasetFactory} services by {@code stoa.id}. Progress goes to the log, to {@link #runs()} and, as JSON, to
  * the event bus at {@link TrainingService#PROGRESS_ADDRESS}. A run whose {@code needs:} the model store lacks waits
@@ -60,7 +61,7 @@ public final class Trainer implements TrainingService {
     private final Path runsDir;
     private final List<TrainingRun> runs = new CopyOnWriteArrayList<>();
     private final RunQueue queue;
-    private final Thread worker;
+    private final List<Thread> workers = new ArrayList<>();
     /** Where {@link #start} may read training files from. */
     private final TrainingFolders folders;
 
@@ -80,10 +81,16 @@ public final class Trainer implements TrainingService {
         String home = context.getProperty("stoa.home");
         this.store = ModelStore.at(home);
         removeLeftoverStaging(store);
-        this.queue = new RunQueue(id -> store.latest(id).isPresent());
-        this.worker = new Thread(this::work, "stoa-trainer");
-        worker.setDaemon(true);
-        worker.start();
+        this.queue = new RunQueue(
+                id -> store.latest(id).isPresent(),
+                Math.max(1, config.concurrentRuns()),
+                ThreadBudget.of(config.threads()));
+        for (int i = 1; i <= queue.slots(); i++) {
+            Thread worker = new Thread(this::work, queue.slots() == 1 ? "stoa-trainer" : "stoa-trainer-" + i);
+            worker.setDaemon(true);
+            worker.start();
+            workers.add(worker);
+        }
         this.runsDir =
                 config.runs().isBlank() ? Path.of(home == null ? "." : home, "data", "train") : Path.of(config.runs());
         Path trainDir =
@@ -208,12 +215,13 @@ public final class Trainer implements TrainingService {
         }
         String id = file.name() + "-" + LocalDateTime.now().format(STAMP);
         TrainingRun run = new TrainingRun(id, file, components(), store, runsDir, this::publish);
+        run.threads(() -> queue.threadsFor(run));
         queue.add(run);
         runs.add(0, run);
         return run;
     }
 
-    /** The trainer thread: one run at a time, each when the queue says it can start. */
+    /** A trainer thread: one run after another, each when the queue says it can start. */
     private void work() {
         try {
             TrainingRun run;
@@ -355,10 +363,13 @@ public final class Trainer implements TrainingService {
     public void deactivate() throws InterruptedException {
         runs.forEach(TrainingRun::cancel);
         queue.close();
-        worker.join(TimeUnit.SECONDS.toMillis(60));
-        if (worker.isAlive()) {
-            LOG.warn("the running training did not stop within 60 s; abandoning it");
-            worker.interrupt();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (Thread worker : workers) {
+            worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            if (worker.isAlive()) {
+                LOG.warn("the training on {} did not stop within 60 s; abandoning it", worker.getName());
+                worker.interrupt();
+            }
         }
     }
 }

@@ -30,4 +30,13 @@ public @interface TrainerConfig {
 
     @AttributeDefinition(description = "Largest training file accepted, in bytes")
     long maxFileBytes() default TrainingFolders.DEFAULT_MAX_BYTES;
+
+    @AttributeDefinition(
+            description = "How many runs may train at once (each waits for what it needs); 1 runs them one at a time")
+    int concurrentRuns() default 2;
+
+    @AttributeDefinition(
+            description = "PyTorch intra-op threads the running runs share (split evenly among them, at least one"
+                    + " each); 0 means every core the JVM sees")
+    int threads() default 0;
 }

@@ -28,6 +28,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * <pre>
  * name: clip-shapes                 # run folder data/train/&lt;name&gt;/ (checkpoints, metrics.jsonl, report)
  * first_start: true                 # train in the background at start-up while the model store lacks the output
+ * priority: 1                       # at start-up, higher goes first among files whose needs are met (default 0)
  * output: clip-tiny                 # model store id (default: what the model says, e.g. clip-&lt;variant&gt;)
  * needs: [clip-tiny-scenes]         # model store ids this run reads; it waits until the store has them
  * model:   {id: clip, variant: tiny} # a TrainableModelFactory by stoa.id; the other keys are its options
@@ -55,6 +56,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * @param file where it was read from
  * @param name the run's name
  * @param firstStart whether to train it at start-up when its output is missing
+ * @param priority at start-up, files with a higher one are queued first among those whose needs are met
  * @param output the model store id, or null for the model's own
  * @param needs the model store ids the run reads (a frozen encoder, a pretrained decoder), each with its line
  * @param modelId the model factory's stoa.id
@@ -73,6 +75,7 @@ record TrainingFile(
         Path file,
         String name,
         boolean firstStart,
+        int priority,
         String output,
         List<Need> needs,
         String modelId,
@@ -88,7 +91,17 @@ record TrainingFile(
         Map<String, Object> evaluateOptions) {
 
     private static final Set<String> TOP = Set.of(
-            "name", "first_start", "output", "needs", "model", "loss", "dataset", "train", "evaluate", "description");
+            "name",
+            "first_start",
+            "priority",
+            "output",
+            "needs",
+            "model",
+            "loss",
+            "dataset",
+            "train",
+            "evaluate",
+            "description");
     private static final String MODEL_ID = "[a-z0-9][a-z0-9._-]*";
 
     /**
@@ -237,6 +250,7 @@ record TrainingFile(
                 file,
                 name,
                 top.bool("first_start", false),
+                top.integer("priority", 0, 0),
                 top.string("output", null),
                 needs,
                 model.string("id", null),

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.stoa.api.dataset.Dataset;
@@ -34,7 +33,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,11 @@ final class TrainingRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
     static final String ENGINE = "PyTorch";
+    /**
+     * Held from seeding PyTorch's (process-wide) generator to the end of initialisation, so that runs started side by
+     * side each draw their initial parameters from their own seed alone.
+     */
+    private static final ReentrantLock SEEDING = new ReentrantLock();
 
     /** Finds the factories a training file names; null when no bundle provides one. */
     interface Components {
@@ -68,6 +74,8 @@ final class TrainingRun {
     private final Consumer<TrainingStatus> listener;
     private volatile boolean cancelled;
     private volatile TrainingStatus status;
+    /** The intra-op threads this run may use now (0: leave PyTorch's setting); asked before each step. */
+    private volatile IntSupplier threads = () -> 0;
 
     /**
      * @param id the run id
@@ -113,6 +121,14 @@ final class TrainingRun {
         cancelled = true;
     }
 
+    /**
+     * @param threads says, before each step, how many intra-op threads this run may use now (its share of the
+     *     trainer's {@link ThreadBudget}); 0 leaves PyTorch's setting as it is
+     */
+    void threads(IntSupplier threads) {
+        this.threads = threads;
+    }
+
     boolean cancelled() {
         return cancelled;
     }
@@ -153,10 +169,12 @@ final class TrainingRun {
         Files.createDirectories(runDir);
         TrainingFile.Settings s = file.train();
         Engine engine = Engine.getEngine(ENGINE);
-        engine.setRandomSeed((int) s.seed());
         // PyTorch's grad mode is per thread and on by default: off on this thread, so the optimizer's in-place
-        // updates of the parameters are not recorded; the gradient collector turns it on for each step only
+        // updates of the parameters are not recorded; StepGradients turns it on for each step only
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        applyThreads();
+        SEEDING.lock();
+        boolean seeding = true;
         try (Dataset dataset = datasetFactory.open(file.datasetOptions());
                 TrainableModel model = modelFactory.create(file.modelOptions());
                 NDManager manager = engine.newBaseManager()) {
@@ -164,9 +182,12 @@ final class TrainingRun {
             Dataset.Split split = dataset.split("train");
             Prefetcher data = new Prefetcher(split, new DataOrder(s.seed(), split.size()), s.batchSize());
             try {
+                engine.setRandomSeed((int) s.seed());
                 model.initialize(manager);
                 TrainingLoss loss = lossFactory.create(file.lossOptions());
                 initializeLoss(model, loss, manager, data.peek());
+                SEEDING.unlock();
+                seeding = false;
                 List<AdamW.Named> parameters = new ArrayList<>();
                 collect(model.block(), "model.", parameters);
                 collect(loss, "loss.", parameters);
@@ -206,7 +227,28 @@ final class TrainingRun {
             } finally {
                 data.close();
             }
+        } finally {
+            if (seeding) {
+                SEEDING.unlock();
+            }
         }
+    }
+
+    /** The intra-op threads this thread last set for PyTorch; 0 before the first. */
+    private int threadsSet;
+
+    /** Sets this thread's PyTorch intra-op threads to this run's share, if it changed; @return the threads now set */
+    private int applyThreads() {
+        int want = threads.getAsInt();
+        if (want > 0 && want != threadsSet) {
+            // per calling thread with PyTorch's OpenMP backend: other runs' threads keep their own setting
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(want);
+            if (threadsSet > 0) {
+                LOG.info("{}: now {} intra-op thread(s) (was {})", file.name(), want, threadsSet);
+            }
+            threadsSet = want;
+        }
+        return threadsSet > 0 ? threadsSet : ai.djl.pytorch.jni.JniUtils.getNumThreads();
     }
 
     private TrainingStatus loop(
@@ -222,14 +264,17 @@ final class TrainingRun {
             throws Exception {
         TrainingFile.Settings s = file.train();
         Schedule schedule = new Schedule(s.lr(), s.warmupSteps(), s.steps(), s.minLr());
-        Engine engine = Engine.getEngine(ENGINE);
         Map<String, Double> evaluation = new LinkedHashMap<>();
         long intervalStart = System.nanoTime();
         long intervalSamples = 0;
         long runStart = System.nanoTime();
+        long cpuStart = processCpuNanos();
+        long threadCpuStart = threadCpuNanos();
+        long evaluationNanos = 0;
         long step = start;
         boolean stoppedEarly = false;
         while (step < s.steps() && !cancelled) {
+            int threadsNow = applyThreads();
             Prefetcher.Batch batch = data.next();
             double lr = schedule.lr(step);
             Map<String, Double> values = new LinkedHashMap<>();
@@ -237,7 +282,7 @@ final class TrainingRun {
             try (NDManager scope = manager.newSubManager()) {
                 ParameterStore ps = new ParameterStore(scope, false);
                 LossTerms terms;
-                try (GradientCollector collector = engine.newGradientCollector()) {
+                try (StepGradients collector = new StepGradients()) {
                     NDList inputs =
                             model.inputs(scope, batch.examples(), new SplittableRandom(DataOrder.mix(s.seed(), step)));
                     NDList outputs = model.block().forward(ps, inputs, true);
@@ -262,6 +307,8 @@ final class TrainingRun {
                 values.put("samples_per_s", rate);
                 values.put("skipped_steps", (double) optimizer.skipped());
                 values.put("skipped_examples", (double) data.split().skipped());
+                values.put("threads", (double) threadsNow);
+                values.put("thread_cpu_s", (threadCpuNanos() - threadCpuStart) / 1e9);
                 metrics.step(step, values, (System.nanoTime() - runStart) / 1e9);
                 long eta = (long) ((s.steps() - step) * (double) s.batchSize() / Math.max(rate, 1e-9));
                 update(status("running", step, rate, eta, values, evaluation, "training", modelId));
@@ -272,7 +319,9 @@ final class TrainingRun {
                 Checkpoint.write(runDir, file.fingerprint(), model.block(), loss, optimizer, step, data.position());
             }
             if (step % file.evaluateEvery() == 0 && step < s.steps()) {
+                long t0 = System.nanoTime();
                 evaluation = evaluate(model, dataset, manager, metrics, step, modelId);
+                evaluationNanos += System.nanoTime() - t0;
                 if (reachedTarget(evaluation)) {
                     LOG.info(
                             "{}: {} reached {} at step {}: stopping early",
@@ -299,13 +348,19 @@ final class TrainingRun {
             return status;
         }
         if (!stoppedEarly) {
+            long t0 = System.nanoTime();
             evaluation = evaluate(model, dataset, manager, metrics, step, modelId);
+            evaluationNanos += System.nanoTime() - t0;
         }
         Checkpoint.write(runDir, file.fingerprint(), model.block(), loss, optimizer, step, data.position());
         double seconds = (System.nanoTime() - runStart) / 1e9;
         Path staging = store.newStaging(modelId);
         model.save(staging, loss, dataset);
-        JsonObject report = report(model, dataset, step, seconds, evaluation, optimizer);
+        JsonObject report = report(model, dataset, step, seconds, evaluation, optimizer)
+                .put("evaluation_seconds", evaluationNanos / 1e9)
+                .put("process_cpu_seconds", (processCpuNanos() - cpuStart) / 1e9)
+                .put("thread_cpu_seconds", (threadCpuNanos() - threadCpuStart) / 1e9)
+                .put("threads", threadsSet > 0 ? threadsSet : ai.djl.pytorch.jni.JniUtils.getNumThreads());
         Files.writeString(staging.resolve("train-report.json"), report.encodePrettily());
         ModelStore.Version version = store.publish(modelId, staging);
         report.put("published", version.path().toString());
@@ -407,6 +462,13 @@ final class TrainingRun {
         md.append("| finished | ").append(report.getString("finished")).append(" |\n");
         md.append("| steps | ").append(report.getLong("steps")).append(" |\n");
         md.append(String.format("| time | %.0f s |%n", report.getDouble("seconds")));
+        md.append(String.format(
+                "| evaluation | %.0f s of it |%n| process CPU | %.0f s (every run and service of the process) |%n"
+                        + "| run thread CPU | %.0f s |%n| intra-op threads | %d (at the end) |%n",
+                report.getDouble("evaluation_seconds", 0.0),
+                report.getDouble("process_cpu_seconds", 0.0),
+                report.getDouble("thread_cpu_seconds", 0.0),
+                report.getInteger("threads", 0)));
         md.append("| machine | ").append(report.getString("machine")).append(" |\n");
         md.append("| published | ").append(report.getString("published")).append(" |\n\n");
         // one row per metric, one column per split: seen, held-out combinations, held-out renderer side by side
@@ -427,6 +489,28 @@ final class TrainingRun {
                 metrics.evaluationSteps(),
                 metrics.evaluationValues(evalName),
                 evalName);
+    }
+
+    /**
+     * @return the CPU time of the whole process so far (every run and service in it, so with runs side by side it
+     *     is their sum), or 0 where the JVM does not say
+     */
+    private static long processCpuNanos() {
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(java.time.Duration::toNanos)
+                .orElse(0L);
+    }
+
+    /**
+     * @return the CPU time of this run's thread so far: with one intra-op thread all of its forward, backward and
+     *     evaluation work (PyTorch runs a one-thread parallel region on the caller), without the data thread's
+     *     rendering; with more, the other OpenMP threads' share is not in it
+     */
+    private static long threadCpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        return mx.isCurrentThreadCpuTimeSupported() ? Math.max(0, mx.getCurrentThreadCpuTime()) : 0;
     }
 
     private static java.util.Optional<Double> logitScale(TrainingLoss loss) {

@@ -21,9 +21,40 @@ class FirstStartPlanTest {
         FirstStartPlan plan = FirstStartPlan.of(files, id -> false);
 
         assertThat(plan.errors()).isEmpty();
+        // the head of the longest chain first (runs train side by side: it should start at once), then its
+        // dependants as soon as they are ready, the independent c-clip among equals by name
         assertThat(plan.order())
                 .extracting(TrainingFile::name)
-                .containsExactly("c-clip", "d-clip-scenes", "b-captions", "a-answers");
+                .containsExactly("d-clip-scenes", "b-captions", "a-answers", "c-clip");
+    }
+
+    @Test
+    void aHigherPriorityGoesFirstAndThenTheLongerChain() {
+        // the shipped folder: the default CLIP (priority 1) must serve first; then the scenes CLIP, which the
+        // captioner waits for, before the answering model, which nothing needs
+        List<TrainingFile> files = List.of(
+                TrainingFile.parse(java.nio.file.Path.of("etc/train/clip-shapes.yaml"), """
+                        name: clip-shapes
+                        first_start: true
+                        priority: 1
+                        output: clip-tiny
+                        model: {id: toy}
+                        loss: {id: ce}
+                        dataset: {id: tints}
+                        train: {steps: 10, batch_size: 4}
+                        """),
+                file("clip-shapes-scenes", true, "clip-tiny-scenes"),
+                file("clipcap-scenes", true, "clipcap-scenes", "clip-tiny-scenes"),
+                file("gpt-scene-qa", true, "gpt-scene-qa"));
+
+        FirstStartPlan plan = FirstStartPlan.of(files, id -> false);
+
+        assertThat(plan.errors()).isEmpty();
+        assertThat(plan.order())
+                .extracting(TrainingFile::name)
+                .containsExactly("clip-shapes", "clip-shapes-scenes", "clipcap-scenes", "gpt-scene-qa");
+        assertThat(plan.order().get(0).priority()).isEqualTo(1);
+        assertThat(plan.order().get(3).priority()).isZero();
     }
 
     @Test

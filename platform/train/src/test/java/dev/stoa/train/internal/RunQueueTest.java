@@ -109,6 +109,67 @@ class RunQueueTest {
         assertThat(takeWithin(300)).isNull();
     }
 
+    @Test
+    void withTwoSlotsIndependentRunsTrainSideBySideSharingTheThreads() throws Exception {
+        RunQueue two = new RunQueue(store::contains, 2, new ThreadBudget(2));
+        TrainingRun base = run(file("z-base", false, "clip-tiny-scenes"));
+        TrainingRun captions = run(file("a-captions", false, "clipcap-scenes", "clip-tiny-scenes"));
+        TrainingRun other = run(file("b-other", false, "gpt-x"));
+        TrainingRun fourth = run(file("c-fourth", false, "gpt-y"));
+        List.of(base, captions, other, fourth).forEach(two::add);
+
+        assertThat(two.take()).isSameAs(base);
+        assertThat(two.threadsFor(base)).isEqualTo(2); // alone, it may use the whole budget
+        // the next queued run waits for base's output, so the free slot goes to the one after it
+        assertThat(two.take()).isSameAs(other);
+        assertThat(two.running()).containsExactly(base, other);
+        assertThat(List.of(two.threadsFor(base), two.threadsFor(other))).containsExactly(1, 1);
+        // both slots are taken: nothing more starts, though c-fourth could
+        assertThat(takeWithin(two, 300)).isNull();
+
+        // afresh: a slot that frees goes back to the budget, and a waiting run starts only once its producer published
+        two = new RunQueue(store::contains, 2, new ThreadBudget(2));
+        TrainingRun base2 = run(file("z-base", false, "clip-tiny-scenes"));
+        TrainingRun captions2 = run(file("a-captions", false, "clipcap-scenes", "clip-tiny-scenes"));
+        TrainingRun other2 = run(file("b-other", false, "gpt-x"));
+        for (TrainingRun r : List.of(base2, captions2, other2)) {
+            two.add(r);
+        }
+        assertThat(two.take()).isSameAs(base2);
+        assertThat(two.take()).isSameAs(other2);
+        two.finished(other2);
+        // a slot is free, but the captioner still waits for its producer
+        assertThat(captions2.status().message()).contains("waiting for run z-base-1");
+        assertThat(two.threadsFor(base2)).isEqualTo(2); // the finished run's thread went back to it
+        store.add("clip-tiny-scenes");
+        two.finished(base2);
+        assertThat(two.take()).isSameAs(captions2);
+        assertThat(two.threadsFor(captions2)).isEqualTo(2);
+    }
+
+    @Test
+    void slotsBelowOneAreRefused() {
+        assertThatThrownBy(() -> new RunQueue(store::contains, 0, new ThreadBudget(2)))
+                .hasMessageContaining("at least 1");
+    }
+
+    /** @return what take() returned within the time, or null if it was still waiting */
+    private TrainingRun takeWithin(RunQueue q, long ms) throws Exception {
+        CompletableFuture<TrainingRun> taken = CompletableFuture.supplyAsync(() -> {
+            try {
+                return q.take();
+            } catch (InterruptedException e) {
+                return null;
+            }
+        });
+        try {
+            return taken.get(ms, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            q.close(); // releases the waiting thread
+            return null;
+        }
+    }
+
     /** @return what take() returned within the time, or null if it was still waiting */
     private TrainingRun takeWithin(long ms) throws Exception {
         CompletableFuture<TrainingRun> taken = CompletableFuture.supplyAsync(() -> {

@@ -71,6 +71,12 @@ class TrainingFileTest {
                 .hasMessageContaining("train.warmup_steps is 100 but steps is 100");
         assertThatThrownBy(() -> parse(GOOD.replace("first_start: true", "first_start: yes please")))
                 .hasMessageContaining("first_start is 'yes please'; use true or false");
+        assertThatThrownBy(() -> parse(GOOD.replace("first_start: true", "first_start: true\npriority: -1")))
+                .hasMessageContaining("etc/train/x.yaml: priority is '-1'; use a whole number of at least 0");
+        assertThat(parse(GOOD.replace("first_start: true", "first_start: true\npriority: 2"))
+                        .priority())
+                .isEqualTo(2);
+        assertThat(parse(GOOD).priority()).isZero();
         assertThatThrownBy(() -> parse("model: [1, 2")).hasMessageContaining("etc/train/x.yaml: is not valid YAML");
     }
 

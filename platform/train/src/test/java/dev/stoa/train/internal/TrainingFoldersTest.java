@@ -119,6 +119,16 @@ class TrainingFoldersTest {
             public long maxFileBytes() {
                 return 1024;
             }
+
+            @Override
+            public int concurrentRuns() {
+                return 1;
+            }
+
+            @Override
+            public int threads() {
+                return 0;
+            }
         };
     }
 }

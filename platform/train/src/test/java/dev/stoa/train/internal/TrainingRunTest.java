@@ -60,6 +60,53 @@ class TrainingRunTest {
     }
 
     @Test
+    void twoRunsTrainAtTheSameTimeEachWithItsThreadShareAndEndAsWhenAlone() throws Exception {
+        // DJL's own gradient collector allows one in the whole process and would fail the second run here
+        TrainingRun alone = run(file("alone", 40, ""), s -> {});
+        alone.threads(() -> 1);
+        TrainingStatus aloneEnd = alone.run();
+        assertThat(aloneEnd.state()).as(aloneEnd.message()).isEqualTo("succeeded");
+
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        java.util.Set<String> overlapped = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger runningNow = new java.util.concurrent.atomic.AtomicInteger();
+        List<java.util.concurrent.CompletableFuture<TrainingStatus>> ends = new ArrayList<>();
+        for (String name : List.of("left", "right")) {
+            TrainingRun r = run(file(name, 40, ""), s -> {
+                if (s.state().equals("running") && s.step() > 0 && runningNow.get() == 2) {
+                    overlapped.add(name);
+                }
+            });
+            r.threads(() -> 1);
+            ends.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    together.await();
+                    runningNow.incrementAndGet();
+                    return r.run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    runningNow.decrementAndGet();
+                }
+            }));
+        }
+        for (var end : ends) {
+            TrainingStatus s = end.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(s.state()).as(s.message()).isEqualTo("succeeded");
+            // the same file and seed: the same steps, parameters and data order, so the same evaluation
+            assertThat(s.evaluation()).isEqualTo(aloneEnd.evaluation());
+            assertThat(s.metrics().get("threads")).isEqualTo(1.0);
+        }
+        // both logged steps while the other was running: they overlapped rather than queued
+        assertThat(overlapped).containsExactlyInAnyOrder("left", "right");
+        JsonObject report = new JsonObject(Files.readString(home.resolve("runs/left/report.json")));
+        assertThat(report.getInteger("threads")).isEqualTo(1);
+        assertThat(report.getDouble("thread_cpu_seconds")).isPositive();
+        assertThat(report.getDouble("process_cpu_seconds"))
+                .isGreaterThanOrEqualTo(report.getDouble("thread_cpu_seconds"));
+    }
+
+    @Test
     void trainsAboveChancePublishesAndWritesMetricsAndReports() throws IOException {
         List<TrainingStatus> seen = new ArrayList<>();
         TrainingStatus end = run(file("toy", 60, ""), seen::add).run();
