@@ -50,12 +50,12 @@ final class FusionTestSupport {
     }
 
     /**
-     * Adam (lr 3e-3) on batches of the train split, as the trainer's step does (inputs, block, lossInputs, loss).
+     * Adam (lr 2e-3) on batches of the train split, as the trainer's step does (inputs, block, lossInputs, loss).
      *
      * @return the loss of every step
      */
     static List<Float> train(VisualBertTrainable model, Dataset data, NDManager manager, int steps, int batch) {
-        return train(model, data, manager, steps, batch, Tracker.fixed(3e-3f), null);
+        return train(model, data, manager, steps, batch, Tracker.fixed(2e-3f), null);
     }
 
     /**

@@ -30,7 +30,11 @@ class VisualBertLearningTest {
             double last = FusionTestSupport.mean(losses.subList(steps - 10, steps));
             Map<String, Double> metrics =
                     model.evaluate(data, Map.of("split", "test", "examples", 200), new ParameterStore(m, false));
-            System.out.printf("visualbert learning: loss %.3f -> %.3f, %s%n", first, last, metrics);
+            StringBuilder curve = new StringBuilder();
+            for (int i = 0; i < steps; i += 25) {
+                curve.append(String.format(" %d:%.3f", i, losses.get(i)));
+            }
+            System.out.printf("visualbert learning: loss%s; %.3f -> %.3f, %s%n", curve, first, last, metrics);
             assertThat(first).isGreaterThan(2.5);
             assertThat(last).isLessThan(first * 0.6);
             assertThat(metrics.get("itm_accuracy/test")).isGreaterThan(0.6);
