@@ -54,6 +54,7 @@ public class PlatformIT extends StoaTestSupport {
             "dev.stoa.djl",
             "dev.stoa.nn",
             "dev.stoa.losses",
+            "dev.stoa.models.fusion",
             "org.apache.felix.scr",
             "org.apache.felix.fileinstall"
         }) {

@@ -1,0 +1,89 @@
+package dev.stoa.models.fusion.internal;
+
+import ai.djl.ndarray.NDManager;
+import dev.stoa.api.ServiceProperties;
+import dev.stoa.api.model.ModelProvider;
+import dev.stoa.api.model.ModelService;
+import dev.stoa.api.model.ModelSource;
+import dev.stoa.api.model.OpenedModel;
+import dev.stoa.djl.DjlRuntime;
+import java.nio.file.Path;
+import java.util.List;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The fusion encoders' {@link ModelProvider}: the platform's model repository serves every {@code visualbert-*}
+ * model of the store ({@code data/models/visualbert-<name>/<n>/}, as the trainer publishes them), each version with
+ * two services, registered before the previous version's are withdrawn (hot swap, no restart):
+ *
+ * <table>
+ *   <caption>services per model</caption>
+ *   <tr><th>{@code stoa.id}</th><th>call</th></tr>
+ *   <tr><td>{@code visualbert-<v>-match}</td><td>{image, text} -> {score, matches}</td></tr>
+ *   <tr><td>{@code visualbert-<v>-fill}</td><td>{image, text with [MASK], top?} -> {masks: [{position, words}]}</td></tr>
+ * </table>
+ *
+ * <p>Nothing is shipped untrained: the services exist once a version is trained.
+ */
+@Component(immediate = true, service = ModelProvider.class)
+public final class FusionModels implements ModelProvider {
+
+    private static final String ENGINE = "PyTorch";
+
+    private final DjlRuntime djl;
+
+    /** @param djl DJL with PyTorch loaded */
+    @Activate
+    public FusionModels(@Reference(target = "(djl.engines=" + ENGINE + ")") DjlRuntime djl) {
+        this.djl = djl;
+    }
+
+    @Override
+    public boolean handles(String modelId) {
+        return modelId.startsWith(VisualBertFactory.PREFIX);
+    }
+
+    @Override
+    public OpenedModel open(ModelSource source) throws Exception {
+        Path dir = source.folder();
+        VisualBertInference model = djl.withEngineClassLoader(() -> open(source.modelId(), dir, ENGINE));
+        return OpenedModel.of(services(model), model::close);
+    }
+
+    /**
+     * @param modelId the model's id
+     * @param dir a version folder
+     * @param engine the DJL engine
+     * @return the version, loaded
+     */
+    static VisualBertInference open(String modelId, Path dir, String engine) throws Exception {
+        VisualBertConfig config = StoredVisualBert.config(dir);
+        FusionTokens tokens = StoredVisualBert.tokens(dir, config);
+        NDManager manager = NDManager.newBaseManager(engine);
+        try {
+            return new VisualBertInference(
+                    modelId, StoredVisualBert.open(dir, config, tokens, manager), tokens, manager);
+        } catch (Exception | Error e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    static List<ModelService> services(VisualBertInference model) {
+        String id = model.modelId();
+        return List.of(
+                service(model, id + "-match", new MatchService(model)),
+                service(model, id + "-fill", new FillMaskService(model)));
+    }
+
+    private static ModelService service(VisualBertInference model, String id, dev.stoa.api.StoaService<?, ?> s) {
+        return ModelService.of(id, "model", s)
+                .withProperty("fusion.architecture", "visualbert")
+                .withProperty("visualbert.variant", model.config().name())
+                .withProperty("visualbert.text.length", model.config().textLength())
+                // an image sent as JSON is decoded by the bus within this budget, as FusionRequests decodes its own
+                .withProperty(ServiceProperties.IMAGE_MAX_PIXELS, FusionRequests.MAX_IMAGE_PIXELS);
+    }
+}

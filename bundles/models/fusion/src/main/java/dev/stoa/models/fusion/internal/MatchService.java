@@ -1,0 +1,42 @@
+package dev.stoa.models.fusion.internal;
+
+import dev.stoa.api.StoaService;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Image-text matching over the bus, {@code stoa.id=visualbert-<v>-match}: VisualBERT's sentence-image prediction.
+ * Request {@code {"image": "<base64 PNG/JPEG>", "text": "two red circles"}}; answer
+ * {@code {"score": 0.97, "matches": true, "model": "visualbert-tiny"}}, the score {@code softmax(S)[1]} of the
+ * [CLS] position's matching head, {@code matches} when it is above 0.5.
+ */
+final class MatchService implements StoaService<Map<String, Object>, Map<String, Object>> {
+
+    private final VisualBertInference model;
+
+    MatchService(VisualBertInference model) {
+        this.model = model;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Class<Map<String, Object>> inputType() {
+        return (Class) Map.class;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Class<Map<String, Object>> outputType() {
+        return (Class) Map.class;
+    }
+
+    @Override
+    public Map<String, Object> call(Map<String, Object> request) {
+        double score = model.match(FusionRequests.image(request), FusionRequests.text(request));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("score", score);
+        out.put("matches", score > 0.5);
+        out.put("model", model.modelId());
+        return out;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.stoa.models.fusion.internal;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import dev.stoa.api.dataset.Dataset;
+import dev.stoa.api.dataset.Example;
+import dev.stoa.datasets.internal.ShapesDatasetFactory;
+import dev.stoa.losses.internal.MaskedMatchingLossFactory;
+import dev.stoa.nn.loss.TrainingLoss;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+
+/** Builds VisualBERT as the factory does, and trains it as the trainer's step does. */
+final class FusionTestSupport {
+
+    private FusionTestSupport() {}
+
+    /** A small variant (32 wide, 2 layers, 4x4 patches of 32 px), so the tests train in seconds. */
+    static VisualBertConfig config(int maxCount) {
+        Properties p = new Properties();
+        p.setProperty("width", "32");
+        p.setProperty("layers", "2");
+        p.setProperty("heads", "2");
+        p.setProperty("image_size", "32");
+        p.setProperty("patch_size", "8");
+        p.setProperty("stem_channels", "8");
+        p.setProperty("text_length", "10");
+        p.setProperty("max_count", Integer.toString(maxCount));
+        p.setProperty("mask_probability", "0.15");
+        p.setProperty("grounded_mask_probability", "0.5");
+        p.setProperty("mlm_fraction", "0.5");
+        p.setProperty("negative_fraction", "0.5");
+        p.setProperty("hard_negative_fraction", "0.5");
+        return VisualBertConfig.read("test", p, "test");
+    }
+
+    static Dataset shapes(int maxCount) {
+        return new ShapesDatasetFactory().open(Map.of("seed", 3, "image_size", 32, "max_count", maxCount));
+    }
+
+    /**
+     * Adam (lr 2e-3) on batches of the train split, as the trainer's step does (inputs, block, lossInputs, loss).
+     *
+     * @return the loss of every step
+     */
+    static List<Float> train(VisualBertTrainable model, Dataset data, NDManager manager, int steps, int batch) {
+        return train(model, data, manager, steps, batch, Tracker.fixed(2e-3f), null);
+    }
+
+    /**
+     * @param lr the learning rate by step
+     * @param every called after each step with the step number and the loss, or null
+     * @return the loss of every step
+     */
+    static List<Float> train(
+            VisualBertTrainable model,
+            Dataset data,
+            NDManager manager,
+            int steps,
+            int batch,
+            Tracker lr,
+            java.util.function.BiConsumer<Integer, Float> every) {
+        TrainingLoss loss = new MaskedMatchingLossFactory().create(Map.of());
+        Optimizer adam = Optimizer.adam()
+                .optLearningRateTracker(lr)
+                .optBeta2(0.98f)
+                .optClipGrad(1f)
+                .build();
+        Engine engine = Engine.getEngine("PyTorch");
+        ParameterStore ps = new ParameterStore(manager, false);
+        List<Float> losses = new ArrayList<>();
+        for (int step = 0; step < steps; step++) {
+            List<Example> examples = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                examples.add(data.split("train").get(step * batch + i));
+            }
+            try (NDManager sub = manager.newSubManager()) {
+                try (GradientCollector collector = engine.newGradientCollector()) {
+                    NDList outputs =
+                            model.block().forward(ps, model.inputs(sub, examples, new SplittableRandom(step)), true);
+                    NDArray total = loss.evaluate(ps, model.lossInputs(outputs, examples, sub), true)
+                            .total();
+                    collector.backward(total);
+                    losses.add(total.getFloat());
+                }
+                if (every != null) {
+                    every.accept(step, losses.get(step));
+                }
+                for (Pair<String, Parameter> p : model.block().getParameters()) {
+                    if (p.getValue().requiresGradient()) {
+                        NDArray weight = p.getValue().getArray();
+                        adam.update(p.getKey(), weight, weight.getGradient());
+                        weight.getGradient().set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
+                    }
+                }
+            }
+        }
+        return losses;
+    }
+
+    static double mean(List<Float> values) {
+        return values.stream().mapToDouble(Float::doubleValue).average().orElseThrow();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.stoa.models.fusion.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.stoa.api.dataset.Dataset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class VisualBertLearningTest {
+
+    /**
+     * A short training of the small variant on one-copy scenes: the loss of the last steps is well below that of the
+     * first (MLM starts near ln V, ITM near ln 2), and image-text matching on held-out scenes with one-attribute hard
+     * negatives rises above chance (50%).
+     */
+    @Test
+    void aShortTrainingLowersTheLossAndMatchesAboveChance() {
+        Engine.getEngine("PyTorch").setRandomSeed(11);
+        VisualBertTrainable model = VisualBertFactory.create("visualbert-test", FusionTestSupport.config(1));
+        try (NDManager m = NDManager.newBaseManager("PyTorch");
+                Dataset data = FusionTestSupport.shapes(1)) {
+            model.initialize(m);
+            int steps = Integer.getInteger("visualbert.test.steps", 400);
+            List<Float> losses = FusionTestSupport.train(model, data, m, steps, 32);
+            double first = FusionTestSupport.mean(losses.subList(0, 10));
+            double last = FusionTestSupport.mean(losses.subList(steps - 10, steps));
+            Map<String, Double> metrics =
+                    model.evaluate(data, Map.of("split", "test", "examples", 200), new ParameterStore(m, false));
+            StringBuilder curve = new StringBuilder();
+            for (int i = 0; i < steps; i += 25) {
+                curve.append(String.format(" %d:%.3f", i, losses.get(i)));
+            }
+            System.out.printf("visualbert learning: loss%s; %.3f -> %.3f, %s%n", curve, first, last, metrics);
+            assertThat(first).isGreaterThan(2.5);
+            assertThat(last).isLessThan(first * 0.6);
+            assertThat(metrics.get("itm_accuracy/test")).isGreaterThan(0.6);
+        }
+    }
+}

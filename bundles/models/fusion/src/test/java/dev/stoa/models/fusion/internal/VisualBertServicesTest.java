@@ -1,0 +1,161 @@
+package dev.stoa.models.fusion.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.StoaException;
+import dev.stoa.api.StoaService;
+import dev.stoa.api.data.Image;
+import dev.stoa.api.dataset.Dataset;
+import dev.stoa.api.model.ModelService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The services of a trained tiny version, opened from its store folder as the model repository opens it. */
+class VisualBertServicesTest {
+
+    @TempDir
+    static Path store;
+
+    private static Dataset data;
+    private static VisualBertInference served;
+    private static Map<String, ModelService> services;
+    private static float expectedScore;
+
+    @BeforeAll
+    static void trainSaveAndOpen() throws Exception {
+        Engine.getEngine("PyTorch").setRandomSeed(5);
+        data = FusionTestSupport.shapes(3);
+        VisualBertTrainable model = VisualBertFactory.create("visualbert-tiny", FusionTestSupport.config(3));
+        Path version = Files.createDirectories(store.resolve("visualbert-tiny/1"));
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            model.initialize(m);
+            FusionTestSupport.train(model, data, m, 20, 16);
+            model.save(version, null, data);
+            expectedScore = new VisualBertEvaluation(model.block(), model.tokens())
+                    .matchScores(
+                            new long[][] {model.tokens().encode("two red circles")},
+                            List.of(image()),
+                            new ParameterStore(m, false),
+                            m)[0];
+        }
+        served = FusionModels.open("visualbert-tiny", version, "PyTorch");
+        services = new HashMap<>();
+        for (ModelService s : FusionModels.services(served)) {
+            services.put(s.id(), s);
+        }
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        served.close();
+        data.close();
+    }
+
+    private static Image image() {
+        return data.split("test").get(0).image();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> call(String id, Map<String, Object> request) {
+        return ((StoaService<Map<String, Object>, Map<String, Object>>)
+                        services.get(id).service())
+                .call(request);
+    }
+
+    private static Map<String, Object> request(Object... kv) {
+        Map<String, Object> r = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            r.put((String) kv[i], kv[i + 1]);
+        }
+        return r;
+    }
+
+    @Test
+    void theVersionRegistersAMatchAndAFillService() {
+        assertThat(services.keySet()).containsExactlyInAnyOrder("visualbert-tiny-match", "visualbert-tiny-fill");
+        assertThat(services.get("visualbert-tiny-match").properties()).containsEntry("visualbert.text.length", 10);
+    }
+
+    @Test
+    void matchingAnswersTheTrainedModelsScoreForAnImageSentAsBase64() {
+        String png = Base64.getEncoder().encodeToString(image().encodePng());
+        Map<String, Object> out = call("visualbert-tiny-match", request("image", png, "text", "two red circles"));
+        double score = (Double) out.get("score");
+        assertThat(score).isCloseTo(expectedScore, within(1e-5));
+        assertThat(out.get("matches")).isEqualTo(score > 0.5);
+        assertThat(out.get("model")).isEqualTo("visualbert-tiny");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void fillInListsTheTopWordsOfEachMaskMostProbableFirst() {
+        Map<String, Object> out =
+                call("visualbert-tiny-fill", request("image", image(), "text", "[MASK] red [mask]", "top", 3));
+        List<Map<String, Object>> masks = (List<Map<String, Object>>) out.get("masks");
+        assertThat(masks).hasSize(2);
+        assertThat(masks.get(0).get("position")).isEqualTo(0);
+        assertThat(masks.get(1).get("position")).isEqualTo(2);
+        for (Map<String, Object> mask : masks) {
+            List<Map<String, Object>> words = (List<Map<String, Object>>) mask.get("words");
+            assertThat(words).hasSize(3);
+            double previous = 1;
+            double sum = 0;
+            for (Map<String, Object> w : words) {
+                assertThat(SceneCaptions.vocabulary()).contains((String) w.get("word"));
+                double p = (Double) w.get("probability");
+                assertThat(p).isBetween(0.0, previous);
+                previous = p;
+                sum += p;
+            }
+            assertThat(sum).isLessThanOrEqualTo(1.0 + 1e-6);
+        }
+    }
+
+    @Test
+    void badInputNamesTheField() {
+        assertBad("visualbert-tiny-match", request("text", "a red circle"), "'image'", "missing");
+        assertBad(
+                "visualbert-tiny-match",
+                request("image", "bm90IGFuIGltYWdl", "text", "a red circle"),
+                "'image'",
+                "PNG");
+        assertBad("visualbert-tiny-match", request("image", image(), "text", "  "), "'text'", "empty");
+        assertBad("visualbert-tiny-match", request("image", image()), "'text'", "missing");
+        assertBad("visualbert-tiny-match", request("image", image(), "text", 7), "'text'", "string");
+        assertBad("visualbert-tiny-fill", request("image", image(), "text", "[MASK] [MASK]"), "'text'", "only [MASK]");
+        assertBad("visualbert-tiny-fill", request("image", image(), "text", "two red circles"), "'text'", "no [MASK]");
+        assertBad("visualbert-tiny-fill", request("image", image(), "text", "a [MASK]", "top", 0), "'top'", "1 to 20");
+        assertBad(
+                "visualbert-tiny-match",
+                request("image", image(), "text", "red ".repeat(5_000)),
+                "'text'",
+                "at most 2000");
+        assertBad(
+                "visualbert-tiny-match",
+                request("image", image(), "text", "a red circle and a blue square and more"),
+                "'text'",
+                "at most 8");
+    }
+
+    private static void assertBad(String id, Map<String, Object> request, String field, String message) {
+        assertThatThrownBy(() -> call(id, request))
+                .isInstanceOf(StoaException.class)
+                .satisfies(e -> assertThat(((StoaException) e).code()).isEqualTo(FailureCode.BAD_INPUT))
+                .hasMessageContaining(field)
+                .hasMessageContaining(message);
+    }
+}
