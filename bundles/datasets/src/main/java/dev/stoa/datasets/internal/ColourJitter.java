@@ -15,7 +15,7 @@ final class ColourJitter {
      * [lowest value, 1].
      */
     private static final double[][] ROOM = {
-        {-12, 7, 0.65}, // red: 348-7, away from pink and orange; not so dark it turns maroon
+        {-12, 7, 0.72}, // red: 348-7, away from pink and orange; not so dark it turns maroon
         {-20, 12, 0.45}, // green: 114-146
         {-12, 10, 0.55}, // blue: 215-237, away from cyan
         {-4, 5, 0.88}, // yellow: 48-57, bright, else gold and olive

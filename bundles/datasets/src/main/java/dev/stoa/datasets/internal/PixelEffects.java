@@ -1,25 +1,11 @@
 package dev.stoa.datasets.internal;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Iterator;
 import java.util.SplittableRandom;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageInputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * What happens to a picture after it is drawn, as a camera, a resize and a file format do it: Gaussian blur, resizing
- * to the model's input, pixel noise and a JPEG round trip. Pixels are {@code 0xRRGGBB} ints in rows; every step is
- * plain Java arithmetic or the JDK's own JPEG codec, so a given input gives the same output on every run.
+ * What happens to a picture after it is drawn, as a camera and a resize do it: Gaussian blur, resizing to the model's
+ * input and pixel noise (the JPEG round trip is {@link JpegRoundTrip}). Pixels are {@code 0xRRGGBB} ints in rows;
+ * every step is plain Java arithmetic, so a given input gives the same output on every run and machine.
  */
 final class PixelEffects {
 
@@ -164,49 +150,6 @@ final class PixelEffects {
                     (p >> 16 & 0xff) + sigma * rng.nextGaussian(),
                     (p >> 8 & 0xff) + sigma * rng.nextGaussian(),
                     (p & 0xff) + sigma * rng.nextGaussian());
-        }
-    }
-
-    /**
-     * Encodes the image as a JPEG (the JDK's codec: baseline, 4:2:0 chroma) and decodes it back, in memory.
-     *
-     * @param px pixels
-     * @param side image side
-     * @param quality 1-100
-     * @return the decoded pixels: blocking, ringing and washed colour edges included
-     */
-    static int[] jpeg(int[] px, int side, int quality) {
-        BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
-        System.arraycopy(px, 0, ((DataBufferInt) img.getRaster().getDataBuffer()).getData(), 0, px.length);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(side * side);
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality / 100f);
-            writer.setOutput(out);
-            writer.write(null, new IIOImage(img, null, null), param);
-        } catch (IOException e) {
-            throw new UncheckedIOException("JPEG round trip of a rendered image failed", e);
-        } finally {
-            writer.dispose();
-        }
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
-        ImageReader reader = readers.next();
-        try (MemoryCacheImageInputStream in =
-                new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            reader.setInput(in, true, true);
-            BufferedImage back = reader.read(0);
-            int[] out = new int[side * side];
-            back.getRGB(0, 0, side, side, out, 0, side);
-            for (int i = 0; i < out.length; i++) {
-                out[i] &= 0xFFFFFF;
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("JPEG round trip of a rendered image failed", e);
-        } finally {
-            reader.dispose();
         }
     }
 

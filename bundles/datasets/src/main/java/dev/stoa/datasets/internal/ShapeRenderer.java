@@ -131,7 +131,7 @@ final class ShapeRenderer {
             PixelEffects.noise(out, look.noiseSigma(), look.noiseSeed());
         }
         if (look.jpegQuality() > 0) {
-            out = PixelEffects.jpeg(out, imageSide, look.jpegQuality());
+            out = canvas.jpeg().apply(out, look.jpegQuality());
         }
         // straight from the int buffer: Image.fromBufferedImage's getRGB goes pixel by pixel through the colour
         // model, which cost more than the drawing itself at 32x32
@@ -174,6 +174,7 @@ final class ShapeRenderer {
         final Graphics2D graphics;
         private final BufferedImage image;
         private final int imageSide;
+        private JpegRoundTrip jpeg;
 
         /**
          * @param side canvas side (the render size)
@@ -186,6 +187,14 @@ final class ShapeRenderer {
             this.image = img;
             this.imageSide = imageSide;
             this.graphics = newGraphics();
+        }
+
+        /** @return the canvas' JPEG codec for images of the image side, made on first use */
+        JpegRoundTrip jpeg() {
+            if (jpeg == null) {
+                jpeg = new JpegRoundTrip(imageSide);
+            }
+            return jpeg;
         }
 
         /** @return a Graphics2D on the canvas, antialiased, pure strokes, the word's font */
