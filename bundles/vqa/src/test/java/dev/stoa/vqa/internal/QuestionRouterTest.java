@@ -221,4 +221,15 @@ class QuestionRouterTest {
                         StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
                 .hasMessageContaining("threshold");
     }
+
+    @Test
+    void anEncoderNotLoadedYetIsUnavailableNotUnknown() {
+        QuestionRouterService service = new QuestionRouterService(new QuestionRouter(texts -> {
+            throw new StoaException(FailureCode.UNKNOWN_SERVICE, "no service has id 'all-minilm-l6-v2'");
+        }));
+        assertThatThrownBy(() -> service.call(Map.of("question", "Count them.")))
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.UNAVAILABLE))
+                .hasMessageContaining("all-minilm-l6-v2 is not loaded");
+    }
 }
