@@ -69,8 +69,8 @@ final class SceneWriter {
     }
 
     /**
-     * What ocr-paddle reads off shapes and backgrounds as if it were text, seen on the evaluation scenes ("+" for a
-     * cross, "★" for a star, "口" for a square, "古"): the {@code junk} lines of {@link StageErrors}.
+     * What ocr-paddle reads off shapes and backgrounds as if it were text: "+" and "++" off crosses, "★" and "古" were
+     * seen on the evaluation scenes, the others are of the same kind. The {@code junk} lines of {@link StageErrors}.
      */
     static final List<String> JUNK = List.of("+", "++", "+ +", "*", "★", "☆", "口", "古", "-", "|", "#");
 
