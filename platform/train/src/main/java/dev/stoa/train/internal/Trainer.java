@@ -215,7 +215,10 @@ public final class Trainer implements TrainingService {
         }
         String id = file.name() + "-" + LocalDateTime.now().format(STAMP);
         TrainingRun run = new TrainingRun(id, file, components(), store, runsDir, this::publish);
-        run.threads(() -> queue.threadsFor(run));
+        if (queue.slots() > 1 || config.threads() > 0) {
+            // one run at a time with the default budget leaves PyTorch's own setting (every core), as before
+            run.threads(() -> queue.threadsFor(run));
+        }
         queue.add(run);
         runs.add(0, run);
         return run;

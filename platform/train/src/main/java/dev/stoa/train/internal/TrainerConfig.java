@@ -32,8 +32,9 @@ public @interface TrainerConfig {
     long maxFileBytes() default TrainingFolders.DEFAULT_MAX_BYTES;
 
     @AttributeDefinition(
-            description = "How many runs may train at once (each waits for what it needs); 1 runs them one at a time")
-    int concurrentRuns() default 2;
+            description = "How many runs may train at once (each waits for what it needs); 1 runs them one at a time."
+                    + " Above 1 is experimental: runs side by side skipped more steps for non-finite gradients")
+    int concurrentRuns() default 1;
 
     @AttributeDefinition(
             description = "PyTorch intra-op threads the running runs share (split evenly among them, at least one"
