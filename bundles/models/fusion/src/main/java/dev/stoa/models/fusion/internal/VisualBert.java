@@ -165,9 +165,8 @@ final class VisualBert extends AbstractBlock {
         NDArray x = embeddingNorm
                 .forward(ps, new NDList(text.concat(visual, 1)), training, params)
                 .head();
-        // every token attends to every token, the padding included (a learned PAD embedding at fixed positions): with
-        // MultiHeadAttention's key-padding mask the gradients of the first layer's queries and keys became NaN after
-        // 77 steps (lr 3e-3) or 900 (lr 1e-3) while the loss stayed finite; without it they do not
+        // every token attends to every token, the padding included (a learned PAD embedding at fixed positions); the
+        // key-padding mask was dropped while chasing non-finite gradients, which it did not cause (README)
         NDArray h = transformer.forward(ps, new NDList(x), training, params).head();
         h = finalNorm.forward(ps, new NDList(h), training, params).head();
         NDArray tokens = tokenHead
