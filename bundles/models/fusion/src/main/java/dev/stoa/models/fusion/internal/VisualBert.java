@@ -13,12 +13,10 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
-import dev.stoa.nn.attention.AttentionMasks;
 import dev.stoa.nn.embed.PatchEmbedding;
 import dev.stoa.nn.embed.PositionalEmbedding;
 import dev.stoa.nn.heads.MaskedTokenHead;
 import dev.stoa.nn.heads.MatchingHead;
-import dev.stoa.nn.text.SpecialTokens;
 import dev.stoa.nn.transformer.TransformerStack;
 import java.util.Arrays;
 
@@ -29,9 +27,9 @@ import java.util.Arrays;
  *
  * <pre>
  * e_t = E[w_t] + P_text[t] + s_text                       words: [CLS] w_1 .. w_n [SEP] PAD..   (B, T, D)
- * f   = PatchEmbedding_p(GELU(Conv3x3(image)))            image features, never masked         (B, N, D), N = (S/p)²
+ * f   = PatchEmbedding_p(GELU(Conv3x3(GELU(Conv3x3(image)))))  image features, never masked    (B, N, D), N = (S/p)²
  * e_v = f + P_image[n] + s_image                          segment embedding s: which modality a token is
- * h   = LN_f(Transformer(LN_e([e_t; e_v]), keep))         one stack over T + N tokens; padding not attended to
+ * h   = LN_f(Transformer(LN_e([e_t; e_v])))               one bidirectional stack over T + N tokens
  * Z   = MaskedTokenHead(h[:, :T])                         masked language modelling logits      (B, T, V)
  * S   = MatchingHead(h[:, 0])                             sentence-image prediction on [CLS]    (B, 2)
  * </pre>
@@ -48,6 +46,7 @@ final class VisualBert extends AbstractBlock {
     private final Parameter tokenEmbedding;
     private final Parameter segments;
     private final Conv2d stem;
+    private final Conv2d stem2;
     private final PatchEmbedding patches;
     private final PositionalEmbedding textPositions;
     private final PositionalEmbedding imagePositions;
@@ -81,6 +80,13 @@ final class VisualBert extends AbstractBlock {
                 .build());
         stem = addChildBlock(
                 "stem",
+                Conv2d.builder()
+                        .setKernelShape(new Shape(3, 3))
+                        .optPadding(new Shape(1, 1))
+                        .setFilters(config.stemChannels())
+                        .build());
+        stem2 = addChildBlock(
+                "stem2",
                 Conv2d.builder()
                         .setKernelShape(new Shape(3, 3))
                         .optPadding(new Shape(1, 1))
@@ -148,6 +154,8 @@ final class VisualBert extends AbstractBlock {
                 .add(segment.get(0));
         NDArray features = Activation.gelu(
                 stem.forward(ps, new NDList(image), training, params).head());
+        features = Activation.gelu(
+                stem2.forward(ps, new NDList(features), training, params).head());
         NDArray visual =
                 patches.forward(ps, new NDList(features), training, params).head();
         visual = imagePositions
@@ -157,12 +165,9 @@ final class VisualBert extends AbstractBlock {
         NDArray x = embeddingNorm
                 .forward(ps, new NDList(text.concat(visual, 1)), training, params)
                 .head();
-        // padding is not attended to; every image token is (the image is never masked)
-        NDArray keep = ids.neq(SpecialTokens.PAD)
-                .concat(ids.getManager().ones(new Shape(ids.getShape().get(0), config.patches()), DataType.BOOLEAN), 1);
-        NDArray h = transformer
-                .forward(ps, new NDList(x, AttentionMasks.padding(keep)), training, params)
-                .head();
+        // every token attends to every token, the padding included (a learned PAD embedding at fixed positions); the
+        // key-padding mask was dropped while chasing non-finite gradients, which it did not cause (README)
+        NDArray h = transformer.forward(ps, new NDList(x), training, params).head();
         h = finalNorm.forward(ps, new NDList(h), training, params).head();
         NDArray tokens = tokenHead
                 .forward(ps, new NDList(h.get(":, :" + t + ", :")), training, params)
@@ -206,6 +211,7 @@ final class VisualBert extends AbstractBlock {
         int d = config.width();
         stem.initialize(manager, dataType, in[1]);
         Shape features = stem.getOutputShapes(new Shape[] {in[1]})[0];
+        stem2.initialize(manager, dataType, features);
         patches.initialize(manager, dataType, features);
         Shape text = new Shape(b, config.textLength(), d);
         Shape visual = new Shape(b, config.patches(), d);
@@ -213,7 +219,7 @@ final class VisualBert extends AbstractBlock {
         imagePositions.initialize(manager, dataType, visual);
         Shape x = new Shape(b, config.textLength() + config.patches(), d);
         embeddingNorm.initialize(manager, dataType, x);
-        transformer.initialize(manager, dataType, x, new Shape(b, 1, x.get(1)));
+        transformer.initialize(manager, dataType, x);
         finalNorm.initialize(manager, dataType, x);
         tokenHead.initialize(manager, dataType, text);
         matchingHead.initialize(manager, dataType, new Shape(b, d));
