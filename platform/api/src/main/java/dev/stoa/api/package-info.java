@@ -4,5 +4,5 @@
  * {@link dev.stoa.api.StoaException}); services that answer in pieces ({@link dev.stoa.api.StreamingService}); whether the caller still waits for
  * the answer ({@link dev.stoa.api.Cancellation}). Engine and messaging types (DJL, Vert.x) never appear here.
  */
-@org.osgi.annotation.versioning.Version("0.6.0")
+@org.osgi.annotation.versioning.Version("0.7.0")
 package dev.stoa.api;

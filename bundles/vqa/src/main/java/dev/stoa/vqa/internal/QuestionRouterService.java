@@ -1,6 +1,7 @@
 package dev.stoa.vqa.internal;
 
 import dev.stoa.api.FailureCode;
+import dev.stoa.api.MapService;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.StoaService;
 import dev.stoa.api.data.Embedding;
@@ -21,8 +22,10 @@ import org.osgi.service.component.annotations.Reference;
  * "shape", "nearest": "shape", "similarity": 0.71, "routed": true}}; a question below the threshold, or nearest to a
  * question the scene cannot answer, comes back unchanged with {@code "type": null, "routed": false}.
  */
-@Component(property = {"stoa.id=vqa-question-router", "stoa.kind=service", "stoa.version=1.0.0"})
-public final class QuestionRouterService implements StoaService<Map<String, Object>, Map<String, Object>> {
+@Component(
+        service = StoaService.class,
+        property = {"stoa.id=vqa-question-router", "stoa.kind=service", "stoa.version=1.0.0"})
+public final class QuestionRouterService implements MapService {
 
     /** The sentence encoder it calls. */
     static final String ENCODER = "all-minilm-l6-v2";
@@ -43,18 +46,6 @@ public final class QuestionRouterService implements StoaService<Map<String, Obje
 
     QuestionRouterService(QuestionRouter router) {
         this.router = router;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    @Override
-    public Class<Map<String, Object>> inputType() {
-        return (Class) Map.class;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    @Override
-    public Class<Map<String, Object>> outputType() {
-        return (Class) Map.class;
     }
 
     @Override

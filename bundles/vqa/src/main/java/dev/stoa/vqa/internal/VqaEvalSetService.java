@@ -1,5 +1,6 @@
 package dev.stoa.vqa.internal;
 
+import dev.stoa.api.MapService;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.StoaService;
 import dev.stoa.api.dataset.DatasetFactory;
@@ -18,8 +19,10 @@ import org.osgi.service.component.annotations.Reference;
  * text}} added (and the same n, seed and image size) it scores them instead ({@link VqaScore}): accuracy per question
  * type and overall, and the first wrong answers.
  */
-@Component(property = {"stoa.id=vqa-eval-set", "stoa.kind=service", "stoa.version=1.0.0"})
-public final class VqaEvalSetService implements StoaService<Map<String, Object>, Map<String, Object>> {
+@Component(
+        service = StoaService.class,
+        property = {"stoa.id=vqa-eval-set", "stoa.kind=service", "stoa.version=1.0.0"})
+public final class VqaEvalSetService implements MapService {
 
     private final DatasetFactory shapes;
 
@@ -27,18 +30,6 @@ public final class VqaEvalSetService implements StoaService<Map<String, Object>,
     @Activate
     public VqaEvalSetService(@Reference(target = "(stoa.id=shapes)") DatasetFactory shapes) {
         this.shapes = shapes;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    @Override
-    public Class<Map<String, Object>> inputType() {
-        return (Class) Map.class;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    @Override
-    public Class<Map<String, Object>> outputType() {
-        return (Class) Map.class;
     }
 
     @Override

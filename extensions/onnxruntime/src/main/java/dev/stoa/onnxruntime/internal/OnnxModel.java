@@ -8,8 +8,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.stoa.api.FailureCode;
+import dev.stoa.api.MapService;
 import dev.stoa.api.StoaException;
-import dev.stoa.api.StoaService;
 import dev.stoa.api.data.Image;
 import dev.stoa.onnxruntime.internal.ModelDescriptor.InputSpec;
 import dev.stoa.onnxruntime.internal.ModelDescriptor.OutputSpec;
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: an ONNX Runtime session may run several calls at once. {@link #close()} waits for running calls,
  * then releases the session's native memory; later calls fail with {@link FailureCode#UNAVAILABLE}.
  */
-final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Object>>, AutoCloseable {
+final class OnnxModel implements MapService, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
 
@@ -344,18 +344,6 @@ final class OnnxModel implements StoaService<Map<String, Object>, Map<String, Ob
                     e);
         }
         return (System.nanoTime() - start) / 1_000_000;
-    }
-
-    @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public Class<Map<String, Object>> inputType() {
-        return (Class) Map.class;
-    }
-
-    @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public Class<Map<String, Object>> outputType() {
-        return (Class) Map.class;
     }
 
     /** {@inheritDoc} See the class comment for the request and answer. */

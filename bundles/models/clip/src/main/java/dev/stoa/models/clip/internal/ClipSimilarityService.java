@@ -1,6 +1,6 @@
 package dev.stoa.models.clip.internal;
 
-import dev.stoa.api.StoaService;
+import dev.stoa.api.MapService;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code {"similarities": [0.21, ...], "model": "clip-tiny", "trained": true}}, the cosine of the image's and each
  * text's embedding, in the order of the texts.
  */
-final class ClipSimilarityService implements StoaService<Map<String, Object>, Map<String, Object>> {
+final class ClipSimilarityService implements MapService {
 
     private final ClipEncoders clip;
 
@@ -21,18 +21,6 @@ final class ClipSimilarityService implements StoaService<Map<String, Object>, Ma
      */
     ClipSimilarityService(ClipEncoders clip) {
         this.clip = clip;
-    }
-
-    @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public Class<Map<String, Object>> inputType() {
-        return (Class) Map.class;
-    }
-
-    @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public Class<Map<String, Object>> outputType() {
-        return (Class) Map.class;
     }
 
     @Override

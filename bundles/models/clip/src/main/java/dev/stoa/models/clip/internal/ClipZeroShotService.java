@@ -1,6 +1,6 @@
 package dev.stoa.models.clip.internal;
 
-import dev.stoa.api.StoaService;
+import dev.stoa.api.MapService;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +14,7 @@ import java.util.Map;
  * The platform serves only trained versions ({@code "trained": true}); {@code false} appears only where the class is
  * used directly on random weights, as the tests do.
  */
-final class ClipZeroShotService implements StoaService<Map<String, Object>, Map<String, Object>> {
+final class ClipZeroShotService implements MapService {
 
     /** CLIP's single default prompt (paper, section 3.1.4), used when a request sends no templates. */
     static final List<String> DEFAULT_TEMPLATES = List.of("a photo of a {}.");
@@ -26,18 +26,6 @@ final class ClipZeroShotService implements StoaService<Map<String, Object>, Map<
      */
     ClipZeroShotService(ClipEncoders clip) {
         this.clip = clip;
-    }
-
-    @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public Class<Map<String, Object>> inputType() {
-        return (Class) Map.class;
-    }
-
-    @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public Class<Map<String, Object>> outputType() {
-        return (Class) Map.class;
     }
 
     @Override

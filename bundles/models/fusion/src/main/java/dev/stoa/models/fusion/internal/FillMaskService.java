@@ -1,6 +1,6 @@
 package dev.stoa.models.fusion.internal;
 
-import dev.stoa.api.StoaService;
+import dev.stoa.api.MapService;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,24 +12,12 @@ import java.util.Map;
  * "model": "visualbert-tiny"}}, one entry per [MASK] in text order, {@code position} counting the text's words from
  * 0.
  */
-final class FillMaskService implements StoaService<Map<String, Object>, Map<String, Object>> {
+final class FillMaskService implements MapService {
 
     private final VisualBertInference model;
 
     FillMaskService(VisualBertInference model) {
         this.model = model;
-    }
-
-    @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public Class<Map<String, Object>> inputType() {
-        return (Class) Map.class;
-    }
-
-    @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public Class<Map<String, Object>> outputType() {
-        return (Class) Map.class;
     }
 
     @Override

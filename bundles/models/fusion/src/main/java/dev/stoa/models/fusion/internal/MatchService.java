@@ -1,6 +1,6 @@
 package dev.stoa.models.fusion.internal;
 
-import dev.stoa.api.StoaService;
+import dev.stoa.api.MapService;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,24 +10,12 @@ import java.util.Map;
  * {@code {"score": 0.97, "matches": true, "model": "visualbert-tiny"}}, the score {@code softmax(S)[1]} of the
  * [CLS] position's matching head, {@code matches} when it is above 0.5.
  */
-final class MatchService implements StoaService<Map<String, Object>, Map<String, Object>> {
+final class MatchService implements MapService {
 
     private final VisualBertInference model;
 
     MatchService(VisualBertInference model) {
         this.model = model;
-    }
-
-    @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public Class<Map<String, Object>> inputType() {
-        return (Class) Map.class;
-    }
-
-    @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public Class<Map<String, Object>> outputType() {
-        return (Class) Map.class;
     }
 
     @Override
