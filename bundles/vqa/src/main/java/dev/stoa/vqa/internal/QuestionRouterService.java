@@ -53,7 +53,12 @@ public final class QuestionRouterService implements MapService {
         Object q = input.get("question");
         if (!(q instanceof String question) || question.isBlank()) {
             throw StoaException.badInput(
-                    "question", q == null ? "is missing; send {\"question\": \"...\"}" : "is empty; send the question");
+                    "question",
+                    q == null
+                            ? "is missing; send {\"question\": \"...\"}"
+                            : q instanceof String
+                                    ? "is empty; send the question"
+                                    : "is not a string; send the question as text");
         }
         if (question.length() > 1000) {
             throw StoaException.badInput("question", "has " + question.length() + " characters; send at most 1000");

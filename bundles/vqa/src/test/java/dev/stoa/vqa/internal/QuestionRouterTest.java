@@ -216,6 +216,10 @@ class QuestionRouterTest {
                 .isInstanceOfSatisfying(
                         StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
                 .hasMessageContaining("question");
+        assertThatThrownBy(() -> service.call(Map.of("question", 5)))
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
+                .hasMessageContaining("not a string");
         assertThatThrownBy(() -> service.call(Map.of("question", "Count them.", "threshold", "high")))
                 .isInstanceOfSatisfying(
                         StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT))
