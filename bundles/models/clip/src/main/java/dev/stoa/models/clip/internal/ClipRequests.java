@@ -1,9 +1,9 @@
 package dev.stoa.models.clip.internal;
 
+import dev.stoa.api.MapService;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.data.Image;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,23 +31,7 @@ final class ClipRequests {
      *     accepted, as the bus's JSON shape of an image)
      */
     static Image image(Map<?, ?> request) {
-        Object value = request.get("image");
-        if (value instanceof Image image) {
-            return image;
-        }
-        if (!(value instanceof String s) || s.isEmpty()) {
-            throw StoaException.badInput(
-                    "image",
-                    value == null
-                            ? "is missing; send the base64 of a PNG or JPEG file"
-                            : "must be the base64 of a PNG or JPEG file");
-        }
-        String base64 = s.startsWith("data:") ? s.substring(s.indexOf(',') + 1) : s;
-        try {
-            return Image.decode(Base64.getMimeDecoder().decode(base64), MAX_IMAGE_PIXELS);
-        } catch (IllegalArgumentException e) {
-            throw StoaException.badInput("image", "is not valid base64 (" + e.getMessage() + ")");
-        }
+        return MapService.image(request, MAX_IMAGE_PIXELS);
     }
 
     /**

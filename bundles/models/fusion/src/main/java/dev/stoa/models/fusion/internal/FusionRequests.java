@@ -1,8 +1,8 @@
 package dev.stoa.models.fusion.internal;
 
+import dev.stoa.api.MapService;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.data.Image;
-import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -18,23 +18,7 @@ final class FusionRequests {
 
     /** @return the request's {@code image}: an {@link Image} or the base64 of a PNG or JPEG file */
     static Image image(Map<?, ?> request) {
-        Object value = request.get("image");
-        if (value instanceof Image image) {
-            return image;
-        }
-        if (!(value instanceof String s) || s.isEmpty()) {
-            throw StoaException.badInput(
-                    "image",
-                    value == null
-                            ? "is missing; send the base64 of a PNG or JPEG file"
-                            : "must be the base64 of a PNG or JPEG file");
-        }
-        String base64 = s.startsWith("data:") ? s.substring(s.indexOf(',') + 1) : s;
-        try {
-            return Image.decode(Base64.getMimeDecoder().decode(base64), MAX_IMAGE_PIXELS);
-        } catch (IllegalArgumentException e) {
-            throw StoaException.badInput("image", "is not valid base64 (" + e.getMessage() + ")");
-        }
+        return MapService.image(request, MAX_IMAGE_PIXELS);
     }
 
     /** @return the request's {@code text}, a string (its content is checked by {@link FusionTokens#request}) */
