@@ -23,6 +23,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * {@code bin/stoa bench-survey [--n 200] [--seed 0] [--rows FILE] [--only ROW,...] [--parallel 4]}: the survey
@@ -38,25 +40,33 @@ import org.osgi.service.component.annotations.Reference;
 public final class SurveyBenchCommand implements StoaCommand {
 
     private final DatasetFactory shapes;
+    private final DatasetFactory clips;
     private final Calls calls;
     private final ModelStore store;
     private final Path home;
 
     /**
      * @param shapes the shapes dataset the scenes come from
+     * @param clips the shapes-clips dataset the video rows' clips come from, where installed
      * @param caller calls the services
      * @param context gives {@code stoa.home}: the rows file and the model store
      */
     @Activate
     public SurveyBenchCommand(
             @Reference(target = "(stoa.id=shapes)") DatasetFactory shapes,
+            @Reference(
+                            target = "(stoa.id=shapes-clips)",
+                            cardinality = ReferenceCardinality.OPTIONAL,
+                            policyOption = ReferencePolicyOption.GREEDY)
+                    DatasetFactory clips,
             @Reference ServiceCaller caller,
             BundleContext context) {
-        this(shapes, (service, request) -> caller.call(service, request, JsonObject.class), home(context));
+        this(shapes, clips, (service, request) -> caller.call(service, request, JsonObject.class), home(context));
     }
 
-    SurveyBenchCommand(DatasetFactory shapes, Calls calls, Path home) {
+    SurveyBenchCommand(DatasetFactory shapes, DatasetFactory clips, Calls calls, Path home) {
         this.shapes = shapes;
+        this.clips = clips;
         this.calls = calls;
         this.home = home;
         this.store = ModelStore.at(home.toString());
@@ -118,6 +128,7 @@ public final class SurveyBenchCommand implements StoaCommand {
         long start = System.nanoTime();
         try {
             SurveyTasks tasks = new SurveyTasks(calls, pool, o.seed());
+            List<Clip> held = null; // drawn when a row asks for them
             for (SurveyRows.Row row : chosen) {
                 Map<String, Cell> cells = new LinkedHashMap<>();
                 for (String task : List.of("match", "caption", "vqa", "zero_shot", "retrieval")) {
@@ -134,14 +145,26 @@ public final class SurveyBenchCommand implements StoaCommand {
                         default -> tasks.retrieval(service, row.service("text"), gallery);
                     };
                     cells.put(task, cell);
-                    err.printf(
-                            Locale.ROOT,
-                            "bench-survey: %-28s %-10s %s  (%d items, %.1f s)%n",
-                            row.name(),
-                            task,
-                            cell.empty() ? "no result: " + cell.failure() : SurveyTable.percent(first(cell)),
-                            cell.n(),
-                            (System.nanoTime() - t0) / 1e9);
+                    progress(err, row, task, cell, t0);
+                }
+                for (String task : List.of("order", "clip_qa")) {
+                    String service = row.service(task);
+                    if (service == null) {
+                        continue;
+                    }
+                    long t0 = System.nanoTime();
+                    Cell cell;
+                    if (clips == null) {
+                        cell = new Cell(
+                                Map.of(), o.n(), o.n(), "UNKNOWN_SERVICE: no shapes-clips dataset is installed");
+                    } else {
+                        if (held == null) {
+                            held = SurveyScenes.clips(clips, rows.clips(), o.seed(), o.n());
+                        }
+                        cell = task.equals("order") ? tasks.order(service, held) : tasks.clipQa(service, held);
+                    }
+                    cells.put(task, cell);
+                    progress(err, row, task, cell, t0);
                 }
                 results.add(new SurveyTable.Result(row, cells, TrainingFacts.of(store, row.models())));
             }
@@ -166,6 +189,17 @@ public final class SurveyBenchCommand implements StoaCommand {
         } catch (StoaException e) {
             return new Cell(Map.of(), n, n, "vqa-eval-set " + e.code() + ": " + e.getMessage());
         }
+    }
+
+    private static void progress(PrintStream err, SurveyRows.Row row, String task, Cell cell, long t0) {
+        err.printf(
+                Locale.ROOT,
+                "bench-survey: %-28s %-10s %s  (%d items, %.1f s)%n",
+                row.name(),
+                task,
+                cell.empty() ? "no result: " + cell.failure() : SurveyTable.percent(first(cell)),
+                cell.n(),
+                (System.nanoTime() - t0) / 1e9);
     }
 
     private static double first(Cell cell) {

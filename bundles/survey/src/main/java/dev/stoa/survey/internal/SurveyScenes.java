@@ -19,8 +19,7 @@ import java.util.Map;
 final class SurveyScenes {
 
     /** The scenes of the benchmark when the rows file says nothing. */
-    static final Map<String, Object> DEFAULTS = Map.of(
-            "split", "test", "retrieval_split", "gallery", "image_size", 96, "max_count", 3, "text_probability", 0.5);
+    static final Map<String, Object> DEFAULTS = defaults();
 
     /** The splits a benchmark may draw from: never {@code train} or {@code val}. */
     static final List<String> HELD_OUT = List.of("test", "test-unseen", "test-renderer", "gallery");
@@ -77,6 +76,38 @@ final class SurveyScenes {
             throw e;
         } catch (Exception e) {
             throw new StoaException(FailureCode.INTERNAL, "the shapes dataset failed: " + e, e);
+        }
+        return out;
+    }
+
+    /**
+     * @param clips the {@code shapes-clips} dataset
+     * @param options the rows file's {@code clips}: {@code split} (default {@code test}, held out) and the dataset's
+     *     options
+     * @param seed the dataset's seed
+     * @param n how many clips
+     * @return the first n clips of the split, cut into frames
+     */
+    static List<Clip> clips(DatasetFactory clips, Map<String, Object> options, long seed, int n) {
+        Map<String, Object> o = new LinkedHashMap<>(options);
+        String split = String.valueOf(o.getOrDefault("split", "test"));
+        o.remove("split");
+        if (!HELD_OUT.contains(split)) {
+            throw new StoaException(
+                    FailureCode.BAD_CONFIG,
+                    "clips: split '" + split + "' is not held out; use one of " + String.join(", ", HELD_OUT));
+        }
+        o.put("seed", seed);
+        List<Clip> out = new ArrayList<>();
+        try (Dataset d = clips.open(o)) {
+            Dataset.Split data = d.split(split);
+            for (int i = 0; i < data.size() && out.size() < n; i++) {
+                out.add(Clip.of(data.get(i)));
+            }
+        } catch (StoaException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StoaException(FailureCode.INTERNAL, "the shapes-clips dataset failed: " + e, e);
         }
         return out;
     }

@@ -75,8 +75,9 @@ final class SurveyTable {
             rowNotes.forEach(n -> b.append("- ").append(n).append('\n'));
             notes.forEach(n -> b.append("- ").append(n).append('\n'));
         }
-        Column match = COLUMNS.get(0);
-        if (used.contains(match)) {
+        if (results.stream()
+                .anyMatch(r -> r.cells().containsKey("match")
+                        && !r.cells().get("match").empty())) {
             b.append("\nImage-text matching, by kind of pair (true captions accepted; changed ones rejected):\n\n");
             b.append(
                     "| model | true captions | colour changed | shape changed | count changed |\n|---|---|---|---|---|\n");
@@ -98,9 +99,11 @@ final class SurveyTable {
         if (cell.empty()) {
             String why = cell.failure() == null ? "no items" : cell.failure();
             notes.add(row.name() + ", " + c.task() + ": " + why);
+            // UNKNOWN_SERVICE: the model has no trained version yet (its first publication registers its services)
+            // or its bundle is not installed
             return why.startsWith("UNTRAINED")
                     ? "not trained"
-                    : why.startsWith("UNKNOWN_SERVICE") ? "not installed" : "failed";
+                    : why.startsWith("UNKNOWN_SERVICE") ? "absent" : "failed";
         }
         StringBuilder s = new StringBuilder(percent(cell.get(c.main())));
         List<String> detail =

@@ -207,6 +207,125 @@ final class SurveyTasks {
         return new Cell(measures, answers.size(), failed, firstFailure(answers, List.of()));
     }
 
+    /**
+     * Video: each clip's frames shuffled (a seeded permutation that moves at least one frame), the service puts them
+     * back in time order ({@code order[k]} = the input index of the k-th frame in time).
+     *
+     * @return {@code accuracy} (the whole order right) and {@code pairwise} (pairs of frames in the right order)
+     */
+    Cell order(String service, List<Clip> clips) throws InterruptedException {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<int[]> shuffles = new ArrayList<>();
+        List<JsonObject> requests = new ArrayList<>();
+        for (Clip c : clips) {
+            int[] shown = shuffle(c.frames().size(), random); // shown[i] = the time of the i-th frame sent
+            JsonArray frames = new JsonArray();
+            for (int t : shown) {
+                frames.add(c.frames().get(t));
+            }
+            shuffles.add(shown);
+            requests.add(new JsonObject().put("frames", frames));
+        }
+        List<Calls.Answer> answers = Calls.all(calls, pool, service, requests);
+        Map<String, int[]> counts = new LinkedHashMap<>();
+        counts.put("accuracy", new int[2]);
+        counts.put("pairwise", new int[2]);
+        for (int i = 0; i < answers.size(); i++) {
+            int[] shown = shuffles.get(i);
+            int n = shown.length;
+            int[] placed = new int[n]; // placed[t] = where the frame of time t was put, -1 when not
+            java.util.Arrays.fill(placed, -1);
+            Calls.Answer a = answers.get(i);
+            JsonArray order = a.ok() && a.json().getValue("order") instanceof JsonArray o ? o : new JsonArray();
+            for (int k = 0; k < Math.min(n, order.size()); k++) {
+                if (order.getValue(k) instanceof Number x && x.intValue() >= 0 && x.intValue() < n) {
+                    placed[shown[x.intValue()]] = k;
+                }
+            }
+            boolean all = order.size() == n;
+            for (int t = 0; t < n; t++) {
+                all &= placed[t] == t;
+                for (int u = t + 1; u < n; u++) {
+                    add(counts, "pairwise", placed[t] >= 0 && placed[u] >= 0 && placed[t] < placed[u]);
+                }
+            }
+            add(counts, "accuracy", all);
+        }
+        return cell(counts, answers);
+    }
+
+    /**
+     * Video: questions about what happens in a clip, answered from its frames; the answer counts when it names the
+     * asked attribute (the colour at the start, at the end, the shape, the direction it moves).
+     *
+     * @return {@code accuracy} and one accuracy per question ({@code start_colour}, {@code end_colour},
+     *     {@code shape}, {@code direction})
+     */
+    Cell clipQa(String service, List<Clip> clips) throws InterruptedException {
+        List<JsonObject> requests = new ArrayList<>();
+        List<String[]> asked = new ArrayList<>(); // {attribute, answer}
+        for (Clip c : clips) {
+            JsonArray frames = new JsonArray(new ArrayList<>(c.frames()));
+            for (Map.Entry<String, String> q : CLIP_QUESTIONS.entrySet()) {
+                String answer = c.attributes().get(q.getKey());
+                if (answer != null && !answer.isBlank()) {
+                    requests.add(new JsonObject().put("frames", frames).put("question", q.getValue()));
+                    asked.add(new String[] {q.getKey(), answer});
+                }
+            }
+        }
+        List<Calls.Answer> answers = Calls.all(calls, pool, service, requests);
+        Map<String, int[]> counts = new LinkedHashMap<>();
+        counts.put("accuracy", new int[2]);
+        CLIP_QUESTIONS.keySet().forEach(k -> counts.put(k, new int[2]));
+        for (int i = 0; i < answers.size(); i++) {
+            Calls.Answer a = answers.get(i);
+            String expected = asked.get(i)[1].toLowerCase(java.util.Locale.ROOT);
+            boolean right = a.ok()
+                    && java.util.Arrays.asList(text(a.json())
+                                    .toLowerCase(java.util.Locale.ROOT)
+                                    .split("[^a-z]+"))
+                            .contains(expected);
+            add(counts, "accuracy", right);
+            add(counts, asked.get(i)[0], right);
+        }
+        return cell(counts, answers);
+    }
+
+    /** The clip questions: the attribute of {@code shapes-clips} that answers it -> the question asked. */
+    static final Map<String, String> CLIP_QUESTIONS = clipQuestions();
+
+    private static Map<String, String> clipQuestions() {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("start_colour", "What colour is the shape at the start?");
+        q.put("end_colour", "What colour is the shape at the end?");
+        q.put("shape", "What shape is in the clip?");
+        q.put("direction", "Which way does the shape move?");
+        return java.util.Collections.unmodifiableMap(q);
+    }
+
+    /** @return a permutation of 0..n-1 that is not the identity (n > 1) */
+    private static int[] shuffle(int n, SplittableRandom random) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        boolean identity = true;
+        while (identity && n > 1) {
+            for (int i = n - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = p[i];
+                p[i] = p[j];
+                p[j] = t;
+            }
+            identity = true;
+            for (int i = 0; i < n; i++) {
+                identity &= p[i] == i;
+            }
+        }
+        return p;
+    }
+
     static String text(JsonObject answer) {
         Object t = answer.getValue("text");
         return t instanceof String s ? s : answer.encode();

@@ -202,7 +202,7 @@ class SurveyBenchCommandTest {
             case "untrained-match" -> throw new StoaException(FailureCode.UNTRAINED, "untrained-tiny is not trained");
             default -> throw new StoaException(FailureCode.UNKNOWN_SERVICE, "no service " + service);
         };
-        SurveyBenchCommand command = new SurveyBenchCommand(SHAPES, calls, home);
+        SurveyBenchCommand command = new SurveyBenchCommand(SHAPES, null, calls, home);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = command.run(List.of("--n", "20"), print(out), print(err));
@@ -212,7 +212,7 @@ class SurveyBenchCommandTest {
                 .contains(
                         "| Oracle (nobody 2026) | 100.0% | 100.0% (100.0% / 100.0% / 100.0%) | 283,574 | 1500 | 123 s |")
                 .contains("| Untrained | not trained | - |")
-                .contains("| Absent | - | not installed |")
+                .contains("| Absent | - | absent |")
                 .contains("Untrained, match: UNTRAINED: untrained-tiny is not trained");
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Oracle").contains("match");
 

@@ -38,6 +38,7 @@ class ShippedPipelinesTest {
                     "clip-tiny-scenes-zero-shot",
                     PipelineValidatorTest.service("clip-tiny-scenes-zero-shot", "Map", "Map")),
             Map.entry("clipcap-scenes", PipelineValidatorTest.service("clipcap-scenes", "Image", "Text")),
+            Map.entry("coca-tiny-caption", PipelineValidatorTest.service("coca-tiny-caption", "Image", "Text")),
             Map.entry("vqa-question-router", PipelineValidatorTest.service("vqa-question-router", "Map", "Map")),
             Map.entry(
                     "gpt-scene-qa", PipelineValidatorTest.service("gpt-scene-qa", "GenerationRequest", "Generation")));
@@ -87,6 +88,7 @@ class ShippedPipelinesTest {
         assertThat(lab)
                 .extracting(f -> f.getFileName().toString())
                 .containsExactly(
+                        "socratic-vqa-coca.yaml",
                         "socratic-vqa-count-clip-tiny.yaml",
                         "socratic-vqa-few-shot.yaml",
                         "socratic-vqa-no-caption.yaml",
