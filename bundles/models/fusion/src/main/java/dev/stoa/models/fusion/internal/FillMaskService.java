@@ -14,15 +14,15 @@ import java.util.Map;
  */
 final class FillMaskService implements MapService {
 
-    private final VisualBertInference model;
+    private final FusionInference model;
 
-    FillMaskService(VisualBertInference model) {
+    FillMaskService(FusionInference model) {
         this.model = model;
     }
 
     @Override
     public Map<String, Object> call(Map<String, Object> request) {
-        List<VisualBertInference.Fill> fills =
+        List<FusionInference.Fill> fills =
                 model.fill(FusionRequests.image(request), FusionRequests.text(request), FusionRequests.top(request));
         List<Map<String, Object>> masks = fills.stream()
                 .map(f -> {

@@ -12,9 +12,9 @@ import java.util.Map;
  */
 final class MatchService implements MapService {
 
-    private final VisualBertInference model;
+    private final FusionInference model;
 
-    MatchService(VisualBertInference model) {
+    MatchService(FusionInference model) {
         this.model = model;
     }
 
