@@ -87,7 +87,6 @@ final class PatchTargets {
      */
     static float[] mask(
             float[] pixels, boolean[] rows, int size, int patch, double probability, SplittableRandom random) {
-        int plane = size * size;
         int across = size / patch;
         int n = across * across;
         float[] targets = new float[rows.length * n * CLASSES];
@@ -103,16 +102,23 @@ final class PatchTargets {
                 if (random.nextDouble() < KEEP) {
                     continue;
                 }
-                int top = patch * (k / across);
-                int left = patch * (k % across);
-                for (int c = 0; c < 3; c++) {
-                    for (int y = top; y < top + patch; y++) {
-                        int from = b * 3 * plane + c * plane + y * size + left;
-                        java.util.Arrays.fill(pixels, from, from + patch, 0f);
-                    }
-                }
+                zero(pixels, b, size, patch, k);
             }
         }
         return targets;
+    }
+
+    /** Sets the pixels of patch n of image b to 0, in place. */
+    static void zero(float[] pixels, int b, int size, int patch, int n) {
+        int plane = size * size;
+        int across = size / patch;
+        int top = patch * (n / across);
+        int left = patch * (n % across);
+        for (int c = 0; c < 3; c++) {
+            for (int y = top; y < top + patch; y++) {
+                int from = b * 3 * plane + c * plane + y * size + left;
+                java.util.Arrays.fill(pixels, from, from + patch, 0f);
+            }
+        }
     }
 }

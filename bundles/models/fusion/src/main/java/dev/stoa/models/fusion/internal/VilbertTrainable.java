@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@link #lossInputs} orders them as the {@code masked-matching} loss with {@code region_weight} takes them:
  * {@code [Z, S, token labels, matching labels, R, region targets]}.
  *
- * <p>Evaluation ({@link FusionEvaluation}, the same measures as VisualBERT's) on held-out scenes of {@code split}
- * (default {@code test}; never {@code train}).
+ * <p>Evaluation ({@link FusionEvaluation}, the same measures as VisualBERT's, and the masked regions'
+ * {@link VilbertRegionEvaluation}) on held-out scenes of {@code split} (default {@code test}; never {@code train}).
  */
 final class VilbertTrainable extends BaseTrainableModel<Vilbert> {
 
@@ -99,6 +99,7 @@ final class VilbertTrainable extends BaseTrainableModel<Vilbert> {
         }
         List<Example> examples = TrainingExamples.first(dataset.split(split), o.integer("examples", 500));
         Map<String, Double> out = new FusionEvaluation(block(), tokens).evaluate(examples, split, ps, ps.getManager());
+        out.putAll(VilbertRegionEvaluation.evaluate(block(), tokens, examples, split, ps, ps.getManager()));
         LOG.info("{}: {}", modelId(), out);
         return out;
     }
