@@ -35,7 +35,8 @@ final class VilbertRegionEvaluation {
         int p = config.patchSize();
         int n = examples.size();
         int c = PatchTargets.CLASSES;
-        float[] pixels = ImagePixels.pixels(examples.stream().map(Example::image).toList(), s);
+        float[] pixels =
+                ImagePixels.pixels(examples.stream().map(Example::image).toList(), s);
         int[] at = new int[n];
         int[] colour = new int[n];
         long[][] captions = new long[n][];
@@ -60,7 +61,9 @@ final class VilbertRegionEvaluation {
         }
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("masked_region_colour_accuracy/" + split, accuracy(model, captions, pixels, at, colour, ps, m) / n);
-        out.put("masked_region_colour_accuracy_no_text/" + split, accuracy(model, empty, pixels, at, colour, ps, m) / n);
+        out.put(
+                "masked_region_colour_accuracy_no_text/" + split,
+                accuracy(model, empty, pixels, at, colour, ps, m) / n);
         return out;
     }
 
@@ -84,14 +87,15 @@ final class VilbertRegionEvaluation {
         for (int from = 0; from < ids.length; from += CHUNK) {
             int to = Math.min(ids.length, from + CHUNK);
             try (NDManager m = manager.newSubManager()) {
-                NDArray image = m.create(
-                        Arrays.copyOfRange(pixels, from * plane, to * plane), new Shape(to - from, 3, s, s));
+                NDArray image =
+                        m.create(Arrays.copyOfRange(pixels, from * plane, to * plane), new Shape(to - from, 3, s, s));
                 NDList y = model.forward(
                         ps, new NDList(VisualBertTrainable.rows(m, Arrays.copyOfRange(ids, from, to)), image), false);
                 float[] r = y.get(2).toFloatArray();
                 int patches = model.config().patches();
                 for (int b = from; b < to; b++) {
-                    float[] d = Arrays.copyOfRange(r, ((b - from) * patches + at[b]) * c, ((b - from) * patches + at[b] + 1) * c);
+                    float[] d = Arrays.copyOfRange(
+                            r, ((b - from) * patches + at[b]) * c, ((b - from) * patches + at[b] + 1) * c);
                     hits += colourOf(d) == colour[b] ? 1 : 0;
                 }
             }

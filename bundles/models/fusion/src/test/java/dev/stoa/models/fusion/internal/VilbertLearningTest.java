@@ -52,7 +52,8 @@ class VilbertLearningTest {
                     .isGreaterThan(metrics.get("masked_colour_accuracy_blank_image/test") + 0.3);
             // the masked-region term learns: a masked patch's colour from the rest of the image (chance 1/6; 0.98
             // measured)
-            assertThat(metrics.get("masked_region_colour_accuracy_no_text/test")).isGreaterThan(0.5);
+            assertThat(metrics.get("masked_region_colour_accuracy_no_text/test"))
+                    .isGreaterThan(0.5);
         }
     }
 }
