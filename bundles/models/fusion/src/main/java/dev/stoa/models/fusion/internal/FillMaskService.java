@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Masked-word fill-in over the bus, {@code stoa.id=visualbert-<v>-fill}: VisualBERT's masked language modelling,
+ * Masked-word fill-in over the bus, {@code stoa.id=<model>-<v>-fill}: VisualBERT's (or ViLBERT's) masked words,
  * conditioned on the image. Request {@code {"image": "<base64>", "text": "two [MASK] circles", "top": 3}} ({@code top}
  * 1-20, default 5); answer {@code {"masks": [{"position": 1, "words": [{"word": "red", "probability": 0.94}, ...]}],
  * "model": "visualbert-tiny"}}, one entry per [MASK] in text order, {@code position} counting the text's words from
