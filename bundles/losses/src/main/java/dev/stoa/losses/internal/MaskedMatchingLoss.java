@@ -23,11 +23,25 @@ import java.util.List;
  * L = w_mlm · L_mlm + w_itm · L_itm
  * </pre>
  *
+ * <p>With {@code region_weight} above 0 (ViLBERT's masked multimodal modelling), a third term over masked image
+ * regions: the KL divergence from each masked region's target class distribution {@code q} to the predicted one,
+ *
+ * <pre>
+ * L_region = Σ_{b,n,c} q[b, n, c] · (log q[b, n, c] - log softmax(R[b, n])[c]) / max(1, Σ q)     (0 log 0 = 0)
+ * L = w_mlm · L_mlm + w_itm · L_itm + w_region · L_region
+ * </pre>
+ *
+ * <p>where a region's row of {@code q} sums to 1 when it was masked and is all zeros otherwise, so {@code Σ q} counts
+ * the masked regions and the term is their mean.
+ *
  * <p>Inputs {@code [Z (B, T, V), S (B, 2), y (B, T) integer, a (B) integer]}: the masked-token logits, the matching
  * logits, the masked-token labels ({@code -1} where nothing was masked) and the matching labels ({@code -1} for a pair
  * that only trains the masked tokens: UNITER and ViLBERT mask words only in matching pairs, and leave the pairs that
  * train the matching unmasked). Output
- * {@code [total, mlm_loss, itm_loss]}, where the parts are the weighted terms, so they sum to the total.
+ * {@code [total, mlm_loss, itm_loss]}, where the parts are the weighted terms, so they sum to the total. With the
+ * region term, inputs {@code [Z, S, y, a, R (B, N, C), q (B, N, C)]} and output
+ * {@code [total, mlm_loss, itm_loss, region_loss]}. With {@code region_weight} 0 (the default) the loss is
+ * VisualBERT's, exactly as before, and two further inputs are ignored.
  */
 final class MaskedMatchingLoss extends AbstractBlock implements TrainingLoss {
 
@@ -36,16 +50,22 @@ final class MaskedMatchingLoss extends AbstractBlock implements TrainingLoss {
 
     private final float mlmWeight;
     private final float itmWeight;
+    private final float regionWeight;
 
     MaskedMatchingLoss(float mlmWeight, float itmWeight) {
+        this(mlmWeight, itmWeight, 0f);
+    }
+
+    MaskedMatchingLoss(float mlmWeight, float itmWeight, float regionWeight) {
         super(VERSION);
         this.mlmWeight = mlmWeight;
         this.itmWeight = itmWeight;
+        this.regionWeight = regionWeight;
     }
 
     @Override
     public List<String> partNames() {
-        return List.of("mlm_loss", "itm_loss");
+        return regionWeight > 0 ? List.of("mlm_loss", "itm_loss", "region_loss") : List.of("mlm_loss", "itm_loss");
     }
 
     @Override
@@ -77,12 +97,24 @@ final class MaskedMatchingLoss extends AbstractBlock implements TrainingLoss {
                 .neg()
                 .div(rows.sum().maximum(1f))
                 .mul(itmWeight);
-        return new NDList(mlm.add(itm), mlm, itm);
+        if (regionWeight == 0) {
+            return new NDList(mlm.add(itm), mlm, itm);
+        }
+        NDArray regions = inputs.get(4);
+        NDArray q = inputs.get(5).toType(regions.getDataType(), false);
+        // q log q with 0 log 0 = 0: log of max(q, tiny) is finite and multiplied by q = 0 where q is 0
+        NDArray kl = q.mul(q.maximum(1e-12f).log().sub(regions.logSoftmax(-1)));
+        NDArray region = kl.sum().div(q.sum().maximum(1f)).mul(regionWeight);
+        return new NDList(mlm.add(itm).add(region), mlm, itm, region);
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] in) {
-        if (in.length != 4
+        boolean regions = regionWeight > 0;
+        // without the region term, two further inputs (a ViLBERT's regions) are ignored
+        boolean counted = regions ? in.length == 6 : in.length == 4 || in.length == 6;
+        if (!counted
+                || regions && (in[4].dimension() != 3 || !in[4].equals(in[5]) || in[4].get(0) != in[0].get(0))
                 || in[0].dimension() != 3
                 || in[1].dimension() != 2
                 || in[1].get(1) != 2
@@ -93,8 +125,12 @@ final class MaskedMatchingLoss extends AbstractBlock implements TrainingLoss {
                 || in[0].get(0) != in[3].get(0)
                 || in[0].get(1) != in[2].get(1)) {
             throw new IllegalArgumentException("the masked-matching loss takes [token logits (B, T, V), matching logits"
-                    + " (B, 2), token labels (B, T), matching labels (B)], got " + Arrays.toString(in));
+                    + " (B, 2), token labels (B, T), matching labels (B)"
+                    + (regions ? ", region logits (B, N, C), region targets (B, N, C)" : "") + "], got "
+                    + Arrays.toString(in));
         }
-        return new Shape[] {new Shape(), new Shape(), new Shape()};
+        return regions
+                ? new Shape[] {new Shape(), new Shape(), new Shape(), new Shape()}
+                : new Shape[] {new Shape(), new Shape(), new Shape()};
     }
 }

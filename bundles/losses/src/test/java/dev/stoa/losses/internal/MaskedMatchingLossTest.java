@@ -155,4 +155,67 @@ class MaskedMatchingLossTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("matching labels (B)");
     }
+
+    /** Region logits (B = 2, N = 2, C = 3). */
+    private static final float[][][] REGIONS = {{{1, 0, -1}, {0.2f, 2, 0}}, {{-1, 3, 0.5f}, {0, 0, 0}}};
+    /** Region targets: (0, 0) and (1, 0) masked (rows summing to 1, one with a zero entry), the others not. */
+    private static final float[][][] TARGETS = {{{0.5f, 0.5f, 0}, {0, 0, 0}}, {{0.25f, 0.25f, 0.5f}, {0, 0, 0}}};
+
+    private NDList withRegions(float[][][] regions) {
+        NDList in = inputs(LABELS);
+        float[] r = new float[12];
+        float[] q = new float[12];
+        for (int b = 0; b < 2; b++) {
+            for (int n = 0; n < 2; n++) {
+                for (int c = 0; c < 3; c++) {
+                    r[(b * 2 + n) * 3 + c] = regions[b][n][c];
+                    q[(b * 2 + n) * 3 + c] = TARGETS[b][n][c];
+                }
+            }
+        }
+        in.add(manager.create(r, new Shape(2, 2, 3)));
+        in.add(manager.create(q, new Shape(2, 2, 3)));
+        return in;
+    }
+
+    private static double kl(float[] q, float[] logits) {
+        double out = 0;
+        for (int c = 0; c < q.length; c++) {
+            if (q[c] > 0) {
+                out += q[c] * (Math.log(q[c]) + nll(logits, c));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theRegionTermIsTheMeanKlOverMaskedRegionsAndDefaultsToOff() {
+        double region = (kl(TARGETS[0][0], REGIONS[0][0]) + kl(TARGETS[1][0], REGIONS[1][0])) / 2;
+        TrainingLoss off = new MaskedMatchingLossFactory().create(Map.of());
+        LossTerms plain = off.evaluate(store, inputs(LABELS), false);
+        LossTerms ignored = off.evaluate(store, withRegions(REGIONS), false);
+        assertThat(ignored.parts().keySet()).containsExactly("mlm_loss", "itm_loss");
+        assertThat(ignored.total().getFloat()).isEqualTo(plain.total().getFloat());
+
+        TrainingLoss on = new MaskedMatchingLossFactory().create(Map.of("region_weight", 2.0));
+        LossTerms terms = on.evaluate(store, withRegions(REGIONS), false);
+        assertThat(terms.parts().keySet()).containsExactly("mlm_loss", "itm_loss", "region_loss");
+        assertThat(region).isGreaterThan(0.1);
+        assertThat((double) terms.parts().get("region_loss").getFloat()).isCloseTo(2 * region, within(1e-5));
+        assertThat((double) terms.total().getFloat()).isCloseTo(plain.total().getFloat() + 2 * region, within(1e-5));
+        // an unmasked region's logits change nothing
+        REGIONS[1][1][2] += 4;
+        try {
+            assertThat(on.evaluate(store, withRegions(REGIONS), false).total().getFloat())
+                    .isEqualTo(terms.total().getFloat());
+        } finally {
+            REGIONS[1][1][2] -= 4;
+        }
+        assertThatThrownBy(() -> on.evaluate(store, inputs(LABELS), false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("region targets (B, N, C)");
+        assertThatThrownBy(() -> new MaskedMatchingLossFactory().create(Map.of("region_weight", -1)))
+                .isInstanceOf(StoaException.class)
+                .hasMessageContaining("region_weight");
+    }
 }

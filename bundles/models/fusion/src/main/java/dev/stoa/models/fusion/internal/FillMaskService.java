@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Masked-word fill-in over the bus, {@code stoa.id=visualbert-<v>-fill}: VisualBERT's masked language modelling,
+ * Masked-word fill-in over the bus, {@code stoa.id=<model>-<v>-fill}: VisualBERT's (or ViLBERT's) masked words,
  * conditioned on the image. Request {@code {"image": "<base64>", "text": "two [MASK] circles", "top": 3}} ({@code top}
  * 1-20, default 5); answer {@code {"masks": [{"position": 1, "words": [{"word": "red", "probability": 0.94}, ...]}],
  * "model": "visualbert-tiny"}}, one entry per [MASK] in text order, {@code position} counting the text's words from
@@ -14,15 +14,15 @@ import java.util.Map;
  */
 final class FillMaskService implements MapService {
 
-    private final VisualBertInference model;
+    private final FusionInference model;
 
-    FillMaskService(VisualBertInference model) {
+    FillMaskService(FusionInference model) {
         this.model = model;
     }
 
     @Override
     public Map<String, Object> call(Map<String, Object> request) {
-        List<VisualBertInference.Fill> fills =
+        List<FusionInference.Fill> fills =
                 model.fill(FusionRequests.image(request), FusionRequests.text(request), FusionRequests.top(request));
         List<Map<String, Object>> masks = fills.stream()
                 .map(f -> {

@@ -34,7 +34,7 @@ final class FusionRequests {
         return s;
     }
 
-    /** @return the request's {@code top} (default 5), 1 to {@link VisualBertInference#MAX_TOP} */
+    /** @return the request's {@code top} (default 5), 1 to {@link FusionInference#MAX_TOP} */
     static int top(Map<?, ?> request) {
         Object value = request.get("top");
         if (value == null) {
@@ -42,11 +42,11 @@ final class FusionRequests {
         }
         if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
             int top = n.intValue();
-            if (top >= 1 && top <= VisualBertInference.MAX_TOP) {
+            if (top >= 1 && top <= FusionInference.MAX_TOP) {
                 return top;
             }
         }
         throw StoaException.badInput(
-                "top", "is " + value + "; send a whole number from 1 to " + VisualBertInference.MAX_TOP);
+                "top", "is " + value + "; send a whole number from 1 to " + FusionInference.MAX_TOP);
     }
 }

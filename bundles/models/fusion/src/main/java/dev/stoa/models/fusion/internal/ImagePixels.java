@@ -10,7 +10,7 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
- * An image as VisualBERT reads it: resized to S x S (bilinear; the shapes scenes are square), each channel scaled
+ * An image as the fusion encoders read it: resized to S x S (bilinear; the shapes scenes are square), each channel scaled
  * from [0, 255] to {@code (v / 255 - 0.5) / 0.25}, channel-major: {@code (3, S, S)}.
  */
 final class ImagePixels {
@@ -24,12 +24,22 @@ final class ImagePixels {
      * @return {@code (B, 3, S, S)} float32
      */
     static NDArray batch(NDManager manager, List<Image> images, int size) {
+        return manager.create(pixels(images, size), new Shape(images.size(), 3, size, size));
+    }
+
+    /** @return the pixels of {@link #batch}, {@code (B, 3, S, S)} row-major */
+    static float[] pixels(List<Image> images, int size) {
         int plane = size * size;
         float[] out = new float[images.size() * 3 * plane];
         for (int b = 0; b < images.size(); b++) {
             write(images.get(b), size, out, b * 3 * plane);
         }
-        return manager.create(out, new Shape(images.size(), 3, size, size));
+        return out;
+    }
+
+    /** @return the 0-255 value a scaled pixel value came from, the inverse of the scaling */
+    static float unscale(float v) {
+        return (v * 0.25f + 0.5f) * 255f;
     }
 
     /** @return a white S x S image: the blank image of the ablation, the shapes scenes' background */

@@ -5,16 +5,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Image-text matching over the bus, {@code stoa.id=visualbert-<v>-match}: VisualBERT's sentence-image prediction.
+ * Image-text matching over the bus, {@code stoa.id=<model>-<v>-match}: VisualBERT's sentence-image prediction, or
+ * ViLBERT's alignment prediction.
  * Request {@code {"image": "<base64 PNG/JPEG>", "text": "two red circles"}}; answer
  * {@code {"score": 0.97, "matches": true, "model": "visualbert-tiny"}}, the score {@code softmax(S)[1]} of the
- * [CLS] position's matching head, {@code matches} when it is above 0.5.
+ * matching head (VisualBERT: on [CLS]; ViLBERT: on {@code h_IMG * h_CLS}), {@code matches} when it is above 0.5.
  */
 final class MatchService implements MapService {
 
-    private final VisualBertInference model;
+    private final FusionInference model;
 
-    MatchService(VisualBertInference model) {
+    MatchService(FusionInference model) {
         this.model = model;
     }
 

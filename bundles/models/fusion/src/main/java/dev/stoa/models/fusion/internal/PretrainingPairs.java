@@ -27,15 +27,35 @@ import java.util.stream.Collectors;
  */
 final class PretrainingPairs {
 
-    /** The ids, masked-token labels and matching labels of a batch. */
+    /** The ids, masked-token labels and matching labels of a batch; {@code aligned[b] == -1} marks an MLM pair. */
     record Batch(long[][] ids, long[][] labels, long[] aligned) {}
 
-    private final VisualBertConfig config;
+    /**
+     * The options of the two tasks, as a variant names them (VisualBERT's and ViLBERT's variants share these keys).
+     *
+     * @param textLength T
+     * @param maxCount the most copies a caption counts
+     * @param maskProbability BERT's p for words other than colour, shape and number words
+     * @param groundedMaskProbability p for colour, shape and number words
+     * @param mlmFraction the fraction of pairs for masked modelling
+     * @param negativeFraction of the matching pairs, the fraction whose caption is replaced
+     * @param hardNegativeFraction of those, the fraction changed in one attribute
+     */
+    record Options(
+            int textLength,
+            int maxCount,
+            double maskProbability,
+            double groundedMaskProbability,
+            double mlmFraction,
+            double negativeFraction,
+            double hardNegativeFraction) {}
+
+    private final Options config;
     private final FusionTokens tokens;
     private final TokenMasking masking;
     private final Set<Long> grounded;
 
-    PretrainingPairs(VisualBertConfig config, FusionTokens tokens) {
+    PretrainingPairs(Options config, FusionTokens tokens) {
         this.config = config;
         this.tokens = tokens;
         this.masking = new TokenMasking(

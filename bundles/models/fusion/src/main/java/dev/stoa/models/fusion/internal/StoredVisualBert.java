@@ -45,11 +45,16 @@ final class StoredVisualBert {
 
     /** @return the vocabulary a store version was trained with */
     static FusionTokens tokens(Path dir, VisualBertConfig config) throws IOException {
+        return tokens(dir, config.textLength());
+    }
+
+    /** @return the vocabulary a store version (of either fusion encoder) was trained with */
+    static FusionTokens tokens(Path dir, int textLength) throws IOException {
         return new FusionTokens(
                 Files.readAllLines(dir.resolve(VOCABULARY)).stream()
                         .filter(l -> !l.isEmpty())
                         .toList(),
-                config.textLength());
+                textLength);
     }
 
     /**

@@ -37,7 +37,7 @@ import java.util.Arrays;
  * <p>Inputs {@code [ids (B, T) int64, image (B, 3, S, S) float, rest...]}; outputs {@code [Z, S, rest...]}: any
  * further inputs (the trainer's labels) are passed through, so the loss gets the labels the inputs were masked with.
  */
-final class VisualBert extends AbstractBlock {
+final class VisualBert extends AbstractBlock implements FusionEncoder {
 
     private static final byte VERSION = 1;
 
@@ -134,6 +134,31 @@ final class VisualBert extends AbstractBlock {
     /** @return V */
     int vocabularySize() {
         return vocabularySize;
+    }
+
+    @Override
+    public String architecture() {
+        return "visualbert";
+    }
+
+    @Override
+    public String variant() {
+        return config.name();
+    }
+
+    @Override
+    public int imageSize() {
+        return config.imageSize();
+    }
+
+    @Override
+    public int textLength() {
+        return config.textLength();
+    }
+
+    @Override
+    public int maxCount() {
+        return config.maxCount();
     }
 
     @Override

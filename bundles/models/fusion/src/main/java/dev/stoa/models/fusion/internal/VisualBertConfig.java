@@ -61,6 +61,18 @@ record VisualBertConfig(
         return m;
     }
 
+    /** @return the options of the pretraining pairs */
+    PretrainingPairs.Options pairs() {
+        return new PretrainingPairs.Options(
+                textLength,
+                maxCount,
+                maskProbability,
+                groundedMaskProbability,
+                mlmFraction,
+                negativeFraction,
+                hardNegativeFraction);
+    }
+
     /** @return the number of image tokens, (S/p)² */
     int patches() {
         return (imageSize / patchSize) * (imageSize / patchSize);
@@ -92,7 +104,7 @@ record VisualBertConfig(
      * @throws StoaException BAD_CONFIG naming the key if one is unknown, missing or invalid
      */
     static VisualBertConfig read(String name, Properties p, String source) {
-        Reader r = new Reader(p, source);
+        VariantReader r = new VariantReader(p, source);
         for (String key : p.stringPropertyNames()) {
             if (!key.equals("name") && !KEYS.containsKey(key)) {
                 throw new StoaException(
@@ -126,46 +138,4 @@ record VisualBertConfig(
 
     private static final Map<String, Object> KEYS =
             new VisualBertConfig("keys", 8, 1, 1, 8, 1, 1, 4, 1, 0.1, 0, 0, 0, 0).values();
-
-    private record Reader(Properties p, String source) {
-
-        private String raw(String key) {
-            String v = p.getProperty(key);
-            if (v == null || v.isBlank()) {
-                throw new StoaException(FailureCode.BAD_CONFIG, source + "." + key + " is missing");
-            }
-            return v.trim();
-        }
-
-        int integer(String key, int min, int max) {
-            String v = raw(key);
-            try {
-                int i = Integer.parseInt(v);
-                if (i >= min && i <= max) {
-                    return i;
-                }
-            } catch (NumberFormatException e) {
-                // below
-            }
-            throw bad(key, v, "a whole number from " + min + " to " + max);
-        }
-
-        double fraction(String key, boolean zeroAllowed) {
-            String v = raw(key);
-            try {
-                double d = Double.parseDouble(v);
-                if ((zeroAllowed ? d >= 0 : d > 0) && d <= 1) {
-                    return d;
-                }
-            } catch (NumberFormatException e) {
-                // below
-            }
-            throw bad(key, v, zeroAllowed ? "a number from 0 to 1" : "a number above 0, at most 1");
-        }
-
-        StoaException bad(String key, Object value, String expected) {
-            return new StoaException(
-                    FailureCode.BAD_CONFIG, source + "." + key + " is '" + value + "'; use " + expected);
-        }
-    }
 }

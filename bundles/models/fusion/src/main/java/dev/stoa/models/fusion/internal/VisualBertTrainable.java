@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * labels (B)]} from {@link PretrainingPairs}; the block passes the labels through, so the {@code masked-matching}
  * loss gets {@code [Z, S, token labels, matching labels]} as it documents.
  *
- * <p>Evaluation ({@link VisualBertEvaluation}) on held-out scenes of {@code split} (default {@code test}; never
+ * <p>Evaluation ({@link FusionEvaluation}) on held-out scenes of {@code split} (default {@code test}; never
  * {@code train}).
  */
 final class VisualBertTrainable extends BaseTrainableModel<VisualBert> {
@@ -44,7 +44,7 @@ final class VisualBertTrainable extends BaseTrainableModel<VisualBert> {
         super(modelId, new VisualBert(config, tokens.vocabularySize()));
         this.config = config;
         this.tokens = tokens;
-        this.pairs = new PretrainingPairs(config, tokens);
+        this.pairs = new PretrainingPairs(config.pairs(), tokens);
     }
 
     FusionTokens tokens() {
@@ -89,8 +89,7 @@ final class VisualBertTrainable extends BaseTrainableModel<VisualBert> {
                     "evaluate.split is 'train'; evaluate on held-out scenes: 'test' or 'val'");
         }
         List<Example> examples = TrainingExamples.first(dataset.split(split), o.integer("examples", 500));
-        Map<String, Double> out =
-                new VisualBertEvaluation(block(), tokens).evaluate(examples, split, ps, ps.getManager());
+        Map<String, Double> out = new FusionEvaluation(block(), tokens).evaluate(examples, split, ps, ps.getManager());
         LOG.info("{}: {}", modelId(), out);
         return out;
     }

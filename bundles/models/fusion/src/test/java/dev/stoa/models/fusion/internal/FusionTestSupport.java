@@ -15,13 +15,14 @@ import dev.stoa.api.dataset.Example;
 import dev.stoa.datasets.internal.ShapesDatasetFactory;
 import dev.stoa.losses.internal.MaskedMatchingLossFactory;
 import dev.stoa.nn.loss.TrainingLoss;
+import dev.stoa.nn.train.BaseTrainableModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 
-/** Builds VisualBERT as the factory does, and trains it as the trainer's step does. */
+/** Builds VisualBERT and ViLBERT as their factories do, and trains them as the trainer's step does. */
 final class FusionTestSupport {
 
     /** How many training steps had non-finite gradients and were skipped, since the JVM started. */
@@ -48,6 +49,33 @@ final class FusionTestSupport {
         return VisualBertConfig.read("test", p, "test");
     }
 
+    /**
+     * A small ViLBERT (text stream 32 wide with 1 layer, image stream 24 wide with 1 layer, 1 co-attention layer; 4x4
+     * patches of 32 px), so the tests train in seconds; the two widths differ, as the paper's do.
+     */
+    static VilbertConfig vilbertConfig(int maxCount) {
+        Properties p = new Properties();
+        p.setProperty("text_width", "32");
+        p.setProperty("text_heads", "2");
+        p.setProperty("text_layers", "1");
+        p.setProperty("image_width", "24");
+        p.setProperty("image_heads", "2");
+        p.setProperty("image_layers", "1");
+        p.setProperty("co_layers", "1");
+        p.setProperty("image_size", "32");
+        p.setProperty("patch_size", "8");
+        p.setProperty("stem_channels", "8");
+        p.setProperty("text_length", "10");
+        p.setProperty("max_count", Integer.toString(maxCount));
+        p.setProperty("mask_probability", "0.15");
+        p.setProperty("grounded_mask_probability", "0.5");
+        p.setProperty("region_mask_probability", "0.15");
+        p.setProperty("mlm_fraction", "0.5");
+        p.setProperty("negative_fraction", "0.5");
+        p.setProperty("hard_negative_fraction", "0.5");
+        return VilbertConfig.read("test", p, "test");
+    }
+
     static Dataset shapes(int maxCount) {
         return new ShapesDatasetFactory().open(Map.of("seed", 3, "image_size", 32, "max_count", maxCount));
     }
@@ -57,7 +85,7 @@ final class FusionTestSupport {
      *
      * @return the loss of every step
      */
-    static List<Float> train(VisualBertTrainable model, Dataset data, NDManager manager, int steps, int batch) {
+    static List<Float> train(BaseTrainableModel<?> model, Dataset data, NDManager manager, int steps, int batch) {
         return train(model, data, manager, steps, batch, Tracker.fixed(2e-3f), null);
     }
 
@@ -67,14 +95,16 @@ final class FusionTestSupport {
      * @return the loss of every step
      */
     static List<Float> train(
-            VisualBertTrainable model,
+            BaseTrainableModel<?> model,
             Dataset data,
             NDManager manager,
             int steps,
             int batch,
             Tracker lr,
             java.util.function.BiConsumer<Integer, Float> every) {
-        TrainingLoss loss = new MaskedMatchingLossFactory().create(Map.of());
+        // ViLBERT's masked regions are the loss's third term, as its training file asks
+        TrainingLoss loss = new MaskedMatchingLossFactory()
+                .create(model instanceof VilbertTrainable ? Map.of("region_weight", 1.0) : Map.of());
         Optimizer adam = Optimizer.adam()
                 .optLearningRateTracker(lr)
                 .optBeta2(0.98f)

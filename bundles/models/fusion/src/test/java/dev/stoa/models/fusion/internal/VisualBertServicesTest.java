@@ -31,7 +31,7 @@ class VisualBertServicesTest {
     static Path store;
 
     private static Dataset data;
-    private static VisualBertInference served;
+    private static FusionInference served;
     private static Map<String, ModelService> services;
     private static float expectedScore;
 
@@ -45,7 +45,7 @@ class VisualBertServicesTest {
             model.initialize(m);
             FusionTestSupport.train(model, data, m, 20, 16);
             model.save(version, null, data);
-            expectedScore = new VisualBertEvaluation(model.block(), model.tokens())
+            expectedScore = new FusionEvaluation(model.block(), model.tokens())
                     .matchScores(
                             new long[][] {model.tokens().encode("two red circles")},
                             List.of(image()),

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Benchmark, not a unit test (skipped unless {@code -Dbench=true}): the schedule of
- * {@code examples/train/visualbert-tiny.yaml} (variant tiny, max_count 3, batch 64, lr 1e-3 with 100 warm-up steps
+ * {@code examples/train/visualbert-tiny.yaml} (variant tiny; shapes seed 0, max_count 3, text_probability 0.5, drawn
+ * at 96 px and scaled to 32; batch 64, lr 1e-3 with 100 warm-up steps
  * and a cosine decay to 5e-5, Adam) in this process, then the training file's evaluation on 500 held-out test
- * scenes. Prints the metrics, wall time and the process's CPU seconds. Steps: {@code -Dbench.steps} (1500).
+ * scenes. Prints the metrics, wall time and the process's CPU seconds. Steps: {@code -Dbench.steps} (3000).
  *
  * <pre>
  * mvn -o -B -pl bundles/models/fusion -am verify -DskipITs -Dtest=VisualBertTrainingBenchmark -Dbench=true \
@@ -32,7 +33,7 @@ class VisualBertTrainingBenchmark {
     @Test
     void trainTheTinyVariantAndEvaluateOnHeldOutScenes() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("bench"), "benchmark: run with -Dbench=true");
-        int steps = Integer.getInteger("bench.steps", 1500);
+        int steps = Integer.getInteger("bench.steps", 3000);
         Properties p = new Properties();
         try (InputStream in = getClass().getResourceAsStream("/variants/tiny.properties")) {
             p.load(in);
@@ -43,7 +44,15 @@ class VisualBertTrainingBenchmark {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (NDManager m = NDManager.newBaseManager("PyTorch");
                 Dataset data = new ShapesDatasetFactory()
-                        .open(Map.of("seed", 0, "image_size", 32, "max_count", config.maxCount()))) {
+                        .open(Map.of(
+                                "seed",
+                                0,
+                                "image_size",
+                                96,
+                                "max_count",
+                                config.maxCount(),
+                                "text_probability",
+                                0.5))) {
             model.initialize(m);
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();

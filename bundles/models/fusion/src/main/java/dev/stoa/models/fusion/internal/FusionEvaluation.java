@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The issue's measures on held-out scenes, each a pure function of the examples (fixed seeds):
+ * The issue's measures of a fusion encoder (VisualBERT, ViLBERT) on held-out scenes, each a pure function of the
+ * examples (fixed seeds):
  *
  * <ul>
  *   <li>{@code itm_accuracy/<split>}: image-text matching where every second pair's caption is changed in one
@@ -29,21 +30,21 @@ import java.util.SplittableRandom;
  *       1/5 for shapes) when the words come from the image and not from the rest of the caption.
  * </ul>
  */
-final class VisualBertEvaluation {
+final class FusionEvaluation {
 
     private static final int CHUNK = 100;
 
-    private final VisualBert model;
+    private final FusionEncoder model;
     private final FusionTokens tokens;
 
-    VisualBertEvaluation(VisualBert model, FusionTokens tokens) {
+    FusionEvaluation(FusionEncoder model, FusionTokens tokens) {
         this.model = model;
         this.tokens = tokens;
     }
 
     Map<String, Double> evaluate(List<Example> examples, String split, ParameterStore ps, NDManager manager) {
         int n = examples.size();
-        int maxCount = model.config().maxCount();
+        int maxCount = model.maxCount();
         long[][] pairIds = new long[n][];
         boolean[] matches = new boolean[n];
         Attribute[] changed = new Attribute[n];
@@ -77,8 +78,7 @@ final class VisualBertEvaluation {
             shapeIds[i][shapeAt[i]] = tokens.maskId();
         }
         List<Image> images = examples.stream().map(Example::image).toList();
-        List<Image> blanks =
-                Collections.nCopies(n, ImagePixels.blank(model.config().imageSize()));
+        List<Image> blanks = Collections.nCopies(n, ImagePixels.blank(model.imageSize()));
 
         float[] scores = matchScores(pairIds, images, ps, manager);
         int correct = 0;
@@ -171,9 +171,7 @@ final class VisualBertEvaluation {
     private NDList forward(long[][] ids, List<Image> images, ParameterStore ps, NDManager m) {
         return model.forward(
                 ps,
-                new NDList(
-                        VisualBertTrainable.rows(m, ids),
-                        ImagePixels.batch(m, images, model.config().imageSize())),
+                new NDList(VisualBertTrainable.rows(m, ids), ImagePixels.batch(m, images, model.imageSize())),
                 false);
     }
 

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * One trained VisualBERT version, as its services call it. Thread-safe; owns the manager its parameters live in.
+ * One trained version of a fusion encoder (VisualBERT, ViLBERT), as its services call it. Thread-safe; owns the manager its parameters live in.
  */
-final class VisualBertInference implements AutoCloseable {
+final class FusionInference implements AutoCloseable {
 
     /** The most words a fill-in answer lists per [MASK]. */
     static final int MAX_TOP = 20;
@@ -24,25 +24,26 @@ final class VisualBertInference implements AutoCloseable {
     record Fill(int position, List<Candidate> words) {}
 
     private final String modelId;
-    private final VisualBert model;
+    private final FusionEncoder model;
     private final FusionTokens tokens;
     private final NDManager manager;
-    private final VisualBertEvaluation runner;
+    private final FusionEvaluation runner;
 
-    VisualBertInference(String modelId, VisualBert model, FusionTokens tokens, NDManager manager) {
+    FusionInference(String modelId, FusionEncoder model, FusionTokens tokens, NDManager manager) {
         this.modelId = modelId;
         this.model = model;
         this.tokens = tokens;
         this.manager = manager;
-        this.runner = new VisualBertEvaluation(model, tokens);
+        this.runner = new FusionEvaluation(model, tokens);
     }
 
     String modelId() {
         return modelId;
     }
 
-    VisualBertConfig config() {
-        return model.config();
+    /** @return the model: its architecture, variant and text length */
+    FusionEncoder encoder() {
+        return model;
     }
 
     /**
