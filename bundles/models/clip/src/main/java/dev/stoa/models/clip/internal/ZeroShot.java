@@ -1,12 +1,13 @@
 package dev.stoa.models.clip.internal;
 
 import ai.djl.ndarray.NDArray;
+import dev.stoa.nn.eval.ZeroShotClassifier;
 
 /**
  * Zero-shot classification as open_clip does it ({@code zero_shot_classifier} and {@code zero_shot_eval}): each class
  * is described by K prompt templates, and its classifier weight is the mean of the K normalised text embeddings,
  * renormalised (prompt ensembling, CLIP paper section 3.1.4); an image's class probabilities are a softmax over the
- * scaled cosines.
+ * scaled cosines. The formulas are {@link ZeroShotClassifier}'s, shared with CoCa so both measure zero-shot alike.
  */
 final class ZeroShot {
 
@@ -19,9 +20,7 @@ final class ZeroShot {
      * @return {@code (C, E)}, w_c = normalize(mean_k normalize(texts[c, k]))
      */
     static NDArray classifier(NDArray texts, int classes, int templates) {
-        long e = texts.getShape().get(1);
-        NDArray mean = normalize(texts, 1).reshape(classes, templates, e).mean(new int[] {1});
-        return normalize(mean, 1);
+        return ZeroShotClassifier.classifier(texts, classes, templates);
     }
 
     /**
@@ -31,10 +30,6 @@ final class ZeroShot {
      * @return {@code (B, C)}, softmax_c(scale · ⟨v, w_c⟩)
      */
     static NDArray probabilities(NDArray images, NDArray classifier, float scale) {
-        return images.matMul(classifier.transpose()).mul(scale).softmax(1);
-    }
-
-    private static NDArray normalize(NDArray x, int axis) {
-        return x.div(x.square().sum(new int[] {axis}, true).sqrt().maximum(1e-12f));
+        return ZeroShotClassifier.probabilities(images, classifier, scale);
     }
 }

@@ -1,19 +1,14 @@
 package dev.stoa.models.clipcap.internal;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
+import dev.stoa.nn.eval.CaptionWords;
 
 /**
  * Whether a caption names an image's colour and shape: each must appear as a whole word, the shape also in its
  * plural ({@code circle}, {@code circles}; {@code cross}, {@code crosses}). "a redder circle" does not name red;
- * "a red circle" names both.
+ * "a red circle" names both. The rules are {@link CaptionWords}', shared with CoCa so both measure captions alike.
  */
 final class CaptionScore {
 
-    /** Number words as the shapes dataset's captions write them (index = count). */
-    private static final List<String> NUMBERS =
-            List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
 
     private CaptionScore() {}
 
@@ -26,15 +21,7 @@ final class CaptionScore {
      * @return whether the caption's count is right
      */
     static boolean counts(String caption, int count) {
-        if (count > 1) {
-            return names(caption, NUMBERS.get(count));
-        }
-        for (int n = 2; n < NUMBERS.size(); n++) {
-            if (names(caption, NUMBERS.get(n))) {
-                return false;
-            }
-        }
-        return true;
+        return CaptionWords.counts(caption, count);
     }
 
     /**
@@ -43,8 +30,6 @@ final class CaptionScore {
      * @return whether the caption contains it (or its plural) as a word, ignoring case
      */
     static boolean names(String caption, String word) {
-        return Pattern.compile("\\b" + Pattern.quote(word.toLowerCase(Locale.ROOT)) + "(e?s)?\\b")
-                .matcher(caption.toLowerCase(Locale.ROOT))
-                .find();
+        return CaptionWords.names(caption, word);
     }
 }

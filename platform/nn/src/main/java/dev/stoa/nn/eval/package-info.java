@@ -1,0 +1,7 @@
+/**
+ * Measures that several model bundles report the same way: zero-shot classification with prompt ensembling
+ * ({@link dev.stoa.nn.eval.ZeroShotClassifier}, CLIP and CoCa) and the words a generated caption names
+ * ({@link dev.stoa.nn.eval.CaptionWords}, ClipCap and CoCa), so their numbers are comparable.
+ */
+@org.osgi.annotation.versioning.Version("0.1.0")
+package dev.stoa.nn.eval;
