@@ -56,6 +56,7 @@ public class PlatformIT extends StoaTestSupport {
             "dev.stoa.losses",
             "dev.stoa.models.fusion",
             "dev.stoa.survey",
+            "dev.stoa.models.simvlm",
             "org.apache.felix.scr",
             "org.apache.felix.fileinstall"
         }) {
