@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * {@code examples/train/visualbert-tiny.yaml} (variant tiny; shapes seed 0, max_count 3, text_probability 0.5, drawn
  * at 96 px and scaled to 32; batch 64, lr 1e-3 with 100 warm-up steps
  * and a cosine decay to 5e-5, Adam) in this process, then the training file's evaluation on 500 held-out test
- * scenes. Prints the metrics, wall time and the process's CPU seconds. Steps: {@code -Dbench.steps} (3000).
+ * scenes. Prints the metrics, wall time and the process's CPU seconds. Steps: {@code -Dbench.steps} (1500).
  *
  * <pre>
  * mvn -o -B -pl bundles/models/fusion -am verify -DskipITs -Dtest=VisualBertTrainingBenchmark -Dbench=true \
@@ -33,7 +33,7 @@ class VisualBertTrainingBenchmark {
     @Test
     void trainTheTinyVariantAndEvaluateOnHeldOutScenes() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("bench"), "benchmark: run with -Dbench=true");
-        int steps = Integer.getInteger("bench.steps", 3000);
+        int steps = Integer.getInteger("bench.steps", 1500);
         Properties p = new Properties();
         try (InputStream in = getClass().getResourceAsStream("/variants/tiny.properties")) {
             p.load(in);
