@@ -57,6 +57,7 @@ public class PlatformIT extends StoaTestSupport {
             "dev.stoa.models.fusion",
             "dev.stoa.survey",
             "dev.stoa.models.simvlm",
+            "dev.stoa.models.coca",
             "org.apache.felix.scr",
             "org.apache.felix.fileinstall"
         }) {

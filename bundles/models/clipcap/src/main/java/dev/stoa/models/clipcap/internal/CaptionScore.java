@@ -9,7 +9,6 @@ import dev.stoa.nn.eval.CaptionWords;
  */
 final class CaptionScore {
 
-
     private CaptionScore() {}
 
     /**

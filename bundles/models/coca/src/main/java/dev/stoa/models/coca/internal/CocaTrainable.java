@@ -87,6 +87,9 @@ final class CocaTrainable extends BaseTrainableModel<Coca> {
 
     /** @return exp(t) of the loss's learned temperature, capped at 100 as the loss caps it; 1/0.07 if it has none */
     static double logitScale(TrainingLoss loss) {
+        if (loss == null) {
+            return 1 / 0.07;
+        }
         for (Pair<String, Parameter> p : loss.getParameters()) {
             if (p.getKey().endsWith("logit_scale")) {
                 double t = p.getValue().getArray().toFloatArray()[0];
