@@ -55,6 +55,7 @@ public class PlatformIT extends StoaTestSupport {
             "dev.stoa.nn",
             "dev.stoa.losses",
             "dev.stoa.models.fusion",
+            "dev.stoa.models.merlot",
             "org.apache.felix.scr",
             "org.apache.felix.fileinstall"
         }) {
