@@ -26,9 +26,9 @@ import java.util.Arrays;
  * belongs to. At this size:
  *
  * <pre>
- * v_k  = [c ; PatchEmbedding_p(GELU(Conv3x3(GELU(Conv3x3(frame_k))))) + P_patch] + E_time[τ_k] + s_image  (B, F, 1+N, D)
- *        c: a learned frame [CLS], one per frame
- *        τ_k = k, or E_time[unknown] for every frame of a shuffled clip (the paper's [UNK] time for reordering)
+ * v_k  = FrameTransformer([c ; PatchEmbedding_p(GELU(Conv3x3(GELU(Conv3x3(frame_k))))) + P_patch])
+ *        + E_time[τ_k] + s_image                     each frame encoded alone, c its learned [CLS]     (B, F, 1+N, D)
+ *        τ_k = k; for a shuffled clip τ_s = unknown_s, one per input slot (the paper's [UNK] times for reordering)
  * e    = E[w] + P_text + E_time[segment] + s_text     F transcript segments of L ids + one clip-level segment (B, (F+1)L, D)
  * h    = LN(Transformer(LN([v ; e]), M))             M: frame tokens attend to frame tokens only; text attends to all
  * f_k  = W_f h[frame k, CLS]                         a frame's pooled embedding                           (B·F, D)
@@ -60,6 +60,7 @@ final class Merlot extends AbstractBlock {
     private final PositionalEmbedding patchPositions;
     private final PositionalEmbedding textPositions;
     private final LayerNorm embeddingNorm;
+    private final TransformerStack frameEncoder;
     private final TransformerStack transformer;
     private final LayerNorm finalNorm;
     private final MaskedTokenHead tokenHead;
@@ -80,8 +81,9 @@ final class Merlot extends AbstractBlock {
         tokenEmbedding = addParameter(weight("token_embedding", new Shape(vocabularySize, d)));
         // row 0: text, row 1: image (BERT's token types)
         segments = addParameter(weight("segment_embedding", new Shape(2, d)));
-        // rows 0..F-1: the frames' times, F: unknown (a shuffled clip), F+1: the clip-level text segment
-        times = addParameter(weight("time_embedding", new Shape(config.frames() + 2, d)));
+        // rows 0..F-1: the frames' times; F..2F-1: unknown times, one per input slot of a shuffled clip (the paper's
+        // [UNK]s: they tell the frames apart but say nothing of their order); 2F: the clip-level text segment
+        times = addParameter(weight("time_embedding", new Shape(2L * config.frames() + 1, d)));
         // each frame's own [CLS]: its pooled embedding is read there (the paper's per-frame CLS of the image encoder)
         frameToken = addParameter(weight("frame_token", new Shape(1, 1, d)));
         stem = addChildBlock("stem", conv(config.stemChannels()));
@@ -94,6 +96,15 @@ final class Merlot extends AbstractBlock {
                         .build());
         patchPositions = addChildBlock("patch_positions", positions(config.patches(), d));
         textPositions = addChildBlock("text_positions", positions(config.textLength(), d));
+        // the frame encoder's own transformer: each frame alone, its [CLS] reading its patches (the paper's image
+        // encoder is a ViT per frame, whose CLS the contrastive term uses)
+        frameEncoder = addChildBlock(
+                "frame_encoder",
+                TransformerStack.builder()
+                        .setLayerCount(config.frameLayers())
+                        .setEmbeddingSize(d)
+                        .setHeadCount(config.heads())
+                        .build());
         embeddingNorm =
                 addChildBlock("embedding_norm", LayerNorm.builder().axis(2).build());
         transformer = addChildBlock(
@@ -146,9 +157,9 @@ final class Merlot extends AbstractBlock {
         return vocabularySize;
     }
 
-    /** @return the time id of a frame of a shuffled clip */
-    int unknownTime() {
-        return config.frames();
+    /** @return the time id of the frame in input slot {@code slot} of a shuffled clip */
+    int unknownTime(int slot) {
+        return config.frames() + slot;
     }
 
     @Override
@@ -174,11 +185,14 @@ final class Merlot extends AbstractBlock {
         x = Activation.gelu(stem2.forward(ps, new NDList(x), training, params).head());
         x = patches.forward(ps, new NDList(x), training, params).head();
         x = patchPositions.forward(ps, new NDList(x), training, params).head();
-        // one-hot (B, F, F+2) @ E_time: starts from the batch, so the result lives in the batch's manager
+        // one-hot (B, F, 2F+1) @ E_time: starts from the batch, so the result lives in the batch's manager
         NDArray frameTime =
-                frameTimes.oneHot(f + 2).toType(DataType.FLOAT32, false).matMul(time);
+                frameTimes.oneHot(2 * f + 1).toType(DataType.FLOAT32, false).matMul(time);
         NDArray cls = ps.getValue(frameToken, ids.getDevice(), training);
         NDArray tokensPerFrame = m.zeros(new Shape(b * f, 1, d)).add(cls).concat(x, 1);
+        tokensPerFrame = frameEncoder
+                .forward(ps, new NDList(tokensPerFrame), training, params)
+                .head();
         NDArray visual = tokensPerFrame
                 .reshape(b, f, n + 1, d)
                 .add(frameTime.expandDims(2))
@@ -192,9 +206,9 @@ final class Merlot extends AbstractBlock {
         for (int k = 0; k < f; k++) {
             segmentTimes[k] = k;
         }
-        segmentTimes[f] = f + 1;
+        segmentTimes[f] = 2L * f;
         NDArray textTime = m.create(segmentTimes)
-                .oneHot(f + 2)
+                .oneHot(2 * f + 1)
                 .toType(DataType.FLOAT32, false)
                 .matMul(time);
         text = text.add(textTime.expandDims(1)).reshape(b, (long) (f + 1) * l, d);
@@ -312,6 +326,7 @@ final class Merlot extends AbstractBlock {
         textPositions.initialize(manager, dataType, new Shape(b * (f + 1), config.textLength(), d));
         Shape x = new Shape(b, (long) f * (config.patches() + 1) + (long) (f + 1) * config.textLength(), d);
         embeddingNorm.initialize(manager, dataType, x);
+        frameEncoder.initialize(manager, dataType, new Shape(b * f, config.patches() + 1, d));
         transformer.initialize(manager, dataType, x);
         finalNorm.initialize(manager, dataType, x);
         tokenHead.initialize(manager, dataType, new Shape(b, (long) (f + 1) * config.textLength(), d));

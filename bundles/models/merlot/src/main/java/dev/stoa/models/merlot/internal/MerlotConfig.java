@@ -13,6 +13,7 @@ import java.util.Properties;
  * @param name the variant's name
  * @param width D, the joint transformer's width
  * @param layers its depth
+ * @param frameLayers the depth of the frame encoder's own transformer, which reads each frame alone
  * @param heads attention heads
  * @param imageSize S, the side each frame is resized to
  * @param patchSize p: a frame gives (S/p)² tokens
@@ -28,6 +29,7 @@ record MerlotConfig(
         String name,
         int width,
         int layers,
+        int frameLayers,
         int heads,
         int imageSize,
         int patchSize,
@@ -44,6 +46,7 @@ record MerlotConfig(
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("width", width);
         m.put("layers", layers);
+        m.put("frame_layers", frameLayers);
         m.put("heads", heads);
         m.put("image_size", imageSize);
         m.put("patch_size", patchSize);
@@ -115,6 +118,7 @@ record MerlotConfig(
                 name,
                 r.integer("width", 8, 1024),
                 r.integer("layers", 1, 48),
+                r.integer("frame_layers", 1, 12),
                 r.integer("heads", 1, 64),
                 r.integer("image_size", 8, 256),
                 r.integer("patch_size", 1, 64),
@@ -139,7 +143,7 @@ record MerlotConfig(
     }
 
     private static final Map<String, Object> KEYS =
-            new MerlotConfig("keys", 8, 1, 1, 8, 1, 1, 4, 6, 0.1, 0, 0.5, 0).values();
+            new MerlotConfig("keys", 8, 1, 1, 1, 8, 1, 1, 4, 6, 0.1, 0, 0.5, 0).values();
 
     private record Reader(Properties p, String source) {
 

@@ -35,7 +35,9 @@ final class MerlotRunner {
         try (NDManager m = parent.newSubManager()) {
             long[][] times = new long[clips.size()][f];
             for (long[] row : times) {
-                java.util.Arrays.fill(row, model.unknownTime());
+                for (int s = 0; s < f; s++) {
+                    row[s] = model.unknownTime(s);
+                }
             }
             NDList out = forward(clips, emptyText(clips.size()), times, m, ps);
             NDArray p = out.get(3).softmax(-1).get(":, 1").reshape(clips.size(), config().pairs());

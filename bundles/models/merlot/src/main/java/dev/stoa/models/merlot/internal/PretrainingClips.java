@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * MERLOT masks, visually grounded words (colours, shapes, motion) more often than others ({@link TokenMasking}'s
  * preferred positions); their clip-level segment holds one statement ("it ends blue") with its answer masked; they
  * train the contrastive and masked-word terms. The other clips are shuffled (never left in order) and their frames
- * all get the unknown time, their text is empty, and each pair of slots (i < j) is labelled 1 when slot i's frame came
+ * get the unknown time of their input slot (which tells them apart but not their order), their text is empty, and each pair of slots (i < j) is labelled 1 when slot i's frame came
  * first: the temporal reordering term.
  */
 final class PretrainingClips {
@@ -109,7 +109,7 @@ final class PretrainingClips {
                 List<Image> shuffled = new ArrayList<>();
                 for (int s = 0; s < f; s++) {
                     shuffled.add(clip.get(perm[s]));
-                    times[c][s] = f;
+                    times[c][s] = f + s;
                 }
                 frames.add(shuffled);
                 int[] empty = tokens.empty();

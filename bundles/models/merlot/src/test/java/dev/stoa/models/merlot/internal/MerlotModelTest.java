@@ -112,7 +112,7 @@ class MerlotModelTest {
                         }
                     }
                     assertThat(perm[s]).isNotNegative();
-                    assertThat(b.frameTimes()[clip][s]).isEqualTo(f);
+                    assertThat(b.frameTimes()[clip][s]).isEqualTo(f + s);
                 }
                 boolean identity = true;
                 for (int s = 0; s < f; s++) {

@@ -38,6 +38,7 @@ final class MerlotTestSupport {
         Properties p = new Properties();
         p.setProperty("width", "32");
         p.setProperty("layers", "2");
+        p.setProperty("frame_layers", "1");
         p.setProperty("heads", "2");
         p.setProperty("image_size", "32");
         p.setProperty("patch_size", "8");
