@@ -58,6 +58,7 @@ public class PlatformIT extends StoaTestSupport {
             "dev.stoa.survey",
             "dev.stoa.models.simvlm",
             "dev.stoa.models.coca",
+            "dev.stoa.models.merlot",
             "org.apache.felix.scr",
             "org.apache.felix.fileinstall"
         }) {
