@@ -31,8 +31,9 @@ class SimVlmLearningTest {
             List<Float> losses = SimVlmTestSupport.train(model, data, m, 600, 32);
             Map<String, Double> metrics =
                     model.evaluate(data, Map.of("split", "test", "examples", 300), new ParameterStore(m, false));
-            System.out.println("simvlm learning test: " + (os.getProcessCpuTime() - cpu0) / 1_000_000_000 + " CPU-s, loss " + losses.get(0) + " -> "
-                    + SimVlmTestSupport.mean(losses.subList(580, 600)) + ", " + metrics);
+            System.out.println("simvlm learning test: " + (os.getProcessCpuTime() - cpu0) / 1_000_000_000
+                    + " CPU-s, loss " + losses.get(0) + " -> " + SimVlmTestSupport.mean(losses.subList(580, 600)) + ", "
+                    + metrics);
             assertThat(SimVlmTestSupport.mean(losses.subList(580, 600)))
                     .isLessThan(0.5 * SimVlmTestSupport.mean(losses.subList(0, 5)));
             assertThat(metrics.get("caption_colour_accuracy/test")).isGreaterThan(0.4);
