@@ -16,13 +16,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A short training of the small variant on one-shape scenes at 32 px: both of CoCa's objectives learn. The loss falls
- * well below its start; on held-out scenes zero-shot top-1 (30 classes: chance 1/30) and the greedy captions' colour
- * (6 colours: chance 1/6) rise well above chance.
+ * well below its start; on 200 held-out scenes zero-shot top-1 (30 classes: chance 1/30, asked above 0.08) and the greedy
+ * captions' colour (6 colours: chance 1/6, asked above 0.3) rise above chance by more than three standard errors.
+ * Two runs of the same seed gave 0.445 and 0.195 zero-shot, 0.98 and 0.655 colour (PyTorch's CPU kernels are not
+ * bit-reproducible across thread counts and the learning at 300 steps is steep), hence the margins.
  */
 class CocaLearningTest {
 
     @Test
     void contrastiveAndCaptioningBothLearn() {
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         Engine.getEngine("PyTorch").setRandomSeed(11);
         Dataset data = CocaTestSupport.shapes();
         CocaTrainable model = CocaTestSupport.model(CocaTestSupport.config());
@@ -44,11 +49,11 @@ class CocaLearningTest {
             Map<String, Double> out = new CocaEvaluation(model.block(), model.tokenizer())
                     .evaluate(data.labels(), data.promptTemplates(), held, "test", new ParameterStore(m, false));
             System.out.printf(
-                    "coca-learning loss %.3f -> %.3f, skipped %d, %s%n",
-                    first, last, CocaTestSupport.SKIPPED.get(), out);
+                    "coca-learning loss %.3f -> %.3f, skipped %d, %.0f CPU-s, %s%n",
+                    first, last, CocaTestSupport.SKIPPED.get(), (os.getProcessCpuTime() - cpu0) / 1e9, out);
             assertThat(last).isLessThan(0.6 * first);
-            assertThat(out.get("zero_shot_top1/test")).isGreaterThan(0.15);
-            assertThat(out.get("caption_colour_accuracy/test")).isGreaterThan(0.4);
+            assertThat(out.get("zero_shot_top1/test")).isGreaterThan(0.08);
+            assertThat(out.get("caption_colour_accuracy/test")).isGreaterThan(0.3);
             assertThat(CocaTestSupport.SKIPPED.get()).isLessThan(steps / 4);
         } finally {
             model.close();
