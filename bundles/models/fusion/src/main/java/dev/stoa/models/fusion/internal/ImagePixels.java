@@ -10,8 +10,7 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
- * An image as the fusion encoders read it: resized to S x S (the mean of each block when S divides the sides, as
- * 96 px scenes to 32 px; bilinear otherwise; the shapes scenes are square), each channel scaled
+ * An image as the fusion encoders read it: resized to S x S (bilinear; the shapes scenes are square), each channel scaled
  * from [0, 255] to {@code (v / 255 - 0.5) / 0.25}, channel-major: {@code (3, S, S)}.
  */
 final class ImagePixels {
@@ -61,10 +60,6 @@ final class ImagePixels {
             }
             return;
         }
-        if (image.width() % size == 0 && image.height() % size == 0) {
-            boxAverage(image, size, out, offset);
-            return;
-        }
         BufferedImage resized = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = resized.createGraphics();
         try {
@@ -80,37 +75,6 @@ final class ImagePixels {
                 out[offset + i] = scale(rgb >> 16 & 0xff);
                 out[offset + plane + i] = scale(rgb >> 8 & 0xff);
                 out[offset + 2 * plane + i] = scale(rgb & 0xff);
-            }
-        }
-    }
-
-    /**
-     * Shrinks by whole factors (the survey's 96 px scenes to 32 px: 3 x 3 pixels each) as the mean of each block, as a
-     * scene drawn at the smaller size with anti-aliasing would look; Java2D's bilinear scaling would read only 2 x 2
-     * of the 9 pixels and alias the shapes' edges.
-     */
-    private static void boxAverage(Image image, int size, float[] out, int offset) {
-        int plane = size * size;
-        int fx = image.width() / size;
-        int fy = image.height() / size;
-        byte[] rgb = image.rgb();
-        float n = fx * fy;
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                int[] sum = new int[3];
-                for (int dy = 0; dy < fy; dy++) {
-                    int row = (y * fy + dy) * image.width();
-                    for (int dx = 0; dx < fx; dx++) {
-                        int i = 3 * (row + x * fx + dx);
-                        sum[0] += rgb[i] & 0xff;
-                        sum[1] += rgb[i + 1] & 0xff;
-                        sum[2] += rgb[i + 2] & 0xff;
-                    }
-                }
-                int i = y * size + x;
-                for (int c = 0; c < 3; c++) {
-                    out[offset + c * plane + i] = (sum[c] / n / 255f - 0.5f) / 0.25f;
-                }
             }
         }
     }

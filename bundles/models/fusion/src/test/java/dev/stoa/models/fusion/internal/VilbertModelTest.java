@@ -179,28 +179,6 @@ class VilbertModelTest {
     }
 
     @Test
-    void aScene96PixelsWideIsShrunkTo32AsTheMeanOfEach3By3Block() {
-        byte[] rgb = new byte[96 * 96 * 3];
-        java.util.Arrays.fill(rgb, (byte) 255);
-        // block (row 0, column 1): one black pixel of nine; block (row 2, column 0): all red
-        rgb[3 * (0 * 96 + 4)] = 0;
-        rgb[3 * (0 * 96 + 4) + 1] = 0;
-        rgb[3 * (0 * 96 + 4) + 2] = 0;
-        for (int y = 6; y < 9; y++) {
-            for (int x = 0; x < 3; x++) {
-                rgb[3 * (y * 96 + x) + 1] = 0;
-                rgb[3 * (y * 96 + x) + 2] = 0;
-            }
-        }
-        float[] p = ImagePixels.pixels(List.of(new dev.stoa.api.data.Image(96, 96, rgb)), 32);
-        int plane = 32 * 32;
-        assertThat(ImagePixels.unscale(p[1])).isCloseTo(255f * 8 / 9, within(1e-3f));
-        assertThat(ImagePixels.unscale(p[0])).isCloseTo(255f, within(1e-3f));
-        assertThat(ImagePixels.unscale(p[2 * 32])).isCloseTo(255f, within(1e-3f));
-        assertThat(ImagePixels.unscale(p[plane + 2 * 32])).isCloseTo(0f, within(1e-3f));
-    }
-
-    @Test
     void badVariantKeysAreNamed() {
         Properties p = FusionTestSupport.vilbertConfig(3).toProperties();
         p.setProperty("image_heads", "5");
