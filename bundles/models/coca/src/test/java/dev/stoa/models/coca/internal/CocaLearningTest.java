@@ -54,8 +54,13 @@ class CocaLearningTest {
                     .evaluate(data.labels(), data.promptTemplates(), held, "test", new ParameterStore(m, false));
             System.out.printf(
                     "coca-learning loss %.3f -> %.3f, contrastive %.3f -> %.3f, skipped %d, %.0f CPU-s, %s%n",
-                    first, last, conFirst, conLast, CocaTestSupport.SKIPPED.get(),
-                    (os.getProcessCpuTime() - cpu0) / 1e9, out);
+                    first,
+                    last,
+                    conFirst,
+                    conLast,
+                    CocaTestSupport.SKIPPED.get(),
+                    (os.getProcessCpuTime() - cpu0) / 1e9,
+                    out);
             assertThat(last).isLessThan(0.6 * first);
             assertThat(conLast).isLessThan(0.9 * conFirst);
             assertThat(out.get("caption_colour_accuracy/test")).isGreaterThan(0.3);
