@@ -29,6 +29,9 @@ final class CocaTestSupport {
     /** How many training steps had non-finite gradients and were skipped, since the JVM started. */
     static final AtomicInteger SKIPPED = new AtomicInteger();
 
+    /** The contrastive part of each step's loss in the last {@link #train} call. */
+    static final List<Float> CONTRASTIVE = new ArrayList<>();
+
     private CocaTestSupport() {}
 
     /** A small variant (32 wide, 2 text layers, a two-stage ResNet at 32 px), so the tests train in seconds. */
@@ -68,13 +71,17 @@ final class CocaTestSupport {
     static List<Float> train(
             CocaTrainable model, TrainingLoss loss, Dataset data, NDManager manager, int steps, int batch, float lr) {
         Optimizer adam = Optimizer.adam()
-                .optLearningRateTracker(Tracker.fixed(lr))
+                .optLearningRateTracker(Tracker.warmUp()
+                        .setMainTracker(Tracker.fixed(lr))
+                        .optWarmUpSteps(Math.min(50, steps / 5))
+                        .build())
                 .optBeta2(0.98f)
                 .optClipGrad(1f)
                 .build();
         Engine engine = Engine.getEngine("PyTorch");
         ParameterStore ps = new ParameterStore(manager, false);
         List<Float> losses = new ArrayList<>();
+        CONTRASTIVE.clear();
         List<Pair<String, Parameter>> parameters = new ArrayList<>();
         model.block().getParameters().forEach(parameters::add);
         loss.getParameters().forEach(parameters::add);
@@ -87,8 +94,9 @@ final class CocaTestSupport {
                 try (GradientCollector collector = engine.newGradientCollector()) {
                     NDList outputs =
                             model.block().forward(ps, model.inputs(sub, examples, new SplittableRandom(step)), true);
-                    NDArray total = loss.evaluate(ps, model.lossInputs(outputs, examples, sub), true)
-                            .total();
+                    var terms = loss.evaluate(ps, model.lossInputs(outputs, examples, sub), true);
+                    NDArray total = terms.total();
+                    CONTRASTIVE.add(terms.parts().get("contrastive_loss").getFloat());
                     collector.backward(total);
                     losses.add(total.getFloat());
                 }
