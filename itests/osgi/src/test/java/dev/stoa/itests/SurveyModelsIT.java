@@ -56,17 +56,28 @@ public class SurveyModelsIT extends StoaTestSupport {
         List<Case> cases = List.of(
                 new Case("fusion", "visualbert-tiny.yaml", "visualbert-tiny", "visualbert-tiny-match", match),
                 new Case("fusion", "vilbert-tiny.yaml", "vilbert-tiny", "vilbert-tiny-match", match),
-                new Case("coca", "coca-tiny.yaml", "coca-tiny", "coca-tiny-caption", new JsonObject().put("image", image)),
+                new Case(
+                        "coca",
+                        "coca-tiny.yaml",
+                        "coca-tiny",
+                        "coca-tiny-caption",
+                        new JsonObject().put("image", image)),
                 new Case(
                         "simvlm",
                         "simvlm-tiny.yaml",
                         "simvlm-tiny",
                         "simvlm-tiny-caption",
                         new JsonObject().put("image", image)),
-                new Case("merlot", "merlot-tiny.yaml", "merlot-tiny", "merlot-tiny-order", new JsonObject().put("frames", frames)));
+                new Case(
+                        "merlot",
+                        "merlot-tiny.yaml",
+                        "merlot-tiny",
+                        "merlot-tiny-order",
+                        new JsonObject().put("frames", frames)));
         for (Case c : cases) {
             // the shipped file, two steps and a small evaluation, written where the trainer reads training files
-            String text = Files.readString(repo.resolve("bundles/models/" + c.bundle() + "/examples/train/" + c.file()));
+            String text =
+                    Files.readString(repo.resolve("bundles/models/" + c.bundle() + "/examples/train/" + c.file()));
             String shortRun = text.replaceAll("(?m)^  steps: \\d+", "  steps: 2")
                     .replaceAll("(?m)^  warmup_steps: \\d+", "  warmup_steps: 1")
                     .replaceAll("(?m)^  examples: \\d+", "  examples: 8")
@@ -75,17 +86,21 @@ public class SurveyModelsIT extends StoaTestSupport {
             Path file = home.resolve("etc/train/" + c.file().replace(".yaml", "-it.yaml"));
             Files.writeString(file, shortRun);
             TrainingStatus run = trainer.start(file);
-            await(c.model() + ": the two-step run ended",
+            await(
+                    c.model() + ": the two-step run ended",
                     () -> trainer.run(run.id()).map(TrainingStatus::finished).orElse(false));
             assertEquals(
                     c.model() + ": " + trainer.run(run.id()).orElseThrow().message(),
                     "succeeded",
                     trainer.run(run.id()).orElseThrow().state());
             await(c.model() + " READY on version 1", () -> "READY".equals(state(model(c.model()))));
-            HttpResponse<String> answered = httpPost("/v1/services/" + c.service(), c.request().encode());
+            HttpResponse<String> answered =
+                    httpPost("/v1/services/" + c.service(), c.request().encode());
             assertEquals(c.service() + ": " + answered.body(), 200, answered.statusCode());
             JsonObject body = new JsonObject(answered.body());
-            assertTrue(c.service() + ": " + body, body.containsKey("text") || body.containsKey("score") || body.containsKey("order"));
+            assertTrue(
+                    c.service() + ": " + body,
+                    body.containsKey("text") || body.containsKey("score") || body.containsKey("order"));
             HttpResponse<String> bad = httpPost("/v1/services/" + c.service(), "{}");
             assertEquals(c.service() + ": " + bad.body(), 400, bad.statusCode());
 
@@ -103,7 +118,8 @@ public class SurveyModelsIT extends StoaTestSupport {
             Thread client = new Thread(() -> {
                 while (running.get()) {
                     try {
-                        HttpResponse<String> r = httpPost("/v1/services/" + c.service(), c.request().encode());
+                        HttpResponse<String> r = httpPost(
+                                "/v1/services/" + c.service(), c.request().encode());
                         if (r.statusCode() == 200) {
                             answered.incrementAndGet();
                         } else {
@@ -121,7 +137,8 @@ public class SurveyModelsIT extends StoaTestSupport {
         ModelStore store = ModelStore.at(home.toString());
         int before = store.latest(c.model()).orElseThrow().number();
         Path staging = store.newStaging(c.model());
-        try (Stream<Path> files = Files.list(store.latest(c.model()).orElseThrow().path())) {
+        try (Stream<Path> files =
+                Files.list(store.latest(c.model()).orElseThrow().path())) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 if (Files.isRegularFile(f)) {
                     Files.copy(f, staging.resolve(f.getFileName().toString()));
@@ -129,7 +146,8 @@ public class SurveyModelsIT extends StoaTestSupport {
             }
         }
         store.publish(c.model(), staging);
-        await(c.model() + " serving version " + (before + 1),
+        await(
+                c.model() + " serving version " + (before + 1),
                 () -> model(c.model()).getInteger("serving_version", 0) == before + 1);
         long atSwap = answered.get();
         await(c.model() + ": calls flowing on the new version", () -> answered.get() > atSwap + 5);
@@ -137,7 +155,8 @@ public class SurveyModelsIT extends StoaTestSupport {
         for (Thread t : clients) {
             t.join(60_000);
         }
-        System.out.printf("[measure] %s swapped under load: %d calls answered, %d failed%n",
+        System.out.printf(
+                "[measure] %s swapped under load: %d calls answered, %d failed%n",
                 c.model(), answered.get(), failures.size());
         assertEquals(c.model() + ": failed calls during the swap: " + failures, 0, failures.size());
     }

@@ -28,7 +28,11 @@ final class MerlotRequests {
      */
     static List<Image> frames(Map<?, ?> request, int frames) {
         Object value = request.get("frames");
-        if (!(value instanceof List<?> list)) {
+        // a List from Java callers; over HTTP and the bus a JSON array arrives as Vert.x's JsonArray, an Iterable
+        List<Object> list = new ArrayList<>();
+        if (value instanceof Iterable<?> items && !(value instanceof Map<?, ?>)) {
+            items.forEach(list::add);
+        } else {
             throw StoaException.badInput(
                     "frames",
                     value == null

@@ -78,30 +78,4 @@ final class SceneText {
     static String plural(String shape) {
         return shape.endsWith("s") ? shape + "es" : shape + "s";
     }
-
-    /**
-     * Whether a caption gives an image's count: several copies need their number word ("two red circles"); one copy
-     * is right when the caption names no number above one (clipcap's {@code CaptionScore.counts}).
-     */
-    static boolean counts(String caption, int count) {
-        if (count > 1) {
-            return names(caption, NUMBERS.get(count - 1));
-        }
-        for (int n = 2; n <= NUMBERS.size(); n++) {
-            if (names(caption, NUMBERS.get(n - 1))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * @return whether the caption contains the word (or its plural) as a whole word, ignoring case (clipcap's
-     *     {@code CaptionScore.names})
-     */
-    static boolean names(String caption, String word) {
-        return Pattern.compile("\\b" + Pattern.quote(word.toLowerCase(Locale.ROOT)) + "(e?s)?\\b")
-                .matcher(caption.toLowerCase(Locale.ROOT))
-                .find();
-    }
 }

@@ -1,5 +1,7 @@
 package dev.stoa.models.simvlm.internal;
 
+import dev.stoa.nn.eval.CaptionWords;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -67,12 +69,12 @@ final class SimVlmEvaluation {
         int nextShapeBlind = 0;
         for (int i = 0; i < n; i++) {
             Scene s = scenes.get(i);
-            boolean c = SceneText.names(captions.get(i), s.colour());
-            boolean h = SceneText.names(captions.get(i), s.shape());
+            boolean c = CaptionWords.names(captions.get(i), s.colour());
+            boolean h = CaptionWords.names(captions.get(i), s.shape());
             colour += c ? 1 : 0;
             shape += h ? 1 : 0;
             both += c && h ? 1 : 0;
-            counted += SceneText.counts(captions.get(i), s.count()) ? 1 : 0;
+            counted += CaptionWords.counts(captions.get(i), s.count()) ? 1 : 0;
             nextColour += firstWord(colours.get(i)).equals(s.colour()) ? 1 : 0;
             nextShape += firstWord(shapes.get(i)).equals(s.shapeWord()) ? 1 : 0;
             nextShapeBlind += firstWord(blind.get(i)).equals(s.shapeWord()) ? 1 : 0;
