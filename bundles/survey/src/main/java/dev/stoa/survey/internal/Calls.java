@@ -43,7 +43,7 @@ interface Calls {
         for (JsonObject r : requests) {
             futures.add(pool.submit(() -> calls.call(service, r)));
         }
-        List<Answer> out = new ArrayList<>(requests.size());
+        List<Answer> out = new ArrayList<>(requests.size()); // mutable: a task may mark an answer not understood
         for (Future<JsonObject> f : futures) {
             try {
                 out.add(new Answer(f.get(), null));

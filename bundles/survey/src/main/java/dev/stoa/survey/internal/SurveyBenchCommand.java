@@ -137,13 +137,19 @@ public final class SurveyBenchCommand implements StoaCommand {
                         continue;
                     }
                     long t0 = System.nanoTime();
-                    Cell cell = switch (task) {
-                        case "match" -> tasks.match(service, test, maxCount);
-                        case "caption" -> tasks.caption(service, test);
-                        case "vqa" -> vqa(tasks, service, o.n());
-                        case "zero_shot" -> tasks.zeroShot(service, test);
-                        default -> tasks.retrieval(service, row.service("text"), gallery);
-                    };
+                    Cell cell;
+                    try {
+                        cell = switch (task) {
+                            case "match" -> tasks.match(service, test, maxCount);
+                            case "caption" -> tasks.caption(service, test);
+                            case "vqa" -> vqa(tasks, service, o.n());
+                            case "zero_shot" -> tasks.zeroShot(service, test);
+                            default -> tasks.retrieval(service, row.service("text"), gallery);
+                        };
+                    } catch (RuntimeException e) {
+                        // an answer the task cannot read: the row says so, the other rows still run
+                        cell = new Cell(Map.of(), o.n(), o.n(), "answer not understood: " + e);
+                    }
                     cells.put(task, cell);
                     progress(err, row, task, cell, t0);
                 }
@@ -161,7 +167,11 @@ public final class SurveyBenchCommand implements StoaCommand {
                         if (held == null) {
                             held = SurveyScenes.clips(clips, rows.clips(), o.seed(), o.n());
                         }
-                        cell = task.equals("order") ? tasks.order(service, held) : tasks.clipQa(service, held);
+                        try {
+                            cell = task.equals("order") ? tasks.order(service, held) : tasks.clipQa(service, held);
+                        } catch (RuntimeException e) {
+                            cell = new Cell(Map.of(), o.n(), o.n(), "answer not understood: " + e);
+                        }
                     }
                     cells.put(task, cell);
                     progress(err, row, task, cell, t0);

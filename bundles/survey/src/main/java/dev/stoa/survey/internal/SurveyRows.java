@@ -26,8 +26,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  *   - name: CLIP
  *     models: [clip-tiny-scenes]
  *     zero_shot: clip-tiny-scenes-zero-shot  # {"image", "labels"} -> {"label"}
- *     image: clip-tiny-scenes-image        # image -> {"vector"}; with text: text-to-image retrieval
- *     text: clip-tiny-scenes-text          # {"text"} -> {"vector"}
+ *     image: clip-tiny-scenes-image        # image -> {"embedding"}; with text: text-to-image retrieval
+ *     text: clip-tiny-scenes-text          # {"text"} -> {"embedding"}
  * </pre>
  *
  * Other task keys: {@code caption} (a Captioner, {@code {"image"} -> {"text"}}), {@code vqa} (a pipeline or service

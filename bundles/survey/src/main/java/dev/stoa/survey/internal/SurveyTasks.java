@@ -145,20 +145,28 @@ final class SurveyTasks {
         List<Calls.Answer> imageAnswers = Calls.all(calls, pool, imageService, images);
         List<Calls.Answer> textAnswers = Calls.all(calls, pool, textService, texts);
         List<float[]> g = new ArrayList<>();
-        for (Calls.Answer a : imageAnswers) {
-            g.add(a.ok() ? unit(a.json()) : null);
+        for (int i = 0; i < imageAnswers.size(); i++) {
+            Calls.Answer a = imageAnswers.get(i);
+            float[] v = a.ok() ? unit(a.json()) : null;
+            if (a.ok() && v == null) {
+                imageAnswers.set(i, notUnderstood(imageService, a.json()));
+            }
+            g.add(v);
         }
         Map<String, int[]> counts = new LinkedHashMap<>();
         counts.put("recall@1", new int[2]);
         List<Calls.Answer> each = new ArrayList<>(gallery.size()); // a query fails when its text or its image did
         for (int i = 0; i < gallery.size(); i++) {
             Calls.Answer q = textAnswers.get(i);
+            float[] v = q.ok() ? unit(q.json()) : null;
+            if (q.ok() && v == null) {
+                q = notUnderstood(textService, q.json());
+            }
             each.add(!q.ok() ? q : imageAnswers.get(i));
-            if (!q.ok() || g.get(i) == null) {
+            if (v == null || g.get(i) == null) {
                 add(counts, "recall@1", false);
                 continue;
             }
-            float[] v = unit(q.json());
             int best = -1;
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < g.size(); j++) {
@@ -335,12 +343,22 @@ final class SurveyTasks {
         return answer.getValue(field) instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
-    private static float[] unit(JsonObject embedding) {
-        JsonArray v = embedding.getJsonArray("vector");
+    /**
+     * @return the answer's embedding ({@code embedding}, as an {@code Embedding} travels in JSON, or {@code vector}),
+     *     scaled to unit length, or null when the answer has none
+     */
+    static float[] unit(JsonObject answer) {
+        Object field = answer.getValue("embedding", answer.getValue("vector"));
+        if (!(field instanceof JsonArray v) || v.isEmpty()) {
+            return null;
+        }
         float[] x = new float[v.size()];
         double norm = 0;
         for (int i = 0; i < x.length; i++) {
-            x[i] = v.getNumber(i).floatValue();
+            if (!(v.getValue(i) instanceof Number n)) {
+                return null;
+            }
+            x[i] = n.floatValue();
             norm += x[i] * x[i];
         }
         norm = Math.sqrt(norm) + 1e-12;
@@ -348,6 +366,16 @@ final class SurveyTasks {
             x[i] /= (float) norm;
         }
         return x;
+    }
+
+    private static Calls.Answer notUnderstood(String service, JsonObject answer) {
+        String shown = answer.encode();
+        return new Calls.Answer(
+                null,
+                new dev.stoa.api.StoaException(
+                        dev.stoa.api.FailureCode.BAD_INPUT,
+                        service + " answered without an 'embedding': "
+                                + (shown.length() > 120 ? shown.substring(0, 120) + "..." : shown)));
     }
 
     private static double dot(float[] a, float[] b) {

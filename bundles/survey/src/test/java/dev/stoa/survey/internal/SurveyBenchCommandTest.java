@@ -130,8 +130,8 @@ class SurveyBenchCommandTest {
                 assertThat(r.getJsonArray("labels")).hasSize(30);
                 yield new JsonObject().put("label", scene(r).label());
             }
-            case "img" -> new JsonObject().put("vector", oneHot(scene(r)));
-            default -> new JsonObject().put("vector", oneHot(SceneWords.read(r.getString("text"))));
+            case "img" -> new JsonObject().put("embedding", oneHot(scene(r)));
+            default -> new JsonObject().put("embedding", oneHot(SceneWords.read(r.getString("text"))));
         };
         SurveyTasks tasks = new SurveyTasks(oracle, pool, 0);
         assertThat(tasks.zeroShot("z", test()).get("accuracy")).isEqualTo(1.0);
@@ -140,12 +140,18 @@ class SurveyBenchCommandTest {
 
         // an image tower that sees only the colour retrieves the right scene about as often as colour implies
         Calls colourOnly = (service, r) -> service.equals("img")
-                ? new JsonObject().put("vector", oneHot(new SceneWords.Reading(scene(r).colour(), "circle", 1)))
-                : new JsonObject().put("vector", oneHot(SceneWords.read(r.getString("text"))));
+                ? new JsonObject().put("embedding", oneHot(new SceneWords.Reading(scene(r).colour(), "circle", 1)))
+                : new JsonObject().put("embedding", oneHot(SceneWords.read(r.getString("text"))));
         assertThat(new SurveyTasks(colourOnly, pool, 0)
                         .retrieval("img", "txt", scenes.get("gallery"))
                         .get("recall@1"))
                 .isLessThan(0.6);
+
+        // an answer without an embedding is a failure of that item, named, not a crash of the command
+        Calls noEmbedding = (service, r) -> new JsonObject().put("something", 1);
+        Cell none = new SurveyTasks(noEmbedding, pool, 0).retrieval("img", "txt", scenes.get("gallery"));
+        assertThat(none.empty()).isTrue();
+        assertThat(none.failure()).contains("without an 'embedding'");
     }
 
     @Test

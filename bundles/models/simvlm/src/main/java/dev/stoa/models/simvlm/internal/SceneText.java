@@ -4,9 +4,7 @@ import dev.stoa.api.dataset.Example;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The text SimVLM trains on, written from a shapes scene's attributes ({@code colour}, {@code shape}, {@code count})

@@ -1,7 +1,5 @@
 package dev.stoa.models.simvlm.internal;
 
-import dev.stoa.nn.eval.CaptionWords;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -9,6 +7,7 @@ import ai.djl.training.ParameterStore;
 import dev.stoa.api.data.Image;
 import dev.stoa.api.dataset.Example;
 import dev.stoa.models.simvlm.internal.SceneText.Scene;
+import dev.stoa.nn.eval.CaptionWords;
 import dev.stoa.nn.text.SpecialTokens;
 import dev.stoa.nn.text.WordTokenizer;
 import java.util.ArrayList;
