@@ -13,7 +13,8 @@ import java.util.Map;
 record Cell(Map<String, Double> measures, int n, int failed, String failure) {
 
     Cell {
-        measures = Map.copyOf(measures);
+        // in the order the task put them: its main measure first
+        measures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(measures));
     }
 
     /** @return whether every call failed, so the row has no number for the task */

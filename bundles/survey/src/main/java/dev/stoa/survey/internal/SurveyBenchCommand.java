@@ -188,7 +188,8 @@ public final class SurveyBenchCommand implements StoaCommand {
                 + "), from `" + home.relativize(file) + "`. Held-out scenes of the `shapes` dataset: "
                 + describe(rows.scenes()) + ", the first " + test.size()
                 + " of each split; VQA on the `vqa-eval-set` questions (the same seed). Parameters, steps and"
-                + " time come from each model's training report (its newest version in the model store).";
+                + " time come from each model's training report (its newest version in the model store): the run's"
+                + " wall time on the machine that trained it, under whatever load it had then.";
         out.print(SurveyTable.markdown(title, results));
         return OK;
     }
