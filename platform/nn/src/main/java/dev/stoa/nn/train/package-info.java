@@ -4,8 +4,9 @@
  * examples into batches, its outputs into a loss's inputs, evaluates itself and saves what its serving side loads.
  * The trainer owns everything else: optimizer, schedule, clipping, checkpoints, metrics. What models do alike lives
  * here too ({@link dev.stoa.nn.train.BaseTrainableModel}, {@link dev.stoa.nn.train.ModelFiles},
- * {@link dev.stoa.nn.train.TrainingExamples}, {@link dev.stoa.nn.train.EvaluationOptions}), so a model bundle's
+ * {@link dev.stoa.nn.train.TrainingExamples}, {@link dev.stoa.nn.train.EvaluationOptions}, a factory of variant files:
+ * {@link dev.stoa.nn.train.VariantModelFactory} with {@link dev.stoa.nn.train.VariantReader}), so a model bundle's
  * trainable holds only its mechanism.
  */
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package dev.stoa.nn.train;

@@ -1,7 +1,7 @@
 package dev.stoa.models.coca.internal;
 
-import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
+import dev.stoa.nn.train.VariantReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -111,14 +111,9 @@ record CocaConfig(
      * @throws StoaException BAD_CONFIG naming the key if one is unknown, missing or invalid
      */
     static CocaConfig read(String name, Properties p, String source) {
-        for (String key : p.stringPropertyNames()) {
-            if (!key.equals("name") && !KEYS.contains(key)) {
-                throw new StoaException(
-                        FailureCode.BAD_CONFIG, source + "." + key + " is not an option of CoCa; use " + KEYS);
-            }
-        }
-        Reader r = new Reader(p, source);
-        String widths = r.raw("image_widths");
+        VariantReader r = new VariantReader(p, source);
+        r.onlyKeys("CoCa", KEYS);
+        String widths = r.text("image_widths");
         if (!widths.matches("[1-9][0-9]{0,3}(,[1-9][0-9]{0,3}){0,5}")) {
             throw r.bad("image_widths", widths, "stage widths such as 32,64,128");
         }
@@ -146,46 +141,4 @@ record CocaConfig(
 
     private static final java.util.Set<String> KEYS =
             new CocaConfig("keys", 8, 1, 2, 4, 16, "8", 1, 1, 4, 1).values().keySet();
-
-    private record Reader(Properties p, String source) {
-
-        String raw(String key) {
-            String v = p.getProperty(key);
-            if (v == null || v.isBlank()) {
-                throw new StoaException(FailureCode.BAD_CONFIG, source + "." + key + " is missing");
-            }
-            return v.trim();
-        }
-
-        int integer(String key, int min, int max) {
-            String v = raw(key);
-            try {
-                int i = Integer.parseInt(v);
-                if (i >= min && i <= max) {
-                    return i;
-                }
-            } catch (NumberFormatException e) {
-                // below
-            }
-            throw bad(key, v, "a whole number from " + min + " to " + max);
-        }
-
-        double number(String key, double min, double max) {
-            String v = raw(key);
-            try {
-                double d = Double.parseDouble(v);
-                if (d >= min && d <= max) {
-                    return d;
-                }
-            } catch (NumberFormatException e) {
-                // below
-            }
-            throw bad(key, v, "a number from " + min + " to " + max);
-        }
-
-        StoaException bad(String key, Object value, String expected) {
-            return new StoaException(
-                    FailureCode.BAD_CONFIG, source + "." + key + " is '" + value + "'; use " + expected);
-        }
-    }
 }

@@ -6,14 +6,11 @@ import dev.stoa.api.StoaException;
 import dev.stoa.nn.encoder.EncoderFactory;
 import dev.stoa.nn.train.TrainableModel;
 import dev.stoa.nn.train.TrainableModelFactory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.stoa.nn.train.VariantModelFactory;
 import java.net.URL;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -27,14 +24,14 @@ import org.osgi.service.component.annotations.Reference;
 @Component(
         service = TrainableModelFactory.class,
         property = {ServiceProperties.ID + "=" + CocaFactory.ID, ServiceProperties.KIND + "=model"})
-public final class CocaFactory implements TrainableModelFactory {
+public final class CocaFactory extends VariantModelFactory<CocaConfig> {
 
     static final String ID = "coca";
-    static final String PREFIX = "coca-";
+    static final String PREFIX = ID + "-";
+    static final String BUNDLE = "coca";
     /** The encoders bundle's ResNet: CLIP's {@code tiny-resnet} tower, here with patch tokens out. */
     static final String IMAGE_ENCODER = "(stoa.id=resnet)";
 
-    private final BundleContext context;
     private final EncoderFactory resnet;
 
     /**
@@ -43,61 +40,52 @@ public final class CocaFactory implements TrainableModelFactory {
      */
     @Activate
     public CocaFactory(BundleContext context, @Reference(target = IMAGE_ENCODER) EncoderFactory resnet) {
-        this.context = context;
+        this(context.getBundle()::getEntry, resnet);
+    }
+
+    /**
+     * @param entries the variant files by path, e.g. from the class path (the tests and benchmarks)
+     * @param resnet the ResNet image encoder factory
+     */
+    CocaFactory(Function<String, URL> entries, EncoderFactory resnet) {
+        super(ID, BUNDLE, entries);
         this.resnet = resnet;
     }
 
     @Override
-    public Map<String, Object> defaults() {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("variant", "tiny");
-        d.put("model_id", PREFIX + "<variant>");
-        Map<String, Object> values = variant("tiny").values();
-        values.remove("logit_scale");
-        d.putAll(values);
-        return d;
+    protected CocaConfig read(String name, Properties p, String source) {
+        return CocaConfig.read(name, p, source);
     }
 
     @Override
-    public TrainableModel create(Map<String, ?> options) {
-        String variant = String.valueOf(options.containsKey("variant") ? options.get("variant") : "tiny");
-        Map<String, Object> overrides = new HashMap<>(options);
-        overrides.remove("variant");
-        overrides.remove("model_id");
+    protected Map<String, Object> values(CocaConfig config) {
+        return config.values();
+    }
+
+    /** The temperature is the loss's to learn, so defaults() does not show it. */
+    @Override
+    protected Map<String, Object> shownValues(CocaConfig config) {
+        Map<String, Object> values = config.values();
+        values.remove("logit_scale");
+        return values;
+    }
+
+    @Override
+    protected void checkOverrides(Map<String, ?> overrides) {
         if (overrides.containsKey("logit_scale")) {
             throw new StoaException(
                     FailureCode.BAD_CONFIG,
                     "model.logit_scale is learned by the loss (its temperature option); remove it from the model");
         }
-        CocaConfig config = variant(variant).with(overrides, "model");
-        String modelId = String.valueOf(options.containsKey("model_id") ? options.get("model_id") : PREFIX + variant);
+    }
+
+    @Override
+    protected TrainableModel build(String modelId, CocaConfig config) {
         return create(modelId, config, resnet);
     }
 
     /** Checks the id and builds the trainable; for the tests, which have no bundle context. */
     static CocaTrainable create(String modelId, CocaConfig config, EncoderFactory resnet) {
-        if (!modelId.startsWith(PREFIX) || !modelId.substring(PREFIX.length()).matches("[a-z0-9][a-z0-9_-]*")) {
-            throw new StoaException(
-                    FailureCode.BAD_CONFIG,
-                    "model.model_id is '" + modelId + "'; name it '" + PREFIX
-                            + "<name>' (lower-case letters, digits, - and _) so the coca bundle serves it");
-        }
-        return new CocaTrainable(modelId, config, resnet.create(config.imageEncoder()));
-    }
-
-    private CocaConfig variant(String name) {
-        URL url = name.matches("[a-z0-9_-]+") ? context.getBundle().getEntry("variants/" + name + ".properties") : null;
-        if (url == null) {
-            throw new StoaException(
-                    FailureCode.BAD_CONFIG,
-                    "model.variant is '" + name + "'; use 'tiny' (files in the coca bundle's variants/)");
-        }
-        Properties p = new Properties();
-        try (InputStream in = url.openStream()) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return CocaConfig.read(name, p, "variants/" + name + ".properties");
+        return new CocaTrainable(checkModelId(ID, modelId, BUNDLE), config, resnet.create(config.imageEncoder()));
     }
 }

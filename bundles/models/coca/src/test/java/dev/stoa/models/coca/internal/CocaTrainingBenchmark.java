@@ -7,19 +7,14 @@ import dev.stoa.datasets.internal.ShapesDatasetFactory;
 import dev.stoa.encoders.internal.ResNetEncoderFactory;
 import dev.stoa.losses.internal.CocaLossFactory;
 import dev.stoa.nn.loss.LossFactory;
-import dev.stoa.nn.train.TrainableModel;
-import dev.stoa.nn.train.TrainableModelFactory;
 import dev.stoa.train.internal.TrainingHarness;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -58,7 +53,10 @@ class CocaTrainingBenchmark {
         var end = TrainingHarness.run(
                 FILE,
                 overrides,
-                id -> id.equals(CocaFactory.ID) ? new TestFactory() : null,
+                id -> id.equals(CocaFactory.ID)
+                        ? new CocaFactory(
+                                path -> CocaTrainingBenchmark.class.getResource("/" + path), new ResNetEncoderFactory())
+                        : null,
                 id -> id.equals("coca") ? (LossFactory) new CocaLossFactory() : null,
                 id -> id.equals("shapes") ? (DatasetFactory) new ShapesDatasetFactory() : null,
                 home,
@@ -84,36 +82,6 @@ class CocaTrainingBenchmark {
                 end.evaluation(),
                 end.message());
         assertThat(end.state().toString()).isEqualToIgnoringCase("succeeded");
-    }
-
-    /** The bundle's factory without OSGi: the variant files from the class path, the encoders bundle's ResNet. */
-    static final class TestFactory implements TrainableModelFactory {
-
-        @Override
-        public Map<String, Object> defaults() {
-            return new LinkedHashMap<>(variant("tiny").values());
-        }
-
-        @Override
-        public TrainableModel create(Map<String, ?> options) {
-            String name = String.valueOf(options.containsKey("variant") ? options.get("variant") : "tiny");
-            Map<String, Object> rest = new HashMap<>(options);
-            rest.remove("variant");
-            rest.remove("model_id");
-            return CocaFactory.create(
-                    CocaFactory.PREFIX + name, variant(name).with(rest, "model"), new ResNetEncoderFactory());
-        }
-
-        static CocaConfig variant(String name) {
-            Properties p = new Properties();
-            try (InputStream in =
-                    CocaTrainingBenchmark.class.getResourceAsStream("/variants/" + name + ".properties")) {
-                p.load(in);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return CocaConfig.read(name, p, "variants/" + name + ".properties");
-        }
     }
 
     private static Object number(String value) {

@@ -1,7 +1,7 @@
 package dev.stoa.models.fusion.internal;
 
-import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
+import dev.stoa.nn.train.VariantReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -120,13 +120,7 @@ record VilbertConfig(
      */
     static VilbertConfig read(String name, Properties p, String source) {
         VariantReader r = new VariantReader(p, source);
-        for (String key : p.stringPropertyNames()) {
-            if (!key.equals("name") && !KEYS.containsKey(key)) {
-                throw new StoaException(
-                        FailureCode.BAD_CONFIG,
-                        source + "." + key + " is not an option of ViLBERT; use " + KEYS.keySet());
-            }
-        }
+        r.onlyKeys("ViLBERT", KEYS.keySet());
         VilbertConfig c = new VilbertConfig(
                 name,
                 r.integer("text_width", 8, 1024),

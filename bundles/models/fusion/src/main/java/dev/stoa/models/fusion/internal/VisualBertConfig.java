@@ -1,7 +1,7 @@
 package dev.stoa.models.fusion.internal;
 
-import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
+import dev.stoa.nn.train.VariantReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -105,13 +105,7 @@ record VisualBertConfig(
      */
     static VisualBertConfig read(String name, Properties p, String source) {
         VariantReader r = new VariantReader(p, source);
-        for (String key : p.stringPropertyNames()) {
-            if (!key.equals("name") && !KEYS.containsKey(key)) {
-                throw new StoaException(
-                        FailureCode.BAD_CONFIG,
-                        source + "." + key + " is not an option of VisualBERT; use " + KEYS.keySet());
-            }
-        }
+        r.onlyKeys("VisualBERT", KEYS.keySet());
         VisualBertConfig c = new VisualBertConfig(
                 name,
                 r.integer("width", 8, 1024),

@@ -1,18 +1,13 @@
 package dev.stoa.models.fusion.internal;
 
-import dev.stoa.api.FailureCode;
 import dev.stoa.api.ServiceProperties;
-import dev.stoa.api.StoaException;
 import dev.stoa.nn.train.TrainableModel;
 import dev.stoa.nn.train.TrainableModelFactory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.stoa.nn.train.VariantModelFactory;
 import java.net.URL;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -25,63 +20,40 @@ import org.osgi.service.component.annotations.Component;
 @Component(
         service = TrainableModelFactory.class,
         property = {ServiceProperties.ID + "=" + VisualBertFactory.ID, ServiceProperties.KIND + "=model"})
-public final class VisualBertFactory implements TrainableModelFactory {
+public final class VisualBertFactory extends VariantModelFactory<VisualBertConfig> {
 
     static final String ID = "visualbert";
-    static final String PREFIX = "visualbert-";
-
-    private final BundleContext context;
+    static final String PREFIX = ID + "-";
+    static final String BUNDLE = "fusion";
 
     /** @param context this bundle's context: its variant files */
     @Activate
     public VisualBertFactory(BundleContext context) {
-        this.context = context;
+        this(context.getBundle()::getEntry);
+    }
+
+    /** @param entries the variant files by path, e.g. from the class path (the tests and benchmarks) */
+    VisualBertFactory(Function<String, URL> entries) {
+        super(ID, BUNDLE, entries);
     }
 
     @Override
-    public Map<String, Object> defaults() {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("variant", "tiny");
-        d.put("model_id", PREFIX + "<variant>");
-        d.putAll(variant("tiny").values());
-        return d;
+    protected VisualBertConfig read(String name, Properties p, String source) {
+        return VisualBertConfig.read(name, p, source);
     }
 
     @Override
-    public TrainableModel create(Map<String, ?> options) {
-        String variant = String.valueOf(options.containsKey("variant") ? options.get("variant") : "tiny");
-        Map<String, Object> overrides = new HashMap<>(options);
-        overrides.remove("variant");
-        overrides.remove("model_id");
-        VisualBertConfig config = variant(variant).with(overrides, "model");
-        String modelId = String.valueOf(options.containsKey("model_id") ? options.get("model_id") : PREFIX + variant);
+    protected Map<String, Object> values(VisualBertConfig config) {
+        return config.values();
+    }
+
+    @Override
+    protected TrainableModel build(String modelId, VisualBertConfig config) {
         return create(modelId, config);
     }
 
     /** Checks the id and builds the trainable; for the tests, which have no bundle context. */
     static VisualBertTrainable create(String modelId, VisualBertConfig config) {
-        if (!modelId.startsWith(PREFIX) || !modelId.substring(PREFIX.length()).matches("[a-z0-9][a-z0-9_-]*")) {
-            throw new StoaException(
-                    FailureCode.BAD_CONFIG,
-                    "model.model_id is '" + modelId + "'; name it '" + PREFIX
-                            + "<name>' (lower-case letters, digits, - and _) so the fusion bundle serves it");
-        }
-        return new VisualBertTrainable(modelId, config);
-    }
-
-    private VisualBertConfig variant(String name) {
-        URL url = name.matches("[a-z0-9_-]+") ? context.getBundle().getEntry("variants/" + name + ".properties") : null;
-        if (url == null) {
-            throw new StoaException(
-                    FailureCode.BAD_CONFIG,
-                    "model.variant is '" + name + "'; use 'tiny' (files in the fusion bundle's variants/)");
-        }
-        Properties p = new Properties();
-        try (InputStream in = url.openStream()) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return VisualBertConfig.read(name, p, "variants/" + name + ".properties");
+        return new VisualBertTrainable(checkModelId(ID, modelId, BUNDLE), config);
     }
 }

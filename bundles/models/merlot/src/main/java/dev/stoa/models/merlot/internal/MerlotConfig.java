@@ -1,7 +1,7 @@
 package dev.stoa.models.merlot.internal;
 
-import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
+import dev.stoa.nn.train.VariantReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -106,14 +106,8 @@ record MerlotConfig(
      * @throws StoaException BAD_CONFIG naming the key if one is unknown, missing or invalid
      */
     static MerlotConfig read(String name, Properties p, String source) {
-        for (String key : p.stringPropertyNames()) {
-            if (!key.equals("name") && !KEYS.containsKey(key)) {
-                throw new StoaException(
-                        FailureCode.BAD_CONFIG,
-                        source + "." + key + " is not an option of MERLOT; use " + KEYS.keySet());
-            }
-        }
-        Reader r = new Reader(p, source);
+        VariantReader r = new VariantReader(p, source);
+        r.onlyKeys("MERLOT", KEYS.keySet());
         MerlotConfig c = new MerlotConfig(
                 name,
                 r.integer("width", 8, 1024),
@@ -144,46 +138,4 @@ record MerlotConfig(
 
     private static final Map<String, Object> KEYS =
             new MerlotConfig("keys", 8, 1, 1, 1, 8, 1, 1, 4, 6, 0.1, 0, 0.5, 0).values();
-
-    private record Reader(Properties p, String source) {
-
-        private String raw(String key) {
-            String v = p.getProperty(key);
-            if (v == null || v.isBlank()) {
-                throw new StoaException(FailureCode.BAD_CONFIG, source + "." + key + " is missing");
-            }
-            return v.trim();
-        }
-
-        int integer(String key, int min, int max) {
-            String v = raw(key);
-            try {
-                int i = Integer.parseInt(v);
-                if (i >= min && i <= max) {
-                    return i;
-                }
-            } catch (NumberFormatException e) {
-                // below
-            }
-            throw bad(key, v, "a whole number from " + min + " to " + max);
-        }
-
-        double fraction(String key, boolean zeroAllowed) {
-            String v = raw(key);
-            try {
-                double d = Double.parseDouble(v);
-                if ((zeroAllowed ? d >= 0 : d > 0) && d <= 1) {
-                    return d;
-                }
-            } catch (NumberFormatException e) {
-                // below
-            }
-            throw bad(key, v, zeroAllowed ? "a number from 0 to 1" : "a number above 0, at most 1");
-        }
-
-        StoaException bad(String key, Object value, String expected) {
-            return new StoaException(
-                    FailureCode.BAD_CONFIG, source + "." + key + " is '" + value + "'; use " + expected);
-        }
-    }
 }

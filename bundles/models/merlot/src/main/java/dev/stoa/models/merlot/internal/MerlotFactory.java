@@ -1,18 +1,13 @@
 package dev.stoa.models.merlot.internal;
 
-import dev.stoa.api.FailureCode;
 import dev.stoa.api.ServiceProperties;
-import dev.stoa.api.StoaException;
 import dev.stoa.nn.train.TrainableModel;
 import dev.stoa.nn.train.TrainableModelFactory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.stoa.nn.train.VariantModelFactory;
 import java.net.URL;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -25,68 +20,40 @@ import org.osgi.service.component.annotations.Component;
 @Component(
         service = TrainableModelFactory.class,
         property = {ServiceProperties.ID + "=" + MerlotFactory.ID, ServiceProperties.KIND + "=model"})
-public final class MerlotFactory implements TrainableModelFactory {
+public final class MerlotFactory extends VariantModelFactory<MerlotConfig> {
 
     static final String ID = "merlot";
-    static final String PREFIX = "merlot-";
-
-    private final BundleContext context;
+    static final String PREFIX = ID + "-";
+    static final String BUNDLE = "merlot";
 
     /** @param context this bundle's context: its variant files */
     @Activate
     public MerlotFactory(BundleContext context) {
-        this.context = context;
+        this(context.getBundle()::getEntry);
+    }
+
+    /** @param entries the variant files by path, e.g. from the class path (the tests and benchmarks) */
+    MerlotFactory(Function<String, URL> entries) {
+        super(ID, BUNDLE, entries);
     }
 
     @Override
-    public Map<String, Object> defaults() {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("variant", "tiny");
-        d.put("model_id", PREFIX + "<variant>");
-        d.putAll(variant("tiny").values());
-        return d;
+    protected MerlotConfig read(String name, Properties p, String source) {
+        return MerlotConfig.read(name, p, source);
     }
 
     @Override
-    public TrainableModel create(Map<String, ?> options) {
-        String variant = String.valueOf(options.containsKey("variant") ? options.get("variant") : "tiny");
-        Map<String, Object> overrides = new HashMap<>(options);
-        overrides.remove("variant");
-        overrides.remove("model_id");
-        MerlotConfig config = variant(variant).with(overrides, "model");
-        String modelId = String.valueOf(options.containsKey("model_id") ? options.get("model_id") : PREFIX + variant);
+    protected Map<String, Object> values(MerlotConfig config) {
+        return config.values();
+    }
+
+    @Override
+    protected TrainableModel build(String modelId, MerlotConfig config) {
         return create(modelId, config);
     }
 
     /** Checks the id and builds the trainable; for the tests, which have no bundle context. */
     static MerlotTrainable create(String modelId, MerlotConfig config) {
-        if (!modelId.startsWith(PREFIX) || !modelId.substring(PREFIX.length()).matches("[a-z0-9][a-z0-9_-]*")) {
-            throw new StoaException(
-                    FailureCode.BAD_CONFIG,
-                    "model.model_id is '" + modelId + "'; name it '" + PREFIX
-                            + "<name>' (lower-case letters, digits, - and _) so the merlot bundle serves it");
-        }
-        return new MerlotTrainable(modelId, config);
-    }
-
-    /** @return a variant file of this bundle, read */
-    static MerlotConfig variant(URL url, String name) {
-        Properties p = new Properties();
-        try (InputStream in = url.openStream()) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return MerlotConfig.read(name, p, "variants/" + name + ".properties");
-    }
-
-    private MerlotConfig variant(String name) {
-        URL url = name.matches("[a-z0-9_-]+") ? context.getBundle().getEntry("variants/" + name + ".properties") : null;
-        if (url == null) {
-            throw new StoaException(
-                    FailureCode.BAD_CONFIG,
-                    "model.variant is '" + name + "'; use 'tiny' (files in the merlot bundle's variants/)");
-        }
-        return variant(url, name);
+        return new MerlotTrainable(checkModelId(ID, modelId, BUNDLE), config);
     }
 }

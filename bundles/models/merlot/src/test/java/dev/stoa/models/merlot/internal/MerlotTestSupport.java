@@ -54,7 +54,7 @@ final class MerlotTestSupport {
 
     /** The tiny variant as the bundle ships it. */
     static MerlotConfig tiny() {
-        return MerlotFactory.variant(MerlotTestSupport.class.getResource("/variants/tiny.properties"), "tiny");
+        return new MerlotFactory(path -> MerlotTestSupport.class.getResource("/" + path)).variant("tiny");
     }
 
     static Dataset clips() {

@@ -1,7 +1,7 @@
 package dev.stoa.models.simvlm.internal;
 
-import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
+import dev.stoa.nn.train.VariantReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -88,14 +88,8 @@ record SimVlmConfig(
      * @throws StoaException BAD_CONFIG naming the key if one is unknown, missing or invalid
      */
     static SimVlmConfig read(String name, Properties p, String source) {
-        Reader r = new Reader(p, source);
-        for (String key : p.stringPropertyNames()) {
-            if (!key.equals("name") && !KEYS.containsKey(key)) {
-                throw new StoaException(
-                        FailureCode.BAD_CONFIG,
-                        source + "." + key + " is not an option of SimVLM; use " + KEYS.keySet());
-            }
-        }
+        VariantReader r = new VariantReader(p, source);
+        r.onlyKeys("SimVLM", KEYS.keySet());
         SimVlmConfig c = new SimVlmConfig(
                 name,
                 r.integer("width", 8, 1024),
@@ -107,7 +101,7 @@ record SimVlmConfig(
                 r.integer("stem_channels", 1, 256),
                 r.integer("text_length", 4, 64),
                 r.integer("max_count", 1, 9),
-                r.fraction("text_only_fraction"));
+                r.fraction("text_only_fraction", true));
         if (c.width % c.heads != 0) {
             throw r.bad("heads", c.heads, "a divisor of width " + c.width);
         }
@@ -121,46 +115,4 @@ record SimVlmConfig(
     }
 
     private static final Map<String, Object> KEYS = new SimVlmConfig("keys", 8, 1, 1, 1, 8, 1, 1, 4, 1, 0).values();
-
-    private record Reader(Properties p, String source) {
-
-        private String raw(String key) {
-            String v = p.getProperty(key);
-            if (v == null || v.isBlank()) {
-                throw new StoaException(FailureCode.BAD_CONFIG, source + "." + key + " is missing");
-            }
-            return v.trim();
-        }
-
-        int integer(String key, int min, int max) {
-            String v = raw(key);
-            try {
-                int i = Integer.parseInt(v);
-                if (i >= min && i <= max) {
-                    return i;
-                }
-            } catch (NumberFormatException e) {
-                // below
-            }
-            throw bad(key, v, "a whole number from " + min + " to " + max);
-        }
-
-        double fraction(String key) {
-            String v = raw(key);
-            try {
-                double d = Double.parseDouble(v);
-                if (d >= 0 && d <= 1) {
-                    return d;
-                }
-            } catch (NumberFormatException e) {
-                // below
-            }
-            throw bad(key, v, "a number from 0 to 1");
-        }
-
-        StoaException bad(String key, Object value, String expected) {
-            return new StoaException(
-                    FailureCode.BAD_CONFIG, source + "." + key + " is '" + value + "'; use " + expected);
-        }
-    }
 }
