@@ -6,12 +6,15 @@ import dev.stoa.api.train.TrainingStatus;
 import dev.stoa.nn.loss.LossFactory;
 import dev.stoa.nn.train.TrainableModelFactory;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -75,6 +78,86 @@ public final class TrainingHarness {
         return new TrainingRun(
                         id, parsed, components, new ModelStore(home.resolve("models")), home.resolve("runs"), listener)
                 .run();
+    }
+
+    /**
+     * A training file's benchmark: runs it in full (or with {@code -Dbench.overrides=train.steps=600,...}; a file
+     * of its own with {@code -Dbench.file=...}) in {@code target/bench/<label>}, printing the metrics every 50 steps
+     * and at the end the state, evaluation, wall and CPU seconds and the machine's load before and after (it is
+     * shared: say the load with the numbers).
+     *
+     * @param label how the printed lines start, e.g. {@code coca-bench}
+     * @param file the training file run unless {@code -Dbench.file} names another
+     * @return the final status
+     */
+    public static TrainingStatus benchmark(
+            String label,
+            Path file,
+            Function<String, TrainableModelFactory> models,
+            Function<String, LossFactory> losses,
+            Function<String, DatasetFactory> datasets)
+            throws IOException {
+        Path run = Path.of(System.getProperty("bench.file", file.toString()));
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        for (String o : System.getProperty("bench.overrides", "").split(",")) {
+            if (!o.isBlank()) {
+                String[] kv = o.split("=", 2);
+                overrides.put(kv[0].trim(), scalar(kv[1].trim()));
+            }
+        }
+        Path home = Path.of("target", "bench", label);
+        deleteTree(home);
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        double load0 = os.getSystemLoadAverage();
+        long cpu0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        long[] last = {-1};
+        TrainingStatus end = run(run, overrides, models, losses, datasets, home, s -> {
+            if (s.step() % 50 == 0 && s.step() != last[0]) {
+                last[0] = s.step();
+                System.out.printf(
+                        "%s step %d %.0f s %s %s%n",
+                        label, s.step(), (System.nanoTime() - t0) / 1e9, s.metrics(), s.evaluation());
+            }
+        });
+        System.out.printf(
+                "%s %s file=%s steps=%d wall_s=%.0f cpu_s=%.0f load=%.1f-%.1f cores=%d overrides=%s%n"
+                        + "  evaluation=%s%n  message=%s%n",
+                label,
+                end.state(),
+                run,
+                end.step(),
+                (System.nanoTime() - t0) / 1e9,
+                (os.getProcessCpuTime() - cpu0) / 1e9,
+                load0,
+                os.getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors(),
+                overrides,
+                end.evaluation(),
+                end.message());
+        return end;
+    }
+
+    private static Object scalar(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            try {
+                return Double.parseDouble(value);
+            } catch (NumberFormatException e2) {
+                return value;
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")
