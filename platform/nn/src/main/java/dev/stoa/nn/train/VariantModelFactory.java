@@ -26,31 +26,47 @@ public abstract class VariantModelFactory<C> implements TrainableModelFactory {
     /** The variant {@link #defaults()} shows and {@link #create(Map)} uses when none is named. */
     public static final String DEFAULT_VARIANT = "tiny";
 
+    /**
+     * Reads a config from a variant's keys.
+     *
+     * @param <C> the config
+     */
+    @FunctionalInterface
+    public interface Reader<C> {
+        /**
+         * @param name the variant's name
+         * @param p its keys
+         * @param source the file or section, for messages
+         * @return the config; BAD_CONFIG naming the key when one is unknown, missing or invalid
+         */
+        C read(String name, Properties p, String source);
+    }
+
     private final String id;
     private final String bundle;
     private final Function<String, URL> entries;
+    private final Reader<C> reader;
+    private final Function<C, Map<String, Object>> values;
 
     /**
      * @param id the model's id ({@code stoa.id}), also the prefix of the ids it publishes: {@code simvlm}
      * @param bundle how messages name the bundle that serves it: {@code simvlm}
      * @param entries a bundle entry by path, or null if there is none (a bundle's {@code getEntry})
+     * @param reader reads the config from a variant's keys
+     * @param values every key of a config with its value, in documentation order (what {@code reader} reads back)
      */
-    protected VariantModelFactory(String id, String bundle, Function<String, URL> entries) {
+    protected VariantModelFactory(
+            String id,
+            String bundle,
+            Function<String, URL> entries,
+            Reader<C> reader,
+            Function<C, Map<String, Object>> values) {
         this.id = id;
         this.bundle = bundle;
         this.entries = entries;
+        this.reader = reader;
+        this.values = values;
     }
-
-    /**
-     * @param name the variant's name
-     * @param p its keys
-     * @param source the file or section, for messages
-     * @return the config; BAD_CONFIG naming the key when one is unknown, missing or invalid
-     */
-    protected abstract C read(String name, Properties p, String source);
-
-    /** @return every key of the config with its value, in documentation order */
-    protected abstract Map<String, Object> values(C config);
 
     /** @return the trainable for a checked id */
     protected abstract TrainableModel build(String modelId, C config);
@@ -67,9 +83,9 @@ public abstract class VariantModelFactory<C> implements TrainableModelFactory {
      */
     protected void checkOverrides(Map<String, ?> overrides) {}
 
-    /** @return the keys {@link #defaults()} shows of a config; all of {@link #values} unless overridden */
+    /** @return the keys {@link #defaults()} shows of a config; all of its values unless overridden */
     protected Map<String, Object> shownValues(C config) {
-        return values(config);
+        return values.apply(config);
     }
 
     @Override
@@ -102,9 +118,9 @@ public abstract class VariantModelFactory<C> implements TrainableModelFactory {
      */
     public C with(String name, C config, Map<String, ?> overrides, String source) {
         Properties p = new Properties();
-        values(config).forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
+        values.apply(config).forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
         overrides.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
-        return read(name, p, source);
+        return reader.read(name, p, source);
     }
 
     /**
@@ -125,7 +141,7 @@ public abstract class VariantModelFactory<C> implements TrainableModelFactory {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return read(name, p, variantFile(name));
+        return reader.read(name, p, variantFile(name));
     }
 
     /**

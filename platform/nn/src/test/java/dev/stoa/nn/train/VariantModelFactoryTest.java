@@ -41,17 +41,7 @@ class VariantModelFactoryTest {
         Built built;
 
         ToyFactory(Path dir) {
-            super("toy", "toys", path -> url(dir.resolve(path)));
-        }
-
-        @Override
-        protected Config read(String name, Properties p, String source) {
-            return Config.read(name, p, source);
-        }
-
-        @Override
-        protected Map<String, Object> values(Config config) {
-            return config.values();
+            super("toy", "toys", path -> url(dir.resolve(path)), Config::read, Config::values);
         }
 
         @Override

@@ -98,13 +98,7 @@ public final class TrainingHarness {
             Function<String, DatasetFactory> datasets)
             throws IOException {
         Path run = Path.of(System.getProperty("bench.file", file.toString()));
-        Map<String, Object> overrides = new LinkedHashMap<>();
-        for (String o : System.getProperty("bench.overrides", "").split(",")) {
-            if (!o.isBlank()) {
-                String[] kv = o.split("=", 2);
-                overrides.put(kv[0].trim(), scalar(kv[1].trim()));
-            }
-        }
+        Map<String, Object> overrides = overrides(System.getProperty("bench.overrides", ""));
         Path home = Path.of("target", "bench", label);
         deleteTree(home);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -138,6 +132,21 @@ public final class TrainingHarness {
         return end;
     }
 
+    /**
+     * @param text dotted paths with values, {@code train.steps=600,evaluate.every=300} (blank: none)
+     * @return them for {@link #run}, numbers as numbers
+     */
+    public static Map<String, Object> overrides(String text) {
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        for (String o : text.split(",")) {
+            if (!o.isBlank()) {
+                String[] kv = o.split("=", 2);
+                overrides.put(kv[0].trim(), scalar(kv[1].trim()));
+            }
+        }
+        return overrides;
+    }
+
     private static Object scalar(String value) {
         try {
             return Long.parseLong(value);
@@ -150,7 +159,8 @@ public final class TrainingHarness {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Deletes a folder and everything in it, if it is there (a run folder from an earlier run). */
+    public static void deleteTree(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> all = Files.walk(dir)) {
                 for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {

@@ -1,6 +1,7 @@
 package dev.stoa.models.clip.internal;
 
 import dev.stoa.api.train.TrainingStatus;
+import dev.stoa.train.internal.TrainingHarness;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -10,10 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -49,18 +48,12 @@ class ClipExampleRuns {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("-Dexamples=" + wanted + " names none of " + ClipExamples.files());
         }
-        Map<String, Object> overrides = new java.util.LinkedHashMap<>();
-        for (String o : System.getProperty("examples.overrides", "").split(",")) {
-            if (!o.isBlank()) {
-                String[] kv = o.split("=", 2);
-                overrides.put(kv[0].trim(), number(kv[1].trim()));
-            }
-        }
+        Map<String, Object> overrides = TrainingHarness.overrides(System.getProperty("examples.overrides", ""));
         Path home = Path.of("target", "example-runs");
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (Path file : files) {
             String name = file.getFileName().toString().replace(".yaml", "");
-            deleteTree(home.resolve("runs").resolve(name));
+            TrainingHarness.deleteTree(home.resolve("runs").resolve(name));
             double loadBefore = os.getSystemLoadAverage();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
@@ -85,28 +78,6 @@ class ClipExampleRuns {
                     StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
-        }
-    }
-
-    private static Object number(String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            try {
-                return Double.parseDouble(value);
-            } catch (NumberFormatException e2) {
-                return value;
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
         }
     }
 }

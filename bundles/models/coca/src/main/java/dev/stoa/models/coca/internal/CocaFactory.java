@@ -9,7 +9,6 @@ import dev.stoa.nn.train.TrainableModelFactory;
 import dev.stoa.nn.train.VariantModelFactory;
 import java.net.URL;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -48,18 +47,8 @@ public final class CocaFactory extends VariantModelFactory<CocaConfig> {
      * @param resnet the ResNet image encoder factory
      */
     CocaFactory(Function<String, URL> entries, EncoderFactory resnet) {
-        super(ID, BUNDLE, entries);
+        super(ID, BUNDLE, entries, CocaConfig::read, CocaConfig::values);
         this.resnet = resnet;
-    }
-
-    @Override
-    protected CocaConfig read(String name, Properties p, String source) {
-        return CocaConfig.read(name, p, source);
-    }
-
-    @Override
-    protected Map<String, Object> values(CocaConfig config) {
-        return config.values();
     }
 
     /** The temperature is the loss's to learn, so defaults() does not show it. */

@@ -5,8 +5,6 @@ import dev.stoa.nn.train.TrainableModel;
 import dev.stoa.nn.train.TrainableModelFactory;
 import dev.stoa.nn.train.VariantModelFactory;
 import java.net.URL;
-import java.util.Map;
-import java.util.Properties;
 import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -35,17 +33,7 @@ public final class VilbertFactory extends VariantModelFactory<VilbertConfig> {
 
     /** @param entries the variant files by path, e.g. from the class path (the tests and benchmarks) */
     VilbertFactory(Function<String, URL> entries) {
-        super(ID, BUNDLE, entries);
-    }
-
-    @Override
-    protected VilbertConfig read(String name, Properties p, String source) {
-        return VilbertConfig.read(name, p, source);
-    }
-
-    @Override
-    protected Map<String, Object> values(VilbertConfig config) {
-        return config.values();
+        super(ID, BUNDLE, entries, VilbertConfig::read, VilbertConfig::values);
     }
 
     /** ViLBERT shares the fusion bundle's {@code variants/} with VisualBERT: its files are named {@code vilbert-<name>}. */

@@ -5,8 +5,6 @@ import dev.stoa.nn.train.TrainableModel;
 import dev.stoa.nn.train.TrainableModelFactory;
 import dev.stoa.nn.train.VariantModelFactory;
 import java.net.URL;
-import java.util.Map;
-import java.util.Properties;
 import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -34,17 +32,7 @@ public final class SimVlmFactory extends VariantModelFactory<SimVlmConfig> {
 
     /** @param entries the variant files by path, e.g. from the class path (the tests and benchmarks) */
     SimVlmFactory(Function<String, URL> entries) {
-        super(ID, BUNDLE, entries);
-    }
-
-    @Override
-    protected SimVlmConfig read(String name, Properties p, String source) {
-        return SimVlmConfig.read(name, p, source);
-    }
-
-    @Override
-    protected Map<String, Object> values(SimVlmConfig config) {
-        return config.values();
+        super(ID, BUNDLE, entries, SimVlmConfig::read, SimVlmConfig::values);
     }
 
     @Override
