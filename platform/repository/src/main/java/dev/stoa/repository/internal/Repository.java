@@ -163,6 +163,10 @@ final class Repository implements AutoCloseable {
      * its bundle can still unregister them.
      */
     void removeProvider(Object provider) {
+        if (thread.isShutdown()) {
+            // the repository was closed first (the framework stopping): every service is already withdrawn
+            return;
+        }
         run(() -> {
             ProviderHandle gone = providers.stream()
                     .filter(h -> h.provider() == provider)

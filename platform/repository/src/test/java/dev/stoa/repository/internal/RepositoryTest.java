@@ -304,6 +304,18 @@ class RepositoryTest {
         assertThat(echo.log).endsWith("close 1");
     }
 
+    @Test
+    void aProviderThatGoesAfterTheRepositoryClosedIsNoError() throws Exception {
+        publish("echo-tiny", false);
+        start(policy(VersionPolicy.latest()));
+        await("version 1 serving", () -> serving("echo-tiny") == 1);
+
+        repository.close();
+        repository.removeProvider(echo); // as the framework does when it stops: closed first, then unbound
+        assertThat(echo.log).endsWith("close 1");
+        repository = null;
+    }
+
     /** The trainer as the repository sees it: one run, training echo-tiny. */
     private record OneRun(TrainingStatus run) implements TrainingService {
         @Override
