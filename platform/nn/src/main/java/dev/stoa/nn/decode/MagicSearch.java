@@ -35,10 +35,22 @@ public final class MagicSearch {
      * @param alpha α in [0, 1], the weight of the degeneration penalty
      * @param beta β &gt;= 0, the weight of the magic score
      * @param maxTokens the most tokens to generate, at least 1
+     * @param lookahead the most tokens of each candidate's continuation the scorer reads: after the candidate, the
+     *     model's greedy tokens until one that writes only whitespace, the end-of-text token or this many; 0: none.
+     *     With a byte-level model a candidate is a letter and its continuation the rest of the word ("r" of
+     *     "a photo of a r" is scored as "a photo of a red"), which CLIP, trained on whole words, can judge
      */
-    public record Options(int k, double alpha, double beta, int maxTokens) {
+    public record Options(int k, double alpha, double beta, int maxTokens, int lookahead) {
+
+        /** Options without look-ahead: each candidate's text ends with the candidate. */
+        public Options(int k, double alpha, double beta, int maxTokens) {
+            this(k, alpha, beta, maxTokens, 0);
+        }
 
         public Options {
+            if (lookahead < 0) {
+                throw new IllegalArgumentException("lookahead must be at least 0, got " + lookahead);
+            }
             if (k < 1) {
                 throw new IllegalArgumentException("k must be at least 1, got " + k);
             }
@@ -235,7 +247,16 @@ public final class MagicSearch {
                 hidden.add(h);
                 probabilities[i] = p[order[i]];
                 similarities[i] = maxCosine(h, history);
-                texts.add(codec.toText(v == endToken ? tokens : append(tokens, v)));
+                texts.add(
+                        v == endToken
+                                ? codec.toText(tokens)
+                                : codec.toText(continuation(
+                                        model,
+                                        s,
+                                        append(tokens, v),
+                                        options.lookahead(),
+                                        model.maxSequenceLength() - prompt.length - tokens.length - 1,
+                                        codec)));
             }
             double[] clip = options.beta() == 0 ? null : scorer.scores(texts);
             if (clip != null && clip.length != k) {
@@ -265,6 +286,40 @@ public final class MagicSearch {
         }
         model.release(state);
         return new DecodeResult(tokens, codec.toText(tokens), reason);
+    }
+
+    /**
+     * The candidate's continuation: {@code tokens} (ending with the candidate, whose state is {@code state}) and up
+     * to {@code lookahead} greedy tokens, stopping before the end-of-text token or one whose text is only whitespace;
+     * none after a candidate that is itself whitespace. {@code room}: the positions left after the candidate.
+     */
+    private <S> long[] continuation(
+            HiddenStepFunction<S> model, S state, long[] tokens, int lookahead, int room, TextCodec codec) {
+        if (lookahead == 0
+                || codec.toText(new long[] {tokens[tokens.length - 1]}).isBlank()) {
+            return tokens;
+        }
+        long[] out = tokens;
+        S current = state;
+        for (int i = 0; i < lookahead; i++) {
+            long token = SamplingFilters.argmax(model.logits(current));
+            if (token == endToken || codec.toText(new long[] {token}).isBlank()) {
+                break;
+            }
+            out = append(out, token);
+            if (i + 1 == lookahead || i + 1 > room) {
+                break;
+            }
+            S next = model.next(current, token);
+            if (current != state) {
+                model.release(current);
+            }
+            current = next;
+        }
+        if (current != state) {
+            model.release(current);
+        }
+        return out;
     }
 
     private static long[] append(long[] tokens, long token) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class MagicSearchTest {
 
-    /** Ids: 0 start, 1 end, 2 'a', 3 'b', 4 'c', 5 'd'. */
+    /** Ids: 0 start, 1 end, 2 'a', 3 'b', 4 'c', 5 ' '. */
     private static final long START = 0;
 
     private static final long END = 1;
@@ -30,7 +30,7 @@ class MagicSearchTest {
     private static final TextCodec LETTERS = new TextCodec() {
         @Override
         public long[] toIds(String text) {
-            return text.chars().mapToLong(c -> c - 'a' + 2).toArray();
+            return text.chars().mapToLong(c -> c == ' ' ? 5 : c - 'a' + 2).toArray();
         }
 
         @Override
@@ -38,7 +38,7 @@ class MagicSearchTest {
             StringBuilder s = new StringBuilder();
             for (long id : ids) {
                 if (id >= 2) {
-                    s.append((char) ('a' + id - 2));
+                    s.append(id == 5 ? ' ' : (char) ('a' + id - 2));
                 }
             }
             return s.toString();
@@ -94,7 +94,7 @@ class MagicSearchTest {
         }
     }
 
-    /** Every step the same: a 0.5, b 0.3, c 0.15, end 0.04, d 0.01 (start never). */
+    /** Every step the same: a 0.5, b 0.3, c 0.15, end 0.04, space 0.01 (start never). */
     private static final double[] FIXED = {1e-9, 0.04, 0.5, 0.3, 0.15, 0.01};
 
     private static final CandidateScorer NEVER = texts -> {
@@ -204,6 +204,46 @@ class MagicSearchTest {
         assertThat(r.tokens()).containsExactly(2L);
         assertThat(r.finishReason()).isEqualTo(dev.stoa.api.generation.FinishReason.STOP);
         assertThat(asked.get(1)).containsExactly("a", "ab");
+    }
+
+    @Test
+    void lookAheadScoresEachCandidateWithTheRestOfItsWord() {
+        // after 'b' a space is most likely (the word ends); after anything else, 'a'
+        OneHotModel model =
+                new OneHotModel(t -> t[t.length - 1] == 3 ? new double[] {1e-9, 0.1, 0.1, 0.1, 0.1, 0.6} : FIXED);
+        List<List<String>> asked = new ArrayList<>();
+        CandidateScorer record = texts -> {
+            asked.add(texts);
+            return new double[texts.size()];
+        };
+        DecodeResult r = new MagicSearch(END)
+                .generate(
+                        model,
+                        new long[] {START},
+                        new MagicSearch.Options(2, 0.0, 1.0, 2, 3),
+                        LETTERS,
+                        record,
+                        Cancellation.NEVER);
+        // candidate 'a' read with its 3 greedy tokens 'aaa'; 'b' alone, its word ending there
+        assertThat(asked.get(0)).containsExactly("aaaa", "b");
+        // the continuation is only read: the text goes on from the chosen candidate
+        assertThat(r.text()).isEqualTo("aa");
+        assertThat(asked.get(1)).containsExactly("aaaaa", "ab");
+        // a whitespace candidate is scored as it is
+        List<List<String>> spaced = new ArrayList<>();
+        new MagicSearch(END)
+                .generate(
+                        new OneHotModel(t -> new double[] {1e-9, 0.05, 0.3, 0.05, 0.1, 0.5}),
+                        new long[] {START},
+                        new MagicSearch.Options(2, 0.0, 1.0, 1, 3),
+                        LETTERS,
+                        texts -> {
+                            spaced.add(texts);
+                            return new double[texts.size()];
+                        },
+                        Cancellation.NEVER);
+        assertThat(spaced.get(0)).containsExactly(" ", "a");
+        assertThatThrownBy(() -> new MagicSearch.Options(2, 0, 1, 2, -1)).hasMessageContaining("lookahead");
     }
 
     @Test

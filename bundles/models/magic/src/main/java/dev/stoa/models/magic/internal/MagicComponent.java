@@ -90,6 +90,7 @@ public final class MagicComponent {
         p.put("magic.k", settings.search().k());
         p.put("magic.alpha", settings.search().alpha());
         p.put("magic.beta", settings.search().beta());
+        p.put("magic.lookahead", settings.search().lookahead());
         registrations.add(context.registerService(
                 new String[] {StoaService.class.getName(), Captioner.class.getName()}, captioner, p));
         LOG.info(

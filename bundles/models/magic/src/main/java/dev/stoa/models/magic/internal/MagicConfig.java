@@ -44,6 +44,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                     "CLIP's logit scale: the magic score is softmax(scale * cos(image, text)) over the" + " candidates")
     double clipScale() default 100.0;
 
+    @AttributeDefinition(
+            description = "the most tokens of each candidate's continuation CLIP reads: the language model's greedy"
+                    + " completion of the word the candidate starts or continues; 0: the candidate alone")
+    int lookahead() default 8;
+
     @AttributeDefinition(description = "the most tokens of a caption")
     int maxTokens() default 48;
 

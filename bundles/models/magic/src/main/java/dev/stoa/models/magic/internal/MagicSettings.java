@@ -40,6 +40,9 @@ record MagicSettings(
         if (!(c.clipScale() > 0) || Double.isInfinite(c.clipScale())) {
             throw bad(source, "'clipScale' is " + c.clipScale() + "; use a positive number, e.g. 100");
         }
+        if (c.lookahead() < 0 || c.lookahead() > 64) {
+            throw bad(source, "'lookahead' is " + c.lookahead() + "; use 0 (none) to 64 tokens");
+        }
         if (c.maxTokens() < 1 || c.maxTokens() > 1024) {
             throw bad(source, "'maxTokens' is " + c.maxTokens() + "; use 1 to 1024");
         }
@@ -47,7 +50,7 @@ record MagicSettings(
                 id,
                 lm,
                 clip,
-                new MagicSearch.Options(c.k(), c.alpha(), c.beta(), c.maxTokens()),
+                new MagicSearch.Options(c.k(), c.alpha(), c.beta(), c.maxTokens(), c.lookahead()),
                 c.clipScale(),
                 c.prompt() == null ? "" : c.prompt(),
                 source);

@@ -175,6 +175,11 @@ class MagicServicesTest {
             }
 
             @Override
+            public int lookahead() {
+                return 0;
+            }
+
+            @Override
             public int maxTokens() {
                 return maxTokens;
             }
