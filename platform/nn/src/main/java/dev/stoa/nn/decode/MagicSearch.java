@@ -39,15 +39,21 @@ public final class MagicSearch {
      *     model's greedy tokens until one that writes only whitespace, the end-of-text token or this many; 0: none.
      *     With a byte-level model a candidate is a letter and its continuation the rest of the word ("r" of
      *     "a photo of a r" is scored as "a photo of a red"), which CLIP, trained on whole words, can judge
+     * @param minProbability a floor on {@code p(v | x<t)}: of the k most likely tokens only those at least this likely
+     *     are candidates (the most likely always is); 0: all k, as in the paper. It keeps CLIP from choosing a token
+     *     the language model all but rules out, where a strong preference of CLIP for an odd text would win
      */
-    public record Options(int k, double alpha, double beta, int maxTokens, int lookahead) {
+    public record Options(int k, double alpha, double beta, int maxTokens, int lookahead, double minProbability) {
 
-        /** Options without look-ahead: each candidate's text ends with the candidate. */
+        /** Options without look-ahead and without a probability floor: the paper's search. */
         public Options(int k, double alpha, double beta, int maxTokens) {
-            this(k, alpha, beta, maxTokens, 0);
+            this(k, alpha, beta, maxTokens, 0, 0);
         }
 
         public Options {
+            if (!(minProbability >= 0 && minProbability < 1)) {
+                throw new IllegalArgumentException("min probability must be in [0, 1), got " + minProbability);
+            }
             if (lookahead < 0) {
                 throw new IllegalArgumentException("lookahead must be at least 0, got " + lookahead);
             }
@@ -220,6 +226,9 @@ public final class MagicSearch {
             double[] p = SamplingFilters.softmax(model.logits(state), 1.0);
             int[] order = SamplingFilters.byProbability(p);
             int k = Math.min(options.k(), order.length);
+            while (k > 1 && p[order[k - 1]] < options.minProbability()) {
+                k--;
+            }
             if (k == 1) {
                 // greedy: no candidate to compare, so neither the penalty nor the scorer can change the choice
                 long token = order[0];

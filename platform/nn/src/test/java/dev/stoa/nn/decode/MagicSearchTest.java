@@ -159,6 +159,17 @@ class MagicSearchTest {
         assertThat(run(model, 2, 0.5, 0, 4, NEVER)).isEqualTo("abaa");
         // k = 3, alpha = 0.5: c (0.075) beats a seen 'a' (-0.25) and 'b' (-0.35) once b is used
         assertThat(run(model, 3, 0.5, 0, 4, NEVER)).isEqualTo("abca");
+        // a probability floor of 0.2 leaves a and b of the three: as k = 2
+        assertThat(new MagicSearch(END)
+                        .generate(
+                                model,
+                                new long[] {START},
+                                new MagicSearch.Options(3, 0.5, 0, 4, 0, 0.2),
+                                LETTERS,
+                                NEVER,
+                                Cancellation.NEVER)
+                        .text())
+                .isEqualTo("abaa");
         // alpha = 0: contrastive search is greedy over any k
         assertThat(run(model, 4, 0.0, 0, 4, NEVER)).isEqualTo("aaaa");
     }
@@ -220,7 +231,7 @@ class MagicSearchTest {
                 .generate(
                         model,
                         new long[] {START},
-                        new MagicSearch.Options(2, 0.0, 1.0, 2, 3),
+                        new MagicSearch.Options(2, 0.0, 1.0, 2, 3, 0),
                         LETTERS,
                         record,
                         Cancellation.NEVER);
@@ -235,7 +246,7 @@ class MagicSearchTest {
                 .generate(
                         new OneHotModel(t -> new double[] {1e-9, 0.05, 0.3, 0.05, 0.1, 0.5}),
                         new long[] {START},
-                        new MagicSearch.Options(2, 0.0, 1.0, 1, 3),
+                        new MagicSearch.Options(2, 0.0, 1.0, 1, 3, 0),
                         LETTERS,
                         texts -> {
                             spaced.add(texts);
@@ -243,7 +254,7 @@ class MagicSearchTest {
                         },
                         Cancellation.NEVER);
         assertThat(spaced.get(0)).containsExactly(" ", "a");
-        assertThatThrownBy(() -> new MagicSearch.Options(2, 0, 1, 2, -1)).hasMessageContaining("lookahead");
+        assertThatThrownBy(() -> new MagicSearch.Options(2, 0, 1, 2, -1, 0)).hasMessageContaining("lookahead");
     }
 
     @Test
@@ -312,6 +323,7 @@ class MagicSearchTest {
         assertThatThrownBy(() -> new MagicSearch.Options(4, 1.5, 1, 8)).hasMessageContaining("alpha");
         assertThatThrownBy(() -> new MagicSearch.Options(4, 0.5, -1, 8)).hasMessageContaining("beta");
         assertThatThrownBy(() -> new MagicSearch.Options(4, 0.5, 1, 0)).hasMessageContaining("max tokens");
+        assertThatThrownBy(() -> new MagicSearch.Options(4, 0.5, 1, 8, 0, 1.0)).hasMessageContaining("min probability");
         OneHotModel model = new OneHotModel(t -> FIXED);
         assertThatThrownBy(() -> run(model, 2, 0.5, 1.0, 4, null)).hasMessageContaining("no scorer");
     }

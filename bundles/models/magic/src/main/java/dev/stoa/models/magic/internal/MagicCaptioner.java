@@ -71,7 +71,9 @@ final class MagicCaptioner implements Captioner, AutoCloseable {
             DecodeResult r = search.generate(
                     new HiddenLanguageModelSteps(lm.model(), call),
                     prompt,
-                    guided ? options : new MagicSearch.Options(options.k(), options.alpha(), 0, options.maxTokens(), 0),
+                    guided
+                            ? options
+                            : new MagicSearch.Options(options.k(), options.alpha(), 0, options.maxTokens(), 0, 0),
                     codec,
                     scorer);
             return new Text(r.text());

@@ -49,6 +49,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                     + " completion of the word the candidate starts or continues; 0: the candidate alone")
     int lookahead() default 8;
 
+    @AttributeDefinition(
+            description = "a floor on the language model's probability of a candidate: of the k most likely tokens,"
+                    + " only those at least this likely are scored (the most likely always is); 0: all k")
+    double minProbability() default 0.02;
+
     @AttributeDefinition(description = "the most tokens of a caption")
     int maxTokens() default 48;
 

@@ -43,6 +43,9 @@ record MagicSettings(
         if (c.lookahead() < 0 || c.lookahead() > 64) {
             throw bad(source, "'lookahead' is " + c.lookahead() + "; use 0 (none) to 64 tokens");
         }
+        if (!(c.minProbability() >= 0 && c.minProbability() < 1)) {
+            throw bad(source, "'minProbability' is " + c.minProbability() + "; use a number in [0, 1)");
+        }
         if (c.maxTokens() < 1 || c.maxTokens() > 1024) {
             throw bad(source, "'maxTokens' is " + c.maxTokens() + "; use 1 to 1024");
         }
@@ -50,7 +53,7 @@ record MagicSettings(
                 id,
                 lm,
                 clip,
-                new MagicSearch.Options(c.k(), c.alpha(), c.beta(), c.maxTokens(), c.lookahead()),
+                new MagicSearch.Options(c.k(), c.alpha(), c.beta(), c.maxTokens(), c.lookahead(), c.minProbability()),
                 c.clipScale(),
                 c.prompt() == null ? "" : c.prompt(),
                 source);

@@ -180,6 +180,11 @@ class MagicServicesTest {
             }
 
             @Override
+            public double minProbability() {
+                return 0;
+            }
+
+            @Override
             public int maxTokens() {
                 return maxTokens;
             }
