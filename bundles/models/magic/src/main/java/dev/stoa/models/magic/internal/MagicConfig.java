@@ -37,7 +37,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     double alpha() default 0.1;
 
     @AttributeDefinition(description = "beta >= 0, the weight of the CLIP (magic) score; 0: contrastive search")
-    double beta() default 2.0;
+    double beta() default 0.5;
 
     @AttributeDefinition(
             description =
