@@ -4,6 +4,9 @@
  * without a key/value cache) and {@link dev.stoa.nn.decode.Decoding} turns it into text with the
  * {@code dev.stoa.api.generation.GenerationOptions}: greedy, temperature, top-k, top-p, beam search, max tokens,
  * stop sequences and seeded sampling. {@link dev.stoa.nn.decode.SamplingFilters} holds the distribution cuts.
+ * {@link dev.stoa.nn.decode.MagicSearch} is contrastive search and MAGiC (contrastive search steered by a
+ * {@link dev.stoa.nn.decode.CandidateScorer}, e.g. CLIP against an image) over a
+ * {@link dev.stoa.nn.decode.HiddenStepFunction}.
  */
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package dev.stoa.nn.decode;

@@ -4,7 +4,8 @@
  * (causal decoders that may read a prefix of embeddings, as ClipCap's) for a trainer or a captioner to own;
  * {@link dev.stoa.nn.lm.LanguageModelSteps} runs any of them under {@code dev.stoa.nn.decode.Decoding}, with or
  * without a key/value cache; one that implements {@link dev.stoa.nn.lm.DecoderExport} can be written as an ONNX
- * decoder graph.
+ * decoder graph; one that implements {@link dev.stoa.nn.lm.HiddenStates} also shows its final hidden states
+ * ({@link dev.stoa.nn.lm.HiddenLanguageModelSteps}), as contrastive search and MAGiC need.
  */
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package dev.stoa.nn.lm;
