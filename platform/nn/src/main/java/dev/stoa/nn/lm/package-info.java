@@ -6,5 +6,5 @@
  * without a key/value cache; one that implements {@link dev.stoa.nn.lm.DecoderExport} can be written as an ONNX
  * decoder graph.
  */
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package dev.stoa.nn.lm;

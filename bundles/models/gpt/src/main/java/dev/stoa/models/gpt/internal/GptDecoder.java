@@ -16,6 +16,7 @@ import dev.stoa.nn.attention.AttentionMasks;
 import dev.stoa.nn.attention.KeyValueCache;
 import dev.stoa.nn.embed.PositionalEmbedding;
 import dev.stoa.nn.lm.DecoderExport;
+import dev.stoa.nn.lm.HiddenStates;
 import dev.stoa.nn.lm.LanguageModel;
 import dev.stoa.nn.onnx.DecoderGraphs;
 import dev.stoa.nn.onnx.OnnxGraph;
@@ -37,7 +38,7 @@ import java.util.List;
  * caches of earlier positions (incremental decoding). E starts as N(0, 0.02) (GPT-2), P as N(0, 0.01). The embedding
  * lookup is a one-hot product, exact and differentiable; its cost grows with V, fine for byte and word vocabularies.
  */
-final class GptDecoder extends AbstractBlock implements LanguageModel, DecoderExport {
+final class GptDecoder extends AbstractBlock implements LanguageModel, DecoderExport, HiddenStates {
 
     private static final byte VERSION = 1;
 
@@ -120,6 +121,20 @@ final class GptDecoder extends AbstractBlock implements LanguageModel, DecoderEx
     @Override
     public TransformerStack.CachedOutput forwardWithCache(
             ParameterStore ps, NDArray ids, NDArray prefix, List<KeyValueCache> past, boolean training) {
+        Pass pass = run(ps, ids, prefix, past, training);
+        return new TransformerStack.CachedOutput(pass.logits(), pass.caches());
+    }
+
+    @Override
+    public NDList forwardHidden(ParameterStore ps, NDArray ids, boolean training) {
+        Pass pass = run(ps, ids, null, null, training);
+        return new NDList(pass.logits(), pass.hidden());
+    }
+
+    /** One pass: the final-norm hidden states of the token positions, their logits, and the caches. */
+    private record Pass(NDArray logits, NDArray hidden, List<KeyValueCache> caches) {}
+
+    private Pass run(ParameterStore ps, NDArray ids, NDArray prefix, List<KeyValueCache> past, boolean training) {
         if (prefix != null && past != null) {
             throw new IllegalArgumentException("a prefix goes before the first tokens only; pass it without caches");
         }
@@ -158,7 +173,7 @@ final class GptDecoder extends AbstractBlock implements LanguageModel, DecoderEx
         NDArray logits = head == null
                 ? Linear.linear(h, table).head()
                 : head.forward(ps, new NDList(h), training).head();
-        return new TransformerStack.CachedOutput(logits, out.caches());
+        return new Pass(logits, h, out.caches());
     }
 
     /** The decoder as ONNX, with its key/value cache as inputs and outputs ({@link DecoderGraphs#decoder}). */
