@@ -26,6 +26,8 @@ import java.util.Properties;
  * decoder.properties   the language-model factory's hyperparameters              {@value #HYPERPARAMETERS}
  * prompt.properties    prompt_length P: a text prompt of P tokens before each    {@value #PROMPT}
  *                      caption in pretraining (0, or no file: none)
+ * variant.properties   the hyperparameters and the byte tokenizer as a gpt variant, so the gpt bundle also serves
+ *                      it as a text generator ({@link #save} writes it)
  * </pre>
  *
  * <p>{@link #create} builds the block with the factory that made it; {@link #load} loads the weights into it and
@@ -193,6 +195,12 @@ public record PretrainedLanguageModel(
                 dir.resolve(PROMPT),
                 Map.of("prompt_length", promptLength),
                 "the label prompt before each caption in pretraining; 0: none");
+        // the same hyperparameters as a gpt variant with its byte tokenizer, so the gpt bundle also serves the
+        // published model as a text generator (gpt-captions: its captions from a prompt)
+        Map<String, String> variant = new LinkedHashMap<>(hyperparameters);
+        variant.put("tokenizer", "bytes");
+        ModelFiles.writeProperties(
+                dir.resolve(ModelFiles.VARIANT), variant, "the gpt variant of " + modelId + ", for serving it");
     }
 
     private static Map<String, String> properties(Path file, String option, String trainingFile) {
