@@ -59,6 +59,7 @@ public class PlatformIT extends StoaTestSupport {
             "dev.stoa.models.simvlm",
             "dev.stoa.models.coca",
             "dev.stoa.models.merlot",
+            "dev.stoa.models.vcgpt",
             "org.apache.felix.scr",
             "org.apache.felix.fileinstall"
         }) {

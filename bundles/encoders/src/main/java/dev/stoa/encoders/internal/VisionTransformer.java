@@ -1,5 +1,6 @@
 package dev.stoa.encoders.internal;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -11,6 +12,7 @@ import ai.djl.util.PairList;
 import dev.stoa.nn.embed.ClassToken;
 import dev.stoa.nn.embed.PatchEmbedding;
 import dev.stoa.nn.embed.PositionalEmbedding;
+import dev.stoa.nn.encoder.TokenFeatures;
 import dev.stoa.nn.onnx.OnnxExportable;
 import dev.stoa.nn.onnx.OnnxGraph;
 import dev.stoa.nn.onnx.OnnxValue;
@@ -31,9 +33,10 @@ import java.util.List;
  * <p>{@code LN_pre} is CLIP's {@code ln_pre}, kept because CLIP found it helps (their ViT differs from the original
  * there). The patch projection has no bias, as in CLIP; positions start at N(0, D<sup>-1/2</sup>), CLIP's
  * {@code scale * randn}. Input: {@code [images (B, 3, S, S)]} with S the configured image size; output:
- * {@code [features (B, D)]}.
+ * {@code [features (B, D)]}. {@link #tokens} answers every token's features, {@code LN_post(x)} per token
+ * {@code (B, 1 + N, D)}, whose first row is that output.
  */
-final class VisionTransformer extends AbstractBlock implements OnnxExportable {
+final class VisionTransformer extends AbstractBlock implements OnnxExportable, TokenFeatures {
 
     private static final byte VERSION = 1;
 
@@ -97,6 +100,21 @@ final class VisionTransformer extends AbstractBlock implements OnnxExportable {
         x = transformer.forward(ps, x, training, params);
         x = pooler.forward(ps, x, training, params);
         return postNorm.forward(ps, x, training, params);
+    }
+
+    @Override
+    public NDArray tokens(ParameterStore ps, NDArray images, boolean training) {
+        checkImages(images.getShape());
+        NDList x = patches.forward(ps, new NDList(images), training);
+        x = classToken.forward(ps, x, training);
+        x = positions.forward(ps, x, training);
+        x = preNorm.forward(ps, x, training);
+        NDArray h = transformer.forward(ps, x, training).head();
+        Shape shape = h.getShape();
+        // LN_post normalises the last axis of a (B, D) input: as (B·T, D) it normalises each token, as for the CLS one
+        NDArray rows = postNorm.forward(ps, new NDList(h.reshape(-1, shape.get(2))), training)
+                .head();
+        return rows.reshape(shape);
     }
 
     @Override

@@ -1,13 +1,21 @@
 package dev.stoa.nn.lm;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
 import dev.stoa.nn.attention.KeyValueCache;
 import java.util.List;
 
 /**
- * A {@link LanguageModel} that also returns its final hidden states, the vectors its LM head turns into logits
- * (contrastive search and MAGiC compare them across positions: {@link HiddenLanguageModelSteps}).
+ * A {@link LanguageModel} that also gives the hidden states its head reads, the vectors its LM head turns into
+ * logits, so a model can build on a frozen language model rather than only on its logits (VC-GPT's fusion module
+ * reads GPT's last hidden states) and a decoding strategy can compare them across positions (contrastive search and
+ * MAGiC: {@link HiddenLanguageModelSteps}):
+ *
+ * <pre>
+ * h      = LN_final(Transformer(E[ids] + P))      (B, T, D)   the last hidden states
+ * logits = head(h)                                (B, T, V)   what {@code forward([ids])} returns
+ * </pre>
  */
 public interface HiddenStates extends LanguageModel {
 
@@ -27,4 +35,17 @@ public interface HiddenStates extends LanguageModel {
      */
     Output forwardWithHidden(
             ParameterStore parameterStore, NDArray ids, NDArray prefix, List<KeyValueCache> past, boolean training);
+
+    /**
+     * One pass over whole sequences, with the causal mask, from position 0.
+     *
+     * @param parameterStore where the parameters are read
+     * @param ids {@code (B, T)} int64
+     * @param training whether gradients are recorded
+     * @return {@code [logits (B, T, V), hidden (B, T, D)]}; the logits equal {@code forward([ids])}'s
+     */
+    default NDList forwardHidden(ParameterStore parameterStore, NDArray ids, boolean training) {
+        Output out = forwardWithHidden(parameterStore, ids, null, null, training);
+        return new NDList(out.logits(), out.hidden());
+    }
 }

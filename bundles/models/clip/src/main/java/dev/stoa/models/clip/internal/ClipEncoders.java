@@ -1,5 +1,7 @@
 package dev.stoa.models.clip.internal;
 
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.StoaException;
 import dev.stoa.api.data.Image;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,20 @@ interface ClipEncoders {
      * @return one L2-normalised embedding of E per image
      */
     float[][] imageEmbeddings(List<Image> images);
+
+    /**
+     * The image tower's token (grid) features, for models that cross-attend to the image (VC-GPT).
+     *
+     * @param images at least one
+     * @return per image {@code [N'][D_v]}: the class token's features first, then one per patch
+     * @throws StoaException {@code UNAVAILABLE} where the engine or the encoder cannot give them
+     */
+    default float[][][] imageTokens(List<Image> images) {
+        throw new StoaException(
+                FailureCode.UNAVAILABLE,
+                variant().id() + " is served on its exported ONNX towers, which give the pooled embedding only; serve"
+                        + " it on pytorch (etc/dev.stoa.repository.cfg, engines) for its token features");
+    }
 
     /**
      * @param texts at least one

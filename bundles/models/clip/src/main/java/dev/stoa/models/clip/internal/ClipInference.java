@@ -260,6 +260,23 @@ final class ClipInference implements ClipEncoders, AutoCloseable {
         }
     }
 
+    @Override
+    public float[][][] imageTokens(List<Image> images) {
+        try (NDManager batch = manager.newSubManager()) {
+            NDArray t = model.encodeImageTokens(new ParameterStore(batch, false), pixels(batch, images));
+            int n = (int) t.getShape().get(1);
+            int d = (int) t.getShape().get(2);
+            float[] flat = t.toFloatArray();
+            float[][][] out = new float[images.size()][n][d];
+            for (int b = 0; b < out.length; b++) {
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(flat, (b * n + i) * d, out[b][i], 0, d);
+                }
+            }
+            return out;
+        }
+    }
+
     /**
      * @param texts at least one
      * @return one L2-normalised embedding of E per text
@@ -326,13 +343,16 @@ final class ClipInference implements ClipEncoders, AutoCloseable {
     }
 
     private NDArray encodeImages(NDManager batch, List<Image> images) {
+        return model.encodeImage(new ParameterStore(batch, false), pixels(batch, images), false);
+    }
+
+    private NDArray pixels(NDManager batch, List<Image> images) {
         int s = preprocessing.size();
         float[] pixels = new float[images.size() * 3 * s * s];
         for (int i = 0; i < images.size(); i++) {
             System.arraycopy(preprocessing.toChw(images.get(i)), 0, pixels, i * 3 * s * s, 3 * s * s);
         }
-        NDArray x = batch.create(pixels, new Shape(images.size(), 3, s, s));
-        return model.encodeImage(new ParameterStore(batch, false), x, false);
+        return batch.create(pixels, new Shape(images.size(), 3, s, s));
     }
 
     private NDArray encodeTexts(NDManager batch, List<String> texts) {

@@ -12,6 +12,9 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import dev.stoa.api.FailureCode;
+import dev.stoa.api.StoaException;
+import dev.stoa.nn.encoder.TokenFeatures;
 
 /**
  * CLIP (Radford et al. 2021): an image tower and a text tower, each followed by a linear projection without bias into
@@ -70,6 +73,24 @@ final class ClipModel extends AbstractBlock {
         NDArray features = visual.forward(ps, new NDList(images), training).head();
         return normalize(
                 visualProjection.forward(ps, new NDList(features), training).head());
+    }
+
+    /**
+     * The image tower's token (grid) features, before pooling and projection.
+     *
+     * @param ps the parameter store
+     * @param images {@code (B, 3, S, S)}, preprocessed
+     * @return {@code (B, N', D_v)}
+     * @throws StoaException {@code UNAVAILABLE} when the variant's image encoder cannot give them
+     */
+    NDArray encodeImageTokens(ParameterStore ps, NDArray images) {
+        if (!(visual instanceof TokenFeatures tokens)) {
+            throw new StoaException(
+                    FailureCode.UNAVAILABLE,
+                    "this CLIP's image encoder (" + visual.getClass().getSimpleName()
+                            + ") gives no token features; train a CLIP whose image.encoder is vit");
+        }
+        return tokens.tokens(ps, images, false);
     }
 
     /**

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * CLIP's {@link ModelProvider}: the platform's model repository serves every {@code clip-*} model of the store
  * ({@code data/models/clip-<name>/<n>/}: {@code clip.params} and the {@code variant.properties} it was trained as) and
  * lists this bundle's variants ({@code variants/*.properties}; adding a variant is adding a file) as shipped models,
- * {@code UNTRAINED} until trained. Four services per model {@code clip-<v>}:
+ * {@code UNTRAINED} until trained. Five services per model {@code clip-<v>}:
  *
  * <table>
  *   <caption>services per model</caption>
@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code clip-<v>-text}</td><td>encoder</td><td>Text -> Embedding, a {@code TextEncoder}</td></tr>
  *   <tr><td>{@code clip-<v>-zero-shot}</td><td>model</td><td>{image, labels, templates?} -> {label, scores}</td></tr>
  *   <tr><td>{@code clip-<v>-similarity}</td><td>model</td><td>{image, texts} -> {similarities}</td></tr>
+ *   <tr><td>{@code clip-<v>-image-tokens}</td><td>encoder</td><td>{image} -> {tokens, shape}: the image tower's grid
+ *       features ({@link ClipImageTokensService})</td></tr>
  * </table>
  *
  * <p>Also registers a {@link TrainableModelFactory} ({@code stoa.id=clip}) so training files can name
@@ -172,7 +174,8 @@ public final class ClipModels implements ModelProvider {
                 service(clip, id + "-text", "encoder", new ClipTextEncoderService(clip))
                         .withWarmUp(new Text("a photo of a red circle")),
                 service(clip, id + "-zero-shot", "model", new ClipZeroShotService(clip)),
-                service(clip, id + "-similarity", "model", new ClipSimilarityService(clip)));
+                service(clip, id + "-similarity", "model", new ClipSimilarityService(clip)),
+                service(clip, id + "-image-tokens", "encoder", new ClipImageTokensService(clip)));
     }
 
     private static ModelService service(

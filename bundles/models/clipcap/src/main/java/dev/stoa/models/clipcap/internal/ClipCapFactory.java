@@ -6,14 +6,13 @@ import dev.stoa.api.StoaException;
 import dev.stoa.api.model.ModelStore;
 import dev.stoa.api.runtime.ServiceCaller;
 import dev.stoa.nn.lm.LanguageModelFactory;
+import dev.stoa.nn.lm.PretrainedLanguageModel;
 import dev.stoa.nn.train.TrainableModel;
 import dev.stoa.nn.train.TrainableModelFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,6 +37,8 @@ public final class ClipCapFactory implements TrainableModelFactory {
     static final String PREFIX = "clipcap-";
     /** How long to wait for the model repository to serve a CLIP that is in the store (it scans it every second). */
     private static final long CLIP_WAIT_MILLIS = 15_000;
+    /** The training file that pretrains the frozen decoder, for messages. */
+    static final String GPT_CAPTIONS_FILE = "bundles/models/clipcap/examples/train/gpt-captions.yaml";
 
     private final BundleContext context;
     private final LanguageModelFactory decoders;
@@ -93,17 +94,12 @@ public final class ClipCapFactory implements TrainableModelFactory {
         }
         ClipServiceEmbedder embedder = waitForClip(config.clipModel());
         Map<String, String> hyperparameters = config.decoder();
-        Path pretrained = null;
+        PretrainedLanguageModel pretrained = null;
         if (!config.decoderModel().isEmpty()) {
-            ModelStore.Version v = store.latest(config.decoderModel())
-                    .orElseThrow(() -> new StoaException(
-                            FailureCode.BAD_CONFIG,
-                            "model.decoder_model: '" + config.decoderModel() + "' is not in the model"
-                                    + " store; pretrain the decoder first: bin/stoa train"
-                                    + " bundles/models/clipcap/examples/train/gpt-captions.yaml"));
-            hyperparameters = readHyperparameters(v.path().resolve(GptCaptionsTrainable.HYPERPARAMETERS));
-            pretrained = v.path().resolve(GptCaptionsTrainable.PARAMETERS);
-            checkPromptLength(config, v.path().resolve(GptCaptionsTrainable.PROMPT));
+            pretrained = PretrainedLanguageModel.latest(
+                    store, config.decoderModel(), "model.decoder_model", GPT_CAPTIONS_FILE);
+            hyperparameters = pretrained.hyperparameters();
+            checkPromptLength(config, pretrained);
         }
         ClipCapConfig built = config.withDecoder(hyperparameters);
         return new ClipCapTrainable(
@@ -147,34 +143,14 @@ public final class ClipCapFactory implements TrainableModelFactory {
     }
 
     /** A decoder pretrained with P prompt tokens before each caption reads a prefix of exactly P vectors. */
-    private static void checkPromptLength(ClipCapConfig config, Path file) {
-        if (!Files.isRegularFile(file)) {
-            return;
-        }
-        String p = readHyperparameters(file).getOrDefault("prompt_length", "0").trim();
-        if (!p.equals("0") && !p.equals(Integer.toString(config.prefixLength()))) {
+    private static void checkPromptLength(ClipCapConfig config, PretrainedLanguageModel decoder) {
+        int p = decoder.promptLength();
+        if (p != 0 && p != config.prefixLength()) {
             throw new StoaException(
                     FailureCode.BAD_CONFIG,
                     "model.prefix_length is " + config.prefixLength()
                             + ", but the decoder '" + config.decoderModel() + "' was pretrained with prompts of " + p
                             + " tokens before each caption; use prefix_length: " + p);
         }
-    }
-
-    static Map<String, String> readHyperparameters(Path file) {
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new StoaException(
-                    FailureCode.BAD_CONFIG,
-                    "cannot read " + file + " (" + e.getMessage() + ");"
-                            + " pretrain the decoder again: bin/stoa train"
-                            + " bundles/models/clipcap/examples/train/gpt-captions.yaml",
-                    e);
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
-        return out;
     }
 }

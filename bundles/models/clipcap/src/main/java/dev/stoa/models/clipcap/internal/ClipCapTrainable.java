@@ -1,19 +1,16 @@
 package dev.stoa.models.clipcap.internal;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import dev.stoa.api.FailureCode;
-import dev.stoa.api.StoaException;
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
+import dev.stoa.nn.lm.PretrainedLanguageModel;
 import dev.stoa.nn.loss.TrainingLoss;
 import dev.stoa.nn.text.ByteTokenizer;
 import dev.stoa.nn.train.BaseTrainableModel;
 import dev.stoa.nn.train.EvaluationOptions;
-import dev.stoa.nn.train.ModelFiles;
 import dev.stoa.nn.train.TrainingExamples;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,7 +43,7 @@ final class ClipCapTrainable extends BaseTrainableModel<ClipCap> {
 
     private final ClipCapConfig config;
     private final ImageEmbedder embedder;
-    private final Path pretrainedDecoder;
+    private final PretrainedLanguageModel pretrainedDecoder;
     private final ByteTokenizer tokenizer;
     private final Map<String, float[]> embeddings = new ConcurrentHashMap<>();
 
@@ -55,10 +52,14 @@ final class ClipCapTrainable extends BaseTrainableModel<ClipCap> {
      * @param config the variant, with the decoder's hyperparameters as built
      * @param model the block, uninitialised
      * @param embedder the frozen CLIP image encoder
-     * @param pretrainedDecoder the decoder's {@code gpt.params} to start from, or null for random weights
+     * @param pretrainedDecoder the pretrained decoder in the store to start from, or null for random weights
      */
     ClipCapTrainable(
-            String modelId, ClipCapConfig config, ClipCap model, ImageEmbedder embedder, Path pretrainedDecoder) {
+            String modelId,
+            ClipCapConfig config,
+            ClipCap model,
+            ImageEmbedder embedder,
+            PretrainedLanguageModel pretrainedDecoder) {
         super(modelId, model);
         this.config = config;
         this.embedder = embedder;
@@ -80,16 +81,7 @@ final class ClipCapTrainable extends BaseTrainableModel<ClipCap> {
     public void initialize(NDManager manager) {
         super.initialize(manager);
         if (pretrainedDecoder != null) {
-            try {
-                ModelFiles.loadParameters(block().decoder(), manager, pretrainedDecoder);
-            } catch (IOException | MalformedModelException e) {
-                throw new StoaException(
-                        FailureCode.BAD_CONFIG,
-                        "model.decoder_model: cannot load "
-                                + pretrainedDecoder + " (" + e.getMessage() + "); train it again with"
-                                + " bundles/models/clipcap/examples/train/gpt-captions.yaml",
-                        e);
-            }
+            pretrainedDecoder.load(block().decoder(), manager);
         }
         if (config.freezeDecoder()) {
             // the trainer optimises only parameters that require gradients: the mapper alone

@@ -8,13 +8,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
+import dev.stoa.nn.lm.PretrainedLanguageModel;
 import dev.stoa.nn.loss.TrainingLoss;
 import dev.stoa.nn.text.ByteTokenizer;
 import dev.stoa.nn.text.SpecialTokens;
 import dev.stoa.nn.text.TokenBatch;
 import dev.stoa.nn.train.BaseTrainableModel;
 import dev.stoa.nn.train.EvaluationOptions;
-import dev.stoa.nn.train.ModelFiles;
 import dev.stoa.nn.train.TrainingExamples;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,8 +29,8 @@ import java.util.SplittableRandom;
  * it makes). Inputs {@code [ids (B, T)]}, one caption per example drawn at random; the {@code captioning} loss gets
  * {@code [logits, ids]}. Evaluation: {@code caption_loss/<split>}, the mean token cross-entropy (nats) on the first
  * {@code examples} (default 500) captions of {@code split} (default {@code test}). {@link #save} writes
- * {@value #PARAMETERS} (the decoder alone) and {@value #HYPERPARAMETERS} (the {@code gpt} factory's
- * hyperparameters) and {@value #PROMPT} ({@code prompt_length}), which ClipCap's {@code decoder_model} loads.
+ * the decoder alone, the {@code gpt} factory's hyperparameters and {@code prompt_length}, as
+ * {@link PretrainedLanguageModel} reads them back for ClipCap's {@code decoder_model} and VC-GPT's {@code lm_model}.
  *
  * <p>With {@code prompt_length} P > 0 each sequence is a text prompt of P tokens, the example's label
  * ({@code "red circle"}) padded with spaces, followed by the caption: {@code [label bytes..., SOT, caption, EOT]}.
@@ -41,9 +41,6 @@ import java.util.SplittableRandom;
  */
 final class GptCaptionsTrainable extends BaseTrainableModel<TeacherForcing> {
 
-    static final String PARAMETERS = "gpt.params";
-    static final String HYPERPARAMETERS = "decoder.properties";
-    static final String PROMPT = "prompt.properties";
     private static final long SPACE = SpecialTokens.COUNT + ' ';
 
     private final Map<String, String> hyperparameters;
@@ -115,13 +112,7 @@ final class GptCaptionsTrainable extends BaseTrainableModel<TeacherForcing> {
 
     @Override
     public void save(Path dir, TrainingLoss loss, Dataset dataset) throws IOException {
-        ModelFiles.saveParameters(block().decoder(), dir.resolve(PARAMETERS));
-        ModelFiles.writeProperties(
-                dir.resolve(HYPERPARAMETERS), hyperparameters, "gpt hyperparameters of " + modelId());
-        ModelFiles.writeProperties(
-                dir.resolve(PROMPT),
-                Map.of("prompt_length", promptLength),
-                "the label prompt before each caption in pretraining; 0: none");
+        PretrainedLanguageModel.save(dir, block().decoder(), hyperparameters, promptLength, modelId());
     }
 
     @Override
