@@ -133,6 +133,10 @@ record SurveyRows(Map<String, Object> scenes, Map<String, Object> clips, List<Ro
         if (!(m.get("name") instanceof String name) || name.isBlank()) {
             throw bad(where + " has no 'name'");
         }
+        if (name.contains(",")) {
+            throw bad(where + ".name '" + name + "' has a comma; --only separates row names with commas, so write the"
+                    + " name without one (e.g. 'Socratic VQA with CoCa captions')");
+        }
         if (services.containsKey("image") != services.containsKey("text")) {
             throw bad(where + ": retrieval needs both 'image' and 'text' services; give both or neither");
         }

@@ -243,6 +243,8 @@ class SurveyBenchCommandTest {
         assertThatThrownBy(() -> SurveyRows.parse("rows:\n  - name: X\n    image: x-image\n", "f"))
                 .hasMessageContaining("retrieval needs both 'image' and 'text'");
         assertThatThrownBy(() -> SurveyRows.parse("rows: []", "f")).hasMessageContaining("'rows' must be a list");
+        assertThatThrownBy(() -> SurveyRows.parse("rows:\n  - name: A, B\n    caption: x-caption\n", "f"))
+                .hasMessageContaining(".name 'A, B' has a comma");
     }
 
     private static JsonArray oneHot(Scene s) {
