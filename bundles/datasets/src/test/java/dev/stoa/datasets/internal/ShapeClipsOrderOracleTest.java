@@ -37,7 +37,8 @@ class ShapeClipsOrderOracleTest {
                 System.out.printf(
                         "shapes-clips seed 0, %d frames, %d test clips: oracle exact order 1.000, colours alone %.3f%n",
                         frames, clips, colourOnly);
-                // colours alone: far above chance (1/F!) with 4 frames, yet far below the 0.8 bar; less with more frames
+                // colours alone: far above chance (1/F!) with 4 frames, yet far below the 0.8 bar; less with more
+                // frames
                 if (frames == 4) {
                     assertThat(colourOnly).isBetween(0.35, 0.55);
                 } else {
