@@ -75,6 +75,8 @@ final class Merlot extends AbstractBlock {
     private final Linear motionProjection;
 
     private final Linear orderContext;
+    /** The order head's keypoint maps, one 1x1 convolution of the stem (null when {@code keypoints} is 0). */
+    private final Conv2d keypointMaps;
 
     /**
      * @param config the variant
@@ -139,6 +141,14 @@ final class Merlot extends AbstractBlock {
             motionProjection = null;
             orderContext = null;
         }
+        keypointMaps = config.keypoints() > 0
+                ? addChildBlock(
+                        "keypoint_maps",
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(1, 1))
+                                .setFilters(config.keypoints())
+                                .build())
+                : null;
     }
 
     private static Parameter weight(String name, Shape shape) {
@@ -200,6 +210,7 @@ final class Merlot extends AbstractBlock {
         NDArray x = frames.reshape(b * f, 3, config.imageSize(), config.imageSize());
         x = Activation.gelu(stem.forward(ps, new NDList(x), training, params).head());
         x = Activation.gelu(stem2.forward(ps, new NDList(x), training, params).head());
+        NDArray keypoints = keypointMaps == null ? null : keypoints(ps, x, b, training, params);
         x = patches.forward(ps, new NDList(x), training, params).head();
         x = patchPositions.forward(ps, new NDList(x), training, params).head();
         // one-hot (B, F, 2F+1) @ E_time: starts from the batch, so the result lives in the batch's manager
@@ -278,6 +289,12 @@ final class Merlot extends AbstractBlock {
                     .reshape(b, f, (long) n * config.motionChannels());
             pair = pair.concat(secondOfPair.matMul(z).sub(firstOfPair.matMul(z)), 2);
         }
+        if (keypoints != null) {
+            // where each keypoint is in both frames, and how far it moved
+            NDArray ki = firstOfPair.matMul(keypoints);
+            NDArray kj = secondOfPair.matMul(keypoints);
+            pair = pair.concat(ki, 2).concat(kj, 2).concat(kj.sub(ki), 2);
+        }
         pair = Activation.gelu(orderHidden
                 .forward(ps, new NDList(pair.reshape(b * pairs.length, -1)), training, params)
                 .head());
@@ -299,6 +316,36 @@ final class Merlot extends AbstractBlock {
             out.add(inputs.get(i));
         }
         return out;
+    }
+
+    /** The order head's keypoints of a batch's frames: {@code (B·F, C, S, S) -> (B, F, 2K)}. */
+    private NDArray keypoints(
+            ParameterStore ps, NDArray features, long b, boolean training, PairList<String, Object> params) {
+        NDArray maps =
+                keypointMaps.forward(ps, new NDList(features), training, params).head();
+        return softArgmax(maps, config.imageSize()).reshape(b, config.frames(), 2L * config.keypoints());
+    }
+
+    /**
+     * A spatial soft-argmax: each of K maps a softmax over its pixels, and the map's expected x and y, pixel centres at
+     * {@code (2i + 1) / S - 1} in [-1, 1].
+     *
+     * @param maps logits {@code (R, K, S, S)}
+     * @param side S
+     * @return {@code (R, K, 2)}: x, y of each map
+     */
+    static NDArray softArgmax(NDArray maps, int side) {
+        long rows = maps.getShape().get(0);
+        long k = maps.getShape().get(1);
+        float[] grid = new float[side * side * 2];
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                grid[(y * side + x) * 2] = (2f * x + 1) / side - 1;
+                grid[(y * side + x) * 2 + 1] = (2f * y + 1) / side - 1;
+            }
+        }
+        NDArray coordinates = maps.getManager().create(grid, new Shape((long) side * side, 2));
+        return maps.reshape(rows, k, (long) side * side).softmax(-1).matMul(coordinates);
     }
 
     /** Word embedding + text position + text segment, {@code (R, L) -> (R, L, D)}. */
@@ -370,11 +417,14 @@ final class Merlot extends AbstractBlock {
         tokenHead.initialize(manager, dataType, new Shape(b, (long) (f + 1) * config.textLength(), d));
         frameProjection.initialize(manager, dataType, new Shape(b * f, d));
         textProjection.initialize(manager, dataType, new Shape(b * f, d));
-        long motion = (long) config.motionChannels() * config.patches();
+        long motion = (long) config.motionChannels() * config.patches() + 6L * config.keypoints();
         orderHidden.initialize(manager, dataType, new Shape(b * config.pairs(), 2L * d + motion));
         if (motionProjection != null) {
             motionProjection.initialize(manager, dataType, new Shape(b * f, config.patches(), d));
             orderContext.initialize(manager, dataType, new Shape(b * config.pairs(), 2L * d));
+        }
+        if (keypointMaps != null) {
+            keypointMaps.initialize(manager, dataType, features);
         }
         orderOutput.initialize(manager, dataType, new Shape(b * config.pairs(), d));
     }

@@ -26,6 +26,8 @@ import java.util.Properties;
  * @param transcriptDrop of the other clips, the fraction whose frame transcripts are left out
  * @param motionChannels k, the channels per patch of the order head's motion map (the signed difference of two frames'
  *     patch tokens); 0: the order head reads the two frames' [CLS] only (versions saved before the key existed)
+ * @param keypoints K, the order head's keypoints per frame (a spatial soft-argmax over K maps of the stem: each map's
+ *     expected x and y); 0: none (versions saved before the key existed)
  */
 record MerlotConfig(
         String name,
@@ -42,7 +44,8 @@ record MerlotConfig(
         double groundedMaskProbability,
         double orderFraction,
         double transcriptDrop,
-        int motionChannels) {
+        int motionChannels,
+        int keypoints) {
 
     /** @return every key with its value, in documentation order */
     Map<String, Object> values() {
@@ -61,6 +64,7 @@ record MerlotConfig(
         m.put("order_fraction", orderFraction);
         m.put("transcript_drop", transcriptDrop);
         m.put("motion_channels", motionChannels);
+        m.put("keypoints", keypoints);
         return m;
     }
 
@@ -104,7 +108,7 @@ record MerlotConfig(
 
     /**
      * @param name the variant's name
-     * @param p its keys; every one of {@link #values()} is required but {@code motion_channels} (0 when absent, as in
+     * @param p its keys; every one of {@link #values()} is required but {@code motion_channels} and {@code keypoints} (0 when absent, as in
      *     versions saved before it existed)
      * @param source the file or section, for messages
      * @return the variant
@@ -134,7 +138,8 @@ record MerlotConfig(
                 r.fraction("grounded_mask_probability", true),
                 r.fraction("order_fraction", false),
                 r.fraction("transcript_drop", true),
-                r.integerOr("motion_channels", 0, 0, 64));
+                r.integerOr("motion_channels", 0, 0, 64),
+                r.integerOr("keypoints", 0, 0, 64));
         if (c.width % c.heads != 0) {
             throw r.bad("heads", c.heads, "a divisor of width " + c.width);
         }
@@ -149,7 +154,7 @@ record MerlotConfig(
     }
 
     private static final Map<String, Object> KEYS =
-            new MerlotConfig("keys", 8, 1, 1, 1, 8, 1, 1, 4, 6, 0.1, 0, 0.5, 0, 0).values();
+            new MerlotConfig("keys", 8, 1, 1, 1, 8, 1, 1, 4, 6, 0.1, 0, 0.5, 0, 0, 0).values();
 
     private record Reader(Properties p, String source) {
 

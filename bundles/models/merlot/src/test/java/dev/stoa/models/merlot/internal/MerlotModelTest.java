@@ -196,6 +196,39 @@ class MerlotModelTest {
                 .hasMessageContaining("model.motion_channels");
     }
 
+    @Test
+    void keypointsAreTheExpectedPlaceOfEachMap() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            int side = 8;
+            float[] logits = new float[2 * side * side];
+            // map 0: all of its weight on pixel (x 3, y 1); map 1: uniform
+            logits[side + 3] = 60f;
+            NDArray xy = Merlot.softArgmax(m.create(logits, new Shape(1, 2, side, side)), side);
+            assertThat(xy.getShape()).isEqualTo(new Shape(1, 2, 2));
+            float[] v = xy.toFloatArray();
+            assertThat(v[0]).isCloseTo((2f * 3 + 1) / side - 1, org.assertj.core.data.Offset.offset(1e-4f));
+            assertThat(v[1]).isCloseTo((2f * 1 + 1) / side - 1, org.assertj.core.data.Offset.offset(1e-4f));
+            assertThat(v[2]).isCloseTo(0f, org.assertj.core.data.Offset.offset(1e-5f));
+            assertThat(v[3]).isCloseTo(0f, org.assertj.core.data.Offset.offset(1e-5f));
+        }
+        // a variant with keypoints builds their maps and keeps the outputs' shapes
+        Engine.getEngine("PyTorch").setRandomSeed(5);
+        MerlotConfig c = MerlotTestSupport.config().with(Map.of("keypoints", 3), "model");
+        MerlotTrainable model = MerlotFactory.create("merlot-test", c);
+        try (NDManager m = NDManager.newBaseManager("PyTorch");
+                Dataset data = MerlotTestSupport.clips()) {
+            model.initialize(m);
+            assertThat(model.block().getChildren().keys()).anyMatch(k -> k.endsWith("keypoint_maps"));
+            NDList out = model.block()
+                    .forward(
+                            new ParameterStore(m, false),
+                            model.inputs(m, examples(data, 4), new SplittableRandom(2)),
+                            false);
+            assertThat(out.get(3).getShape()).isEqualTo(new Shape(4 * c.pairs(), 2));
+        }
+        assertThat(MerlotTestSupport.config().keypoints()).isZero();
+    }
+
     private static double maxDifference(NDArray x, NDArray y) {
         return x.sub(y).abs().max().getFloat();
     }
