@@ -53,6 +53,16 @@ public record VariantReader(Properties p, String source) {
         throw bad(key, v, "a whole number from " + min + " to " + max);
     }
 
+    /**
+     * A key added after versions were stored without it: absent reads as {@code absent}.
+     *
+     * @return the key as a whole number within [min, max], or {@code absent} when it is missing or blank
+     */
+    public int integerOr(String key, int absent, int min, int max) {
+        String v = p.getProperty(key);
+        return v == null || v.isBlank() ? absent : integer(key, min, max);
+    }
+
     /** @return the key as a number within [min, max] */
     public double number(String key, double min, double max) {
         String v = text(key);

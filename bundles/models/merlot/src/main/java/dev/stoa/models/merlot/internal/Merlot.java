@@ -34,7 +34,10 @@ import java.util.Arrays;
  * f_k  = W_f h[frame k, CLS]                         a frame's pooled embedding                           (B·F, D)
  * t_m  = W_t LN(Transformer(LN(e_m)))[CLS]           a transcript sentence, read alone by the same transformer (M, D)
  * Z    = MaskedTokenHead(h[text])                     masked words                                         (B, (F+1)L, V)
- * O_ij = W_2 GELU(W_1 [h̄_i ; h̄_j])                   h̄_k = h[frame k, CLS]; pair (i < j): logits of "frame in slot i comes before slot j" (B·P, 2)
+ * m_ij = flatten(W_z u_j) - flatten(W_z u_i)        u_k = frame k's patch tokens out of the frame encoder: the motion map (B·P, N·k)
+ * g_ij = GELU(W_1 [h̄_i ; h̄_j ; m_ij])               h̄_k = h[frame k, CLS]; pair (i < j)
+ * O_ij = W_2 GELU(W_3 [g_ij ; mean_p g_p])           logits of "frame in slot i comes before slot j" (B·P, 2)
+ *        (motion_channels = 0: O_ij = W_2 GELU(W_1 [h̄_i ; h̄_j]), versions saved before the motion map)
  * </pre>
  *
  * <p>The frame tokens never see the text (M), so a frame's embedding {@code f_k} for the contrastive term carries no
@@ -68,6 +71,12 @@ final class Merlot extends AbstractBlock {
     private final Linear textProjection;
     private final Linear orderHidden;
     private final Linear orderOutput;
+    /** The order head's motion map and clip context (null when {@code motion_channels} is 0). */
+    private final Linear motionProjection;
+
+    private final Linear orderContext;
+    /** The order head's keypoint maps, one 1x1 convolution of the stem (null when {@code keypoints} is 0). */
+    private final Conv2d keypointMaps;
 
     /**
      * @param config the variant
@@ -122,6 +131,24 @@ final class Merlot extends AbstractBlock {
                 addChildBlock("text_projection", Linear.builder().setUnits(d).build());
         orderHidden = addChildBlock("order_hidden", Linear.builder().setUnits(d).build());
         orderOutput = addChildBlock("order_output", Linear.builder().setUnits(2).build());
+        if (config.motionChannels() > 0) {
+            motionProjection = addChildBlock(
+                    "motion_projection",
+                    Linear.builder().setUnits(config.motionChannels()).build());
+            orderContext =
+                    addChildBlock("order_context", Linear.builder().setUnits(d).build());
+        } else {
+            motionProjection = null;
+            orderContext = null;
+        }
+        keypointMaps = config.keypoints() > 0
+                ? addChildBlock(
+                        "keypoint_maps",
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(1, 1))
+                                .setFilters(config.keypoints())
+                                .build())
+                : null;
     }
 
     private static Parameter weight(String name, Shape shape) {
@@ -183,6 +210,7 @@ final class Merlot extends AbstractBlock {
         NDArray x = frames.reshape(b * f, 3, config.imageSize(), config.imageSize());
         x = Activation.gelu(stem.forward(ps, new NDList(x), training, params).head());
         x = Activation.gelu(stem2.forward(ps, new NDList(x), training, params).head());
+        NDArray keypoints = keypointMaps == null ? null : keypoints(ps, x, b, training, params);
         x = patches.forward(ps, new NDList(x), training, params).head();
         x = patchPositions.forward(ps, new NDList(x), training, params).head();
         // one-hot (B, F, 2F+1) @ E_time: starts from the batch, so the result lives in the batch's manager
@@ -247,11 +275,38 @@ final class Merlot extends AbstractBlock {
             first[p * f + pairs[p][0]] = 1;
             second[p * f + pairs[p][1]] = 1;
         }
-        NDArray pi = m.create(first, new Shape(pairs.length, f)).matMul(pooled);
-        NDArray pj = m.create(second, new Shape(pairs.length, f)).matMul(pooled);
-        NDArray pair = pi.concat(pj, 2).reshape(b * pairs.length, 2L * d);
-        pair = Activation.gelu(
-                orderHidden.forward(ps, new NDList(pair), training, params).head());
+        NDArray firstOfPair = m.create(first, new Shape(pairs.length, f));
+        NDArray secondOfPair = m.create(second, new Shape(pairs.length, f));
+        NDArray pi = firstOfPair.matMul(pooled);
+        NDArray pj = secondOfPair.matMul(pooled);
+        NDArray pair = pi.concat(pj, 2);
+        if (motionProjection != null) {
+            // the motion map: each frame's patch tokens (from the frame encoder, before any time) projected to k
+            // channels and flattened by place, then frame j's minus frame i's: where the shape left and where it went
+            NDArray z = motionProjection
+                    .forward(ps, new NDList(tokensPerFrame.get(":, 1:, :")), training, params)
+                    .head()
+                    .reshape(b, f, (long) n * config.motionChannels());
+            pair = pair.concat(secondOfPair.matMul(z).sub(firstOfPair.matMul(z)), 2);
+        }
+        if (keypoints != null) {
+            // where each keypoint is in both frames, and how far it moved
+            NDArray ki = firstOfPair.matMul(keypoints);
+            NDArray kj = secondOfPair.matMul(keypoints);
+            pair = pair.concat(ki, 2).concat(kj, 2).concat(kj.sub(ki), 2);
+        }
+        pair = Activation.gelu(orderHidden
+                .forward(ps, new NDList(pair.reshape(b * pairs.length, -1)), training, params)
+                .head());
+        if (orderContext != null) {
+            // the clip's context: the mean of its pairs' features (the direction the cross-colour pairs show), beside
+            // each pair's own
+            NDArray g = pair.reshape(b, pairs.length, d);
+            NDArray context = g.mean(new int[] {1}, true).broadcast(g.getShape());
+            pair = Activation.gelu(orderContext
+                    .forward(ps, new NDList(g.concat(context, 2).reshape(b * pairs.length, 2L * d)), training, params)
+                    .head());
+        }
         NDArray order =
                 orderOutput.forward(ps, new NDList(pair), training, params).head();
 
@@ -261,6 +316,36 @@ final class Merlot extends AbstractBlock {
             out.add(inputs.get(i));
         }
         return out;
+    }
+
+    /** The order head's keypoints of a batch's frames: {@code (B·F, C, S, S) -> (B, F, 2K)}. */
+    private NDArray keypoints(
+            ParameterStore ps, NDArray features, long b, boolean training, PairList<String, Object> params) {
+        NDArray maps =
+                keypointMaps.forward(ps, new NDList(features), training, params).head();
+        return softArgmax(maps, config.imageSize()).reshape(b, config.frames(), 2L * config.keypoints());
+    }
+
+    /**
+     * A spatial soft-argmax: each of K maps a softmax over its pixels, and the map's expected x and y, pixel centres at
+     * {@code (2i + 1) / S - 1} in [-1, 1].
+     *
+     * @param maps logits {@code (R, K, S, S)}
+     * @param side S
+     * @return {@code (R, K, 2)}: x, y of each map
+     */
+    static NDArray softArgmax(NDArray maps, int side) {
+        long rows = maps.getShape().get(0);
+        long k = maps.getShape().get(1);
+        float[] grid = new float[side * side * 2];
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                grid[(y * side + x) * 2] = (2f * x + 1) / side - 1;
+                grid[(y * side + x) * 2 + 1] = (2f * y + 1) / side - 1;
+            }
+        }
+        NDArray coordinates = maps.getManager().create(grid, new Shape((long) side * side, 2));
+        return maps.reshape(rows, k, (long) side * side).softmax(-1).matMul(coordinates);
     }
 
     /** Word embedding + text position + text segment, {@code (R, L) -> (R, L, D)}. */
@@ -332,7 +417,15 @@ final class Merlot extends AbstractBlock {
         tokenHead.initialize(manager, dataType, new Shape(b, (long) (f + 1) * config.textLength(), d));
         frameProjection.initialize(manager, dataType, new Shape(b * f, d));
         textProjection.initialize(manager, dataType, new Shape(b * f, d));
-        orderHidden.initialize(manager, dataType, new Shape(b * config.pairs(), 2L * d));
+        long motion = (long) config.motionChannels() * config.patches() + 6L * config.keypoints();
+        orderHidden.initialize(manager, dataType, new Shape(b * config.pairs(), 2L * d + motion));
+        if (motionProjection != null) {
+            motionProjection.initialize(manager, dataType, new Shape(b * f, config.patches(), d));
+            orderContext.initialize(manager, dataType, new Shape(b * config.pairs(), 2L * d));
+        }
+        if (keypointMaps != null) {
+            keypointMaps.initialize(manager, dataType, features);
+        }
         orderOutput.initialize(manager, dataType, new Shape(b * config.pairs(), d));
     }
 }

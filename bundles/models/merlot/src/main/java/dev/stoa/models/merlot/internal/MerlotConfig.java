@@ -24,6 +24,10 @@ import java.util.Properties;
  * @param groundedMaskProbability the chance that a colour, shape or motion word is masked
  * @param orderFraction the fraction of a batch's clips whose frames are shuffled for temporal reordering
  * @param transcriptDrop of the other clips, the fraction whose frame transcripts are left out
+ * @param motionChannels k, the channels per patch of the order head's motion map (the signed difference of two frames'
+ *     patch tokens); 0: the order head reads the two frames' [CLS] only (versions saved before the key existed)
+ * @param keypoints K, the order head's keypoints per frame (a spatial soft-argmax over K maps of the stem: each map's
+ *     expected x and y); 0: none (versions saved before the key existed)
  */
 record MerlotConfig(
         String name,
@@ -39,7 +43,9 @@ record MerlotConfig(
         double maskProbability,
         double groundedMaskProbability,
         double orderFraction,
-        double transcriptDrop) {
+        double transcriptDrop,
+        int motionChannels,
+        int keypoints) {
 
     /** @return every key with its value, in documentation order */
     Map<String, Object> values() {
@@ -57,6 +63,8 @@ record MerlotConfig(
         m.put("grounded_mask_probability", groundedMaskProbability);
         m.put("order_fraction", orderFraction);
         m.put("transcript_drop", transcriptDrop);
+        m.put("motion_channels", motionChannels);
+        m.put("keypoints", keypoints);
         return m;
     }
 
@@ -100,7 +108,8 @@ record MerlotConfig(
 
     /**
      * @param name the variant's name
-     * @param p its keys; every one of {@link #values()} is required
+     * @param p its keys; every one of {@link #values()} is required but {@code motion_channels} and {@code keypoints} (0 when absent, as in
+     *     versions saved before it existed)
      * @param source the file or section, for messages
      * @return the variant
      * @throws StoaException BAD_CONFIG naming the key if one is unknown, missing or invalid
@@ -122,7 +131,9 @@ record MerlotConfig(
                 r.fraction("mask_probability", false),
                 r.fraction("grounded_mask_probability", true),
                 r.fraction("order_fraction", false),
-                r.fraction("transcript_drop", true));
+                r.fraction("transcript_drop", true),
+                r.integerOr("motion_channels", 0, 0, 64),
+                r.integerOr("keypoints", 0, 0, 64));
         if (c.width % c.heads != 0) {
             throw r.bad("heads", c.heads, "a divisor of width " + c.width);
         }
@@ -137,5 +148,5 @@ record MerlotConfig(
     }
 
     private static final Map<String, Object> KEYS =
-            new MerlotConfig("keys", 8, 1, 1, 1, 8, 1, 1, 4, 6, 0.1, 0, 0.5, 0).values();
+            new MerlotConfig("keys", 8, 1, 1, 1, 8, 1, 1, 4, 6, 0.1, 0, 0.5, 0, 0, 0).values();
 }

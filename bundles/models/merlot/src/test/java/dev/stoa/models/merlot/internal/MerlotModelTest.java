@@ -155,6 +155,80 @@ class MerlotModelTest {
         }
     }
 
+    @Test
+    void theOrderHeadReadsTheMotionBetweenTwoFramesAndOlderVersionsKeepTheirHead() {
+        Engine.getEngine("PyTorch").setRandomSeed(4);
+        MerlotConfig c = MerlotTestSupport.config();
+        MerlotTrainable model = MerlotFactory.create("merlot-test", c);
+        try (NDManager m = NDManager.newBaseManager("PyTorch");
+                Dataset data = MerlotTestSupport.clips()) {
+            model.initialize(m);
+            assertThat(model.block().getChildren().keys())
+                    .anyMatch(k -> k.endsWith("motion_projection"))
+                    .anyMatch(k -> k.endsWith("order_context"));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDList in = model.inputs(m, examples(data, 4), new SplittableRandom(1));
+            NDList a = model.block().forward(ps, in, false);
+            // the motion map alone moves the order scores: zero its projection and the scores change
+            NDArray w = null;
+            for (var child : model.block().getChildren()) {
+                if (child.getKey().endsWith("motion_projection")) {
+                    w = child.getValue().getParameters().get("weight").getArray();
+                }
+            }
+            assertThat(w).isNotNull();
+            NDArray kept = w.duplicate();
+            w.set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
+            NDList b = model.block().forward(ps, in, false);
+            assertThat(maxDifference(a.get(3), b.get(3))).isGreaterThan(1e-5);
+            // and nothing else
+            assertThat(maxDifference(a.get(0), b.get(0))).isLessThan(1e-6);
+            assertThat(maxDifference(a.get(2), b.get(2))).isLessThan(1e-6);
+            w.set(new ai.djl.ndarray.index.NDIndex(":"), kept);
+        }
+        // a version saved before motion_channels existed has none: the pair head of the two [CLS] only
+        java.util.Properties old = c.toProperties();
+        old.remove("motion_channels");
+        MerlotConfig before = MerlotConfig.read("old", old, "merlot.properties");
+        assertThat(before.motionChannels()).isZero();
+        assertThat(new Merlot(before, 32).getChildren().keys()).noneMatch(k -> k.endsWith("motion_projection"));
+        assertThatThrownBy(() -> c.with(Map.of("motion_channels", 65), "model"))
+                .hasMessageContaining("model.motion_channels");
+    }
+
+    @Test
+    void keypointsAreTheExpectedPlaceOfEachMap() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            int side = 8;
+            float[] logits = new float[2 * side * side];
+            // map 0: all of its weight on pixel (x 3, y 1); map 1: uniform
+            logits[side + 3] = 60f;
+            NDArray xy = Merlot.softArgmax(m.create(logits, new Shape(1, 2, side, side)), side);
+            assertThat(xy.getShape()).isEqualTo(new Shape(1, 2, 2));
+            float[] v = xy.toFloatArray();
+            assertThat(v[0]).isCloseTo((2f * 3 + 1) / side - 1, org.assertj.core.data.Offset.offset(1e-4f));
+            assertThat(v[1]).isCloseTo((2f * 1 + 1) / side - 1, org.assertj.core.data.Offset.offset(1e-4f));
+            assertThat(v[2]).isCloseTo(0f, org.assertj.core.data.Offset.offset(1e-5f));
+            assertThat(v[3]).isCloseTo(0f, org.assertj.core.data.Offset.offset(1e-5f));
+        }
+        // a variant with keypoints builds their maps and keeps the outputs' shapes
+        Engine.getEngine("PyTorch").setRandomSeed(5);
+        MerlotConfig c = MerlotTestSupport.config().with(Map.of("keypoints", 3), "model");
+        MerlotTrainable model = MerlotFactory.create("merlot-test", c);
+        try (NDManager m = NDManager.newBaseManager("PyTorch");
+                Dataset data = MerlotTestSupport.clips()) {
+            model.initialize(m);
+            assertThat(model.block().getChildren().keys()).anyMatch(k -> k.endsWith("keypoint_maps"));
+            NDList out = model.block()
+                    .forward(
+                            new ParameterStore(m, false),
+                            model.inputs(m, examples(data, 4), new SplittableRandom(2)),
+                            false);
+            assertThat(out.get(3).getShape()).isEqualTo(new Shape(4 * c.pairs(), 2));
+        }
+        assertThat(MerlotTestSupport.config().keypoints()).isZero();
+    }
+
     private static double maxDifference(NDArray x, NDArray y) {
         return x.sub(y).abs().max().getFloat();
     }

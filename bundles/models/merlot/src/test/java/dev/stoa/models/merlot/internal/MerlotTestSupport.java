@@ -33,7 +33,10 @@ final class MerlotTestSupport {
 
     private MerlotTestSupport() {}
 
-    /** A small variant (32 wide, 2 layers, 4x4 patches of 32 px frames), so the tests train in seconds. */
+    /**
+     * A small variant (32 wide, 2 layers, 4x4 patches of 32 px frames, a motion map of 4 channels), so the tests train in
+     * seconds.
+     */
     static MerlotConfig config() {
         Properties p = new Properties();
         p.setProperty("width", "32");
@@ -49,6 +52,7 @@ final class MerlotTestSupport {
         p.setProperty("grounded_mask_probability", "0.5");
         p.setProperty("order_fraction", "0.5");
         p.setProperty("transcript_drop", "0.5");
+        p.setProperty("motion_channels", "4");
         return MerlotConfig.read("test", p, "test");
     }
 
