@@ -39,6 +39,7 @@ class ShippedPipelinesTest {
                     PipelineValidatorTest.service("clip-tiny-scenes-zero-shot", "Map", "Map")),
             Map.entry("clipcap-scenes", PipelineValidatorTest.service("clipcap-scenes", "Image", "Text")),
             Map.entry("coca-tiny-caption", PipelineValidatorTest.service("coca-tiny-caption", "Image", "Text")),
+            Map.entry("vcgpt-tiny-caption", PipelineValidatorTest.service("vcgpt-tiny-caption", "Image", "Text")),
             Map.entry("vqa-question-router", PipelineValidatorTest.service("vqa-question-router", "Map", "Map")),
             Map.entry(
                     "gpt-scene-qa", PipelineValidatorTest.service("gpt-scene-qa", "GenerationRequest", "Generation")));
@@ -93,7 +94,8 @@ class ShippedPipelinesTest {
                         "socratic-vqa-few-shot.yaml",
                         "socratic-vqa-no-caption.yaml",
                         "socratic-vqa-no-ocr.yaml",
-                        "socratic-vqa-question-only.yaml");
+                        "socratic-vqa-question-only.yaml",
+                        "socratic-vqa-vcgpt.yaml");
         for (Path f : Stream.concat(files.stream(), lab.stream()).toList()) {
             PipelineParser.Result parsed = parse(f);
             assertThat(parsed.errors()).as(f.toString()).isEmpty();
