@@ -65,6 +65,7 @@ public final class DjlRuntimeComponent {
     }
 
     private void loadAndRegister() {
+        CpuKernelCheck.warning(System.getenv(), CpuKernelCheck.cpuFlags()).ifPresent(LOG::warn);
         long start = System.nanoTime();
         Set<String> loaded = ENGINES.stream().filter(EngineLoader::load).collect(Collectors.toCollection(TreeSet::new));
         if (loaded.isEmpty()) {

@@ -43,10 +43,8 @@ class VisualBertLearningTest {
             assertThat(first).isGreaterThan(2.5);
             assertThat(last).isLessThan(first * 0.6);
             // accuracy above chance, and from the image: the masked colour word (chance 1/6) is recovered with the
-            // image
-            // and not without it. Hard-negative matching is not asserted here: after 400 steps it is 0.52-0.69
-            // depending
-            // on the steps skipped for non-finite gradients (the full schedule's numbers are in the README)
+            // image and not without it. Hard-negative matching is not asserted here: after 400 steps it is 0.52-0.69
+            // from run to run (the full schedule's numbers are in the README)
             assertThat(metrics.get("masked_colour_accuracy/test")).isGreaterThan(0.8);
             assertThat(metrics.get("masked_colour_accuracy/test"))
                     .isGreaterThan(metrics.get("masked_colour_accuracy_blank_image/test") + 0.3);
