@@ -9,11 +9,7 @@ import dev.stoa.nn.lm.LanguageModelFactory;
 import dev.stoa.nn.lm.PretrainedLanguageModel;
 import dev.stoa.nn.train.TrainableModel;
 import dev.stoa.nn.train.TrainableModelFactory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URL;
-import java.util.HashMap;
+import dev.stoa.nn.train.VariantModelFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -31,16 +27,15 @@ import org.osgi.service.component.annotations.Reference;
 @Component(
         service = TrainableModelFactory.class,
         property = {ServiceProperties.ID + "=" + VcGptFactory.ID, ServiceProperties.KIND + "=model"})
-public final class VcGptFactory implements TrainableModelFactory {
+public final class VcGptFactory extends VariantModelFactory<VcGptConfig> {
 
     static final String ID = "vcgpt";
-    static final String PREFIX = "vcgpt-";
+    static final String PREFIX = ID + "-";
     /** The training file that pretrains the frozen language model, for messages. */
     static final String LM_FILE = "bundles/models/clipcap/examples/train/gpt-captions.yaml";
     /** How long to wait for the model repository to serve a CLIP that is in the store (it scans it every second). */
     private static final long CLIP_WAIT_MILLIS = 15_000;
 
-    private final BundleContext context;
     private final LanguageModelFactory lms;
     private final ServiceCaller caller;
     private final ModelStore store;
@@ -55,41 +50,41 @@ public final class VcGptFactory implements TrainableModelFactory {
             BundleContext context,
             @Reference(target = "(" + ServiceProperties.ID + "=gpt)") LanguageModelFactory lms,
             @Reference ServiceCaller caller) {
-        this.context = context;
+        super(ID, "vcgpt", context.getBundle()::getEntry, VcGptConfig::read, VcGptFactory::values);
         this.lms = lms;
         this.caller = caller;
         this.store = ModelStore.at(context.getProperty("stoa.home"));
     }
 
+    /** @return a config's keys in the order of {@link VcGptConfig#defaults()} */
+    static Map<String, Object> values(VcGptConfig config) {
+        Properties p = config.toProperties();
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String key : VcGptConfig.defaults().keySet()) {
+            m.put(key, p.getProperty(key));
+        }
+        return m;
+    }
+
+    /** What a training file may set: every key but {@code lm_version}, which training records. */
     @Override
-    public Map<String, Object> defaults() {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("variant", "tiny");
-        d.put("model_id", PREFIX + "<variant>");
-        d.putAll(VcGptConfig.defaults());
+    protected Map<String, Object> shownValues(VcGptConfig config) {
+        Map<String, Object> d = VcGptConfig.defaults();
         d.remove("lm_version");
         return d;
     }
 
     @Override
-    public TrainableModel create(Map<String, ?> options) {
-        String variant = String.valueOf(options.containsKey("variant") ? options.get("variant") : "tiny");
-        Map<String, Object> overrides = new HashMap<>(options);
-        overrides.remove("variant");
-        overrides.remove("model_id");
+    protected void checkOverrides(Map<String, ?> overrides) {
         if (overrides.containsKey("lm_version")) {
             throw new StoaException(
                     FailureCode.BAD_CONFIG,
                     "model.lm_version is set by training (the newest version of lm_model); remove it");
         }
-        VcGptConfig config = variant(variant).with(overrides, "model");
-        String modelId = String.valueOf(options.containsKey("model_id") ? options.get("model_id") : PREFIX + variant);
-        if (!modelId.startsWith(PREFIX)) {
-            throw new StoaException(
-                    FailureCode.BAD_CONFIG,
-                    "model.model_id is '" + modelId + "'; start it with '" + PREFIX
-                            + "' so the vcgpt bundle serves it");
-        }
+    }
+
+    @Override
+    protected TrainableModel build(String modelId, VcGptConfig config) {
         if (store.latest(config.clipModel()).isEmpty()) {
             throw new StoaException(
                     FailureCode.BAD_CONFIG,
@@ -120,21 +115,5 @@ public final class VcGptFactory implements TrainableModelFactory {
                 throw new StoaException(FailureCode.UNAVAILABLE, "interrupted while waiting for " + clipModel);
             }
         }
-    }
-
-    private VcGptConfig variant(String name) {
-        URL url = name.matches("[a-z0-9_-]+") ? context.getBundle().getEntry("variants/" + name + ".properties") : null;
-        if (url == null) {
-            throw new StoaException(
-                    FailureCode.BAD_CONFIG,
-                    "model.variant is '" + name + "'; use 'tiny' (files in the vcgpt bundle's variants/)");
-        }
-        Properties p = new Properties();
-        try (InputStream in = url.openStream()) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return VcGptConfig.read(name, p, "variants/" + name + ".properties");
     }
 }
