@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import dev.stoa.api.dataset.Example;
 import dev.stoa.nn.eval.CaptionWords;
 import dev.stoa.nn.eval.ZeroShotClassifier;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.text.ByteTokenizer;
 import dev.stoa.nn.text.TokenBatch;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ final class CocaEvaluation {
             CocaGreedy greedy = new CocaGreedy(model, tokenizer);
             for (int i = 0; i < examples.size(); i += CHUNK) {
                 List<Example> chunk = examples.subList(i, Math.min(examples.size(), i + CHUNK));
-                NDArray pixels = CocaPixels.batch(
+                NDArray pixels = ImagePixels.batch(
                         sub,
                         chunk.stream().map(Example::image).toList(),
                         model.config().imageSize());

@@ -6,6 +6,7 @@ import ai.djl.training.ParameterStore;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.data.Image;
 import dev.stoa.nn.eval.ZeroShotClassifier;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.text.ByteTokenizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,7 +66,7 @@ final class CocaInference implements AutoCloseable {
 
     synchronized String caption(Image image) {
         try (NDManager m = manager.newSubManager()) {
-            NDArray pixels = CocaPixels.batch(m, List.of(image), model.config().imageSize());
+            NDArray pixels = ImagePixels.batch(m, List.of(image), model.config().imageSize());
             return new CocaGreedy(model, tokenizer)
                     .captions(new ParameterStore(m, false), pixels)
                     .get(0);
@@ -74,7 +75,7 @@ final class CocaInference implements AutoCloseable {
 
     synchronized float[][] imageEmbeddings(List<Image> images) {
         try (NDManager m = manager.newSubManager()) {
-            NDArray pixels = CocaPixels.batch(m, images, model.config().imageSize());
+            NDArray pixels = ImagePixels.batch(m, images, model.config().imageSize());
             return rows(model.encodeImage(new ParameterStore(m, false), pixels, false)
                     .get(0));
         }
@@ -116,7 +117,7 @@ final class CocaInference implements AutoCloseable {
                     new CocaEvaluation(model, tokenizer).texts(ps, m, texts), labels.size(), prompts.size());
             NDArray v = model.encodeImage(
                             ps,
-                            CocaPixels.batch(m, List.of(image), model.config().imageSize()),
+                            ImagePixels.batch(m, List.of(image), model.config().imageSize()),
                             false)
                     .get(0);
             float[] p = ZeroShotClassifier.probabilities(

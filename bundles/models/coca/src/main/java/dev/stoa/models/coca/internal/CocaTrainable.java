@@ -11,6 +11,7 @@ import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.loss.TrainingLoss;
 import dev.stoa.nn.text.ByteTokenizer;
 import dev.stoa.nn.text.TokenBatch;
@@ -65,7 +66,7 @@ final class CocaTrainable extends BaseTrainableModel<Coca> {
     public NDList inputs(NDManager batch, List<Example> examples, SplittableRandom random) {
         TokenBatch tokens = tokenizer.encode(TrainingExamples.oneCaptionEach(examples, random));
         return new NDList(
-                CocaPixels.batch(batch, examples.stream().map(Example::image).toList(), config.imageSize()),
+                ImagePixels.batch(batch, examples.stream().map(Example::image).toList(), config.imageSize()),
                 batch.create(tokens.flatIds(), new Shape(tokens.batchSize(), tokens.contextLength())),
                 batch.create(tokens.lengths()));
     }

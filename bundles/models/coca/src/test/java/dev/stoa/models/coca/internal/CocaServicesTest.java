@@ -18,6 +18,7 @@ import dev.stoa.api.model.ModelService;
 import dev.stoa.api.service.Captioner;
 import dev.stoa.api.service.TextEncoder;
 import dev.stoa.encoders.internal.ResNetEncoderFactory;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.loss.TrainingLoss;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ class CocaServicesTest {
             CocaTestSupport.train(model, loss, data, m, 20, 16, 2e-3f);
             model.save(version, loss, data);
             ParameterStore ps = new ParameterStore(m, false);
-            var pixels = CocaPixels.batch(m, List.of(image()), 32);
+            var pixels = ImagePixels.batch(m, List.of(image()), 32);
             expectedImage = model.block().encodeImage(ps, pixels, false).get(0).toFloatArray();
             expectedCaption = new CocaGreedy(model.block(), model.tokenizer())
                     .captions(ps, pixels)

@@ -8,6 +8,7 @@ import dev.stoa.api.data.Image;
 import dev.stoa.api.dataset.Example;
 import dev.stoa.models.fusion.internal.SceneCaptions.Attribute;
 import dev.stoa.models.fusion.internal.SceneCaptions.Scene;
+import dev.stoa.nn.image.ImagePixels;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

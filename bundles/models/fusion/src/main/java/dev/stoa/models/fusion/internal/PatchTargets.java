@@ -1,5 +1,6 @@
 package dev.stoa.models.fusion.internal;
 
+import dev.stoa.nn.image.ImagePixels;
 import java.util.SplittableRandom;
 
 /**

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.stoa.api.dataset.Example;
+import dev.stoa.nn.image.ImagePixels;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.loss.TrainingLoss;
 import dev.stoa.nn.train.BaseTrainableModel;
 import dev.stoa.nn.train.EvaluationOptions;

@@ -14,6 +14,7 @@ import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
 import dev.stoa.losses.internal.MaskedMatchingLossFactory;
 import dev.stoa.nn.heads.TokenMasking;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.loss.LossTerms;
 import java.util.List;
 import java.util.Map;

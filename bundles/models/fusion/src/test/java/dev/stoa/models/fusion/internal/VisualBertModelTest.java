@@ -14,6 +14,7 @@ import dev.stoa.api.dataset.Example;
 import dev.stoa.models.fusion.internal.SceneCaptions.Attribute;
 import dev.stoa.models.fusion.internal.SceneCaptions.Scene;
 import dev.stoa.nn.heads.TokenMasking;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.text.SpecialTokens;
 import java.util.ArrayList;
 import java.util.Arrays;

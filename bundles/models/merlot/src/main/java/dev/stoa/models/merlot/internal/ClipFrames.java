@@ -7,9 +7,7 @@ import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.data.Image;
 import dev.stoa.api.dataset.Example;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
+import dev.stoa.nn.image.ImagePixels;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,43 +66,9 @@ final class ClipFrames {
         float[] out = new float[clips.size() * frames * 3 * plane];
         for (int b = 0; b < clips.size(); b++) {
             for (int k = 0; k < frames; k++) {
-                write(clips.get(b).get(k), size, out, (b * frames + k) * 3 * plane);
+                ImagePixels.write(clips.get(b).get(k), size, out, (b * frames + k) * 3 * plane);
             }
         }
         return manager.create(out, new Shape(clips.size(), frames, 3, size, size));
-    }
-
-    private static void write(Image image, int size, float[] out, int offset) {
-        int plane = size * size;
-        if (image.width() == size && image.height() == size) {
-            byte[] rgb = image.rgb();
-            for (int i = 0; i < plane; i++) {
-                for (int c = 0; c < 3; c++) {
-                    out[offset + c * plane + i] = scale(rgb[3 * i + c] & 0xff);
-                }
-            }
-            return;
-        }
-        BufferedImage resized = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = resized.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(image.toBufferedImage(), 0, 0, size, size, null);
-        } finally {
-            g.dispose();
-        }
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                int rgb = resized.getRGB(x, y);
-                int i = y * size + x;
-                out[offset + i] = scale(rgb >> 16 & 0xff);
-                out[offset + plane + i] = scale(rgb >> 8 & 0xff);
-                out[offset + 2 * plane + i] = scale(rgb & 0xff);
-            }
-        }
-    }
-
-    private static float scale(int v) {
-        return (v / 255f - 0.5f) / 0.25f;
     }
 }

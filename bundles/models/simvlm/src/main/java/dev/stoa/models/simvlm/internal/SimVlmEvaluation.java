@@ -8,6 +8,7 @@ import dev.stoa.api.data.Image;
 import dev.stoa.api.dataset.Example;
 import dev.stoa.models.simvlm.internal.SceneText.Scene;
 import dev.stoa.nn.eval.CaptionWords;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.text.SpecialTokens;
 import dev.stoa.nn.text.WordTokenizer;
 import java.util.ArrayList;

@@ -10,6 +10,7 @@ import dev.stoa.api.generation.GenerationOptions;
 import dev.stoa.api.generation.TokenListener;
 import dev.stoa.nn.decode.Decoding;
 import dev.stoa.nn.decode.StepFunction;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.text.SpecialTokens;
 import dev.stoa.nn.text.WordTokenizer;
 import java.util.Arrays;

@@ -9,6 +9,7 @@ import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.loss.TrainingLoss;
 import dev.stoa.nn.text.WordTokenizer;
 import dev.stoa.nn.train.BaseTrainableModel;

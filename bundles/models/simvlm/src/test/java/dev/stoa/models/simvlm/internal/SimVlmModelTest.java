@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.text.SpecialTokens;
 import dev.stoa.nn.train.TrainingExamples;
 import java.util.ArrayList;

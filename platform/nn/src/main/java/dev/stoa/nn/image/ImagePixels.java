@@ -1,4 +1,4 @@
-package dev.stoa.models.fusion.internal;
+package dev.stoa.nn.image;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -7,13 +7,17 @@ import dev.stoa.api.data.Image;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * An image as the fusion encoders read it: resized to S x S (bilinear; the shapes scenes are square), each channel scaled
- * from [0, 255] to {@code (v / 255 - 0.5) / 0.25}, channel-major: {@code (3, S, S)}.
+ * An image as the models trained from scratch here read it: resized to {@code S x S} (bilinear; the shapes scenes
+ * are square, other images are stretched), each channel scaled from [0, 255] to {@code (v / 255 - 0.5) / 0.25}
+ * (white is 2, black -2), channel-major: {@code (3, S, S)}.
+ *
+ * <p>Image size limits are not checked here: a service decodes a request's image with the platform's limits first.
  */
-final class ImagePixels {
+public final class ImagePixels {
 
     private ImagePixels() {}
 
@@ -23,12 +27,16 @@ final class ImagePixels {
      * @param size S
      * @return {@code (B, 3, S, S)} float32
      */
-    static NDArray batch(NDManager manager, List<Image> images, int size) {
+    public static NDArray batch(NDManager manager, List<Image> images, int size) {
         return manager.create(pixels(images, size), new Shape(images.size(), 3, size, size));
     }
 
-    /** @return the pixels of {@link #batch}, {@code (B, 3, S, S)} row-major */
-    static float[] pixels(List<Image> images, int size) {
+    /**
+     * @param images the images
+     * @param size S
+     * @return the pixels of {@link #batch}, {@code (B, 3, S, S)} row-major
+     */
+    public static float[] pixels(List<Image> images, int size) {
         int plane = size * size;
         float[] out = new float[images.size() * 3 * plane];
         for (int b = 0; b < images.size(); b++) {
@@ -37,19 +45,16 @@ final class ImagePixels {
         return out;
     }
 
-    /** @return the 0-255 value a scaled pixel value came from, the inverse of the scaling */
-    static float unscale(float v) {
-        return (v * 0.25f + 0.5f) * 255f;
-    }
-
-    /** @return a white S x S image: the blank image of the ablation, the shapes scenes' background */
-    static Image blank(int size) {
-        byte[] rgb = new byte[size * size * 3];
-        java.util.Arrays.fill(rgb, (byte) 255);
-        return new Image(size, size, rgb);
-    }
-
-    private static void write(Image image, int size, float[] out, int offset) {
+    /**
+     * Writes one image's {@code 3 * S * S} values, channel-major, into {@code out} from {@code offset}: for batches
+     * laid out otherwise (MERLOT's clips of frames).
+     *
+     * @param image the image
+     * @param size S
+     * @param out where the values go
+     * @param offset the index of the first value
+     */
+    public static void write(Image image, int size, float[] out, int offset) {
         int plane = size * size;
         if (image.width() == size && image.height() == size) {
             byte[] rgb = image.rgb();
@@ -79,7 +84,29 @@ final class ImagePixels {
         }
     }
 
-    private static float scale(int v) {
+    /**
+     * @param v a channel value, 0 to 255
+     * @return the value the model reads
+     */
+    public static float scale(int v) {
         return (v / 255f - 0.5f) / 0.25f;
+    }
+
+    /**
+     * @param v a value the model reads
+     * @return the 0-255 channel value it came from, the inverse of {@link #scale}
+     */
+    public static float unscale(float v) {
+        return (v * 0.25f + 0.5f) * 255f;
+    }
+
+    /**
+     * @param size S
+     * @return a white S x S image: the blank image of the ablations, the shapes scenes' background
+     */
+    public static Image blank(int size) {
+        byte[] rgb = new byte[size * size * 3];
+        Arrays.fill(rgb, (byte) 255);
+        return new Image(size, size, rgb);
     }
 }
