@@ -1,7 +1,8 @@
 /**
  * Measures that several model bundles report the same way: zero-shot classification with prompt ensembling
  * ({@link dev.stoa.nn.eval.ZeroShotClassifier}, CLIP and CoCa) and the words a generated caption names
- * ({@link dev.stoa.nn.eval.CaptionWords}, ClipCap and CoCa), so their numbers are comparable.
+ * ({@link dev.stoa.nn.eval.CaptionWords}, ClipCap and CoCa), so their numbers are comparable; and the fields of a
+ * zero-shot or similarity request ({@link dev.stoa.nn.eval.ZeroShotRequests}), read the same way by both.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package dev.stoa.nn.eval;

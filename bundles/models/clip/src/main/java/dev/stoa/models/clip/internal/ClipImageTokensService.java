@@ -1,6 +1,7 @@
 package dev.stoa.models.clip.internal;
 
 import dev.stoa.api.MapService;
+import dev.stoa.nn.eval.ZeroShotRequests;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ final class ClipImageTokensService implements MapService {
 
     @Override
     public Map<String, Object> call(Map<String, Object> request) {
-        float[][] tokens = clip.imageTokens(List.of(ClipRequests.image(request)))[0];
+        float[][] tokens = clip.imageTokens(List.of(ZeroShotRequests.image(request)))[0];
         List<Float> flat = new ArrayList<>(tokens.length * tokens[0].length);
         for (float[] row : tokens) {
             for (float v : row) {

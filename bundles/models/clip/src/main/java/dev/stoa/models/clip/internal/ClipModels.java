@@ -12,6 +12,7 @@ import dev.stoa.api.model.OpenedModel;
 import dev.stoa.api.model.VariantCatalog;
 import dev.stoa.djl.DjlRuntime;
 import dev.stoa.nn.encoder.EncoderFactory;
+import dev.stoa.nn.eval.ZeroShotRequests;
 import dev.stoa.nn.train.TrainableModel;
 import dev.stoa.nn.train.TrainableModelFactory;
 import java.io.IOException;
@@ -184,7 +185,7 @@ public final class ClipModels implements ModelProvider {
                 .withProperty("clip.variant", clip.variant().name())
                 .withProperty("embedding.dimension", clip.dimension())
                 // an image sent as JSON is decoded by the bus within this budget, as ClipRequests decodes its own
-                .withProperty(ServiceProperties.IMAGE_MAX_PIXELS, ClipRequests.MAX_IMAGE_PIXELS);
+                .withProperty(ServiceProperties.IMAGE_MAX_PIXELS, ZeroShotRequests.MAX_IMAGE_PIXELS);
     }
 
     /** Withdraws the trainer's factory and releases the encoder factories. */

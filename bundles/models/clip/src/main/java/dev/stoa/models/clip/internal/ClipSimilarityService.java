@@ -1,6 +1,7 @@
 package dev.stoa.models.clip.internal;
 
 import dev.stoa.api.MapService;
+import dev.stoa.nn.eval.ZeroShotRequests;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,8 @@ final class ClipSimilarityService implements MapService {
 
     @Override
     public Map<String, Object> call(Map<String, Object> request) {
-        float[] cosines = clip.similarity(ClipRequests.image(request), ClipRequests.strings(request, "texts", null));
+        float[] cosines =
+                clip.similarity(ZeroShotRequests.image(request), ZeroShotRequests.strings(request, "texts", null));
         List<Double> similarities = new ArrayList<>(cosines.length);
         for (float c : cosines) {
             similarities.add((double) c);

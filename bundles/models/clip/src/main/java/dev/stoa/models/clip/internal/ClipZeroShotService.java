@@ -1,8 +1,8 @@
 package dev.stoa.models.clip.internal;
 
 import dev.stoa.api.MapService;
+import dev.stoa.nn.eval.ZeroShotRequests;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,8 +17,6 @@ import java.util.Map;
 final class ClipZeroShotService implements MapService {
 
     /** CLIP's single default prompt (paper, section 3.1.4), used when a request sends no templates. */
-    static final List<String> DEFAULT_TEMPLATES = List.of("a photo of a {}.");
-
     private final ClipEncoders clip;
 
     /**
@@ -31,9 +29,9 @@ final class ClipZeroShotService implements MapService {
     @Override
     public Map<String, Object> call(Map<String, Object> request) {
         Map<String, Float> scores = clip.classify(
-                ClipRequests.image(request),
-                ClipRequests.labels(request, clip.classes()),
-                ClipRequests.templates(request, clip.templates()));
+                ZeroShotRequests.image(request),
+                ZeroShotRequests.labels(request, clip.classes()),
+                ZeroShotRequests.templates(request, clip.templates()));
         String best = null;
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Double> shown = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import dev.stoa.api.model.ModelSource;
 import dev.stoa.api.model.OpenedModel;
 import dev.stoa.djl.DjlRuntime;
 import dev.stoa.nn.encoder.EncoderFactory;
+import dev.stoa.nn.eval.ZeroShotRequests;
 import dev.stoa.nn.text.ByteTokenizer;
 import java.nio.file.Path;
 import java.util.List;
@@ -107,6 +108,6 @@ public final class CocaModels implements ModelProvider {
                 .withProperty("coca.variant", model.config().name())
                 .withProperty("coca.text.length", model.config().textLength())
                 // an image sent as JSON is decoded by the bus within this budget, as CocaRequests decodes its own
-                .withProperty(ServiceProperties.IMAGE_MAX_PIXELS, CocaRequests.MAX_IMAGE_PIXELS);
+                .withProperty(ServiceProperties.IMAGE_MAX_PIXELS, ZeroShotRequests.MAX_IMAGE_PIXELS);
     }
 }

@@ -1,8 +1,8 @@
 package dev.stoa.models.coca.internal;
 
 import dev.stoa.api.MapService;
+import dev.stoa.nn.eval.ZeroShotRequests;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,8 +15,6 @@ import java.util.Map;
 final class CocaZeroShotService implements MapService {
 
     /** CLIP's single default prompt, used when a request sends no templates and the model has none. */
-    static final List<String> DEFAULT_TEMPLATES = List.of("a photo of a {}.");
-
     private final CocaInference model;
 
     CocaZeroShotService(CocaInference model) {
@@ -26,9 +24,9 @@ final class CocaZeroShotService implements MapService {
     @Override
     public Map<String, Object> call(Map<String, Object> request) {
         Map<String, Float> scores = model.classify(
-                CocaRequests.image(request),
-                CocaRequests.labels(request, model.classes()),
-                CocaRequests.templates(request, model.templates()));
+                ZeroShotRequests.image(request),
+                ZeroShotRequests.labels(request, model.classes()),
+                ZeroShotRequests.templates(request, model.templates()));
         String best = null;
         Map<String, Double> shown = new LinkedHashMap<>();
         for (Map.Entry<String, Float> e : scores.entrySet()) {

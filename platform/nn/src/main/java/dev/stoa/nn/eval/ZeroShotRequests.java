@@ -1,4 +1,4 @@
-package dev.stoa.models.clip.internal;
+package dev.stoa.nn.eval;
 
 import dev.stoa.api.MapService;
 import dev.stoa.api.StoaException;
@@ -9,28 +9,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the fields of a JSON-shaped request ({@code Map}, as the bus hands a JSON object to a service that takes a
- * map): failures are {@code BAD_INPUT} naming the field and what to send.
+ * Reads the fields of a zero-shot or similarity request, a JSON-shaped {@code Map} as the bus hands a JSON object to
+ * a service that takes a map, the same way for every model that serves these contracts (CLIP and CoCa):
+ * {@code image}, {@code labels}, {@code templates}, {@code texts}. Failures are {@code BAD_INPUT} naming the field
+ * and what to send.
  */
-final class ClipRequests {
+public final class ZeroShotRequests {
+
+    /** The prompt used when neither the request nor the model gives templates. */
+    public static final List<String> DEFAULT_TEMPLATES = List.of("a photo of a {}.");
 
     /**
-     * The pixel budget of a CLIP request's image: CLIP looks at 32 to 64 pixels a side, so a larger photo is decoded
+     * The pixel budget of a request's image: the models trained here look at 32 to 96 pixels a side, so a larger photo is decoded
      * subsampled to at most 1024x1024 ({@link Image#decode(byte[], long)}) before its resize, rather than at full size.
      */
-    static final long MAX_IMAGE_PIXELS = 1024L * 1024L;
+    public static final long MAX_IMAGE_PIXELS = 1024L * 1024L;
 
     /** The most labels, templates or texts one request may carry. */
-    static final int MAX_STRINGS = 1024;
+    public static final int MAX_STRINGS = 1024;
 
-    private ClipRequests() {}
+    private ZeroShotRequests() {}
 
     /**
      * @param request the request
      * @return its {@code image}: an {@link Image}, or the base64 of a PNG or JPEG file (a {@code data:} URL prefix is
      *     accepted, as the bus's JSON shape of an image)
      */
-    static Image image(Map<?, ?> request) {
+    public static Image image(Map<?, ?> request) {
         return MapService.image(request, MAX_IMAGE_PIXELS);
     }
 
@@ -40,7 +45,7 @@ final class ClipRequests {
      * @param fallback what to use when the field is absent, or {@code null} if it is required
      * @return the strings, at least one, none empty
      */
-    static List<String> strings(Map<?, ?> request, String field, List<String> fallback) {
+    public static List<String> strings(Map<?, ?> request, String field, List<String> fallback) {
         Object value = request.get(field);
         if (value == null && fallback != null) {
             return fallback;
@@ -73,7 +78,7 @@ final class ClipRequests {
      * @param fallback the model's own classes, used when the request has no {@code labels}; may be empty
      * @return its {@code labels}, at least one, distinct
      */
-    static List<String> labels(Map<?, ?> request, List<String> fallback) {
+    public static List<String> labels(Map<?, ?> request, List<String> fallback) {
         List<String> labels = strings(request, "labels", fallback.isEmpty() ? null : fallback);
         if (new HashSet<>(labels).size() != labels.size()) {
             throw StoaException.badInput("labels", "lists a label twice; each class needs a distinct name");
@@ -86,9 +91,8 @@ final class ClipRequests {
      * @param fallback the model's own templates, used when the request has none; CLIP's default prompt when empty
      * @return its {@code templates}, or the default; each must contain {@code {}} where the label goes
      */
-    static List<String> templates(Map<?, ?> request, List<String> fallback) {
-        List<String> templates =
-                strings(request, "templates", fallback.isEmpty() ? ClipZeroShotService.DEFAULT_TEMPLATES : fallback);
+    public static List<String> templates(Map<?, ?> request, List<String> fallback) {
+        List<String> templates = strings(request, "templates", fallback.isEmpty() ? DEFAULT_TEMPLATES : fallback);
         for (int i = 0; i < templates.size(); i++) {
             if (!templates.get(i).contains("{}")) {
                 throw StoaException.badInput(
