@@ -23,7 +23,9 @@ import java.util.List;
  * w = w - lr · (m / (1 - β₁ᵗ)) / (sqrt(v / (1 - β₂ᵗ)) + ε)
  * </pre>
  *
- * If ‖g_all‖ is NaN or infinite the step is skipped (no parameter or moment changes) and counted.
+ * If ‖g_all‖ is NaN or infinite the step is skipped (no parameter or moment changes) and counted. The trainer first
+ * recomputes such a step's gradients once ({@link #step(double, boolean)}), since a kernel may return NaN at random
+ * (oneDNN's AVX-512 convolution backward did); only a step whose gradients are non-finite twice is skipped.
  */
 final class AdamW {
 
@@ -35,6 +37,7 @@ final class AdamW {
     private final double maxNorm;
     private long t;
     private long skipped;
+    private long retried;
 
     private record Entry(String name, Parameter parameter, boolean decay, NDArray m, NDArray v) {}
 
@@ -76,6 +79,18 @@ final class AdamW {
      * @return the global gradient norm before clipping; NaN or infinite when the step was skipped
      */
     double step(double lr) {
+        return step(lr, false);
+    }
+
+    /**
+     * Applies one update from the gradients the last backward pass left, then zeroes them.
+     *
+     * @param lr this step's learning rate
+     * @param mayRetry whether the caller recomputes the gradients when they are not finite: such a step is then
+     *     counted as {@link #retried()}, not as {@link #skipped()}
+     * @return the global gradient norm before clipping; NaN or infinite when no update was made
+     */
+    double step(double lr, boolean mayRetry) {
         try (NDManager scope = entries.get(0).m().getManager().newSubManager()) {
             List<NDArray> grads = new ArrayList<>(entries.size());
             NDList norms = new NDList(entries.size());
@@ -88,7 +103,11 @@ final class AdamW {
             // one read back to Java per step: the global norm over every gradient
             double norm = NDArrays.stack(norms).norm().getFloat();
             if (!Double.isFinite(norm)) {
-                skipped++;
+                if (mayRetry) {
+                    retried++;
+                } else {
+                    skipped++;
+                }
                 zero(grads);
                 return norm;
             }
@@ -140,6 +159,11 @@ final class AdamW {
     /** @return steps skipped for a non-finite gradient */
     long skipped() {
         return skipped;
+    }
+
+    /** @return steps whose gradients were not finite and were recomputed, since this optimizer was made */
+    long retried() {
+        return retried;
     }
 
     /** @return the moments, in parameter order: m₀, v₀, m₁, v₁, ... */

@@ -278,22 +278,12 @@ final class TrainingRun {
             Prefetcher.Batch batch = data.next();
             double lr = schedule.lr(step);
             Map<String, Double> values = new LinkedHashMap<>();
-            double norm;
-            try (NDManager scope = manager.newSubManager()) {
-                ParameterStore ps = new ParameterStore(scope, false);
-                LossTerms terms;
-                try (StepGradients collector = new StepGradients()) {
-                    NDList inputs =
-                            model.inputs(scope, batch.examples(), new SplittableRandom(DataOrder.mix(s.seed(), step)));
-                    NDList outputs = model.block().forward(ps, inputs, true);
-                    terms = loss.evaluate(ps, model.lossInputs(outputs, batch.examples(), scope), true);
-                    collector.backward(terms.total());
-                }
-                values.put("loss", (double) terms.total().getFloat());
-                for (Map.Entry<String, NDArray> part : terms.parts().entrySet()) {
-                    values.put(part.getKey(), (double) part.getValue().getFloat());
-                }
-                norm = optimizer.step(lr);
+            // gradients that are not finite are recomputed once from the same batch and inputs: a kernel may
+            // return NaN at random (AdamW's Javadoc); twice non-finite, the step is skipped
+            double norm = gradientStep(model, loss, optimizer, manager, batch, s.seed(), step, lr, values, true);
+            if (!Double.isFinite(norm)) {
+                values.clear();
+                norm = gradientStep(model, loss, optimizer, manager, batch, s.seed(), step, lr, values, false);
             }
             step++;
             data.advance(batch);
@@ -306,6 +296,7 @@ final class TrainingRun {
                 logitScale(loss).ifPresent(v -> values.put("logit_scale", v));
                 values.put("samples_per_s", rate);
                 values.put("skipped_steps", (double) optimizer.skipped());
+                values.put("retried_steps", (double) optimizer.retried());
                 values.put("skipped_examples", (double) data.split().skipped());
                 values.put("threads", (double) threadsNow);
                 values.put("thread_cpu_s", (threadCpuNanos() - threadCpuStart) / 1e9);
@@ -370,6 +361,41 @@ final class TrainingRun {
         LOG.info("{}: {}", file.name(), message);
         update(status("succeeded", step, 0, 0, status.metrics(), evaluation, message, modelId));
         return status;
+    }
+
+    /**
+     * One forward and backward pass over the batch, then the optimizer's update.
+     *
+     * @param values where the loss and its parts go
+     * @param mayRetry whether the caller recomputes the step when its gradients are not finite
+     * @return the global gradient norm; not finite when no update was made
+     */
+    private static double gradientStep(
+            TrainableModel model,
+            TrainingLoss loss,
+            AdamW optimizer,
+            NDManager manager,
+            Prefetcher.Batch batch,
+            long seed,
+            long step,
+            double lr,
+            Map<String, Double> values,
+            boolean mayRetry) {
+        try (NDManager scope = manager.newSubManager()) {
+            ParameterStore ps = new ParameterStore(scope, false);
+            LossTerms terms;
+            try (StepGradients collector = new StepGradients()) {
+                NDList inputs = model.inputs(scope, batch.examples(), new SplittableRandom(DataOrder.mix(seed, step)));
+                NDList outputs = model.block().forward(ps, inputs, true);
+                terms = loss.evaluate(ps, model.lossInputs(outputs, batch.examples(), scope), true);
+                collector.backward(terms.total());
+            }
+            values.put("loss", (double) terms.total().getFloat());
+            for (Map.Entry<String, NDArray> part : terms.parts().entrySet()) {
+                values.put(part.getKey(), (double) part.getValue().getFloat());
+            }
+            return optimizer.step(lr, mayRetry);
+        }
     }
 
     private Map<String, Double> evaluate(
@@ -442,6 +468,7 @@ final class TrainingRun {
                 .put("steps", step)
                 .put("seconds", seconds)
                 .put("skipped_steps", optimizer.skipped())
+                .put("retried_steps", optimizer.retried())
                 .put("model", model1)
                 .put("dataset", data)
                 .put("loss", file.lossId())

@@ -106,4 +106,22 @@ class AdamWTest {
             assertThat(adam.steps()).isEqualTo(1);
         }
     }
+
+    @Test
+    void aNonFiniteGradientTheCallerRecomputesIsCountedAsRetriedNotSkipped() {
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+            Parameter p = parameter(m, "p", new float[] {1f, 2f}, new Shape(1, 2));
+            AdamW adam = new AdamW(List.of(new AdamW.Named("p", p)), m, settings(0.1, 1.0));
+            gradients(m, List.of(p), List.of(new float[] {Float.POSITIVE_INFINITY, 1f}));
+            assertThat(adam.step(0.1, true)).isInfinite();
+            assertThat(adam.retried()).isEqualTo(1);
+            assertThat(adam.skipped()).isZero();
+            assertThat(p.getArray().toFloatArray()).containsExactly(1f, 2f);
+            // the recomputed gradients are finite: a normal step
+            gradients(m, List.of(p), List.of(new float[] {1f, 1f}));
+            assertThat(adam.step(0.1, false)).isFinite();
+            assertThat(adam.steps()).isEqualTo(1);
+            assertThat(adam.skipped()).isZero();
+        }
+    }
 }

@@ -142,13 +142,22 @@ final class Toy {
         @Override
         public TrainableModel create(Map<String, ?> options) {
             Object hidden = options.get("hidden");
-            return new Model(hidden == null ? 0 : Integer.parseInt(hidden.toString()));
+            Model model = new Model(hidden == null ? 0 : Integer.parseInt(hidden.toString()));
+            Object nanEvery = options.get("nan_every");
+            model.nanEvery = nanEvery == null ? 0 : Integer.parseInt(nanEvery.toString());
+            return model;
         }
     }
 
-    /** Linear 48 -> 3, or with {@code hidden > 0} an MLP 48 -> hidden -> hidden -> 3 with ReLUs. */
+    /**
+     * Linear 48 -> 3, or with {@code hidden > 0} an MLP 48 -> hidden -> hidden -> 3 with ReLUs. With
+     * {@code nan_every: k}, every k-th forward pass (1 = all) has NaN gradients and a finite loss, as a kernel that
+     * returns NaN at random makes them.
+     */
     static final class Model implements TrainableModel {
         final Block block;
+        int nanEvery;
+        private int passes;
 
         Model(int hidden) {
             if (hidden <= 0) {
@@ -185,7 +194,13 @@ final class Toy {
 
         @Override
         public NDList lossInputs(NDList outputs, List<Example> examples, NDManager batch) {
-            return new NDList(outputs.head(), labels(batch, examples));
+            NDArray logits = outputs.head();
+            if (nanEvery > 0 && passes++ % nanEvery == 0) {
+                // sqrt(0 * w) is 0 forward, and its gradient 0 * 0.5 / sqrt(0) = NaN backward
+                NDArray w = block.getParameters().valueAt(0).getArray();
+                logits = logits.add(w.mul(0f).sqrt().sum());
+            }
+            return new NDList(logits, labels(batch, examples));
         }
 
         @Override

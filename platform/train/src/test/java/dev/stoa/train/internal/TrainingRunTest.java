@@ -107,6 +107,29 @@ class TrainingRunTest {
     }
 
     @Test
+    void aStepWhoseGradientsAreNotFiniteIsRecomputedOnceAndSkippedOnlyIfTheyStayNonFinite() throws IOException {
+        // every third pass has NaN gradients: the step is recomputed, the second pass is finite, nothing is lost
+        Path flakyFile = file("flaky", 60, "");
+        Files.writeString(
+                flakyFile, Files.readString(flakyFile).replace("model: {id: toy}", "model: {id: toy, nan_every: 3}"));
+        TrainingStatus flaky = run(flakyFile, s -> {}).run();
+        assertThat(flaky.state()).as(flaky.message()).isEqualTo("succeeded");
+        JsonObject report = new JsonObject(Files.readString(home.resolve("runs/flaky/report.json")));
+        assertThat(report.getLong("retried_steps")).isPositive();
+        assertThat(report.getLong("skipped_steps")).isZero();
+        assertThat(flaky.evaluation().get("accuracy/test")).isGreaterThan(0.8);
+        // every pass: each step is tried twice and skipped, the model never changes
+        Path brokenFile = file("broken", 20, "");
+        Files.writeString(
+                brokenFile, Files.readString(brokenFile).replace("model: {id: toy}", "model: {id: toy, nan_every: 1}"));
+        TrainingStatus broken = run(brokenFile, s -> {}).run();
+        JsonObject brokenReport = new JsonObject(Files.readString(home.resolve("runs/broken/report.json")));
+        assertThat(brokenReport.getLong("skipped_steps")).isEqualTo(20);
+        assertThat(brokenReport.getLong("retried_steps")).isEqualTo(20);
+        assertThat(broken.metrics().get("skipped_steps")).isEqualTo(20.0);
+    }
+
+    @Test
     void trainsAboveChancePublishesAndWritesMetricsAndReports() throws IOException {
         List<TrainingStatus> seen = new ArrayList<>();
         TrainingStatus end = run(file("toy", 60, ""), seen::add).run();
