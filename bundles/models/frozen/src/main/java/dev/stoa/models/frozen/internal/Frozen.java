@@ -42,10 +42,11 @@ final class Frozen extends AbstractBlock {
      * @param config the variant
      * @param lm the language model, uninitialised
      * @param promptLength P, the language model's pretraining prompt
+     * @param resnet the ResNet backbone for {@code image_encoder=resnet}, uninitialised; null for {@code vit}
      */
-    Frozen(FrozenConfig config, LanguageModel lm, int promptLength) {
+    Frozen(FrozenConfig config, LanguageModel lm, int promptLength, ai.djl.nn.Block resnet) {
         super(VERSION);
-        this.vision = addChildBlock("vision", new FrozenVisionEncoder(config, lm.embeddingSize()));
+        this.vision = addChildBlock("vision", new FrozenVisionEncoder(config, lm.embeddingSize(), resnet));
         this.lm = addChildBlock("lm", lm);
         this.prefixLength = config.prefixLength();
         this.spaces = Math.max(0, promptLength - prefixLength);

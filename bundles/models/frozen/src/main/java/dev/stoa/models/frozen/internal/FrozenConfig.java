@@ -15,12 +15,16 @@ import java.util.Set;
  * @param lmModel the store id of the frozen language model ({@code gpt-captions})
  * @param lmVersion its version the model was trained on, or 0 before training (then the newest)
  * @param imageSize S, the side the image is resized to
- * @param stemChannels the channels of the two 3x3 convolutions before the patches
- * @param patchSize p, the patch side: (S / p)^2 patch tokens
- * @param width W, the vision transformer's width
- * @param layers its layers
- * @param heads its attention heads
- * @param mlpRatio its MLP's hidden width over W
+ * @param imageEncoder {@code resnet}: the encoders bundle's ResNet, pooled (CoCa's image tower; the paper's is an
+ *     NF-ResNet-50); {@code vit}: a conv stem, patches and a transformer from the platform's blocks, mean-pooled
+ * @param imageWidths the ResNet's stage widths
+ * @param imageBlocks the ResNet's residual blocks per stage
+ * @param stemChannels (vit) the channels of the two 3x3 convolutions before the patches
+ * @param patchSize (vit) p, the patch side: (S / p)^2 patch tokens
+ * @param width (vit) W, the vision transformer's width
+ * @param layers (vit) its layers
+ * @param heads (vit) its attention heads
+ * @param mlpRatio (vit) its MLP's hidden width over W
  * @param prefixLength k, the prefix embeddings the pooled image becomes (the paper: 2)
  * @param captionLength T, the most tokens of a caption with SOT and EOT
  * @param maxTokens the most tokens a generated caption may have
@@ -30,6 +34,9 @@ record FrozenConfig(
         String lmModel,
         int lmVersion,
         int imageSize,
+        String imageEncoder,
+        String imageWidths,
+        int imageBlocks,
         int stemChannels,
         int patchSize,
         int width,
@@ -46,6 +53,9 @@ record FrozenConfig(
         m.put("lm_model", lmModel);
         m.put("lm_version", lmVersion);
         m.put("image_size", imageSize);
+        m.put("image_encoder", imageEncoder);
+        m.put("image_widths", imageWidths);
+        m.put("image_blocks", imageBlocks);
         m.put("stem_channels", stemChannels);
         m.put("patch_size", patchSize);
         m.put("width", width);
@@ -56,6 +66,20 @@ record FrozenConfig(
         m.put("caption_length", captionLength);
         m.put("max_tokens", maxTokens);
         return m;
+    }
+
+    /** @return the ResNet encoder's hyperparameters, pooled output */
+    Map<String, Object> resnet() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("widths", imageWidths);
+        m.put("blocks_per_stage", imageBlocks);
+        m.put("output", "pooled");
+        return m;
+    }
+
+    /** @return whether the image encoder is the ResNet */
+    boolean usesResnet() {
+        return imageEncoder.equals("resnet");
     }
 
     /** @return (S / p)^2, the patch tokens */
@@ -73,6 +97,9 @@ record FrozenConfig(
                 lmModel,
                 version,
                 imageSize,
+                imageEncoder,
+                imageWidths,
+                imageBlocks,
                 stemChannels,
                 patchSize,
                 width,
@@ -116,11 +143,22 @@ record FrozenConfig(
         if (!lm.matches("[a-z0-9][a-z0-9._-]*")) {
             throw r.bad("lm_model", lm, "a model store id such as gpt-captions");
         }
+        String encoder = r.text("image_encoder");
+        if (!encoder.equals("resnet") && !encoder.equals("vit")) {
+            throw r.bad("image_encoder", encoder, "resnet or vit");
+        }
+        String widths = r.text("image_widths");
+        if (!widths.matches("[1-9][0-9]{0,3}(,[1-9][0-9]{0,3}){0,5}")) {
+            throw r.bad("image_widths", widths, "stage widths such as 32,64,128");
+        }
         FrozenConfig c = new FrozenConfig(
                 name,
                 lm,
                 r.integerOr("lm_version", 0, 0, Integer.MAX_VALUE),
                 r.integer("image_size", 16, 512),
+                encoder,
+                widths,
+                r.integer("image_blocks", 1, 8),
                 r.integer("stem_channels", 1, 256),
                 r.integer("patch_size", 2, 64),
                 r.integer("width", 8, 1024),
@@ -142,7 +180,8 @@ record FrozenConfig(
         return c;
     }
 
-    private static final Set<String> KEYS = new FrozenConfig("keys", "x", 0, 16, 1, 2, 8, 1, 1, 1, 1, 4, 1)
+    private static final Set<String> KEYS = new FrozenConfig(
+                    "keys", "x", 0, 16, "vit", "8", 1, 1, 2, 8, 1, 1, 1, 1, 4, 1)
             .values()
             .keySet();
 }

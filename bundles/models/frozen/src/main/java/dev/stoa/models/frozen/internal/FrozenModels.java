@@ -9,6 +9,7 @@ import dev.stoa.api.model.ModelStore;
 import dev.stoa.api.model.OpenedModel;
 import dev.stoa.api.service.Captioner;
 import dev.stoa.djl.DjlRuntime;
+import dev.stoa.nn.encoder.EncoderFactory;
 import dev.stoa.nn.lm.LanguageModelFactory;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,20 +32,24 @@ public final class FrozenModels implements ModelProvider {
 
     private final DjlRuntime djl;
     private final LanguageModelFactory lms;
+    private final EncoderFactory resnet;
     private final ModelStore store;
 
     /**
      * @param context this bundle's context, for the model store's place
      * @param djl DJL with PyTorch loaded
      * @param lms the {@code gpt} language-model factory
+     * @param resnet the ResNet image encoder factory
      */
     @Activate
     public FrozenModels(
             BundleContext context,
             @Reference(target = "(djl.engines=" + ENGINE + ")") DjlRuntime djl,
-            @Reference(target = "(stoa.id=gpt)") LanguageModelFactory lms) {
+            @Reference(target = "(stoa.id=gpt)") LanguageModelFactory lms,
+            @Reference(target = FrozenFactory.IMAGE_ENCODER) EncoderFactory resnet) {
         this.djl = djl;
         this.lms = lms;
+        this.resnet = resnet;
         this.store = ModelStore.at(context.getProperty("stoa.home"));
     }
 
@@ -57,7 +62,7 @@ public final class FrozenModels implements ModelProvider {
     public OpenedModel open(ModelSource source) throws Exception {
         Path dir = source.folder();
         FrozenConfig config = StoredFrozen.read(dir);
-        FrozenCaptioner captioner = djl.withEngineClassLoader(() -> open(dir, config, store, lms, ENGINE));
+        FrozenCaptioner captioner = djl.withEngineClassLoader(() -> open(dir, config, store, lms, resnet, ENGINE));
         return OpenedModel.of(services(source.modelId(), captioner), captioner::close);
     }
 
@@ -66,14 +71,21 @@ public final class FrozenModels implements ModelProvider {
      * @param config its variant, read
      * @param store the model store, for the frozen language model
      * @param lms the language model's factory
+     * @param resnet the ResNet image encoder factory
      * @param engine the DJL engine
      * @return the captioner
      */
     static FrozenCaptioner open(
-            Path dir, FrozenConfig config, ModelStore store, LanguageModelFactory lms, String engine) throws Exception {
+            Path dir,
+            FrozenConfig config,
+            ModelStore store,
+            LanguageModelFactory lms,
+            EncoderFactory resnet,
+            String engine)
+            throws Exception {
         NDManager manager = NDManager.newBaseManager(engine);
         try {
-            Frozen model = StoredFrozen.open(dir, config, store, lms, manager);
+            Frozen model = StoredFrozen.open(dir, config, store, lms, resnet, manager);
             return new FrozenCaptioner(config, model, manager);
         } catch (Exception | Error e) {
             manager.close();
@@ -85,6 +97,7 @@ public final class FrozenModels implements ModelProvider {
         return List.of(ModelService.of(modelId + "-caption", "model", captioner)
                 .withProperty("frozen.lm.model", captioner.config().lmModel())
                 .withProperty("frozen.prefix.length", captioner.config().prefixLength())
+                .withProperty("frozen.image.encoder", captioner.config().imageEncoder())
                 // an image sent as JSON is decoded by the bus within this budget (the encoder looks at 64 px)
                 .withProperty(ServiceProperties.IMAGE_MAX_PIXELS, MAX_IMAGE_PIXELS));
     }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
@@ -20,7 +21,15 @@ import java.util.Arrays;
 
 /**
  * Frozen's vision side, trained from scratch (the paper: an NF-ResNet-50 whose pooled output a linear map turns into
- * k prefix embeddings of the language model's width D). Here, from the platform's blocks:
+ * k prefix embeddings of the language model's width D). With {@code image_encoder=resnet} the backbone is the encoders
+ * bundle's ResNet, pooled (CoCa's image tower):
+ *
+ * <pre>
+ * v      = ResNet(image)                                 stride-2 stem, stages, global average pool  (B, E)
+ * prefix = reshape(Linear_{E -> k D}(v), (B, k, D))       the visual prefix                            (B, k, D)
+ * </pre>
+ *
+ * <p>With {@code image_encoder=vit}, from the platform's blocks:
  *
  * <pre>
  * f      = GELU(Conv3x3(GELU(Conv3x3(image))))          the stem, full resolution          (B, C, S, S)
@@ -36,6 +45,7 @@ final class FrozenVisionEncoder extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
+    private final Block backbone;
     private final Conv2d stem;
     private final Conv2d stem2;
     private final PatchEmbedding patches;
@@ -50,11 +60,26 @@ final class FrozenVisionEncoder extends AbstractBlock {
     /**
      * @param config the variant
      * @param lmWidth D, the language model's embedding width
+     * @param resnet the ResNet backbone, pooled output {@code (B, E)}, uninitialised; null for {@code vit}
      */
-    FrozenVisionEncoder(FrozenConfig config, int lmWidth) {
+    FrozenVisionEncoder(FrozenConfig config, int lmWidth, Block resnet) {
         super(VERSION);
         this.prefixLength = config.prefixLength();
         this.lmWidth = lmWidth;
+        map = addChildBlock(
+                "map", Linear.builder().setUnits((long) prefixLength * lmWidth).build());
+        if (resnet != null) {
+            backbone = addChildBlock("backbone", resnet);
+            stem = null;
+            stem2 = null;
+            patches = null;
+            positions = null;
+            transformer = null;
+            norm = null;
+            pool = null;
+            return;
+        }
+        backbone = null;
         stem = addChildBlock(
                 "stem",
                 Conv2d.builder()
@@ -92,8 +117,21 @@ final class FrozenVisionEncoder extends AbstractBlock {
                         .build());
         norm = addChildBlock("norm", LayerNorm.builder().axis(2).build());
         pool = addChildBlock("pool", new MeanPooler());
-        map = addChildBlock(
-                "map", Linear.builder().setUnits((long) prefixLength * lmWidth).build());
+    }
+
+    /** @return the pooled image {@code (B, E)} */
+    private NDArray pooled(ParameterStore ps, NDArray image, boolean training, PairList<String, Object> params) {
+        if (backbone != null) {
+            return backbone.forward(ps, new NDList(image), training, params).head();
+        }
+        NDArray f = Activation.gelu(
+                stem.forward(ps, new NDList(image), training, params).head());
+        f = Activation.gelu(stem2.forward(ps, new NDList(f), training, params).head());
+        NDArray x = patches.forward(ps, new NDList(f), training, params).head();
+        x = positions.forward(ps, new NDList(x), training, params).head();
+        NDArray h = transformer.forward(ps, new NDList(x), training, params).head();
+        h = norm.forward(ps, new NDList(h), training, params).head();
+        return pool.forward(ps, new NDList(h), training, params).head();
     }
 
     @Override
@@ -123,6 +161,11 @@ final class FrozenVisionEncoder extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape s = inputShapes[0];
+        if (backbone != null) {
+            backbone.initialize(manager, dataType, s);
+            map.initialize(manager, dataType, backbone.getOutputShapes(new Shape[] {s})[0]);
+            return;
+        }
         stem.initialize(manager, dataType, s);
         Shape f = stem.getOutputShapes(new Shape[] {s})[0];
         stem2.initialize(manager, dataType, f);

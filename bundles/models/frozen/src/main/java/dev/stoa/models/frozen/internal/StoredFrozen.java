@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.stoa.api.FailureCode;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.model.ModelStore;
+import dev.stoa.nn.encoder.EncoderFactory;
 import dev.stoa.nn.lm.LanguageModelFactory;
 import dev.stoa.nn.lm.PretrainedLanguageModel;
 import dev.stoa.nn.train.ModelFiles;
@@ -66,14 +67,21 @@ final class StoredFrozen {
      * @param config its variant, read
      * @param store the model store, for the language model
      * @param factory the language model's factory
+     * @param resnet the ResNet image encoder factory
      * @param manager where the weights live
      * @return the model, ready
      */
-    static Frozen open(Path dir, FrozenConfig config, ModelStore store, LanguageModelFactory factory, NDManager manager)
+    static Frozen open(
+            Path dir,
+            FrozenConfig config,
+            ModelStore store,
+            LanguageModelFactory factory,
+            EncoderFactory resnet,
+            NDManager manager)
             throws IOException, MalformedModelException {
         PretrainedLanguageModel lm = PretrainedLanguageModel.version(
                 store, config.lmModel(), config.lmVersion(), "model.lm_model", FrozenFactory.LM_FILE);
-        Frozen model = new Frozen(config, lm.create(factory), lm.promptLength());
+        Frozen model = FrozenFactory.model(config, lm, factory, resnet);
         model.initialize(
                 manager,
                 DataType.FLOAT32,
