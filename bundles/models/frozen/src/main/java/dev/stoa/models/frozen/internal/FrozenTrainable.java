@@ -162,7 +162,12 @@ final class FrozenTrainable extends BaseTrainableModel<Frozen> {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("variant", config.name());
         out.put("lm_model", config.lmModel() + " v" + config.lmVersion());
-        out.put("image", config.imageSize() + " px, " + config.patches() + " patches");
+        out.put(
+                "image",
+                config.imageSize() + " px, "
+                        + (config.usesResnet()
+                                ? "resnet " + config.imageWidths()
+                                : "vit, " + config.patches() + " patches"));
         out.put("prefix_length", config.prefixLength());
         out.put("parameters", parameterCount(false));
         out.put("trained_parameters", parameterCount(true));

@@ -138,14 +138,7 @@ final class FrozenVisionEncoder extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray image = inputs.head();
-        NDArray f = Activation.gelu(
-                stem.forward(ps, new NDList(image), training, params).head());
-        f = Activation.gelu(stem2.forward(ps, new NDList(f), training, params).head());
-        NDArray x = patches.forward(ps, new NDList(f), training, params).head();
-        x = positions.forward(ps, new NDList(x), training, params).head();
-        NDArray h = transformer.forward(ps, new NDList(x), training, params).head();
-        h = norm.forward(ps, new NDList(h), training, params).head();
-        NDArray v = pool.forward(ps, new NDList(h), training, params).head();
+        NDArray v = pooled(ps, image, training, params);
         NDArray prefix = map.forward(ps, new NDList(v), training, params).head();
         return new NDList(prefix.reshape(image.getShape().get(0), prefixLength, lmWidth));
     }

@@ -22,6 +22,9 @@ import dev.stoa.models.gpt.internal.GptFactory;
 import dev.stoa.nn.lm.LanguageModel;
 import dev.stoa.nn.lm.PretrainedLanguageModel;
 import dev.stoa.nn.loss.TrainingLoss;
+import dev.stoa.nn.text.ByteTokenizer;
+import dev.stoa.nn.text.SpecialTokens;
+import dev.stoa.nn.train.TrainingExamples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +40,10 @@ final class FrozenTestSupport {
 
     static final Map<String, String> LM =
             Map.of("context_length", "64", "width", "32", "layers", "1", "heads", "2", "vocab_size", "260");
-    static final int PROMPT = 4;
+    static final int PROMPT = 8;
+    static final int CAPTION = 40;
+    static final int LM_STEPS = 100;
+    private static final long SPACE = SpecialTokens.COUNT + ' ';
 
     private FrozenTestSupport() {}
 
@@ -65,24 +71,77 @@ final class FrozenTestSupport {
         p.setProperty("heads", "2");
         p.setProperty("mlp_ratio", "2");
         p.setProperty("prefix_length", "2");
-        p.setProperty("caption_length", "40");
+        p.setProperty("caption_length", Integer.toString(CAPTION));
         p.setProperty("max_tokens", "30");
         return FrozenConfig.read("tiny", p, "test");
     }
 
     /**
-     * Publishes a language model (random weights, P = 4) into a store folder as a pretraining run would.
+     * Publishes a language model (P = 8) into a store folder as a pretraining run would: first trained for
+     * {@value #LM_STEPS} steps on the scenes' captions after a prompt of P positions holding the scene's colour, padded
+     * with spaces (as gpt-captions reads its label), so that it is a language model of the captions that reads its
+     * prompt (a random one ignores any prefix), then saved with the shared writer.
      *
      * @return its version 1, read back by the shared loader
      */
     static PretrainedLanguageModel publishLm(Path store) throws IOException {
-        Path dir = Files.createDirectories(store.resolve("gpt-test/1"));
+        Path dir = store.resolve("gpt-test/1");
+        if (Files.isRegularFile(dir.resolve(PretrainedLanguageModel.PARAMETERS))) {
+            return PretrainedLanguageModel.read("gpt-test", 1, dir, "model.lm_model", "gpt-test.yaml");
+        }
+        Files.createDirectories(dir);
         LanguageModel lm = new GptFactory().create(LM);
+        Dataset data = scenes();
+        ByteTokenizer tokenizer = new ByteTokenizer(CAPTION);
+        TrainingLoss loss = new CaptioningLossFactory().create(Map.of());
+        Optimizer adam =
+                Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build();
+        Engine engine = Engine.getEngine("PyTorch");
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            lm.initialize(m, DataType.FLOAT32, new Shape(1, 8));
+            lm.initialize(m, DataType.FLOAT32, new Shape(1, PROMPT + CAPTION));
+            ParameterStore ps = new ParameterStore(m, false);
+            for (int step = 0; step < LM_STEPS; step++) {
+                List<Example> examples = new ArrayList<>();
+                for (int i = 0; i < 32; i++) {
+                    examples.add(data.split("train").get(100_000 + step * 32 + i));
+                }
+                try (NDManager sub = m.newSubManager()) {
+                    long[] caption = tokenizer
+                            .encode(TrainingExamples.oneCaptionEach(examples, new SplittableRandom(step)))
+                            .flatIds();
+                    NDArray ids = sub.create(caption, new Shape(examples.size(), CAPTION));
+                    long[] prompt = new long[examples.size() * PROMPT];
+                    java.util.Arrays.fill(prompt, SPACE);
+                    for (int b = 0; b < examples.size(); b++) {
+                        long[] colour =
+                                tokenizer.toIds(examples.get(b).attributes().get("colour"));
+                        System.arraycopy(colour, 0, prompt, b * PROMPT, Math.min(PROMPT, colour.length));
+                    }
+                    NDArray sequence = sub.create(prompt, new Shape(examples.size(), PROMPT))
+                            .concat(ids, 1);
+                    try (GradientCollector collector = engine.newGradientCollector()) {
+                        NDArray logits =
+                                lm.forward(ps, new NDList(sequence), true).head();
+                        NDArray total = loss.evaluate(ps, new NDList(logits.get(":, " + PROMPT + ":, :"), ids), true)
+                                .total();
+                        collector.backward(total);
+                    }
+                    step(lm, adam);
+                }
+            }
             PretrainedLanguageModel.save(dir, lm, new LinkedHashMap<>(LM), PROMPT, "gpt-test");
         }
         return PretrainedLanguageModel.read("gpt-test", 1, dir, "model.lm_model", "gpt-test.yaml");
+    }
+
+    private static void step(Block block, Optimizer adam) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                NDArray weight = p.getValue().getArray();
+                adam.update(p.getKey(), weight, weight.getGradient());
+                weight.getGradient().set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
+            }
+        }
     }
 
     static FrozenTrainable trainable(FrozenConfig config, PretrainedLanguageModel lm) {
@@ -110,33 +169,37 @@ final class FrozenTestSupport {
      * @return the loss of every step
      */
     static List<Float> train(FrozenTrainable model, Dataset data, NDManager manager, int steps, int batch) {
+        return train(model, data, manager, steps, batch, false);
+    }
+
+    /**
+     * @param fixed whether every step sees the same batch (the first {@code batch} training scenes, the same captions)
+     * @return the loss of every step
+     */
+    static List<Float> train(
+            FrozenTrainable model, Dataset data, NDManager manager, int steps, int batch, boolean fixed) {
         TrainingLoss loss = new CaptioningLossFactory().create(Map.of());
-        Optimizer adam =
-                Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build();
+        Optimizer adam = Optimizer.adam()
+                .optLearningRateTracker(Tracker.fixed(fixed ? 1e-2f : 3e-3f))
+                .build();
         Engine engine = Engine.getEngine("PyTorch");
         ParameterStore ps = new ParameterStore(manager, false);
         List<Float> losses = new ArrayList<>();
         for (int step = 0; step < steps; step++) {
             List<Example> examples = new ArrayList<>();
             for (int i = 0; i < batch; i++) {
-                examples.add(data.split("train").get(step * batch + i));
+                examples.add(data.split("train").get((fixed ? 0 : step * batch) + i));
             }
             try (NDManager sub = manager.newSubManager()) {
                 try (GradientCollector collector = engine.newGradientCollector()) {
-                    NDList outputs =
-                            model.block().forward(ps, model.inputs(sub, examples, new SplittableRandom(step)), true);
+                    NDList inputs = model.inputs(sub, examples, new SplittableRandom(fixed ? 0 : step));
+                    NDList outputs = model.block().forward(ps, inputs, true);
                     NDArray total = loss.evaluate(ps, model.lossInputs(outputs, examples, sub), true)
                             .total();
                     collector.backward(total);
                     losses.add(total.getFloat());
                 }
-                for (Pair<String, Parameter> p : model.block().getParameters()) {
-                    if (p.getValue().requiresGradient()) {
-                        NDArray weight = p.getValue().getArray();
-                        adam.update(p.getKey(), weight, weight.getGradient());
-                        weight.getGradient().set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
-                    }
-                }
+                step(model.block(), adam);
             }
         }
         return losses;
