@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.stoa.api.data.Image;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.text.ByteTokenizer;
 import dev.stoa.nn.text.SpecialTokens;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ final class CaptionDecoder {
         }
         Arrays.fill(lengths, 1);
         try (NDManager call = manager.newSubManager()) {
-            NDArray prefix = model.prefix(ps, FrozenPixels.batch(call, images, imageSize), false);
+            NDArray prefix = model.prefix(ps, ImagePixels.batch(call, images, imageSize), false);
             if (zeroPrefix) {
                 prefix = prefix.zerosLike();
             }

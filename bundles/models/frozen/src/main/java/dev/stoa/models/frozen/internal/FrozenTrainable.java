@@ -8,6 +8,7 @@ import dev.stoa.api.data.Image;
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
 import dev.stoa.nn.eval.CaptionWords;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.lm.PretrainedLanguageModel;
 import dev.stoa.nn.loss.TrainingLoss;
 import dev.stoa.nn.text.ByteTokenizer;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Frozen as the trainer sees it. Inputs {@code [image (B, 3, S, S), ids (B, T)]}: each scene resized to S
- * ({@link FrozenPixels}) and one of its captions drawn at random; the {@code captioning} loss gets the block's
+ * ({@link ImagePixels}) and one of its captions drawn at random; the {@code captioning} loss gets the block's
  * {@code [logits, ids]}. {@link #initialize} loads the pretrained language model and freezes it, so the trainer (which
  * optimises only parameters that require gradients) trains the vision encoder and its map to the prefix alone.
  *
@@ -82,7 +83,7 @@ final class FrozenTrainable extends BaseTrainableModel<Frozen> {
     @Override
     public NDList inputs(NDManager batch, List<Example> examples, SplittableRandom random) {
         return new NDList(
-                FrozenPixels.batch(batch, images(examples), config.imageSize()),
+                ImagePixels.batch(batch, images(examples), config.imageSize()),
                 ids(batch, tokenizer.encode(TrainingExamples.oneCaptionEach(examples, random))));
     }
 

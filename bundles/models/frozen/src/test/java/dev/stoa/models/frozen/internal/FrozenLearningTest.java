@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.stoa.api.dataset.Dataset;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.lm.PretrainedLanguageModel;
 import dev.stoa.nn.text.SpecialTokens;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ class FrozenLearningTest {
             var images = dev.stoa.nn.train.TrainingExamples.first(data.split("test"), 4).stream()
                     .map(e -> e.image())
                     .toList();
-            var prefix = model.block().prefix(ps, FrozenPixels.batch(m, images, 32), false);
+            var prefix = model.block().prefix(ps, ImagePixels.batch(m, images, 32), false);
             assertThat(prefix.getShape().getShape()).containsExactly(4, 2, 32);
             // two different scenes give two different prefixes
             assertThat(prefix.get(0).sub(prefix.get(1)).abs().max().getFloat()).isGreaterThan(1e-4f);
