@@ -101,26 +101,7 @@ final class CocaEvaluation {
 
     /** ClipCap's caption measures ({@code ClipCapTrainable.evaluate}) over {@link CaptionWords}. */
     static Map<String, Double> score(List<Example> examples, List<String> captions, String split) {
-        int colour = 0;
-        int shape = 0;
-        int both = 0;
-        int counted = 0;
-        for (int i = 0; i < examples.size(); i++) {
-            Map<String, String> a = examples.get(i).attributes();
-            boolean c = CaptionWords.names(captions.get(i), a.get("colour"));
-            boolean s = CaptionWords.names(captions.get(i), a.get("shape"));
-            colour += c ? 1 : 0;
-            shape += s ? 1 : 0;
-            both += c && s ? 1 : 0;
-            counted += CaptionWords.counts(captions.get(i), Integer.parseInt(a.getOrDefault("count", "1"))) ? 1 : 0;
-        }
-        Map<String, Double> out = new LinkedHashMap<>();
-        double n = Math.max(1, examples.size());
-        out.put("caption_colour_shape_accuracy/" + split, both / n);
-        out.put("caption_colour_accuracy/" + split, colour / n);
-        out.put("caption_shape_accuracy/" + split, shape / n);
-        out.put("caption_count_accuracy/" + split, counted / n);
-        return out;
+        return CaptionWords.score(examples, captions, "", split);
     }
 
     /** @return {@code (N, E)} contrastive text embeddings */

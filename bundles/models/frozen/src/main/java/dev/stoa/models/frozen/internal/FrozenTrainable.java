@@ -118,19 +118,6 @@ final class FrozenTrainable extends BaseTrainableModel<Frozen> {
 
     private void score(
             Map<String, Double> out, String prefix, String split, List<Example> examples, List<String> captions) {
-        int colour = 0;
-        int shape = 0;
-        int both = 0;
-        int counted = 0;
-        for (int i = 0; i < examples.size(); i++) {
-            Map<String, String> a = examples.get(i).attributes();
-            boolean c = CaptionWords.names(captions.get(i), a.get("colour"));
-            boolean s = CaptionWords.names(captions.get(i), a.get("shape"));
-            colour += c ? 1 : 0;
-            shape += s ? 1 : 0;
-            both += c && s ? 1 : 0;
-            counted += CaptionWords.counts(captions.get(i), Integer.parseInt(a.getOrDefault("count", "1"))) ? 1 : 0;
-        }
         LOG.info(
                 "{}: {}captions of {} {} images, e.g. {}",
                 modelId(),
@@ -138,11 +125,7 @@ final class FrozenTrainable extends BaseTrainableModel<Frozen> {
                 examples.size(),
                 split,
                 captions.subList(0, Math.min(4, captions.size())));
-        double n = Math.max(1, examples.size());
-        out.put(prefix + "caption_colour_shape_accuracy/" + split, both / n);
-        out.put(prefix + "caption_colour_accuracy/" + split, colour / n);
-        out.put(prefix + "caption_shape_accuracy/" + split, shape / n);
-        out.put(prefix + "caption_count_accuracy/" + split, counted / n);
+        out.putAll(CaptionWords.score(examples, captions, prefix, split));
     }
 
     private static List<Image> images(List<Example> examples) {
