@@ -76,16 +76,6 @@ final class AdamW {
      * Applies one update from the gradients the last backward pass left, then zeroes them.
      *
      * @param lr this step's learning rate
-     * @return the global gradient norm before clipping; NaN or infinite when the step was skipped
-     */
-    double step(double lr) {
-        return step(lr, false);
-    }
-
-    /**
-     * Applies one update from the gradients the last backward pass left, then zeroes them.
-     *
-     * @param lr this step's learning rate
      * @param mayRetry whether the caller recomputes the gradients when they are not finite: such a step is then
      *     counted as {@link #retried()}, not as {@link #skipped()}
      * @return the global gradient norm before clipping; NaN or infinite when no update was made

@@ -50,7 +50,7 @@ class AdamWTest {
             AdamW adam =
                     new AdamW(List.of(new AdamW.Named("w", matrix), new AdamW.Named("b", bias)), m, settings(0.5, 0));
             gradients(m, List.of(matrix, bias), List.of(new float[] {0.3f, -0.3f, 2f, 0f}, new float[] {-1f, 5f}));
-            adam.step(0.1);
+            adam.step(0.1, false);
             // step 1: m̂ = g, v̂ = g², so the Adam step is lr · sign(g) (0 where g = 0); decay lr·λ·w on the matrix
             float[] w = matrix.getArray().toFloatArray();
             assertThat(w[0]).isCloseTo(1 - 0.1f * 0.5f * 1 - 0.1f, within(1e-5f));
@@ -72,10 +72,10 @@ class AdamWTest {
             Parameter q = parameter(m, "q", new float[] {0f}, new Shape(1, 1));
             AdamW adam = new AdamW(List.of(new AdamW.Named("p", p), new AdamW.Named("q", q)), m, settings(0, 1.0));
             gradients(m, List.of(p, q), List.of(new float[] {3f}, new float[] {4f}));
-            double norm = adam.step(0.1);
+            double norm = adam.step(0.1, false);
             assertThat(norm).isCloseTo(5.0, within(1e-5));
             gradients(m, List.of(p, q), List.of(new float[] {0.6f}, new float[] {0f}));
-            adam.step(0.1);
+            adam.step(0.1, false);
             // clipped first gradient c·g = (0.6, 0.8); second (0.6, 0) is under the bound
             double m1 = 0.9 * 0.1 * 0.6 + 0.1 * 0.6;
             double v1 = 0.999 * 0.001 * 0.36 + 0.001 * 0.36;
@@ -94,7 +94,7 @@ class AdamWTest {
             Parameter p = parameter(m, "p", new float[] {1f, 2f}, new Shape(1, 2));
             AdamW adam = new AdamW(List.of(new AdamW.Named("p", p)), m, settings(0.1, 1.0));
             gradients(m, List.of(p), List.of(new float[] {Float.NaN, 1f}));
-            double norm = adam.step(0.1);
+            double norm = adam.step(0.1, false);
             assertThat(norm).isNaN();
             assertThat(adam.skipped()).isEqualTo(1);
             assertThat(adam.steps()).isZero();
@@ -102,7 +102,7 @@ class AdamWTest {
             assertThat(adam.state().get(0).toFloatArray()).containsOnly(0f);
             // the NaN gradient was cleared, so the next step is a normal one
             gradients(m, List.of(p), List.of(new float[] {1f, 1f}));
-            assertThat(adam.step(0.1)).isFinite();
+            assertThat(adam.step(0.1, false)).isFinite();
             assertThat(adam.steps()).isEqualTo(1);
         }
     }
