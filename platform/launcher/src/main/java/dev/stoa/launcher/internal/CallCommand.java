@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * {@code stoa call <pipeline-or-service> [--text T] [--image F] [--field K=V]... [--json J] [--url U]}: calls a
- * pipeline or a service of a running server and prints its answer, then, for a pipeline, each stage's outcome and
- * time (from the {@code _trace} the pipeline answers with).
+ * {@code stoa call <pipeline-or-service> [--text T] [--image F] [--field K=V]... [--json J] [--save F] [--url U]}:
+ * calls a pipeline or a service of a running server and prints its answer, then, for a pipeline, each stage's outcome
+ * and time (from the {@code _trace} the pipeline answers with). With {@code --save}, the PNGs of the answer (drawn
+ * images, masks) are written to files and the answer shows the files' names in their place ({@link SavedImages}).
  *
  * <p>The call is the JSON a curl user would send, the image as base64 in {@code "image"} (the JSON form of an
  * {@code Image}): one request shape for services and pipelines, readable in logs, and no multipart encoder here. The
@@ -45,7 +46,7 @@ public final class CallCommand implements Command {
     @Override
     public String summary() {
         return "call a pipeline or service of a running server: call NAME [--text T] [--image FILE] [--field K=V]..."
-                + " [--json J] [--url U]";
+                + " [--json J] [--save OUT.png] [--url U]";
     }
 
     @Override
@@ -58,7 +59,7 @@ public final class CallCommand implements Command {
         } catch (IllegalArgumentException e) {
             err.println("stoa call: " + e.getMessage());
             err.println("usage: stoa call NAME [--text T] [--image FILE] [--field KEY=VALUE]... [--json '{...}']"
-                    + " [--url http://HOST:PORT]");
+                    + " [--save OUT.png] [--url http://HOST:PORT]");
             return CommandLine.USAGE_ERROR;
         }
         ServerClient server = new ServerClient(ServerClient.locate(request.url(), env), env);
@@ -70,7 +71,19 @@ public final class CallCommand implements Command {
             long start = System.nanoTime();
             JsonElement answer = server.post((pipeline ? "/v1/pipelines/" : "/v1/services/") + request.name(), body);
             long ms = (System.nanoTime() - start) / 1_000_000;
+            List<Path> saved;
+            try {
+                saved = request.save() == null ? List.of() : SavedImages.save(answer, request.save());
+            } catch (IOException e) {
+                err.println("stoa call " + request.name() + ": --save " + request.save() + ": cannot write: " + e);
+                return 1;
+            }
             print(answer, ms, out);
+            if (request.save() != null && saved.isEmpty()) {
+                err.println("stoa call " + request.name() + ": --save " + request.save()
+                        + ": the answer holds no PNG image; nothing was written");
+                return 1;
+            }
             return 0;
         } catch (ServerClient.ServerError e) {
             err.println("stoa call " + request.name() + ": " + e.getMessage());
@@ -115,7 +128,8 @@ public final class CallCommand implements Command {
     }
 
     /** The parsed command line. */
-    record Request(String name, String text, Path image, Map<String, String> fields, JsonObject json, String url) {
+    record Request(
+            String name, String text, Path image, Map<String, String> fields, JsonObject json, Path save, String url) {
 
         static Request parse(List<String> args) {
             String name = null;
@@ -123,6 +137,7 @@ public final class CallCommand implements Command {
             Path image = null;
             JsonObject json = null;
             String url = null;
+            Path save = null;
             Map<String, String> fields = new java.util.LinkedHashMap<>();
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
@@ -141,6 +156,14 @@ public final class CallCommand implements Command {
                     case "--text" -> text = value;
                     case "--image" -> image = Path.of(value);
                     case "--url" -> url = value;
+                    case "--save" -> {
+                        save = Path.of(value);
+                        Path dir = save.toAbsolutePath().getParent();
+                        if (dir != null && !Files.isDirectory(dir)) {
+                            throw new IllegalArgumentException("--save " + value + ": the folder " + dir
+                                    + " does not exist; create it or name a file in an existing folder");
+                        }
+                    }
                     case "--field" -> {
                         int eq = value.indexOf('=');
                         if (eq < 1) {
@@ -159,15 +182,15 @@ public final class CallCommand implements Command {
                         }
                     }
                     default ->
-                        throw new IllegalArgumentException(
-                                "unknown option " + a + "; the options are --text, --image, --field, --json and --url");
+                        throw new IllegalArgumentException("unknown option " + a
+                                + "; the options are --text, --image, --field, --json, --save and --url");
                 }
             }
             if (name == null) {
                 throw new IllegalArgumentException(
                         "name the pipeline or service to call (GET /v1/pipelines and" + " /v1/services list them)");
             }
-            return new Request(name, text, image, fields, json, url);
+            return new Request(name, text, image, fields, json, save, url);
         }
 
         /**

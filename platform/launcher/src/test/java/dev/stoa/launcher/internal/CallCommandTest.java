@@ -56,7 +56,38 @@ class CallCommandTest {
             ex.getResponseBody().write(bytes);
             ex.close();
         });
+        server.createContext("/v1/services/draw", ex -> {
+            lastBody.set(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            String b64a = Base64.getEncoder().encodeToString(PNG_A);
+            String b64b = Base64.getEncoder().encodeToString(PNG_B);
+            String body = lastBody.get().contains("\"n\":\"1\"")
+                    ? "{\"masks\": [{\"mask\": \"data:image/png;base64," + b64a + "\", \"box\": [1, 2, 3, 4]}]}"
+                    : lastBody.get().contains("\"n\":\"0\"")
+                            ? "{\"text\": \"nothing drawn\"}"
+                            : "{\"images\": [{\"image\": \"" + b64a + "\"}, {\"image\": \"" + b64b
+                                    + "\"}], \"seed\": 7}";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, bytes.length);
+            ex.getResponseBody().write(bytes);
+            ex.close();
+        });
         server.start();
+    }
+
+    private static final byte[] PNG_A = png(0xFF0000);
+    private static final byte[] PNG_B = png(0x00FF00);
+
+    private static byte[] png(int rgb) {
+        java.awt.image.BufferedImage img =
+                new java.awt.image.BufferedImage(4, 3, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        img.setRGB(1, 1, rgb);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(img, "png", bytes);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     @AfterEach
@@ -168,5 +199,60 @@ class CallCommandTest {
                         .toString())
                 .isEqualTo("http://h:1");
         assertThat(ServerClient.locate(null, k -> null).toString()).isEqualTo("http://127.0.0.1:8080");
+    }
+
+    @Test
+    void saveWritesEveryPngOfTheAnswerAndPrintsTheFilesInstead(@TempDir Path dir) throws Exception {
+        assertThat(call(
+                        "draw",
+                        "--text",
+                        "a red circle",
+                        "--save",
+                        dir.resolve("out.png").toString()))
+                .isZero();
+        assertThat(Files.readAllBytes(dir.resolve("out-1.png"))).isEqualTo(PNG_A);
+        assertThat(Files.readAllBytes(dir.resolve("out-2.png"))).isEqualTo(PNG_B);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed)
+                .contains("saved to " + dir.resolve("out-1.png"))
+                .contains("saved to " + dir.resolve("out-2.png"))
+                .contains("\"seed\": 7")
+                .doesNotContain(Base64.getEncoder().encodeToString(PNG_A));
+    }
+
+    @Test
+    void oneNestedPngGoesToTheFileNamed(@TempDir Path dir) throws Exception {
+        assertThat(call(
+                        "draw",
+                        "--field",
+                        "n=1",
+                        "--save",
+                        dir.resolve("mask.png").toString()))
+                .isZero();
+        assertThat(Files.readAllBytes(dir.resolve("mask.png"))).isEqualTo(PNG_A);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"box\"");
+    }
+
+    @Test
+    void saveWithNoPngInTheAnswerSaysSo(@TempDir Path dir) throws Exception {
+        assertThat(call(
+                        "draw",
+                        "--field",
+                        "n=0",
+                        "--save",
+                        dir.resolve("out.png").toString()))
+                .isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("the answer holds no PNG image");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("nothing drawn");
+        assertThat(dir.resolve("out.png")).doesNotExist();
+        assertThat(call("draw", "--save", dir.resolve("no/such/folder/out.png").toString()))
+                .isEqualTo(CommandLine.USAGE_ERROR);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("does not exist; create it");
+    }
+
+    @Test
+    void numberedNamesKeepTheExtension() {
+        assertThat(SavedImages.numbered(Path.of("a/out.png"), 2)).isEqualTo(Path.of("a/out-2.png"));
+        assertThat(SavedImages.numbered(Path.of("out"), 3)).isEqualTo(Path.of("out-3"));
     }
 }
