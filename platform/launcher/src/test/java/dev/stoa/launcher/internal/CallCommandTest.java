@@ -2,6 +2,7 @@ package dev.stoa.launcher.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,6 +68,21 @@ class CallCommandTest {
                             : "{\"images\": [{\"image\": \"" + b64a + "\"}, {\"image\": \"" + b64b
                                     + "\"}], \"seed\": 7}";
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, bytes.length);
+            ex.getResponseBody().write(bytes);
+            ex.close();
+        });
+        server.createContext("/v1/services/sampler", ex -> {
+            lastPath.set(ex.getRequestURI().toString());
+            lastBody.set(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            boolean fail = lastBody.get().contains("fail");
+            String body = "event: token\ndata: {\"index\": 0, \"step\": 1, \"steps\": 4}\n\n"
+                    + "event: token\ndata: {\"index\": 1, \"text\": \"{\\\"step\\\": 4, \\\"steps\\\": 4}\"}\n\n"
+                    + (fail
+                            ? "event: error\ndata: {\"error\": \"TIMEOUT\", \"code\": 504, \"message\": \"too slow\"}\n\n"
+                            : "event: done\ndata: {\"seed\": 3}\n\n");
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/event-stream");
             ex.sendResponseHeaders(200, bytes.length);
             ex.getResponseBody().write(bytes);
             ex.close();
@@ -254,5 +270,26 @@ class CallCommandTest {
     void numberedNamesKeepTheExtension() {
         assertThat(SavedImages.numbered(Path.of("a/out.png"), 2)).isEqualTo(Path.of("a/out-2.png"));
         assertThat(SavedImages.numbered(Path.of("out"), 3)).isEqualTo(Path.of("out-3"));
+    }
+
+    @Test
+    void progressStreamsTheCallAndDrawsABar() throws Exception {
+        assertThat(call("sampler", "--text", "a red circle", "--progress")).isZero();
+        assertThat(lastPath.get()).isEqualTo("/v1/services/sampler?stream=true");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("step 1/4")
+                .contains(" 25% ")
+                .contains("[" + "#".repeat(30) + "] 100% step 4/4");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"seed\": 3");
+        assertThat(call("sampler", "--text", "fail", "--progress")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("stoa call sampler: TIMEOUT: too slow");
+    }
+
+    @Test
+    void progressShowsAGeneratorsTextAsItComes() {
+        JsonObject piece = new JsonObject();
+        piece.addProperty("index", 0);
+        piece.addProperty("text", "a red");
+        assertThat(CallCommand.progressText(piece)).isEqualTo("a red");
     }
 }
