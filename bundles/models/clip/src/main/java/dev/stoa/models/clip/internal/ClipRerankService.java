@@ -75,7 +75,7 @@ final class ClipRerankService implements MapService {
             if (out.size() == MAX_IMAGES) {
                 throw StoaException.badInput("images", "has more than " + MAX_IMAGES + "; send at most " + MAX_IMAGES);
             }
-            Object image = item instanceof Map<?, ?> m ? m.get("image") : item;
+            Object image = item instanceof String || item instanceof Image ? item : field(item, "image");
             if (!(image instanceof String) && !(image instanceof Image)) {
                 throw StoaException.badInput(
                         field, "must be {\"image\": \"<base64 PNG or JPEG>\"} or the base64 string, not " + item);
@@ -91,6 +91,24 @@ final class ClipRerankService implements MapService {
             throw StoaException.badInput("images", "is empty; send at least one image");
         }
         return out;
+    }
+
+    /**
+     * A JSON object's field: a nested object arrives as a {@code Map} in process, or as Vert.x's {@code JsonObject}
+     * (iterable over its entries) from the bus's JSON; read either, without depending on Vert.x.
+     */
+    private static Object field(Object object, String name) {
+        if (object instanceof Map<?, ?> m) {
+            return m.get(name);
+        }
+        if (object instanceof Iterable<?> entries) {
+            for (Object e : entries) {
+                if (e instanceof Map.Entry<?, ?> entry && name.equals(entry.getKey())) {
+                    return entry.getValue();
+                }
+            }
+        }
+        return null;
     }
 
     private static int top(Object value, int n) {
