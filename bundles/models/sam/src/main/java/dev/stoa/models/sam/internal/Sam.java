@@ -37,15 +37,17 @@ import java.util.List;
  *                 k = E + dense                              (B, G², D), P_k = FourierPE(grid centres)
  *                 (q, k) = TwoWayAttentionLayer^L(q, k, P_q, P_k)
  *                 q = LN(q + Attn(q + P_q -> k + P_k))
- *                 U = GELU(ConvT2x2/2(GELU(ConvT2x2/2(k as (B, D, G, G)))))         (B, D/8, 4G, 4G)
+ *                 U = GELU(ConvT2x2/2(GELU(ConvT2x2/2(k as (B, D, G, G)))) + F)     (B, D/8, 4G, 4G)
+ *                   F = Conv1x1(GELU(Conv3x3(x))): high-resolution features of the image (SAM 2's addition to
+ *                   SAM's decoder), only with {@code high_resolution: true} (S = 4G)
  *                   (each transposed convolution as a 1x1 convolution and a 2x2 depth-to-space shuffle)
  *                 masks[m] = MLP_m(q[1 + m]) · U                                      (B, M, 4G, 4G) logits
  *                 iou = σ(MLP_iou(q[0]))                                            (B, M)
  * </pre>
  *
- * <p>Inputs {@code [images (B, 3, S, S), points (B, K, 2) in [0, 1] as (x, y), labels (B, K) int64 in {-1, 0, 1, 2,
- * 3}, mask prompt (B, 1, 4G, 4G) in [0, 1], has_mask (B)]}; outputs {@code [mask logits (B, M, 4G, 4G), predicted
- * IoU (B, M)]}. {@link #encode} and {@link #decode} split the two halves, so that a service encodes an image once
+ * <p>Inputs {@code [images (B, 3, S, S), points (B·P, K, 2) in [0, 1] as (x, y), labels (B·P, K) int64 in {-1, 0, 1, 2,
+ * 3}, mask prompt (B·P, 1, 4G, 4G) in [0, 1], has_mask (B·P)]}, P prompts per image, image-major; outputs {@code
+ * [mask logits (B·P, M, 4G, 4G), predicted IoU (B·P, M)]}. {@link #encode} and {@link #decode} split the two halves, so that a service encodes an image once
  * and decodes many prompts against it, as SAM's predictor does.
  */
 final class Sam extends AbstractBlock {
@@ -73,6 +75,8 @@ final class Sam extends AbstractBlock {
     private final Conv2d upscale1;
     private final Conv2d upscale2;
     private final List<Linear[]> hypernetworks = new ArrayList<>();
+    private final Conv2d highRes;
+    private final Conv2d highResOut;
     private final Linear[] iouHead;
 
     Sam(SamConfig config) {
@@ -80,13 +84,15 @@ final class Sam extends AbstractBlock {
         this.config = config;
         int d = config.width();
         int m = config.maskOutputs();
-        stem = addChildBlock(
-                "stem",
-                Conv2d.builder()
-                        .setKernelShape(new Shape(3, 3))
-                        .optPadding(new Shape(1, 1))
-                        .setFilters(config.stemChannels())
-                        .build());
+        stem = config.stemChannels() == 0
+                ? null
+                : addChildBlock(
+                        "stem",
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(3, 3))
+                                .optPadding(new Shape(1, 1))
+                                .setFilters(config.stemChannels())
+                                .build());
         patches = addChildBlock(
                 "patches",
                 PatchEmbedding.builder()
@@ -155,6 +161,19 @@ final class Sam extends AbstractBlock {
             hypernetworks.add(mlp("hyper" + k, d, d / 8));
         }
         iouHead = mlp("iou_head", d, m);
+        if (config.highResolution()) {
+            highRes = addChildBlock(
+                    "high_res",
+                    Conv2d.builder()
+                            .setKernelShape(new Shape(3, 3))
+                            .optPadding(new Shape(1, 1))
+                            .setFilters(d / 8)
+                            .build());
+            highResOut = addChildBlock("high_res_out", conv(1, 1, d / 8));
+        } else {
+            highRes = null;
+            highResOut = null;
+        }
     }
 
     private static Conv2d conv(int kernel, int stride, int filters) {
@@ -196,25 +215,48 @@ final class Sam extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray embedding = encode(ps, inputs.get(0), training);
-        return decode(ps, embedding, inputs.get(1), inputs.get(2), inputs.get(3), inputs.get(4), training);
+        NDList image = encode(ps, inputs.get(0), training);
+        long images = inputs.get(0).getShape().get(0);
+        long prompts = inputs.get(1).getShape().get(0);
+        if (prompts != images) {
+            // several prompts per image, image-major: each image's embedding serves its prompts
+            image = repeat(image, prompts / images);
+        }
+        return decode(ps, image, inputs.get(1), inputs.get(2), inputs.get(3), inputs.get(4), training);
+    }
+
+    /** @return each array of an image's encoding repeated {@code times} along the batch, image-major */
+    static NDList repeat(NDList image, long times) {
+        NDList out = new NDList();
+        for (NDArray a : image) {
+            out.add(a.repeat(0, times));
+        }
+        return out;
     }
 
     /**
      * @param images {@code (B, 3, S, S)}, as {@code ImagePixels} makes them
-     * @return the image embedding {@code (B, G², D)}
+     * @return {@code [the image embedding (B, G², D)]}, and with high-resolution features {@code F (B, D/8, 4G,
+     *     4G)} second
      */
-    NDArray encode(ParameterStore ps, NDArray images, boolean training) {
-        NDArray h =
-                Activation.gelu(stem.forward(ps, new NDList(images), training).head());
+    NDList encode(ParameterStore ps, NDArray images, boolean training) {
+        NDArray h = stem == null
+                ? images
+                : Activation.gelu(stem.forward(ps, new NDList(images), training).head());
         h = patches.forward(ps, new NDList(h), training).head();
         h = positions.forward(ps, new NDList(h), training).head();
         h = encoder.forward(ps, new NDList(h), training).head();
-        return encoderNorm.forward(ps, new NDList(h), training).head();
+        NDArray e = encoderNorm.forward(ps, new NDList(h), training).head();
+        if (highRes == null) {
+            return new NDList(e);
+        }
+        NDArray f = Activation.gelu(
+                highRes.forward(ps, new NDList(images), training).head());
+        return new NDList(e, highResOut.forward(ps, new NDList(f), training).head());
     }
 
     /**
-     * @param embedding {@code (B, G², D)} from {@link #encode}
+     * @param image {@code [embedding (B, G², D), high-resolution features?]} from {@link #encode}
      * @param points {@code (B, K, 2)} in [0, 1]
      * @param labels {@code (B, K)} int64: -1 not a point, 0 negative, 1 positive, 2 and 3 the box's corners
      * @param maskPrompt {@code (B, 1, 4G, 4G)} in [0, 1]
@@ -223,7 +265,7 @@ final class Sam extends AbstractBlock {
      */
     NDList decode(
             ParameterStore ps,
-            NDArray embedding,
+            NDList image,
             NDArray points,
             NDArray labels,
             NDArray maskPrompt,
@@ -232,6 +274,7 @@ final class Sam extends AbstractBlock {
         int d = config.width();
         int g = config.grid();
         int m = config.maskOutputs();
+        NDArray embedding = image.get(0);
         long b = embedding.getShape().get(0);
         NDManager nd = embedding.getManager();
 
@@ -296,7 +339,7 @@ final class Sam extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] in) {
-        long b = in[0].get(0);
+        long b = in[1].get(0);
         int side = config.maskSize();
         return new Shape[] {new Shape(b, config.maskOutputs(), side, side), new Shape(b, config.maskOutputs())};
     }
@@ -317,8 +360,11 @@ final class Sam extends AbstractBlock {
         int m = config.maskOutputs();
         long b = in[0].get(0);
         long kk = in[1].get(1);
-        stem.initialize(manager, dataType, in[0]);
-        Shape stemOut = stem.getOutputShapes(new Shape[] {in[0]})[0];
+        Shape stemOut = in[0];
+        if (stem != null) {
+            stem.initialize(manager, dataType, in[0]);
+            stemOut = stem.getOutputShapes(new Shape[] {in[0]})[0];
+        }
         patches.initialize(manager, dataType, stemOut);
         Shape tokens = new Shape(b, (long) g * g, d);
         positions.initialize(manager, dataType, tokens);
@@ -345,6 +391,11 @@ final class Sam extends AbstractBlock {
             initMlp(manager, dataType, h, token);
         }
         initMlp(manager, dataType, iouHead, token);
+        if (highRes != null) {
+            highRes.initialize(manager, dataType, in[0]);
+            Shape f = highRes.getOutputShapes(new Shape[] {in[0]})[0];
+            highResOut.initialize(manager, dataType, f);
+        }
     }
 
     private static void initMlp(NDManager manager, DataType dataType, Linear[] layers, Shape in) {

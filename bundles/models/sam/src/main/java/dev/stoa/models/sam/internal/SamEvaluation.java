@@ -1,6 +1,6 @@
 package dev.stoa.models.sam.internal;
 
-import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.stoa.api.data.Mask;
@@ -55,7 +55,7 @@ final class SamEvaluation {
             Example ex = examples.get(e);
             List<Mask> masks = SceneMasks.of(ex);
             try (NDManager m = base.newSubManager()) {
-                NDArray embedding = predictor.embed(m, ps, ex.image());
+                NDList embedding = predictor.embed(m, ps, ex.image());
                 if (!masks.isEmpty()) {
                     List<SamPrompt> prompts = new ArrayList<>();
                     for (Mask mask : masks) {

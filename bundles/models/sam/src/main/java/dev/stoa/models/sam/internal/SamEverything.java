@@ -1,6 +1,6 @@
 package dev.stoa.models.sam.internal;
 
-import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.stoa.api.data.Image;
@@ -45,7 +45,7 @@ final class SamEverything {
      * @return the objects found, best score first, masks and boxes at the image's size
      */
     static List<Segment> segment(SamPredictor predictor, NDManager m, ParameterStore ps, Image image, Options o) {
-        NDArray embedding = predictor.embed(m, ps, image);
+        NDList embedding = predictor.embed(m, ps, image);
         int n = o.pointsPerSide();
         List<SamPrompt> grid = new ArrayList<>(n * n);
         for (int i = 0; i < n; i++) {

@@ -1,6 +1,6 @@
 package dev.stoa.models.sam.internal;
 
-import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.stoa.api.data.Image;
@@ -41,7 +41,7 @@ final class SamInference implements AutoCloseable {
     synchronized List<Segment> segment(Image image, SamPrompt prompt, boolean multimask) {
         try (NDManager m = manager.newSubManager()) {
             ParameterStore ps = new ParameterStore(m, false);
-            NDArray embedding = predictor.embed(m, ps, image);
+            NDList embedding = predictor.embed(m, ps, image);
             SamPredictor.Prediction p = predictor.predict(m, ps, embedding, List.of(prompt));
             List<Segment> out = new ArrayList<>();
             for (int k = 0; k < p.scores()[0].length; k++) {

@@ -33,9 +33,9 @@ final class SamPredictor {
      * @param m where the arrays go (freed by the caller)
      * @param ps the parameters
      * @param image the image, any size (stretched to the model's square input)
-     * @return the embedding {@code (1, G², D)}
+     * @return the image's encoding ({@link Sam#encode}), batch of one
      */
-    NDArray embed(NDManager m, ParameterStore ps, Image image) {
+    NDList embed(NDManager m, ParameterStore ps, Image image) {
         NDArray pixels = ImagePixels.batch(m, List.of(image), model.config().imageSize());
         return model.encode(ps, pixels, false);
     }
@@ -43,13 +43,13 @@ final class SamPredictor {
     /**
      * @param m where the arrays go
      * @param ps the parameters
-     * @param embedding one image's embedding {@code (1, G², D)}
+     * @param embedding one image's encoding, from {@link #embed}
      * @param prompts the prompts, at least one
      * @return each prompt's masks and scores
      */
-    Prediction predict(NDManager m, ParameterStore ps, NDArray embedding, List<SamPrompt> prompts) {
+    Prediction predict(NDManager m, ParameterStore ps, NDList embedding, List<SamPrompt> prompts) {
         NDList in = inputs(m, prompts, model.config().maskSize());
-        NDArray repeated = embedding.repeat(0, prompts.size());
+        NDList repeated = Sam.repeat(embedding, prompts.size());
         NDList out = model.decode(ps, repeated, in.get(0), in.get(1), in.get(2), in.get(3), false);
         int side = model.config().maskSize();
         int masks = model.config().maskOutputs();

@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SAM as the trainer sees it. Each example (a shapes scene with {@code masks: true}) gets one simulated prompt
+ * SAM as the trainer sees it. Each example (a shapes scene with {@code masks: true}) gets {@code prompts_per_image}
+ * simulated prompts
  * ({@link SamPrompt#simulate}: a point in a random copy, or its jittered box; sometimes a background point whose
  * answer is nothing) and its target, the prompted copy's exact mask at the model's mask size. The block's outputs
  * {@code [mask logits (B, M, 4G, 4G), predicted IoU (B, M)]} and the targets {@code (B, 4G, 4G)} are what the
@@ -66,25 +67,31 @@ final class SamTrainable extends BaseTrainableModel<Sam> {
     @Override
     public synchronized NDList inputs(NDManager batch, List<Example> examples, SplittableRandom random) {
         int side = config.maskSize();
-        List<SamPrompt> prompts = new ArrayList<>(examples.size());
-        float[] targets = new float[examples.size() * side * side];
+        int per = config.promptsPerImage();
+        int n = examples.size() * per;
+        List<SamPrompt> prompts = new ArrayList<>(n);
+        float[] targets = new float[n * side * side];
         List<Image> images = new ArrayList<>(examples.size());
         int[] target = new int[1];
         for (int i = 0; i < examples.size(); i++) {
             Example e = examples.get(i);
             List<Mask> masks = SceneMasks.of(e);
-            SamPrompt p = SamPrompt.simulate(masks, side, random, target);
-            // pad to TRAIN_POINTS so every batch has one shape
-            float[] pts = java.util.Arrays.copyOf(p.points(), TRAIN_POINTS * 2);
-            long[] labels = java.util.Arrays.copyOf(p.labels(), TRAIN_POINTS);
-            for (int k = p.size(); k < TRAIN_POINTS; k++) {
-                labels[k] = SamPrompt.NONE;
-            }
-            prompts.add(new SamPrompt(pts, labels, p.mask()));
-            if (target[0] >= 0) {
-                System.arraycopy(MaskOps.sample(masks.get(target[0]), side), 0, targets, i * side * side, side * side);
-            }
             images.add(e.image());
+            for (int j = 0; j < per; j++) {
+                SamPrompt p = SamPrompt.simulate(masks, side, random, target);
+                // pad to TRAIN_POINTS so every batch has one shape
+                float[] pts = java.util.Arrays.copyOf(p.points(), TRAIN_POINTS * 2);
+                long[] labels = java.util.Arrays.copyOf(p.labels(), TRAIN_POINTS);
+                for (int k = p.size(); k < TRAIN_POINTS; k++) {
+                    labels[k] = SamPrompt.NONE;
+                }
+                prompts.add(new SamPrompt(pts, labels, p.mask()));
+                if (target[0] >= 0) {
+                    int row = i * per + j;
+                    System.arraycopy(
+                            MaskOps.sample(masks.get(target[0]), side), 0, targets, row * side * side, side * side);
+                }
+            }
         }
         lastExamples = examples;
         lastTargets = targets;
@@ -99,7 +106,8 @@ final class SamTrainable extends BaseTrainableModel<Sam> {
             throw new IllegalStateException("lossInputs must follow inputs for the same examples");
         }
         int side = config.maskSize();
-        NDArray targets = batch.create(lastTargets, new Shape(examples.size(), side, side));
+        NDArray targets =
+                batch.create(lastTargets, new Shape((long) examples.size() * config.promptsPerImage(), side, side));
         return new NDList(outputs.get(0), outputs.get(1), targets);
     }
 

@@ -30,10 +30,10 @@ class SamModelTest {
             }
             NDList in = model.inputs(m, batch, new SplittableRandom(1));
             NDList out = model.block().forward(new ParameterStore(m, false), in, false);
-            assertThat(out.get(0).getShape()).isEqualTo(new Shape(4, 3, 32, 32));
-            assertThat(out.get(1).getShape()).isEqualTo(new Shape(4, 3));
+            assertThat(out.get(0).getShape()).isEqualTo(new Shape(8, 3, 32, 32));
+            assertThat(out.get(1).getShape()).isEqualTo(new Shape(8, 3));
             NDList loss = model.lossInputs(out, batch, m);
-            assertThat(loss.get(2).getShape()).isEqualTo(new Shape(4, 32, 32));
+            assertThat(loss.get(2).getShape()).isEqualTo(new Shape(8, 32, 32));
             float[] s = out.get(1).toFloatArray();
             for (float v : s) {
                 assertThat(v).isBetween(0f, 1f);

@@ -21,6 +21,8 @@ final class SamTestSupport {
         p.setProperty("encoder_layers", "1");
         p.setProperty("decoder_layers", "1");
         p.setProperty("mask_outputs", "3");
+        p.setProperty("high_resolution", "true");
+        p.setProperty("prompts_per_image", "2");
         return SamConfig.read("test", p, "test");
     }
 
