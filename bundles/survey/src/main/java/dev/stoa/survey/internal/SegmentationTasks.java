@@ -66,7 +66,8 @@ final class SegmentationTasks {
                     }
                     masks.add(Mask.fromRle(e.image().width(), e.image().height(), counts));
                 }
-                out.add(new MaskedScene(Base64.getEncoder().encodeToString(e.image().encodePng()), masks));
+                out.add(new MaskedScene(
+                        Base64.getEncoder().encodeToString(e.image().encodePng()), masks));
             }
         } catch (StoaException e) {
             throw e;
@@ -86,7 +87,9 @@ final class SegmentationTasks {
                 int[] p = innermost(m);
                 requests.add(new JsonObject()
                         .put("image", s.image())
-                        .put("points", new JsonArray().add(new JsonArray().add(p[0]).add(p[1])))
+                        .put(
+                                "points",
+                                new JsonArray().add(new JsonArray().add(p[0]).add(p[1])))
                         .put("multimask", true));
                 truths.add(m);
             }
@@ -97,7 +100,9 @@ final class SegmentationTasks {
                 int[] b = m.box();
                 requests.add(new JsonObject()
                         .put("image", s.image())
-                        .put("box", new JsonArray().add(b[0]).add(b[1]).add(b[2]).add(b[3]))
+                        .put(
+                                "box",
+                                new JsonArray().add(b[0]).add(b[1]).add(b[2]).add(b[3]))
                         .put("multimask", true));
             }
         }
@@ -113,7 +118,9 @@ final class SegmentationTasks {
                 iou = iou(first(a.json()), truths.get(i % shapes));
             } else {
                 failed++;
-                failure = failure == null ? a.failure().code() + ": " + a.failure().getMessage() : failure;
+                failure = failure == null
+                        ? a.failure().code() + ": " + a.failure().getMessage()
+                        : failure;
             }
             if (i < shapes) {
                 point += iou;
@@ -147,7 +154,9 @@ final class SegmentationTasks {
                         : 0;
             } else {
                 failed++;
-                failure = failure == null ? a.failure().code() + ": " + a.failure().getMessage() : failure;
+                failure = failure == null
+                        ? a.failure().code() + ": " + a.failure().getMessage()
+                        : failure;
             }
         }
         return new Cell(
@@ -194,8 +203,14 @@ final class SegmentationTasks {
             for (int x = 0; x < w; x++) {
                 int i = y * w + x;
                 if (dist[i] != 0
-                        && (x == 0 || y == 0 || x == w - 1 || y == h - 1 || dist[i - 1] == 0 || dist[i + 1] == 0
-                                || dist[i - w] == 0 || dist[i + w] == 0)) {
+                        && (x == 0
+                                || y == 0
+                                || x == w - 1
+                                || y == h - 1
+                                || dist[i - 1] == 0
+                                || dist[i + 1] == 0
+                                || dist[i - w] == 0
+                                || dist[i + w] == 0)) {
                     dist[i] = 1;
                     queue.add(i);
                 }

@@ -38,16 +38,18 @@ class SegmentationTasksTest {
 
     private static JsonObject answer(Mask m) {
         return new JsonObject()
-                .put("masks", new JsonArray().add(new JsonObject().put("mask", Base64.getEncoder().encodeToString(m.encodePng()))));
+                .put(
+                        "masks",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("mask", Base64.getEncoder().encodeToString(m.encodePng()))));
     }
 
     /** Answers the exact mask of the shape the point is in, or whose box is the prompt. */
     private static JsonObject oracle(String service, JsonObject request) {
         String image = request.getString("image");
-        SegmentationTasks.MaskedScene scene = SCENES.stream()
-                .filter(s -> s.image().equals(image))
-                .findFirst()
-                .orElseThrow();
+        SegmentationTasks.MaskedScene scene =
+                SCENES.stream().filter(s -> s.image().equals(image)).findFirst().orElseThrow();
         if (service.equals("everything")) {
             return new JsonObject().put("count", scene.masks().size());
         }
@@ -57,7 +59,8 @@ class SegmentationTasksTest {
                 if (m.get(p.getInteger(0), p.getInteger(1))) {
                     return answer(m);
                 }
-            } else if (new JsonArray(java.util.Arrays.stream(m.box()).boxed().toList()).equals(request.getJsonArray("box"))) {
+            } else if (new JsonArray(java.util.Arrays.stream(m.box()).boxed().toList())
+                    .equals(request.getJsonArray("box"))) {
                 return answer(m);
             }
         }
@@ -79,7 +82,8 @@ class SegmentationTasksTest {
         Cell none = SegmentationTasks.segment((s, r) -> answer(blank), POOL, "segment", SCENES);
         assertThat(none.get("point")).isZero();
         assertThat(none.get("box")).isZero();
-        Cell zero = SegmentationTasks.everything((s, r) -> new JsonObject().put("count", 0), POOL, "everything", SCENES);
+        Cell zero =
+                SegmentationTasks.everything((s, r) -> new JsonObject().put("count", 0), POOL, "everything", SCENES);
         assertThat(zero.get("accuracy")).isZero();
     }
 

@@ -79,7 +79,7 @@ class SamLearningTest {
                 "sam-learning: untrained point %.3f box %.3f, whole box %.3f, trained point %.3f, box %.3f%n",
                 untrainedPoint, untrainedBox, wholeBox, point, box);
         // measured (2026-12-07, load 7-10): untrained 0.108 from a point, trained 0.578 from a point and 0.537 from a
-        // box; the whole box as the answer scores 0.711, which 200 steps do not reach (the full schedule does, README)
+        // box; the whole box as the answer scores 0.711, which 200 steps do not reach
         assertThat(point).isGreaterThan(untrainedPoint + 0.3).isGreaterThan(0.45);
         assertThat(box).isGreaterThan(untrainedBox + 0.25).isGreaterThan(0.4);
     }
