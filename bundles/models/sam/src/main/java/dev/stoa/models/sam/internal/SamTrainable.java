@@ -42,7 +42,7 @@ final class SamTrainable extends BaseTrainableModel<Sam> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SamTrainable.class);
     /** Prompt points per example in training: two (a point and a negative one, or a box's corners), one padding. */
-    private static final int TRAIN_POINTS = 3;
+    static final int TRAIN_POINTS = 3;
 
     private final SamConfig config;
     /** The targets of the last {@link #inputs} call, for {@link #lossInputs} of the same step. */

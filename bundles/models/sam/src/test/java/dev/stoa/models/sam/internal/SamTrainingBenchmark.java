@@ -39,4 +39,35 @@ class SamTrainingBenchmark {
                         : null);
         assertThat(end.state().toString()).isEqualToIgnoringCase("succeeded");
     }
+
+    /**
+     * Evaluates a stored version (a model store folder, e.g. a server's {@code data/models/sam-tiny/1}) as the
+     * trainer's evaluation does, with this code: {@code -Dbench.model=<folder>} [{@code -Dbench.examples=200}
+     * {@code -Dbench.everything=100}].
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "bench.model", matches = ".+")
+    void evaluateAStoredVersion() throws Exception {
+        Path dir = Path.of(System.getProperty("bench.model"));
+        int examples = Integer.getInteger("bench.examples", 200);
+        int everything = Integer.getInteger("bench.everything", 100);
+        try (SamInference model = SamModels.open("sam-stored", dir, "PyTorch");
+                var data = new dev.stoa.datasets.internal.ShapesDatasetFactory()
+                        .open(java.util.Map.of(
+                                "seed", 0, "image_size", 64, "max_count", 3, "text_probability", 0.5, "masks", true));
+                var m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+            StoredSam.config(dir);
+            Sam block = StoredSam.open(dir, StoredSam.config(dir), m);
+            long t0 = System.nanoTime();
+            var out = new SamEvaluation(block)
+                    .evaluate(
+                            dev.stoa.nn.train.TrainingExamples.first(data.split("test"), examples),
+                            everything,
+                            "test",
+                            new ai.djl.training.ParameterStore(m, false),
+                            SamEverything.Options.DEFAULTS);
+            System.out.printf("sam-stored %s: %s in %.0f s%n", dir, out, (System.nanoTime() - t0) / 1e9);
+            assertThat(out).containsKey("miou_point/test");
+        }
+    }
 }
