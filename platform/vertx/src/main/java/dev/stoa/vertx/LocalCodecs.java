@@ -5,6 +5,7 @@ import dev.stoa.api.data.Embedding;
 import dev.stoa.api.data.Image;
 import dev.stoa.api.data.Mask;
 import dev.stoa.api.data.RecognizedText;
+import dev.stoa.api.data.Segment;
 import dev.stoa.api.data.Text;
 import dev.stoa.api.data.Tokens;
 import dev.stoa.api.generation.Generation;
@@ -42,6 +43,8 @@ public final class LocalCodecs {
     public static final MessageCodec<Audio, Audio> AUDIO = new RecordCodec<>(Audio.class);
     /** Codec for {@link Mask}, named {@code stoa.Mask}. */
     public static final MessageCodec<Mask, Mask> MASK = new RecordCodec<>(Mask.class);
+    /** Codec for {@link Segment}, named {@code stoa.Segment}. */
+    public static final MessageCodec<Segment, Segment> SEGMENT = new RecordCodec<>(Segment.class);
 
     /** Codec for {@link RecognizedText}, named {@code stoa.RecognizedText}. */
     public static final MessageCodec<RecognizedText, RecognizedText> RECOGNIZED_TEXT =
@@ -54,8 +57,8 @@ public final class LocalCodecs {
     /** Codec for {@link Generation}, named {@code stoa.Generation}. */
     public static final MessageCodec<Generation, Generation> GENERATION = new RecordCodec<>(Generation.class);
 
-    private static final List<MessageCodec<?, ?>> ALL =
-            List.of(TEXT, EMBEDDING, TOKENS, IMAGE, AUDIO, MASK, RECOGNIZED_TEXT, GENERATION_REQUEST, GENERATION);
+    private static final List<MessageCodec<?, ?>> ALL = List.of(
+            TEXT, EMBEDDING, TOKENS, IMAGE, AUDIO, MASK, SEGMENT, RECOGNIZED_TEXT, GENERATION_REQUEST, GENERATION);
 
     private static final Object REGISTRATION_LOCK = new Object();
 

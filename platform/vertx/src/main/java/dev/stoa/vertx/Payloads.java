@@ -7,6 +7,7 @@ import dev.stoa.api.data.Embedding;
 import dev.stoa.api.data.Image;
 import dev.stoa.api.data.Mask;
 import dev.stoa.api.data.RecognizedText;
+import dev.stoa.api.data.Segment;
 import dev.stoa.api.data.Text;
 import dev.stoa.api.data.TextLine;
 import dev.stoa.api.data.Tokens;
@@ -14,6 +15,7 @@ import dev.stoa.api.generation.Generation;
 import dev.stoa.api.generation.GenerationRequest;
 import dev.stoa.vertx.internal.GenerationJson;
 import dev.stoa.vertx.internal.JsonFields;
+import dev.stoa.vertx.internal.MaskJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -40,8 +42,13 @@ import java.util.function.Function;
  *       prefix is accepted; output is always PNG</td></tr>
  *   <tr><td>{@link Audio}</td><td>{@code {"samples": [...], "sampleRate": 16000, "channels": 1}};
  *       {@code channels} defaults to 1</td></tr>
- *   <tr><td>{@link Mask}</td><td>{@code {"width": W, "height": H, "bits": "<base64 of W*H bytes, each 0 or
- *       1>"}}</td></tr>
+ *   <tr><td>{@link Mask}</td><td>{@code {"width": W, "height": H, "mask": "<base64 PNG, 0 black, 255 white>",
+ *       "rle": {"size": [H, W], "counts": [...], "order": "column-major"}, "area": n}}; COCO's uncompressed run
+ *       lengths; read from {@code mask}, else {@code rle}, else the first form's {@code "bits": "<base64 of W*H
+ *       bytes, each 0 or 1>"} with width and height</td></tr>
+ *   <tr><td>{@link Segment}</td><td>{@code {"mask": "<base64 PNG>", "rle": {...}, "box": [x0, y0, x1, y1],
+ *       "score": 0.93, "area": n, "label": "..."}}; box in pixel edges (x1, y1 exclusive), defaulting to the mask's
+ *       tightest; score defaults to 1; label optional ({@link MaskJson})</td></tr>
  *   <tr><td>{@link RecognizedText}</td><td>{@code {"text": "line 1\nline 2", "lines": [{"text": "line 1",
  *       "confidence": 0.98, "x": 10, "y": 4, "width": 120, "height": 22}, ...]}}; {@code text} is every line
  *       joined with newlines (so the reply also reads as a {@link Text}) and is ignored on input</td></tr>
@@ -85,16 +92,8 @@ public final class Payloads {
                         .put("samples", JsonFields.array(a.samples()))
                         .put("sampleRate", a.sampleRate())
                         .put("channels", a.channels()));
-        shape(
-                Mask.class,
-                json -> new Mask(
-                        JsonFields.integer(json, "width"),
-                        JsonFields.integer(json, "height"),
-                        JsonFields.base64(json, "bits")),
-                m -> new JsonObject()
-                        .put("width", m.width())
-                        .put("height", m.height())
-                        .put("bits", Base64.getEncoder().encodeToString(m.bits())));
+        shape(Mask.class, MaskJson::mask, MaskJson::mask);
+        shape(Segment.class, MaskJson::segment, MaskJson::segment);
         shape(RecognizedText.class, Payloads::recognizedText, Payloads::recognizedText);
         shape(GenerationRequest.class, GenerationJson::request, GenerationJson::request);
         shape(Generation.class, GenerationJson::generation, GenerationJson::generation);

@@ -12,5 +12,5 @@
  * <p>The bundle that holds this package also wraps Vert.x itself (core, web and their common modules) and
  * registers the platform's one {@link io.vertx.core.Vertx} as an OSGi service.
  */
-@org.osgi.annotation.versioning.Version("0.4.0")
+@org.osgi.annotation.versioning.Version("0.5.0")
 package dev.stoa.vertx;

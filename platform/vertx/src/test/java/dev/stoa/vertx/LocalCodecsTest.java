@@ -31,6 +31,7 @@ class LocalCodecsTest {
             new Image(2, 1, new byte[] {(byte) 255, 0, 0, 0, (byte) 255, 0}),
             new Audio(new float[] {0f, 0.5f, -0.5f}, 16000, 1),
             new Mask(2, 2, new byte[] {1, 0, 0, 1}),
+            new dev.stoa.api.data.Segment(new Mask(2, 2, new byte[] {1, 0, 0, 1}), new int[] {0, 0, 2, 2}, 0.75, "x"),
             new RecognizedText(List.of(new TextLine("OCR", 0.9, 1, 2, 30, 12))),
             new dev.stoa.api.generation.GenerationRequest(
                     "a red", new dev.stoa.api.generation.GenerationOptions(8, 0.5, 4, 0.9, 1, List.of("."), 3L)),
@@ -102,6 +103,7 @@ class LocalCodecsTest {
                         "stoa.Image",
                         "stoa.Audio",
                         "stoa.Mask",
+                        "stoa.Segment",
                         "stoa.RecognizedText",
                         "stoa.GenerationRequest",
                         "stoa.Generation");

@@ -119,8 +119,15 @@ class PayloadsTest {
     void maskRoundTrip() {
         Mask mask = new Mask(3, 2, new byte[] {0, 1, 1, 0, 0, 1});
         JsonObject json = Payloads.toJson(mask);
-        assertThat(Base64.getDecoder().decode(json.getString("bits"))).containsExactly(0, 1, 1, 0, 0, 1);
+        assertThat(json.getJsonObject("rle").getJsonArray("counts").getList()).containsExactly(2, 1, 1, 2);
+        assertThat(json.getInteger("area")).isEqualTo(3);
         assertThat(roundTrip(mask, Mask.class)).isEqualTo(mask);
+        // the first form, raw bits, is still read
+        JsonObject first = new JsonObject()
+                .put("width", 3)
+                .put("height", 2)
+                .put("bits", Base64.getEncoder().encodeToString(new byte[] {0, 1, 1, 0, 0, 1}));
+        assertThat(Payloads.fromJson(first, Mask.class)).isEqualTo(mask);
     }
 
     @Test
@@ -175,7 +182,7 @@ class PayloadsTest {
                 "is missing");
         assertBadInput(
                 () -> Payloads.fromJson(new JsonObject().put("width", 1).put("height", 1), Mask.class),
-                "'bits'",
+                "'mask'",
                 "is missing");
     }
 

@@ -90,29 +90,7 @@ final class ShapeRenderer {
         g.setColor(new Color(look.rgb()));
         double scale = (double) drawSide / imageSide;
         for (int n = 0; n < scene.count(); n++) {
-            double[] p = scene.placements().get(n);
-            double angle = look.angles()[n];
-            Shape shape;
-            double stroke = 0;
-            if (look.outline()) {
-                // the stroke lies inside the filled shape's area: centred on the outline of a copy half a stroke
-                // smaller, so an outlined copy never reaches further than the filled one would
-                stroke = Math.max(ShapeLook.MIN_STROKE_PX, look.strokeFraction() * p[2]);
-                shape = scene.kind().strokeOutline(p[0], p[1], Math.max(stroke / 2, p[2] - stroke / 2));
-            } else {
-                shape = scene.kind().outline(p[0], p[1], p[2]);
-            }
-            if (scale != 1 || angle != 0) {
-                AffineTransform t = AffineTransform.getScaleInstance(scale, scale);
-                t.rotate(angle, p[0], p[1]);
-                shape = t.createTransformedShape(shape);
-            }
-            if (look.outline()) {
-                g.setStroke(new BasicStroke((float) (stroke * scale), BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER));
-                g.draw(shape);
-            } else {
-                g.fill(shape);
-            }
+            drawCopy(g, scene, look, n, scale);
         }
         if (scene.text() != null) {
             g.setColor(TEXT);
@@ -143,6 +121,43 @@ final class ShapeRenderer {
             rgb[j++] = (byte) p;
         }
         return new Image(imageSide, imageSide, rgb);
+    }
+
+    /**
+     * Draws copy {@code n} of the scene in the graphics' current colour: filled, or its outline stroked inside the
+     * filled area, turned by the copy's angle and scaled from image-size pixels to the canvas. {@link ShapeMasks}
+     * draws each copy's mask through this same method, so a mask is what the image shows.
+     *
+     * @param g the canvas' graphics, its antialiasing already set
+     * @param scene the scene
+     * @param look how it looks
+     * @param n which copy
+     * @param scale canvas side over image side
+     */
+    static void drawCopy(Graphics2D g, ShapeScene scene, ShapeLook look, int n, double scale) {
+        double[] p = scene.placements().get(n);
+        double angle = look.angles()[n];
+        Shape shape;
+        double stroke = 0;
+        if (look.outline()) {
+            // the stroke lies inside the filled shape's area: centred on the outline of a copy half a stroke
+            // smaller, so an outlined copy never reaches further than the filled one would
+            stroke = Math.max(ShapeLook.MIN_STROKE_PX, look.strokeFraction() * p[2]);
+            shape = scene.kind().strokeOutline(p[0], p[1], Math.max(stroke / 2, p[2] - stroke / 2));
+        } else {
+            shape = scene.kind().outline(p[0], p[1], p[2]);
+        }
+        if (scale != 1 || angle != 0) {
+            AffineTransform t = AffineTransform.getScaleInstance(scale, scale);
+            t.rotate(angle, p[0], p[1]);
+            shape = t.createTransformedShape(shape);
+        }
+        if (look.outline()) {
+            g.setStroke(new BasicStroke((float) (stroke * scale), BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER));
+            g.draw(shape);
+        } else {
+            g.fill(shape);
+        }
     }
 
     private static void background(Canvas canvas, Graphics2D g, ShapeLook look) {

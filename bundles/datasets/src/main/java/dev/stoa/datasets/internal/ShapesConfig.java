@@ -24,6 +24,7 @@ import java.util.Set;
  * @param sizes number of examples of each split, by split name, in {@link ShapesDataset#SPLITS} order
  * @param attributeCaptions which captions naming colour and shape apart each example also gets
  * @param captionNoise fraction of {@code train} examples whose captions are another image's ({@link CaptionNoise})
+ * @param masks whether each example carries every copy's exact mask ({@link ShapeMasks})
  */
 record ShapesConfig(
         long seed,
@@ -36,7 +37,8 @@ record ShapesConfig(
         Set<String> holdout,
         Map<String, Integer> sizes,
         AttributeCaptions attributeCaptions,
-        double captionNoise) {
+        double captionNoise,
+        boolean masks) {
 
     static final String ID = "shapes";
 
@@ -55,6 +57,7 @@ record ShapesConfig(
     static final String GALLERY_SIZE = "gallery_size";
     static final String TEST_RENDERER_SIZE = "test_renderer_size";
     static final String CAPTION_NOISE = "caption_noise";
+    static final String MASKS = "masks";
 
     /** Largest image side accepted: rendering is per example, so big images make a slow dataset. */
     static final int MAX_IMAGE_SIZE = 1024;
@@ -87,6 +90,7 @@ record ShapesConfig(
         // empty: the image size
         d.put(RendererOptions.RENDER_SIZES, List.of());
         d.put(CAPTION_NOISE, 0.0);
+        d.put(MASKS, false);
         return d;
     }
 
@@ -137,7 +141,8 @@ record ShapesConfig(
                 Collections.unmodifiableSet(holdout),
                 sizes,
                 attributeCaptions,
-                o.number(CAPTION_NOISE, 0, 1));
+                o.number(CAPTION_NOISE, 0, 1),
+                o.choice(MASKS, "true", "false").equals("true"));
     }
 
     /** @return every label, "colour shape", colours outermost, in enum order */

@@ -1,6 +1,7 @@
 package dev.stoa.datasets.internal;
 
 import dev.stoa.api.StoaException;
+import dev.stoa.api.data.Image;
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
 import java.util.ArrayList;
@@ -109,6 +110,7 @@ final class ShapesDataset implements Dataset {
         d.put("holdout", List.copyOf(config.holdout()));
         d.put("held_out_renderer", heldOut.asOptions());
         d.put("caption_noise", config.captionNoise());
+        d.put("masks", config.masks());
         Map<String, Integer> sizes = new LinkedHashMap<>();
         splits.forEach((name, s) -> sizes.put(name, s.size()));
         d.put("splits", sizes);
@@ -178,13 +180,18 @@ final class ShapesDataset implements Dataset {
             if (scene.text() != null) {
                 attributes.put("text", scene.text());
             }
+            Image image = renderer.render(scene, look, plainLooks);
+            if (config.masks()) {
+                attributes.put(
+                        ShapeMasks.ATTRIBUTE, ShapeMasks.encode(ShapeMasks.masks(scene, look, config.imageSize())));
+            }
             List<String> captions = captionNoise == null ? null : captionNoise.wrongCaptions(scene, exampleSeed);
             if (captions != null) {
                 attributes.put(CaptionNoise.ATTRIBUTE, "true");
             }
             return new Example(
                     name + "/" + index,
-                    renderer.render(scene, look, plainLooks),
+                    image,
                     captions != null ? captions : ShapeCaptions.captions(scene, config.attributeCaptions()),
                     scene.label(),
                     attributes);

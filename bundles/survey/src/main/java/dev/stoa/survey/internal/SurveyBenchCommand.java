@@ -129,6 +129,7 @@ public final class SurveyBenchCommand implements StoaCommand {
         try {
             SurveyTasks tasks = new SurveyTasks(calls, pool, o.seed());
             List<Clip> held = null; // drawn when a row asks for them
+            List<SegmentationTasks.MaskedScene> masked = null; // likewise
             for (SurveyRows.Row row : chosen) {
                 Map<String, Cell> cells = new LinkedHashMap<>();
                 for (String task : List.of("match", "caption", "vqa", "zero_shot", "retrieval")) {
@@ -172,6 +173,26 @@ public final class SurveyBenchCommand implements StoaCommand {
                         } catch (RuntimeException e) {
                             cell = new Cell(Map.of(), o.n(), o.n(), "answer not understood: " + e);
                         }
+                    }
+                    cells.put(task, cell);
+                    progress(err, row, task, cell, t0);
+                }
+                for (String task : List.of("segment", "everything")) {
+                    String service = row.service(task);
+                    if (service == null) {
+                        continue;
+                    }
+                    long t0 = System.nanoTime();
+                    Cell cell;
+                    try {
+                        if (masked == null) {
+                            masked = SegmentationTasks.scenes(shapes, rows.scenes(), o.seed(), o.n());
+                        }
+                        cell = task.equals("segment")
+                                ? SegmentationTasks.segment(calls, pool, service, masked)
+                                : SegmentationTasks.everything(calls, pool, service, masked);
+                    } catch (RuntimeException e) {
+                        cell = new Cell(Map.of(), o.n(), o.n(), "answer not understood: " + e);
                     }
                     cells.put(task, cell);
                     progress(err, row, task, cell, t0);

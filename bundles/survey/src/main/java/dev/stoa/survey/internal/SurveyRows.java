@@ -53,7 +53,9 @@ record SurveyRows(Map<String, Object> scenes, Map<String, Object> clips, List<Ro
             "text",
             "vqa",
             "order",
-            "clip_qa");
+            "clip_qa",
+            "segment",
+            "everything");
 
     /**
      * One row.

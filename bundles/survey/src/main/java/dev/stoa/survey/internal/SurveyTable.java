@@ -29,7 +29,9 @@ final class SurveyTable {
             new Column("zero_shot", "zero-shot top-1 (30 classes)", "accuracy", List.of()),
             new Column("retrieval", "text-to-image R@1", "recall@1", List.of()),
             new Column("order", "video: frame order", "accuracy", List.of("pairwise")),
-            new Column("clip_qa", "video: clip QA", "accuracy", List.of()));
+            new Column("clip_qa", "video: clip QA", "accuracy", List.of()),
+            new Column("segment", "segmentation: mIoU from a point (from a box)", "point", List.of("box")),
+            new Column("everything", "segment everything: count right", "accuracy", List.of()));
 
     /** One row's results: its cells by task and the training facts of its models. */
     record Result(SurveyRows.Row row, Map<String, Cell> cells, List<TrainingFacts> facts) {}
