@@ -1,0 +1,14 @@
+package dev.stoa.models.glide.internal;
+
+import dev.stoa.api.data.Image;
+
+/** Names the colour and the shape an image shows, for measuring what a model drew. */
+@FunctionalInterface
+interface DrawnJudge {
+
+    /**
+     * @param image a drawn image
+     * @return {@code [colour, shape]}, the judge's words (either may be null where it cannot tell)
+     */
+    String[] colourAndShape(Image image);
+}
