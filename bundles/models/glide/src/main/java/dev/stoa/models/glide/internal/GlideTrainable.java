@@ -38,13 +38,13 @@ import org.slf4j.LoggerFactory;
  * at fixed t and noise), and, with a judge, images drawn for the prompts {@code "a <colour> <shape>"} of the split's
  * first {@code prompts} examples (default 60) at each guidance scale of {@code guidance_scales} (default 0,1,3), DDIM
  * {@code sampling_steps} (default 25): {@code drawn_colour_shape_accuracy/<split>/s<scale>} (and {@code drawn_colour_*},
- * {@code drawn_shape_*}), for {@code split} (default test) and, where the dataset has it, {@code unseen} (the colour and
+ * {@code drawn_shape_*}), for {@code split} (default test) and, where the dataset has it, {@code test-unseen} (the colour and
  * shape pairs held out of training).
  */
 final class GlideTrainable extends BaseTrainableModel<Glide> {
 
     private static final Logger LOG = LoggerFactory.getLogger(GlideTrainable.class);
-    static final String UNSEEN_SPLIT = "unseen";
+    static final String UNSEEN_SPLIT = "test-unseen";
 
     private final GlideConfig config;
     private final WordTokenizer tokenizer;

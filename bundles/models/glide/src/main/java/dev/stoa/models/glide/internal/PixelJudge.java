@@ -102,7 +102,8 @@ final class PixelJudge {
                 if (inCorner) {
                     cornerArea++;
                 }
-                boolean inBottomCentre = maxY - y < Math.max(1, bh / 8) && Math.abs(2 * (x - minX) - (bw - 1)) <= bw / 8;
+                boolean inBottomCentre =
+                        maxY - y < Math.max(1, bh / 8) && Math.abs(2 * (x - minX) - (bw - 1)) <= bw / 8;
                 if (inBottomCentre) {
                     bottomCentreArea++;
                     bottomCentre += ink[y * w + x] ? 1 : 0;

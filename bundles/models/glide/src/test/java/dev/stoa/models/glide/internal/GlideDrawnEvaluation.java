@@ -15,7 +15,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Measures a trained version (a store folder such as {@code data/models/glide-tiny/1}) as the trainer's evaluation
  * does: images drawn for {@code "a <colour> <shape>"} of the first {@code -Dglide.prompts} (60) pictures of the held-out
- * splits {@code test} and {@code unseen}, at guidance scales 0, 1 and 3, 25 DDIM steps, judged by {@link PixelJudge}:
+ * splits {@code test} and {@code test-unseen}, at guidance scales 0, 1 and 3, 25 DDIM steps, judged by {@link PixelJudge}:
  *
  * <pre>
  * mvn -o -B -pl platform/nn,bundles/losses,bundles/models/glide verify -DskipITs \
@@ -36,14 +36,17 @@ class GlideDrawnEvaluation {
             Glide model = StoredGlide.open(dir, config, m);
             GlideTrainable trainable = new GlideTrainable("glide-eval", config, model);
             ParameterStore ps = new ParameterStore(m, false);
-            for (String split : new String[] {"test", "unseen"}) {
+            for (String split : new String[] {"test", GlideTrainable.UNSEEN_SPLIT}) {
                 var examples = TrainingExamples.first(data.split(split), prompts);
                 for (float scale : new float[] {0f, 1f, 3f}) {
-                    out.putAll(DrawnAccuracy.score(trainable, ps, examples, scale, 25, split, PixelJudge.INSTANCE));
+                    Map<String, Double> r =
+                            DrawnAccuracy.score(trainable, ps, examples, scale, 25, split, PixelJudge.INSTANCE);
+                    r.forEach((k, v) -> System.out.printf("glide eval %s = %.3f%n", k, v));
+                    out.putAll(r);
                 }
             }
         }
-        out.forEach((k, v) -> System.out.printf("glide eval %s = %.3f%n", k, v));
+
         assertThat(out).isNotEmpty();
     }
 }
