@@ -73,7 +73,9 @@ function typeFields(type: string, id: string): Field[] {
   if (/similarity/.test(name)) return [{ name: "image", type: "image", label: "Image" }, { name: "text", type: "text", label: "Text" }];
   if (/vqa|question/.test(name)) return [{ name: "image", type: "image", label: "Image" }, { name: "question", type: "text", label: "Question" }];
   if (/search|query/.test(name)) return [{ name: "text", type: "text", label: "Query" }, { name: "k", type: "number", label: "k", value: "3" }];
-  if (/caption|ocr|image/.test(name)) return [{ name: "image", type: "image", label: "Image" }];
+  if (/draw/.test(name)) return [{ name: "text", type: "textarea", label: "What to draw" }, { name: "n", type: "number", label: "Samples", value: "4" }, { name: "seed", type: "number", label: "Seed (same seed, same images)", value: "0" }];
+  if (/rerank/.test(name)) return [{ name: "text", type: "textarea", label: "Text to rank the images by" }];
+  if (/caption|ocr|image|segment|everything/.test(name)) return [{ name: "image", type: "image", label: "Image" }];
   // unknown shape (a map): the common fields, all optional, plus the JSON box
   return [{ name: "text", type: "textarea", label: "Text" }, { name: "image", type: "image", label: "Image" }];
 }
@@ -112,9 +114,37 @@ function labelScores(r: Json): [string, number][] {
   return [];
 }
 
-/** Renders an answer by what it holds: labels with scores, a caption or text, an embedding, search hits, lines. */
+const PNG_BASE64 = "iVBORw0KGgo";
+const PNG_DATA_URL = "data:image/png;base64,";
+
+/** Every PNG in an answer (base64, or a data URL of one), with where it is and the score beside it, in order. */
+export function pngsOf(value: unknown, path = "", found: { path: string; src: string; score?: number }[] = []) {
+  if (typeof value === "string") {
+    const b64 = value.startsWith(PNG_DATA_URL) ? value.slice(PNG_DATA_URL.length) : value;
+    if (b64.startsWith(PNG_BASE64)) found.push({ path, src: PNG_DATA_URL + b64 });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => pngsOf(v, `${path}[${i}]`, found));
+  } else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value as Json)) {
+      const before = found.length;
+      pngsOf(v, path ? `${path}.${k}` : k, found);
+      const score = (value as Json).score;
+      if (found.length === before + 1 && typeof v === "string" && typeof score === "number") found[before].score = score;
+    }
+  }
+  return found;
+}
+
+/** Renders an answer by what it holds: labels with scores, a caption or text, an embedding, search hits, lines, images. */
 export function renderAnswer(r: Json): HTMLElement[] {
   const out: HTMLElement[] = [];
+  const pngs = pngsOf(r);
+  if (pngs.length) {
+    out.push(h("div", { class: "gallery", "data-testid": "playground-images" }, pngs.slice(0, 32).map((p) =>
+      h("figure", { "data-testid": "playground-image-out" },
+        h("img", { src: p.src, alt: `Image at ${p.path} of the answer` }),
+        h("figcaption", {}, p.path, p.score !== undefined ? ` ${fmtNum(p.score)}` : "")))));
+  }
   const scores = labelScores(r).sort((a, b) => b[1] - a[1]);
   if (typeof r.label === "string" || scores.length) {
     const top = typeof r.label === "string" ? r.label : scores[0][0];

@@ -60,3 +60,44 @@ test('upload an image in the playground and see the zero-shot label', async () =
   assertClean(page);
   await page.closeClean();
 });
+
+/** A 32x32 PNG of a blue square on white, drawn by the browser. */
+async function blueSquare(page) {
+  const dataUrl = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 32;
+    c.height = 32;
+    const g = c.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, 32, 32);
+    g.fillStyle = '#24d';
+    g.fillRect(8, 8, 16, 16);
+    return c.toDataURL('image/png');
+  });
+  return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+}
+
+test('images in an answer show as pictures, in the order the API answers', async () => {
+  const page = await newPage(browser);
+  await openConsole(page, 'playground');
+  const images = [(await blueSquare(page)).toString('base64'), (await redCircle(page)).toString('base64')];
+  const picker = byTestId(page, 'playground-target');
+  const old = await page.$('.fields input, .fields textarea');
+  await picker.selectOption('service:clip-tiny-rerank');
+  if (old) await page.waitForFunction((el) => !el.isConnected, old);
+  await byTestId(page, 'playground-text').fill('a red circle');
+  await byTestId(page, 'playground-json').fill(JSON.stringify({ images }));
+  await byTestId(page, 'playground-submit').click();
+  await byTestId(page, 'playground-result', '[data-state="ok"]').waitFor({ timeout: 60_000 });
+
+  const answer = await api('POST', '/v1/services/clip-tiny-rerank', { text: 'a red circle', images });
+  assert.equal(answer.status, 200, answer.text);
+  const shown = byTestId(page, 'playground-image-out');
+  // each ranked item's image, then the best one again
+  assert.equal(await shown.count(), answer.json.items.length + 1);
+  const first = await shown.first().locator('img').getAttribute('src');
+  assert.equal(first, `data:image/png;base64,${answer.json.items[0].image}`);
+  await screenshot(page, 'playground-images');
+  assertClean(page);
+  await page.closeClean();
+});

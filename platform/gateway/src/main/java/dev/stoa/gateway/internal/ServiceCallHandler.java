@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  * {@link MultipartInput} into the same JSON) goes to the service's event-bus address, the service's JSON answer comes
  * back. A failure keeps its {@link FailureCode}: the HTTP status is the code's, the body names it. With
  * {@code ?stream=true} or {@code Accept: text/event-stream} the answer is server-sent events ({@link EventStreamCall}).
+ * With {@code Accept: image/png} it is the answer's PNG itself ({@link PngAnswer}).
  */
 final class ServiceCallHandler {
 
@@ -140,6 +141,10 @@ final class ServiceCallHandler {
                     }
                     if (ar.succeeded()) {
                         Object reply = ar.result().body();
+                        if (PngAnswer.requested(rc) && reply instanceof JsonObject o) {
+                            PngAnswer.end(rc, id, o);
+                            return;
+                        }
                         HttpGateway.json(
                                 rc,
                                 200,

@@ -16,9 +16,12 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * {@code stoa call <pipeline-or-service> [--text T] [--image F] [--field K=V]... [--json J] [--url U]}: calls a
- * pipeline or a service of a running server and prints its answer, then, for a pipeline, each stage's outcome and
- * time (from the {@code _trace} the pipeline answers with).
+ * {@code stoa call NAME [--text T] [--image F] [--field K=V]... [--json J] [--save F] [--progress] [--url U]}:
+ * calls a pipeline or a service of a running server and prints its answer, then, for a pipeline, each stage's outcome
+ * and time (from the {@code _trace} the pipeline answers with). With {@code --save}, the PNGs of the answer (drawn
+ * images, masks) are written to files and the answer shows the files' names in their place ({@link SavedImages}).
+ * With {@code --progress}, a service's call is streamed ({@code ?stream=true}) and its pieces shown as they come on
+ * standard error: a progress bar for a sampler's {@code {"step", "steps"}} pieces, a generator's text as it grows.
  *
  * <p>The call is the JSON a curl user would send, the image as base64 in {@code "image"} (the JSON form of an
  * {@code Image}): one request shape for services and pipelines, readable in logs, and no multipart encoder here. The
@@ -45,7 +48,7 @@ public final class CallCommand implements Command {
     @Override
     public String summary() {
         return "call a pipeline or service of a running server: call NAME [--text T] [--image FILE] [--field K=V]..."
-                + " [--json J] [--url U]";
+                + " [--json J] [--save OUT.png] [--progress] [--url U]";
     }
 
     @Override
@@ -58,7 +61,7 @@ public final class CallCommand implements Command {
         } catch (IllegalArgumentException e) {
             err.println("stoa call: " + e.getMessage());
             err.println("usage: stoa call NAME [--text T] [--image FILE] [--field KEY=VALUE]... [--json '{...}']"
-                    + " [--url http://HOST:PORT]");
+                    + " [--save OUT.png] [--progress] [--url http://HOST:PORT]");
             return CommandLine.USAGE_ERROR;
         }
         ServerClient server = new ServerClient(ServerClient.locate(request.url(), env), env);
@@ -68,9 +71,30 @@ public final class CallCommand implements Command {
                 body.addProperty("_trace", true);
             }
             long start = System.nanoTime();
-            JsonElement answer = server.post((pipeline ? "/v1/pipelines/" : "/v1/services/") + request.name(), body);
+            JsonElement answer;
+            if (request.progress() && !pipeline) {
+                answer = server.postEvents(
+                        "/v1/services/" + request.name() + "?stream=true",
+                        body,
+                        (event, piece) -> err.print(progressText(piece)));
+                err.println();
+            } else {
+                answer = server.post((pipeline ? "/v1/pipelines/" : "/v1/services/") + request.name(), body);
+            }
             long ms = (System.nanoTime() - start) / 1_000_000;
+            List<Path> saved;
+            try {
+                saved = request.save() == null ? List.of() : SavedImages.save(answer, request.save());
+            } catch (IOException e) {
+                err.println("stoa call " + request.name() + ": --save " + request.save() + ": cannot write: " + e);
+                return 1;
+            }
             print(answer, ms, out);
+            if (request.save() != null && saved.isEmpty()) {
+                err.println("stoa call " + request.name() + ": --save " + request.save()
+                        + ": the answer holds no PNG image; nothing was written");
+                return 1;
+            }
             return 0;
         } catch (ServerClient.ServerError e) {
             err.println("stoa call " + request.name() + ": " + e.getMessage());
@@ -86,6 +110,45 @@ public final class CallCommand implements Command {
         }
         return false;
     }
+
+    /**
+     * @param piece a streamed piece: {@code {"step": k, "steps": n, ...}} (a sampler's progress), or
+     *     {@code {"index": i, "text": t}} (a generator's text, or progress sent as text)
+     * @return what to print for it: a progress bar that overwrites itself, or the text as it comes
+     */
+    static String progressText(JsonObject piece) {
+        JsonObject p = piece;
+        if (!p.has("steps") && p.has("text") && p.get("text").isJsonPrimitive()) {
+            String text = p.get("text").getAsString();
+            try {
+                JsonElement parsed = JsonParser.parseString(text);
+                if (parsed.isJsonObject() && parsed.getAsJsonObject().has("steps")) {
+                    p = parsed.getAsJsonObject();
+                } else {
+                    return text;
+                }
+            } catch (JsonParseException notJson) {
+                return text;
+            }
+        }
+        if (!p.has("step") || !p.has("steps")) {
+            return "";
+        }
+        long step = p.get("step").getAsLong();
+        long steps = Math.max(1, p.get("steps").getAsLong());
+        int filled = (int) Math.min(BAR, Math.max(0, Math.round((double) step / steps * BAR)));
+        return String.format(
+                java.util.Locale.ROOT,
+                "\r[%s%s] %3.0f%% step %d/%d",
+                "#".repeat(filled),
+                ".".repeat(BAR - filled),
+                100.0 * step / steps,
+                step,
+                steps);
+    }
+
+    /** Width of the progress bar, characters. */
+    private static final int BAR = 30;
 
     static void print(JsonElement answer, long totalMs, PrintStream out) {
         JsonObject trace = null;
@@ -115,7 +178,15 @@ public final class CallCommand implements Command {
     }
 
     /** The parsed command line. */
-    record Request(String name, String text, Path image, Map<String, String> fields, JsonObject json, String url) {
+    record Request(
+            String name,
+            String text,
+            Path image,
+            Map<String, String> fields,
+            JsonObject json,
+            Path save,
+            boolean progress,
+            String url) {
 
         static Request parse(List<String> args) {
             String name = null;
@@ -123,6 +194,8 @@ public final class CallCommand implements Command {
             Path image = null;
             JsonObject json = null;
             String url = null;
+            Path save = null;
+            boolean progress = false;
             Map<String, String> fields = new java.util.LinkedHashMap<>();
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
@@ -133,6 +206,10 @@ public final class CallCommand implements Command {
                     name = a;
                     continue;
                 }
+                if (a.equals("--progress")) {
+                    progress = true;
+                    continue;
+                }
                 if (i + 1 >= args.size()) {
                     throw new IllegalArgumentException(a + " needs a value");
                 }
@@ -141,6 +218,14 @@ public final class CallCommand implements Command {
                     case "--text" -> text = value;
                     case "--image" -> image = Path.of(value);
                     case "--url" -> url = value;
+                    case "--save" -> {
+                        save = Path.of(value);
+                        Path dir = save.toAbsolutePath().getParent();
+                        if (dir != null && !Files.isDirectory(dir)) {
+                            throw new IllegalArgumentException("--save " + value + ": the folder " + dir
+                                    + " does not exist; create it or name a file in an existing folder");
+                        }
+                    }
                     case "--field" -> {
                         int eq = value.indexOf('=');
                         if (eq < 1) {
@@ -159,15 +244,15 @@ public final class CallCommand implements Command {
                         }
                     }
                     default ->
-                        throw new IllegalArgumentException(
-                                "unknown option " + a + "; the options are --text, --image, --field, --json and --url");
+                        throw new IllegalArgumentException("unknown option " + a
+                                + "; the options are --text, --image, --field, --json, --save, --progress and --url");
                 }
             }
             if (name == null) {
                 throw new IllegalArgumentException(
                         "name the pipeline or service to call (GET /v1/pipelines and" + " /v1/services list them)");
             }
-            return new Request(name, text, image, fields, json, url);
+            return new Request(name, text, image, fields, json, save, progress, url);
         }
 
         /**

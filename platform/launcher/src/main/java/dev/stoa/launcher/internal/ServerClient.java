@@ -158,6 +158,62 @@ final class ServerClient {
     }
 
     /**
+     * Posts and reads the answer as server-sent events ({@code ?stream=true}): each event but the last is handed to
+     * {@code pieces}; the {@code done} event's data is the answer.
+     *
+     * @param pieces told each piece's event name and data, in order, as it arrives
+     * @return the {@code done} event's data
+     * @throws ServerError the server's error answer (before the first event), an {@code error} event, or no server
+     *     answering
+     */
+    JsonElement postEvents(String path, JsonObject body, java.util.function.BiConsumer<String, JsonObject> pieces)
+            throws IOException, InterruptedException, ServerError {
+        HttpRequest request = request(path)
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
+        HttpResponse<Stream<String>> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        } catch (ConnectException e) {
+            throw notAnswering();
+        } catch (javax.net.ssl.SSLException e) {
+            throw tlsFailed(e);
+        }
+        try (Stream<String> stream = response.body()) {
+            if (response.statusCode() >= 400) {
+                throw error(response.statusCode(), stream.collect(Collectors.joining("\n")));
+            }
+            String event = "message";
+            StringBuilder data = new StringBuilder();
+            for (String line : (Iterable<String>) stream::iterator) {
+                if (line.startsWith("event:")) {
+                    event = line.substring(6).trim();
+                } else if (line.startsWith("data:")) {
+                    data.append(line.substring(5).trim());
+                } else if (line.isEmpty() && !data.isEmpty()) {
+                    JsonElement json = JsonParser.parseString(data.toString());
+                    if ("done".equals(event)) {
+                        return json;
+                    }
+                    if ("error".equals(event)) {
+                        throw error(500, data.toString());
+                    }
+                    if (json.isJsonObject()) {
+                        pieces.accept(event, json.getAsJsonObject());
+                    }
+                    event = "message";
+                    data.setLength(0);
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        throw new ServerError("the server ended the event stream of " + path + " before its answer (event: done)");
+    }
+
+    /**
      * @param timeout how long to wait for the answer, short where the caller can do without it
      * @return the answer of a GET
      */

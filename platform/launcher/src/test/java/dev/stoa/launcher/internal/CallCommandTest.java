@@ -2,6 +2,7 @@ package dev.stoa.launcher.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -56,7 +57,53 @@ class CallCommandTest {
             ex.getResponseBody().write(bytes);
             ex.close();
         });
+        server.createContext("/v1/services/draw", ex -> {
+            lastBody.set(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            String b64a = Base64.getEncoder().encodeToString(PNG_A);
+            String b64b = Base64.getEncoder().encodeToString(PNG_B);
+            String body = lastBody.get().contains("\"n\":\"1\"")
+                    ? "{\"masks\": [{\"mask\": \"data:image/png;base64," + b64a + "\", \"box\": [1, 2, 3, 4]}]}"
+                    : lastBody.get().contains("\"n\":\"0\"")
+                            ? "{\"text\": \"nothing drawn\"}"
+                            : "{\"images\": [{\"image\": \"" + b64a + "\"}, {\"image\": \"" + b64b
+                                    + "\"}], \"seed\": 7}";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, bytes.length);
+            ex.getResponseBody().write(bytes);
+            ex.close();
+        });
+        server.createContext("/v1/services/sampler", ex -> {
+            lastPath.set(ex.getRequestURI().toString());
+            lastBody.set(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            boolean fail = lastBody.get().contains("fail");
+            String body = "event: token\ndata: {\"index\": 0, \"step\": 1, \"steps\": 4}\n\n"
+                    + "event: token\ndata: {\"index\": 1, \"text\": \"{\\\"step\\\": 4, \\\"steps\\\": 4}\"}\n\n"
+                    + (fail
+                            ? "event: error\ndata: {\"error\": \"TIMEOUT\", \"code\": 504, \"message\": \"too slow\"}\n\n"
+                            : "event: done\ndata: {\"seed\": 3}\n\n");
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, bytes.length);
+            ex.getResponseBody().write(bytes);
+            ex.close();
+        });
         server.start();
+    }
+
+    private static final byte[] PNG_A = png(0xFF0000);
+    private static final byte[] PNG_B = png(0x00FF00);
+
+    private static byte[] png(int rgb) {
+        java.awt.image.BufferedImage img =
+                new java.awt.image.BufferedImage(4, 3, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        img.setRGB(1, 1, rgb);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(img, "png", bytes);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     @AfterEach
@@ -168,5 +215,81 @@ class CallCommandTest {
                         .toString())
                 .isEqualTo("http://h:1");
         assertThat(ServerClient.locate(null, k -> null).toString()).isEqualTo("http://127.0.0.1:8080");
+    }
+
+    @Test
+    void saveWritesEveryPngOfTheAnswerAndPrintsTheFilesInstead(@TempDir Path dir) throws Exception {
+        assertThat(call(
+                        "draw",
+                        "--text",
+                        "a red circle",
+                        "--save",
+                        dir.resolve("out.png").toString()))
+                .isZero();
+        assertThat(Files.readAllBytes(dir.resolve("out-1.png"))).isEqualTo(PNG_A);
+        assertThat(Files.readAllBytes(dir.resolve("out-2.png"))).isEqualTo(PNG_B);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed)
+                .contains("saved to " + dir.resolve("out-1.png"))
+                .contains("saved to " + dir.resolve("out-2.png"))
+                .contains("\"seed\": 7")
+                .doesNotContain(Base64.getEncoder().encodeToString(PNG_A));
+    }
+
+    @Test
+    void oneNestedPngGoesToTheFileNamed(@TempDir Path dir) throws Exception {
+        assertThat(call(
+                        "draw",
+                        "--field",
+                        "n=1",
+                        "--save",
+                        dir.resolve("mask.png").toString()))
+                .isZero();
+        assertThat(Files.readAllBytes(dir.resolve("mask.png"))).isEqualTo(PNG_A);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"box\"");
+    }
+
+    @Test
+    void saveWithNoPngInTheAnswerSaysSo(@TempDir Path dir) throws Exception {
+        assertThat(call(
+                        "draw",
+                        "--field",
+                        "n=0",
+                        "--save",
+                        dir.resolve("out.png").toString()))
+                .isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("the answer holds no PNG image");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("nothing drawn");
+        assertThat(dir.resolve("out.png")).doesNotExist();
+        assertThat(call("draw", "--save", dir.resolve("no/such/folder/out.png").toString()))
+                .isEqualTo(CommandLine.USAGE_ERROR);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("does not exist; create it");
+    }
+
+    @Test
+    void numberedNamesKeepTheExtension() {
+        assertThat(SavedImages.numbered(Path.of("a/out.png"), 2)).isEqualTo(Path.of("a/out-2.png"));
+        assertThat(SavedImages.numbered(Path.of("out"), 3)).isEqualTo(Path.of("out-3"));
+    }
+
+    @Test
+    void progressStreamsTheCallAndDrawsABar() throws Exception {
+        assertThat(call("sampler", "--text", "a red circle", "--progress")).isZero();
+        assertThat(lastPath.get()).isEqualTo("/v1/services/sampler?stream=true");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("step 1/4")
+                .contains(" 25% ")
+                .contains("[" + "#".repeat(30) + "] 100% step 4/4");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"seed\": 3");
+        assertThat(call("sampler", "--text", "fail", "--progress")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("stoa call sampler: TIMEOUT: too slow");
+    }
+
+    @Test
+    void progressShowsAGeneratorsTextAsItComes() {
+        JsonObject piece = new JsonObject();
+        piece.addProperty("index", 0);
+        piece.addProperty("text", "a red");
+        assertThat(CallCommand.progressText(piece)).isEqualTo("a red");
     }
 }

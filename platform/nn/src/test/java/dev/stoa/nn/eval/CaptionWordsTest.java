@@ -26,6 +26,15 @@ class CaptionWordsTest {
         assertThat(CaptionWords.counts("a red circle", 1)).isTrue();
         assertThat(CaptionWords.counts("two red circles", 1)).isFalse();
         assertThat(CaptionWords.counts("three blue stars", 3)).isTrue();
+        assertThat(CaptionWords.names("two blue stars", "star")).isTrue();
+        assertThat(CaptionWords.names("a green square", "red")).isFalse();
+        assertThat(CaptionWords.names("a circ", "circle")).isFalse();
+        assertThat(CaptionWords.counts("two red circles", 3)).isFalse();
+        assertThat(CaptionWords.counts("red circles", 2)).isFalse();
+        assertThat(CaptionWords.counts("a red circle with the text \"STOP\"", 1))
+                .isTrue();
+        assertThat(CaptionWords.counts("there is one red circle", 1)).isTrue();
+        assertThat(CaptionWords.counts("a photo of three blue stars.", 3)).isTrue();
     }
 
     @Test

@@ -153,7 +153,7 @@ public final class ClipModels implements ModelProvider {
     }
 
     /**
-     * A trained version on the sessions of its exported towers: the same four services, answered by
+     * A trained version on the sessions of its exported towers: the same services, answered by
      * {@link ClipOnnxInference}.
      */
     @Override
@@ -176,6 +176,7 @@ public final class ClipModels implements ModelProvider {
                         .withWarmUp(new Text("a photo of a red circle")),
                 service(clip, id + "-zero-shot", "model", new ClipZeroShotService(clip)),
                 service(clip, id + "-similarity", "model", new ClipSimilarityService(clip)),
+                service(clip, id + "-rerank", "model", new ClipRerankService(clip)),
                 service(clip, id + "-image-tokens", "encoder", new ClipImageTokensService(clip)));
     }
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.stoa.api.dataset.Dataset;
 import dev.stoa.api.dataset.Example;
+import dev.stoa.nn.eval.CaptionWords;
 import dev.stoa.nn.lm.PretrainedLanguageModel;
 import dev.stoa.nn.loss.TrainingLoss;
 import dev.stoa.nn.text.ByteTokenizer;
@@ -32,9 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Evaluation: captions for the first {@code examples} (default 200) images of {@code split} (default
  * {@code test}), greedy or beam as the variant says; {@code caption_colour_shape_accuracy/<split>} is the fraction
- * whose caption names the image's colour and its shape ({@link CaptionScore}), {@code caption_colour_accuracy} and
+ * whose caption names the image's colour and its shape ({@link CaptionWords}), {@code caption_colour_accuracy} and
  * {@code caption_shape_accuracy} each alone, and {@code caption_count_accuracy} whether it gives the number of copies
- * ({@link CaptionScore#counts}: scenes with several copies, {@code max_count} above 1), and
+ * ({@link CaptionWords#counts}: scenes with several copies, {@code max_count} above 1), and
  * {@code caption_text_accuracy} over the images with a word, whether the caption quotes it.
  */
 final class ClipCapTrainable extends BaseTrainableModel<ClipCap> {
@@ -115,21 +116,10 @@ final class ClipCapTrainable extends BaseTrainableModel<ClipCap> {
         String split = o.string("split", "test");
         List<Example> examples = TrainingExamples.first(dataset.split(split), o.integer("examples", 200));
         List<String> captions = new CaptionWriter(block(), config).write(ps, ps.getManager(), embed(examples));
-        int colour = 0;
-        int shape = 0;
-        int both = 0;
-        int counted = 0;
         int worded = 0;
         int read = 0;
         for (int i = 0; i < examples.size(); i++) {
-            Map<String, String> a = examples.get(i).attributes();
-            boolean c = CaptionScore.names(captions.get(i), a.get("colour"));
-            boolean s = CaptionScore.names(captions.get(i), a.get("shape"));
-            colour += c ? 1 : 0;
-            shape += s ? 1 : 0;
-            both += c && s ? 1 : 0;
-            counted += CaptionScore.counts(captions.get(i), Integer.parseInt(a.getOrDefault("count", "1"))) ? 1 : 0;
-            String word = a.get("text");
+            String word = examples.get(i).attributes().get("text");
             if (word != null && !word.isBlank()) {
                 worded++;
                 read += captions.get(i).contains(word) ? 1 : 0;
@@ -141,12 +131,7 @@ final class ClipCapTrainable extends BaseTrainableModel<ClipCap> {
                 examples.size(),
                 split,
                 captions.subList(0, Math.min(4, captions.size())));
-        Map<String, Double> out = new LinkedHashMap<>();
-        double n = Math.max(1, examples.size());
-        out.put("caption_colour_shape_accuracy/" + split, both / n);
-        out.put("caption_colour_accuracy/" + split, colour / n);
-        out.put("caption_shape_accuracy/" + split, shape / n);
-        out.put("caption_count_accuracy/" + split, counted / n);
+        Map<String, Double> out = new LinkedHashMap<>(CaptionWords.score(examples, captions, "", split));
         if (worded > 0) {
             out.put("caption_text_accuracy/" + split, read / (double) worded);
         }

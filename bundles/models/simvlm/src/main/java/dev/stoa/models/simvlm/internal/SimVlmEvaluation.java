@@ -1,12 +1,12 @@
 package dev.stoa.models.simvlm.internal;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.stoa.api.data.Image;
 import dev.stoa.api.dataset.Example;
 import dev.stoa.models.simvlm.internal.SceneText.Scene;
+import dev.stoa.nn.decode.BatchGreedy;
 import dev.stoa.nn.eval.CaptionWords;
 import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.text.SpecialTokens;
@@ -130,46 +130,19 @@ final class SimVlmEvaluation {
                         m.create(prefix, new Shape(b, c.maxWords())),
                         m.create(show),
                         false);
-                long[][] ids = new long[b][1];
-                boolean[] done = new boolean[b];
+                long[][] ids = BatchGreedy.decode(
+                        m,
+                        b,
+                        SpecialTokens.START,
+                        c.textLength() - 1,
+                        (step, tokens) ->
+                                model.decode(ps, memory, tokens, false).get(":, -1, :"),
+                        SpecialTokens.END,
+                        SpecialTokens.PAD);
                 for (long[] row : ids) {
-                    row[0] = SpecialTokens.START;
-                }
-                for (int t = 1; t < c.textLength(); t++) {
-                    NDArray logits = model.decode(ps, memory, m.create(flat(ids), new Shape(b, t)), false);
-                    long[] next = logits.get(":, -1, :").argMax(-1).toLongArray();
-                    boolean all = true;
-                    for (int i = 0; i < b; i++) {
-                        ids[i] = Arrays.copyOf(ids[i], t + 1);
-                        ids[i][t] = done[i] ? SpecialTokens.PAD : next[i];
-                        done[i] |= next[i] == SpecialTokens.END;
-                        all &= done[i];
-                    }
-                    if (all) {
-                        break;
-                    }
-                }
-                for (int i = 0; i < b; i++) {
-                    out.add(text(ids[i]));
+                    out.add(words.toText(row));
                 }
             }
-        }
-        return out;
-    }
-
-    /** @return the words of ids after START, up to END */
-    String text(long[] ids) {
-        int end = 1;
-        while (end < ids.length && ids[end] != SpecialTokens.END && ids[end] != SpecialTokens.PAD) {
-            end++;
-        }
-        return words.toText(Arrays.copyOfRange(ids, 1, end));
-    }
-
-    private static long[] flat(long[][] rows) {
-        long[] out = new long[rows.length * rows[0].length];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, out, i * rows[0].length, rows[0].length);
         }
         return out;
     }
