@@ -56,7 +56,7 @@ final class GlideTrainable extends BaseTrainableModel<Glide> {
         this.config = config;
         this.tokenizer = CaptionWords.tokenizer(config.captionLength());
         this.diffusion = new GaussianDiffusion(config.noiseSchedule());
-        this.judge = PixelJudge.INSTANCE;
+        this.judge = DrawnJudge.SHAPE_JUDGE;
     }
 
     GlideConfig config() {

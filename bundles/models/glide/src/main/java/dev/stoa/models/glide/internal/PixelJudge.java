@@ -8,7 +8,8 @@ import dev.stoa.api.data.Image;
  * them are nearest to (the shapes dataset's six), the shape comes from three descriptors of those pixels in their
  * bounding box: the fill ratio (square about 1, circle about 0.79, triangle and cross about 0.5, star about 0.4), the
  * top-to-bottom balance (an upright triangle is bottom-heavy) and how much of the bottom rows' middle is filled (a
- * cross's arm ends there, a star has a notch between its legs); the corners' fill is measured too. A stand-in until the platform's {@code ShapeJudge}; {@link #descriptors} is shown by its test.
+ * cross's arm ends there, a star has a notch between its legs); the corners' fill is measured too. Written before the platform's {@code ShapeJudge} ({@link DrawnJudge#SHAPE_JUDGE}, which the trainer's evaluation
+ * uses) landed; kept as a second, simpler judge to compare with; {@link #descriptors} is shown by its test.
  */
 final class PixelJudge {
 
