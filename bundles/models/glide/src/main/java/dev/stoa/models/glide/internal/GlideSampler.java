@@ -33,7 +33,7 @@ final class GlideSampler {
 
     GlideSampler(Glide model) {
         this.model = model;
-        this.tokenizer = CaptionWords.tokenizer(model.config().captionLength());
+        this.tokenizer = CaptionVocabulary.tokenizer(model.config().captionLength());
         this.diffusion = new GaussianDiffusion(model.config().noiseSchedule());
     }
 

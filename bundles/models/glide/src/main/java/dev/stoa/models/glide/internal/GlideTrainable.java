@@ -54,7 +54,7 @@ final class GlideTrainable extends BaseTrainableModel<Glide> {
     GlideTrainable(String modelId, GlideConfig config, Glide model) {
         super(modelId, model);
         this.config = config;
-        this.tokenizer = CaptionWords.tokenizer(config.captionLength());
+        this.tokenizer = CaptionVocabulary.tokenizer(config.captionLength());
         this.diffusion = new GaussianDiffusion(config.noiseSchedule());
         this.judge = DrawnJudge.SHAPE_JUDGE;
     }

@@ -14,7 +14,7 @@ import java.util.Properties;
 
 /**
  * A trained GLIDE version in the model store: {@value #PARAMETERS} (the caption encoder, the null condition and the
- * U-Net) and {@value #CONFIG} (the variant as trained). The vocabulary is fixed ({@link CaptionWords}).
+ * U-Net) and {@value #CONFIG} (the variant as trained). The vocabulary is fixed ({@link CaptionVocabulary}).
  */
 final class StoredGlide {
 

@@ -8,7 +8,7 @@ import java.util.List;
  * numbers, the templates' words), fixed, so that the tokenizer needs no file and a trained version reads captions as
  * it was trained to. A word outside it is the unknown token.
  */
-final class CaptionWords {
+final class CaptionVocabulary {
 
     /** The vocabulary, in id order. */
     static final List<String> WORDS = List.of(
@@ -69,7 +69,7 @@ final class CaptionWords {
             "things",
             "thing");
 
-    private CaptionWords() {}
+    private CaptionVocabulary() {}
 
     /**
      * @param captionLength T
