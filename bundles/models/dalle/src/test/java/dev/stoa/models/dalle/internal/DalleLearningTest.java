@@ -30,9 +30,24 @@ class DalleLearningTest {
         Engine.getEngine("PyTorch").setRandomSeed(11);
         Dataset data = DalleTestSupport.shapes();
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            DvaeConfig dc = DvaeConfig.read("learn", props(Map.of(
-                    "image_size", "32", "hidden", "32", "codebook", "32", "code_dim", "16",
-                    "tau_start", "1", "tau_end", "0.25", "anneal_steps", "60")), "test");
+            DvaeConfig dc = DvaeConfig.read(
+                    "learn",
+                    props(Map.of(
+                            "image_size",
+                            "32",
+                            "hidden",
+                            "32",
+                            "codebook",
+                            "32",
+                            "code_dim",
+                            "16",
+                            "tau_start",
+                            "1",
+                            "tau_end",
+                            "0.25",
+                            "anneal_steps",
+                            "60")),
+                    "test");
             DvaeTrainable dvae = new DvaeTrainable("dalle-dvae-learn", dc);
             dvae.initialize(m);
             List<Float> dvaeLosses = DalleTestSupport.train(
@@ -41,13 +56,26 @@ class DalleLearningTest {
             double first = DalleTestSupport.mean(dvaeLosses, 0, 3);
             double last = DalleTestSupport.mean(dvaeLosses, 55, 60);
             System.out.printf("dvae learning: reconstruction first 3 %.4f last 5 %.4f%n", first, last);
-            assertThat(last).as("reconstruction error, last 5 steps against the first 3").isLessThan(0.5 * first);
+            assertThat(last)
+                    .as("reconstruction error, last 5 steps against the first 3")
+                    .isLessThan(0.5 * first);
             Map<String, Double> eval = dvae.evaluate(data, Map.of("examples", 50), new ParameterStore(m, false));
             System.out.println("dvae evaluation: " + eval);
             assertThat(eval.get("reconstruction_mse/test")).isLessThan(0.1);
 
-            DalleConfig c = DalleConfig.read("learn", props(Map.of(
-                    "dvae_model", "dalle-dvae-learn", "width", "48", "heads", "2", "layers", "2", "text_length", "40")),
+            DalleConfig c = DalleConfig.read(
+                    "learn",
+                    props(Map.of(
+                            "dvae_model",
+                            "dalle-dvae-learn",
+                            "width",
+                            "48",
+                            "heads",
+                            "2",
+                            "layers",
+                            "2",
+                            "text_length",
+                            "40")),
                     "test");
             DalleTrainable dalle = new DalleTrainable("dalle-learn", c, dc, null, dvae.block(), null);
             dalle.initialize(m);
@@ -62,7 +90,9 @@ class DalleLearningTest {
             double lastT = DalleTestSupport.mean(losses, 35, 40);
             System.out.printf("dalle learning: loss first 3 %.4f last 5 %.4f%n", firstT, lastT);
             // uniform over 32 codes is log 32 = 3.47 (x 7/8); the background's code alone lowers it a lot
-            assertThat(lastT).as("transformer loss, last 5 steps against the first 3").isLessThan(0.8 * firstT);
+            assertThat(lastT)
+                    .as("transformer loss, last 5 steps against the first 3")
+                    .isLessThan(0.8 * firstT);
             Map<String, float[]> after = snapshot(dvae.block());
             before.forEach((k, v) -> assertThat(after.get(k)).as("dVAE %s", k).containsExactly(v));
         }

@@ -36,13 +36,40 @@ class DalleServicesTest {
     static void open() {
         ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(5);
         NDManager manager = NDManager.newBaseManager("PyTorch");
-        DvaeConfig dc = DvaeConfig.read("tiny", props(Map.of(
-                "image_size", "32", "hidden", "16", "codebook", "16", "code_dim", "8",
-                "tau_start", "1", "tau_end", "0.1", "anneal_steps", "10")), "test");
+        DvaeConfig dc = DvaeConfig.read(
+                "tiny",
+                props(Map.of(
+                        "image_size",
+                        "32",
+                        "hidden",
+                        "16",
+                        "codebook",
+                        "16",
+                        "code_dim",
+                        "8",
+                        "tau_start",
+                        "1",
+                        "tau_end",
+                        "0.1",
+                        "anneal_steps",
+                        "10")),
+                "test");
         Dvae dvae = new Dvae(dc);
         StoredDvae.initialize(dvae, manager);
-        DalleConfig c = DalleConfig.read("tiny", props(Map.of(
-                "dvae_model", "dalle-dvae-test", "width", "32", "heads", "2", "layers", "1", "text_length", "24")), "test");
+        DalleConfig c = DalleConfig.read(
+                "tiny",
+                props(Map.of(
+                        "dvae_model",
+                        "dalle-dvae-test",
+                        "width",
+                        "32",
+                        "heads",
+                        "2",
+                        "layers",
+                        "1",
+                        "text_length",
+                        "24")),
+                "test");
         Dalle dalle = StoredDalle.create(c, dc);
         StoredDalle.initialize(dalle, manager);
         model = new DalleInference("dalle-test", dvae, dalle, manager);
@@ -101,11 +128,10 @@ class DalleServicesTest {
     }
 
     private static void badInput(Map<String, Object> request, String field) {
-        assertThatThrownBy(() -> draw().call(request))
-                .isInstanceOfSatisfying(StoaException.class, e -> {
-                    assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT);
-                    assertThat(e.getMessage()).contains("'" + field + "'");
-                });
+        assertThatThrownBy(() -> draw().call(request)).isInstanceOfSatisfying(StoaException.class, e -> {
+            assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT);
+            assertThat(e.getMessage()).contains("'" + field + "'");
+        });
     }
 
     @Test
@@ -196,14 +222,18 @@ class DalleServicesTest {
         assertThat(back.get("image")).isEqualTo(encoded.get("image"));
 
         assertThatThrownBy(() -> tokens.call(Map.of("tokens", List.of(1, 2, 3))))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.getMessage()).contains("'tokens'"));
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.getMessage()).contains("'tokens'"));
         List<Object> outOfRange = new ArrayList<>(codes);
         outOfRange.set(5, 16);
         assertThatThrownBy(() -> tokens.call(Map.of("tokens", outOfRange)))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.getMessage()).contains("item 5"));
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.getMessage()).contains("item 5"));
         assertThatThrownBy(() -> tokens.call(Map.of()))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT));
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.BAD_INPUT));
         assertThatThrownBy(() -> tokens.call(Map.of("image", "not base64!")))
-                .isInstanceOfSatisfying(StoaException.class, e -> assertThat(e.getMessage()).contains("'image'"));
+                .isInstanceOfSatisfying(
+                        StoaException.class, e -> assertThat(e.getMessage()).contains("'image'"));
     }
 }

@@ -36,7 +36,9 @@ class DalleTrainingBenchmark {
         var dvae = TrainingHarness.benchmark(
                 "dalle-dvae-bench",
                 Path.of("examples", "train", "dalle-dvae-tiny.yaml"),
-                id -> id.equals(DvaeFactory.ID) ? (TrainableModelFactory) new DvaeFactory(DalleTrainingBenchmark::entry) : null,
+                id -> id.equals(DvaeFactory.ID)
+                        ? (TrainableModelFactory) new DvaeFactory(DalleTrainingBenchmark::entry)
+                        : null,
                 id -> id.equals(DvaeLossFactory.ID) ? (LossFactory) new DvaeLossFactory() : null,
                 id -> id.equals("shapes") ? (DatasetFactory) new ShapesDatasetFactory() : null);
         assertThat(dvae.state().toString()).isEqualToIgnoringCase("succeeded");
