@@ -55,6 +55,9 @@ final class Dvae extends AbstractBlock {
                         .add(Activation.reluBlock())
                         .add(conv(h, 3, 1, 1))
                         .add(Activation.reluBlock())
+                        // each cell's features standardised over the channels: the logits start at a spread of a
+                        // few units, not tens, so the relaxation is not saturated (one code everywhere, no gradient)
+                        .add(new LambdaBlock(list -> new NDList(standardised(list.head())), "standardise"))
                         .add(conv(config.codebook(), 1, 1, 0)));
         // the codebook: a 1x1 convolution without bias from K weights to d, i.e. C y for each grid cell
         codebook = addChildBlock(
@@ -93,6 +96,13 @@ final class Dvae extends AbstractBlock {
         return new SequentialBlock()
                 .add(new LambdaBlock(list -> new NDList(doubled(list.head())), "upsample"))
                 .add(conv(filters, 3, 1, 1));
+    }
+
+    /** @return x with each position's channels at mean 0 and variance 1 */
+    static NDArray standardised(NDArray x) {
+        NDArray mean = x.mean(new int[] {1}, true);
+        NDArray centred = x.sub(mean);
+        return centred.div(centred.square().mean(new int[] {1}, true).add(1e-5f).sqrt());
     }
 
     /** @return {@code (B, C, 2H, 2W)}: each pixel of x repeated in a 2x2 block */
