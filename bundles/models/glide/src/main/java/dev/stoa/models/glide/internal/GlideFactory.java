@@ -42,6 +42,7 @@ public final class GlideFactory extends VariantModelFactory<GlideConfig> {
 
     /** @return the block of a variant, uninitialised */
     static Glide model(GlideConfig config) {
-        return new Glide(config, CaptionVocabulary.tokenizer(config.captionLength()).vocabularySize());
+        return new Glide(
+                config, CaptionVocabulary.tokenizer(config.captionLength()).vocabularySize());
     }
 }
