@@ -73,9 +73,10 @@ class GptGeneratorTest {
         Path folder = models.resolve(variant.id());
         Files.createDirectories(folder);
         try (GptGenerator untrained = GptGenerator.open(variant, folder, "PyTorch")) {
-            float last = train(untrained, List.of("a red circle", "a blue square"), 400);
-            // far below chance (ln 260 = 5.6); the exact value moves with thread timing on a busy machine (0.10 seen)
-            assertThat(last).isLessThan(0.3f);
+            float finalLoss = train(untrained, List.of("a red circle", "a blue square"), 400);
+            // far below chance (ln 260 = 5.6); the exact value moves with thread timing on a busy machine (0.10 seen).
+            // The mean of the last steps, not the last one: a single step's loss once read 0.96 under load 10
+            assertThat(finalLoss).isLessThan(0.3f);
             try (DataOutputStream out =
                     new DataOutputStream(Files.newOutputStream(folder.resolve(GptGenerator.PARAMETERS)))) {
                 untrained.model().saveParameters(out);
@@ -109,7 +110,7 @@ class GptGeneratorTest {
         }
     }
 
-    /** Adam on the captioning loss over the whole (tiny) corpus each step; returns the last loss. */
+    /** Adam on the captioning loss over the whole (tiny) corpus each step; returns the mean loss of its last steps. */
     private static float train(GptGenerator generator, List<String> corpus, int steps) {
         TrainingLoss loss = new CaptioningLossFactory().create(Map.of());
         TokenBatch batch = new ByteTokenizer(generator.model().maxSequenceLength()).encode(corpus);
@@ -123,6 +124,8 @@ class GptGeneratorTest {
                 .build();
         Engine engine = Engine.getEngine("PyTorch");
         float last = Float.NaN;
+        // the losses of the last steps, whose mean is returned: one step's loss can spike on a loaded machine
+        java.util.ArrayDeque<Float> tail = new java.util.ArrayDeque<>();
         int skipped = 0;
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             ParameterStore store = new ParameterStore(manager, false);
@@ -138,6 +141,10 @@ class GptGeneratorTest {
                                 .total();
                         collector.backward(total);
                         last = total.getFloat();
+                    }
+                    tail.addLast(last);
+                    if (tail.size() > TAIL) {
+                        tail.removeFirst();
                     }
                     // DJL training has shown rare non-finite gradients while the loss was finite (CLIP; here
                     // in some runs, at one step, the run depending on thread timing): skip such a step, as a trainer
@@ -166,6 +173,13 @@ class GptGeneratorTest {
             }
         }
         assertThat(skipped).as("steps skipped for non-finite gradients").isLessThan(steps / 20);
-        return last;
+        double mean = 0;
+        for (float value : tail) {
+            mean += value / tail.size();
+        }
+        return (float) mean;
     }
+
+    /** Steps at the end whose mean loss {@link #train} returns. */
+    private static final int TAIL = 20;
 }
