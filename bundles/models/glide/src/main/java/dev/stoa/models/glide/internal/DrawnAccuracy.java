@@ -5,6 +5,7 @@ import ai.djl.training.ParameterStore;
 import dev.stoa.api.data.Image;
 import dev.stoa.api.dataset.Example;
 import dev.stoa.nn.diffusion.GaussianDiffusion;
+import dev.stoa.nn.eval.ShapeJudge;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.SplittableRandom;
 
 /**
  * What fraction of drawn images show the colour and the shape their prompt asks for: one image per held-out example,
- * prompted {@code "a <colour> <shape>"} from its attributes, drawn with seed 0, judged by a {@link DrawnJudge}.
+ * prompted {@code "a <colour> <shape>"} from its attributes, drawn with seed 0, judged by the platform's {@link ShapeJudge}.
  */
 final class DrawnAccuracy {
 
@@ -28,13 +29,7 @@ final class DrawnAccuracy {
     }
 
     static Map<String, Double> score(
-            GlideTrainable model,
-            ParameterStore ps,
-            List<Example> examples,
-            float scale,
-            int steps,
-            String split,
-            DrawnJudge judge) {
+            GlideTrainable model, ParameterStore ps, List<Example> examples, float scale, int steps, String split) {
         GlideSampler sampler = model.sampler();
         SplittableRandom random = new SplittableRandom(0);
         int colour = 0;
@@ -49,7 +44,8 @@ final class DrawnAccuracy {
                 drawn = sampler.draw(ps, m, prompts, random, scale, steps, GaussianDiffusion.StepListener.NONE);
             }
             for (int k = 0; k < chunk.size(); k++) {
-                String[] v = judge.colourAndShape(drawn.get(k));
+                ShapeJudge.Verdict verdict = ShapeJudge.judge(drawn.get(k));
+                String[] v = {verdict.colour(), verdict.shape()};
                 boolean c = chunk.get(k).attributes().get("colour").equals(v[0]);
                 boolean s = chunk.get(k).attributes().get("shape").equals(v[1]);
                 colour += c ? 1 : 0;

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@code [eps_theta, eps]} for the {@code diffusion} loss.
  *
  * <p>Evaluation on held-out data: {@code denoising_mse/<split>} (the loss on the split's first {@code examples} images
- * at fixed t and noise), and, with a judge, images drawn for the prompts {@code "a <colour> <shape>"} of the split's
+ * at fixed t and noise), and images drawn for the prompts {@code "a <colour> <shape>"} of the split's
  * first {@code prompts} examples (default 60) at each guidance scale of {@code guidance_scales} (default 0,1,3), DDIM
  * {@code sampling_steps} (default 25): {@code drawn_colour_shape_accuracy/<split>/s<scale>} (and {@code drawn_colour_*},
  * {@code drawn_shape_*}), for {@code split} (default test) and, where the dataset has it, {@code test-unseen} (the colour and
@@ -49,23 +49,16 @@ final class GlideTrainable extends BaseTrainableModel<Glide> {
     private final GlideConfig config;
     private final WordTokenizer tokenizer;
     private final GaussianDiffusion diffusion;
-    private DrawnJudge judge;
 
     GlideTrainable(String modelId, GlideConfig config, Glide model) {
         super(modelId, model);
         this.config = config;
         this.tokenizer = CaptionVocabulary.tokenizer(config.captionLength());
         this.diffusion = new GaussianDiffusion(config.noiseSchedule());
-        this.judge = DrawnJudge.SHAPE_JUDGE;
     }
 
     GlideConfig config() {
         return config;
-    }
-
-    /** @param judge the judge of drawn images, or null for no drawing in evaluation */
-    void judge(DrawnJudge judge) {
-        this.judge = judge;
     }
 
     static Shape[] shapes(GlideConfig config) {
@@ -113,9 +106,6 @@ final class GlideTrainable extends BaseTrainableModel<Glide> {
         Map<String, Double> out = new LinkedHashMap<>();
         List<Example> examples = TrainingExamples.first(dataset.split(split), o.integer("examples", 200));
         out.put("denoising_mse/" + split, heldOutLoss(ps, examples));
-        if (judge == null) {
-            return out;
-        }
         int prompts = o.integer("prompts", 60);
         int steps = o.integer("sampling_steps", 25);
         List<Float> scales = new ArrayList<>();
@@ -129,7 +119,7 @@ final class GlideTrainable extends BaseTrainableModel<Glide> {
         for (String name : splits) {
             List<Example> held = TrainingExamples.first(dataset.split(name), prompts);
             for (float scale : scales) {
-                out.putAll(DrawnAccuracy.score(this, ps, held, scale, steps, name, judge));
+                out.putAll(DrawnAccuracy.score(this, ps, held, scale, steps, name));
             }
         }
         return out;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Measures a trained version (a store folder such as {@code data/models/glide-tiny/1}) as the trainer's evaluation
  * does: images drawn for {@code "a <colour> <shape>"} of the first {@code -Dglide.prompts} (60) pictures of the held-out
- * splits {@code test} and {@code test-unseen}, at guidance scales 0, 1 and 3, 25 DDIM steps, judged by the platform's {@code ShapeJudge} ({@link DrawnJudge#SHAPE_JUDGE}):
+ * splits {@code test} and {@code test-unseen}, at guidance scales 0, 1 and 3, 25 DDIM steps, judged by the platform's {@code ShapeJudge}:
  *
  * <pre>
  * mvn -o -B -pl platform/nn,bundles/losses,bundles/models/glide verify -DskipITs \
@@ -39,8 +39,7 @@ class GlideDrawnEvaluation {
             for (String split : new String[] {"test", GlideTrainable.UNSEEN_SPLIT}) {
                 var examples = TrainingExamples.first(data.split(split), prompts);
                 for (float scale : new float[] {0f, 1f, 3f}) {
-                    Map<String, Double> r =
-                            DrawnAccuracy.score(trainable, ps, examples, scale, 25, split, DrawnJudge.SHAPE_JUDGE);
+                    Map<String, Double> r = DrawnAccuracy.score(trainable, ps, examples, scale, 25, split);
                     r.forEach((k, v) -> System.out.printf("glide eval %s = %.3f%n", k, v));
                     out.putAll(r);
                 }
