@@ -7,9 +7,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 
 /**
@@ -22,7 +24,8 @@ import ai.djl.util.PairList;
  * y = skip(x) + Conv3x3(SiLU(GN(h) (1 + scale) + shift))
  * </pre>
  *
- * <p>skip is the identity, or a 1x1 convolution when the channel count changes. The embedding scales and shifts the
+ * <p>skip is the identity, or a 1x1 convolution when the channel count changes. The second convolution starts at zero
+ * (guided-diffusion's {@code zero_module}), so that each block starts as its skip path. The embedding scales and shifts the
  * normalised activations ({@code use_scale_shift_norm}, as GLIDE's U-Net does) rather than being added before the norm,
  * where a group norm would take a per-channel shift straight out again.
  *
@@ -30,7 +33,7 @@ import ai.djl.util.PairList;
  */
 public final class TimestepResBlock extends AbstractBlock {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
 
     private final int inChannels;
     private final int outChannels;
@@ -52,9 +55,11 @@ public final class TimestepResBlock extends AbstractBlock {
         norm1 = addChildBlock("norm1", GroupNorm.of(inChannels));
         conv1 = addChildBlock("conv1", conv(outChannels, 3));
         embedding = addChildBlock(
-                "embedding", Linear.builder().setUnits(outChannels).build());
+                "embedding", Linear.builder().setUnits(2L * outChannels).build());
         norm2 = addChildBlock("norm2", GroupNorm.of(outChannels));
         conv2 = addChildBlock("conv2", conv(outChannels, 3));
+        // guided-diffusion's zero_module: each block starts as the identity, which trains much faster
+        conv2.setInitializer(new ConstantInitializer(0f), Parameter.Type.WEIGHT);
         skip = inChannels == outChannels ? null : addChildBlock("skip", conv(outChannels, 1));
     }
 
@@ -82,8 +87,10 @@ public final class TimestepResBlock extends AbstractBlock {
         NDArray e = embedding
                 .forward(ps, new NDList(TimestepResBlock.silu(emb)), training, params)
                 .head();
-        h = h.add(e.expandDims(2).expandDims(3));
+        NDArray scale = e.get(":, 0:" + outChannels).expandDims(2).expandDims(3);
+        NDArray shift = e.get(":, " + outChannels + ":").expandDims(2).expandDims(3);
         h = norm2.forward(ps, new NDList(h), training, params).head();
+        h = h.mul(scale.add(1f)).add(shift);
         h = conv2.forward(ps, new NDList(TimestepResBlock.silu(h)), training, params)
                 .head();
         NDArray shortcut = skip == null

@@ -7,9 +7,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import dev.stoa.nn.attention.AttentionMasks;
 import dev.stoa.nn.transformer.TransformerLayer;
@@ -28,7 +30,7 @@ import java.util.List;
  * down, level i = 0..L-1:  h = Res_i(h, emb); skip_i = h; h = Conv3x3/stride 2(h) unless the last level
  * middle (lowest resolution): h = Res(h, emb); h = Attn(h [, context]); h = Res(h, emb)
  * up, level i = L-1..0:    h = Res'_i([h; skip_i], emb); h = Conv3x3(nearest x2 (h)) unless i = 0
- * eps  = Conv3x3(SiLU(GN(h)))
+ * eps  = Conv3x3(SiLU(GN(h)))                                the last convolution starts at zero
  * </pre>
  *
  * <p>Res is a {@link TimestepResBlock} with C m_i channels at level i. Attn is a pre-LN {@link TransformerLayer} over the
@@ -42,7 +44,7 @@ import java.util.List;
  */
 public final class UNet extends AbstractBlock {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
 
     private final int imageChannels;
     private final int channels;
@@ -118,6 +120,8 @@ public final class UNet extends AbstractBlock {
         }
         outNorm = addChildBlock("out_norm", GroupNorm.of(ch));
         output = addChildBlock("output", TimestepResBlock.conv(imageChannels, 3));
+        // zero at the start (guided-diffusion's zero_module): the first prediction is "no noise", not a random one
+        output.setInitializer(new ConstantInitializer(0f), Parameter.Type.WEIGHT);
     }
 
     /** @return a builder; the channel count and multipliers are required */

@@ -51,13 +51,49 @@ class UNetTest {
         return unet;
     }
 
+    /**
+     * The U-Net as after some training: the convolutions that start at zero (each block's second, and the output) get
+     * small random weights, so that every input can reach the output.
+     */
+    private UNet perturbed(UNet unet) {
+        long seed = 10;
+        for (Pair<String, Parameter> p : unet.getParameters()) {
+            NDArray w = p.getValue().getArray();
+            if (w.abs().sum().getFloat() == 0f && p.getKey().endsWith("weight")) {
+                w.set(normal(seed++, w.getShape()).mul(0.05f).toFloatArray());
+            }
+        }
+        return unet;
+    }
+
+    @Test
+    void aFreshUNetPredictsNoNoiseAndItsBlocksStartAsTheirSkipPaths() {
+        UNet unet = conditioned();
+        NDArray eps = unet.forward(
+                        new ParameterStore(manager, false),
+                        new NDList(
+                                normal(1, new Shape(2, 3, 16, 16)),
+                                manager.create(new float[] {3f, 700f}),
+                                normal(2, new Shape(2, 12)),
+                                normal(3, new Shape(2, 5, 12))),
+                        false)
+                .head();
+        assertThat(DiffusionTest.maxAbs(eps)).isEqualTo(0f);
+        TimestepResBlock block = new TimestepResBlock(8, 8);
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, 8, 4, 4), new Shape(1, 6));
+        NDArray x = normal(5, new Shape(1, 8, 4, 4));
+        NDArray y = block.forward(new ParameterStore(manager, false), new NDList(x, normal(6, new Shape(1, 6))), false)
+                .head();
+        assertThat(DiffusionTest.maxAbs(y.sub(x))).isEqualTo(0f);
+    }
+
     private NDArray normal(long seed, Shape shape) {
         return GaussianNoise.array(manager, new SplittableRandom(seed), shape);
     }
 
     @Test
     void everyParameterGetsAGradientAndTheOutputHasTheImageShape() {
-        UNet unet = conditioned();
+        UNet unet = perturbed(conditioned());
         ParameterStore store = new ParameterStore(manager, false);
         NDList in = new NDList(
                 normal(1, new Shape(2, 3, 16, 16)),
@@ -78,7 +114,7 @@ class UNetTest {
 
     @Test
     void theTimestepThePooledConditionAndTheTokensEachChangeTheOutput() {
-        UNet unet = conditioned();
+        UNet unet = perturbed(conditioned());
         ParameterStore store = new ParameterStore(manager, false);
         NDArray x = normal(1, new Shape(2, 3, 16, 16));
         NDArray t = manager.create(new float[] {100f, 100f});
