@@ -6,7 +6,8 @@
  * dev.stoa.nn.diffusion.GaussianNoise} (noise from a {@code SplittableRandom}, so a seed gives the same images whatever
  * else runs), {@link dev.stoa.nn.diffusion.TimestepEmbedding} (sinusoidal), the blocks of a small {@link
  * dev.stoa.nn.diffusion.UNet} ({@link dev.stoa.nn.diffusion.GroupNorm}, {@link dev.stoa.nn.diffusion.TimestepResBlock})
- * and the DDPM objective ({@link dev.stoa.nn.diffusion.DenoisingLoss}: mean squared error of the predicted noise).
+ * the DDPM objective ({@link dev.stoa.nn.diffusion.DenoisingLoss}: mean squared error of the prediction) and what the
+ * model predicts ({@link dev.stoa.nn.diffusion.Prediction}: the noise, v or x_0).
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package dev.stoa.nn.diffusion;

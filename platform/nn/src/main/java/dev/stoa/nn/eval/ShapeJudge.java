@@ -102,11 +102,39 @@ public final class ShapeJudge {
         }
     }
 
+    /** Images with a side under this are enlarged (nearest neighbour, by a whole factor) before they are read. */
+    public static final int MIN_SIDE = 32;
+
+    /** @return the image, or it enlarged by the least whole factor that makes both sides at least MIN_SIDE */
+    static Image enlarged(Image image) {
+        int side = Math.min(image.width(), image.height());
+        if (side >= MIN_SIDE || side < 1) {
+            return image;
+        }
+        int k = (MIN_SIDE + side - 1) / side;
+        int w = image.width() * k;
+        int h = image.height() * k;
+        byte[] from = image.rgb();
+        byte[] to = new byte[3 * w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int src = 3 * ((y / k) * image.width() + x / k);
+                int dst = 3 * (y * w + x);
+                to[dst] = from[src];
+                to[dst + 1] = from[src + 1];
+                to[dst + 2] = from[src + 2];
+            }
+        }
+        return new Image(w, h, to);
+    }
+
     /**
-     * @param image any size, RGB
+     * @param image any size, RGB; under {@link #MIN_SIDE} pixels a side it is enlarged first, so that the radial
+     *     profile has enough rays (a 16 px drawing's star is 5 or 6 pixels across)
      * @return what it shows
      */
     public static Verdict judge(Image image) {
+        image = enlarged(image);
         int w = image.width();
         int h = image.height();
         byte[] rgb = image.rgb();

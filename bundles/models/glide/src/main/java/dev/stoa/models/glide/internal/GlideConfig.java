@@ -1,6 +1,7 @@
 package dev.stoa.models.glide.internal;
 
 import dev.stoa.nn.diffusion.NoiseSchedule;
+import dev.stoa.nn.diffusion.Prediction;
 import dev.stoa.nn.train.VariantReader;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ import java.util.Set;
  * @param schedule {@code cosine} or {@code linear}
  * @param dropCondition the fraction of training examples whose caption is replaced by the learned null condition
  *     (classifier-free guidance's training; the paper: 20%)
+ * @param prediction what the U-Net predicts: {@code eps} (the paper), {@code v} or {@code x0} ({@link Prediction})
  */
 record GlideConfig(
         String name,
@@ -38,7 +40,8 @@ record GlideConfig(
         int captionLength,
         int diffusionSteps,
         String schedule,
-        double dropCondition) {
+        double dropCondition,
+        String prediction) {
 
     /** @return every key with its value, in documentation order */
     Map<String, Object> values() {
@@ -54,6 +57,7 @@ record GlideConfig(
         m.put("diffusion_steps", diffusionSteps);
         m.put("schedule", schedule);
         m.put("drop_condition", dropCondition);
+        m.put("prediction", prediction);
         return m;
     }
 
@@ -65,6 +69,11 @@ record GlideConfig(
     /** @return the noise schedule */
     NoiseSchedule noiseSchedule() {
         return NoiseSchedule.named(schedule, diffusionSteps);
+    }
+
+    /** @return what the U-Net's output is */
+    Prediction parameterisation() {
+        return Prediction.named(prediction);
     }
 
     /** @return the keys {@link #read} reads back, with the name */
@@ -92,6 +101,10 @@ record GlideConfig(
         if (!schedule.equals("cosine") && !schedule.equals("linear")) {
             throw r.bad("schedule", schedule, "cosine or linear");
         }
+        String prediction = r.text("prediction");
+        if (!prediction.matches("eps|v|x0")) {
+            throw r.bad("prediction", prediction, "eps (the noise, as the paper), v or x0");
+        }
         GlideConfig c = new GlideConfig(
                 name,
                 r.integer("image_size", 8, 128),
@@ -104,7 +117,8 @@ record GlideConfig(
                 r.integer("caption_length", 4, 64),
                 r.integer("diffusion_steps", 10, 4000),
                 schedule,
-                r.number("drop_condition", 0, 1));
+                r.number("drop_condition", 0, 1),
+                prediction);
         if (c.channels % 4 != 0) {
             throw r.bad("channels", c.channels, "a multiple of 4 (the group norms)");
         }
@@ -121,7 +135,8 @@ record GlideConfig(
         return c;
     }
 
-    private static final Set<String> KEYS = new GlideConfig("keys", 32, 32, "1", 1, 8, 1, 1, 4, 10, "cosine", 0.2)
+    private static final Set<String> KEYS = new GlideConfig(
+                    "keys", 32, 32, "1", 1, 8, 1, 1, 4, 10, "cosine", 0.2, "eps")
             .values()
             .keySet();
 }

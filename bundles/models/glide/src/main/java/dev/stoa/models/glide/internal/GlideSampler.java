@@ -89,7 +89,10 @@ final class GlideSampler {
             return model.forward(ps, new NDList(x, time, ids, lengths, keepArray), false)
                     .head();
         };
-        Denoiser denoiser = conditional && unconditional ? ClassifierFreeGuidance.guided(both, guidance) : both;
+        // guidance mixes the two halves' outputs linearly, so it may run before they become noise (eps is affine in
+        // the output at a given x_t)
+        Denoiser output = conditional && unconditional ? ClassifierFreeGuidance.guided(both, guidance) : both;
+        Denoiser denoiser = model.config().parameterisation().denoiser(output, diffusion.schedule());
         NDArray x0 = diffusion.sample(xT, steps, denoiser, true, listener);
         return images(x0);
     }

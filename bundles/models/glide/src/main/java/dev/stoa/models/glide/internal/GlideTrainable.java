@@ -94,9 +94,10 @@ final class GlideTrainable extends BaseTrainableModel<Glide> {
         NDArray x0 = pixels(batch, images(examples), config.imageSize());
         NDArray eps = GaussianNoise.array(batch, random, x0.getShape());
         NDArray xt = diffusion.noise(x0, eps, t);
+        NDArray target = config.parameterisation().target(diffusion.schedule(), x0, eps, t);
         TokenBatch tokens = tokenizer.encode(captions);
         return new NDList(
-                xt, batch.create(time), ids(batch, tokens), batch.create(tokens.lengths()), batch.create(keep), eps);
+                xt, batch.create(time), ids(batch, tokens), batch.create(tokens.lengths()), batch.create(keep), target);
     }
 
     @Override
