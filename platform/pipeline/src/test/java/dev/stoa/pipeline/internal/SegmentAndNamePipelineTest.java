@@ -39,6 +39,7 @@ class SegmentAndNamePipelineTest {
 
     private static final Path SEGMENT_AND_NAME = ShippedPipelinesTest.SHIPPED.resolve("segment-and-name.yaml");
     private static final Path COUNT_SAM = ShippedPipelinesTest.VQA_EXAMPLES.resolve("socratic-vqa-count-sam.yaml");
+    private static final Path SAM_COUNTS = ShippedPipelinesTest.VQA_EXAMPLES.resolve("socratic-vqa-sam-counts.yaml");
 
     private Vertx vertx;
     private StandInServices services;
@@ -88,6 +89,7 @@ class SegmentAndNamePipelineTest {
                 .serve("vqa-question-router", Map.class, request -> {
                     Map<String, Object> out = new LinkedHashMap<>();
                     out.put("question", request.get("question"));
+                    out.put("type", request.get("question").toString().startsWith("How many") ? "count" : "colour");
                     return out;
                 })
                 .serve("gpt-scene-qa", GenerationRequest.class, request -> {
@@ -277,5 +279,28 @@ class SegmentAndNamePipelineTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> sam = (Map<String, Object>) seen.get("sam");
         assertThat(sam).doesNotContainKey("crops"); // the count needs no pictures
+    }
+
+    @Test
+    void theSamCountsVariantAnswersCountQuestionsWithSamAndTheRestWithTheLanguageModel() throws Exception {
+        JsonObject count = new JsonObject().put("image", png(scene())).put("question", "How many shapes are there?");
+        assertThat(run(SAM_COUNTS, count).getString("text")).isEqualTo("two");
+        assertThat(seen).doesNotContainKey("prompt"); // the language model was not asked
+        samCount = 3;
+        assertThat(run(SAM_COUNTS, count).getString("text")).isEqualTo("three");
+        assertThat(seen).doesNotContainKey("prompt");
+        for (int n : new int[] {0, 4}) {
+            samCount = n;
+            assertThat(run(SAM_COUNTS, count).getString("text"))
+                    .as("SAM found " + n)
+                    .isEqualTo(" two");
+            assertThat((String) seen.remove("prompt"))
+                    .contains("count: three.")
+                    .endsWith("How many shapes are there?\na:");
+        }
+        seen.remove("sam");
+        JsonObject colour = new JsonObject().put("image", png(scene())).put("question", "What colour is the shape?");
+        assertThat(run(SAM_COUNTS, colour).getString("text")).isEqualTo(" two"); // the stand-in LM's answer
+        assertThat(seen).containsKey("prompt").doesNotContainKey("sam"); // SAM runs for count questions only
     }
 }

@@ -98,6 +98,7 @@ class ShippedPipelinesTest {
                         "socratic-vqa-no-caption.yaml",
                         "socratic-vqa-no-ocr.yaml",
                         "socratic-vqa-question-only.yaml",
+                        "socratic-vqa-sam-counts.yaml",
                         "socratic-vqa-vcgpt.yaml");
         for (Path f : Stream.concat(files.stream(), lab.stream()).toList()) {
             PipelineParser.Result parsed = parse(f);
