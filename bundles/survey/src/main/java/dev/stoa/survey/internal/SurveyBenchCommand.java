@@ -177,7 +177,7 @@ public final class SurveyBenchCommand implements StoaCommand {
                     cells.put(task, cell);
                     progress(err, row, task, cell, t0);
                 }
-                for (String task : List.of("segment", "everything")) {
+                for (String task : List.of("segment", "everything", "segment_name")) {
                     String service = row.service(task);
                     if (service == null) {
                         continue;
@@ -188,9 +188,11 @@ public final class SurveyBenchCommand implements StoaCommand {
                         if (masked == null) {
                             masked = SegmentationTasks.scenes(shapes, rows.scenes(), o.seed(), o.n());
                         }
-                        cell = task.equals("segment")
-                                ? SegmentationTasks.segment(calls, pool, service, masked)
-                                : SegmentationTasks.everything(calls, pool, service, masked);
+                        cell = switch (task) {
+                            case "segment" -> SegmentationTasks.segment(calls, pool, service, masked);
+                            case "everything" -> SegmentationTasks.everything(calls, pool, service, masked);
+                            default -> SegmentNameTask.measure(calls, pool, service, masked, test);
+                        };
                     } catch (RuntimeException e) {
                         cell = new Cell(Map.of(), o.n(), o.n(), "answer not understood: " + e);
                     }

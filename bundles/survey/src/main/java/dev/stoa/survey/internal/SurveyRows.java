@@ -55,7 +55,8 @@ record SurveyRows(Map<String, Object> scenes, Map<String, Object> clips, List<Ro
             "order",
             "clip_qa",
             "segment",
-            "everything");
+            "everything",
+            "segment_name");
 
     /**
      * One row.

@@ -31,7 +31,12 @@ final class SurveyTable {
             new Column("order", "video: frame order", "accuracy", List.of("pairwise")),
             new Column("clip_qa", "video: clip QA", "accuracy", List.of()),
             new Column("segment", "segmentation: mIoU from a point (from a box)", "point", List.of("box")),
-            new Column("everything", "segment everything: count right", "accuracy", List.of()));
+            new Column("everything", "segment everything: count right", "accuracy", List.of()),
+            new Column(
+                    "segment_name",
+                    "segment and name: count right (names right / found)",
+                    "count",
+                    List.of("names", "found")));
 
     /** One row's results: its cells by task and the training facts of its models. */
     record Result(SurveyRows.Row row, Map<String, Cell> cells, List<TrainingFacts> facts) {}

@@ -12,7 +12,9 @@ import dev.stoa.api.pipeline.StageSpec;
 import dev.stoa.api.pipeline.StageTypes;
 import dev.stoa.api.pipeline.ValueType;
 import dev.stoa.api.pipeline.Values;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +23,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@code map: tagger, input: $caption.words}: calls a service once per item of a list, in parallel, and answers
- * {@code {"items": [...]}} in the list's order.
+ * {@code {"items": [...]}} in the list's order. With {@code keep: [box, score]} each answer that is a JSON object
+ * also carries those fields of the item it answers (segment-and-name keeps each segment's box beside the name CLIP
+ * gave its picture); an item without the field leaves it out.
  */
 final class MapKind implements StageKind {
 
@@ -32,7 +36,7 @@ final class MapKind implements StageKind {
 
     @Override
     public Set<String> fields() {
-        return Set.of("input");
+        return Set.of("input", "keep");
     }
 
     @Override
@@ -44,11 +48,39 @@ final class MapKind implements StageKind {
             return null;
         }
         Ref ref = spec.ref(input);
-        return service == null || ref == null ? null : new MapStage(spec.id(), service, ref);
+        List<String> keep = keep(spec);
+        return service == null || ref == null || keep == null ? null : new MapStage(spec.id(), service, ref, keep);
+    }
+
+    /** @return the {@code keep:} field names, empty when not set, {@code null} after reporting a problem */
+    private static List<String> keep(StageSpec spec) {
+        SpecNode node = spec.field("keep");
+        if (node == null) {
+            return List.of();
+        }
+        String example = "list the item fields each answer keeps, e.g. 'keep: [box, score]'";
+        if (!(node instanceof SpecNode.Sequence seq) || seq.items().isEmpty()) {
+            spec.problem(node, example);
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (SpecNode item : seq.items()) {
+            Object name = item instanceof SpecNode.Scalar ? spec.literal(item) : null;
+            if (!(name instanceof String s) || s.isEmpty() || s.startsWith("$")) {
+                spec.problem(item, "is not a field name; " + example);
+                return null;
+            }
+            names.add(s);
+        }
+        return List.copyOf(names);
     }
 
     /** The parsed stage. */
-    record MapStage(String id, String service, Ref input) implements ServiceStage {
+    record MapStage(String id, String service, Ref input, List<String> keep) implements ServiceStage {
+
+        MapStage(String id, String service, Ref input) {
+            this(id, service, input, List.of());
+        }
 
         @Override
         public List<String> services() {
@@ -66,6 +98,13 @@ final class MapKind implements StageKind {
             if (in.known() && !in.name().equals("List")) {
                 types.problem("input", "'$" + input + "' is " + in.withArticle() + "; 'map' goes over a list");
             }
+            if (!keep.isEmpty() && !types.outputOf(service).name().equals("JsonObject")) {
+                ValueType out = types.outputOf(service);
+                types.problem(
+                        "keep",
+                        "service '" + service + "' answers " + out.withArticle() + ", not a JSON object, so its"
+                                + " answers cannot carry the items' fields: remove 'keep'");
+            }
             return new ValueType("JsonObject", Map.of("items", "List"));
         }
 
@@ -81,7 +120,8 @@ final class MapKind implements StageKind {
             }
             List<CompletableFuture<Object>> each = new ArrayList<>();
             for (Object item : (Iterable<?>) list) {
-                each.add(calls.call(service, item).toCompletableFuture());
+                CompletableFuture<Object> answer = calls.call(service, item).toCompletableFuture();
+                each.add(keep.isEmpty() ? answer : answer.thenApply(a -> kept(item, a)));
             }
             return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
                     .thenApply(done -> {
@@ -91,6 +131,25 @@ final class MapKind implements StageKind {
                         answer.put("items", out);
                         return answer;
                     });
+        }
+
+        /** @return the answer, a JSON object, with the kept fields of its item added (the item's value wins) */
+        private Object kept(Object item, Object answer) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            if (answer instanceof JsonObject o) {
+                out.putAll(o.getMap());
+            } else if (answer instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> out.put(String.valueOf(k), v));
+            } else {
+                return answer;
+            }
+            for (String name : keep) {
+                Object v = JsonValues.field(item, name);
+                if (v != null) {
+                    out.put(name, v);
+                }
+            }
+            return out;
         }
     }
 }

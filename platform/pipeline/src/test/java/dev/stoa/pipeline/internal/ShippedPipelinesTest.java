@@ -41,6 +41,7 @@ class ShippedPipelinesTest {
             Map.entry("coca-tiny-caption", PipelineValidatorTest.service("coca-tiny-caption", "Image", "Text")),
             Map.entry("vcgpt-tiny-caption", PipelineValidatorTest.service("vcgpt-tiny-caption", "Image", "Text")),
             Map.entry("vqa-question-router", PipelineValidatorTest.service("vqa-question-router", "Map", "Map")),
+            Map.entry("sam-tiny-everything", PipelineValidatorTest.service("sam-tiny-everything", "Map", "Map")),
             Map.entry(
                     "gpt-scene-qa", PipelineValidatorTest.service("gpt-scene-qa", "GenerationRequest", "Generation")));
 
@@ -81,6 +82,7 @@ class ShippedPipelinesTest {
                         "image-search.yaml",
                         "ocr-index.yaml",
                         "ocr-search.yaml",
+                        "segment-and-name.yaml",
                         "semantic-search.yaml",
                         "shout-chorus.yaml",
                         "socratic-vqa.yaml",
@@ -91,10 +93,12 @@ class ShippedPipelinesTest {
                 .containsExactly(
                         "socratic-vqa-coca.yaml",
                         "socratic-vqa-count-clip-tiny.yaml",
+                        "socratic-vqa-count-sam.yaml",
                         "socratic-vqa-few-shot.yaml",
                         "socratic-vqa-no-caption.yaml",
                         "socratic-vqa-no-ocr.yaml",
                         "socratic-vqa-question-only.yaml",
+                        "socratic-vqa-sam-counts.yaml",
                         "socratic-vqa-vcgpt.yaml");
         for (Path f : Stream.concat(files.stream(), lab.stream()).toList()) {
             PipelineParser.Result parsed = parse(f);

@@ -149,6 +149,51 @@ class SamServicesTest {
     }
 
     @Test
+    void everythingAnswersEachSegmentsPictureWhenAskedForCrops() {
+        Image image = image();
+        Object[] loose = {"points_per_side", 4, "min_score", 0.0, "min_stability", 0.0};
+        List<Map<String, Object>> plain = masks(call("sam-tiny-everything", with(loose, "image", png(image))));
+        assertThat(plain).allSatisfy(m -> assertThat(m).doesNotContainKey("image"));
+        List<Map<String, Object>> cut =
+                masks(call("sam-tiny-everything", with(loose, "image", png(image), "crops", "cutout")));
+        List<Map<String, Object>> boxed =
+                masks(call("sam-tiny-everything", with(loose, "image", png(image), "crops", "box")));
+        assertThat(cut).isNotEmpty().hasSameSizeAs(plain).hasSameSizeAs(boxed);
+        for (int i = 0; i < cut.size(); i++) {
+            Segment s = Payloads.fromJson(new JsonObject(plain.get(i)), Segment.class);
+            // the segment's own fields are the same with or without its picture
+            Map<String, Object> withoutPicture = new java.util.LinkedHashMap<>(cut.get(i));
+            withoutPicture.remove("image");
+            assertThat(withoutPicture).isEqualTo(plain.get(i));
+            Image cutout =
+                    Image.decode(Base64.getDecoder().decode((String) cut.get(i).get("image")));
+            assertThat(cutout.width()).isEqualTo(image.width());
+            assertThat(cutout.height()).isEqualTo(image.height());
+            // inside the mask the picture is the image's own pixel
+            int[] b = s.box();
+            for (int y = b[1]; y < b[3]; y++) {
+                for (int x = b[0]; x < b[2]; x++) {
+                    if (s.mask().get(x, y)) {
+                        int p = (y * image.width() + x) * 3;
+                        assertThat(cutout.rgb()[p]).isEqualTo(image.rgb()[p]);
+                    }
+                }
+            }
+            Image crop = Image.decode(
+                    Base64.getDecoder().decode((String) boxed.get(i).get("image")));
+            assertThat(crop.width()).isEqualTo(Math.max(1, b[2] - b[0]));
+            assertThat(crop.height()).isEqualTo(Math.max(1, b[3] - b[1]));
+        }
+        bad(() -> call("sam-tiny-everything", "image", png(image), "crops", "yes"), "'crops': is yes");
+    }
+
+    private static Object[] with(Object[] kv, Object... more) {
+        Object[] out = java.util.Arrays.copyOf(kv, kv.length + more.length);
+        System.arraycopy(more, 0, out, kv.length, more.length);
+        return out;
+    }
+
+    @Test
     void badInputNamesTheField() {
         String img = png(image());
         bad(() -> call("sam-tiny-segment", "image", img), "'points': is missing and so is 'box'");
