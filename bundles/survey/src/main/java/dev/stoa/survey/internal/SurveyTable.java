@@ -31,7 +31,9 @@ final class SurveyTable {
             new Column("order", "video: frame order", "accuracy", List.of("pairwise")),
             new Column("clip_qa", "video: clip QA", "accuracy", List.of()),
             new Column("segment", "segmentation: mIoU from a point (from a box)", "point", List.of("box")),
-            new Column("everything", "segment everything: count right", "accuracy", List.of()));
+            new Column("everything", "segment everything: count right", "accuracy", List.of()),
+            new Column("draw", "drawn right by ShapeJudge: seen (unseen)", "test", List.of("test-unseen")),
+            new Column("draw_clip", "drawn right by CLIP: seen (unseen)", "test", List.of("test-unseen")));
 
     /** One row's results: its cells by task and the training facts of its models. */
     record Result(SurveyRows.Row row, Map<String, Cell> cells, List<TrainingFacts> facts) {}
@@ -44,6 +46,17 @@ final class SurveyTable {
      * @return the Markdown
      */
     static String markdown(String title, List<Result> results) {
+        return markdown(title, results, List.of(), "");
+    }
+
+    /**
+     * @param title the first lines: how it was made
+     * @param results the rows, in order
+     * @param extraNotes notes of the whole run, before the rows' (the drawing judges' check)
+     * @param extraSection Markdown added at the end (the drawing breakdown)
+     * @return the Markdown
+     */
+    static String markdown(String title, List<Result> results, List<String> extraNotes, String extraSection) {
         StringBuilder b = new StringBuilder(title).append("\n\n");
         List<Column> used = COLUMNS.stream()
                 .filter(c -> results.stream().anyMatch(r -> r.cells().containsKey(c.task())))
@@ -53,7 +66,7 @@ final class SurveyTable {
         b.append(" parameters | training steps | training time |\n|---|");
         used.forEach(c -> b.append("---|"));
         b.append("---|---|---|\n");
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(extraNotes);
         for (Result r : results) {
             b.append("| ").append(r.row().name());
             if (!r.row().paper().isEmpty()) {
@@ -94,7 +107,7 @@ final class SurveyTable {
                 }
             }
         }
-        return b.toString();
+        return b.append(extraSection).toString();
     }
 
     private static String cell(Column c, Cell cell, SurveyRows.Row row, List<String> notes) {
