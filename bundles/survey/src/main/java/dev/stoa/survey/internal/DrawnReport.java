@@ -15,16 +15,22 @@ final class DrawnReport {
      * @param real the judges on the dataset's pictures of the prompts
      * @param clip the CLIP judge's service
      * @param prompts prompts per split
+     * @param options the rows file's {@code drawn} options
      * @return the note's text
      */
-    static String note(DrawTasks.Judged real, String clip, int prompts) {
+    static String note(DrawTasks.Judged real, String clip, int prompts, java.util.Map<String, Object> options) {
+        java.util.Map<String, Object> shown = new java.util.LinkedHashMap<>(options);
+        shown.remove("clip");
         return String.format(
                 Locale.ROOT,
-                "drawn images: the judges on the dataset's own pictures of the same prompts (%d per split): the"
+                "drawn images: prompts \"a <colour> <shape>\" of held-out examples of the shapes dataset (its"
+                        + " defaults: one shape, no word, 32 px on white%s); the judges on the dataset's own pictures"
+                        + " of the same prompts (%d per split): the"
                         + " pixel judge ShapeJudge %s on test, %s on test-unseen (issue 17 asks >= 95%%); the CLIP"
                         + " judge %s %s and %s%s. A drawn picture is right when its judge names the prompt's colour"
                         + " and shape; seen = split test (pairs trained on, other pictures), unseen = split"
                         + " test-unseen (pairs never trained on)",
+                shown.isEmpty() ? "" : "; " + shown,
                 prompts,
                 value(real.shapeJudge(), "test"),
                 value(real.shapeJudge(), "test-unseen"),

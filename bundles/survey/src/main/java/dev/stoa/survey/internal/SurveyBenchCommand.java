@@ -219,6 +219,7 @@ public final class SurveyBenchCommand implements StoaCommand {
                     progress(err, row, "draw", judged.shapeJudge(), t0);
                     progress(err, row, "draw_clip", judged.clip(), t0);
                 }
+                cells.replaceAll((task, cell) -> Unserved.explain(cell, row.models(), store));
                 results.add(new SurveyTable.Result(row, cells, TrainingFacts.of(store, row.models())));
             }
         } finally {
@@ -236,7 +237,9 @@ public final class SurveyBenchCommand implements StoaCommand {
         out.print(SurveyTable.markdown(
                 title,
                 results,
-                real == null ? List.of() : List.of(DrawnReport.note(real, DrawTasks.clip(rows.drawn()), o.n())),
+                real == null
+                        ? List.of()
+                        : List.of(DrawnReport.note(real, DrawTasks.clip(rows.drawn()), o.n(), rows.drawn())),
                 DrawnReport.section(results, real)));
         return OK;
     }

@@ -205,7 +205,14 @@ class DrawTasksTest {
                     draw_request: {rerank: false}
                   - name: CoCa
                     zero_shot: absent-zero-shot
+                  - name: Never trained
+                    models: [never-tiny]
+                    draw: never-tiny-draw
+                  - name: Stored
+                    models: [stored-tiny]
+                    draw: stored-tiny-draw
                 """);
+        Files.createDirectories(home.resolve("data/models/stored-tiny/1"));
         Calls calls = (service, r) -> switch (service) {
             case "clip-judge" -> clip(r);
             case "painter-draw" -> images(PICTURE.get(r.getString("text")));
@@ -229,7 +236,12 @@ class DrawTasksTest {
                 .contains("the CLIP judge clip-judge 100.0% and 100.0%")
                 .contains("| the dataset's own pictures (the judges' check) | 100.0% (100.0% / 100.0%) |")
                 .contains("| Painter | 100.0% (100.0% / 100.0%) |")
-                .contains("| Untrained painter | - | - | - | - |");
+                .contains("| Untrained painter | - | - | - | - |")
+                // no service and no stored version: not trained; a stored version but no service: absent, and why
+                .contains("| Never trained | - | not trained | not trained |")
+                .contains("Never trained, draw: UNTRAINED: never-tiny has no trained version in the model store yet")
+                .contains("| Stored | - | absent | absent |")
+                .contains("stored-tiny has version 1 in the model store, yet the service is not there");
 
         // the CLIP judge absent: the pixel judge still measures, the CLIP column says why
         Files.writeString(home.resolve("noclip.yaml"), """
