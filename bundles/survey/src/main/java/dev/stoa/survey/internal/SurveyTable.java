@@ -113,7 +113,10 @@ final class SurveyTable {
     private static String cell(Column c, Cell cell, SurveyRows.Row row, List<String> notes) {
         if (cell.empty()) {
             String why = cell.failure() == null ? "no items" : cell.failure();
-            notes.add(row.name() + ", " + c.task() + ": " + why);
+            // said once per row: the drawing's two judges share the drawing's failure
+            if (notes.stream().noneMatch(n -> n.startsWith(row.name() + ", ") && n.endsWith(": " + why))) {
+                notes.add(row.name() + ", " + c.task() + ": " + why);
+            }
             // UNKNOWN_SERVICE: the model has no trained version yet (its first publication registers its services)
             // or its bundle is not installed
             return why.startsWith("UNTRAINED")

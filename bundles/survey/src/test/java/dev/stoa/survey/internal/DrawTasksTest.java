@@ -232,6 +232,7 @@ class DrawTasksTest {
                 .contains("| Untrained painter | - | not trained | not trained |")
                 .contains("| CoCa | absent | - | - |")
                 .contains("Untrained painter, draw: UNTRAINED: glide-tiny is not trained")
+                .doesNotContain("Untrained painter, draw_clip:")
                 .contains("the pixel judge ShapeJudge 100.0% on test, 100.0% on test-unseen")
                 .contains("the CLIP judge clip-judge 100.0% and 100.0%")
                 .contains("| the dataset's own pictures (the judges' check) | 100.0% (100.0% / 100.0%) |")
