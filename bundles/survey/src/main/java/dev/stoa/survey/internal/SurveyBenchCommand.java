@@ -124,6 +124,8 @@ public final class SurveyBenchCommand implements StoaCommand {
         err.println("bench-survey: " + chosen.size() + " rows, " + test.size() + " held-out scenes per task (seed "
                 + o.seed() + ", splits " + scenes.keySet() + ")");
         List<SurveyTable.Result> results = new ArrayList<>();
+        List<DrawTasks.Prompt> prompts = null; // drawn when a row draws
+        DrawTasks.Judged real = null; // the judges on the prompts' own pictures
         ExecutorService pool = Executors.newFixedThreadPool(o.parallel());
         long start = System.nanoTime();
         try {
@@ -199,6 +201,27 @@ public final class SurveyBenchCommand implements StoaCommand {
                     cells.put(task, cell);
                     progress(err, row, task, cell, t0);
                 }
+                String drawService = row.service("draw");
+                if (drawService != null) {
+                    long t0 = System.nanoTime();
+                    DrawTasks.Judged judged;
+                    try {
+                        if (prompts == null) {
+                            prompts = DrawTasks.prompts(shapes, rows.drawn(), o.seed(), o.n());
+                            real = DrawTasks.real(calls, pool, DrawTasks.clip(rows.drawn()), prompts);
+                        }
+                        judged = DrawTasks.draw(
+                                calls, pool, drawService, row.drawRequest(), DrawTasks.clip(rows.drawn()), prompts);
+                    } catch (RuntimeException e) {
+                        Cell none = new Cell(Map.of(), o.n(), o.n(), "answer not understood: " + e);
+                        judged = new DrawTasks.Judged(none, none);
+                    }
+                    cells.put("draw", judged.shapeJudge());
+                    cells.put("draw_clip", judged.clip());
+                    progress(err, row, "draw", judged.shapeJudge(), t0);
+                    progress(err, row, "draw_clip", judged.clip(), t0);
+                }
+                cells.replaceAll((task, cell) -> Unserved.explain(cell, row.models(), store));
                 results.add(new SurveyTable.Result(row, cells, TrainingFacts.of(store, row.models())));
             }
         } finally {
@@ -213,7 +236,13 @@ public final class SurveyBenchCommand implements StoaCommand {
                 + " of each split; VQA on the `vqa-eval-set` questions (the same seed). Parameters, steps and"
                 + " time come from each model's training report (its newest version in the model store): the run's"
                 + " wall time on the machine that trained it, under whatever load it had then.";
-        out.print(SurveyTable.markdown(title, results));
+        out.print(SurveyTable.markdown(
+                title,
+                results,
+                real == null
+                        ? List.of()
+                        : List.of(DrawnReport.note(real, DrawTasks.clip(rows.drawn()), o.n(), rows.drawn())),
+                DrawnReport.section(results, real)));
         return OK;
     }
 

@@ -32,13 +32,16 @@ import org.yaml.snakeyaml.error.YAMLException;
  *
  * Other task keys: {@code caption} (a Captioner, {@code {"image"} -> {"text"}}), {@code vqa} (a pipeline or service
  * {@code {"image", "question"} -> {"text"}}), {@code order} ({@code {"frames"} -> {"order"}}) and {@code clip_qa}
- * ({@code {"frames", "question"} -> {"text"}}) on the clips of {@code clips:}.
+ * ({@code {"frames", "question"} -> {"text"}}) on the clips of {@code clips:}; {@code draw} (a text-to-image service,
+ * {@code {"text", "n", "seed"} -> {"images"}}, with the row's {@code draw_request} fields added to every request;
+ * prompts and the CLIP judge from {@code drawn:}, {@link DrawTasks}).
  *
  * @param scenes the shapes options of the held-out scenes (seed added by the command)
  * @param clips the shapes-clips options of the held-out clips
+ * @param drawn the drawing task's {@code clip} judge and the shapes options of its prompts
  * @param rows the rows, in order
  */
-record SurveyRows(Map<String, Object> scenes, Map<String, Object> clips, List<Row> rows) {
+record SurveyRows(Map<String, Object> scenes, Map<String, Object> clips, Map<String, Object> drawn, List<Row> rows) {
 
     /** The keys a row may have, in the order the table shows the tasks. */
     static final List<String> ROW_KEYS = List.of(
@@ -56,7 +59,9 @@ record SurveyRows(Map<String, Object> scenes, Map<String, Object> clips, List<Ro
             "clip_qa",
             "segment",
             "everything",
-            "segment_name");
+            "segment_name",
+            "draw",
+            "draw_request");
 
     /**
      * One row.
@@ -66,8 +71,15 @@ record SurveyRows(Map<String, Object> scenes, Map<String, Object> clips, List<Ro
      * @param note a word on how it was set up, or empty
      * @param models the model ids whose training reports are summed into parameters, steps and time
      * @param services task key -> service id
+     * @param drawRequest fields added to every request of the {@code draw} task (e.g. {@code guidance_scale: 3})
      */
-    record Row(String name, String paper, String note, List<String> models, Map<String, String> services) {
+    record Row(
+            String name,
+            String paper,
+            String note,
+            List<String> models,
+            Map<String, String> services,
+            Map<String, Object> drawRequest) {
 
         /** @return the service of a task, or null when the row does not do it */
         String service(String task) {
@@ -94,12 +106,13 @@ record SurveyRows(Map<String, Object> scenes, Map<String, Object> clips, List<Ro
             throw bad(file + ": expected a mapping with 'scenes', 'clips' and 'rows'");
         }
         for (Object k : top.keySet()) {
-            if (!List.of("scenes", "clips", "rows").contains(String.valueOf(k))) {
-                throw bad(file + ": unknown key '" + k + "'; use scenes, clips and rows");
+            if (!List.of("scenes", "clips", "drawn", "rows").contains(String.valueOf(k))) {
+                throw bad(file + ": unknown key '" + k + "'; use scenes, clips, drawn and rows");
             }
         }
         Map<String, Object> scenes = options(top.get("scenes"), file, "scenes");
         Map<String, Object> clips = options(top.get("clips"), file, "clips");
+        Map<String, Object> drawn = options(top.get("drawn"), file, "drawn");
         if (!(top.get("rows") instanceof List<?> list) || list.isEmpty()) {
             throw bad(file + ": 'rows' must be a list of rows, each with a 'name' and the services of its tasks");
         }
@@ -107,7 +120,7 @@ record SurveyRows(Map<String, Object> scenes, Map<String, Object> clips, List<Ro
         for (int i = 0; i < list.size(); i++) {
             rows.add(row(list.get(i), file + " rows[" + i + "]"));
         }
-        return new SurveyRows(scenes, clips, List.copyOf(rows));
+        return new SurveyRows(scenes, clips, drawn, List.copyOf(rows));
     }
 
     private static Row row(Object value, String where) {
@@ -116,6 +129,7 @@ record SurveyRows(Map<String, Object> scenes, Map<String, Object> clips, List<Ro
         }
         Map<String, String> services = new LinkedHashMap<>();
         List<String> models = new ArrayList<>();
+        Map<String, Object> drawRequest = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
             String key = String.valueOf(e.getKey());
             if (!ROW_KEYS.contains(key)) {
@@ -126,6 +140,16 @@ record SurveyRows(Map<String, Object> scenes, Map<String, Object> clips, List<Ro
                     throw bad(where + ".models must be a list of model ids, e.g. [visualbert-tiny]");
                 }
                 ids.forEach(id -> models.add(String.valueOf(id)));
+            } else if (key.equals("draw_request")) {
+                // checked by the service itself, field by field; only the benchmark's own fields are refused here
+                drawRequest.putAll(options(e.getValue(), where, key));
+                DrawTasks.OWN_FIELDS.stream()
+                        .filter(drawRequest::containsKey)
+                        .findFirst()
+                        .ifPresent(f -> {
+                            throw bad(where + ".draw_request sets '" + f + "', which the benchmark sets per prompt;"
+                                    + " remove it");
+                        });
             } else if (!List.of("name", "paper", "note").contains(key)) {
                 if (!(e.getValue() instanceof String id) || id.isBlank()) {
                     throw bad(where + "." + key + " must be a service id (a string)");
@@ -143,12 +167,20 @@ record SurveyRows(Map<String, Object> scenes, Map<String, Object> clips, List<Ro
         if (services.containsKey("image") != services.containsKey("text")) {
             throw bad(where + ": retrieval needs both 'image' and 'text' services; give both or neither");
         }
+        if (!drawRequest.isEmpty() && !services.containsKey("draw")) {
+            throw bad(where + " has 'draw_request' but no 'draw' service; add 'draw: <model>-draw'");
+        }
         if (services.isEmpty()) {
             throw bad(where + " ('" + name + "') names no service; give at least one of "
-                    + String.join(", ", ROW_KEYS.subList(4, ROW_KEYS.size())));
+                    + String.join(", ", ROW_KEYS.subList(4, ROW_KEYS.size() - 1)));
         }
         return new Row(
-                name.strip(), string(m.get("paper")), string(m.get("note")), List.copyOf(models), Map.copyOf(services));
+                name.strip(),
+                string(m.get("paper")),
+                string(m.get("note")),
+                List.copyOf(models),
+                Map.copyOf(services),
+                java.util.Collections.unmodifiableMap(drawRequest));
     }
 
     private static Map<String, Object> options(Object value, String file, String key) {
@@ -157,7 +189,8 @@ record SurveyRows(Map<String, Object> scenes, Map<String, Object> clips, List<Ro
             return out;
         }
         if (!(value instanceof Map<?, ?> m)) {
-            throw bad(file + ": '" + key + "' must be a mapping of dataset options");
+            throw bad(file + ": '" + key + "' must be a mapping (of dataset options, or for draw_request of request"
+                    + " fields, e.g. {guidance_scale: 3})");
         }
         m.forEach((k, v) -> out.put(String.valueOf(k), v));
         return out;

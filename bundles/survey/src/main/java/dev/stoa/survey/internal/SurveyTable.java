@@ -36,7 +36,9 @@ final class SurveyTable {
                     "segment_name",
                     "segment and name: count right (names right / found)",
                     "count",
-                    List.of("names", "found")));
+                    List.of("names", "found")),
+            new Column("draw", "drawn right by ShapeJudge: seen (unseen)", "test", List.of("test-unseen")),
+            new Column("draw_clip", "drawn right by CLIP: seen (unseen)", "test", List.of("test-unseen")));
 
     /** One row's results: its cells by task and the training facts of its models. */
     record Result(SurveyRows.Row row, Map<String, Cell> cells, List<TrainingFacts> facts) {}
@@ -49,6 +51,17 @@ final class SurveyTable {
      * @return the Markdown
      */
     static String markdown(String title, List<Result> results) {
+        return markdown(title, results, List.of(), "");
+    }
+
+    /**
+     * @param title the first lines: how it was made
+     * @param results the rows, in order
+     * @param extraNotes notes of the whole run, before the rows' (the drawing judges' check)
+     * @param extraSection Markdown added at the end (the drawing breakdown)
+     * @return the Markdown
+     */
+    static String markdown(String title, List<Result> results, List<String> extraNotes, String extraSection) {
         StringBuilder b = new StringBuilder(title).append("\n\n");
         List<Column> used = COLUMNS.stream()
                 .filter(c -> results.stream().anyMatch(r -> r.cells().containsKey(c.task())))
@@ -58,7 +71,7 @@ final class SurveyTable {
         b.append(" parameters | training steps | training time |\n|---|");
         used.forEach(c -> b.append("---|"));
         b.append("---|---|---|\n");
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(extraNotes);
         for (Result r : results) {
             b.append("| ").append(r.row().name());
             if (!r.row().paper().isEmpty()) {
@@ -99,13 +112,16 @@ final class SurveyTable {
                 }
             }
         }
-        return b.toString();
+        return b.append(extraSection).toString();
     }
 
     private static String cell(Column c, Cell cell, SurveyRows.Row row, List<String> notes) {
         if (cell.empty()) {
             String why = cell.failure() == null ? "no items" : cell.failure();
-            notes.add(row.name() + ", " + c.task() + ": " + why);
+            // said once per row: the drawing's two judges share the drawing's failure
+            if (notes.stream().noneMatch(n -> n.startsWith(row.name() + ", ") && n.endsWith(": " + why))) {
+                notes.add(row.name() + ", " + c.task() + ": " + why);
+            }
             // UNKNOWN_SERVICE: the model has no trained version yet (its first publication registers its services)
             // or its bundle is not installed
             return why.startsWith("UNTRAINED")
