@@ -1,0 +1,88 @@
+package dev.stoa.models.unclip.internal;
+
+import dev.stoa.api.StoaException;
+import dev.stoa.api.data.Image;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fields unCLIP's services share, read as GLIDE's drawing service reads them (the same bounds and messages): a
+ * wrong value is {@code BAD_INPUT} naming the field and what to send.
+ */
+final class RequestFields {
+
+    static final int MAX_N = 16;
+    static final int MAX_STEPS = 250;
+    static final double MAX_GUIDANCE = 20;
+    static final int MAX_SIZE = 512;
+    static final int DEFAULT_N = 4;
+    static final int DEFAULT_STEPS = 25;
+    static final double DEFAULT_GUIDANCE = 3;
+    static final double DEFAULT_PRIOR_GUIDANCE = 1;
+
+    private RequestFields() {}
+
+    static long integer(Map<String, Object> request, String field, long fallback, long min, long max) {
+        Object v = request.get(field);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Number number)
+                || number.doubleValue() != Math.rint(number.doubleValue())
+                || Double.isInfinite(number.doubleValue())) {
+            throw StoaException.badInput(field, "must be a whole number" + range(min, max) + ", got " + v);
+        }
+        long value = number.longValue();
+        if (value < min || value > max) {
+            throw StoaException.badInput(field, "must be" + range(min, max) + ", got " + v);
+        }
+        return value;
+    }
+
+    static double number(Map<String, Object> request, String field, double fallback, double min, double max) {
+        Object v = request.get(field);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+            throw StoaException.badInput(field, "must be a number from " + min + " to " + max + ", got " + v);
+        }
+        double value = number.doubleValue();
+        if (value < min || value > max) {
+            throw StoaException.badInput(field, "must be from " + min + " to " + max + ", got " + v);
+        }
+        return value;
+    }
+
+    private static String range(long min, long max) {
+        return min == Long.MIN_VALUE ? "" : " from " + min + " to " + max;
+    }
+
+    /** @return the images as {@code [{"image": "<base64 PNG>"}, ...]}, resized to {@code size} where it differs */
+    static List<Map<String, Object>> encoded(List<Image> drawn, int size) {
+        List<Map<String, Object>> images = new ArrayList<>();
+        for (Image image : drawn) {
+            Image shown = size == image.width() ? image : resize(image, size);
+            images.add(Map.of("image", Base64.getEncoder().encodeToString(shown.encodePng())));
+        }
+        return images;
+    }
+
+    /** Nearest-neighbour upscaling (or downscaling), so the pixels the model drew stay visible as they are. */
+    static Image resize(Image image, int size) {
+        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+            g.drawImage(image.toBufferedImage(), 0, 0, size, size, null);
+        } finally {
+            g.dispose();
+        }
+        return Image.fromBufferedImage(out);
+    }
+}
