@@ -26,7 +26,11 @@ class ShapeJudgeOnDatasetTest {
 
     @ParameterizedTest(name = "{0} px, up to {1} copies, words {2}, {3} background")
     @CsvSource({
-        "16, 1, 0, white, 0.5", "32, 1, 0, noise, 0", "64, 1, 0, white, 0", "96, 1, 0, noise, 0", "96, 3, 0.5, noise, 0"
+        "16, 1, 0, white, 0.5",
+        "32, 1, 0, noise, 0",
+        "64, 1, 0, white, 0",
+        "96, 1, 0, noise, 0",
+        "96, 3, 0.5, noise, 0"
     })
     void readsTheDatasetsImages(int size, int maxCount, double words, String background, double minSize)
             throws Exception {

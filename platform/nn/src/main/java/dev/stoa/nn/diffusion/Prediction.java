@@ -78,6 +78,9 @@ public enum Prediction {
      * @return the noise the output implies
      */
     public NDArray epsilon(NoiseSchedule schedule, NDArray xt, NDArray output, int t) {
+        if (t < 0 || t >= schedule.steps()) {
+            throw new IllegalArgumentException("timesteps are 0 to " + (schedule.steps() - 1) + ", got " + t);
+        }
         double a = schedule.alphaBar(t);
         float signal = (float) Math.sqrt(a);
         float noise = (float) Math.sqrt(1 - a);

@@ -6,5 +6,5 @@
  * colour and shape a generated image shows, judged from its pixels with nothing learnt
  * ({@link dev.stoa.nn.eval.ShapeJudge}).
  */
-@org.osgi.annotation.versioning.Version("0.3.0")
+@org.osgi.annotation.versioning.Version("0.4.0")
 package dev.stoa.nn.eval;

@@ -1,6 +1,7 @@
 package dev.stoa.models.unclip.internal;
 
 import dev.stoa.nn.diffusion.NoiseSchedule;
+import dev.stoa.nn.diffusion.Prediction;
 import dev.stoa.nn.train.VariantReader;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import java.util.Set;
  * @param schedule the decoder's schedule, {@code cosine} or {@code linear}
  * @param dropCondition the fraction of decoder examples whose CLIP embedding is replaced by the learned null embedding
  *     (the paper: 10%)
+ * @param prediction what the decoder's U-Net predicts: {@code eps} (the paper), {@code v} or {@code x0} ({@link Prediction})
  * @param priorWidth W, the prior transformer's width
  * @param priorLayers its layers
  * @param priorHeads its heads
@@ -42,6 +44,7 @@ record UnclipConfig(
         int diffusionSteps,
         String schedule,
         double dropCondition,
+        String prediction,
         int priorWidth,
         int priorLayers,
         int priorHeads,
@@ -49,6 +52,11 @@ record UnclipConfig(
         double priorDropText,
         int priorRepeats,
         double priorWeight) {
+
+    /** @return what the decoder's U-Net's output is */
+    Prediction parameterisation() {
+        return Prediction.named(prediction);
+    }
 
     /** @return every key with its value, in documentation order */
     Map<String, Object> values() {
@@ -62,6 +70,7 @@ record UnclipConfig(
         m.put("diffusion_steps", diffusionSteps);
         m.put("schedule", schedule);
         m.put("drop_condition", dropCondition);
+        m.put("prediction", prediction);
         m.put("prior_width", priorWidth);
         m.put("prior_layers", priorLayers);
         m.put("prior_heads", priorHeads);
@@ -122,6 +131,10 @@ record UnclipConfig(
         if (!clip.matches("clip-[a-z0-9_-]+")) {
             throw r.bad("clip_model", clip, "a CLIP model id such as clip-tiny");
         }
+        String prediction = r.text("prediction");
+        if (!prediction.matches("eps|v|x0")) {
+            throw r.bad("prediction", prediction, "eps (the noise, as the paper), v or x0");
+        }
         UnclipConfig c = new UnclipConfig(
                 name,
                 clip,
@@ -133,6 +146,7 @@ record UnclipConfig(
                 r.integer("diffusion_steps", 10, 4000),
                 schedule,
                 r.number("drop_condition", 0, 1),
+                prediction,
                 r.integer("prior_width", 8, 1024),
                 r.integer("prior_layers", 1, 12),
                 r.integer("prior_heads", 1, 16),
@@ -156,7 +170,7 @@ record UnclipConfig(
     }
 
     private static final Set<String> KEYS = new UnclipConfig(
-                    "keys", "clip-x", 32, 32, "1", 1, 4, 10, "cosine", 0.1, 8, 1, 1, 10, 0.1, 1, 1)
+                    "keys", "clip-x", 32, 32, "1", 1, 4, 10, "cosine", 0.1, "eps", 8, 1, 1, 10, 0.1, 1, 1)
             .values()
             .keySet();
 }

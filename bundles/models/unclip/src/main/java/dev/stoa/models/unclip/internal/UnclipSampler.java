@@ -11,7 +11,7 @@ import dev.stoa.nn.diffusion.ClassifierFreeGuidance;
 import dev.stoa.nn.diffusion.Denoiser;
 import dev.stoa.nn.diffusion.GaussianDiffusion;
 import dev.stoa.nn.diffusion.GaussianNoise;
-import dev.stoa.nn.diffusion.X0Prediction;
+import dev.stoa.nn.diffusion.Prediction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * embeddings, the decoder turns image embeddings into images. Each stage is DDIM (eta = 0) from noise drawn from the
  * caller's {@link SplittableRandom}, with classifier-free guidance at its own scale (both conditional and
  * null-conditioned halves as one batch of 2B, except at s = 0 and s = 1). The prior predicts x_0, which
- * {@link X0Prediction#epsilon} turns into the noise DDIM steps with; its output is L2-normalised as CLIP's embeddings
+ * {@link Prediction#X0} turns into the noise DDIM steps with; its output is L2-normalised as CLIP's embeddings
  * are. The decoder's x_0 is clamped to [-1, 1]; pixels become 0-255 as {@code (x + 1) 127.5}.
  */
 final class UnclipSampler {
@@ -103,7 +103,7 @@ final class UnclipSampler {
             NDArray x0 = model.prior()
                     .forward(ps, new NDList(z, time, ys, halves.keep), false)
                     .head();
-            return X0Prediction.epsilon(priorDiffusion.schedule(), z, x0, t);
+            return Prediction.X0.epsilon(priorDiffusion.schedule(), z, x0, t);
         };
         NDArray z0 = priorDiffusion.sample(zT, steps, halves.guided(eps, guidance), false, listener);
         float[] flat = z0.toFloatArray();
@@ -142,14 +142,19 @@ final class UnclipSampler {
         NDArray z = manager.create(scaled(embeddings));
         Halves halves = new Halves(guidance, b, manager);
         NDArray zs = halves.both() ? NDArrays.concat(new NDList(z, z), 0) : z;
-        Denoiser eps = (xt, t) -> {
+        Denoiser output = (xt, t) -> {
             NDArray x = halves.rows(xt);
             NDArray time = xt.getManager().full(new Shape(x.getShape().get(0)), (float) t);
             return model.decoder()
                     .forward(ps, new NDList(x, time, zs, halves.keep), false)
                     .head();
         };
-        NDArray x0 = decoderDiffusion.sample(xT, steps, halves.guided(eps, guidance), true, listener);
+        // guidance mixes the halves' outputs linearly, so it may run before they become noise (eps is affine in the
+        // output at a given x_t)
+        Denoiser eps = model.config()
+                .parameterisation()
+                .denoiser(halves.guided(output, guidance), decoderDiffusion.schedule());
+        NDArray x0 = decoderDiffusion.sample(xT, steps, eps, true, listener);
         return images(x0);
     }
 

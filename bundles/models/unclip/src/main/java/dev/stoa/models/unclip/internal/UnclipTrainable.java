@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ul>
  *   <li>the decoder (DDPM, Ho et al. 2020, algorithm 1): t, eps, x_t; z replaced by the null embedding with
- *       probability {@code drop_condition}; target eps;
+ *       probability {@code drop_condition}; target eps, or v ({@code prediction});
  *   <li>the prior ({@code prior_repeats} draws per example): t', eps', z_t = q(z_t | z); y replaced by the null text
  *       with probability {@code prior_drop_text}; target z itself (the paper's prior predicts the unnoised embedding).
  * </ul>
@@ -142,6 +142,7 @@ final class UnclipTrainable extends BaseTrainableModel<Unclip> {
         NDArray x0 = pixels(batch, images(examples), config.imageSize());
         NDArray eps = GaussianNoise.array(batch, random, x0.getShape());
         NDArray xt = decoderDiffusion.noise(x0, eps, t);
+        NDArray target = config.parameterisation().target(decoderDiffusion.schedule(), x0, eps, t);
 
         int r = config.priorRepeats();
         float[][] zRows = new float[b * r][];
@@ -167,7 +168,7 @@ final class UnclipTrainable extends BaseTrainableModel<Unclip> {
                 batch.create(time),
                 batch.create(z),
                 batch.create(keep),
-                eps,
+                target,
                 zt,
                 batch.create(timeP),
                 batch.create(yRows),

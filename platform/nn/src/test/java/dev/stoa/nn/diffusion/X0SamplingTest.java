@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The x_0-prediction formulas: the implied noise, DDIM over an x_0 model, guidance on x_0 predictions. */
-class X0PredictionTest {
+class X0SamplingTest {
 
     private NDManager manager;
 
@@ -37,7 +37,7 @@ class X0PredictionTest {
         NDArray eps = GaussianNoise.array(manager, r, shape);
         for (int t : new int[] {0, 10, 500, 990}) {
             NDArray xt = d.noise(x0, eps, new int[] {t, t, t, t});
-            NDArray implied = X0Prediction.epsilon(s, xt, x0, t);
+            NDArray implied = Prediction.X0.epsilon(s, xt, x0, t);
             float[] a = implied.toFloatArray();
             float[] b = eps.toFloatArray();
             // at t = 0 the division by sqrt(1 - alphaBar_0) (about 0.006) magnifies float rounding
@@ -59,7 +59,7 @@ class X0PredictionTest {
         SplittableRandom r = new SplittableRandom(5);
         NDArray target = GaussianNoise.array(manager, r, new Shape(3, 8));
         NDArray xT = GaussianNoise.array(manager, r, new Shape(3, 8));
-        NDArray out = d.sample(xT, 20, X0Prediction.asEpsilon(s, (xt, t) -> target), false, (i, n) -> {});
+        NDArray out = d.sample(xT, 20, Prediction.X0.denoiser((xt, t) -> target, s), false, (i, n) -> {});
         float[] a = out.toFloatArray();
         float[] b = target.toFloatArray();
         for (int i = 0; i < a.length; i++) {
@@ -77,10 +77,10 @@ class X0PredictionTest {
         int t = 40;
         float scale = 3f;
         NDArray guidedEps = ClassifierFreeGuidance.combine(
-                X0Prediction.epsilon(s, xt, u, t), X0Prediction.epsilon(s, xt, c, t), scale);
+                Prediction.X0.epsilon(s, xt, u, t), Prediction.X0.epsilon(s, xt, c, t), scale);
         NDArray guidedX0 = ClassifierFreeGuidance.combine(u, c, scale);
         float[] a = guidedEps.toFloatArray();
-        float[] b = X0Prediction.epsilon(s, xt, guidedX0, t).toFloatArray();
+        float[] b = Prediction.X0.epsilon(s, xt, guidedX0, t).toFloatArray();
         for (int i = 0; i < a.length; i++) {
             assertThat((double) a[i]).isCloseTo(b[i], within(1e-4));
         }
@@ -90,6 +90,6 @@ class X0PredictionTest {
     void timestepsOutsideTheScheduleAreRefused() {
         NoiseSchedule s = NoiseSchedule.cosine(10);
         NDArray x = manager.zeros(new Shape(1, 2));
-        assertThatThrownBy(() -> X0Prediction.epsilon(s, x, x, 10)).hasMessageContaining("0 to 9");
+        assertThatThrownBy(() -> Prediction.X0.epsilon(s, x, x, 10)).hasMessageContaining("0 to 9");
     }
 }
