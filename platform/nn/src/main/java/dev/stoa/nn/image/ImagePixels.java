@@ -109,4 +109,31 @@ public final class ImagePixels {
         Arrays.fill(rgb, (byte) 255);
         return new Image(size, size, rgb);
     }
+
+    /**
+     * The way back for generators that work in [-1, 1] (the diffusion models): {@code (B, 3, H, W)} clamped to [-1, 1]
+     * and mapped to 0-255 as {@code (x + 1) 127.5}, rounded.
+     *
+     * @param x {@code (B, 3, H, W)}
+     * @return B images
+     */
+    public static List<Image> fromSigned(NDArray x) {
+        Shape s = x.getShape();
+        int b = (int) s.get(0);
+        int h = (int) s.get(2);
+        int w = (int) s.get(3);
+        float[] v = x.clip(-1f, 1f).add(1f).mul(127.5f).toFloatArray();
+        List<Image> out = new java.util.ArrayList<>(b);
+        int plane = h * w;
+        for (int i = 0; i < b; i++) {
+            byte[] rgb = new byte[3 * plane];
+            for (int p = 0; p < plane; p++) {
+                for (int c = 0; c < 3; c++) {
+                    rgb[3 * p + c] = (byte) Math.round(v[(i * 3 + c) * plane + p]);
+                }
+            }
+            out.add(new Image(w, h, rgb));
+        }
+        return out;
+    }
 }

@@ -56,4 +56,16 @@ class ImagePixelsTest {
         assertThat(out[3]).isEqualTo(2f);
         assertThat(out[14]).isEqualTo(-2f);
     }
+
+    @Test
+    void fromSignedGivesBackTheImagesOfTheSignedRangeAndClampsBeyondIt() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            // ImagePixels' own scale halved is the diffusion models' [-1, 1]
+            NDArray signed =
+                    ImagePixels.batch(m, List.of(fourPixels(), fourPixels()), 2).mul(0.5f);
+            assertThat(ImagePixels.fromSigned(signed)).containsExactly(fourPixels(), fourPixels());
+            List<Image> clamped = ImagePixels.fromSigned(signed.mul(3f));
+            assertThat(clamped.get(0)).isEqualTo(fourPixels());
+        }
+    }
 }

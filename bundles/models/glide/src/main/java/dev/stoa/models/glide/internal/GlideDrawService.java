@@ -6,6 +6,7 @@ import dev.stoa.api.PieceSink;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.StreamingService;
 import dev.stoa.api.data.Image;
+import dev.stoa.api.service.RequestFields;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -80,12 +81,12 @@ final class GlideDrawService implements StreamingService<Map<String, Object>, Ma
         if (text.length() > MAX_TEXT) {
             throw StoaException.badInput("text", "has " + text.length() + " characters; send at most " + MAX_TEXT);
         }
-        int n = (int) integer(request, "n", DEFAULT_N, 1, MAX_N);
-        long seed = integer(request, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+        int n = (int) RequestFields.integer(request, "n", DEFAULT_N, 1, MAX_N);
+        long seed = RequestFields.integer(request, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
         int maxSteps = Math.min(MAX_STEPS, sampler.diffusionSteps());
-        int steps = (int) integer(request, "steps", DEFAULT_STEPS, 1, maxSteps);
-        double guidance = number(request, "guidance_scale", DEFAULT_GUIDANCE, 0, MAX_GUIDANCE);
-        int size = (int) integer(request, "size", model.config().imageSize(), 8, MAX_SIZE);
+        int steps = (int) RequestFields.integer(request, "steps", DEFAULT_STEPS, 1, maxSteps);
+        double guidance = RequestFields.number(request, "guidance_scale", DEFAULT_GUIDANCE, 0, MAX_GUIDANCE);
+        int size = (int) RequestFields.integer(request, "size", model.config().imageSize(), 8, MAX_SIZE);
 
         List<Image> drawn;
         try (NDManager call = manager.newSubManager()) {
@@ -129,42 +130,6 @@ final class GlideDrawService implements StreamingService<Map<String, Object>, Ma
             g.dispose();
         }
         return Image.fromBufferedImage(out);
-    }
-
-    static long integer(Map<String, Object> request, String field, long fallback, long min, long max) {
-        Object v = request.get(field);
-        if (v == null) {
-            return fallback;
-        }
-        if (!(v instanceof Number number)
-                || number.doubleValue() != Math.rint(number.doubleValue())
-                || Double.isInfinite(number.doubleValue())) {
-            throw StoaException.badInput(field, "must be a whole number" + range(min, max) + ", got " + v);
-        }
-        long value = number.longValue();
-        if (value < min || value > max) {
-            throw StoaException.badInput(field, "must be" + range(min, max) + ", got " + v);
-        }
-        return value;
-    }
-
-    static double number(Map<String, Object> request, String field, double fallback, double min, double max) {
-        Object v = request.get(field);
-        if (v == null) {
-            return fallback;
-        }
-        if (!(v instanceof Number number) || !Double.isFinite(number.doubleValue())) {
-            throw StoaException.badInput(field, "must be a number from " + min + " to " + max + ", got " + v);
-        }
-        double value = number.doubleValue();
-        if (value < min || value > max) {
-            throw StoaException.badInput(field, "must be from " + min + " to " + max + ", got " + v);
-        }
-        return value;
-    }
-
-    private static String range(long min, long max) {
-        return min == Long.MIN_VALUE ? "" : " from " + min + " to " + max;
     }
 
     @Override

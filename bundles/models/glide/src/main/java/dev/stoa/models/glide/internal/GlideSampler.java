@@ -11,6 +11,7 @@ import dev.stoa.nn.diffusion.ClassifierFreeGuidance;
 import dev.stoa.nn.diffusion.Denoiser;
 import dev.stoa.nn.diffusion.GaussianDiffusion;
 import dev.stoa.nn.diffusion.GaussianNoise;
+import dev.stoa.nn.image.ImagePixels;
 import dev.stoa.nn.text.TokenBatch;
 import dev.stoa.nn.text.WordTokenizer;
 import java.util.ArrayList;
@@ -94,30 +95,6 @@ final class GlideSampler {
         Denoiser output = conditional && unconditional ? ClassifierFreeGuidance.guided(both, guidance) : both;
         Denoiser denoiser = model.config().parameterisation().denoiser(output, diffusion.schedule());
         NDArray x0 = diffusion.sample(xT, steps, denoiser, true, listener);
-        return images(x0);
-    }
-
-    /**
-     * @param x0 {@code (B, 3, S, S)} in [-1, 1]
-     * @return the images, 0-255
-     */
-    static List<Image> images(NDArray x0) {
-        Shape s = x0.getShape();
-        int b = (int) s.get(0);
-        int h = (int) s.get(2);
-        int w = (int) s.get(3);
-        float[] v = x0.clip(-1f, 1f).add(1f).mul(127.5f).toFloatArray();
-        List<Image> out = new ArrayList<>(b);
-        int plane = h * w;
-        for (int i = 0; i < b; i++) {
-            byte[] rgb = new byte[3 * plane];
-            for (int p = 0; p < plane; p++) {
-                for (int c = 0; c < 3; c++) {
-                    rgb[3 * p + c] = (byte) Math.round(v[(i * 3 + c) * plane + p]);
-                }
-            }
-            out.add(new Image(w, h, rgb));
-        }
-        return out;
+        return ImagePixels.fromSigned(x0);
     }
 }

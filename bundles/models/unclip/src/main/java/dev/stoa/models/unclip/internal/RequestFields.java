@@ -1,6 +1,5 @@
 package dev.stoa.models.unclip.internal;
 
-import dev.stoa.api.StoaException;
 import dev.stoa.api.data.Image;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -11,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fields unCLIP's services share, read as GLIDE's drawing service reads them (the same bounds and messages): a
- * wrong value is {@code BAD_INPUT} naming the field and what to send.
+ * The fields unCLIP's services share, with GLIDE's bounds, read by the platform's
+ * {@link dev.stoa.api.service.RequestFields} (a wrong value is {@code BAD_INPUT} naming the field and what to send), and
+ * the drawn images' encoding.
  */
 final class RequestFields {
 
@@ -28,39 +28,11 @@ final class RequestFields {
     private RequestFields() {}
 
     static long integer(Map<String, Object> request, String field, long fallback, long min, long max) {
-        Object v = request.get(field);
-        if (v == null) {
-            return fallback;
-        }
-        if (!(v instanceof Number number)
-                || number.doubleValue() != Math.rint(number.doubleValue())
-                || Double.isInfinite(number.doubleValue())) {
-            throw StoaException.badInput(field, "must be a whole number" + range(min, max) + ", got " + v);
-        }
-        long value = number.longValue();
-        if (value < min || value > max) {
-            throw StoaException.badInput(field, "must be" + range(min, max) + ", got " + v);
-        }
-        return value;
+        return dev.stoa.api.service.RequestFields.integer(request, field, fallback, min, max);
     }
 
     static double number(Map<String, Object> request, String field, double fallback, double min, double max) {
-        Object v = request.get(field);
-        if (v == null) {
-            return fallback;
-        }
-        if (!(v instanceof Number number) || !Double.isFinite(number.doubleValue())) {
-            throw StoaException.badInput(field, "must be a number from " + min + " to " + max + ", got " + v);
-        }
-        double value = number.doubleValue();
-        if (value < min || value > max) {
-            throw StoaException.badInput(field, "must be from " + min + " to " + max + ", got " + v);
-        }
-        return value;
-    }
-
-    private static String range(long min, long max) {
-        return min == Long.MIN_VALUE ? "" : " from " + min + " to " + max;
+        return dev.stoa.api.service.RequestFields.number(request, field, fallback, min, max);
     }
 
     /** @return the images as {@code [{"image": "<base64 PNG>"}, ...]}, resized to {@code size} where it differs */

@@ -12,7 +12,7 @@ import dev.stoa.nn.diffusion.Denoiser;
 import dev.stoa.nn.diffusion.GaussianDiffusion;
 import dev.stoa.nn.diffusion.GaussianNoise;
 import dev.stoa.nn.diffusion.Prediction;
-import java.util.ArrayList;
+import dev.stoa.nn.image.ImagePixels;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -155,7 +155,7 @@ final class UnclipSampler {
                 .parameterisation()
                 .denoiser(halves.guided(output, guidance), decoderDiffusion.schedule());
         NDArray x0 = decoderDiffusion.sample(xT, steps, eps, true, listener);
-        return images(x0);
+        return ImagePixels.fromSigned(x0);
     }
 
     /** Which halves a guidance scale needs: s = 0 the null-conditioned alone, s = 1 the conditional alone, else both. */
@@ -185,29 +185,5 @@ final class UnclipSampler {
         Denoiser guided(Denoiser eps, float guidance) {
             return both() ? ClassifierFreeGuidance.guided(eps, guidance) : eps;
         }
-    }
-
-    /**
-     * @param x0 {@code (B, 3, S, S)} in [-1, 1]
-     * @return the images, 0-255
-     */
-    static List<Image> images(NDArray x0) {
-        Shape s = x0.getShape();
-        int b = (int) s.get(0);
-        int h = (int) s.get(2);
-        int w = (int) s.get(3);
-        float[] v = x0.clip(-1f, 1f).add(1f).mul(127.5f).toFloatArray();
-        List<Image> out = new ArrayList<>(b);
-        int plane = h * w;
-        for (int i = 0; i < b; i++) {
-            byte[] rgb = new byte[3 * plane];
-            for (int p = 0; p < plane; p++) {
-                for (int c = 0; c < 3; c++) {
-                    rgb[3 * p + c] = (byte) Math.round(v[(i * 3 + c) * plane + p]);
-                }
-            }
-            out.add(new Image(w, h, rgb));
-        }
-        return out;
     }
 }
