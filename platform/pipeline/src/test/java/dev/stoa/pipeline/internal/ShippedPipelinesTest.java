@@ -41,6 +41,8 @@ class ShippedPipelinesTest {
             Map.entry("coca-tiny-caption", PipelineValidatorTest.service("coca-tiny-caption", "Image", "Text")),
             Map.entry("vcgpt-tiny-caption", PipelineValidatorTest.service("vcgpt-tiny-caption", "Image", "Text")),
             Map.entry("vqa-question-router", PipelineValidatorTest.service("vqa-question-router", "Map", "Map")),
+            Map.entry("dalle-tiny-draw", PipelineValidatorTest.service("dalle-tiny-draw", "Map", "Map")),
+            Map.entry("clip-tiny-rerank", PipelineValidatorTest.service("clip-tiny-rerank", "Map", "Map")),
             Map.entry("sam-tiny-everything", PipelineValidatorTest.service("sam-tiny-everything", "Map", "Map")),
             Map.entry(
                     "gpt-scene-qa", PipelineValidatorTest.service("gpt-scene-qa", "GenerationRequest", "Generation")));
@@ -79,6 +81,7 @@ class ShippedPipelinesTest {
         assertThat(files)
                 .extracting(f -> f.getFileName().toString())
                 .containsExactly(
+                        "draw-and-check.yaml",
                         "image-search.yaml",
                         "ocr-index.yaml",
                         "ocr-search.yaml",
