@@ -29,7 +29,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
  * The survey's model bundles in the real distribution (issue 15: "every model is a hot-swappable bundle"): for
- * VisualBERT, ViLBERT, CoCa, SimVLM, MERLOT and Frozen, the training file shipped beside the bundle, cut to two steps (the
+ * VisualBERT, ViLBERT, CoCa, SimVLM, MERLOT, Frozen, SAM, GLIDE and DALL-E (issue 17), the training file shipped beside
+ * the bundle, cut to two steps and a few evaluation prompts (the
  * point is the life, not the accuracy), is trained by the server's trainer; the model becomes {@code READY} and its
  * service answers over HTTP with no restart; then a new version is published while clients call it, and every call
  * is answered, the new version serving.
@@ -85,7 +86,32 @@ public class SurveyModelsIT extends StoaTestSupport {
                         "frozen-tiny.yaml",
                         "frozen-tiny",
                         "frozen-tiny-caption",
-                        new JsonObject().put("image", image)));
+                        new JsonObject().put("image", image)),
+                // images and masks out (issue 17): SAM, GLIDE, and DALL-E after its dVAE
+                new Case(
+                        "sam",
+                        "sam-tiny.yaml",
+                        "sam-tiny",
+                        "sam-tiny-segment",
+                        new JsonObject()
+                                .put("image", image)
+                                .put(
+                                        "points",
+                                        new JsonArray()
+                                                .add(new JsonArray().add(30).add(30)))),
+                new Case(
+                        "glide",
+                        "glide-tiny.yaml",
+                        "glide-tiny",
+                        "glide-tiny-draw",
+                        new JsonObject().put("text", "a red circle").put("n", 1).put("steps", 2)),
+                new Case("dalle", "dalle-dvae-tiny.yaml", "dalle-dvae-tiny", null, null),
+                new Case(
+                        "dalle",
+                        "dalle-tiny.yaml",
+                        "dalle-tiny",
+                        "dalle-tiny-draw",
+                        new JsonObject().put("text", "a red circle").put("n", 1).put("rerank", false)));
         for (Case c : cases) {
             // the shipped file, two steps and a small evaluation, written where the trainer reads training files
             String text =
@@ -93,6 +119,9 @@ public class SurveyModelsIT extends StoaTestSupport {
             String shortRun = text.replaceAll("(?m)^  steps: \\d+", "  steps: 2")
                     .replaceAll("(?m)^  warmup_steps: \\d+", "  warmup_steps: 1")
                     .replaceAll("(?m)^  examples: \\d+", "  examples: 8")
+                    // the generators' and SAM's evaluations: a few prompts, samples and sampling steps
+                    .replaceAll("(?m)^  (prompts|everything_examples|unseen_examples|samples): \\d+", "  $1: 2")
+                    .replaceAll("(?m)^  sampling_steps: \\d+", "  sampling_steps: 2")
                     .replaceAll("(?m)^name: (.+)$", "name: $1-it");
             assertTrue(c.file() + " was not cut to two steps", shortRun.contains("  steps: 2"));
             Path file = home.resolve("etc/train/" + c.file().replace(".yaml", "-it.yaml"));
@@ -115,7 +144,11 @@ public class SurveyModelsIT extends StoaTestSupport {
             JsonObject body = new JsonObject(answered.body());
             assertTrue(
                     c.service() + ": " + body,
-                    body.containsKey("text") || body.containsKey("score") || body.containsKey("order"));
+                    body.containsKey("text")
+                            || body.containsKey("score")
+                            || body.containsKey("order")
+                            || body.containsKey("images")
+                            || body.containsKey("masks"));
             HttpResponse<String> bad = httpPost("/v1/services/" + c.service(), "{}");
             assertEquals(c.service() + ": " + bad.body(), 400, bad.statusCode());
 
