@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import dev.stoa.nn.attention.AttentionMasks;
+import dev.stoa.nn.image.NarrowOutputs;
 import dev.stoa.nn.transformer.TransformerLayer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,7 +45,8 @@ import java.util.List;
  */
 public final class UNet extends AbstractBlock {
 
-    private static final byte VERSION = 2;
+    // 3: the output convolution computes 16 channels and keeps the image's (NarrowOutputs)
+    private static final byte VERSION = 3;
 
     private final int imageChannels;
     private final int channels;
@@ -119,7 +121,7 @@ public final class UNet extends AbstractBlock {
             }
         }
         outNorm = addChildBlock("out_norm", GroupNorm.of(ch));
-        output = addChildBlock("output", TimestepResBlock.conv(imageChannels, 3));
+        output = addChildBlock("output", TimestepResBlock.conv(NarrowOutputs.filters(imageChannels), 3));
         // zero at the start (guided-diffusion's zero_module): the first prediction is "no noise", not a random one
         output.setInitializer(new ConstantInitializer(0f), Parameter.Type.WEIGHT);
     }
@@ -175,7 +177,9 @@ public final class UNet extends AbstractBlock {
             }
         }
         h = outNorm.forward(ps, new NDList(h), training, params).head();
-        return output.forward(ps, new NDList(TimestepResBlock.silu(h)), training, params);
+        return new NDList(output.forward(ps, new NDList(TimestepResBlock.silu(h)), training, params)
+                .head()
+                .get(":, 0:" + imageChannels));
     }
 
     /** The transformer layer over the H W positions: {@code (B, C, H, W) -> (B, H W, C) -> back}. */

@@ -3,5 +3,5 @@
  * scaling for CoCa, SimVLM, VisualBERT, ViLBERT and MERLOT, so that a model trained by one bundle and a service of
  * another see the same pixels. CLIP keeps its own preprocessing (its mean and standard deviation per channel).
  */
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package dev.stoa.nn.image;

@@ -12,6 +12,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.stoa.nn.image.NarrowOutputs;
 
 /**
  * DALL-E's discrete VAE (Ramesh et al. 2021, section 2.1), small: an image of {@code S x S} becomes a grid of
@@ -32,8 +33,8 @@ import ai.djl.util.PairList;
  */
 final class Dvae extends AbstractBlock {
 
-    private static final byte VERSION = 1;
-    private static final int PADDED_OUTPUT = 8;
+    // 2: the last decoder convolution computes NarrowOutputs.filters(3) = 16 channels (was 8)
+    private static final byte VERSION = 2;
 
     private final DvaeConfig config;
     private final SequentialBlock encoder;
@@ -76,10 +77,10 @@ final class Dvae extends AbstractBlock {
                         .add(Activation.reluBlock())
                         .add(up(h))
                         .add(Activation.reluBlock())
-                        // 8 channels, the first 3 kept: the PyTorch engine's backward of a convolution with fewer
-                        // than 8 output channels gives NaN input gradients on this machine (measured: 3 or 4 outputs)
-                        .add(conv(PADDED_OUTPUT, 3, 1, 1))
-                        .add(new LambdaBlock(list -> new NDList(list.head().get(":, :3")), "rgb")));
+                        // 16 channels, the first 3 kept: a convolution with fewer outputs than one oneDNN block
+                        // gives NaN input gradients in its backward pass (NarrowOutputs)
+                        .add(conv(NarrowOutputs.filters(3), 3, 1, 1))
+                        .add(new LambdaBlock(list -> new NDList(NarrowOutputs.kept(list.head(), 3)), "rgb")));
     }
 
     private static Conv2d conv(int filters, int kernel, int stride, int padding) {
