@@ -25,7 +25,7 @@ import java.util.List;
  *
  * If ‖g_all‖ is NaN or infinite the step is skipped (no parameter or moment changes) and counted. The trainer first
  * recomputes such a step's gradients once ({@link #step(double, boolean)}), since a kernel may return NaN at random
- * (oneDNN's AVX-512 convolution backward did); only a step whose gradients are non-finite twice is skipped.
+ * (oneDNN's convolution backward does, for outputs that do not fill its vector blocks); only a step whose gradients are non-finite twice is skipped.
  */
 final class AdamW {
 
@@ -38,6 +38,7 @@ final class AdamW {
     private long t;
     private long skipped;
     private long retried;
+    private String lastNonFinite = "";
 
     private record Entry(String name, Parameter parameter, boolean decay, NDArray m, NDArray v) {}
 
@@ -93,6 +94,7 @@ final class AdamW {
             // one read back to Java per step: the global norm over every gradient
             double norm = NDArrays.stack(norms).norm().getFloat();
             if (!Double.isFinite(norm)) {
+                lastNonFinite = nonFinite(norms);
                 if (mayRetry) {
                     retried++;
                 } else {
@@ -134,6 +136,21 @@ final class AdamW {
         }
     }
 
+    /** Which gradients were not finite: read back one norm per parameter, only on such a step. */
+    private String nonFinite(NDList norms) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            if (!Float.isFinite(norms.get(i).getFloat())) {
+                names.add(entries.get(i).name());
+            }
+        }
+        if (names.isEmpty()) {
+            return "the global norm overflowed; every gradient is finite";
+        }
+        return names.size() + " of " + entries.size() + " parameters, from " + names.get(0) + " to "
+                + names.get(names.size() - 1);
+    }
+
     private static void zero(List<NDArray> grads) {
         for (NDArray g : grads) {
             // a fill, not g - g or g * 0, which keep NaN
@@ -154,6 +171,15 @@ final class AdamW {
     /** @return steps whose gradients were not finite and were recomputed, since this optimizer was made */
     long retried() {
         return retried;
+    }
+
+    /**
+     * @return the parameters whose gradients were not finite at the last step that had any (a count and the first and
+     *     last in parameter order: a NaN from one layer's backward pass reaches every parameter it flows to, so the
+     *     last names the layer nearest the output that it reached); empty before such a step
+     */
+    String lastNonFinite() {
+        return lastNonFinite;
     }
 
     /** @return the moments, in parameter order: m₀, v₀, m₁, v₁, ... */

@@ -282,6 +282,7 @@ final class TrainingRun {
             // return NaN at random (AdamW's Javadoc); twice non-finite, the step is skipped
             double norm = gradientStep(model, loss, optimizer, manager, batch, s.seed(), step, lr, values, true);
             if (!Double.isFinite(norm)) {
+                logNonFinite(step, values.get("loss"), optimizer);
                 values.clear();
                 norm = gradientStep(model, loss, optimizer, manager, batch, s.seed(), step, lr, values, false);
             }
@@ -361,6 +362,23 @@ final class TrainingRun {
         LOG.info("{}: {}", file.name(), message);
         update(status("succeeded", step, 0, 0, status.metrics(), evaluation, message, modelId));
         return status;
+    }
+
+    /**
+     * Says which gradients were not finite, for the first five such steps of a run and then every hundredth: whether the
+     * loss was finite tells a kernel's NaN (finite loss) from a model that diverged.
+     */
+    private void logNonFinite(long step, Double lossValue, AdamW optimizer) {
+        long count = optimizer.retried() + optimizer.skipped();
+        if (count <= 5 || count % 100 == 0) {
+            LOG.warn(
+                    "{}: step {}: non-finite gradients (loss {}) in {}; recomputing the step ({} such steps so far)",
+                    file.name(),
+                    step,
+                    lossValue,
+                    optimizer.lastNonFinite(),
+                    count);
+        }
     }
 
     /**

@@ -108,6 +108,35 @@ class AdamWTest {
     }
 
     @Test
+    void theParametersWhoseGradientsWereNotFiniteAreNamedFirstToLast() {
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+            Parameter a = parameter(m, "a", new float[] {1f, 2f}, new Shape(1, 2));
+            Parameter b = parameter(m, "b", new float[] {1f, 2f}, new Shape(1, 2));
+            Parameter c = parameter(m, "c", new float[] {1f, 2f}, new Shape(1, 2));
+            Parameter d = parameter(m, "d", new float[] {1f, 2f}, new Shape(1, 2));
+            AdamW adam = new AdamW(
+                    List.of(
+                            new AdamW.Named("in.weight", a),
+                            new AdamW.Named("mid.weight", b),
+                            new AdamW.Named("up.weight", c),
+                            new AdamW.Named("out.weight", d)),
+                    m,
+                    settings(0.1, 1.0));
+            assertThat(adam.lastNonFinite()).isEmpty();
+            gradients(
+                    m,
+                    List.of(a, b, c, d),
+                    List.of(
+                            new float[] {Float.NaN, 1f},
+                            new float[] {1f, 1f},
+                            new float[] {1f, Float.NaN},
+                            new float[] {1f, 1f}));
+            adam.step(0.1, true);
+            assertThat(adam.lastNonFinite()).isEqualTo("2 of 4 parameters, from in.weight to up.weight");
+        }
+    }
+
+    @Test
     void aNonFiniteGradientTheCallerRecomputesIsCountedAsRetriedNotSkipped() {
         try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
             Parameter p = parameter(m, "p", new float[] {1f, 2f}, new Shape(1, 2));

@@ -17,6 +17,7 @@ import ai.djl.util.PairList;
 import dev.stoa.nn.embed.PatchEmbedding;
 import dev.stoa.nn.embed.PositionalEmbedding;
 import dev.stoa.nn.heads.MaskedTokenHead;
+import dev.stoa.nn.image.NarrowOutputs;
 import dev.stoa.nn.transformer.TransformerStack;
 import java.util.Arrays;
 
@@ -146,7 +147,8 @@ final class Merlot extends AbstractBlock {
                         "keypoint_maps",
                         Conv2d.builder()
                                 .setKernelShape(new Shape(1, 1))
-                                .setFilters(config.keypoints())
+                                // whole oneDNN blocks, the first K kept: fewer outputs give NaN gradients now and then
+                                .setFilters(NarrowOutputs.filters(config.keypoints()))
                                 .build())
                 : null;
     }
@@ -321,8 +323,8 @@ final class Merlot extends AbstractBlock {
     /** The order head's keypoints of a batch's frames: {@code (B·F, C, S, S) -> (B, F, 2K)}. */
     private NDArray keypoints(
             ParameterStore ps, NDArray features, long b, boolean training, PairList<String, Object> params) {
-        NDArray maps =
-                keypointMaps.forward(ps, new NDList(features), training, params).head();
+        NDArray maps = NarrowOutputs.kept(
+                keypointMaps.forward(ps, new NDList(features), training, params).head(), config.keypoints());
         return softArgmax(maps, config.imageSize()).reshape(b, config.frames(), 2L * config.keypoints());
     }
 
