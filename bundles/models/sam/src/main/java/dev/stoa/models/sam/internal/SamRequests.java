@@ -30,15 +30,14 @@ final class SamRequests {
     static final long MAX_IMAGE_PIXELS = 1024L * 1024L;
     /** The largest segment-everything grid side: 32 x 32 = 1024 prompts, SAM's default. */
     static final int MAX_POINTS_PER_SIDE = 32;
+    /** The 8 bytes every PNG file starts with: the mask must be a PNG (a JPEG's compression blurs its edges). */
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     private SamRequests() {}
 
     static Image image(Map<String, Object> request) {
         return MapService.image(request, MAX_IMAGE_PIXELS);
     }
-
-    /** The 8 bytes every PNG file starts with. */
-    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     /**
      * @param request the request

@@ -12,9 +12,8 @@ import java.util.Map;
  * ...], "point_labels": [1, 0, ...], "box": [x0, y0, x1, y1], "mask": "<base64 PNG>", "multimask": true}} (points or
  * box or both; labels default to 1; coordinates in the image's own pixels; {@code mask}, SAM's {@code mask_input}, a
  * coarse mask of the object, e.g. a previous answer's mask to refine, with a point or box, {@link SamRequests});
- * answer {@code {"masks": [segment, ...],
- * "model": "sam-tiny"}}, the M masks (or with {@code multimask: false} the best one) at the image's size, highest
- * predicted IoU first, each a segment's JSON ({@link SegmentJson}).
+ * answer {@code {"masks": [segment, ...], "model": "sam-tiny"}}, the M masks (or with {@code multimask: false} the
+ * best one) at the image's size, highest predicted IoU first, each a segment's JSON ({@link SegmentJson}).
  */
 final class SamSegmentService implements MapService {
 
