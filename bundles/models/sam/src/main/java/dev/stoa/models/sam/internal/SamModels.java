@@ -22,7 +22,8 @@ import org.osgi.service.component.annotations.Reference;
  * <table>
  *   <caption>services per model</caption>
  *   <tr><th>{@code stoa.id}</th><th>call</th></tr>
- *   <tr><td>{@code sam-<v>-segment}</td><td>{image, points?, point_labels?, box?, multimask?} -> {masks}</td></tr>
+ *   <tr><td>{@code sam-<v>-segment}</td><td>{image, points?, point_labels?, box?, mask?, multimask?} ->
+ *       {masks}</td></tr>
  *   <tr><td>{@code sam-<v>-everything}</td><td>{image, points_per_side?, iou_threshold?, min_score?, crops?} ->
  *       {masks, count}; with crops each mask also has its picture ({@link SegmentCrops})</td></tr>
  * </table>

@@ -20,6 +20,11 @@ record SamPrompt(float[] points, long[] labels, float[] mask) {
     static final long CORNER_2 = 3;
     /** A padding slot: "not a point". */
     static final long NONE = -1;
+    /**
+     * The side, in pixels of the model's mask frame ({@code 4G}), of the cells a coarse mask prompt is averaged over:
+     * 4, one cell per image token. Training and the services' {@code mask} field make the prompt alike.
+     */
+    static final int MASK_CELL = 4;
 
     /** @return K */
     int size() {
@@ -123,7 +128,7 @@ record SamPrompt(float[] points, long[] labels, float[] mask) {
             p = box(c[0], c[1], c[2], c[3]);
         }
         if (rng.nextDouble() < 0.1) {
-            p = new SamPrompt(p.points, p.labels, MaskOps.coarse(m, maskSize, 4));
+            p = new SamPrompt(p.points, p.labels, MaskOps.coarse(m, maskSize, MASK_CELL));
         }
         return p;
     }

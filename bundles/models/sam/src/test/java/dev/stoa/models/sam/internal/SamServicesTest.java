@@ -187,6 +187,59 @@ class SamServicesTest {
         bad(() -> call("sam-tiny-everything", "image", png(image), "crops", "yes"), "'crops': is yes");
     }
 
+    @Test
+    void aMaskPromptReachesTheModelAndTheSameRequestGivesTheSameAnswer() {
+        String img = png(image());
+        Mask shape = SceneMasks.of(data.split("test").get(0)).get(0);
+        int[] c = MaskOps.innermost(shape);
+        List<List<Integer>> point = List.of(List.of(c[0], c[1]));
+        String mask = Base64.getEncoder().encodeToString(shape.encodePng());
+        Map<String, Object> without = call("sam-tiny-segment", "image", img, "points", point);
+        Map<String, Object> with = call("sam-tiny-segment", "image", img, "points", point, "mask", mask);
+        assertThat(scores(with)).isNotEqualTo(scores(without));
+        // deterministic: the same request, the same answer to the last bit
+        assertThat(call("sam-tiny-segment", "image", img, "points", point, "mask", mask))
+                .isEqualTo(with);
+        // what the mask says reaches the model, not only that there is one: its complement answers otherwise
+        byte[] flipped = shape.bits().clone();
+        for (int i = 0; i < flipped.length; i++) {
+            flipped[i] = (byte) (1 - flipped[i]);
+        }
+        String complement =
+                Base64.getEncoder().encodeToString(new Mask(shape.width(), shape.height(), flipped).encodePng());
+        assertThat(scores(call("sam-tiny-segment", "image", img, "points", point, "mask", complement)))
+                .isNotEqualTo(scores(with));
+        // the answer is the model's for training's coarse prompt of that mask
+        Image image = image();
+        SamPrompt prompt = new SamPrompt(
+                new float[] {(c[0] + 0.5f) / image.width(), (c[1] + 0.5f) / image.height()},
+                new long[] {SamPrompt.POSITIVE},
+                MaskOps.coarse(shape, served.config().maskSize(), SamPrompt.MASK_CELL));
+        assertThat(scores(with))
+                .containsExactlyElementsOf(served.segment(image, prompt, true).stream()
+                        .map(Segment::score)
+                        .toList());
+        // refine: a previous answer's mask goes back as it is, and the answer stays at the input's size
+        Image big = stretch(image, 48, 40);
+        List<List<Double>> bigPoint = List.of(List.of(c[0] * 1.5, c[1] * 1.25));
+        Map<String, Object> first = call("sam-tiny-segment", "image", png(big), "points", bigPoint);
+        Object previous = masks(first).get(0).get("mask");
+        Map<String, Object> refined =
+                call("sam-tiny-segment", "image", png(big), "points", bigPoint, "mask", previous, "multimask", false);
+        assertThat(masks(refined)).hasSize(1);
+        Mask answer = Payloads.fromJson(new JsonObject(masks(refined).get(0)), Segment.class)
+                .mask();
+        assertThat(answer.width()).isEqualTo(48);
+        assertThat(answer.height()).isEqualTo(40);
+        assertThat(scores(refined).get(0)).isNotEqualTo(scores(first).get(0));
+    }
+
+    private static List<Double> scores(Map<String, Object> answer) {
+        return masks(answer).stream()
+                .map(m -> ((Number) m.get("score")).doubleValue())
+                .toList();
+    }
+
     private static Object[] with(Object[] kv, Object... more) {
         Object[] out = java.util.Arrays.copyOf(kv, kv.length + more.length);
         System.arraycopy(more, 0, out, kv.length, more.length);
@@ -225,6 +278,12 @@ class SamServicesTest {
                 () -> call("sam-tiny-segment", "image", img, "points", List.of(List.of(1, 1)), "multimask", "yes"),
                 "'multimask'");
         bad(() -> call("sam-tiny-segment", "points", List.of(List.of(1, 1))), "'image'");
+        String mask = Base64.getEncoder().encodeToString(new Mask(32, 32, new byte[32 * 32]).encodePng());
+        bad(() -> call("sam-tiny-segment", "image", img, "mask", mask), "'points': is missing and so is 'box'; 'mask'");
+        bad(
+                () -> call(
+                        "sam-tiny-segment", "image", img, "points", List.of(List.of(1, 1)), "mask", img.substring(4)),
+                "'mask': is not a PNG file");
         bad(() -> call("sam-tiny-everything", "image", img, "points_per_side", 0), "'points_per_side'");
         bad(() -> call("sam-tiny-everything", "image", img, "points_per_side", 33), "'points_per_side'");
         bad(() -> call("sam-tiny-everything", "image", img, "iou_threshold", 1.5), "'iou_threshold'");
