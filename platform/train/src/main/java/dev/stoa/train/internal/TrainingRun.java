@@ -193,7 +193,8 @@ final class TrainingRun {
                 collect(loss, "loss.", parameters);
                 AdamW optimizer = new AdamW(parameters, manager, s);
                 long start = 0;
-                var resumed = Checkpoint.restore(runDir, file.fingerprint(), manager, model.block(), loss, optimizer);
+                String fingerprint = fingerprint();
+                var resumed = Checkpoint.restore(runDir, fingerprint, manager, model.block(), loss, optimizer);
                 if (resumed.isPresent()) {
                     // loading replaces the parameters' arrays; the new ones must record gradients again
                     parameters.forEach(p -> p.parameter().getArray().setRequiresGradient(true));
@@ -223,7 +224,7 @@ final class TrainingRun {
                         s.steps(),
                         s.batchSize(),
                         parameters.size());
-                return loop(model, loss, dataset, data, optimizer, metrics, manager, start, modelId);
+                return loop(model, loss, dataset, data, optimizer, metrics, manager, start, modelId, fingerprint);
             } finally {
                 data.close();
             }
@@ -260,7 +261,8 @@ final class TrainingRun {
             MetricsLog metrics,
             NDManager manager,
             long start,
-            String modelId)
+            String modelId,
+            String fingerprint)
             throws Exception {
         TrainingFile.Settings s = file.train();
         Schedule schedule = new Schedule(s.lr(), s.warmupSteps(), s.steps(), s.minLr());
@@ -308,7 +310,7 @@ final class TrainingRun {
                 intervalSamples = 0;
             }
             if (step % s.checkpointEvery() == 0) {
-                Checkpoint.write(runDir, file.fingerprint(), model.block(), loss, optimizer, step, data.position());
+                Checkpoint.write(runDir, fingerprint, model.block(), loss, optimizer, step, data.position());
             }
             if (step % file.evaluateEvery() == 0 && step < s.steps()) {
                 long t0 = System.nanoTime();
@@ -327,7 +329,7 @@ final class TrainingRun {
             }
         }
         if (cancelled) {
-            Checkpoint.write(runDir, file.fingerprint(), model.block(), loss, optimizer, step, data.position());
+            Checkpoint.write(runDir, fingerprint, model.block(), loss, optimizer, step, data.position());
             update(status(
                     "cancelled",
                     step,
@@ -344,7 +346,7 @@ final class TrainingRun {
             evaluation = evaluate(model, dataset, manager, metrics, step, modelId);
             evaluationNanos += System.nanoTime() - t0;
         }
-        Checkpoint.write(runDir, file.fingerprint(), model.block(), loss, optimizer, step, data.position());
+        Checkpoint.write(runDir, fingerprint, model.block(), loss, optimizer, step, data.position());
         double seconds = (System.nanoTime() - runStart) / 1e9;
         Path staging = store.newStaging(modelId);
         model.save(staging, loss, dataset);
@@ -362,6 +364,25 @@ final class TrainingRun {
         LOG.info("{}: {}", file.name(), message);
         update(status("succeeded", step, 0, 0, status.metrics(), evaluation, message, modelId));
         return status;
+    }
+
+    /**
+     * What a checkpoint must match to be resumed: the file's model, loss, data, seed and batch, and the version of
+     * each model it {@code needs:} as the store has it now. A run that read a frozen encoder or tokenizer which has
+     * since been retrained starts over rather than resume parameters that fit the old one (DALL-E's transformer on a
+     * new dVAE's tokens, unCLIP on a new CLIP's embeddings).
+     */
+    private String fingerprint() {
+        StringBuilder out = new StringBuilder(file.fingerprint());
+        for (TrainingFile.Need need : file.needs()) {
+            out.append(" needs=")
+                    .append(need.modelId())
+                    .append('@')
+                    .append(store.latest(need.modelId())
+                            .map(v -> Integer.toString(v.number()))
+                            .orElse("none"));
+        }
+        return out.toString();
     }
 
     /**

@@ -246,6 +246,40 @@ class TrainingRunTest {
     }
 
     @Test
+    void aCheckpointTakenOnAnotherVersionOfANeededModelIsSetAsideAndTheRunStartsOver() throws IOException {
+        ModelStore store = new ModelStore(home.resolve("models"));
+        store.publish("frozen-encoder", store.newStaging("frozen-encoder"));
+        Path f = file("reader", 40, "needs: [frozen-encoder]");
+        AtomicReference<TrainingRun> first = new AtomicReference<>();
+        first.set(run(f, s -> {
+            if (s.step() >= 15) {
+                first.get().cancel();
+            }
+        }));
+        assertThat(first.get().run().state()).isEqualTo("cancelled");
+        // the same version: the run resumes
+        AtomicReference<TrainingRun> second = new AtomicReference<>();
+        List<TrainingStatus> again = new ArrayList<>();
+        second.set(run(f, s -> {
+            again.add(s);
+            if (s.step() >= 25) {
+                second.get().cancel();
+            }
+        }));
+        assertThat(second.get().run().state()).isEqualTo("cancelled");
+        assertThat(again.get(0).message()).startsWith("resumed at step");
+        // the encoder retrained: the checkpoint fits the old one, so the run starts over
+        store.publish("frozen-encoder", store.newStaging("frozen-encoder"));
+        List<TrainingStatus> seen = new ArrayList<>();
+        TrainingStatus end = run(f, seen::add).run();
+        assertThat(end.state()).as(end.message()).isEqualTo("succeeded");
+        assertThat(seen.get(0).message()).isEqualTo("started");
+        try (var files = Files.list(home.resolve("runs/reader"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".stale"));
+        }
+    }
+
+    @Test
     void stopsEarlyWhenTheTargetIsReached() throws IOException {
         Path f = file("early", 400, "  stop_when: {metric: accuracy/test, at_least: 0.5}");
         Files.writeString(f, Files.readString(f).replace("every: 1000", "every: 20"));
