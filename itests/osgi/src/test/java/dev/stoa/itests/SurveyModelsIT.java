@@ -29,8 +29,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
  * The survey's model bundles in the real distribution (issue 15: "every model is a hot-swappable bundle"): for
- * VisualBERT, ViLBERT, CoCa, SimVLM, MERLOT, Frozen, SAM, GLIDE and DALL-E (issue 17), the training file shipped beside
- * the bundle, cut to two steps and a few evaluation prompts (the
+ * VisualBERT, ViLBERT, CoCa, SimVLM, MERLOT, Frozen, SAM, GLIDE, DALL-E and unCLIP (issue 17), the training file
+ * shipped beside the bundle (CLIP's: the distribution's), cut to two steps and a few evaluation prompts (the
  * point is the life, not the accuracy), is trained by the server's trainer; the model becomes {@code READY} and its
  * service answers over HTTP with no restart; then a new version is published while clients call it, and every call
  * is answered, the new version serving.
@@ -40,8 +40,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 public class SurveyModelsIT extends StoaTestSupport {
 
     /**
-     * A model of the survey: its bundle's folder, training file, model id, and a service with a valid request (both
-     * null for a model another one needs, only trained).
+     * A model of the survey: its bundle's folder (null: the distribution's etc/train/), training file, model id, and a
+     * service with a valid request (both null for a model another one needs, only trained).
      */
     private record Case(String bundle, String file, String model, String service, JsonObject request) {}
 
@@ -111,17 +111,35 @@ public class SurveyModelsIT extends StoaTestSupport {
                         "dalle-tiny.yaml",
                         "dalle-tiny",
                         "dalle-tiny-draw",
-                        new JsonObject().put("text", "a red circle").put("n", 1).put("rerank", false)));
+                        new JsonObject().put("text", "a red circle").put("n", 1).put("rerank", false)),
+                // unCLIP reads the frozen clip-tiny through its services: the shipped CLIP file first (the
+                // distribution's etc/train/, no bundle folder), then unCLIP's prior and decoder
+                new Case(null, "clip-shapes.yaml", "clip-tiny", null, null),
+                new Case(
+                        "unclip",
+                        "unclip-tiny.yaml",
+                        "unclip-tiny",
+                        "unclip-tiny-draw",
+                        new JsonObject()
+                                .put("text", "a red circle")
+                                .put("n", 1)
+                                .put("steps", 2)
+                                .put("prior_steps", 2)));
         for (Case c : cases) {
             // the shipped file, two steps and a small evaluation, written where the trainer reads training files
-            String text =
-                    Files.readString(repo.resolve("bundles/models/" + c.bundle() + "/examples/train/" + c.file()));
+            String text = Files.readString(repo.resolve(
+                    c.bundle() == null
+                            ? "distribution/src/main/dist/etc/train/" + c.file()
+                            : "bundles/models/" + c.bundle() + "/examples/train/" + c.file()));
             String shortRun = text.replaceAll("(?m)^  steps: \\d+", "  steps: 2")
                     .replaceAll("(?m)^  warmup_steps: \\d+", "  warmup_steps: 1")
                     .replaceAll("(?m)^  examples: \\d+", "  examples: 8")
                     // the generators' and SAM's evaluations: a few prompts, samples and sampling steps
-                    .replaceAll("(?m)^  (prompts|everything_examples|unseen_examples|samples): \\d+", "  $1: 2")
-                    .replaceAll("(?m)^  sampling_steps: \\d+", "  sampling_steps: 2")
+                    .replaceAll(
+                            "(?m)^  (prompts|everything_examples|unseen_examples|samples|variations): \\d+", "  $1: 2")
+                    .replaceAll("(?m)^  (prior_)?sampling_steps: \\d+", "  $1sampling_steps: 2")
+                    // CLIP's retrieval gallery
+                    .replaceAll("(?m)^  gallery: \\d+", "  gallery: 8")
                     .replaceAll("(?m)^name: (.+)$", "name: $1-it");
             assertTrue(c.file() + " was not cut to two steps", shortRun.contains("  steps: 2"));
             Path file = home.resolve("etc/train/" + c.file().replace(".yaml", "-it.yaml"));
