@@ -7,8 +7,11 @@ import dev.stoa.api.data.Image;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An image as the models trained from scratch here read it: resized to {@code S x S} (bilinear; the shapes scenes
@@ -123,7 +126,7 @@ public final class ImagePixels {
         int h = (int) s.get(2);
         int w = (int) s.get(3);
         float[] v = x.clip(-1f, 1f).add(1f).mul(127.5f).toFloatArray();
-        List<Image> out = new java.util.ArrayList<>(b);
+        List<Image> out = new ArrayList<>(b);
         int plane = h * w;
         for (int i = 0; i < b; i++) {
             byte[] rgb = new byte[3 * plane];
@@ -135,5 +138,39 @@ public final class ImagePixels {
             out.add(new Image(w, h, rgb));
         }
         return out;
+    }
+
+    /**
+     * Drawn images as a generator's service answers them: each scaled to {@code size x size} by nearest neighbour
+     * where it differs (so the pixels the model drew stay visible as they are), as {@code [{"image": "<base64 PNG>"}]}.
+     *
+     * @param drawn the images
+     * @param size the side asked for
+     * @return one {@code {"image": ...}} per image, in order
+     */
+    public static List<Map<String, Object>> pngs(List<Image> drawn, int size) {
+        List<Map<String, Object>> images = new ArrayList<>(drawn.size());
+        for (Image image : drawn) {
+            Image shown = size == image.width() && size == image.height() ? image : nearest(image, size);
+            images.add(Map.of("image", Base64.getEncoder().encodeToString(shown.encodePng())));
+        }
+        return images;
+    }
+
+    /**
+     * @param image any image
+     * @param size S
+     * @return it scaled to S x S by nearest neighbour
+     */
+    public static Image nearest(Image image, int size) {
+        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+            g.drawImage(image.toBufferedImage(), 0, 0, size, size, null);
+        } finally {
+            g.dispose();
+        }
+        return Image.fromBufferedImage(out);
     }
 }

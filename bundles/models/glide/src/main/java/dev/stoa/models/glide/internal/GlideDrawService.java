@@ -7,11 +7,7 @@ import dev.stoa.api.StoaException;
 import dev.stoa.api.StreamingService;
 import dev.stoa.api.data.Image;
 import dev.stoa.api.service.RequestFields;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.util.ArrayList;
-import java.util.Base64;
+import dev.stoa.nn.image.ImagePixels;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,32 +100,14 @@ final class GlideDrawService implements StreamingService<Map<String, Object>, Ma
                         sink.accept(piece);
                     });
         }
-        List<Map<String, Object>> images = new ArrayList<>();
-        for (Image image : drawn) {
-            Image shown = size == image.width() ? image : resize(image, size);
-            images.add(Map.of("image", Base64.getEncoder().encodeToString(shown.encodePng())));
-        }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("images", images);
+        out.put("images", ImagePixels.pngs(drawn, size));
         out.put("text", text);
         out.put("seed", seed);
         out.put("guidance_scale", guidance);
         out.put("steps", steps);
         out.put("model", modelId);
         return out;
-    }
-
-    /** Nearest-neighbour upscaling (or downscaling), so the pixels the model drew stay visible as they are. */
-    static Image resize(Image image, int size) {
-        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-            g.drawImage(image.toBufferedImage(), 0, 0, size, size, null);
-        } finally {
-            g.dispose();
-        }
-        return Image.fromBufferedImage(out);
     }
 
     @Override

@@ -5,6 +5,7 @@ import ai.djl.training.ParameterStore;
 import dev.stoa.api.PieceSink;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.data.Image;
+import dev.stoa.nn.image.ImagePixels;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +71,7 @@ final class UnclipDrawService extends UnclipService {
             drawn = sampler().decode(ps, call, z, random, (float) c.guidance(), c.steps(), progress(sink, "decoder"));
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("images", RequestFields.encoded(drawn, c.size()));
+        out.put("images", ImagePixels.pngs(drawn, c.size()));
         out.put("text", text);
         out.put("seed", c.seed());
         out.put("guidance_scale", c.guidance());

@@ -5,6 +5,7 @@ import ai.djl.training.ParameterStore;
 import dev.stoa.api.PieceSink;
 import dev.stoa.api.StoaException;
 import dev.stoa.api.data.Image;
+import dev.stoa.nn.image.ImagePixels;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -63,7 +64,7 @@ final class UnclipVariationsService extends UnclipService {
                             progress(sink, "decoder"));
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("images", RequestFields.encoded(drawn, c.size()));
+        out.put("images", ImagePixels.pngs(drawn, c.size()));
         out.put("seed", c.seed());
         out.put("guidance_scale", c.guidance());
         out.put("steps", c.steps());
